@@ -1,0 +1,15 @@
+/**
+ * The stable surface of optopt: tensors, the compute-backend SPI, the kernel language in which
+ * elementwise update rules are written once, and the contracts of optimizers.
+ *
+ * <p>This module depends on the JDK only. Backends are discovered through {@link java.util.ServiceLoader}
+ * as providers of {@link org.optopt.api.backend.BackendProvider}.
+ */
+module org.optopt.api {
+    exports org.optopt.api.tensor;
+    exports org.optopt.api.backend;
+    exports org.optopt.api.backend.support;
+    exports org.optopt.api.kernel;
+
+    uses org.optopt.api.backend.BackendProvider;
+}

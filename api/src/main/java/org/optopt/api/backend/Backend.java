@@ -1,0 +1,159 @@
+package org.optopt.api.backend;
+
+import java.util.Optional;
+import org.optopt.api.kernel.BinaryOp;
+import org.optopt.api.kernel.Kernel;
+import org.optopt.api.kernel.ReduceOp;
+import org.optopt.api.kernel.UnaryOp;
+import org.optopt.api.tensor.Shape;
+import org.optopt.api.tensor.Tensor;
+
+/**
+ * A compute backend: owns tensor memory and executes primitives and compiled kernels.
+ *
+ * <p>All tensors passed to a backend must have been created by it and not be closed; violations
+ * fail with an exception naming the problem. Methods returning a {@link Tensor} allocate a new one
+ * that the caller owns (and should close), unless documented as a view. Methods whose names end
+ * in {@code InPlace} overwrite an argument. Elementwise results are float32 and equal
+ * {@link org.optopt.api.kernel.KernelMath} bit for bit; reductions accumulate in double.
+ *
+ * <p>Binary elementwise ops broadcast as NumPy does: shapes are aligned at their last dimension
+ * and a dimension of 1 (or a missing one) repeats.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** The name of the provider that created this backend. */
+    String name();
+
+    // ---- creation and host copies ---------------------------------------------------------
+
+    /** A new tensor of zeros. */
+    Tensor zeros(Shape shape);
+
+    /** A new tensor with every element {@code value}. */
+    Tensor full(Shape shape, float value);
+
+    /**
+     * A new tensor holding a copy of {@code data} (row-major).
+     *
+     * @throws IllegalArgumentException if {@code data.length != shape.size()}
+     */
+    Tensor fromArray(float[] data, Shape shape);
+
+    /** A new tensor with the same shape and elements as {@code x}. */
+    Tensor copy(Tensor x);
+
+    /**
+     * A view of {@code x} with another shape of the same size; writes through either are visible
+     * in both. Closing the view does not close {@code x}.
+     */
+    Tensor reshape(Tensor x, Shape shape);
+
+    /**
+     * A new tensor of independent normal samples, reproducible from {@code seed}: every backend
+     * produces the same values for the same seed and shape.
+     */
+    Tensor randomNormal(Shape shape, double mean, double std, long seed);
+
+    /** A new tensor of independent uniform samples in [low, high), reproducible from {@code seed}. */
+    Tensor randomUniform(Shape shape, double low, double high, long seed);
+
+    // ---- elementwise -----------------------------------------------------------------------
+
+    /** {@code op(x)} elementwise, as a new tensor. */
+    Tensor map(UnaryOp op, Tensor x);
+
+    /** {@code op(a, b)} elementwise with broadcasting, as a new tensor. */
+    Tensor zip(BinaryOp op, Tensor a, Tensor b);
+
+    /** {@code op(a, b)} elementwise with a scalar right operand, as a new tensor. */
+    Tensor zip(BinaryOp op, Tensor a, float b);
+
+    /** {@code y += alpha * x} elementwise; shapes must be equal. */
+    void axpyInPlace(float alpha, Tensor x, Tensor y);
+
+    /** Sets every element of {@code x} to {@code value}. */
+    void fillInPlace(Tensor x, float value);
+
+    /** Copies the elements of {@code source} into {@code target}; the shapes must be equal. */
+    void copyInPlace(Tensor source, Tensor target);
+
+    // ---- reductions ------------------------------------------------------------------------
+
+    /** {@code op} over all elements, accumulated in double. */
+    double reduce(ReduceOp op, Tensor x);
+
+    /** {@code op} along {@code axis} (negative counts from the end); the axis is removed from the shape. */
+    Tensor reduce(ReduceOp op, Tensor x, int axis);
+
+    /** Sum of all elements. */
+    default double sum(Tensor x) {
+        return reduce(ReduceOp.SUM, x);
+    }
+
+    /** {@code sum(a*b)} over equally shaped tensors, accumulated in double. */
+    double dot(Tensor a, Tensor b);
+
+    /** The Euclidean norm {@code sqrt(sum(x*x))}. */
+    default double norm2(Tensor x) {
+        return Math.sqrt(dot(x, x));
+    }
+
+    /** For each index of the leading dimensions, the index of the largest element along the last axis. */
+    int[] argmax(Tensor x);
+
+    // ---- linear algebra --------------------------------------------------------------------
+
+    /**
+     * {@code c = alpha * op(a) * op(b) + beta * c} for matrices, where op transposes if asked.
+     * With {@code beta == 0} the old contents of {@code c} are ignored (even NaN).
+     *
+     * @throws IllegalArgumentException if the shapes do not conform, naming them
+     */
+    void gemmInPlace(float alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB, float beta, Tensor c);
+
+    /** {@code op(a) * op(b)} as a new matrix. */
+    default Tensor matmul(Tensor a, boolean transposeA, Tensor b, boolean transposeB) {
+        a.shape().requireRank(2, "matmul left operand");
+        b.shape().requireRank(2, "matmul right operand");
+        int m = transposeA ? a.shape().dim(1) : a.shape().dim(0);
+        int n = transposeB ? b.shape().dim(0) : b.shape().dim(1);
+        Tensor c = zeros(Shape.matrix(m, n));
+        gemmInPlace(1f, a, transposeA, b, transposeB, 0f, c);
+        return c;
+    }
+
+    /** {@code a * b} as a new matrix. */
+    default Tensor matmul(Tensor a, Tensor b) {
+        return matmul(a, false, b, false);
+    }
+
+    /** The transpose of a matrix, as a new tensor. */
+    Tensor transpose(Tensor x);
+
+    /** Rows {@code rows[i]} of a matrix {@code table}, as a new {@code rows.length x cols} matrix. */
+    Tensor gatherRows(Tensor table, int[] rows);
+
+    /** {@code table[rows[i]] += values[i]} for every i (repeated rows accumulate). */
+    void scatterAddRowsInPlace(Tensor table, int[] rows, Tensor values);
+
+    // ---- kernels ---------------------------------------------------------------------------
+
+    /**
+     * Compiles an elementwise kernel for this backend. Compiling is done once per kernel; each
+     * {@link CompiledKernel#run} then makes one fused pass over the bound tensors.
+     */
+    CompiledKernel compile(Kernel kernel);
+
+    /**
+     * The backend's own native implementation of a well-known update (e.g. {@code adam}) over
+     * {@code size} parameters, used by benchmarks as the incumbent to beat. Empty if it has none.
+     */
+    default Optional<Incumbent> incumbent(String kernel, int size) {
+        return Optional.empty();
+    }
+
+    /** Releases the backend's resources; tensors it created must not be used afterwards. */
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,352 @@
+package org.optopt.api.backend.support;
+
+import java.util.SplittableRandom;
+import org.optopt.api.backend.Backend;
+import org.optopt.api.backend.CompiledKernel;
+import org.optopt.api.kernel.BinaryOp;
+import org.optopt.api.kernel.Kernel;
+import org.optopt.api.kernel.KernelMath;
+import org.optopt.api.kernel.ReduceOp;
+import org.optopt.api.kernel.UnaryOp;
+import org.optopt.api.tensor.Shape;
+import org.optopt.api.tensor.Tensor;
+
+/**
+ * A complete {@link Backend} over {@link HeapTensor}s in plain Java, for backend authors to extend:
+ * override what your engine does faster (typically {@link #gemmInPlace} and {@link #compile}).
+ * Every primitive here is the straightforward loop and doubles as a readable specification.
+ */
+public abstract class HeapBackend implements Backend {
+
+    /** The heap array of {@code t}, checked to be an open tensor of this backend. */
+    protected final float[] data(Tensor t, String what) {
+        return HeapTensor.of(this, t, what).data();
+    }
+
+    /** Wraps an array as a tensor of this backend. */
+    protected final Tensor wrap(float[] data, Shape shape) {
+        return new HeapTensor(this, shape, data);
+    }
+
+    @Override
+    public Tensor zeros(Shape shape) {
+        return wrap(new float[shape.size()], shape);
+    }
+
+    @Override
+    public Tensor full(Shape shape, float value) {
+        float[] d = new float[shape.size()];
+        java.util.Arrays.fill(d, value);
+        return wrap(d, shape);
+    }
+
+    @Override
+    public Tensor fromArray(float[] data, Shape shape) {
+        if (data.length != shape.size()) {
+            throw new IllegalArgumentException(
+                    "fromArray: " + data.length + " values do not fit shape " + shape + " (" + shape.size() + ")");
+        }
+        return wrap(data.clone(), shape);
+    }
+
+    @Override
+    public Tensor copy(Tensor x) {
+        return wrap(data(x, "copy source").clone(), x.shape());
+    }
+
+    @Override
+    public Tensor reshape(Tensor x, Shape shape) {
+        float[] d = data(x, "reshape source");
+        if (shape.size() != d.length) {
+            throw new IllegalArgumentException("Cannot reshape " + x.shape() + " to " + shape + ": sizes differ");
+        }
+        return wrap(d, shape);
+    }
+
+    @Override
+    public Tensor randomNormal(Shape shape, double mean, double std, long seed) {
+        requireFinite(mean, "mean");
+        requireFinite(std, "std");
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] d = new float[shape.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) (mean + std * r.nextGaussian());
+        }
+        return wrap(d, shape);
+    }
+
+    @Override
+    public Tensor randomUniform(Shape shape, double low, double high, long seed) {
+        requireFinite(low, "low");
+        requireFinite(high, "high");
+        if (!(low < high)) {
+            throw new IllegalArgumentException("randomUniform: low " + low + " must be below high " + high);
+        }
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] d = new float[shape.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) (low + (high - low) * r.nextDouble());
+        }
+        return wrap(d, shape);
+    }
+
+    private static void requireFinite(double v, String what) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException(what + " must be finite but is " + v);
+        }
+    }
+
+    @Override
+    public Tensor map(UnaryOp op, Tensor x) {
+        float[] a = data(x, "map operand");
+        float[] out = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = KernelMath.apply(op, a[i]);
+        }
+        return wrap(out, x.shape());
+    }
+
+    @Override
+    public Tensor zip(BinaryOp op, Tensor a, Tensor b) {
+        float[] x = data(a, "left operand");
+        float[] y = data(b, "right operand");
+        if (a.shape().equals(b.shape())) {
+            float[] out = new float[x.length];
+            for (int i = 0; i < x.length; i++) {
+                out[i] = KernelMath.apply(op, x[i], y[i]);
+            }
+            return wrap(out, a.shape());
+        }
+        Broadcast bc = Broadcast.of(a.shape(), b.shape());
+        int[] ia = bc.indexA();
+        int[] ib = bc.indexB();
+        float[] out = new float[ia.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = KernelMath.apply(op, x[ia[i]], y[ib[i]]);
+        }
+        return wrap(out, bc.result());
+    }
+
+    @Override
+    public Tensor zip(BinaryOp op, Tensor a, float b) {
+        float[] x = data(a, "left operand");
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = KernelMath.apply(op, x[i], b);
+        }
+        return wrap(out, a.shape());
+    }
+
+    @Override
+    public void axpyInPlace(float alpha, Tensor x, Tensor y) {
+        requireSameShape(x, y, "axpyInPlace");
+        float[] a = data(x, "x");
+        float[] b = data(y, "y");
+        for (int i = 0; i < a.length; i++) {
+            b[i] += alpha * a[i];
+        }
+    }
+
+    @Override
+    public void fillInPlace(Tensor x, float value) {
+        java.util.Arrays.fill(data(x, "fill target"), value);
+    }
+
+    @Override
+    public void copyInPlace(Tensor source, Tensor target) {
+        requireSameShape(source, target, "copyInPlace");
+        float[] s = data(source, "source");
+        System.arraycopy(s, 0, data(target, "target"), 0, s.length);
+    }
+
+    /** Throws naming both shapes unless they are equal. */
+    protected static void requireSameShape(Tensor a, Tensor b, String op) {
+        if (!a.shape().equals(b.shape())) {
+            throw new IllegalArgumentException(op + ": shapes " + a.shape() + " and " + b.shape() + " differ");
+        }
+    }
+
+    @Override
+    public double reduce(ReduceOp op, Tensor x) {
+        float[] a = data(x, "reduce operand");
+        double acc = op.identity();
+        for (float v : a) {
+            acc = op.combine(acc, v);
+        }
+        return acc;
+    }
+
+    @Override
+    public Tensor reduce(ReduceOp op, Tensor x, int axis) {
+        float[] a = data(x, "reduce operand");
+        Shape s = x.shape();
+        int rank = s.rank();
+        int ax = axis < 0 ? rank + axis : axis;
+        if (ax < 0 || ax >= rank) {
+            throw new IllegalArgumentException("reduce: axis " + axis + " is out of range for shape " + s);
+        }
+        int[] dims = s.dims();
+        int outer = 1;
+        for (int k = 0; k < ax; k++) {
+            outer *= dims[k];
+        }
+        int len = dims[ax];
+        int inner = 1;
+        for (int k = ax + 1; k < rank; k++) {
+            inner *= dims[k];
+        }
+        int[] outDims = new int[rank - 1];
+        for (int k = 0, j = 0; k < rank; k++) {
+            if (k != ax) {
+                outDims[j++] = dims[k];
+            }
+        }
+        double[] acc = new double[outer * inner];
+        java.util.Arrays.fill(acc, op.identity());
+        for (int o = 0; o < outer; o++) {
+            for (int l = 0; l < len; l++) {
+                int base = (o * len + l) * inner;
+                for (int i = 0; i < inner; i++) {
+                    acc[o * inner + i] = op.combine(acc[o * inner + i], a[base + i]);
+                }
+            }
+        }
+        float[] out = new float[acc.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) acc[i];
+        }
+        return wrap(out, Shape.of(outDims));
+    }
+
+    @Override
+    public double dot(Tensor a, Tensor b) {
+        requireSameShape(a, b, "dot");
+        float[] x = data(a, "left operand");
+        float[] y = data(b, "right operand");
+        double acc = 0;
+        for (int i = 0; i < x.length; i++) {
+            acc += (double) x[i] * y[i];
+        }
+        return acc;
+    }
+
+    @Override
+    public int[] argmax(Tensor x) {
+        float[] a = data(x, "argmax operand");
+        if (x.shape().rank() == 0) {
+            return new int[] {0};
+        }
+        int last = x.shape().dim(-1);
+        if (last == 0) {
+            throw new IllegalArgumentException("argmax: the last axis of shape " + x.shape() + " is empty");
+        }
+        int rows = a.length / last;
+        int[] out = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            int best = 0;
+            for (int j = 1; j < last; j++) {
+                if (a[r * last + j] > a[r * last + best]) {
+                    best = j;
+                }
+            }
+            out[r] = best;
+        }
+        return out;
+    }
+
+    @Override
+    public void gemmInPlace(float alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB, float beta,
+            Tensor c) {
+        GemmShape g = GemmShape.of(a, transposeA, b, transposeB, c);
+        float[] x = data(a, "gemm A");
+        float[] y = data(b, "gemm B");
+        float[] z = data(c, "gemm C");
+        int lda = a.shape().dim(1);
+        int ldb = b.shape().dim(1);
+        float[] row = new float[g.n()];
+        for (int i = 0; i < g.m(); i++) {
+            java.util.Arrays.fill(row, 0f);
+            for (int p = 0; p < g.k(); p++) {
+                float av = transposeA ? x[p * lda + i] : x[i * lda + p];
+                if (av == 0f) {
+                    continue;
+                }
+                if (transposeB) {
+                    for (int j = 0; j < g.n(); j++) {
+                        row[j] += av * y[j * ldb + p];
+                    }
+                } else {
+                    int off = p * ldb;
+                    for (int j = 0; j < g.n(); j++) {
+                        row[j] += av * y[off + j];
+                    }
+                }
+            }
+            int off = i * g.n();
+            for (int j = 0; j < g.n(); j++) {
+                z[off + j] = beta == 0f ? alpha * row[j] : alpha * row[j] + beta * z[off + j];
+            }
+        }
+    }
+
+    @Override
+    public Tensor transpose(Tensor x) {
+        x.shape().requireRank(2, "transpose operand");
+        float[] a = data(x, "transpose operand");
+        int rows = x.shape().dim(0);
+        int cols = x.shape().dim(1);
+        float[] out = new float[a.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                out[j * rows + i] = a[i * cols + j];
+            }
+        }
+        return wrap(out, Shape.matrix(cols, rows));
+    }
+
+    @Override
+    public Tensor gatherRows(Tensor table, int[] rows) {
+        table.shape().requireRank(2, "gatherRows table");
+        float[] t = data(table, "gatherRows table");
+        int n = table.shape().dim(0);
+        int cols = table.shape().dim(1);
+        float[] out = new float[rows.length * cols];
+        for (int i = 0; i < rows.length; i++) {
+            checkRow(rows[i], n, i);
+            System.arraycopy(t, rows[i] * cols, out, i * cols, cols);
+        }
+        return wrap(out, Shape.matrix(rows.length, cols));
+    }
+
+    @Override
+    public void scatterAddRowsInPlace(Tensor table, int[] rows, Tensor values) {
+        table.shape().requireRank(2, "scatterAddRows table");
+        float[] t = data(table, "scatterAddRows table");
+        float[] v = data(values, "scatterAddRows values");
+        int n = table.shape().dim(0);
+        int cols = table.shape().dim(1);
+        if (!values.shape().equals(Shape.matrix(rows.length, cols))) {
+            throw new IllegalArgumentException("scatterAddRows: values of shape " + values.shape() + " do not match "
+                    + rows.length + " rows of " + cols + " columns");
+        }
+        for (int i = 0; i < rows.length; i++) {
+            checkRow(rows[i], n, i);
+            int off = rows[i] * cols;
+            for (int j = 0; j < cols; j++) {
+                t[off + j] += v[i * cols + j];
+            }
+        }
+    }
+
+    private static void checkRow(int row, int n, int i) {
+        if (row < 0 || row >= n) {
+            throw new IndexOutOfBoundsException("row index " + row + " at position " + i + " is outside [0, " + n + ")");
+        }
+    }
+
+    /** Interprets the kernel with the reference interpreter; override to compile it. */
+    @Override
+    public CompiledKernel compile(Kernel kernel) {
+        return new InterpretedKernel(this, kernel);
+    }
+}

@@ -1,0 +1,201 @@
+package org.optopt.api.kernel;
+
+/**
+ * The scalar arithmetic that defines every kernel op. Element values are float32 and each op
+ * rounds its result to float32 ({@code f*} methods). Uniform subexpressions — those that depend
+ * on scalars and constants only — are evaluated once per kernel call in double precision and
+ * rounded to float32 once ({@link #uniform(UnaryOp, double)}, {@link #uniform(BinaryOp, double, double)}).
+ *
+ * <p>Compiled backends call these same methods (or emit the identical float instruction) so that
+ * a compiled kernel equals the {@link KernelInterpreter} bit for bit on elementwise results.
+ */
+public final class KernelMath {
+    private static final double TWO_OVER_SQRT_PI = 2.0 / Math.sqrt(Math.PI);
+
+    private KernelMath() {}
+
+    /** Float32 value of a unary op. */
+    public static float apply(UnaryOp op, float x) {
+        return switch (op) {
+            case NEG -> -x;
+            case ABS -> Math.abs(x);
+            case SQRT -> sqrt(x);
+            case SQUARE -> x * x;
+            case RECIPROCAL -> 1f / x;
+            case EXP -> exp(x);
+            case LOG -> log(x);
+            case TANH -> tanh(x);
+            case SIGMOID -> sigmoid(x);
+            case SOFTPLUS -> softplus(x);
+            case SOFTSIGN -> softsign(x);
+            case ATAN -> atan(x);
+            case ERF -> erf(x);
+            case SIGN -> Math.signum(x);
+        };
+    }
+
+    /** Float32 value of a binary op. */
+    public static float apply(BinaryOp op, float a, float b) {
+        return switch (op) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+            case POW -> pow(a, b);
+            case MAX -> Math.max(a, b);
+            case MIN -> Math.min(a, b);
+            case GT -> a > b ? 1f : 0f;
+            case GE -> a >= b ? 1f : 0f;
+            case LT -> a < b ? 1f : 0f;
+            case LE -> a <= b ? 1f : 0f;
+        };
+    }
+
+    /** Double-precision value of a unary op, used for uniform subexpressions. */
+    public static double uniform(UnaryOp op, double x) {
+        return switch (op) {
+            case NEG -> -x;
+            case ABS -> Math.abs(x);
+            case SQRT -> Math.sqrt(x);
+            case SQUARE -> x * x;
+            case RECIPROCAL -> 1.0 / x;
+            case EXP -> Math.exp(x);
+            case LOG -> Math.log(x);
+            case TANH -> Math.tanh(x);
+            case SIGMOID -> sigmoidDouble(x);
+            case SOFTPLUS -> softplusDouble(x);
+            case SOFTSIGN -> x / (1.0 + Math.abs(x));
+            case ATAN -> Math.atan(x);
+            case ERF -> erfDouble(x);
+            case SIGN -> Math.signum(x);
+        };
+    }
+
+    /** Double-precision value of a binary op, used for uniform subexpressions. */
+    public static double uniform(BinaryOp op, double a, double b) {
+        return switch (op) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+            case POW -> Math.pow(a, b);
+            case MAX -> Math.max(a, b);
+            case MIN -> Math.min(a, b);
+            case GT -> a > b ? 1 : 0;
+            case GE -> a >= b ? 1 : 0;
+            case LT -> a < b ? 1 : 0;
+            case LE -> a <= b ? 1 : 0;
+        };
+    }
+
+    /** Correctly rounded float square root. */
+    public static float sqrt(float x) {
+        return (float) Math.sqrt(x);
+    }
+
+    /** {@code e^x} rounded to float. */
+    public static float exp(float x) {
+        return (float) Math.exp(x);
+    }
+
+    /** Natural logarithm rounded to float. */
+    public static float log(float x) {
+        return (float) Math.log(x);
+    }
+
+    /** Hyperbolic tangent rounded to float. */
+    public static float tanh(float x) {
+        return (float) Math.tanh(x);
+    }
+
+    /** Logistic sigmoid rounded to float. */
+    public static float sigmoid(float x) {
+        return (float) sigmoidDouble(x);
+    }
+
+    /** {@code log(1+e^x)} rounded to float. */
+    public static float softplus(float x) {
+        return (float) softplusDouble(x);
+    }
+
+    /** {@code x/(1+|x|)} in float arithmetic. */
+    public static float softsign(float x) {
+        return x / (1f + Math.abs(x));
+    }
+
+    /** Arc tangent rounded to float. */
+    public static float atan(float x) {
+        return (float) Math.atan(x);
+    }
+
+    /** The error function rounded to float. */
+    public static float erf(float x) {
+        return (float) erfDouble(x);
+    }
+
+    /** {@code a^b} rounded to float. */
+    public static float pow(float a, float b) {
+        return (float) Math.pow(a, b);
+    }
+
+    private static double sigmoidDouble(double x) {
+        if (x >= 0) {
+            return 1.0 / (1.0 + Math.exp(-x));
+        }
+        double e = Math.exp(x);
+        return e / (1.0 + e);
+    }
+
+    private static double softplusDouble(double x) {
+        return Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x)));
+    }
+
+    /**
+     * The error function to about 1e-15 relative error: Maclaurin series for |x| < 2.5, the
+     * continued fraction of erfc beyond (Lentz's method).
+     */
+    static double erfDouble(double x) {
+        if (Double.isNaN(x)) {
+            return x;
+        }
+        double ax = Math.abs(x);
+        double r;
+        if (ax < 2.5) {
+            double term = ax;
+            double sum = ax;
+            double x2 = ax * ax;
+            for (int n = 1; n < 200; n++) {
+                term *= -x2 / n;
+                double add = term / (2 * n + 1);
+                sum += add;
+                if (Math.abs(add) < 1e-17 * Math.abs(sum)) {
+                    break;
+                }
+            }
+            r = TWO_OVER_SQRT_PI * sum;
+        } else if (ax < 6.0) {
+            // erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...)))))
+            double tiny = 1e-300;
+            double f = ax;
+            double c = ax;
+            double d = 0;
+            for (int n = 1; n < 300; n++) {
+                double an = n / 2.0;
+                d = ax + an * d;
+                d = Math.abs(d) < tiny ? tiny : d;
+                c = ax + an / c;
+                c = Math.abs(c) < tiny ? tiny : c;
+                d = 1 / d;
+                double delta = c * d;
+                f *= delta;
+                if (Math.abs(delta - 1) < 1e-16) {
+                    break;
+                }
+            }
+            r = 1.0 - Math.exp(-ax * ax) / (Math.sqrt(Math.PI) * f);
+        } else {
+            r = 1.0;
+        }
+        return x < 0 ? -r : r;
+    }
+}

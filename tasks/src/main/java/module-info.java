@@ -1,0 +1,4 @@
+/** Training tasks: autodiff, models, data readers and the benchmark suite. */
+module org.optopt.tasks {
+    requires transitive org.optopt.api;
+}
