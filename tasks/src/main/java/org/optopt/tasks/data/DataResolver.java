@@ -1,0 +1,230 @@
+package org.optopt.tasks.data;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds the files of a {@link KnownDataSet}, checking each against its registered checksum.
+ *
+ * <p>Each file is looked for, in this order:
+ * <ol>
+ *   <li>the data directory: {@code <data>/<directory>/<name>} (for gzip files also the
+ *       uncompressed copy without {@code .gz}); see {@link #dataDirectory(Path, Map, String)};
+ *   <li>the directories where system packages install it ({@link KnownDataSet#systemDirectories()});
+ *   <li>the shared directory's layout {@code <shared>/data/<directory>/<name>};
+ *   <li>a download ({@link Downloader}) into the data directory.
+ * </ol>
+ * For a data set published as an archive ({@link KnownDataSet#archive()}), missing files are
+ * extracted into the data directory from the archive, which is itself looked for in the data and
+ * shared directories before it is downloaded.
+ *
+ * <p>A file that is found but does not match its checksum is an error, not skipped: the message
+ * names it with the expected and actual checksum. When nothing is found the error lists every
+ * place searched and how to get the file.
+ */
+public final class DataResolver {
+    /** Environment variable naming the data directory. */
+    public static final String DATA_ENV = "OPTOPT_DATA";
+    /** System property naming the shared directory (the one holding {@code data/}). */
+    public static final String SHARED_PROPERTY = "optopt.shared";
+
+    private final Path dataDirectory;
+    private final Path sharedDirectory;
+    private final Path systemRoot;
+    private final Downloader downloader;
+
+    /**
+     * @param dataDirectory where files are looked for first and downloads are stored
+     * @param sharedDirectory the directory holding {@code data/}, or {@code null} for none
+     * @param systemRoot the file-system root under which system package directories are looked
+     *     for ({@code /} normally)
+     * @param downloader how to download, or {@code null} to never download
+     */
+    public DataResolver(Path dataDirectory, Path sharedDirectory, Path systemRoot, Downloader downloader) {
+        this.dataDirectory = dataDirectory.toAbsolutePath();
+        this.sharedDirectory = sharedDirectory;
+        this.systemRoot = systemRoot;
+        this.downloader = downloader;
+    }
+
+    /**
+     * The resolver of a normal run: the data directory of {@link #dataDirectory(Path, Map, String)},
+     * the shared directory of the system property {@value #SHARED_PROPERTY} (if set), system
+     * packages under {@code /}, downloads from each data set's sources.
+     *
+     * @param explicitDataDirectory the data directory given on the command line, or {@code null}
+     */
+    public static DataResolver standard(Path explicitDataDirectory) {
+        String shared = System.getProperty(SHARED_PROPERTY);
+        return new DataResolver(
+                dataDirectory(explicitDataDirectory, System.getenv(), System.getProperty("user.home")),
+                shared == null || shared.isBlank() ? null : Path.of(shared),
+                Path.of("/"),
+                Downloader.fromSources());
+    }
+
+    /**
+     * The data directory: {@code explicit} if given, else the environment variable
+     * {@value #DATA_ENV} if set, else {@code <userHome>/.optopt/data}.
+     */
+    public static Path dataDirectory(Path explicit, Map<String, String> environment, String userHome) {
+        if (explicit != null) {
+            return explicit;
+        }
+        String fromEnvironment = environment.get(DATA_ENV);
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return Path.of(fromEnvironment);
+        }
+        return Path.of(userHome, ".optopt", "data");
+    }
+
+    /** The data directory of this resolver. */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** All files of the data set {@code id} (see {@link KnownDataSet#byId(String)}), by file name. */
+    public Map<String, Path> resolve(String id) throws IOException {
+        return resolve(KnownDataSet.byId(id));
+    }
+
+    /** All files of {@code set}, by file name, in registry order. */
+    public Map<String, Path> resolve(KnownDataSet set) throws IOException {
+        Map<String, Path> paths = new LinkedHashMap<>();
+        for (DataFile file : set.files()) {
+            paths.put(file.name(), resolve(set, file.name()));
+        }
+        return paths;
+    }
+
+    /**
+     * One file of {@code set}.
+     *
+     * @throws IllegalStateException if a copy found or downloaded does not match its checksum,
+     *     or if the file is found nowhere (the message lists the places searched)
+     */
+    public Path resolve(KnownDataSet set, String fileName) throws IOException {
+        DataFile file = set.file(fileName);
+        List<String> searched = new ArrayList<>();
+        Path found = findLocally(set, file, searched);
+        if (found != null) {
+            return found;
+        }
+        Path target = dataDirectory.resolve(set.directory()).resolve(file.name());
+        if (set.archive() != null) {
+            DataFile archive = set.archive().file();
+            Path archivePath = findLocally(set, archive, searched);
+            if (archivePath == null) {
+                archivePath = download(set, archive, searched);
+            }
+            if (archivePath != null) {
+                extractMissing(set, archivePath);
+                return verified(set, file, target, false, "extracted from " + archivePath);
+            }
+        } else {
+            Path downloaded = download(set, file, searched);
+            if (downloaded != null) {
+                return downloaded;
+            }
+        }
+        throw notFound(set, file, searched);
+    }
+
+    private Path findLocally(KnownDataSet set, DataFile file, List<String> searched) throws IOException {
+        List<Path> directories = new ArrayList<>();
+        List<String> kinds = new ArrayList<>();
+        directories.add(dataDirectory.resolve(set.directory()));
+        kinds.add("data directory");
+        for (Path system : set.systemDirectories()) {
+            directories.add(systemRoot.resolve(system.getRoot().relativize(system)));
+            kinds.add("system package directory");
+        }
+        if (sharedDirectory != null) {
+            directories.add(sharedDirectory.resolve("data").resolve(set.directory()));
+            kinds.add("shared directory");
+        }
+        for (int i = 0; i < directories.size(); i++) {
+            Path candidate = directories.get(i).resolve(file.name());
+            if (Files.isRegularFile(candidate)) {
+                return verified(set, file, candidate, false, kinds.get(i));
+            }
+            searched.add(candidate + " (" + kinds.get(i) + ")");
+            if (file.uncompressedName() != null) {
+                Path raw = directories.get(i).resolve(file.uncompressedName());
+                if (Files.isRegularFile(raw)) {
+                    return verified(set, file, raw, true, kinds.get(i));
+                }
+                searched.add(raw + " (" + kinds.get(i) + ", uncompressed)");
+            }
+        }
+        return null;
+    }
+
+    private static Path verified(KnownDataSet set, DataFile file, Path candidate, boolean uncompressed,
+            String kind) throws IOException {
+        String mismatch = Checksums.mismatch(candidate, file, uncompressed);
+        if (mismatch != null) {
+            throw new IllegalStateException("Data set " + set.id() + ": " + candidate + " (" + kind
+                    + ") is not the published " + file.name() + ": " + mismatch
+                    + ". Delete or replace it.");
+        }
+        return candidate;
+    }
+
+    private Path download(KnownDataSet set, DataFile file, List<String> searched) throws IOException {
+        if (downloader == null) {
+            searched.add("no download (downloads disabled)");
+            return null;
+        }
+        Path target = dataDirectory.resolve(set.directory()).resolve(file.name());
+        for (URI url : downloader.urls(set, file)) {
+            try {
+                downloader.download(url, file, target);
+                return target;
+            } catch (IOException | IllegalStateException e) {
+                searched.add("download " + url + " failed: " + e.getMessage());
+            }
+        }
+        return null;
+    }
+
+    private void extractMissing(KnownDataSet set, Path archive) throws IOException {
+        Map<String, Path> targets = new LinkedHashMap<>();
+        for (DataFile member : set.files()) {
+            Path target = dataDirectory.resolve(set.directory()).resolve(member.name());
+            if (!Files.isRegularFile(target)) {
+                targets.put(set.archive().memberDirectory() + member.name(), target);
+            }
+        }
+        TarGz.extract(archive, targets);
+    }
+
+    private IllegalStateException notFound(KnownDataSet set, DataFile file, List<String> searched) {
+        StringBuilder message = new StringBuilder("Data set " + set.id() + ": file " + file.name()
+                + " not found. Searched:");
+        for (String place : searched) {
+            message.append("\n  - ").append(place);
+        }
+        DataFile published = set.archive() != null ? set.archive().file() : file;
+        message.append("\nTo get it, download ");
+        message.append(String.join(" or ", set.sources().stream().map(s -> s.resolve(published.name()).toString()).toList()));
+        if (published.sha256() != null) {
+            message.append(" (sha256 ").append(published.sha256()).append(")");
+        }
+        message.append(" into ").append(dataDirectory.resolve(set.directory()));
+        message.append(", or point the data directory (explicit option or ").append(DATA_ENV)
+                .append(") at a directory holding ")
+                .append(set.directory()).append('/').append(published.name());
+        if (set.systemPackage() != null) {
+            message.append(", or install ").append(set.systemPackage());
+        }
+        message.append(". License: ").append(set.license());
+        return new IllegalStateException(message.toString());
+    }
+}
