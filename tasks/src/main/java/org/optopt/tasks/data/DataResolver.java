@@ -10,17 +10,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finds the files of a {@link KnownDataSet}, checking each against its registered checksum.
+ * Finds the files of a {@link DataSetSpec}, checking each against its registered checksum.
  *
  * <p>Each file is looked for, in this order:
  * <ol>
  *   <li>the data directory: {@code <data>/<directory>/<name>} (for gzip files also the
  *       uncompressed copy without {@code .gz}); see {@link #dataDirectory(Path, Map, String)};
- *   <li>the directories where system packages install it ({@link KnownDataSet#systemDirectories()});
+ *   <li>the directories where system packages install it ({@link DataSetSpec#systemDirectories()});
  *   <li>the shared directory's layout {@code <shared>/data/<directory>/<name>};
  *   <li>a download ({@link Downloader}) into the data directory.
  * </ol>
- * For a data set published as an archive ({@link KnownDataSet#archive()}), missing files are
+ * For a data set published as an archive ({@link DataSetSpec#archive()}), missing files are
  * extracted into the data directory from the archive, which is itself looked for in the data and
  * shared directories before it is downloaded.
  *
@@ -89,13 +89,13 @@ public final class DataResolver {
         return dataDirectory;
     }
 
-    /** All files of the data set {@code id} (see {@link KnownDataSet#byId(String)}), by file name. */
+    /** All files of the data set {@code id} (see {@link KnownDataSets#byId(String)}), by file name. */
     public Map<String, Path> resolve(String id) throws IOException {
-        return resolve(KnownDataSet.byId(id));
+        return resolve(KnownDataSets.byId(id));
     }
 
     /** All files of {@code set}, by file name, in registry order. */
-    public Map<String, Path> resolve(KnownDataSet set) throws IOException {
+    public Map<String, Path> resolve(DataSetSpec set) throws IOException {
         Map<String, Path> paths = new LinkedHashMap<>();
         for (DataFile file : set.files()) {
             paths.put(file.name(), resolve(set, file.name()));
@@ -109,7 +109,7 @@ public final class DataResolver {
      * @throws IllegalStateException if a copy found or downloaded does not match its checksum,
      *     or if the file is found nowhere (the message lists the places searched)
      */
-    public Path resolve(KnownDataSet set, String fileName) throws IOException {
+    public Path resolve(DataSetSpec set, String fileName) throws IOException {
         DataFile file = set.file(fileName);
         List<String> searched = new ArrayList<>();
         Path found = findLocally(set, file, searched);
@@ -136,7 +136,7 @@ public final class DataResolver {
         throw notFound(set, file, searched);
     }
 
-    private Path findLocally(KnownDataSet set, DataFile file, List<String> searched) throws IOException {
+    private Path findLocally(DataSetSpec set, DataFile file, List<String> searched) throws IOException {
         List<Path> directories = new ArrayList<>();
         List<String> kinds = new ArrayList<>();
         directories.add(dataDirectory.resolve(set.directory()));
@@ -166,7 +166,7 @@ public final class DataResolver {
         return null;
     }
 
-    private static Path verified(KnownDataSet set, DataFile file, Path candidate, boolean uncompressed,
+    private static Path verified(DataSetSpec set, DataFile file, Path candidate, boolean uncompressed,
             String kind) throws IOException {
         String mismatch = Checksums.mismatch(candidate, file, uncompressed);
         if (mismatch != null) {
@@ -177,7 +177,7 @@ public final class DataResolver {
         return candidate;
     }
 
-    private Path download(KnownDataSet set, DataFile file, List<String> searched) throws IOException {
+    private Path download(DataSetSpec set, DataFile file, List<String> searched) throws IOException {
         if (downloader == null) {
             searched.add("no download (downloads disabled)");
             return null;
@@ -194,7 +194,7 @@ public final class DataResolver {
         return null;
     }
 
-    private void extractMissing(KnownDataSet set, Path archive) throws IOException {
+    private void extractMissing(DataSetSpec set, Path archive) throws IOException {
         Map<String, Path> targets = new LinkedHashMap<>();
         for (DataFile member : set.files()) {
             Path target = dataDirectory.resolve(set.directory()).resolve(member.name());
@@ -205,15 +205,16 @@ public final class DataResolver {
         TarGz.extract(archive, targets);
     }
 
-    private IllegalStateException notFound(KnownDataSet set, DataFile file, List<String> searched) {
+    private IllegalStateException notFound(DataSetSpec set, DataFile file, List<String> searched) {
         StringBuilder message = new StringBuilder("Data set " + set.id() + ": file " + file.name()
                 + " not found. Searched:");
         for (String place : searched) {
             message.append("\n  - ").append(place);
         }
-        DataFile published = set.archive() != null ? set.archive().file() : file;
+        DataFile published = set.published(file);
         message.append("\nTo get it, download ");
-        message.append(String.join(" or ", set.sources().stream().map(s -> s.resolve(published.name()).toString()).toList()));
+        message.append(set.sources().isEmpty() ? published.name()
+                : String.join(" or ", set.sources().stream().map(s -> s.resolve(published.name()).toString()).toList()));
         if (published.sha256() != null) {
             message.append(" (sha256 ").append(published.sha256()).append(")");
         }

@@ -35,7 +35,7 @@ public final class Downloader {
         this.mirror = mirror;
     }
 
-    /** Downloads from each data set's {@link KnownDataSet#sources()}, in order. */
+    /** Downloads from each data set's {@link DataSetSpec#sources()}, in order. */
     public static Downloader fromSources() {
         return new Downloader(null);
     }
@@ -52,7 +52,7 @@ public final class Downloader {
     }
 
     /** The URLs to try for {@code file} of {@code set}, in order. */
-    public List<URI> urls(KnownDataSet set, DataFile file) {
+    public List<URI> urls(DataSetSpec set, DataFile file) {
         if (mirror != null) {
             return List.of(mirror.resolve(set.directory() + "/" + file.name()));
         }

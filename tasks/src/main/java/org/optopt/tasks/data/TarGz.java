@@ -14,7 +14,8 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Extracts chosen regular files from a gzip-compressed (ustar) tar archive. Targets are given by
+ * Extracts chosen regular files from a gzip-compressed tar archive (POSIX ustar, or GNU format
+ * with its long-name entries). Targets are given by
  * the caller, never derived from names inside the archive; each is written to a temporary file
  * and moved atomically into place.
  */
@@ -31,17 +32,32 @@ final class TarGz {
     static void extract(Path archive, Map<String, Path> targets) throws IOException {
         Map<String, Path> missing = new HashMap<>(targets);
         try (InputStream in = new BufferedInputStream(new GZIPInputStream(Files.newInputStream(archive), 1 << 16))) {
+            String longName = null;
             while (!missing.isEmpty()) {
                 byte[] header = in.readNBytes(BLOCK);
                 if (header.length < BLOCK || isZero(header)) {
                     break;
                 }
+                checkHeaderChecksum(archive, header);
                 String name = text(header, 0, 100);
-                if ("ustar".equals(text(header, 257, 6).strip()) && !text(header, 345, 155).isEmpty()) {
+                boolean posix = "ustar".equals(text(header, 257, 6))
+                        && "00".equals(new String(header, 263, 2, StandardCharsets.US_ASCII));
+                if (posix && !text(header, 345, 155).isEmpty()) {
                     name = text(header, 345, 155) + "/" + name;
+                }
+                if (longName != null) {
+                    name = longName;
+                    longName = null;
                 }
                 long size = octal(archive, header, 124, 12);
                 char type = (char) header[156];
+                if (type == 'L' && size < BLOCK * 8) {
+                    // GNU long name: the data holds the name of the next member
+                    byte[] data = in.readNBytes((int) size);
+                    longName = text(data, 0, data.length);
+                    in.skipNBytes((BLOCK - size % BLOCK) % BLOCK);
+                    continue;
+                }
                 Path target = (type == '0' || type == 0) ? missing.remove(name) : null;
                 if (target != null) {
                     copyMember(archive, in, size, target);
@@ -80,6 +96,19 @@ final class TarGz {
         }
     }
 
+    /** The header checksum is the sum of its unsigned bytes, counting the checksum field as spaces. */
+    private static void checkHeaderChecksum(Path archive, byte[] header) {
+        long stored = octal(archive, header, 148, 8);
+        long sum = 0;
+        for (int i = 0; i < BLOCK; i++) {
+            sum += (i >= 148 && i < 156) ? ' ' : Byte.toUnsignedInt(header[i]);
+        }
+        if (sum != stored) {
+            throw DataFiles.corrupt(archive, "tar header of '" + text(header, 0, 100)
+                    + "' has checksum " + stored + ", computed " + sum);
+        }
+    }
+
     private static boolean isZero(byte[] block) {
         for (byte b : block) {
             if (b != 0) {
@@ -99,10 +128,13 @@ final class TarGz {
 
     private static long octal(Path archive, byte[] header, int offset, int length) {
         String digits = text(header, offset, length).strip();
+        if ((header[offset] & 0x80) != 0) {
+            throw DataFiles.corrupt(archive, "tar header uses a base-256 number (member over 8 GB?), not supported");
+        }
         try {
             return Long.parseLong(digits, 8);
         } catch (NumberFormatException e) {
-            throw DataFiles.corrupt(archive, "tar header size field '" + digits + "' is not octal");
+            throw DataFiles.corrupt(archive, "tar header field '" + digits + "' is not octal");
         }
     }
 }

@@ -47,8 +47,8 @@ class DataResolverTest {
     void findsEveryRegisteredFileOfTheSharedDataSets() throws IOException {
         Path shared = shared();
         DataResolver resolver = new DataResolver(dataDir(), shared, emptyRoot(), null);
-        for (KnownDataSet set : List.of(KnownDataSet.MNIST, KnownDataSet.FASHION_MNIST, KnownDataSet.A9A,
-                KnownDataSet.W8A, KnownDataSet.TINYSHAKESPEARE)) {
+        for (DataSetSpec set : List.of(KnownDataSets.MNIST, KnownDataSets.FASHION_MNIST, KnownDataSets.A9A,
+                KnownDataSets.W8A, KnownDataSets.TINYSHAKESPEARE)) {
             Map<String, Path> files = resolver.resolve(set.id());
             assertEquals(set.files().size(), files.size());
             for (DataFile file : set.files()) {
@@ -66,7 +66,7 @@ class DataResolverTest {
         Files.createDirectories(own.getParent());
         Files.copy(shared.resolve("data/tinyshakespeare/input.txt"), own);
         DataResolver resolver = new DataResolver(dataDir(), shared, emptyRoot(), null);
-        assertEquals(own, resolver.resolve(KnownDataSet.TINYSHAKESPEARE, "input.txt"));
+        assertEquals(own, resolver.resolve(KnownDataSets.TINYSHAKESPEARE, "input.txt"));
     }
 
     @Test
@@ -78,7 +78,7 @@ class DataResolverTest {
         DataResolver resolver = new DataResolver(dataDir(), shared, emptyRoot(), null);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> resolver.resolve("w8a"));
         assertTrue(e.getMessage().contains(own.toString()), e.getMessage());
-        assertTrue(e.getMessage().contains("sha256 expected " + KnownDataSet.W8A.file("w8a").sha256()
+        assertTrue(e.getMessage().contains("sha256 expected " + KnownDataSets.W8A.file("w8a").sha256()
                 + ", actual " + Checksums.sha256(own)), e.getMessage());
     }
 
@@ -90,10 +90,10 @@ class DataResolverTest {
         try (InputStream in = new GZIPInputStream(Files.newInputStream(sharedLabels))) {
             Files.write(debian, IdxReaderTest.gzip(in.readAllBytes()));
         }
-        DataFile file = KnownDataSet.FASHION_MNIST.file("t10k-labels-idx1-ubyte.gz");
+        DataFile file = KnownDataSets.FASHION_MNIST.file("t10k-labels-idx1-ubyte.gz");
         assertTrue(!Checksums.sha256(debian).equals(file.sha256()), "the recompressed copy differs byte-wise");
         DataResolver resolver = new DataResolver(dataDir(), null, emptyRoot(), null);
-        Path found = resolver.resolve(KnownDataSet.FASHION_MNIST, file.name());
+        Path found = resolver.resolve(KnownDataSets.FASHION_MNIST, file.name());
         assertEquals(debian, found);
         assertArrayEquals(IdxReader.readLabels(sharedLabels), IdxReader.readLabels(found));
     }
@@ -107,10 +107,10 @@ class DataResolverTest {
             Files.write(raw, in.readAllBytes());
         }
         DataResolver resolver = new DataResolver(dataDir(), null, emptyRoot(), null);
-        assertEquals(raw, resolver.resolve(KnownDataSet.MNIST, "t10k-labels-idx1-ubyte.gz"));
+        assertEquals(raw, resolver.resolve(KnownDataSets.MNIST, "t10k-labels-idx1-ubyte.gz"));
         Files.write(raw, new byte[] {1, 2, 3});
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> resolver.resolve(KnownDataSet.MNIST, "t10k-labels-idx1-ubyte.gz"));
+                () -> resolver.resolve(KnownDataSets.MNIST, "t10k-labels-idx1-ubyte.gz"));
         assertTrue(e.getMessage().contains("uncompressed content expected"), e.getMessage());
     }
 
@@ -119,7 +119,7 @@ class DataResolverTest {
         Path shared = tmp.resolve("empty-shared");
         DataResolver resolver = new DataResolver(dataDir(), shared, emptyRoot(), null);
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> resolver.resolve(KnownDataSet.FASHION_MNIST, "train-labels-idx1-ubyte.gz"));
+                () -> resolver.resolve(KnownDataSets.FASHION_MNIST, "train-labels-idx1-ubyte.gz"));
         String message = e.getMessage();
         assertTrue(message.contains(dataDir().resolve("fashion-mnist/train-labels-idx1-ubyte.gz") + " (data directory)"), message);
         assertTrue(message.contains(dataDir().resolve("fashion-mnist/train-labels-idx1-ubyte") + " (data directory, uncompressed)"), message);
@@ -129,7 +129,7 @@ class DataResolverTest {
         assertTrue(message.contains("downloads disabled"), message);
         assertTrue(message.contains("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/train-labels-idx1-ubyte.gz"), message);
         assertTrue(message.contains("dataset-fashion-mnist"), message);
-        assertTrue(message.contains(KnownDataSet.FASHION_MNIST.file("train-labels-idx1-ubyte.gz").sha256()), message);
+        assertTrue(message.contains(KnownDataSets.FASHION_MNIST.file("train-labels-idx1-ubyte.gz").sha256()), message);
     }
 
     @Test
@@ -137,7 +137,7 @@ class DataResolverTest {
         DataResolver resolver = new DataResolver(dataDir(), null, emptyRoot(), null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> resolver.resolve("imagenet"));
         assertTrue(e.getMessage().contains("mnist, fashion-mnist, a9a, w8a, tinyshakespeare, cifar10"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> resolver.resolve(KnownDataSet.A9A, "w8a"));
+        e = assertThrows(IllegalArgumentException.class, () -> resolver.resolve(KnownDataSets.A9A, "w8a"));
         assertTrue(e.getMessage().contains("a9a, a9a.t"), e.getMessage());
     }
 
@@ -149,6 +149,6 @@ class DataResolverTest {
         DataResolver resolver = new DataResolver(dataDir(), null, emptyRoot(), null);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> resolver.resolve("cifar10"));
         assertTrue(e.getMessage().contains(archive.toString())
-                && e.getMessage().contains(KnownDataSet.CIFAR10.archive().file().sha256()), e.getMessage());
+                && e.getMessage().contains(KnownDataSets.CIFAR10.archive().file().sha256()), e.getMessage());
     }
 }

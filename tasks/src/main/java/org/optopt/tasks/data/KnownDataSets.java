@@ -2,7 +2,6 @@ package org.optopt.tasks.data;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -18,11 +17,16 @@ import java.util.stream.Collectors;
  * the archive's SHA-256 below is the one recorded next to that md5 by third parties, and the
  * batch files inside have no published checksum (only their size is checked).
  *
- * <p>A data set's files live in a directory named {@link #directory()} both in a data directory
+ * <p>A data set's files live in a directory named {@link DataSetSpec#directory()} both in a data directory
  * and in the shared directory's {@code data/} folder (the two LIBSVM sets share {@code libsvm}).
+ *
+ * <p>Columns of each row: id, directory, download sources, system directories, system package,
+ * license, archive, files (name, bytes, sha256, sha256 of the gunzipped content).
  */
-public enum KnownDataSet {
-    MNIST("mnist", "mnist",
+public final class KnownDataSets {
+
+    /** MNIST handwritten digits (IDX, gzip): 60000 training and 10000 test images of 28x28. */
+    public static final DataSetSpec MNIST = spec("mnist", "mnist",
             // LeCun's page (canonical) often refuses downloads; torchvision's mirror serves the same files.
             List.of("http://yann.lecun.com/exdb/mnist/", "https://ossci-datasets.s3.amazonaws.com/mnist/"),
             List.of(), null,
@@ -39,9 +43,10 @@ public enum KnownDataSet {
                     "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
             gz("t10k-labels-idx1-ubyte.gz", 4542,
                     "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
-                    "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2")),
+                    "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"));
 
-    FASHION_MNIST("fashion-mnist", "fashion-mnist",
+    /** Fashion-MNIST (IDX, gzip): 60000 training and 10000 test images of 28x28, 10 balanced classes. */
+    public static final DataSetSpec FASHION_MNIST = spec("fashion-mnist", "fashion-mnist",
             List.of("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"),
             // Debian's package dataset-fashion-mnist (0.0~git20200523.55506a9-1, bookworm main) installs
             // the four .gz files here (found with `apt-get download` and `dpkg -c`). Debian rewrote the
@@ -60,37 +65,41 @@ public enum KnownDataSet {
                     "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"),
             gz("t10k-labels-idx1-ubyte.gz", 5148,
                     "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
-                    "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34")),
+                    "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"));
 
-    A9A("a9a", "libsvm",
+    /** LIBSVM a9a (UCI Adult): 32561 training rows ({@code a9a}), 16281 test rows ({@code a9a.t}), 123 features. */
+    public static final DataSetSpec A9A = spec("a9a", "libsvm",
             List.of("https://www.csie.ntu.edu.tw/~cjlin/libsvmtools/datasets/binary/"),
             List.of(), null,
             "No explicit license on the LIBSVM data page; derived from UCI Adult (CC BY 4.0). "
                     + "Cite Chang & Lin (LIBSVM), Kohavi 1996 and Platt 1998.",
             null,
             plain("a9a", 2329875, "f5d5ffd8d865ff41328e7ee043e4b020816914ff6843ff15b98905ddbedce906"),
-            plain("a9a.t", 1164628, "1f448a153f0320399a7e40836eb207655b0bde0f21fc941cc472193daa9f5de9")),
+            plain("a9a.t", 1164628, "1f448a153f0320399a7e40836eb207655b0bde0f21fc941cc472193daa9f5de9"));
 
-    W8A("w8a", "libsvm",
+    /** LIBSVM w8a: 49749 rows, 300 features. */
+    public static final DataSetSpec W8A = spec("w8a", "libsvm",
             List.of("https://www.csie.ntu.edu.tw/~cjlin/libsvmtools/datasets/binary/"),
             List.of(), null,
             "No explicit license on the LIBSVM data page. Cite Chang & Lin (LIBSVM) and Platt 1998.",
             null,
-            plain("w8a", 3478239, "b464b4f6ce6a5d9e181ffc793e19a04751036273722312398ef7673705014902")),
+            plain("w8a", 3478239, "b464b4f6ce6a5d9e181ffc793e19a04751036273722312398ef7673705014902"));
 
-    TINYSHAKESPEARE("tinyshakespeare", "tinyshakespeare",
+    /** Tiny Shakespeare (char-rnn): 1115394 ASCII characters. */
+    public static final DataSetSpec TINYSHAKESPEARE = spec("tinyshakespeare", "tinyshakespeare",
             List.of("https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/"),
             List.of(), null,
             "Shakespeare's text is public domain; shipped in karpathy/char-rnn (MIT code).",
             null,
-            plain("input.txt", 1115394, "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed")),
+            plain("input.txt", 1115394, "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"));
 
-    CIFAR10("cifar10", "cifar10",
+    /** CIFAR-10 binary version: five training batches and one test batch of 10000 32x32 colour images. */
+    public static final DataSetSpec CIFAR10 = spec("cifar10", "cifar10",
             List.of("https://www.cs.toronto.edu/~kriz/"),
             List.of(), null,
             "No explicit license on Krizhevsky's page. Cite Krizhevsky 2009, "
                     + "Learning Multiple Layers of Features from Tiny Images.",
-            new Archive(plain("cifar-10-binary.tar.gz", 170052171,
+            new DataSetSpec.Archive(plain("cifar-10-binary.tar.gz", 170052171,
                     "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd"), "cifar-10-batches-bin/"),
             unchecked("data_batch_1.bin", 30730000),
             unchecked("data_batch_2.bin", 30730000),
@@ -99,93 +108,31 @@ public enum KnownDataSet {
             unchecked("data_batch_5.bin", 30730000),
             unchecked("test_batch.bin", 30730000));
 
-    /**
-     * A tar.gz archive in which the data set is published; its members under
-     * {@code memberDirectory} are the data set's files.
-     */
-    public record Archive(DataFile file, String memberDirectory) {}
+    private static final List<DataSetSpec> ALL =
+            List.of(MNIST, FASHION_MNIST, A9A, W8A, TINYSHAKESPEARE, CIFAR10);
 
-    private final String id;
-    private final String directory;
-    private final List<URI> sources;
-    private final List<Path> systemDirectories;
-    private final String systemPackage;
-    private final String license;
-    private final Archive archive;
-    private final List<DataFile> files;
+    private KnownDataSets() {}
 
-    KnownDataSet(String id, String directory, List<String> sources, List<Path> systemDirectories,
-            String systemPackage, String license, Archive archive, DataFile... files) {
-        this.id = id;
-        this.directory = directory;
-        this.sources = sources.stream().map(URI::create).toList();
-        this.systemDirectories = systemDirectories;
-        this.systemPackage = systemPackage;
-        this.license = license;
-        this.archive = archive;
-        this.files = List.of(files);
+    /** Every known data set, in the order above. */
+    public static List<DataSetSpec> all() {
+        return ALL;
     }
 
     /** The data set of {@code id}; an unknown id fails and lists the known ones. */
-    public static KnownDataSet byId(String id) {
-        for (KnownDataSet set : values()) {
-            if (set.id.equals(id)) {
+    public static DataSetSpec byId(String id) {
+        for (DataSetSpec set : ALL) {
+            if (set.id().equals(id)) {
                 return set;
             }
         }
         throw new IllegalArgumentException("unknown data set '" + id + "'; known: "
-                + Arrays.stream(values()).map(KnownDataSet::id).collect(Collectors.joining(", ")));
+                + ALL.stream().map(DataSetSpec::id).collect(Collectors.joining(", ")));
     }
 
-    /** The id used on the command line, e.g. {@code fashion-mnist}. */
-    public String id() {
-        return id;
-    }
-
-    /** Directory of the files inside a data directory or {@code shared/data}. */
-    public String directory() {
-        return directory;
-    }
-
-    /** Base URLs to download from, canonical first; a file's URL is the base plus its name. */
-    public List<URI> sources() {
-        return sources;
-    }
-
-    /** Absolute directories where operating-system packages install the files. */
-    public List<Path> systemDirectories() {
-        return systemDirectories;
-    }
-
-    /** The system package that installs the files into {@link #systemDirectories()}, or {@code null}. */
-    public String systemPackage() {
-        return systemPackage;
-    }
-
-    /** License and citation note. */
-    public String license() {
-        return license;
-    }
-
-    /** The archive the files are published in, or {@code null} if they are published one by one. */
-    public Archive archive() {
-        return archive;
-    }
-
-    /** The files of the data set. */
-    public List<DataFile> files() {
-        return files;
-    }
-
-    /** The file called {@code name}; an unknown name fails and lists the data set's files. */
-    public DataFile file(String name) {
-        for (DataFile file : files) {
-            if (file.name().equals(name)) {
-                return file;
-            }
-        }
-        throw new IllegalArgumentException("data set " + id + " has no file '" + name + "'; its files: "
-                + files.stream().map(DataFile::name).collect(Collectors.joining(", ")));
+    private static DataSetSpec spec(String id, String directory, List<String> sources, List<Path> systemDirectories,
+            String systemPackage, String license, DataSetSpec.Archive archive, DataFile... files) {
+        return new DataSetSpec(id, directory, sources.stream().map(URI::create).toList(), systemDirectories,
+                systemPackage, license, archive, List.of(files));
     }
 
     private static DataFile gz(String name, long bytes, String sha256, String contentSha256) {
