@@ -1,5 +1,6 @@
 package org.optopt.tasks.data;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -66,7 +67,7 @@ final class Checksums {
             String content;
             try (InputStream in = new GZIPInputStream(Files.newInputStream(candidate), 1 << 16)) {
                 content = sha256(in);
-            } catch (ZipException | java.io.EOFException e) {
+            } catch (ZipException | EOFException e) {
                 content = "(corrupt gzip: " + e.getMessage() + ")";
             }
             if (content.equals(expected.contentSha256())) {

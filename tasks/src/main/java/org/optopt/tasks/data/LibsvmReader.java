@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -39,10 +38,11 @@ public final class LibsvmReader {
         return parse(file, featureCount);
     }
 
+    /** One parsed record: its class and its features in increasing index order. */
+    private record Row(int label, int[] indices, float[] values) {}
+
     private static Dataset parse(Path file, int givenFeatures) throws IOException {
-        List<int[]> indices = new ArrayList<>();
-        List<float[]> values = new ArrayList<>();
-        int[] labels = new int[1024];
+        List<Row> rows = new ArrayList<>();
         int maxIndex = 0;
         int lineNumber = 0;
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -50,48 +50,80 @@ public final class LibsvmReader {
                 lineNumber++;
                 int hash = line.indexOf('#');
                 String content = (hash >= 0 ? line.substring(0, hash) : line).strip();
-                if (content.isEmpty()) {
-                    continue;
+                if (!content.isEmpty()) {
+                    Row row = parseLine(file, lineNumber, content, givenFeatures);
+                    if (row.indices().length > 0) {
+                        maxIndex = Math.max(maxIndex, row.indices()[row.indices().length - 1]);
+                    }
+                    rows.add(row);
                 }
-                String[] tokens = content.split("\\s+");
-                if (indices.size() == labels.length) {
-                    labels = Arrays.copyOf(labels, 2 * labels.length);
-                }
-                labels[indices.size()] = parseLabel(file, lineNumber, tokens[0]);
-                int[] idx = new int[tokens.length - 1];
-                float[] val = new float[tokens.length - 1];
-                for (int t = 1; t < tokens.length; t++) {
-                    parseFeature(file, lineNumber, tokens[t], givenFeatures, t == 1 ? 0 : idx[t - 2], idx, val, t - 1);
-                }
-                if (idx.length > 0) {
-                    maxIndex = Math.max(maxIndex, idx[idx.length - 1]);
-                }
-                indices.add(idx);
-                values.add(val);
             }
         } catch (CharacterCodingException e) {
             throw DataFiles.corrupt(file, "not valid UTF-8 text after line " + lineNumber);
         }
-        int rows = indices.size();
-        if (rows == 0) {
+        if (rows.isEmpty()) {
             throw DataFiles.corrupt(file, "contains no LIBSVM records");
         }
         int width = givenFeatures > 0 ? givenFeatures : maxIndex;
         if (width == 0) {
             throw DataFiles.corrupt(file, "no record has a feature; give the feature count explicitly");
         }
-        if ((long) rows * width > Integer.MAX_VALUE - 8) {
-            throw DataFiles.corrupt(file, rows + " rows x " + width + " features do not fit one dense array");
+        if ((long) rows.size() * width > Integer.MAX_VALUE - 8) {
+            throw DataFiles.corrupt(file, rows.size() + " rows x " + width + " features do not fit one dense array");
         }
-        float[] features = new float[rows * width];
-        for (int r = 0; r < rows; r++) {
-            int[] idx = indices.get(r);
-            float[] val = values.get(r);
-            for (int k = 0; k < idx.length; k++) {
-                features[r * width + idx[k] - 1] = val[k];
+        float[] features = new float[rows.size() * width];
+        int[] labels = new int[rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            Row row = rows.get(r);
+            labels[r] = row.label();
+            for (int k = 0; k < row.indices().length; k++) {
+                features[r * width + row.indices()[k] - 1] = row.values()[k];
             }
         }
-        return new Dataset(features, width, Arrays.copyOf(labels, rows), 2);
+        return new Dataset(features, width, labels, 2);
+    }
+
+    private static Row parseLine(Path file, int line, String content, int givenFeatures) {
+        String[] tokens = content.split("\\s+");
+        int label = parseLabel(file, line, tokens[0]);
+        int[] indices = new int[tokens.length - 1];
+        float[] values = new float[tokens.length - 1];
+        int previous = 0;
+        for (int k = 0; k < indices.length; k++) {
+            String token = tokens[k + 1];
+            int colon = token.indexOf(':');
+            if (colon <= 0 || colon == token.length() - 1) {
+                throw lineError(file, line, "feature '" + token + "' is not of the form index:value");
+            }
+            int index;
+            try {
+                index = Integer.parseInt(token, 0, colon, 10);
+            } catch (NumberFormatException e) {
+                throw lineError(file, line, "feature index in '" + token + "' is not an integer");
+            }
+            float value;
+            try {
+                value = Float.parseFloat(token.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw lineError(file, line, "feature value in '" + token + "' is not a number");
+            }
+            if (index < 1) {
+                throw lineError(file, line, "feature index " + index + " in '" + token + "' is below 1 (indices are 1-based)");
+            }
+            if (index <= previous) {
+                throw lineError(file, line, "feature index " + index + " does not increase after " + previous);
+            }
+            if (givenFeatures > 0 && index > givenFeatures) {
+                throw lineError(file, line, "feature index " + index + " exceeds the feature count " + givenFeatures);
+            }
+            if (!Float.isFinite(value)) {
+                throw lineError(file, line, "feature value in '" + token + "' is not finite");
+            }
+            indices[k] = index;
+            values[k] = value;
+            previous = index;
+        }
+        return new Row(label, indices, values);
     }
 
     private static int parseLabel(Path file, int line, String token) {
@@ -108,40 +140,6 @@ public final class LibsvmReader {
             return 0;
         }
         throw lineError(file, line, "label '" + token + "' is not one of +1, -1, 1, 0");
-    }
-
-    private static void parseFeature(Path file, int line, String token, int givenFeatures,
-            int previousIndex, int[] idx, float[] val, int k) {
-        int colon = token.indexOf(':');
-        if (colon <= 0 || colon == token.length() - 1) {
-            throw lineError(file, line, "feature '" + token + "' is not of the form index:value");
-        }
-        int index;
-        float value;
-        try {
-            index = Integer.parseInt(token, 0, colon, 10);
-        } catch (NumberFormatException e) {
-            throw lineError(file, line, "feature index in '" + token + "' is not an integer");
-        }
-        try {
-            value = Float.parseFloat(token.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw lineError(file, line, "feature value in '" + token + "' is not a number");
-        }
-        if (index < 1) {
-            throw lineError(file, line, "feature index " + index + " in '" + token + "' is below 1 (indices are 1-based)");
-        }
-        if (index <= previousIndex) {
-            throw lineError(file, line, "feature index " + index + " does not increase after " + previousIndex);
-        }
-        if (givenFeatures > 0 && index > givenFeatures) {
-            throw lineError(file, line, "feature index " + index + " exceeds the feature count " + givenFeatures);
-        }
-        if (!Float.isFinite(value)) {
-            throw lineError(file, line, "feature value in '" + token + "' is not finite");
-        }
-        idx[k] = index;
-        val[k] = value;
     }
 
     private static IllegalArgumentException lineError(Path file, int line, String problem) {

@@ -1,6 +1,7 @@
 package org.optopt.tasks.data;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -66,7 +67,7 @@ final class TarGz {
                 }
                 in.skipNBytes((BLOCK - size % BLOCK) % BLOCK);
             }
-        } catch (ZipException | java.io.EOFException e) {
+        } catch (ZipException | EOFException e) {
             throw DataFiles.corrupt(archive, "corrupt or truncated archive (" + e.getMessage() + ")");
         }
         if (!missing.isEmpty()) {
