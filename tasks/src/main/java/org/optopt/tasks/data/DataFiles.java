@@ -28,6 +28,9 @@ final class DataFiles {
             } catch (ZipException | EOFException e) {
                 raw.close();
                 throw corrupt(file, "corrupt or truncated gzip header (" + e.getMessage() + ")");
+            } catch (IOException e) {
+                raw.close();
+                throw e;
             }
         }
         return raw;

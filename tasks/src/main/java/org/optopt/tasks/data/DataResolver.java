@@ -116,7 +116,6 @@ public final class DataResolver {
         if (found != null) {
             return found;
         }
-        Path target = dataDirectory.resolve(set.directory()).resolve(file.name());
         if (set.archive() != null) {
             DataFile archive = set.archive().file();
             Path archivePath = findLocally(set, archive, searched);
@@ -125,7 +124,8 @@ public final class DataResolver {
             }
             if (archivePath != null) {
                 extractMissing(set, archivePath);
-                return verified(set, file, target, false, "extracted from " + archivePath);
+                Path extracted = dataDirectory.resolve(set.directory()).resolve(file.name());
+                return verified(set, file, extracted, false, "extracted from " + archivePath);
             }
         } else {
             Path downloaded = download(set, file, searched);
@@ -136,31 +136,35 @@ public final class DataResolver {
         throw notFound(set, file, searched);
     }
 
-    private Path findLocally(DataSetSpec set, DataFile file, List<String> searched) throws IOException {
-        List<Path> directories = new ArrayList<>();
-        List<String> kinds = new ArrayList<>();
-        directories.add(dataDirectory.resolve(set.directory()));
-        kinds.add("data directory");
+    /** A directory searched, and what kind of place it is (for messages). */
+    private record Place(Path directory, String kind) {}
+
+    /** The local places of {@code set}, in search order. */
+    private List<Place> places(DataSetSpec set) {
+        List<Place> places = new ArrayList<>();
+        places.add(new Place(dataDirectory.resolve(set.directory()), "data directory"));
         for (Path system : set.systemDirectories()) {
-            directories.add(systemRoot.resolve(system.getRoot().relativize(system)));
-            kinds.add("system package directory");
+            places.add(new Place(systemRoot.resolve(system.getRoot().relativize(system)), "system package directory"));
         }
         if (sharedDirectory != null) {
-            directories.add(sharedDirectory.resolve("data").resolve(set.directory()));
-            kinds.add("shared directory");
+            places.add(new Place(sharedDirectory.resolve("data").resolve(set.directory()), "shared directory"));
         }
-        for (int i = 0; i < directories.size(); i++) {
-            Path candidate = directories.get(i).resolve(file.name());
+        return places;
+    }
+
+    private Path findLocally(DataSetSpec set, DataFile file, List<String> searched) throws IOException {
+        for (Place place : places(set)) {
+            Path candidate = place.directory().resolve(file.name());
             if (Files.isRegularFile(candidate)) {
-                return verified(set, file, candidate, false, kinds.get(i));
+                return verified(set, file, candidate, false, place.kind());
             }
-            searched.add(candidate + " (" + kinds.get(i) + ")");
+            searched.add(candidate + " (" + place.kind() + ")");
             if (file.uncompressedName() != null) {
-                Path raw = directories.get(i).resolve(file.uncompressedName());
+                Path raw = place.directory().resolve(file.uncompressedName());
                 if (Files.isRegularFile(raw)) {
-                    return verified(set, file, raw, true, kinds.get(i));
+                    return verified(set, file, raw, true, place.kind());
                 }
-                searched.add(raw + " (" + kinds.get(i) + ", uncompressed)");
+                searched.add(raw + " (" + place.kind() + ", uncompressed)");
             }
         }
         return null;
