@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.optopt.api.kernel.Expr.buffer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -57,7 +62,21 @@ import org.optopt.api.testkit.TestData.Domain;
  * naive double product to a relative 1e-5 of {@code sum |a*b|}; random tensors equal those of
  * {@link ReferenceBackend} for the same seed; a tensor of another backend instance is rejected
  * with an {@link IllegalArgumentException}, a closed tensor with an {@link IllegalStateException},
- * a row index out of range with an {@link IndexOutOfBoundsException} (before anything is written).
+ * a row index out of range with an {@link IndexOutOfBoundsException} (before anything is written);
+ * a compiled kernel is thread-safe and compiled by content, not by name.
+ *
+ * <p>Example, in a backend's test tree:
+ * <pre>{@code
+ * class Nd4jBackendConformanceTest extends BackendConformanceTest {
+ *     @Override
+ *     protected Backend createBackend() {
+ *         return new Nd4jBackendProvider().create(Map.of());
+ *     }
+ * }
+ * }</pre>
+ * The kernels checked are listed in {@link ConformanceKernels}; the input data comes from
+ * {@link TestData}. Test methods are public so that a subclass may override one (e.g. to add
+ * {@code @Disabled("reason")} while a feature is missing), which should stay the exception.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class BackendConformanceTest {
@@ -802,6 +821,78 @@ public abstract class BackendConformanceTest {
         }
         // The same compiled kernel over tensors of another size.
         assertMatchesInterpreter(k, c, inputs(c, 33, 6), Shape.vector(33), c.otherScalars(), "after reuse");
+    }
+
+    @Test
+    public void kernelsWithTheSameNameAreCompiledByContent() {
+        Kernel twice = Kernel.builder("k").store("p", buffer("p").times(2)).build();
+        Kernel square = Kernel.builder("k").store("p", buffer("p").square()).build();
+        KernelCase a = new KernelCase("twice", twice, Map.of(), Map.of(), Map.of());
+        KernelCase b = new KernelCase("square", square, Map.of(), Map.of(), Map.of());
+        CompiledKernel ka = backend.compile(twice);
+        CompiledKernel kb = backend.compile(square);
+        assertMatchesInterpreter(kb, b, inputs(b, 33, 1), Shape.vector(33), Map.of(), "compiled second");
+        assertMatchesInterpreter(ka, a, inputs(a, 33, 2), Shape.vector(33), Map.of(), "compiled first");
+        CompiledKernel again = backend.compile(twice);
+        assertMatchesInterpreter(again, a, inputs(a, 7, 3), Shape.vector(7), Map.of(), "compiled again");
+    }
+
+    @Test
+    public void kernelsWriteThroughReshapedViews() {
+        KernelCase c = ConformanceKernels.MOMENTUM;
+        Map<String, float[]> host = inputs(c, 12, 4);
+        Map<String, Tensor> views = new HashMap<>();
+        Map<String, Tensor> sources = new HashMap<>();
+        host.forEach((name, data) -> {
+            Tensor source = tensor(data, Shape.matrix(3, 4));
+            sources.put(name, source);
+            views.put(name, track(backend.reshape(source, Shape.vector(12))));
+        });
+        CompiledKernel k = backend.compile(c.kernel());
+        k.run(bind(k, views, c.scalars()));
+        KernelInterpreter.run(c.kernel(), host, c.scalars());
+        for (String b : c.kernel().buffers()) {
+            assertBitsEqual(host.get(b), sources.get(b).toArray(), "buffer '" + b + "' seen through its source");
+        }
+    }
+
+    @Test
+    public void aCompiledKernelRunsConcurrently() throws Exception {
+        KernelCase c = ConformanceKernels.ADAM;
+        CompiledKernel k = backend.compile(c.kernel());
+        int threads = 4;
+        List<Map<String, float[]>> hosts = new ArrayList<>();
+        List<Map<String, Tensor>> devs = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Map<String, float[]> host = inputs(c, 4099, 1000 + t);
+            hosts.add(host);
+            devs.add(upload(host, Shape.vector(4099)));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Map<String, Tensor> dev = devs.get(t);
+                runs.add(pool.submit(() -> {
+                    for (int step = 0; step < 5; step++) {
+                        k.run(bind(k, dev, c.scalars()));
+                    }
+                }));
+            }
+            for (Future<?> f : runs) {
+                f.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int t = 0; t < threads; t++) {
+            for (int step = 0; step < 5; step++) {
+                KernelInterpreter.run(c.kernel(), hosts.get(t), c.scalars());
+            }
+            for (String b : c.kernel().buffers()) {
+                assertBitsEqual(hosts.get(t).get(b), devs.get(t).get(b).toArray(), "thread " + t + " buffer " + b);
+            }
+        }
     }
 
     /** Runs {@code k} on uploaded copies of {@code host} and the interpreter on {@code host}, and compares. */
