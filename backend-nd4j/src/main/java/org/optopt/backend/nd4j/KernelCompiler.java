@@ -47,6 +47,11 @@ import org.optopt.api.kernel.UnaryOp;
  * }
  * reductions[0] = r0; ...
  * }</pre>
+ * A kernel with reductions first runs a loop unrolled four times whose copies accumulate into
+ * four separate accumulators per reduction (combined at the end), then the loop above for the
+ * remaining elements: one chain of double additions is latency-bound at ~1.1 ns per element
+ * (a 10M-element dot product took 10.8 ms), four chains are not. Sums therefore add in another
+ * order than the interpreter's, which the kernel semantics allow.
  * Every op is the instruction or method that {@link KernelMath} uses, so stored values equal the
  * {@link org.optopt.api.kernel.KernelInterpreter} bit for bit: {@code fadd}, {@code fsub},
  * {@code fmul}, {@code fdiv}, {@code fneg} inline; square root as
@@ -73,6 +78,9 @@ final class KernelCompiler {
     private static final int REDUCTIONS = 3;
     private static final int FROM = 4;
     private static final int TO = 5;
+
+    /** Independent accumulators per reduction (see {@code unrolledLoop}). */
+    private static final int REDUCTION_LANES = 4;
 
     private static final Map<Kernel, ElementLoop> CACHE = new ConcurrentHashMap<>();
 
@@ -112,9 +120,11 @@ final class KernelCompiler {
         private final CodeBuilder code;
         private final int[] bufferSlots;
         private final int[] uniformSlots;
-        private final int[] accumulatorSlots;
+        private final int[][] accumulatorSlots;
+        private final ReduceOp[] reduceOps;
         private final Map<String, Integer> localSlots = new HashMap<>();
         private int index;
+        private int lane;
 
         Emitter(KernelPlan plan, CodeBuilder code) {
             this.plan = plan;
@@ -122,7 +132,13 @@ final class KernelCompiler {
             this.code = code;
             this.bufferSlots = new int[kernel.buffers().size()];
             this.uniformSlots = new int[plan.uniforms().size()];
-            this.accumulatorSlots = new int[kernel.reductions().size()];
+            this.accumulatorSlots = new int[kernel.reductions().size()][REDUCTION_LANES];
+            this.reduceOps = new ReduceOp[kernel.reductions().size()];
+            for (Statement st : kernel.statements()) {
+                if (st instanceof Statement.Reduce r) {
+                    reduceOps[kernel.reductions().indexOf(r.name())] = r.op();
+                }
+            }
         }
 
         void emitRun() {
@@ -135,29 +151,68 @@ final class KernelCompiler {
                 code.aload(UNIFORMS).loadConstant(u).faload().fstore(uniformSlots[u]);
             }
             for (int r = 0; r < accumulatorSlots.length; r++) {
-                accumulatorSlots[r] = code.allocateLocal(TypeKind.DOUBLE);
-                code.aload(REDUCTIONS).loadConstant(r).daload().dstore(accumulatorSlots[r]);
+                for (int l = 0; l < accumulatorSlots[r].length; l++) {
+                    accumulatorSlots[r][l] = code.allocateLocal(TypeKind.DOUBLE);
+                    if (l == 0) {
+                        code.aload(REDUCTIONS).loadConstant(r).daload();
+                    } else {
+                        code.loadConstant(reduceOps[r].identity());
+                    }
+                    code.dstore(accumulatorSlots[r][l]);
+                }
             }
             for (Statement st : plan.statements()) {
                 if (st instanceof Statement.Let let) {
                     localSlots.put(let.name(), code.allocateLocal(TypeKind.FLOAT));
                 }
             }
-            index = code.allocateLocal(TypeKind.INT);
-            code.iload(FROM).istore(index);
+            int i = code.allocateLocal(TypeKind.INT);
+            code.iload(FROM).istore(i);
+            if (accumulatorSlots.length > 0) {
+                unrolledLoop(i);
+            }
             Label head = code.newLabel();
             Label exit = code.newLabel();
             code.labelBinding(head);
-            code.iload(index).iload(TO).if_icmpge(exit);
-            for (Statement st : plan.statements()) {
-                statement(st);
-            }
-            code.iinc(index, 1).goto_(head);
+            code.iload(i).iload(TO).if_icmpge(exit);
+            index = i;
+            lane = 0;
+            plan.statements().forEach(this::statement);
+            code.iinc(i, 1).goto_(head);
             code.labelBinding(exit);
             for (int r = 0; r < accumulatorSlots.length; r++) {
-                code.aload(REDUCTIONS).loadConstant(r).dload(accumulatorSlots[r]).dastore();
+                code.aload(REDUCTIONS).loadConstant(r).dload(accumulatorSlots[r][0]);
+                for (int l = 1; l < accumulatorSlots[r].length; l++) {
+                    code.dload(accumulatorSlots[r][l]);
+                    combine(reduceOps[r]);
+                }
+                code.dastore();
             }
             code.return_();
+        }
+
+        /**
+         * While {@code i + LANES <= to}: the element program for {@code i, i+1, ...}, each copy
+         * accumulating into its own lane, so the reductions form independent dependency chains
+         * instead of one chain of double additions (whose latency would bound the loop).
+         */
+        private void unrolledLoop(int i) {
+            int j = code.allocateLocal(TypeKind.INT);
+            Label head = code.newLabel();
+            Label exit = code.newLabel();
+            code.labelBinding(head);
+            code.iload(i).iload(TO).loadConstant(REDUCTION_LANES - 1).isub().if_icmpge(exit);
+            for (lane = 0; lane < REDUCTION_LANES; lane++) {
+                if (lane == 0) {
+                    index = i;
+                } else {
+                    code.iload(i).loadConstant(lane).iadd().istore(j);
+                    index = j;
+                }
+                plan.statements().forEach(this::statement);
+            }
+            code.iinc(i, REDUCTION_LANES).goto_(head);
+            code.labelBinding(exit);
         }
 
         private void statement(Statement st) {
@@ -172,7 +227,7 @@ final class KernelCompiler {
                     code.fastore();
                 }
                 case Statement.Reduce r -> {
-                    int acc = accumulatorSlots[kernel.reductions().indexOf(r.name())];
+                    int acc = accumulatorSlots[kernel.reductions().indexOf(r.name())][lane];
                     code.dload(acc);
                     expr(r.value());
                     code.f2d();
