@@ -3,4 +3,5 @@ module org.optopt.tasks {
     requires transitive org.optopt.api;
 
     exports org.optopt.tasks.autodiff;
+    exports org.optopt.tasks.nn;
 }

@@ -79,6 +79,12 @@ public final class Tape implements AutoCloseable {
         return new Var(this, value, true, grad, generation);
     }
 
+    /** A constant of zeros owned by the tape (valid until the next reset). */
+    public Var zeros(Shape shape) {
+        checkOpen();
+        return new Var(this, leaseZeros(shape), false, null, generation);
+    }
+
     /**
      * A leaf that requires a gradient kept by the tape (read it with {@link Var#grad()} after
      * {@link #backward}); {@code value} stays owned by the caller.
