@@ -3,5 +3,7 @@ module org.optopt.tasks {
     requires transitive org.optopt.api;
     requires java.net.http;
 
+    exports org.optopt.tasks.autodiff;
     exports org.optopt.tasks.data;
+    exports org.optopt.tasks.nn;
 }
