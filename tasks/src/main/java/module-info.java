@@ -4,4 +4,5 @@ module org.optopt.tasks {
 
     exports org.optopt.tasks.autodiff;
     exports org.optopt.tasks.nn;
+    exports org.optopt.tasks.suite;
 }
