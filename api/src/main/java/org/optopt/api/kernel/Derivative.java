@@ -120,6 +120,7 @@ public final class Derivative {
             Map<String, Expr> bufferValues = new HashMap<>();
             Map<String, Expr> bufferDerivs = new HashMap<>();
             Map<String, Expr> localDerivs = new HashMap<>();
+            Map<String, Expr> stores = new LinkedHashMap<>();
             int fresh = 0;
             List<Statement> sts = kernel.statements();
             for (Statement st : sts) {
@@ -139,7 +140,9 @@ public final class Derivative {
                         out.let(vn, value);
                         bufferValues.put(s.buffer(), Expr.local(vn));
                         if (keepStores) {
-                            out.store(s.buffer(), Expr.local(vn));
+                            // Deferred to the end: derivative expressions read the buffer's value before
+                            // the kernel, which a store here would replace.
+                            stores.put(s.buffer(), Expr.local(vn));
                         }
                         if (Simplifier.isConst(d, 0)) {
                             bufferDerivs.remove(s.buffer());
@@ -158,6 +161,7 @@ public final class Derivative {
                     }
                 }
             }
+            stores.forEach(out::store);
             for (Map.Entry<String, String> o : outputs.entrySet()) {
                 out.store(o.getValue(), bufferDerivs.getOrDefault(o.getKey(), Expr.zero()));
             }
