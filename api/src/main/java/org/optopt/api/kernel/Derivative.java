@@ -147,6 +147,8 @@ public final class Derivative {
                             String dn = vn + "'" + scalar;
                             out.let(dn, d);
                             bufferDerivs.put(s.buffer(), Expr.local(dn));
+                            // Later reads of the buffer were substituted by the local vn.
+                            localDerivs.put(vn, Expr.local(dn));
                         }
                     }
                     case Statement.Reduce r -> {
