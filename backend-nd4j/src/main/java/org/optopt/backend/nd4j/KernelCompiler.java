@@ -14,6 +14,7 @@ import java.lang.classfile.Label;
 import java.lang.classfile.Opcode;
 import java.lang.classfile.instruction.OperatorInstruction;
 import java.lang.classfile.TypeKind;
+import java.lang.classfile.attribute.CodeAttribute;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
@@ -86,12 +87,34 @@ final class KernelCompiler {
 
     private KernelCompiler() {}
 
+    /** HotSpot does not JIT-compile methods with more bytecode than this ({@code -XX:HugeMethodLimit}). */
+    private static final int HUGE_METHOD_LIMIT = 8000;
+
     /** The loop of {@code plan}'s kernel, generated on first use and cached. */
     static ElementLoop loop(KernelPlan plan) {
         return CACHE.computeIfAbsent(plan.kernel(), k -> define(generate(plan)));
     }
 
-    private static byte[] generate(KernelPlan plan) {
+    /**
+     * The class file of the loop, with reductions unrolled into lanes unless that makes
+     * {@code run} too large to be JIT-compiled (then the single loop, which is still correct).
+     */
+    static byte[] generate(KernelPlan plan) {
+        byte[] unrolled = generate(plan, REDUCTION_LANES);
+        return plan.kernel().reductions().isEmpty() || runCodeLength(unrolled) <= HUGE_METHOD_LIMIT
+                ? unrolled : generate(plan, 1);
+    }
+
+    /** The bytecode length of the generated {@code run} method. */
+    static int runCodeLength(byte[] classFile) {
+        return ClassFile.of().parse(classFile).methods().stream()
+                .filter(m -> m.methodName().equalsString("run"))
+                .flatMap(m -> m.code().stream())
+                .mapToInt(code -> ((CodeAttribute) code).codeLength())
+                .sum();
+    }
+
+    private static byte[] generate(KernelPlan plan, int lanes) {
         return ClassFile.of().build(CD_LOOP, cls -> cls
                 .withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER | ClassFile.ACC_SYNTHETIC)
                 .withInterfaceSymbols(CD_ELEMENT_LOOP)
@@ -100,7 +123,7 @@ final class KernelCompiler {
                         .invokespecial(CD_Object, INIT_NAME, MTD_void)
                         .return_())
                 .withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
-                        code -> new Emitter(plan, code).emitRun()));
+                        code -> new Emitter(plan, code, lanes).emitRun()));
     }
 
     private static ElementLoop define(byte[] classFile) {
@@ -126,13 +149,13 @@ final class KernelCompiler {
         private int index;
         private int lane;
 
-        Emitter(KernelPlan plan, CodeBuilder code) {
+        Emitter(KernelPlan plan, CodeBuilder code, int lanes) {
             this.plan = plan;
             this.kernel = plan.kernel();
             this.code = code;
             this.bufferSlots = new int[kernel.buffers().size()];
             this.uniformSlots = new int[plan.uniforms().size()];
-            this.accumulatorSlots = new int[kernel.reductions().size()][REDUCTION_LANES];
+            this.accumulatorSlots = new int[kernel.reductions().size()][lanes];
             this.reduceOps = new ReduceOp[kernel.reductions().size()];
             for (Statement st : kernel.statements()) {
                 if (st instanceof Statement.Reduce r) {
@@ -168,8 +191,8 @@ final class KernelCompiler {
             }
             int i = code.allocateLocal(TypeKind.INT);
             code.iload(FROM).istore(i);
-            if (accumulatorSlots.length > 0) {
-                unrolledLoop(i);
+            if (accumulatorSlots.length > 0 && accumulatorSlots[0].length > 1) {
+                unrolledLoop(i, accumulatorSlots[0].length);
             }
             Label head = code.newLabel();
             Label exit = code.newLabel();
@@ -192,17 +215,17 @@ final class KernelCompiler {
         }
 
         /**
-         * While {@code i + LANES <= to}: the element program for {@code i, i+1, ...}, each copy
+         * While {@code i + lanes <= to}: the element program for {@code i, i+1, ...}, each copy
          * accumulating into its own lane, so the reductions form independent dependency chains
          * instead of one chain of double additions (whose latency would bound the loop).
          */
-        private void unrolledLoop(int i) {
+        private void unrolledLoop(int i, int lanes) {
             int j = code.allocateLocal(TypeKind.INT);
             Label head = code.newLabel();
             Label exit = code.newLabel();
             code.labelBinding(head);
-            code.iload(i).iload(TO).loadConstant(REDUCTION_LANES - 1).isub().if_icmpge(exit);
-            for (lane = 0; lane < REDUCTION_LANES; lane++) {
+            code.iload(i).iload(TO).loadConstant(lanes - 1).isub().if_icmpge(exit);
+            for (lane = 0; lane < lanes; lane++) {
                 if (lane == 0) {
                     index = i;
                 } else {
@@ -211,7 +234,7 @@ final class KernelCompiler {
                 }
                 plan.statements().forEach(this::statement);
             }
-            code.iinc(i, REDUCTION_LANES).goto_(head);
+            code.iinc(i, lanes).goto_(head);
             code.labelBinding(exit);
         }
 
