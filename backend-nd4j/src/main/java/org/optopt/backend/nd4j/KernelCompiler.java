@@ -12,9 +12,9 @@ import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.classfile.Opcode;
-import java.lang.classfile.instruction.OperatorInstruction;
 import java.lang.classfile.TypeKind;
 import java.lang.classfile.attribute.CodeAttribute;
+import java.lang.classfile.instruction.OperatorInstruction;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
@@ -48,12 +48,16 @@ import org.optopt.api.kernel.UnaryOp;
  * }
  * reductions[0] = r0; ...
  * }</pre>
- * A kernel with reductions first runs a loop unrolled four times whose copies accumulate into
+ *
+ * <p>A kernel with reductions first runs a loop unrolled four times whose copies accumulate into
  * four separate accumulators per reduction (combined at the end), then the loop above for the
  * remaining elements: one chain of double additions is latency-bound at ~1.1 ns per element
  * (a 10M-element dot product took 10.8 ms), four chains are not. Sums therefore add in another
- * order than the interpreter's, which the kernel semantics allow.
- * Every op is the instruction or method that {@link KernelMath} uses, so stored values equal the
+ * order than the interpreter's, which the kernel semantics allow. If unrolling would make
+ * {@code run} longer than HotSpot's huge-method limit (8000 bytes, never JIT-compiled), the single
+ * loop is generated instead.
+ *
+ * <p>Every op is the instruction or method that {@link KernelMath} uses, so stored values equal the
  * {@link org.optopt.api.kernel.KernelInterpreter} bit for bit: {@code fadd}, {@code fsub},
  * {@code fmul}, {@code fdiv}, {@code fneg} inline; square root as
  * {@code (float) Math.sqrt((double) x)} (which C2 turns into a float square root); abs, max, min
@@ -83,12 +87,12 @@ final class KernelCompiler {
     /** Independent accumulators per reduction (see {@code unrolledLoop}). */
     private static final int REDUCTION_LANES = 4;
 
+    /** HotSpot does not JIT-compile methods with more bytecode than this ({@code -XX:HugeMethodLimit}). */
+    private static final int HUGE_METHOD_LIMIT = 8000;
+
     private static final Map<Kernel, ElementLoop> CACHE = new ConcurrentHashMap<>();
 
     private KernelCompiler() {}
-
-    /** HotSpot does not JIT-compile methods with more bytecode than this ({@code -XX:HugeMethodLimit}). */
-    private static final int HUGE_METHOD_LIMIT = 8000;
 
     /** The loop of {@code plan}'s kernel, generated on first use and cached. */
     static ElementLoop loop(KernelPlan plan) {
@@ -143,6 +147,7 @@ final class KernelCompiler {
         private final CodeBuilder code;
         private final int[] bufferSlots;
         private final int[] uniformSlots;
+        private final int lanes;
         private final int[][] accumulatorSlots;
         private final ReduceOp[] reduceOps;
         private final Map<String, Integer> localSlots = new HashMap<>();
@@ -155,6 +160,7 @@ final class KernelCompiler {
             this.code = code;
             this.bufferSlots = new int[kernel.buffers().size()];
             this.uniformSlots = new int[plan.uniforms().size()];
+            this.lanes = lanes;
             this.accumulatorSlots = new int[kernel.reductions().size()][lanes];
             this.reduceOps = new ReduceOp[kernel.reductions().size()];
             for (Statement st : kernel.statements()) {
@@ -174,7 +180,7 @@ final class KernelCompiler {
                 code.aload(UNIFORMS).loadConstant(u).faload().fstore(uniformSlots[u]);
             }
             for (int r = 0; r < accumulatorSlots.length; r++) {
-                for (int l = 0; l < accumulatorSlots[r].length; l++) {
+                for (int l = 0; l < lanes; l++) {
                     accumulatorSlots[r][l] = code.allocateLocal(TypeKind.DOUBLE);
                     if (l == 0) {
                         code.aload(REDUCTIONS).loadConstant(r).daload();
@@ -191,8 +197,8 @@ final class KernelCompiler {
             }
             int i = code.allocateLocal(TypeKind.INT);
             code.iload(FROM).istore(i);
-            if (accumulatorSlots.length > 0 && accumulatorSlots[0].length > 1) {
-                unrolledLoop(i, accumulatorSlots[0].length);
+            if (accumulatorSlots.length > 0 && lanes > 1) {
+                unrolledLoop(i);
             }
             Label head = code.newLabel();
             Label exit = code.newLabel();
@@ -205,7 +211,7 @@ final class KernelCompiler {
             code.labelBinding(exit);
             for (int r = 0; r < accumulatorSlots.length; r++) {
                 code.aload(REDUCTIONS).loadConstant(r).dload(accumulatorSlots[r][0]);
-                for (int l = 1; l < accumulatorSlots[r].length; l++) {
+                for (int l = 1; l < lanes; l++) {
                     code.dload(accumulatorSlots[r][l]);
                     combine(reduceOps[r]);
                 }
@@ -219,7 +225,7 @@ final class KernelCompiler {
          * accumulating into its own lane, so the reductions form independent dependency chains
          * instead of one chain of double additions (whose latency would bound the loop).
          */
-        private void unrolledLoop(int i, int lanes) {
+        private void unrolledLoop(int i) {
             int j = code.allocateLocal(TypeKind.INT);
             Label head = code.newLabel();
             Label exit = code.newLabel();
