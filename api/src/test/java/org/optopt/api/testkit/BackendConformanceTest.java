@@ -100,7 +100,9 @@ public abstract class BackendConformanceTest {
     /** Closes the backend. */
     @AfterAll
     public final void closeBackend() {
-        backend.close();
+        if (backend != null) {
+            backend.close();
+        }
     }
 
     /** Closes every tensor tracked during the test. */
