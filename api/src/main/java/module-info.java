@@ -10,6 +10,8 @@ module org.optopt.api {
     exports org.optopt.api.backend;
     exports org.optopt.api.backend.support;
     exports org.optopt.api.kernel;
+    exports org.optopt.api.optim;
 
     uses org.optopt.api.backend.BackendProvider;
+    uses org.optopt.api.optim.OptimizerProvider;
 }

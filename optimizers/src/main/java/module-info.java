@@ -1,5 +1,25 @@
-/** The optimizer library: standard optimizers as kernels, schedules, hypergradient towers. */
+/** The optimizer library: standard optimizers as kernels, schedules, golden conformance, hypergradient towers. */
 module org.optopt.optimizers {
     requires transitive org.optopt.api;
     requires org.optopt.theory;
+
+    exports org.optopt.optimizers;
+    exports org.optopt.optimizers.sgd;
+    exports org.optopt.optimizers.adaptive;
+    exports org.optopt.optimizers.sign;
+    exports org.optopt.optimizers.schedule;
+    exports org.optopt.optimizers.golden;
+
+    provides org.optopt.api.optim.OptimizerProvider with
+            org.optopt.optimizers.sgd.Sgd,
+            org.optopt.optimizers.adaptive.Adagrad,
+            org.optopt.optimizers.adaptive.RmsProp,
+            org.optopt.optimizers.adaptive.Adam,
+            org.optopt.optimizers.adaptive.AdamW,
+            org.optopt.optimizers.adaptive.Adamax,
+            org.optopt.optimizers.adaptive.NAdam,
+            org.optopt.optimizers.adaptive.RAdam,
+            org.optopt.optimizers.adaptive.Adadelta,
+            org.optopt.optimizers.sign.Lion,
+            org.optopt.optimizers.sign.Roaree;
 }

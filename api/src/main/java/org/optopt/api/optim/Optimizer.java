@@ -1,0 +1,101 @@
+package org.optopt.api.optim;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An optimizer over a {@link ParameterSet}: each {@link #step()} reads every parameter's gradient
+ * and updates its value and the optimizer's state in place.
+ *
+ * <p>Hyperparameters are per {@link ParameterGroup}: readable and writable between steps, each
+ * write validated against its {@link Hyperparameter#domain()} (and the optimizer's cross-checks,
+ * e.g. nesterov needs momentum &gt; 0). Structural {@link Choice}s are fixed at creation.
+ *
+ * <p>{@link #state()} and {@link #loadState(StateDict)} round-trip everything that determines the
+ * next steps exactly: step counts, state buffers, hyperparameters, schedule positions. Loading a
+ * state of another optimizer, of other options, or of other parameter names or shapes is refused
+ * and changes nothing.
+ *
+ * <p>Non-finite gradients are handled by the {@link NonFinitePolicy} (default {@link NonFinitePolicy#FAIL}).
+ * Instances are not thread-safe; {@link #close()} releases the state tensors.
+ */
+public interface Optimizer extends AutoCloseable {
+
+    /** The registered name of this optimizer, e.g. {@code adam}. */
+    String name();
+
+    /** The parameters this optimizer updates. */
+    ParameterSet parameters();
+
+    /** The definitions of the real hyperparameters, in a fixed order. */
+    List<Hyperparameter> hyperparameterDefinitions();
+
+    /** The structural options this instance was created with, by name. */
+    Map<String, String> choices();
+
+    /**
+     * The current values of the hyperparameters of group {@code group}, by name, in definition
+     * order (the base values; a schedule, if one drives a hyperparameter, scales from these).
+     *
+     * @throws IllegalArgumentException if there is no such group
+     */
+    Map<String, Double> hyperparameters(String group);
+
+    /** The hyperparameters of the first group. */
+    default Map<String, Double> hyperparameters() {
+        return hyperparameters(parameters().groups().get(0).name());
+    }
+
+    /**
+     * Sets hyperparameter {@code name} of group {@code group}, effective from the next step.
+     *
+     * @throws IllegalArgumentException on an unknown group or name, or a value outside the domain
+     *     or failing a cross-check, naming it; nothing changes then
+     */
+    void setHyperparameter(String group, String name, double value);
+
+    /** Sets hyperparameter {@code name} in every group (validated for all before any changes). */
+    void setHyperparameter(String name, double value);
+
+    /** Whether steps skip group {@code group}. */
+    boolean isFrozen(String group);
+
+    /** Freezes or unfreezes group {@code group}. */
+    void setFrozen(String group, boolean frozen);
+
+    /** The current policy for non-finite gradients. */
+    NonFinitePolicy nonFinitePolicy();
+
+    /** Sets the policy for non-finite gradients. */
+    void setNonFinitePolicy(NonFinitePolicy policy);
+
+    /**
+     * Applies one update to every parameter of every group that is not frozen.
+     *
+     * @throws IllegalStateException under {@link NonFinitePolicy#FAIL} if a gradient of a stepped
+     *     parameter holds NaN or an infinity, naming the parameter; nothing changes then
+     */
+    void step();
+
+    /** The number of steps applied (skipped steps excluded). */
+    long stepCount();
+
+    /** The number of steps skipped under {@link NonFinitePolicy#SKIP_NON_FINITE}. */
+    long skippedSteps();
+
+    /** A host copy of the complete state, independent of later steps. */
+    StateDict state();
+
+    /**
+     * Replaces the complete state by {@code state}.
+     *
+     * @throws IllegalArgumentException if the state belongs to another optimizer, other options,
+     *     other parameter names or shapes, or lacks or adds buffers, schedules or groups; the message
+     *     names the first mismatch and nothing is changed
+     */
+    void loadState(StateDict state);
+
+    /** Releases the optimizer's state tensors (not the parameters); the optimizer is unusable afterwards. */
+    @Override
+    void close();
+}

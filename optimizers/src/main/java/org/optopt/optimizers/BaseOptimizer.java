@@ -1,0 +1,425 @@
+package org.optopt.optimizers;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.optopt.api.backend.Backend;
+import org.optopt.api.backend.CompiledKernel;
+import org.optopt.api.backend.KernelArgs;
+import org.optopt.api.kernel.BinaryOp;
+import org.optopt.api.kernel.Expr;
+import org.optopt.api.kernel.Kernel;
+import org.optopt.api.optim.Hyperparameter;
+import org.optopt.api.optim.NonFinitePolicy;
+import org.optopt.api.optim.Optimizer;
+import org.optopt.api.optim.Parameter;
+import org.optopt.api.optim.ParameterGroup;
+import org.optopt.api.optim.ParameterSet;
+import org.optopt.api.optim.StateDict;
+import org.optopt.api.tensor.Tensor;
+import org.optopt.optimizers.schedule.Schedule;
+
+/**
+ * What every optimizer here shares: per-group hyperparameters validated on write, frozen groups,
+ * schedules and their positions, the non-finite gradient policy, step counting, and the complete
+ * {@link #state()} / {@link #loadState(StateDict)} round trip. Subclasses supply the update
+ * ({@link #update}) and expose their per-parameter state ({@link #buffers}, {@link #scalarState}).
+ *
+ * <p>State keys: options {@code choice/<name>}, {@code frozen/<group>}, {@code schedule/<hyperparameter>}
+ * (the schedule's description); scalars {@code hyper/<group>/<name>}, {@code position/<hyperparameter>},
+ * {@code param/<parameter>/<scalar>}; one tensor per parameter and state buffer.
+ */
+public abstract class BaseOptimizer implements Optimizer {
+    private static final Kernel NON_FINITE = Kernel.builder("non_finite_count")
+            .sum("count", Expr.select(new Expr.Binary(BinaryOp.LE, Rules.g().abs(), Expr.constant(Float.MAX_VALUE)),
+                    Expr.zero(), Expr.one()))
+            .build();
+
+    /** The backend that owns the parameters and the state. */
+    protected final Backend backend;
+    private final OptimizerDefinition definition;
+    private final ParameterSet parameters;
+    private final Map<String, String> choices;
+    private final Map<String, Map<String, Double>> values = new LinkedHashMap<>();
+    private final Map<String, Boolean> frozen = new LinkedHashMap<>();
+    private final Map<String, Schedule> schedules = new LinkedHashMap<>();
+    private final Map<String, Long> positions = new LinkedHashMap<>();
+    private final CompiledKernel nonFinite;
+    private final Map<String, KernelArgs> nonFiniteArgs = new LinkedHashMap<>();
+    private NonFinitePolicy policy = NonFinitePolicy.FAIL;
+    private long steps;
+    private long skipped;
+    private boolean closed;
+
+    /**
+     * Sets up the shared part.
+     *
+     * @param config the resolved optimizer-wide configuration; group overrides are applied on top
+     *     and validated per group
+     */
+    protected BaseOptimizer(OptimizerDefinition definition, Backend backend, ParameterSet parameters,
+                            OptimizerDefinition.Config config) {
+        this.definition = Objects.requireNonNull(definition, "definition");
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.parameters = Objects.requireNonNull(parameters, "parameters");
+        this.choices = config.choices();
+        for (ParameterGroup g : parameters.groups()) {
+            Map<String, Double> v = new LinkedHashMap<>(config.hyperparameters());
+            for (Map.Entry<String, Double> o : g.overrides().entrySet()) {
+                definition.hyperparameter(o.getKey());
+                v.put(o.getKey(), o.getValue());
+            }
+            try {
+                definition.validate(v, choices);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Parameter group " + g.name() + ": " + e.getMessage(), e);
+            }
+            values.put(g.name(), v);
+            frozen.put(g.name(), g.frozen());
+        }
+        this.nonFinite = backend.compile(NON_FINITE);
+        for (Parameter p : parameters.parameters()) {
+            nonFiniteArgs.put(p.name(), nonFinite.args().buffer(ElementwiseRule.GRADIENT, p.gradient()));
+        }
+    }
+
+    /** The definition this optimizer was created from. */
+    public OptimizerDefinition definition() {
+        return definition;
+    }
+
+    @Override
+    public final String name() {
+        return definition.name();
+    }
+
+    @Override
+    public final ParameterSet parameters() {
+        return parameters;
+    }
+
+    @Override
+    public final List<Hyperparameter> hyperparameterDefinitions() {
+        return definition.hyperparameters();
+    }
+
+    @Override
+    public final Map<String, String> choices() {
+        return choices;
+    }
+
+    @Override
+    public final Map<String, Double> hyperparameters(String group) {
+        return Map.copyOf(groupValues(group));
+    }
+
+    /** The hyperparameters of group {@code group} as the next step will use them (schedules applied). */
+    public final Map<String, Double> effectiveHyperparameters(String group) {
+        Map<String, Double> out = new LinkedHashMap<>(groupValues(group));
+        for (Map.Entry<String, Schedule> s : schedules.entrySet()) {
+            String h = s.getKey();
+            long pos = positions.get(h);
+            double v = s.getValue().value(pos, out.get(h));
+            if (!definition.hyperparameter(h).domain().contains(v)) {
+                throw new IllegalStateException("Schedule " + s.getValue().describe() + " gives " + h + " = " + v
+                        + " at position " + pos + " in group " + group + ", outside "
+                        + definition.hyperparameter(h).domain().describe(h));
+            }
+            out.put(h, v);
+        }
+        return out;
+    }
+
+    @Override
+    public final void setHyperparameter(String group, String name, double value) {
+        requireOpen();
+        Map<String, Double> v = new LinkedHashMap<>(groupValues(group));
+        definition.hyperparameter(name);
+        v.put(name, value);
+        definition.validate(v, choices);
+        values.put(group, v);
+    }
+
+    @Override
+    public final void setHyperparameter(String name, double value) {
+        requireOpen();
+        definition.hyperparameter(name);
+        Map<String, Map<String, Double>> next = new LinkedHashMap<>();
+        for (String g : values.keySet()) {
+            Map<String, Double> v = new LinkedHashMap<>(values.get(g));
+            v.put(name, value);
+            definition.validate(v, choices);
+            next.put(g, v);
+        }
+        values.putAll(next);
+    }
+
+    @Override
+    public final boolean isFrozen(String group) {
+        groupValues(group);
+        return frozen.get(group);
+    }
+
+    @Override
+    public final void setFrozen(String group, boolean freeze) {
+        groupValues(group);
+        frozen.put(group, freeze);
+    }
+
+    @Override
+    public final NonFinitePolicy nonFinitePolicy() {
+        return policy;
+    }
+
+    @Override
+    public final void setNonFinitePolicy(NonFinitePolicy policy) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    /**
+     * Lets {@code schedule} drive hyperparameter {@code hyperparameter} from position 0, replacing
+     * any schedule it had. The base values stay as set; each step uses {@code schedule.value(position, base)}.
+     *
+     * @throws IllegalArgumentException if there is no such hyperparameter
+     */
+    public final void schedule(String hyperparameter, Schedule schedule) {
+        definition.hyperparameter(hyperparameter);
+        schedules.put(hyperparameter, Objects.requireNonNull(schedule, "schedule"));
+        positions.put(hyperparameter, 0L);
+    }
+
+    /** The position of the schedule of {@code hyperparameter}, or -1 if none drives it. */
+    public final long schedulePosition(String hyperparameter) {
+        return positions.getOrDefault(hyperparameter, -1L);
+    }
+
+    @Override
+    public final void step() {
+        requireOpen();
+        List<ParameterGroup> active = new ArrayList<>();
+        for (ParameterGroup g : parameters.groups()) {
+            if (!frozen.get(g.name())) {
+                active.add(g);
+            }
+        }
+        for (ParameterGroup g : active) {
+            for (Parameter p : g.parameters()) {
+                double bad = nonFinite.run(nonFiniteArgs.get(p.name())).get(0);
+                if (bad != 0) {
+                    if (policy == NonFinitePolicy.SKIP_NON_FINITE) {
+                        skipped++;
+                        return;
+                    }
+                    throw new IllegalStateException("Gradient of parameter " + p.name() + " has " + (long) bad
+                            + " non-finite element(s) (NaN or infinite); step " + (steps + 1)
+                            + " of " + name() + " not applied, parameters and state unchanged");
+                }
+            }
+        }
+        Map<String, Map<String, Double>> effective = new LinkedHashMap<>();
+        for (ParameterGroup g : active) {
+            effective.put(g.name(), effectiveHyperparameters(g.name()));
+        }
+        for (ParameterGroup g : active) {
+            update(g, effective.get(g.name()));
+        }
+        steps++;
+        positions.replaceAll((h, pos) -> pos + 1);
+    }
+
+    /** Applies one update to every parameter of group {@code group} with hyperparameter values {@code hyper}. */
+    protected abstract void update(ParameterGroup group, Map<String, Double> hyper);
+
+    /** The live state tensors of parameter {@code p}, by buffer name, in a fixed order. */
+    protected abstract Map<String, Tensor> buffers(Parameter p);
+
+    /** The scalar state of parameter {@code p} (e.g. its step count), by name, in a fixed order. */
+    protected abstract Map<String, Double> scalarState(Parameter p);
+
+    /** Replaces the scalar state of {@code p}; the keys are those of {@link #scalarState}. */
+    protected abstract void restoreScalarState(Parameter p, Map<String, Double> state);
+
+    @Override
+    public final long stepCount() {
+        return steps;
+    }
+
+    @Override
+    public final long skippedSteps() {
+        return skipped;
+    }
+
+    @Override
+    public final StateDict state() {
+        requireOpen();
+        List<StateDict.ParameterShape> shapes = new ArrayList<>();
+        List<StateDict.StateTensor> tensors = new ArrayList<>();
+        Map<String, Double> scalars = new LinkedHashMap<>();
+        for (Parameter p : parameters.parameters()) {
+            shapes.add(new StateDict.ParameterShape(p.name(), p.value().shape()));
+            for (Map.Entry<String, Tensor> b : buffers(p).entrySet()) {
+                tensors.add(new StateDict.StateTensor(p.name(), b.getKey(), b.getValue().shape(), b.getValue().toArray()));
+            }
+            scalarState(p).forEach((k, v) -> scalars.put("param/" + p.name() + "/" + k, v));
+        }
+        values.forEach((g, v) -> v.forEach((h, x) -> scalars.put("hyper/" + g + "/" + h, x)));
+        positions.forEach((h, pos) -> scalars.put("position/" + h, (double) pos));
+        return new StateDict(name(), shapes, steps, skipped, options(), scalars, tensors);
+    }
+
+    private Map<String, String> options() {
+        Map<String, String> options = new LinkedHashMap<>();
+        choices.forEach((k, v) -> options.put("choice/" + k, v));
+        frozen.forEach((g, f) -> options.put("frozen/" + g, f.toString()));
+        schedules.forEach((h, s) -> options.put("schedule/" + h, s.describe()));
+        return options;
+    }
+
+    @Override
+    public final void loadState(StateDict state) {
+        requireOpen();
+        if (!state.optimizer().equals(name())) {
+            throw new IllegalArgumentException("State is of optimizer '" + state.optimizer() + "', not '" + name() + "'");
+        }
+        List<Parameter> params = parameters.parameters();
+        List<String> mine = params.stream().map(p -> p.name() + p.value().shape()).toList();
+        List<String> theirs = state.parameters().stream().map(StateDict.ParameterShape::toString).toList();
+        if (!mine.equals(theirs)) {
+            throw new IllegalArgumentException("State has parameters " + theirs + " but this optimizer has " + mine);
+        }
+        Map<String, String> expectedOptions = options();
+        Map<String, String> expectedNoFrozen = withoutPrefix(expectedOptions, "frozen/");
+        Map<String, String> theirNoFrozen = withoutPrefix(state.options(), "frozen/");
+        if (!expectedNoFrozen.equals(theirNoFrozen)) {
+            throw new IllegalArgumentException("State has options and schedules " + theirNoFrozen
+                    + " but this optimizer has " + expectedNoFrozen);
+        }
+        Map<String, Boolean> newFrozen = new LinkedHashMap<>();
+        for (String g : frozen.keySet()) {
+            String f = state.options().get("frozen/" + g);
+            if (f == null) {
+                throw new IllegalArgumentException("State has no entry for parameter group " + g);
+            }
+            newFrozen.put(g, Boolean.parseBoolean(f));
+        }
+        Map<String, Map<String, Double>> newValues = new LinkedHashMap<>();
+        for (String g : values.keySet()) {
+            Map<String, Double> v = new LinkedHashMap<>();
+            for (Hyperparameter h : definition.hyperparameters()) {
+                Double x = state.scalars().get("hyper/" + g + "/" + h.name());
+                if (x == null) {
+                    throw new IllegalArgumentException("State lacks hyperparameter " + h.name() + " of group " + g);
+                }
+                v.put(h.name(), x);
+            }
+            try {
+                definition.validate(v, choices);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("State of group " + g + ": " + e.getMessage(), e);
+            }
+            newValues.put(g, v);
+        }
+        Map<String, Long> newPositions = new LinkedHashMap<>();
+        for (String h : positions.keySet()) {
+            Double pos = state.scalars().get("position/" + h);
+            if (pos == null) {
+                throw new IllegalArgumentException("State lacks the position of the schedule of " + h);
+            }
+            newPositions.put(h, pos.longValue());
+        }
+        Map<Parameter, Map<String, Double>> newScalars = new LinkedHashMap<>();
+        int expectedTensors = 0;
+        int expectedScalars = newValues.size() * definition.hyperparameters().size() + newPositions.size();
+        for (Parameter p : params) {
+            for (Map.Entry<String, Tensor> b : buffers(p).entrySet()) {
+                StateDict.StateTensor t = state.tensor(p.name(), b.getKey());
+                if (t == null) {
+                    throw new IllegalArgumentException("State lacks buffer " + b.getKey() + " of parameter " + p.name());
+                }
+                if (!t.shape().equals(b.getValue().shape())) {
+                    throw new IllegalArgumentException("State buffer " + p.name() + "/" + b.getKey() + " has shape "
+                            + t.shape() + ", expected " + b.getValue().shape());
+                }
+                expectedTensors++;
+            }
+            Map<String, Double> s = new LinkedHashMap<>();
+            for (String k : scalarState(p).keySet()) {
+                Double x = state.scalars().get("param/" + p.name() + "/" + k);
+                if (x == null) {
+                    throw new IllegalArgumentException("State lacks scalar " + k + " of parameter " + p.name());
+                }
+                s.put(k, x);
+            }
+            expectedScalars += s.size();
+            newScalars.put(p, s);
+        }
+        if (state.tensors().size() != expectedTensors) {
+            throw new IllegalArgumentException("State has " + state.tensors().size() + " buffers, expected "
+                    + expectedTensors + ": it holds buffers this optimizer does not have");
+        }
+        if (state.scalars().size() != expectedScalars) {
+            throw new IllegalArgumentException("State has " + state.scalars().size() + " scalars, expected "
+                    + expectedScalars + ": it holds groups, schedules or scalars this optimizer does not have");
+        }
+        // Everything checked: apply.
+        for (Parameter p : params) {
+            for (Map.Entry<String, Tensor> b : buffers(p).entrySet()) {
+                b.getValue().copyFrom(state.tensor(p.name(), b.getKey()).data());
+            }
+            restoreScalarState(p, newScalars.get(p));
+        }
+        values.putAll(newValues);
+        frozen.putAll(newFrozen);
+        positions.putAll(newPositions);
+        steps = state.stepCount();
+        skipped = state.skippedSteps();
+    }
+
+    private static Map<String, String> withoutPrefix(Map<String, String> m, String prefix) {
+        Map<String, String> out = new LinkedHashMap<>(m);
+        out.keySet().removeIf(k -> k.startsWith(prefix));
+        return out;
+    }
+
+    /** The name of the group holding parameter {@code p}. */
+    protected final String groupOf(Parameter p) {
+        for (ParameterGroup g : parameters.groups()) {
+            if (g.parameters().contains(p)) {
+                return g.name();
+            }
+        }
+        throw new IllegalArgumentException("Parameter " + p.name() + " is not in this optimizer");
+    }
+
+    /** The current base values of group {@code group}. */
+    protected final Map<String, Double> groupValues(String group) {
+        Map<String, Double> v = values.get(group);
+        if (v == null) {
+            throw new IllegalArgumentException("Unknown parameter group '" + group + "'; groups are " + values.keySet());
+        }
+        return v;
+    }
+
+    @Override
+    public final void close() {
+        if (!closed) {
+            closed = true;
+            for (Parameter p : parameters.parameters()) {
+                buffers(p).values().forEach(Tensor::close);
+            }
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("Optimizer " + name() + " is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name() + choices + values;
+    }
+}

@@ -1,0 +1,95 @@
+package org.optopt.optimizers;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one table that drives the optimizer tests (torch.optim's test style): per registered
+ * optimizer, configurations that must be accepted (the first one converges on a parabola),
+ * configurations that must be refused with an exception type and message pattern.
+ */
+public final class OptimizerCases {
+    private OptimizerCases() {}
+
+    /** A configuration that must be refused. */
+    public record ErrorCase(Map<String, Object> config, Class<? extends Exception> type, String messagePattern) {}
+
+    /**
+     * One row.
+     *
+     * @param name the registered name
+     * @param valid accepted configurations; the first converges: the loss of a random parabola
+     *     falls below {@code convergeBelow} times its initial value within {@value #CONVERGE_STEPS} steps
+     * @param convergeBelow the required fraction of the initial loss
+     * @param errors refused configurations
+     */
+    public record Case(String name, List<Map<String, Object>> valid, double convergeBelow, List<ErrorCase> errors) {}
+
+    /** Steps of the convergence check. */
+    public static final int CONVERGE_STEPS = 200;
+
+    private static ErrorCase error(Map<String, Object> config, String pattern) {
+        return new ErrorCase(config, IllegalArgumentException.class, pattern);
+    }
+
+    private static final List<ErrorCase> COMMON_ERRORS = List.of(
+            error(Map.of("lr", -0.1), "lr = -0\\.1.*lr >= 0"),
+            error(Map.of("no_such_hyperparameter", 1.0), "Unknown hyperparameter 'no_such_hyperparameter' = 1\\.0"),
+            error(Map.of("lr", "fast"), "lr .*needs a number"));
+
+    private static List<ErrorCase> errors(ErrorCase... specific) {
+        List<ErrorCase> all = new java.util.ArrayList<>(COMMON_ERRORS);
+        all.addAll(List.of(specific));
+        return all;
+    }
+
+    private static final List<ErrorCase> BETA_EPS_ERRORS = List.of(
+            error(Map.of("beta1", 1.0), "beta1 = 1\\.0.*0 <= beta1 < 1"),
+            error(Map.of("beta2", -0.5), "beta2 = -0\\.5.*0 <= beta2 < 1"),
+            error(Map.of("eps", 0.0), "eps = 0\\.0.*eps > 0"));
+
+    private static List<ErrorCase> adamLike(ErrorCase... specific) {
+        List<ErrorCase> all = new java.util.ArrayList<>(errors(specific));
+        all.addAll(BETA_EPS_ERRORS);
+        return all;
+    }
+
+    /** Every row. */
+    public static final List<Case> CASES = List.of(
+            new Case("sgd", List.of(Map.of("lr", 0.1), Map.of("lr", 0.05, "momentum", 0.9),
+                    Map.of("lr", 0.05, "momentum", 0.9, "nesterov", true, "weight_decay", 0.01),
+                    Map.of("lr", 0.05, "momentum", 0.5, "dampening", 0.5)), 1e-3,
+                    errors(error(Map.of("momentum", -0.9), "momentum = -0\\.9.*momentum >= 0"),
+                            error(Map.of("nesterov", true), "Nesterov momentum requires momentum > 0.*momentum = 0\\.0"),
+                            error(Map.of("nesterov", true, "momentum", 0.9, "dampening", 0.1), "Nesterov.*dampening = 0\\.1"),
+                            error(Map.of("nesterov", "maybe"), "nesterov = maybe.*one of \\[false, true\\]"))),
+            new Case("adagrad", List.of(Map.of("lr", 0.5), Map.of("lr_decay", 0.01, "initial_accumulator_value", 0.1)),
+                    1e-2, errors(error(Map.of("eps", -1e-10), "eps = -1\\.0E-10.*eps > 0"),
+                            error(Map.of("lr_decay", -1.0), "lr_decay = -1\\.0"))),
+            new Case("rmsprop", List.of(Map.of("lr", 0.01), Map.of("centered", true, "momentum", 0.9),
+                    Map.of("alpha", 0.9, "weight_decay", 0.1)), 1e-2,
+                    errors(error(Map.of("alpha", 1.0), "alpha = 1\\.0.*0 <= alpha < 1"),
+                            error(Map.of("momentum", -0.1), "momentum = -0\\.1.*momentum >= 0"))),
+            new Case("adam", List.of(Map.of("lr", 0.05), Map.of("amsgrad", true), Map.of("beta1", 0.0, "weight_decay", 0.1)),
+                    1e-2, adamLike(error(Map.of("amsgrad", 1.0), "Option amsgrad of optimizer adam needs a boolean or a string, got 1\\.0"))),
+            new Case("adamw", List.of(Map.of("lr", 0.05), Map.of("amsgrad", true, "weight_decay", 0.0)), 1e-2, adamLike()),
+            new Case("adamax", List.of(Map.of("lr", 0.05), Map.of("weight_decay", 0.01)), 1e-2, adamLike()),
+            new Case("nadam", List.of(Map.of("lr", 0.05), Map.of("momentum_decay", 0.0, "torch113", true)), 1e-2,
+                    adamLike(error(Map.of("momentum_decay", -4e-3), "momentum_decay = -0\\.004"))),
+            new Case("radam", List.of(Map.of("lr", 0.05), Map.of("weight_decay", 0.1)), 1e-2, adamLike()),
+            new Case("adadelta", List.of(Map.of("lr", 20.0), Map.of("rho", 0.5, "eps", 1e-3)), 0.5,
+                    errors(error(Map.of("rho", 1.5), "rho = 1\\.5.*0 <= rho < 1"),
+                            error(Map.of("eps", 0.0), "eps = 0\\.0.*eps > 0"))),
+            new Case("lion", List.of(Map.of("lr", 0.03), Map.of("weight_decay", 0.1)), 0.05,
+                    errors(error(Map.of("beta1", 1.0), "beta1 = 1\\.0.*0 <= beta1 < 1"))),
+            new Case("roaree", List.of(Map.of("lr", 0.03), Map.of("surrogate", "atan", "kappa", 10.0),
+                    Map.of("surrogate", "norm"), Map.of("surrogate", "erf"), Map.of("surrogate", "softsign")), 0.05,
+                    errors(error(Map.of("kappa", 0.0), "kappa = 0\\.0.*kappa > 0"),
+                            error(Map.of("surrogate", "sigmoidal"), "surrogate = sigmoidal.*one of"))));
+
+    /** The row of optimizer {@code name}. */
+    public static Case of(String name) {
+        return CASES.stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No test row for optimizer " + name));
+    }
+}

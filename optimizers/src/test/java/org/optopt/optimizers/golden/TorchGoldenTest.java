@@ -1,0 +1,42 @@
+package org.optopt.optimizers.golden;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.optopt.api.testkit.ReferenceBackend;
+import org.optopt.optimizers.SharedData;
+
+class TorchGoldenTest {
+
+    static List<Path> torchFiles() throws IOException {
+        Path dir = SharedData.golden();
+        if (dir == null) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().matches("torch-.*\\.json")).sorted().toList();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("torchFiles")
+    void replaysWithinTolerance(Path file) throws IOException {
+        GoldenResult r = GoldenReplay.standard().replay(file, new ReferenceBackend());
+        System.out.printf("%s %s steps=%d compared=%d maxAbs=%.3g maxRel=%.3g worst=%s%n", file.getFileName(),
+                r.optimizer(), r.steps(), r.compared(), r.maxAbsError(), r.maxRelError(), r.worst());
+        assertTrue(r.passed(), () -> file + ": max relative error " + r.maxRelError() + " at " + r.worst());
+    }
+
+    @org.junit.jupiter.api.Test
+    void goldenFilesArePresent() throws IOException {
+        Assumptions.assumeTrue(SharedData.golden() != null, "shared golden directory not found; skipped");
+        assertTrue(torchFiles().size() >= 14, "expected the 14 torch golden files");
+    }
+}
