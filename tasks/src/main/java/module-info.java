@@ -1,4 +1,10 @@
 /** Training tasks: autodiff, models, data readers and the benchmark suite. */
 module org.optopt.tasks {
     requires transitive org.optopt.api;
+    requires java.net.http;
+
+    exports org.optopt.tasks.autodiff;
+    exports org.optopt.tasks.data;
+    exports org.optopt.tasks.nn;
+    exports org.optopt.tasks.suite;
 }

@@ -52,10 +52,17 @@ public interface Backend extends AutoCloseable {
     /**
      * A new tensor of independent normal samples, reproducible from {@code seed}: every backend
      * produces the same values for the same seed and shape.
+     *
+     * @throws IllegalArgumentException if {@code mean} or {@code std} is not finite or {@code std} is negative
      */
     Tensor randomNormal(Shape shape, double mean, double std, long seed);
 
-    /** A new tensor of independent uniform samples in [low, high), reproducible from {@code seed}. */
+    /**
+     * A new tensor of independent uniform samples in [low, high), reproducible from {@code seed}
+     * (the same values on every backend).
+     *
+     * @throws IllegalArgumentException if a bound is not finite or {@code low >= high}
+     */
     Tensor randomUniform(Shape shape, double low, double high, long seed);
 
     // ---- elementwise -----------------------------------------------------------------------
@@ -99,7 +106,12 @@ public interface Backend extends AutoCloseable {
         return Math.sqrt(dot(x, x));
     }
 
-    /** For each index of the leading dimensions, the index of the largest element along the last axis. */
+    /**
+     * For each index of the leading dimensions, the index of the largest element along the last
+     * axis (the first one on ties); {@code {0}} for a scalar.
+     *
+     * @throws IllegalArgumentException if the last axis is empty
+     */
     int[] argmax(Tensor x);
 
     // ---- linear algebra --------------------------------------------------------------------
@@ -131,10 +143,18 @@ public interface Backend extends AutoCloseable {
     /** The transpose of a matrix, as a new tensor. */
     Tensor transpose(Tensor x);
 
-    /** Rows {@code rows[i]} of a matrix {@code table}, as a new {@code rows.length x cols} matrix. */
+    /**
+     * Rows {@code rows[i]} of a matrix {@code table}, as a new {@code rows.length x cols} matrix.
+     *
+     * @throws IndexOutOfBoundsException if a row index is outside the table, naming it
+     */
     Tensor gatherRows(Tensor table, int[] rows);
 
-    /** {@code table[rows[i]] += values[i]} for every i (repeated rows accumulate). */
+    /**
+     * {@code table[rows[i]] += values[i]} for every i (repeated rows accumulate).
+     *
+     * @throws IndexOutOfBoundsException if a row index is outside the table, naming it; nothing is written then
+     */
     void scatterAddRowsInPlace(Tensor table, int[] rows, Tensor values);
 
     // ---- kernels ---------------------------------------------------------------------------

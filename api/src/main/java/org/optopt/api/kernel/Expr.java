@@ -253,7 +253,7 @@ public sealed interface Expr {
         }
     }
 
-    /** Infix text with the fewest parentheses, e.g. {@code b1*m + (1 - b1)*g}. */
+    /** Infix text with the fewest parentheses that keep the evaluation order, e.g. {@code b1*m + (1 - b1)*g}. */
     static String format(Expr e) {
         return ExprFormat.format(e);
     }

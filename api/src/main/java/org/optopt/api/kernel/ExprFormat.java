@@ -45,10 +45,11 @@ final class ExprFormat {
                 if (paren) {
                     sb.append('(');
                 }
-                // Left-associative: the right operand of - and / needs parentheses at equal precedence.
+                // Left-associative: a right operand of equal precedence keeps its parentheses, also for
+                // + and *, whose grouping changes float rounding (lr*(m/c) is not (lr*m)/c).
                 append(sb, b.a(), op == BinaryOp.POW ? p + 1 : p);
                 sb.append(p == 2 || p == 3 ? op.symbol() : " " + op.symbol() + " ");
-                append(sb, b.b(), op == BinaryOp.SUB || op == BinaryOp.DIV || op == BinaryOp.POW ? p + 1 : p);
+                append(sb, b.b(), p + 1);
                 if (paren) {
                     sb.append(')');
                 }

@@ -196,6 +196,6 @@ public final class KernelMath {
         } else {
             r = 1.0;
         }
-        return x < 0 ? -r : r;
+        return Math.copySign(r, x);
     }
 }

@@ -67,6 +67,9 @@ public abstract class HeapBackend implements Backend {
     public Tensor randomNormal(Shape shape, double mean, double std, long seed) {
         requireFinite(mean, "mean");
         requireFinite(std, "std");
+        if (std < 0) {
+            throw new IllegalArgumentException("randomNormal: std must not be negative but is " + std);
+        }
         SplittableRandom r = new SplittableRandom(seed);
         float[] d = new float[shape.size()];
         for (int i = 0; i < d.length; i++) {
@@ -82,10 +85,12 @@ public abstract class HeapBackend implements Backend {
         if (!(low < high)) {
             throw new IllegalArgumentException("randomUniform: low " + low + " must be below high " + high);
         }
+        // A double sample just below high may round up to it as a float: keep the interval half-open.
+        float below = (float) high < high ? (float) high : Math.nextDown((float) high);
         SplittableRandom r = new SplittableRandom(seed);
         float[] d = new float[shape.size()];
         for (int i = 0; i < d.length; i++) {
-            d[i] = (float) (low + (high - low) * r.nextDouble());
+            d[i] = Math.min((float) (low + (high - low) * r.nextDouble()), below);
         }
         return wrap(d, shape);
     }
@@ -331,6 +336,8 @@ public abstract class HeapBackend implements Backend {
         }
         for (int i = 0; i < rows.length; i++) {
             checkRow(rows[i], n, i);
+        }
+        for (int i = 0; i < rows.length; i++) {
             int off = rows[i] * cols;
             for (int j = 0; j < cols; j++) {
                 t[off + j] += v[i * cols + j];

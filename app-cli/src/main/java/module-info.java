@@ -1,0 +1,19 @@
+/**
+ * The {@code optopt} command: the composition root. Guice wires the backend chosen at run time
+ * (through {@link java.util.ServiceLoader}, never imported) and the registries of the other
+ * modules; picocli parses the command line.
+ */
+module org.optopt.cli {
+    requires org.optopt.api;
+    requires org.optopt.theory;
+    requires org.optopt.optimizers;
+    requires org.optopt.tasks;
+    requires com.google.guice;
+    requires jakarta.inject;
+    requires info.picocli;
+
+    uses org.optopt.api.backend.BackendProvider;
+
+    opens org.optopt.cli to info.picocli, com.google.guice;
+    opens org.optopt.cli.bench to info.picocli, com.google.guice;
+}

@@ -1,0 +1,42 @@
+package org.optopt.cli;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import jakarta.inject.Singleton;
+import java.util.function.Supplier;
+import org.optopt.api.backend.Backend;
+import org.optopt.api.backend.Backends;
+
+/**
+ * The composition root's bindings: the discovered backends and the one backend chosen for this
+ * run (created lazily, on first use, from the user's {@link BackendChoice}). Commands ask for a
+ * {@code Supplier<Backend>}.
+ */
+class CliModule extends AbstractModule {
+
+    @Provides
+    @Singleton
+    Backends backends() {
+        return Backends.discover();
+    }
+
+    /**
+     * The backend for this run, created on first use (after the command line is parsed). A plain
+     * supplier rather than a Guice provider: creation errors reach the user as they are.
+     */
+    @Provides
+    @Singleton
+    Supplier<Backend> backend(Backends backends, BackendChoice choice) {
+        return new Supplier<>() {
+            private Backend backend;
+
+            @Override
+            public synchronized Backend get() {
+                if (backend == null) {
+                    backend = backends.create(choice.name(), choice.options());
+                }
+                return backend;
+            }
+        };
+    }
+}

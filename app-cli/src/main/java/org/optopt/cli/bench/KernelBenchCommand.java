@@ -1,0 +1,88 @@
+package org.optopt.cli.bench;
+
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.optopt.api.backend.Backend;
+import org.optopt.cli.report.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code optopt bench kernel}: times one compiled kernel step on the chosen backend beside a
+ * memory-bandwidth triad over the same footprint and, where the backend has one, its own native
+ * implementation of the same update (the incumbent).
+ */
+@Command(name = "kernel", mixinStandardHelpOptions = true,
+        description = "Time a fused kernel step against memory bandwidth and the backend's native op.")
+final class KernelBenchCommand implements Runnable {
+    private final Supplier<Backend> backend;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--kernel", defaultValue = "adam", description = "Kernel to time: adam or sgd (default: ${DEFAULT-VALUE}).")
+    private String kernelName;
+
+    @Option(names = "--size", defaultValue = "10000000", description = "Parameters per step (default: ${DEFAULT-VALUE}).")
+    private int size;
+
+    @Option(names = "--runs", defaultValue = "30", description = "Timed runs; the median is reported (default: ${DEFAULT-VALUE}).")
+    private int runs;
+
+    @Option(names = "--warmup", defaultValue = "10", description = "Untimed warm-up runs (default: ${DEFAULT-VALUE}).")
+    private int warmup;
+
+    @Option(names = "--json", description = "Print one JSON object instead of a table.")
+    private boolean json;
+
+    @Inject
+    KernelBenchCommand(Supplier<Backend> backend) {
+        this.backend = backend;
+    }
+
+    @Override
+    public void run() {
+        if (size < 1) {
+            throw new IllegalArgumentException("--size must be at least 1, got " + size);
+        }
+        KernelBenchmark.Result r = new KernelBenchmark(backend.get(), BenchKernels.get(kernelName), size, warmup, runs).run();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.object(toMap(r)));
+            return;
+        }
+        out.printf("kernel %s, %,d parameters, backend %s, %d bytes/parameter%n", r.kernel(), r.size(), r.backend(),
+                r.bytesPerParameter());
+        out.printf("  optopt kernel     %9.3f ms/step  %7.1f GB/s%n", r.kernelTiming().medianMillis(),
+                r.gbps());
+        out.printf("  triad baseline    %9.3f ms/pass  %7.1f GB/s%n", r.baselineTiming().medianMillis(), r.baselineGbps());
+        r.incumbent().ifPresent(i -> out.printf("  %-17s %9.3f ms/step  (%s)%n", "incumbent", i.timing().medianMillis(),
+                i.description()));
+        out.printf("ratio to bandwidth baseline: %.2f%n", r.ratioToBaseline());
+        r.speedupVsIncumbent().ifPresent(s -> out.printf("speedup vs incumbent: %.2fx%n", s));
+    }
+
+    private static Map<String, Object> toMap(KernelBenchmark.Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kernel", r.kernel());
+        m.put("size", r.size());
+        m.put("backend", r.backend());
+        m.put("bytes_per_parameter", r.bytesPerParameter());
+        m.put("median_ms", r.kernelTiming().medianMillis());
+        m.put("gbps", r.gbps());
+        m.put("baseline_ms", r.baselineTiming().medianMillis());
+        m.put("baseline_gbps", r.baselineGbps());
+        m.put("ratio_to_baseline", r.ratioToBaseline());
+        Optional<KernelBenchmark.IncumbentResult> inc = r.incumbent();
+        m.put("incumbent", inc.map(KernelBenchmark.IncumbentResult::description).orElse(null));
+        m.put("incumbent_median_ms", inc.map(i -> i.timing().medianMillis()).orElse(null));
+        m.put("speedup_vs_nd4j", r.speedupVsIncumbent().orElse(null));
+        return m;
+    }
+}

@@ -1,0 +1,88 @@
+package org.optopt.cli.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.optopt.api.backend.Backend;
+import org.optopt.api.backend.CompiledKernel;
+import org.optopt.api.backend.Incumbent;
+import org.optopt.api.backend.KernelArgs;
+import org.optopt.api.kernel.Kernel;
+import org.optopt.api.tensor.Shape;
+import org.optopt.api.tensor.Tensor;
+
+/**
+ * Times a compiled kernel over {@code size} elements, a triad over the same memory footprint, and
+ * the backend's incumbent for the same kernel name, all in one run.
+ */
+final class KernelBenchmark {
+    /** Timing of the backend's native implementation. */
+    record IncumbentResult(String description, Timing timing) {}
+
+    /** Everything measured, with the derived rates. */
+    record Result(String kernel, int size, String backend, int bytesPerParameter, Timing kernelTiming,
+            Timing baselineTiming, double baselineBytes, Optional<IncumbentResult> incumbent) {
+        double gbps() {
+            return kernelTiming.gigabytesPerSecond((double) bytesPerParameter * size);
+        }
+
+        double baselineGbps() {
+            return baselineTiming.gigabytesPerSecond(baselineBytes);
+        }
+
+        double ratioToBaseline() {
+            return gbps() / baselineGbps();
+        }
+
+        Optional<Double> speedupVsIncumbent() {
+            return incumbent.map(i -> i.timing().medianMillis() / kernelTiming.medianMillis());
+        }
+    }
+
+    private final Backend backend;
+    private final BenchKernels.Entry entry;
+    private final int size;
+    private final int warmup;
+    private final int runs;
+
+    KernelBenchmark(Backend backend, BenchKernels.Entry entry, int size, int warmup, int runs) {
+        this.backend = backend;
+        this.entry = entry;
+        this.size = size;
+        this.warmup = warmup;
+        this.runs = runs;
+    }
+
+    Result run() {
+        Kernel kernel = entry.kernel();
+        CompiledKernel compiled = backend.compile(kernel);
+        KernelArgs args = compiled.args();
+        List<Tensor> tensors = new ArrayList<>();
+        long seed = 1;
+        for (String b : kernel.buffers()) {
+            Tensor t = backend.randomUniform(Shape.vector(size), 0.1, 1.0, seed++);
+            tensors.add(t);
+            args.buffer(b, t);
+        }
+        for (Map.Entry<String, Double> s : entry.scalars().entrySet()) {
+            args.scalar(s.getKey(), s.getValue());
+        }
+        Timing kernelTiming = Timing.of(() -> compiled.run(args), warmup, runs);
+        tensors.forEach(Tensor::close);
+
+        long footprint = 4L * size * kernel.buffers().size();
+        Triad triad = new Triad(footprint);
+        Timing baseline = Timing.of(triad, warmup, runs);
+
+        Optional<IncumbentResult> incumbent = backend.incumbent(kernel.name(), size).map(inc -> {
+            try (inc) {
+                return new IncumbentResult(inc.description(), Timing.of(inc::step, Math.max(2, warmup / 2),
+                        Math.max(3, runs / 2)));
+            }
+        });
+        int bytesPerParameter = 4 * (kernel.buffers().size() + kernel.storedBuffers().size());
+        return new Result(kernel.name(), size, backend.name(), bytesPerParameter, kernelTiming, baseline,
+                triad.bytesPerRun(), incumbent);
+    }
+}

@@ -1,0 +1,15 @@
+/**
+ * The default CPU backend, {@code nd4j}: tensors are heap {@code float[]}, elementwise kernels are
+ * compiled to one fused JVM loop per kernel (a hidden class generated with the ClassFile API),
+ * and matrix products run on the OpenBLAS bundled with ND4J, called through the FFM API.
+ *
+ * <p>ND4J and JavaCPP stay on the class path (their module descriptors are broken); this module
+ * reads the unnamed module at run time. Launchers need
+ * {@code --enable-native-access=org.optopt.backend.nd4j,ALL-UNNAMED}.
+ */
+module org.optopt.backend.nd4j {
+    requires org.optopt.api;
+    requires jdk.unsupported;
+
+    provides org.optopt.api.backend.BackendProvider with org.optopt.backend.nd4j.Nd4jBackendProvider;
+}

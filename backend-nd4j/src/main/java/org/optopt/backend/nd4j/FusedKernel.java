@@ -1,0 +1,60 @@
+package org.optopt.backend.nd4j;
+
+import org.optopt.api.backend.CompiledKernel;
+import org.optopt.api.backend.KernelArgs;
+import org.optopt.api.backend.support.HeapTensor;
+import org.optopt.api.kernel.Kernel;
+import org.optopt.api.kernel.KernelPlan;
+import org.optopt.api.kernel.Reductions;
+import org.optopt.api.kernel.Statement;
+import org.optopt.api.tensor.Tensor;
+
+/**
+ * A kernel compiled to a fused {@link ElementLoop}. Each {@link #run} validates the arguments,
+ * fetches the heap arrays, evaluates the uniform slots once and makes one pass over the elements;
+ * nothing else, because networks call kernels on many small tensors.
+ */
+final class FusedKernel implements CompiledKernel {
+    private final Object owner;
+    private final KernelPlan plan;
+    private final ElementLoop loop;
+    private final String[] bufferLabels;
+    private final double[] identities;
+
+    FusedKernel(Object owner, Kernel kernel) {
+        this.owner = owner;
+        this.plan = KernelPlan.of(kernel);
+        this.loop = KernelCompiler.loop(plan);
+        this.bufferLabels = kernel.buffers().stream()
+                .map(b -> "Kernel " + kernel.name() + ": buffer '" + b + "'")
+                .toArray(String[]::new);
+        this.identities = new double[kernel.reductions().size()];
+        for (Statement st : kernel.statements()) {
+            if (st instanceof Statement.Reduce r) {
+                identities[kernel.reductions().indexOf(r.name())] = r.op().identity();
+            }
+        }
+    }
+
+    @Override
+    public Kernel kernel() {
+        return plan.kernel();
+    }
+
+    @Override
+    public Reductions run(KernelArgs args) {
+        if (args.kernel() != plan.kernel() && !args.kernel().equals(plan.kernel())) {
+            throw new IllegalArgumentException("Arguments for kernel " + args.kernel().name()
+                    + " passed to kernel " + plan.kernel().name());
+        }
+        int n = args.validate();
+        Tensor[] tensors = args.tensors();
+        float[][] arrays = new float[tensors.length][];
+        for (int i = 0; i < arrays.length; i++) {
+            arrays[i] = HeapTensor.of(owner, tensors[i], bufferLabels[i]).data();
+        }
+        double[] reductions = identities.clone();
+        loop.run(arrays, plan.evaluateUniforms(args.scalars()), reductions, 0, n);
+        return new Reductions(plan.kernel().reductions(), reductions);
+    }
+}

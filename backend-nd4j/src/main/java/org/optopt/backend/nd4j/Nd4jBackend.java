@@ -1,0 +1,137 @@
+package org.optopt.backend.nd4j;
+
+import java.util.Arrays;
+import java.util.Optional;
+import org.optopt.api.backend.CompiledKernel;
+import org.optopt.api.backend.Incumbent;
+import org.optopt.api.backend.support.GemmShape;
+import org.optopt.api.backend.support.HeapBackend;
+import org.optopt.api.kernel.BinaryOp;
+import org.optopt.api.kernel.Kernel;
+import org.optopt.api.kernel.ReduceOp;
+import org.optopt.api.kernel.UnaryOp;
+import org.optopt.api.tensor.Tensor;
+
+/**
+ * The {@code nd4j} backend: tensors are heap {@code float[]} (the fastest path measured for
+ * elementwise work), kernels compile to one fused loop each ({@link KernelCompiler}), so do the
+ * elementwise primitives and full reductions ({@link FusedPrimitives}); matrix products run on
+ * ND4J's bundled OpenBLAS ({@link OpenBlas}); every other primitive is {@link HeapBackend}'s
+ * plain-Java loop. ND4J itself runs only the {@link #incumbent} it is
+ * compared against.
+ */
+public final class Nd4jBackend extends HeapBackend {
+    private final int threads;
+
+    /**
+     * Loads OpenBLAS and sets its (process-wide) thread count.
+     *
+     * @param threads threads for OpenBLAS and for the ND4J incumbent, at least 1
+     */
+    Nd4jBackend(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1 but is " + threads);
+        }
+        this.threads = threads;
+        OpenBlas.setThreads(threads);
+    }
+
+    @Override
+    public String name() {
+        return Nd4jBackendProvider.NAME;
+    }
+
+    /** The thread count this backend was created with. */
+    public int threads() {
+        return threads;
+    }
+
+    /** {@code op(x)} through a generated loop ({@link FusedPrimitives}). */
+    @Override
+    public Tensor map(UnaryOp op, Tensor x) {
+        return wrap(FusedPrimitives.map(op, data(x, "map operand")), x.shape());
+    }
+
+    /** {@code op(a, b)}: equal shapes through a generated loop, broadcasting as in {@link HeapBackend}. */
+    @Override
+    public Tensor zip(BinaryOp op, Tensor a, Tensor b) {
+        float[] x = data(a, "left operand");
+        float[] y = data(b, "right operand");
+        return a.shape().equals(b.shape()) ? wrap(FusedPrimitives.zip(op, x, y), a.shape()) : super.zip(op, a, b);
+    }
+
+    /** {@code op(a, b)} with a scalar {@code b}, through a generated loop. */
+    @Override
+    public Tensor zip(BinaryOp op, Tensor a, float b) {
+        return wrap(FusedPrimitives.zip(op, data(a, "left operand"), b), a.shape());
+    }
+
+    /** {@code op} over all elements through a generated loop (four accumulator lanes). */
+    @Override
+    public double reduce(ReduceOp op, Tensor x) {
+        return FusedPrimitives.reduce(op, data(x, "reduce operand"));
+    }
+
+    /** {@code sum(a*b)} with products in double, in four accumulator lanes. */
+    @Override
+    public double dot(Tensor a, Tensor b) {
+        requireSameShape(a, b, "dot");
+        return FusedPrimitives.dot(data(a, "left operand"), data(b, "right operand"));
+    }
+
+    /**
+     * {@code c = alpha * op(a) * op(b) + beta * c} through {@code cblas_sgemm}. With
+     * {@code beta == 0} the old contents of {@code c} are ignored (BLAS semantics, NaN included);
+     * an empty inner dimension leaves {@code beta * c} (zeros when {@code beta == 0}). If {@code c}
+     * shares its array with an operand (a reshape view), the operand is copied first.
+     */
+    @Override
+    public void gemmInPlace(float alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB, float beta,
+            Tensor c) {
+        GemmShape g = GemmShape.of(a, transposeA, b, transposeB, c);
+        float[] x = data(a, "gemm A");
+        float[] y = data(b, "gemm B");
+        float[] z = data(c, "gemm C");
+        if (g.m() == 0 || g.n() == 0) {
+            return;
+        }
+        if (g.k() == 0) {
+            scale(z, beta);
+            return;
+        }
+        OpenBlas.sgemm(transposeA, transposeB, g.m(), g.n(), g.k(), alpha, z == x ? x.clone() : x,
+                a.shape().dim(1), z == y ? y.clone() : y, b.shape().dim(1), beta, z);
+    }
+
+    private static void scale(float[] z, float beta) {
+        if (beta == 0f) {
+            Arrays.fill(z, 0f);
+        } else {
+            for (int i = 0; i < z.length; i++) {
+                z[i] *= beta;
+            }
+        }
+    }
+
+    /** Compiles {@code kernel} to a fused loop (cached: equal kernels share one generated class). */
+    @Override
+    public CompiledKernel compile(Kernel kernel) {
+        return new FusedKernel(this, kernel);
+    }
+
+    /**
+     * {@code adam}: ND4J's native {@code adam_updater} op followed by {@code params.subi(update)},
+     * over fresh INDArrays of {@code size} parameters (lr 1e-3, beta1 0.9, beta2 0.999, eps 1e-8).
+     * Empty for any other name.
+     */
+    @Override
+    public Optional<Incumbent> incumbent(String kernel, int size) {
+        if (!"adam".equals(kernel)) {
+            return Optional.empty();
+        }
+        if (size < 1) {
+            throw new IllegalArgumentException("incumbent size must be at least 1 but is " + size);
+        }
+        return Optional.of(new Nd4jAdamIncumbent(size, threads));
+    }
+}

@@ -1,0 +1,69 @@
+package org.optopt.backend.nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.optopt.api.backend.Backend;
+import org.optopt.api.backend.Backends;
+
+class Nd4jBackendProviderTest {
+    private final Nd4jBackendProvider provider = new Nd4jBackendProvider();
+
+    @Test
+    void describesItselfAndIsAvailableHere() {
+        assertEquals("nd4j", provider.name());
+        assertEquals(100, provider.priority());
+        assertFalse(provider.description().isBlank());
+        assertTrue(provider.availability().available(), provider.availability().reason());
+    }
+
+    @Test
+    void isDiscoveredAndChosenByDefault() {
+        Backends backends = Backends.discover();
+        assertTrue(backends.provider("nd4j") instanceof Nd4jBackendProvider);
+        assertEquals("nd4j", backends.select(null).name(), "the highest-priority available provider");
+    }
+
+    @Test
+    void createsBackendsWithTheRequestedThreads() {
+        try (Backend b = provider.create(Map.of("threads", "1"))) {
+            assertEquals("nd4j", b.name());
+            assertEquals(1, ((Nd4jBackend) b).threads());
+        }
+        try (Backend b = provider.create(Map.of())) {
+            assertEquals(Nd4jBackendProvider.DEFAULT_THREADS, ((Nd4jBackend) b).threads());
+        }
+    }
+
+    @Test
+    void rejectsUnknownOptionsListingTheValidOnes() {
+        var e = assertThrows(IllegalArgumentException.class, () -> provider.create(Map.of("thread", "2")));
+        assertTrue(e.getMessage().contains("'thread'") && e.getMessage().contains("[threads]"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "two", "1.5", "100000"})
+    void rejectsInvalidThreadCounts(String threads) {
+        var e = assertThrows(IllegalArgumentException.class, () -> provider.create(Map.of("threads", threads)));
+        assertTrue(e.getMessage().contains("threads") && e.getMessage().contains(threads), e.getMessage());
+    }
+
+    @Test
+    void readsTheAvx2FlagFromCpuinfo(@TempDir Path dir) throws IOException {
+        Path with = Files.writeString(dir.resolve("with"), "processor : 0\nflags\t\t: fpu sse avx avx2 fma\n");
+        Path without = Files.writeString(dir.resolve("without"), "processor : 0\nflags\t\t: fpu sse avx fma avx512f\n");
+        assertTrue(Nd4jBackendProvider.cpuHasAvx2(with));
+        assertFalse(Nd4jBackendProvider.cpuHasAvx2(without));
+        assertTrue(Nd4jBackendProvider.cpuHasAvx2(dir.resolve("missing")), "unreadable cpuinfo must not block");
+    }
+}

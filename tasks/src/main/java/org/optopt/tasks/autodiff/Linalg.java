@@ -1,0 +1,103 @@
+package org.optopt.tasks.autodiff;
+
+import org.optopt.api.backend.Backend;
+import org.optopt.api.tensor.Shape;
+import org.optopt.api.tensor.Tensor;
+
+/**
+ * Matrix products through {@link Backend#gemmInPlace}: transposes are folded into the product,
+ * never materialized, and gradients accumulate with {@code beta = 1}.
+ */
+public final class Linalg {
+    private Linalg() {}
+
+    /** {@code a b} for matrices. */
+    public static Var matmul(Var a, Var b) {
+        return matmul(a, false, b, false);
+    }
+
+    /**
+     * {@code op(a) op(b)} where op transposes when asked. Gradients, with {@code G} the gradient of
+     * the result: for {@code a} (untransposed) {@code G op(b)^T}, transposed {@code op(b) G^T}; for
+     * {@code b} (untransposed) {@code op(a)^T G}, transposed {@code G^T op(a)}.
+     */
+    public static Var matmul(Var a, boolean transposeA, Var b, boolean transposeB) {
+        Tape tape = a.tape();
+        tape.checkCurrent(b);
+        Backend be = tape.backend();
+        Tensor av = a.value();
+        Tensor bv = b.value();
+        av.shape().requireRank(2, "matmul left operand");
+        bv.shape().requireRank(2, "matmul right operand");
+        int m = transposeA ? av.shape().dim(1) : av.shape().dim(0);
+        int n = transposeB ? bv.shape().dim(0) : bv.shape().dim(1);
+        Tensor c = tape.lease(Shape.matrix(m, n));
+        be.gemmInPlace(1f, av, transposeA, bv, transposeB, 0f, c);
+        return tape.result(c, g -> {
+            Tensor ga = tape.gradOf(a);
+            if (ga != null) {
+                if (transposeA) {
+                    be.gemmInPlace(1f, bv, transposeB, g, true, 1f, ga);
+                } else {
+                    be.gemmInPlace(1f, g, false, bv, !transposeB, 1f, ga);
+                }
+            }
+            Tensor gb = tape.gradOf(b);
+            if (gb != null) {
+                if (transposeB) {
+                    be.gemmInPlace(1f, g, true, av, transposeA, 1f, gb);
+                } else {
+                    be.gemmInPlace(1f, av, !transposeA, g, false, 1f, gb);
+                }
+            }
+        }, a, b);
+    }
+
+    /**
+     * The affine map {@code y = x w^T + b} of a batch {@code x} ({@code [n, in]}) with a weight
+     * {@code w} ({@code [out, in]}, PyTorch's layout) and a bias {@code b} ({@code [out]}, or null for
+     * none). The bias is broadcast by a rank-one product {@code 1_n b^T} and its gradient is
+     * {@code G^T 1_n}; all in {@link Backend#gemmInPlace}.
+     */
+    public static Var affine(Var x, Var w, Var b) {
+        Tape tape = x.tape();
+        tape.checkCurrent(w);
+        Backend be = tape.backend();
+        Tensor xv = x.value();
+        Tensor wv = w.value();
+        xv.shape().requireRank(2, "affine input");
+        wv.shape().requireRank(2, "affine weight");
+        int n = xv.shape().dim(0);
+        int out = wv.shape().dim(0);
+        Tensor y = tape.lease(Shape.matrix(n, out));
+        Tensor ones = tape.onesColumn(n);
+        Tensor bRow;
+        if (b != null) {
+            tape.checkCurrent(b);
+            if (!b.shape().equals(Shape.vector(out))) {
+                throw new IllegalArgumentException("affine: bias of shape " + b.shape() + " does not match weight "
+                        + wv.shape() + " (expected [" + out + "])");
+            }
+            bRow = tape.view(b.value(), Shape.matrix(1, out));
+            be.gemmInPlace(1f, ones, false, bRow, false, 0f, y);
+            be.gemmInPlace(1f, xv, false, wv, true, 1f, y);
+        } else {
+            be.gemmInPlace(1f, xv, false, wv, true, 0f, y);
+        }
+        Tape.Backward backward = g -> {
+            Tensor gx = tape.gradOf(x);
+            if (gx != null) {
+                be.gemmInPlace(1f, g, false, wv, false, 1f, gx);
+            }
+            Tensor gw = tape.gradOf(w);
+            if (gw != null) {
+                be.gemmInPlace(1f, g, true, xv, false, 1f, gw);
+            }
+            if (b != null && b.requiresGrad()) {
+                Tensor gb = tape.view(tape.gradOf(b), Shape.matrix(1, out));
+                be.gemmInPlace(1f, ones, true, g, false, 1f, gb);
+            }
+        };
+        return b == null ? tape.result(y, backward, x, w) : tape.result(y, backward, x, w, b);
+    }
+}

@@ -1,0 +1,80 @@
+package org.optopt.tasks.autodiff;
+
+import org.optopt.api.backend.Backend;
+import org.optopt.api.tensor.Shape;
+import org.optopt.api.tensor.Tensor;
+
+/** Reshaping and row selection: views, {@link Backend#gatherRows} and its adjoint {@link Backend#scatterAddRowsInPlace}. */
+public final class Shapes {
+    private Shapes() {}
+
+    /** {@code x} with another shape of the same size (a view; the gradient is reshaped back). */
+    public static Var reshape(Var x, Shape shape) {
+        Tape tape = x.tape();
+        if (shape.size() != x.shape().size()) {
+            throw new IllegalArgumentException("reshape: cannot view shape " + x.shape() + " as " + shape);
+        }
+        Tensor y = tape.view(x.value(), shape);
+        return tape.result(y, g -> tape.accumulate(x, tape.view(g, x.shape())), x);
+    }
+
+    /**
+     * Rows {@code rows[i]} of a matrix {@code x} ({@code [n, c]}), as a {@code [rows.length, c]}
+     * matrix (an embedding lookup when {@code x} is a table). The gradient scatters back:
+     * {@code gx[rows[i]] += g[i]}, repeated rows accumulating.
+     */
+    public static Var gatherRows(Var x, int[] rows) {
+        Tape tape = x.tape();
+        x.shape().requireRank(2, "gatherRows table");
+        int[] idx = rows.clone();
+        Tensor y = tape.own(tape.backend().gatherRows(x.value(), idx));
+        return tape.result(y, g -> tape.backend().scatterAddRowsInPlace(tape.gradOf(x), idx, g), x);
+    }
+
+    /** A matrix {@code x} ({@code [n, c]}) followed by {@code extra} rows of zeros ({@code [n + extra, c]}). */
+    public static Var padRows(Var x, int extra) {
+        Tape tape = x.tape();
+        Backend be = tape.backend();
+        x.shape().requireRank(2, "padRows input");
+        if (extra < 0) {
+            throw new IllegalArgumentException("padRows: extra rows must be >= 0, got " + extra);
+        }
+        int n = x.shape().dim(0);
+        int[] identity = identity(tape, n);
+        Tensor y = tape.leaseZeros(Shape.matrix(n + extra, x.shape().dim(1)));
+        be.scatterAddRowsInPlace(y, identity, x.value());
+        return tape.result(y, g -> tape.accumulate(x, tape.own(be.gatherRows(g, identity))), x);
+    }
+
+    /**
+     * Column block {@code index} of {@code count} equal blocks of a matrix {@code x}
+     * ({@code [n, count*w]} to {@code [n, w]}), e.g. one gate of an LSTM's stacked gates. It is
+     * {@link #gatherRows} of rows {@code i*count + index} of {@code x} viewed as {@code [n*count, w]}.
+     */
+    public static Var columnBlock(Var x, int count, int index) {
+        x.shape().requireRank(2, "columnBlock input");
+        int n = x.shape().dim(0);
+        int cols = x.shape().dim(1);
+        if (count <= 0 || cols % count != 0 || index < 0 || index >= count) {
+            throw new IllegalArgumentException("columnBlock: cannot take block " + index + " of " + count
+                    + " from shape " + x.shape());
+        }
+        int[] rows = new int[n];
+        for (int i = 0; i < n; i++) {
+            rows[i] = i * count + index;
+        }
+        return gatherRows(reshape(x, Shape.matrix(n * count, cols / count)), rows);
+    }
+
+    private static int[] identity(Tape tape, int n) {
+        return tape.memo(new Identity(n), k -> {
+            int[] r = new int[k.n()];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = i;
+            }
+            return r;
+        });
+    }
+
+    private record Identity(int n) {}
+}

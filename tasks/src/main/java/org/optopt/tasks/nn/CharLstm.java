@@ -1,0 +1,78 @@
+package org.optopt.tasks.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.optopt.api.tensor.Shape;
+import org.optopt.tasks.autodiff.Shapes;
+import org.optopt.tasks.autodiff.Tape;
+import org.optopt.tasks.autodiff.Var;
+
+/**
+ * A character language model in the shape of DeepOBS's {@code tolstoi_char_rnn}: an embedding
+ * {@code [vocab, embed]}, a stack of {@link Lstm} layers and a linear read-out to vocabulary logits.
+ * (DeepOBS also applies dropout 0.8 between layers and carries the state across batches; this
+ * model does neither: every sequence starts from the zero state.)
+ *
+ * <p>Initialization: the embedding is N(0, 1) (as PyTorch's {@code nn.Embedding}); LSTM and read-out
+ * follow {@code init} with fan-in = hidden size for the LSTM (PyTorch's {@code 1/sqrt(H)} bound).
+ */
+public final class CharLstm {
+    private final NamedParameter embedding;
+    private final List<Lstm> layers = new ArrayList<>();
+    private final Linear readout;
+    private final int vocab;
+
+    /** Creates the parameters {@code embedding}, {@code lstm1..}, {@code readout}. */
+    public CharLstm(ParameterSet params, int vocab, int embed, int hidden, int layerCount, Init init, long seed) {
+        if (vocab <= 0 || embed <= 0 || layerCount <= 0) {
+            throw new IllegalArgumentException("CharLstm: vocab " + vocab + ", embedding " + embed + " and layers "
+                    + layerCount + " must be positive");
+        }
+        SplittableRandom seeds = new SplittableRandom(seed);
+        this.vocab = vocab;
+        this.embedding = params.add("embedding",
+                params.backend().randomNormal(Shape.matrix(vocab, embed), 0, 1, seeds.nextLong()));
+        for (int l = 0; l < layerCount; l++) {
+            layers.add(new Lstm(params, "lstm" + (l + 1), l == 0 ? embed : hidden, hidden, init, seeds));
+        }
+        this.readout = new Linear(params, "readout", hidden, vocab, true, init, seeds);
+    }
+
+    /** The vocabulary size. */
+    public int vocab() {
+        return vocab;
+    }
+
+    /**
+     * Logits {@code [n, vocab]} for every time step of a batch of {@code n} sequences, from the zero
+     * state: {@code inputs[t][i]} is the character id of sequence i at step t.
+     */
+    public List<Var> forward(Tape tape, int[][] inputs) {
+        if (inputs.length == 0) {
+            throw new IllegalArgumentException("CharLstm: no time steps");
+        }
+        int n = inputs[0].length;
+        Var table = ParameterSet.bind(tape, embedding);
+        Lstm.State[] states = new Lstm.State[layers.size()];
+        for (int l = 0; l < layers.size(); l++) {
+            Shape s = Shape.matrix(n, layers.get(l).hidden());
+            states[l] = new Lstm.State(tape.zeros(s), tape.zeros(s));
+        }
+        List<Var> logits = new ArrayList<>(inputs.length);
+        for (int[] step : inputs) {
+            for (int id : step) {
+                if (id < 0 || id >= vocab) {
+                    throw new IllegalArgumentException("CharLstm: character id " + id + " outside [0, " + vocab + ")");
+                }
+            }
+            Var x = Shapes.gatherRows(table, step);
+            for (int l = 0; l < layers.size(); l++) {
+                states[l] = layers.get(l).step(x, states[l]);
+                x = states[l].h();
+            }
+            logits.add(readout.forward(x));
+        }
+        return logits;
+    }
+}

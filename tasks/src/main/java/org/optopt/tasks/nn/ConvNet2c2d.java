@@ -1,0 +1,60 @@
+package org.optopt.tasks.nn;
+
+import java.util.SplittableRandom;
+import org.optopt.api.tensor.Shape;
+import org.optopt.tasks.autodiff.Conv;
+import org.optopt.tasks.autodiff.Elementwise;
+import org.optopt.tasks.autodiff.ImageShape;
+import org.optopt.tasks.autodiff.Shapes;
+import org.optopt.tasks.autodiff.Var;
+
+/**
+ * DeepOBS's "2c2d" network: conv 5x5 (32, same padding) + ReLU + max-pool 2x2/2, conv 5x5 (64) +
+ * ReLU + max-pool 2x2/2, dense 1024 + ReLU, dense to the classes (logits). Images enter as rows of
+ * {@code height*width*channels} values in (y, x, channel) order; the flattening before the dense
+ * layers is in the same order.
+ */
+public final class ConvNet2c2d {
+    private final int height;
+    private final int width;
+    private final int channels;
+    private final Conv2d conv1;
+    private final Conv2d conv2;
+    private final Linear fc1;
+    private final Linear fc2;
+
+    /**
+     * @param height image height, divisible by 4 (two 2x2 poolings)
+     * @param width image width, divisible by 4
+     */
+    public ConvNet2c2d(ParameterSet params, int height, int width, int channels, int classes, Init init, long seed) {
+        if (height % 4 != 0 || width % 4 != 0) {
+            throw new IllegalArgumentException("2c2d needs image sizes divisible by 4, got " + height + "x" + width);
+        }
+        SplittableRandom seeds = new SplittableRandom(seed);
+        this.height = height;
+        this.width = width;
+        this.channels = channels;
+        this.conv1 = new Conv2d(params, "conv1", channels, 32, 5, 1, 2, init, seeds);
+        this.conv2 = new Conv2d(params, "conv2", 32, 64, 5, 1, 2, init, seeds);
+        this.fc1 = new Linear(params, "fc1", (height / 4) * (width / 4) * 64, 1024, true, init, seeds);
+        this.fc2 = new Linear(params, "fc2", 1024, classes, true, init, seeds);
+    }
+
+    /** Logits {@code [n, classes]} of a batch {@code [n, height*width*channels]}. */
+    public Var forward(Var images) {
+        int n = images.shape().dim(0);
+        ImageShape in = new ImageShape(n, height, width, channels);
+        Var x = Shapes.reshape(images, in.matrix());
+        Var c1 = Elementwise.relu(conv1.forward(x, in));
+        ImageShape s1 = conv1.outputShape(in);
+        Var p1 = Conv.maxPool2d(c1, s1, 2, 2);
+        ImageShape s2 = Conv.outputShape(s1, 2, 2, 2, 0, s1.channels());
+        Var c2 = Elementwise.relu(conv2.forward(p1, s2));
+        ImageShape s3 = conv2.outputShape(s2);
+        Var p2 = Conv.maxPool2d(c2, s3, 2, 2);
+        ImageShape s4 = Conv.outputShape(s3, 2, 2, 2, 0, s3.channels());
+        Var flat = Shapes.reshape(p2, Shape.matrix(n, s4.height() * s4.width() * s4.channels()));
+        return fc2.forward(Elementwise.relu(fc1.forward(flat)));
+    }
+}

@@ -1,0 +1,60 @@
+package org.optopt.tasks.autodiff;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.optopt.tasks.autodiff.GradCheck.check;
+import static org.optopt.tasks.autodiff.GradCheck.uniform;
+
+import org.junit.jupiter.api.Test;
+import org.optopt.api.backend.Backend;
+import org.optopt.api.tensor.Shape;
+import org.optopt.api.tensor.Tensor;
+
+class ShapesTest {
+    private final Backend be = GradCheck.backend();
+
+    @Test
+    void reshapeKeepsOrderAndGradients() {
+        Tensor x = be.fromArray(uniform(6, 50), Shape.matrix(2, 3));
+        check(be, v -> Elementwise.square(Shapes.reshape(v[0], Shape.matrix(3, 2))), x);
+        try (Tape tape = new Tape(be)) {
+            assertArrayEquals(x.toArray(), Shapes.reshape(tape.constant(x), Shape.vector(6)).value().toArray());
+            assertThrows(IllegalArgumentException.class, () -> Shapes.reshape(tape.constant(x), Shape.vector(5)));
+        }
+    }
+
+    @Test
+    void gatherRowsAccumulatesRepeatedRows() {
+        Tensor table = be.fromArray(uniform(8, 51), Shape.matrix(4, 2));
+        int[] rows = {3, 0, 3, 3, 1};
+        check(be, v -> Shapes.gatherRows(v[0], rows), table);
+        try (Tape tape = new Tape(be)) {
+            Var t = tape.variable(table);
+            tape.backward(Sums.sum(Shapes.gatherRows(t, rows)));
+            assertArrayEquals(new float[] {1, 1, 1, 1, 0, 0, 3, 3}, t.grad().toArray());
+        }
+    }
+
+    @Test
+    void padRowsAppendsZeros() {
+        Tensor x = be.fromArray(new float[] {1, 2, 3, 4}, Shape.matrix(2, 2));
+        try (Tape tape = new Tape(be)) {
+            assertArrayEquals(new float[] {1, 2, 3, 4, 0, 0}, Shapes.padRows(tape.constant(x), 1).value().toArray());
+        }
+        check(be, v -> Elementwise.square(Shapes.padRows(v[0], 2)), x);
+    }
+
+    @Test
+    void columnBlockSelectsEqualBlocks() {
+        float[] data = uniform(12, 52);
+        Tensor x = be.fromArray(data, Shape.matrix(2, 6));
+        try (Tape tape = new Tape(be)) {
+            Var block = Shapes.columnBlock(tape.constant(x), 3, 1);
+            assertArrayEquals(new float[] {data[2], data[3], data[8], data[9]}, block.value().toArray());
+        }
+        check(be, v -> Shapes.columnBlock(v[0], 3, 2), x);
+        try (Tape tape = new Tape(be)) {
+            assertThrows(IllegalArgumentException.class, () -> Shapes.columnBlock(tape.constant(x), 4, 0));
+        }
+    }
+}
