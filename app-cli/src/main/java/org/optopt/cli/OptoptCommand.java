@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "optopt", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Design, tune and compare gradient-based optimizers.",
-        subcommands = {BackendsCommand.class, BenchCommand.class})
+        subcommands = {BackendsCommand.class, BenchCommand.class,
+                OptimizersCommand.class,
+                GoldenCommand.class})
 public final class OptoptCommand implements Runnable {
     private final BackendChoice choice;
 
