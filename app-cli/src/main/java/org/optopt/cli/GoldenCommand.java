@@ -51,6 +51,9 @@ final class GoldenCommand implements Callable<Integer> {
                 if (!r.passed()) {
                     failed++;
                 }
+            } catch (java.nio.file.NoSuchFileException e) {
+                failed++;
+                err.println("optopt: error: " + file + ": no such file");
             } catch (Exception e) {
                 failed++;
                 err.println("optopt: error: " + file + ": " + ErrorMessages.describe(e));
