@@ -3,6 +3,9 @@ package org.optopt.cli;
 import jakarta.inject.Inject;
 import java.util.Map;
 import org.optopt.cli.bench.BenchCommand;
+import org.optopt.cli.run.CompareCommand;
+import org.optopt.cli.run.RunCommand;
+import org.optopt.cli.run.TasksCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -13,7 +16,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "optopt", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Design, tune and compare gradient-based optimizers.",
-        subcommands = {BackendsCommand.class, BenchCommand.class})
+        subcommands = {BackendsCommand.class, TasksCommand.class, RunCommand.class, CompareCommand.class,
+            BenchCommand.class})
 public final class OptoptCommand implements Runnable {
     private final BackendChoice choice;
 

@@ -48,8 +48,8 @@ class DerivativeTest {
         assertEquals("""
                 kernel sgd'lr(buffers p, g, dp; scalars lr)
                   let p@0 = p - lr*g
-                  p = p@0
                   let p@0'lr = -g
+                  p = p@0
                   dp = p@0'lr
                 """, d.toString());
         SplittableRandom r = new SplittableRandom(1);
