@@ -19,4 +19,5 @@ module org.optopt.cli {
     opens org.optopt.cli to info.picocli, com.google.guice;
     opens org.optopt.cli.bench to info.picocli, com.google.guice;
     opens org.optopt.cli.run to info.picocli, com.google.guice;
+    opens org.optopt.cli.session to com.google.guice;
 }

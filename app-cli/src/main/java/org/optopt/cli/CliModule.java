@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.Backends;
 import org.optopt.api.optim.Optimizers;
+import org.optopt.cli.session.BackendChoice;
 import org.optopt.tasks.suite.TaskRegistry;
 
 /**

@@ -6,6 +6,7 @@ import org.optopt.cli.bench.BenchCommand;
 import org.optopt.cli.run.CompareCommand;
 import org.optopt.cli.run.RunCommand;
 import org.optopt.cli.run.TasksCommand;
+import org.optopt.cli.session.BackendChoice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
