@@ -22,15 +22,19 @@ import picocli.CommandLine.Spec;
         description = "List the optimizers with their hyperparameters, or show one's update rule.",
         subcommands = {OptimizersCommand.ListCommand.class, OptimizersCommand.ShowCommand.class})
 final class OptimizersCommand implements Runnable {
+    private final Optimizers optimizers;
+
     @Spec
     private CommandSpec spec;
 
     @Inject
-    OptimizersCommand() {}
+    OptimizersCommand(Optimizers optimizers) {
+        this.optimizers = optimizers;
+    }
 
     @Override
     public void run() {
-        list(Optimizers.discover(), spec.commandLine().getOut());
+        list(optimizers, spec.commandLine().getOut());
     }
 
     static void list(Optimizers registry, PrintWriter out) {
@@ -49,15 +53,19 @@ final class OptimizersCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List every optimizer with its hyperparameters and defaults.")
     static final class ListCommand implements Runnable {
+        private final Optimizers optimizers;
+
         @Spec
         private CommandSpec spec;
 
         @Inject
-        ListCommand() {}
+        ListCommand(Optimizers optimizers) {
+            this.optimizers = optimizers;
+        }
 
         @Override
         public void run() {
-            list(Optimizers.discover(), spec.commandLine().getOut());
+            list(optimizers, spec.commandLine().getOut());
         }
     }
 
@@ -75,12 +83,16 @@ final class OptimizersCommand implements Runnable {
                 description = "Structural options for the printed rule, e.g. amsgrad=true.")
         private Map<String, String> choices = Map.of();
 
+        private final Optimizers optimizers;
+
         @Inject
-        ShowCommand() {}
+        ShowCommand(Optimizers optimizers) {
+            this.optimizers = optimizers;
+        }
 
         @Override
         public void run() {
-            OptimizerProvider p = Optimizers.discover().provider(name);
+            OptimizerProvider p = optimizers.provider(name);
             PrintWriter out = spec.commandLine().getOut();
             out.printf("%s: %s%n%nhyperparameters:%n", p.name(), p.description());
             for (Hyperparameter h : p.hyperparameters()) {
