@@ -138,17 +138,18 @@ public final class Derivative {
                         String vn = s.buffer() + "@" + (fresh++);
                         out.let(vn, value);
                         bufferValues.put(s.buffer(), Expr.local(vn));
-                        if (keepStores) {
-                            out.store(s.buffer(), Expr.local(vn));
-                        }
                         if (Simplifier.isConst(d, 0)) {
                             bufferDerivs.remove(s.buffer());
                         } else {
                             String dn = vn + "'" + scalar;
+                            // Before the store: d may read the buffer's old value.
                             out.let(dn, d);
                             bufferDerivs.put(s.buffer(), Expr.local(dn));
                             // Later reads of the buffer were substituted by the local vn.
                             localDerivs.put(vn, Expr.local(dn));
+                        }
+                        if (keepStores) {
+                            out.store(s.buffer(), Expr.local(vn));
                         }
                     }
                     case Statement.Reduce r -> {
