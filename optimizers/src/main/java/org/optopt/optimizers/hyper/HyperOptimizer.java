@@ -136,6 +136,11 @@ public final class HyperOptimizer implements Optimizer {
         return level(level).learnable;
     }
 
+    /** The definition of hyperparameter {@code hyperparameter} of level {@code level} (its domain and reparameterization). */
+    public Hyperparameter levelHyperparameterDefinition(int level, String hyperparameter) {
+        return level(level).spec.hyperparameter(hyperparameter);
+    }
+
     /** The fused update kernel of level {@code level} (its update and every {@code dp/d raw.h}). */
     public org.optopt.api.kernel.Kernel levelKernel(int level) {
         return level(level).stepKernel();
