@@ -246,6 +246,29 @@ class DerivativeTest {
     }
 
     @Test
+    void differentiatesADerivativeKernelAgain() {
+        // A hypergradient tower differentiates derivative kernels, whose locals already carry the
+        // generated names (p@0, p@0'lr).
+        Kernel d1 = Derivative.of(SGD, "lr", Map.of("p", "dp"), true);
+        Kernel d2 = Derivative.of(d1, "lr", Map.of("p", "dp2", "dp", "ddp"), true);
+        float[] p = {1, 2};
+        float[] g = {3, -4};
+        float[] dp = new float[2];
+        float[] dp2 = new float[2];
+        float[] ddp = {7, 7};
+        KernelInterpreter.run(d2, Map.of("p", p, "g", g, "dp", dp, "dp2", dp2, "ddp", ddp), Map.of("lr", 0.5));
+        assertEquals(-0.5f, p[0]);
+        assertEquals(4f, p[1]);
+        assertEquals(-3f, dp[0]);
+        assertEquals(-3f, dp2[0]);
+        assertEquals(4f, dp2[1]);
+        assertEquals(0f, ddp[0], "d(-g)/dlr = 0");
+        Kernel cross = Derivative.of(adam(), "beta1", adamOutputs(), true);
+        Kernel tower = Derivative.of(cross, "lr", Map.of("dp", "d2p"), true);
+        assertTrue(tower.storedBuffers().contains("d2p"));
+    }
+
+    @Test
     void rejectsWhatCannotBeDifferentiated() {
         assertMessage("Kernel sgd has no scalar 'mu' to differentiate by; its scalars are [lr]",
                 () -> Derivative.of(SGD, "mu", Map.of("p", "dp"), false));
