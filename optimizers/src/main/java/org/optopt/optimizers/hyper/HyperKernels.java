@@ -8,6 +8,7 @@ import org.optopt.api.kernel.BinaryOp;
 import org.optopt.api.kernel.Derivative;
 import org.optopt.api.kernel.Expr;
 import org.optopt.api.kernel.Kernel;
+import org.optopt.api.kernel.ReduceOp;
 import org.optopt.api.kernel.Statement;
 import org.optopt.api.optim.Reparameterization;
 import org.optopt.optimizers.ElementwiseRule;
@@ -30,6 +31,8 @@ import org.optopt.optimizers.ElementwiseRule;
 public final class HyperKernels {
     /** The reduction counting non-finite gradient elements. */
     public static final String NON_FINITE = "non_finite";
+    /** The reduction of {@link #step} counting non-finite elements of the new parameter values. */
+    public static final String NON_FINITE_PARAMETER = "non_finite_p";
 
     private HyperKernels() {}
 
@@ -76,13 +79,25 @@ public final class HyperKernels {
     }
 
     /**
-     * The fused update-and-derivatives kernel (see the class description); without learnable
-     * hyperparameters, the rule's kernel itself.
+     * The fused update-and-derivatives kernel (see the class description), ending with the
+     * reduction {@value #NON_FINITE_PARAMETER}: the number of non-finite new parameter elements.
      */
     public static Kernel step(ElementwiseRule rule, Map<String, Reparameterization> learnable) {
-        if (learnable.isEmpty()) {
-            return rule.kernel();
-        }
+        return withParameterCheck(learnable.isEmpty() ? rule.kernel() : fused(rule, learnable));
+    }
+
+    private static Kernel withParameterCheck(Kernel k) {
+        List<Statement> out = new ArrayList<>(k.statements());
+        out.add(new Statement.Reduce(NON_FINITE_PARAMETER, ReduceOp.SUM,
+                nonFinite(Expr.buffer(ElementwiseRule.PARAMETER))));
+        return Kernel.of(k.name(), out);
+    }
+
+    private static Expr nonFinite(Expr x) {
+        return Expr.select(new Expr.Binary(BinaryOp.LE, x.abs(), Expr.constant(Float.MAX_VALUE)), Expr.zero(), Expr.one());
+    }
+
+    private static Kernel fused(ElementwiseRule rule, Map<String, Reparameterization> learnable) {
         Kernel base = substituted(rule, learnable);
         for (String h : learnable.keySet()) {
             if (base.bufferIndex(derivativeBuffer(h)) >= 0) {
@@ -107,8 +122,7 @@ public final class HyperKernels {
     public static Kernel hypergradient(List<String> learnable) {
         Expr g = Expr.buffer(ElementwiseRule.GRADIENT);
         Kernel.Builder k = Kernel.builder("hypergradient")
-                .sum(NON_FINITE, Expr.select(new Expr.Binary(BinaryOp.LE, g.abs(), Expr.constant(Float.MAX_VALUE)),
-                        Expr.zero(), Expr.one()));
+                .sum(NON_FINITE, nonFinite(g));
         for (String h : learnable) {
             k.sum(hypergradient(h), g.times(Expr.buffer(derivativeBuffer(h))));
         }

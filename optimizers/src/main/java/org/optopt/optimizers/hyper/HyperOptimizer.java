@@ -43,7 +43,10 @@ import org.optopt.api.tensor.Tensor;
  * that leaves its domain (e.g. a beta that rounds to 1), is caught before the model's parameters
  * change: under {@link NonFinitePolicy#FAIL} the step throws an {@link IllegalStateException}
  * naming the level and hyperparameter and every level is restored; under
- * {@link NonFinitePolicy#SKIP_NON_FINITE} the step is skipped (restored) and counted.
+ * {@link NonFinitePolicy#SKIP_NON_FINITE} the step is skipped (restored) and counted. Should
+ * finite hyperparameters still make a model parameter non-finite (e.g. a learned lr grown huge),
+ * the fused update counts it and the step throws an {@link IllegalStateException} naming the
+ * parameter and every level's hyperparameters (the update is applied then; never silently).
  *
  * <p>As an {@link Optimizer}, the tower shows level 0: {@link #hyperparameters(String)} are level
  * 0's current values (learned ones included). {@link #levelHyperparameters(int, String)} and
@@ -363,11 +366,15 @@ public final class HyperOptimizer implements Optimizer {
                 }
             }
         }
-        levels.get(0).step(top > 0 ? raw.get(0).toArray() : new float[0]);
+        String bad = levels.get(0).step(top > 0 ? raw.get(0).toArray() : new float[0]);
         for (int k = 0; k < found.size(); k++) {
             lastHypergradients.set(k, found.get(k));
         }
         steps++;
+        if (bad != null) {
+            throw new IllegalStateException("Step " + steps + " of tower " + name + " made " + bad
+                    + " non-finite with level 0 hyperparameters " + trace() + "; lower the hyper-step sizes");
+        }
     }
 
     /** Applies the policy to a bad step: true if skipped (counted), else throws. */

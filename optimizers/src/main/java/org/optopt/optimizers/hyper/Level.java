@@ -209,8 +209,11 @@ final class Level implements AutoCloseable {
      * One update of every parameter of every group that is not frozen, with the learnable
      * hyperparameters at raw values {@code raw}; writes {@code dp.h}. Frozen groups (and a frozen
      * level) keep their values; their {@code dp.h} become 0.
+     *
+     * @return the first parameter the update made non-finite (with its count), or null
      */
-    void step(float[] raw) {
+    String step(float[] raw) {
+        String bad = null;
         int gi = 0;
         for (ParameterGroup g : parameters.groups()) {
             Map<String, Double> v = values.get(g.name());
@@ -233,7 +236,10 @@ final class Level implements AutoCloseable {
                 for (String name : stepKernel.scalars()) {
                     s.stepArgs.scalar(name, env.get(name));
                 }
-                step.run(s.stepArgs);
+                long count = (long) step.run(s.stepArgs).get(HyperKernels.NON_FINITE_PARAMETER);
+                if (count != 0 && bad == null) {
+                    bad = count + " element(s) of " + p.name();
+                }
                 s.steps++;
                 for (ElementwiseRule.ScalarState st : spec.rule().scalarStates()) {
                     s.scalars.put(st.name(), Uniform.evaluate(st.next(), env));
@@ -241,6 +247,7 @@ final class Level implements AutoCloseable {
             }
             gi++;
         }
+        return bad;
     }
 
     /** The current values of group {@code group}'s hyperparameters (learnable ones as last used or set). */

@@ -385,6 +385,18 @@ class HyperOptimizerTest {
     }
 
     @Test
+    void aParameterMadeNonFiniteIsReportedNotSilent() {
+        Backend b = new ReferenceBackend();
+        Shape shape = Shape.vector(4);
+        Parameter p = new Parameter("x", b.zeros(shape), b.full(shape, 10f));
+        try (HyperOptimizer tower = Towers.parse("sgd(1e38)/sgd(1e-3)", GDTUO).build(ParameterSet.of(List.of(p)), b)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, tower::step);
+            assertTrue(e.getMessage().contains("4 element(s) of x non-finite") && e.getMessage().contains("L0.alpha"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void aHyperparameterLeavingItsDomainIsCaughtBeforeTheModelChanges() {
         Backend b = new ReferenceBackend();
         Quartic q = new Quartic(30, 9);
