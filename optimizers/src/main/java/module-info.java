@@ -11,7 +11,6 @@ module org.optopt.optimizers {
     exports org.optopt.optimizers.schedule;
     exports org.optopt.optimizers.golden;
     exports org.optopt.optimizers.hyper;
-    exports org.optopt.optimizers.hyper.gdtuo;
 
     provides org.optopt.api.optim.OptimizerProvider with
             org.optopt.optimizers.sgd.Sgd,

@@ -7,7 +7,7 @@ import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.optimizers.hyper.HyperOptimizer;
 import org.optopt.optimizers.hyper.Towers;
-import org.optopt.optimizers.hyper.gdtuo.GdtuoCatalog;
+import org.optopt.optimizers.hyper.GdtuoCatalog;
 
 /**
  * Golden trajectories of hypergradient towers written by the gdtuo reference implementation

@@ -34,7 +34,8 @@ import org.optopt.api.optim.ParameterSet;
  *       their hypergradients). A level right of the first must be frozen or have a step size &gt; 0.</li>
  * </ul>
  * Names come from a {@link LevelCatalog}; {@link #parse(String)} uses every elementwise optimizer
- * of the registry. Errors name the 1-based column ({@link StackSyntaxException}).
+ * of the registry, or gdtuo's rules after {@code gdtuo:}. Errors name the 1-based column
+ * ({@link StackSyntaxException}).
  */
 public final class Towers {
     private Towers() {}
@@ -62,8 +63,20 @@ public final class Towers {
         }
     }
 
-    /** Parses {@code stack} with the optimizers of {@link RegistryCatalog#discover()}. */
+    /** The prefix selecting gdtuo's update rules and conventions ({@link GdtuoCatalog}). */
+    public static final String GDTUO_PREFIX = "gdtuo:";
+
+    /**
+     * Parses {@code stack} with the optimizers of {@link RegistryCatalog#discover()}, or, after the
+     * prefix {@value #GDTUO_PREFIX} (e.g. {@code gdtuo:adam/sgd(1e-5)}), with gdtuo's
+     * ({@link GdtuoCatalog}); columns count from the start of the whole string.
+     *
+     * @throws StackSyntaxException naming the column of the first problem
+     */
     public static Spec parse(String stack) {
+        if (stack != null && stack.startsWith(GDTUO_PREFIX)) {
+            return new Parser(stack, new GdtuoCatalog(), GDTUO_PREFIX.length()).stack();
+        }
         return parse(stack, RegistryCatalog.discover());
     }
 
@@ -73,7 +86,7 @@ public final class Towers {
      * @throws StackSyntaxException naming the column of the first problem
      */
     public static Spec parse(String stack, LevelCatalog catalog) {
-        return new Parser(stack, catalog).stack();
+        return new Parser(stack, catalog, 0).stack();
     }
 
     private static final class Parser {
@@ -81,9 +94,10 @@ public final class Towers {
         private final LevelCatalog catalog;
         private int pos;
 
-        Parser(String s, LevelCatalog catalog) {
+        Parser(String s, LevelCatalog catalog, int start) {
             this.s = s == null ? "" : s;
             this.catalog = catalog;
+            this.pos = start;
         }
 
         Spec stack() {

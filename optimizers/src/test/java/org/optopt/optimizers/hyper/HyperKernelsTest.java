@@ -19,7 +19,6 @@ import org.optopt.api.kernel.Kernel;
 import org.optopt.api.kernel.KernelInterpreter;
 import org.optopt.api.optim.Reparameterization;
 import org.optopt.optimizers.ElementwiseRule;
-import org.optopt.optimizers.hyper.gdtuo.GdtuoCatalog;
 
 /**
  * The automatic d p_new / d raw.h of fused level kernels against the closed forms of SEEDS.md B.2

@@ -33,7 +33,6 @@ import org.optopt.api.testkit.ReferenceBackend;
 import org.optopt.optimizers.SharedData;
 import org.optopt.optimizers.golden.Json;
 import org.optopt.optimizers.golden.QuarticProblem;
-import org.optopt.optimizers.hyper.gdtuo.GdtuoCatalog;
 
 /** Towers: hypergradient identities, finite differences, frozen hyper-levels, groups, state, bad input. */
 class HyperOptimizerTest {

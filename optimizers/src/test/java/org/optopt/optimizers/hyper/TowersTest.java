@@ -13,7 +13,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.testkit.ReferenceBackend;
 import org.optopt.optimizers.golden.QuarticProblem;
-import org.optopt.optimizers.hyper.gdtuo.GdtuoCatalog;
 
 /** The stack grammar: valid stacks and their levels, invalid ones with the column of the problem. */
 class TowersTest {
@@ -50,6 +49,15 @@ class TowersTest {
         assertFalse(Towers.parse("adam/sgd(1e-4, frozen=false)").levels().get(1).frozen());
         Towers.Spec gdtuo = Towers.parse("adam(0.01, learn=alpha)/sgd(1e-4)", new GdtuoCatalog());
         assertEquals(List.of("alpha"), gdtuo.levels().get(0).learnable());
+    }
+
+    @Test
+    void theGdtuoPrefixSelectsGdtuosRules() {
+        Towers.Spec s = Towers.parse("gdtuo:adam(0.01)/sgd(1e-4)");
+        assertEquals(List.of("beta1", "beta2", "alpha"), s.levels().get(0).learnable());
+        assertEquals("gdtuo_adam", s.levels().get(0).rule().kernel().name());
+        StackSyntaxException e = assertThrows(StackSyntaxException.class, () -> Towers.parse("gdtuo:adam/nadam"));
+        assertEquals(12, e.column(), e.getMessage());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.optopt.optimizers.hyper.gdtuo;
+package org.optopt.optimizers.hyper;
 
 import static org.optopt.api.kernel.Expr.buffer;
 import static org.optopt.api.kernel.Expr.scalar;
@@ -13,8 +13,6 @@ import org.optopt.api.optim.Domain;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.optimizers.ElementwiseRule;
 import org.optopt.optimizers.Rules;
-import org.optopt.optimizers.hyper.LevelCatalog;
-import org.optopt.optimizers.hyper.LevelSpec;
 
 /**
  * The update rules of the gdtuo reference implementation (kach/gradient-descent-the-ultimate-optimizer
