@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.tasks.autodiff.Shapes;
 import org.optopt.tasks.autodiff.Tape;
 import org.optopt.tasks.autodiff.Var;
-import org.optopt.tasks.nn.NamedParameter;
-import org.optopt.tasks.nn.ParameterSet;
+import org.optopt.tasks.nn.ParameterStore;
 
 /**
  * A problem over a finite data set held as two feature matrices on the backend: mini-batches are
@@ -31,7 +31,7 @@ final class DatasetProblem implements TrainingProblem {
 
     private static final int EVALUATION_CHUNK = 1000;
 
-    private final ParameterSet params;
+    private final ParameterStore params;
     private final UnaryOperator<Var> model;
     private final Head head;
     private final Tensor train;
@@ -47,7 +47,7 @@ final class DatasetProblem implements TrainingProblem {
      *
      * @param model maps a batch of features to outputs (binding its parameters to the batch's tape)
      */
-    DatasetProblem(ParameterSet params, UnaryOperator<Var> model, Head head, Tensor train, Tensor test,
+    DatasetProblem(ParameterStore params, UnaryOperator<Var> model, Head head, Tensor train, Tensor test,
             MiniBatchSampler sampler, AutoCloseable... extra) {
         this.params = Objects.requireNonNull(params, "params");
         this.model = model;
@@ -66,8 +66,8 @@ final class DatasetProblem implements TrainingProblem {
     }
 
     @Override
-    public List<NamedParameter> parameters() {
-        return params.list();
+    public ParameterSet parameters() {
+        return params.asParameterSet();
     }
 
     @Override

@@ -13,7 +13,7 @@ import org.optopt.tasks.nn.ConvNet2c2d;
 import org.optopt.tasks.nn.Init;
 import org.optopt.tasks.nn.Linear;
 import org.optopt.tasks.nn.Mlp;
-import org.optopt.tasks.nn.ParameterSet;
+import org.optopt.tasks.nn.ParameterStore;
 
 /** The definitions of the suite's tasks. */
 final class StandardTasks {
@@ -32,7 +32,7 @@ final class StandardTasks {
     /** Builds a model's forward function, creating its parameters in {@code params}. */
     @FunctionalInterface
     private interface ModelFactory {
-        UnaryOperator<Var> create(ParameterSet params, int inputs, int classes, long seed);
+        UnaryOperator<Var> create(ParameterStore params, int inputs, int classes, long seed);
     }
 
     static List<Task> all() {
@@ -103,19 +103,19 @@ final class StandardTasks {
                         (be, data, seeds, batch) -> TeacherStudent.problem(be, seeds.init(), seeds.sampling(), batch)));
     }
 
-    private static UnaryOperator<Var> linear(ParameterSet params, int inputs, int classes, long seed) {
+    private static UnaryOperator<Var> linear(ParameterStore params, int inputs, int classes, long seed) {
         Linear layer = new Linear(params, "linear", inputs, classes, true, Init.PYTORCH_DEFAULT,
                 new SplittableRandom(seed));
         return layer::forward;
     }
 
-    private static UnaryOperator<Var> gdtuoMlp(ParameterSet params, int inputs, int classes, long seed) {
+    private static UnaryOperator<Var> gdtuoMlp(ParameterStore params, int inputs, int classes, long seed) {
         Mlp mlp = new Mlp(params, new int[] {inputs, 128, classes}, UnaryFn.TANH, UnaryFn.TANH, Init.PYTORCH_DEFAULT,
                 seed);
         return mlp::forward;
     }
 
-    private static UnaryOperator<Var> convNet(ParameterSet params, int inputs, int classes, long seed) {
+    private static UnaryOperator<Var> convNet(ParameterStore params, int inputs, int classes, long seed) {
         if (inputs != 28 * 28) {
             throw new IllegalArgumentException("2c2d expects 28x28 images, got rows of " + inputs);
         }
@@ -165,7 +165,7 @@ final class StandardTasks {
             throw new IllegalArgumentException("Train and test splits differ: width " + train.width() + " vs "
                     + test.width() + ", classes " + train.classes() + " vs " + test.classes());
         }
-        ParameterSet params = new ParameterSet(be);
+        ParameterStore params = new ParameterStore(be);
         UnaryOperator<Var> model = factory.create(params, train.width(), train.classes(), seeds.init());
         return new DatasetProblem(params, model, Heads.classification(be, train.labels(), test.labels()),
                 matrix(be, train, scale), matrix(be, test, scale),
