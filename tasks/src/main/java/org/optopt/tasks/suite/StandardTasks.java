@@ -40,8 +40,9 @@ final class StandardTasks {
                 new SuiteTask("quadratic-deep",
                         "DeepOBS quadratic_deep: 0.5 (theta-x)^T Q (theta-x) in 100-d; Q has 90 eigenvalues in (0,1) "
                                 + "and 10 in (30,60) under a random rotation; x ~ N(0, 0.36 I), 1000 train/test points "
-                                + "(fixed seeds); theta starts at 1; batch 128, 100 epochs as DeepOBS.",
-                        List.of(), 128, Budget.epochs(100), Target.lossAtMost(90.0),
+                                + "(fixed seeds); theta starts at 1; batch 128, 100 epochs as DeepOBS. Target: within 1% "
+                                + "of the test loss at the training optimum (85.72); SGD(0.02) reaches 86.40.",
+                        List.of(), 128, Budget.epochs(100), Target.lossAtMost(86.58),
                         (be, data, seeds, batch) -> DeepQuadratic.problem(be, seeds.sampling(), batch)),
                 new SuiteTask("noisy-quadratic",
                         "Noisy quadratic model (Zhang et al. 2019): curvatures h_i = 1/i in 100-d, per-example loss "
@@ -98,7 +99,7 @@ final class StandardTasks {
                 new SuiteTask("teacher-student-mlp",
                         "Synthetic regression without files: a fixed teacher MLP 10-32-1 (tanh) labels Gaussian "
                                 + "inputs (4096 train, 1024 test); a student of the same shape fits them by mean "
-                                + "squared error.",
+                                + "squared error. SGD(0.3) reaches 2.9e-3 in the default budget.",
                         List.of(), 32, Budget.epochs(20), Target.lossAtMost(1e-3),
                         (be, data, seeds, batch) -> TeacherStudent.problem(be, seeds.init(), seeds.sampling(), batch)));
     }
