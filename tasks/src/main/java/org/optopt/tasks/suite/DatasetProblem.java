@@ -15,7 +15,8 @@ import org.optopt.tasks.nn.ParameterStore;
  * A problem over a finite data set held as two feature matrices on the backend: mini-batches are
  * gathered rows ({@link Shapes#gatherRows}), a model maps them to outputs and a {@link Head} turns
  * outputs into the mean loss (and counts correct predictions). Evaluation runs over the whole
- * evaluation split in chunks on a separate tape.
+ * evaluation split in chunks of the batch size (so its memory stays that of a training step) on a
+ * separate tape.
  */
 final class DatasetProblem implements TrainingProblem {
     /** Turns model outputs into a mean loss over the given rows of a split. */
@@ -28,8 +29,6 @@ final class DatasetProblem implements TrainingProblem {
             return -1;
         }
     }
-
-    private static final int EVALUATION_CHUNK = 1000;
 
     private final ParameterStore params;
     private final UnaryOperator<Var> model;
@@ -103,8 +102,9 @@ final class DatasetProblem implements TrainingProblem {
         int n = test.shape().dim(0);
         double lossSum = 0;
         long correct = 0;
-        for (int start = 0; start < n; start += EVALUATION_CHUNK) {
-            int[] rows = new int[Math.min(EVALUATION_CHUNK, n - start)];
+        int chunk = sampler.batchSize();
+        for (int start = 0; start < n; start += chunk) {
+            int[] rows = new int[Math.min(chunk, n - start)];
             for (int i = 0; i < rows.length; i++) {
                 rows[i] = start + i;
             }
