@@ -12,8 +12,9 @@ import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.classfile.Opcode;
-import java.lang.classfile.instruction.OperatorInstruction;
 import java.lang.classfile.TypeKind;
+import java.lang.classfile.attribute.CodeAttribute;
+import java.lang.classfile.instruction.OperatorInstruction;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
@@ -47,12 +48,16 @@ import org.optopt.api.kernel.UnaryOp;
  * }
  * reductions[0] = r0; ...
  * }</pre>
- * A kernel with reductions first runs a loop unrolled four times whose copies accumulate into
+ *
+ * <p>A kernel with reductions first runs a loop unrolled four times whose copies accumulate into
  * four separate accumulators per reduction (combined at the end), then the loop above for the
  * remaining elements: one chain of double additions is latency-bound at ~1.1 ns per element
  * (a 10M-element dot product took 10.8 ms), four chains are not. Sums therefore add in another
- * order than the interpreter's, which the kernel semantics allow.
- * Every op is the instruction or method that {@link KernelMath} uses, so stored values equal the
+ * order than the interpreter's, which the kernel semantics allow. If unrolling would make
+ * {@code run} longer than HotSpot's huge-method limit (8000 bytes, never JIT-compiled), the single
+ * loop is generated instead.
+ *
+ * <p>Every op is the instruction or method that {@link KernelMath} uses, so stored values equal the
  * {@link org.optopt.api.kernel.KernelInterpreter} bit for bit: {@code fadd}, {@code fsub},
  * {@code fmul}, {@code fdiv}, {@code fneg} inline; square root as
  * {@code (float) Math.sqrt((double) x)} (which C2 turns into a float square root); abs, max, min
@@ -82,6 +87,9 @@ final class KernelCompiler {
     /** Independent accumulators per reduction (see {@code unrolledLoop}). */
     private static final int REDUCTION_LANES = 4;
 
+    /** HotSpot does not JIT-compile methods with more bytecode than this ({@code -XX:HugeMethodLimit}). */
+    private static final int HUGE_METHOD_LIMIT = 8000;
+
     private static final Map<Kernel, ElementLoop> CACHE = new ConcurrentHashMap<>();
 
     private KernelCompiler() {}
@@ -91,7 +99,26 @@ final class KernelCompiler {
         return CACHE.computeIfAbsent(plan.kernel(), k -> define(generate(plan)));
     }
 
-    private static byte[] generate(KernelPlan plan) {
+    /**
+     * The class file of the loop, with reductions unrolled into lanes unless that makes
+     * {@code run} too large to be JIT-compiled (then the single loop, which is still correct).
+     */
+    static byte[] generate(KernelPlan plan) {
+        byte[] unrolled = generate(plan, REDUCTION_LANES);
+        return plan.kernel().reductions().isEmpty() || runCodeLength(unrolled) <= HUGE_METHOD_LIMIT
+                ? unrolled : generate(plan, 1);
+    }
+
+    /** The bytecode length of the generated {@code run} method. */
+    static int runCodeLength(byte[] classFile) {
+        return ClassFile.of().parse(classFile).methods().stream()
+                .filter(m -> m.methodName().equalsString("run"))
+                .flatMap(m -> m.code().stream())
+                .mapToInt(code -> ((CodeAttribute) code).codeLength())
+                .sum();
+    }
+
+    private static byte[] generate(KernelPlan plan, int lanes) {
         return ClassFile.of().build(CD_LOOP, cls -> cls
                 .withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER | ClassFile.ACC_SYNTHETIC)
                 .withInterfaceSymbols(CD_ELEMENT_LOOP)
@@ -100,7 +127,7 @@ final class KernelCompiler {
                         .invokespecial(CD_Object, INIT_NAME, MTD_void)
                         .return_())
                 .withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
-                        code -> new Emitter(plan, code).emitRun()));
+                        code -> new Emitter(plan, code, lanes).emitRun()));
     }
 
     private static ElementLoop define(byte[] classFile) {
@@ -120,19 +147,21 @@ final class KernelCompiler {
         private final CodeBuilder code;
         private final int[] bufferSlots;
         private final int[] uniformSlots;
+        private final int lanes;
         private final int[][] accumulatorSlots;
         private final ReduceOp[] reduceOps;
         private final Map<String, Integer> localSlots = new HashMap<>();
         private int index;
         private int lane;
 
-        Emitter(KernelPlan plan, CodeBuilder code) {
+        Emitter(KernelPlan plan, CodeBuilder code, int lanes) {
             this.plan = plan;
             this.kernel = plan.kernel();
             this.code = code;
             this.bufferSlots = new int[kernel.buffers().size()];
             this.uniformSlots = new int[plan.uniforms().size()];
-            this.accumulatorSlots = new int[kernel.reductions().size()][REDUCTION_LANES];
+            this.lanes = lanes;
+            this.accumulatorSlots = new int[kernel.reductions().size()][lanes];
             this.reduceOps = new ReduceOp[kernel.reductions().size()];
             for (Statement st : kernel.statements()) {
                 if (st instanceof Statement.Reduce r) {
@@ -151,7 +180,7 @@ final class KernelCompiler {
                 code.aload(UNIFORMS).loadConstant(u).faload().fstore(uniformSlots[u]);
             }
             for (int r = 0; r < accumulatorSlots.length; r++) {
-                for (int l = 0; l < accumulatorSlots[r].length; l++) {
+                for (int l = 0; l < lanes; l++) {
                     accumulatorSlots[r][l] = code.allocateLocal(TypeKind.DOUBLE);
                     if (l == 0) {
                         code.aload(REDUCTIONS).loadConstant(r).daload();
@@ -168,7 +197,7 @@ final class KernelCompiler {
             }
             int i = code.allocateLocal(TypeKind.INT);
             code.iload(FROM).istore(i);
-            if (accumulatorSlots.length > 0) {
+            if (accumulatorSlots.length > 0 && lanes > 1) {
                 unrolledLoop(i);
             }
             Label head = code.newLabel();
@@ -182,7 +211,7 @@ final class KernelCompiler {
             code.labelBinding(exit);
             for (int r = 0; r < accumulatorSlots.length; r++) {
                 code.aload(REDUCTIONS).loadConstant(r).dload(accumulatorSlots[r][0]);
-                for (int l = 1; l < accumulatorSlots[r].length; l++) {
+                for (int l = 1; l < lanes; l++) {
                     code.dload(accumulatorSlots[r][l]);
                     combine(reduceOps[r]);
                 }
@@ -192,7 +221,7 @@ final class KernelCompiler {
         }
 
         /**
-         * While {@code i + LANES <= to}: the element program for {@code i, i+1, ...}, each copy
+         * While {@code i + lanes <= to}: the element program for {@code i, i+1, ...}, each copy
          * accumulating into its own lane, so the reductions form independent dependency chains
          * instead of one chain of double additions (whose latency would bound the loop).
          */
@@ -201,8 +230,8 @@ final class KernelCompiler {
             Label head = code.newLabel();
             Label exit = code.newLabel();
             code.labelBinding(head);
-            code.iload(i).iload(TO).loadConstant(REDUCTION_LANES - 1).isub().if_icmpge(exit);
-            for (lane = 0; lane < REDUCTION_LANES; lane++) {
+            code.iload(i).iload(TO).loadConstant(lanes - 1).isub().if_icmpge(exit);
+            for (lane = 0; lane < lanes; lane++) {
                 if (lane == 0) {
                     index = i;
                 } else {
@@ -211,7 +240,7 @@ final class KernelCompiler {
                 }
                 plan.statements().forEach(this::statement);
             }
-            code.iinc(i, REDUCTION_LANES).goto_(head);
+            code.iinc(i, lanes).goto_(head);
             code.labelBinding(exit);
         }
 

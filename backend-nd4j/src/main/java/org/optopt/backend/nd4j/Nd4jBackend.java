@@ -6,14 +6,18 @@ import org.optopt.api.backend.CompiledKernel;
 import org.optopt.api.backend.Incumbent;
 import org.optopt.api.backend.support.GemmShape;
 import org.optopt.api.backend.support.HeapBackend;
+import org.optopt.api.kernel.BinaryOp;
 import org.optopt.api.kernel.Kernel;
+import org.optopt.api.kernel.ReduceOp;
+import org.optopt.api.kernel.UnaryOp;
 import org.optopt.api.tensor.Tensor;
 
 /**
  * The {@code nd4j} backend: tensors are heap {@code float[]} (the fastest path measured for
- * elementwise work), kernels compile to one fused loop each ({@link KernelCompiler}), matrix
- * products run on ND4J's bundled OpenBLAS ({@link OpenBlas}); every other primitive is
- * {@link HeapBackend}'s plain-Java loop. ND4J itself runs only the {@link #incumbent} it is
+ * elementwise work), kernels compile to one fused loop each ({@link KernelCompiler}), so do the
+ * elementwise primitives and full reductions ({@link FusedPrimitives}); matrix products run on
+ * ND4J's bundled OpenBLAS ({@link OpenBlas}); every other primitive is {@link HeapBackend}'s
+ * plain-Java loop. ND4J itself runs only the {@link #incumbent} it is
  * compared against.
  */
 public final class Nd4jBackend extends HeapBackend {
@@ -40,6 +44,39 @@ public final class Nd4jBackend extends HeapBackend {
     /** The thread count this backend was created with. */
     public int threads() {
         return threads;
+    }
+
+    /** {@code op(x)} through a generated loop ({@link FusedPrimitives}). */
+    @Override
+    public Tensor map(UnaryOp op, Tensor x) {
+        return wrap(FusedPrimitives.map(op, data(x, "map operand")), x.shape());
+    }
+
+    /** {@code op(a, b)}: equal shapes through a generated loop, broadcasting as in {@link HeapBackend}. */
+    @Override
+    public Tensor zip(BinaryOp op, Tensor a, Tensor b) {
+        float[] x = data(a, "left operand");
+        float[] y = data(b, "right operand");
+        return a.shape().equals(b.shape()) ? wrap(FusedPrimitives.zip(op, x, y), a.shape()) : super.zip(op, a, b);
+    }
+
+    /** {@code op(a, b)} with a scalar {@code b}, through a generated loop. */
+    @Override
+    public Tensor zip(BinaryOp op, Tensor a, float b) {
+        return wrap(FusedPrimitives.zip(op, data(a, "left operand"), b), a.shape());
+    }
+
+    /** {@code op} over all elements through a generated loop (four accumulator lanes). */
+    @Override
+    public double reduce(ReduceOp op, Tensor x) {
+        return FusedPrimitives.reduce(op, data(x, "reduce operand"));
+    }
+
+    /** {@code sum(a*b)} with products in double, in four accumulator lanes. */
+    @Override
+    public double dot(Tensor a, Tensor b) {
+        requireSameShape(a, b, "dot");
+        return FusedPrimitives.dot(data(a, "left operand"), data(b, "right operand"));
     }
 
     /**

@@ -40,8 +40,7 @@ public final class Nd4jBackendProvider implements BackendProvider {
 
     @Override
     public String description() {
-        return "CPU: fused JVM kernels (one generated loop per kernel) over heap arrays, "
-                + "matrix products on ND4J's OpenBLAS (linux-x86_64, AVX2)";
+        return "CPU: fused JVM kernels over heap arrays, matrix products on ND4J's OpenBLAS";
     }
 
     @Override
@@ -68,7 +67,7 @@ public final class Nd4jBackendProvider implements BackendProvider {
         if (!cpuHasAvx2(Path.of("/proc/cpuinfo"))) {
             return Availability.unavailable("the CPU lacks AVX2 (per /proc/cpuinfo) and only ND4J's avx2 natives are bundled");
         }
-        return Availability.available("linux-x86_64 with AVX2; ND4J and OpenBLAS on the class path");
+        return Availability.available("linux-x86_64, AVX2, ND4J on the class path");
     }
 
     /** Whether the {@code flags} line of a cpuinfo file lists {@code avx2}; true if the file cannot be read. */

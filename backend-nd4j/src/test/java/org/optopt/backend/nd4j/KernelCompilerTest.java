@@ -3,6 +3,7 @@ package org.optopt.backend.nd4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.optopt.api.kernel.Expr.buffer;
 import static org.optopt.api.kernel.Expr.constant;
@@ -116,13 +117,28 @@ class KernelCompilerTest {
     }
 
     @Test
+    void largeReductionKernelsStayCompilableByGivingUpTheLanes() {
+        Expr chain = buffer("x");
+        for (int i = 0; i < 300; i++) {
+            chain = chain.times(constant(0.999)).plus(buffer(i % 2 == 0 ? "x" : "y"));
+        }
+        Kernel small = Kernel.builder("small").sum("s", buffer("x").times(buffer("y"))).build();
+        Kernel large = Kernel.builder("large").sum("s", chain).store("y", chain.times(constant(0.5))).build();
+        int smallLength = KernelCompiler.runCodeLength(KernelCompiler.generate(KernelPlan.of(small)));
+        int largeLength = KernelCompiler.runCodeLength(KernelCompiler.generate(KernelPlan.of(large)));
+        assertTrue(largeLength <= 8000, "run() of the large kernel has " + largeLength + " bytes");
+        assertTrue(largeLength > 2000 && smallLength < 200, largeLength + " / " + smallLength);
+        assertMatchesInterpreter(large, 1003, Map.of());
+    }
+
+    @Test
     void equalKernelsShareOneGeneratedLoop() {
         ElementLoop first = KernelCompiler.loop(KernelPlan.of(adam()));
         ElementLoop second = KernelCompiler.loop(KernelPlan.of(adam()));
         assertSame(first, second);
         Kernel other = Kernel.builder("sgd").store("p", buffer("p").minus(scalar("lr").times(buffer("g")))).build();
         assertNotSame(first.getClass(), KernelCompiler.loop(KernelPlan.of(other)).getClass());
-        assertEquals(true, first.getClass().isHidden());
+        assertTrue(first.getClass().isHidden());
     }
 
     /** Adam with bias correction: m, v, p updated in place from g. */

@@ -8,18 +8,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.optopt.api.backend.CompiledKernel;
 import org.optopt.api.backend.Incumbent;
 import org.optopt.api.backend.KernelArgs;
+import org.optopt.api.kernel.BinaryOp;
 import org.optopt.api.kernel.Expr;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.kernel.KernelInterpreter;
+import org.optopt.api.kernel.ReduceOp;
 import org.optopt.api.kernel.Reductions;
+import org.optopt.api.kernel.UnaryOp;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.api.testkit.ReferenceBackend;
@@ -147,9 +152,9 @@ class Nd4jBackendTest {
     @Test
     void compiledKernelReturnsReductionsAndValidatesArguments() {
         Kernel k = Kernel.builder("stats")
-                .reduce("sum", org.optopt.api.kernel.ReduceOp.SUM, Expr.buffer("x").times(Expr.scalar("s")))
-                .reduce("max", org.optopt.api.kernel.ReduceOp.MAX, Expr.buffer("x"))
-                .reduce("min", org.optopt.api.kernel.ReduceOp.MIN, Expr.buffer("x"))
+                .reduce("sum", ReduceOp.SUM, Expr.buffer("x").times(Expr.scalar("s")))
+                .reduce("max", ReduceOp.MAX, Expr.buffer("x"))
+                .reduce("min", ReduceOp.MIN, Expr.buffer("x"))
                 .build();
         CompiledKernel c = backend.compile(k);
         try (Tensor x = backend.fromArray(new float[] {3, -1, 4, 1, -5}, Shape.vector(5));
@@ -170,6 +175,88 @@ class Nd4jBackendTest {
             assertTrue(wrongOwner.getMessage().contains("not created by this backend"), wrongOwner.getMessage());
             x.close();
             assertThrows(IllegalStateException.class, () -> c.run(c.args().buffer("x", x).scalar("s", 1)));
+        }
+    }
+
+    /** Special values in every operand position, then normal noise; 1003 elements (odd). */
+    private static float[] operand(long seed) {
+        float[] specials = {0f, -0f, 1f, -1f, 0.5f, 2f, -3f, 1e-30f, 1e30f, Float.MIN_VALUE, Float.MAX_VALUE,
+            Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] d = new float[1003];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = i < specials.length * specials.length
+                    ? specials[(int) ((seed == 1 ? i : i / specials.length) % specials.length)]
+                    : (float) (3 * r.nextGaussian());
+        }
+        return d;
+    }
+
+    private static void assertSameBits(float[] want, float[] got, String what) {
+        for (int i = 0; i < want.length; i++) {
+            if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
+                throw new AssertionError(what + "[" + i + "]: reference " + want[i] + ", nd4j " + got[i]);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(UnaryOp.class)
+    void mapEqualsTheReferenceBitForBit(UnaryOp op) {
+        ReferenceBackend ref = new ReferenceBackend();
+        try (Tensor x = backend.fromArray(operand(1), Shape.vector(1003)); Tensor y = backend.map(op, x);
+                Tensor rx = ref.fromArray(operand(1), Shape.vector(1003)); Tensor ry = ref.map(op, rx)) {
+            assertSameBits(ry.toArray(), y.toArray(), "map " + op);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(BinaryOp.class)
+    void zipEqualsTheReferenceBitForBit(BinaryOp op) {
+        ReferenceBackend ref = new ReferenceBackend();
+        Shape s = Shape.vector(1003);
+        try (Tensor a = backend.fromArray(operand(1), s); Tensor b = backend.fromArray(operand(2), s);
+                Tensor ra = ref.fromArray(operand(1), s); Tensor rb = ref.fromArray(operand(2), s);
+                Tensor z = backend.zip(op, a, b); Tensor rz = ref.zip(op, ra, rb);
+                Tensor zs = backend.zip(op, a, -1.5f); Tensor rzs = ref.zip(op, ra, -1.5f);
+                Tensor row = backend.fromArray(new float[] {2f, -0f, Float.NaN}, Shape.vector(3));
+                Tensor rrow = ref.fromArray(new float[] {2f, -0f, Float.NaN}, Shape.vector(3));
+                Tensor m = backend.reshape(backend.fromArray(Arrays.copyOf(operand(3), 12), Shape.vector(12)), Shape.matrix(4, 3));
+                Tensor rm = ref.reshape(ref.fromArray(Arrays.copyOf(operand(3), 12), Shape.vector(12)), Shape.matrix(4, 3));
+                Tensor bc = backend.zip(op, m, row); Tensor rbc = ref.zip(op, rm, rrow)) {
+            assertSameBits(rz.toArray(), z.toArray(), "zip " + op);
+            assertSameBits(rzs.toArray(), zs.toArray(), "zip with scalar " + op);
+            assertEquals(rbc.shape(), bc.shape());
+            assertSameBits(rbc.toArray(), bc.toArray(), "broadcast zip " + op);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ReduceOp.class)
+    void fullReductionsAndDotMatchADoubleReference(ReduceOp op) {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int n : new int[] {0, 1, 3, 4, 5, 1003}) {
+            float[] x = new float[n];
+            float[] y = new float[n];
+            double sum = 0;
+            double dot = 0;
+            double want = op.identity();
+            for (int i = 0; i < n; i++) {
+                x[i] = (float) r.nextGaussian();
+                y[i] = (float) r.nextGaussian();
+                sum += x[i];
+                dot += (double) x[i] * y[i];
+                want = op.combine(want, x[i]);
+            }
+            try (Tensor tx = backend.fromArray(x, Shape.vector(n)); Tensor ty = backend.fromArray(y, Shape.vector(n))) {
+                assertEquals(op == ReduceOp.SUM ? sum : want, backend.reduce(op, tx),
+                        1e-12 * (1 + Math.abs(sum)), op + " of " + n);
+                assertEquals(dot, backend.dot(tx, ty), 1e-12 * n, "dot of " + n);
+                assertEquals(Math.sqrt(backend.dot(tx, tx)), backend.norm2(tx), 0.0);
+            }
+        }
+        try (Tensor nan = backend.fromArray(new float[] {1, Float.NaN, 2, 3, 4}, Shape.vector(5))) {
+            assertTrue(Double.isNaN(backend.reduce(op, nan)), op + " with a NaN");
         }
     }
 
