@@ -11,9 +11,13 @@ module org.optopt.cli {
     requires com.google.guice;
     requires jakarta.inject;
     requires info.picocli;
+    requires java.desktop;
 
     uses org.optopt.api.backend.BackendProvider;
+    uses org.optopt.api.optim.OptimizerProvider;
 
     opens org.optopt.cli to info.picocli, com.google.guice;
     opens org.optopt.cli.bench to info.picocli, com.google.guice;
+    opens org.optopt.cli.run to info.picocli, com.google.guice;
+    opens org.optopt.cli.session to com.google.guice;
 }

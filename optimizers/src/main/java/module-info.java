@@ -6,6 +6,7 @@ module org.optopt.optimizers {
     exports org.optopt.optimizers;
     exports org.optopt.optimizers.sgd;
     exports org.optopt.optimizers.adaptive;
+    exports org.optopt.optimizers.matrix;
     exports org.optopt.optimizers.sign;
     exports org.optopt.optimizers.schedule;
     exports org.optopt.optimizers.golden;
@@ -21,5 +22,6 @@ module org.optopt.optimizers {
             org.optopt.optimizers.adaptive.RAdam,
             org.optopt.optimizers.adaptive.Adadelta,
             org.optopt.optimizers.sign.Lion,
-            org.optopt.optimizers.sign.Roaree;
+            org.optopt.optimizers.sign.Roaree,
+            org.optopt.optimizers.matrix.Shampoo;
 }

@@ -6,4 +6,5 @@ module org.optopt.tasks {
     exports org.optopt.tasks.autodiff;
     exports org.optopt.tasks.data;
     exports org.optopt.tasks.nn;
+    exports org.optopt.tasks.suite;
 }

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import org.optopt.api.backend.Availability;
 import org.optopt.api.backend.BackendProvider;
 import org.optopt.api.backend.Backends;
+import org.optopt.cli.session.BackendChoice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;

@@ -6,9 +6,13 @@ import jakarta.inject.Singleton;
 import java.util.function.Supplier;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.Backends;
+import org.optopt.api.optim.Optimizers;
+import org.optopt.cli.session.BackendChoice;
+import org.optopt.tasks.suite.TaskRegistry;
 
 /**
- * The composition root's bindings: the discovered backends and the one backend chosen for this
+ * The composition root's bindings: the registries (discovered backends and optimizers, the task
+ * suite) and the one backend chosen for this
  * run (created lazily, on first use, from the user's {@link BackendChoice}). Commands ask for a
  * {@code Supplier<Backend>}.
  */
@@ -18,6 +22,18 @@ class CliModule extends AbstractModule {
     @Singleton
     Backends backends() {
         return Backends.discover();
+    }
+
+    @Provides
+    @Singleton
+    Optimizers optimizers() {
+        return Optimizers.discover();
+    }
+
+    @Provides
+    @Singleton
+    TaskRegistry tasks() {
+        return TaskRegistry.standard();
     }
 
     /**

@@ -3,6 +3,10 @@ package org.optopt.cli;
 import jakarta.inject.Inject;
 import java.util.Map;
 import org.optopt.cli.bench.BenchCommand;
+import org.optopt.cli.run.CompareCommand;
+import org.optopt.cli.run.RunCommand;
+import org.optopt.cli.run.TasksCommand;
+import org.optopt.cli.session.BackendChoice;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -13,7 +17,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "optopt", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Design, tune and compare gradient-based optimizers.",
-        subcommands = {BackendsCommand.class, BenchCommand.class})
+        subcommands = {BackendsCommand.class, OptimizersCommand.class, TasksCommand.class, RunCommand.class,
+            CompareCommand.class, GoldenCommand.class, BenchCommand.class})
 public final class OptoptCommand implements Runnable {
     private final BackendChoice choice;
 

@@ -55,6 +55,7 @@ class ArchitectureTest {
                 .should().onlyDependOnClassesThat().resideInAnyPackage(allowed("org.optopt.api..")));
     }
 
+    /** core-theory has no classes yet (greedy designs are a later milestone). */
     @Test
     void coreTheoryDependsOnApiOnly() {
         check(classes().that().resideInAPackage("org.optopt.theory..").should().onlyDependOnClassesThat()
@@ -65,23 +66,20 @@ class ArchitectureTest {
     @Test
     void optimizersDependOnApiAndCoreTheoryOnly() {
         check(classes().that().resideInAPackage("org.optopt.optimizers..").should().onlyDependOnClassesThat()
-                .resideInAnyPackage(allowed("org.optopt.api..", "org.optopt.theory..", "org.optopt.optimizers.."))
-                .allowEmptyShould(true));
+                .resideInAnyPackage(allowed("org.optopt.api..", "org.optopt.theory..", "org.optopt.optimizers..")));
     }
 
     @Test
     void tasksDependOnApiOnly() {
         check(classes().that().resideInAPackage("org.optopt.tasks..").should().onlyDependOnClassesThat()
-                .resideInAnyPackage(allowed("org.optopt.api..", "org.optopt.tasks.."))
-                .allowEmptyShould(true));
+                .resideInAnyPackage(allowed("org.optopt.api..", "org.optopt.tasks..")));
     }
 
     @Test
     void backendsDependOnApiAndTheirOwnLibrariesOnly() {
         check(classes().that().resideInAPackage("org.optopt.backend.nd4j..").should().onlyDependOnClassesThat()
                 .resideInAnyPackage(allowed("org.optopt.api..", "org.optopt.backend.nd4j..", "org.nd4j..",
-                        "org.bytedeco..", "jdk.incubator.vector.."))
-                .allowEmptyShould(true));
+                        "org.bytedeco..", "jdk.incubator.vector..")));
         check(classes().that().resideInAPackage("org.optopt.backend.tornado..").should().onlyDependOnClassesThat()
                 .resideInAnyPackage(allowed("org.optopt.api..", "org.optopt.backend.tornado..",
                         "uk.ac.manchester.tornado..")));

@@ -16,7 +16,7 @@ import org.optopt.api.backend.Backends;
 import org.optopt.api.testkit.ReferenceBackendProvider;
 
 /** The command line in-process, with a registry of known backends instead of discovery. */
-class MainTest {
+public class MainTest {
 
     /** A provider that is never available, to check that the reason is shown. */
     static final class MissingProvider implements BackendProvider {
@@ -46,9 +46,11 @@ class MainTest {
         }
     }
 
-    record Run(int exitCode, String out, String err) {}
+    /** What one in-process invocation printed and returned. */
+    public record Run(int exitCode, String out, String err) {}
 
-    static Run run(String... args) {
+    /** Runs the command line in-process with the reference backend and a never-available one. */
+    public static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         Backends registry = Backends.of(new ReferenceBackendProvider(), new MissingProvider());

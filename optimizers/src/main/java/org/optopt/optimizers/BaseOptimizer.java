@@ -409,7 +409,12 @@ public abstract class BaseOptimizer implements Optimizer {
             for (Parameter p : parameters.parameters()) {
                 buffers(p).values().forEach(Tensor::close);
             }
+            releaseWorkspace();
         }
+    }
+
+    /** Releases tensors a subclass holds besides its state buffers; called once by {@link #close()}. */
+    protected void releaseWorkspace() {
     }
 
     private void requireOpen() {

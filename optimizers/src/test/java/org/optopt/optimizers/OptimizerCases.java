@@ -85,7 +85,13 @@ public final class OptimizerCases {
             new Case("roaree", List.of(Map.of("lr", 0.03), Map.of("surrogate", "atan", "kappa", 10.0),
                     Map.of("surrogate", "norm"), Map.of("surrogate", "erf"), Map.of("surrogate", "softsign")), 0.05,
                     errors(error(Map.of("kappa", 0.0), "kappa = 0\\.0.*kappa > 0"),
-                            error(Map.of("surrogate", "sigmoidal"), "surrogate = sigmoidal.*one of"))));
+                            error(Map.of("surrogate", "sigmoidal"), "surrogate = sigmoidal.*one of"))),
+            new Case("shampoo", List.of(Map.of("lr", 0.5), Map.of("grafting", "sgd", "momentum", 0.9, "update_every", 3),
+                    Map.of("grafting", "adagrad", "weight_decay", 0.01, "lr", 0.5)), 1e-2,
+                    errors(error(Map.of("eps", 0.0), "eps = 0\\.0.*eps > 0"),
+                            error(Map.of("update_every", 1.5), "update_every = 1\\.5.*update_every integer >= 1"),
+                            error(Map.of("update_every", 0), "update_every = 0\\.0"),
+                            error(Map.of("grafting", "lion"), "grafting = lion.*one of \\[none, sgd, adagrad\\]"))));
 
     /** The row of optimizer {@code name}. */
     public static Case of(String name) {

@@ -52,10 +52,17 @@ public interface Backend extends AutoCloseable {
     /**
      * A new tensor of independent normal samples, reproducible from {@code seed}: every backend
      * produces the same values for the same seed and shape.
+     *
+     * @throws IllegalArgumentException if {@code mean} or {@code std} is not finite or {@code std} is negative
      */
     Tensor randomNormal(Shape shape, double mean, double std, long seed);
 
-    /** A new tensor of independent uniform samples in [low, high), reproducible from {@code seed}. */
+    /**
+     * A new tensor of independent uniform samples in [low, high), reproducible from {@code seed}
+     * (the same values on every backend).
+     *
+     * @throws IllegalArgumentException if a bound is not finite or {@code low >= high}
+     */
     Tensor randomUniform(Shape shape, double low, double high, long seed);
 
     // ---- elementwise -----------------------------------------------------------------------

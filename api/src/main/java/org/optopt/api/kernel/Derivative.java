@@ -1,9 +1,11 @@
 package org.optopt.api.kernel;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Symbolic forward-mode differentiation of a kernel with respect to one runtime scalar.
@@ -120,8 +122,18 @@ public final class Derivative {
             Map<String, Expr> bufferValues = new HashMap<>();
             Map<String, Expr> bufferDerivs = new HashMap<>();
             Map<String, Expr> localDerivs = new HashMap<>();
+            Map<String, Expr> stores = new LinkedHashMap<>();
+            // Generated locals avoid every name of the kernel (which may itself be a derivative kernel).
             int fresh = 0;
+            Set<String> used = new HashSet<>(kernel.buffers());
+            used.addAll(kernel.scalars());
+            used.addAll(outputs.values());
             List<Statement> sts = kernel.statements();
+            for (Statement st : sts) {
+                if (st instanceof Statement.Let let) {
+                    used.add(let.name());
+                }
+            }
             for (Statement st : sts) {
                 Expr value = substitute(st.value(), bufferValues);
                 Expr d = diff(value, scalar, bufferDerivs, localDerivs);
@@ -129,22 +141,27 @@ public final class Derivative {
                     case Statement.Let let -> {
                         out.let(let.name(), value);
                         if (!Simplifier.isConst(d, 0)) {
-                            String dn = let.name() + "'" + scalar;
+                            String dn = fresh(let.name() + "'" + scalar, used);
                             out.let(dn, d);
                             localDerivs.put(let.name(), Expr.local(dn));
                         }
                     }
                     case Statement.Store s -> {
-                        String vn = s.buffer() + "@" + (fresh++);
+                        String vn;
+                        do {
+                            vn = s.buffer() + "@" + (fresh++);
+                        } while (!used.add(vn));
                         out.let(vn, value);
                         bufferValues.put(s.buffer(), Expr.local(vn));
                         if (keepStores) {
-                            out.store(s.buffer(), Expr.local(vn));
+                            // Deferred to the end: derivative expressions read the buffer's value before
+                            // the kernel, which a store here would replace.
+                            stores.put(s.buffer(), Expr.local(vn));
                         }
                         if (Simplifier.isConst(d, 0)) {
                             bufferDerivs.remove(s.buffer());
                         } else {
-                            String dn = vn + "'" + scalar;
+                            String dn = fresh(vn + "'" + scalar, used);
                             out.let(dn, d);
                             bufferDerivs.put(s.buffer(), Expr.local(dn));
                             // Later reads of the buffer were substituted by the local vn.
@@ -158,10 +175,20 @@ public final class Derivative {
                     }
                 }
             }
+            stores.forEach(out::store);
             for (Map.Entry<String, String> o : outputs.entrySet()) {
                 out.store(o.getValue(), bufferDerivs.getOrDefault(o.getKey(), Expr.zero()));
             }
             result = out.build();
+        }
+
+        /** {@code base} if unused, else the first unused of {@code base@1}, {@code base@2}, ... */
+        private static String fresh(String base, Set<String> used) {
+            String name = base;
+            for (int k = 1; !used.add(name); k++) {
+                name = base + "@" + k;
+            }
+            return name;
         }
 
         private static Expr substitute(Expr e, Map<String, Expr> bufferValues) {

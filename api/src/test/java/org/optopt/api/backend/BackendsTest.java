@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.optopt.api.testkit.ReferenceBackend;
+import org.optopt.api.testkit.ReferenceBackendProvider;
 
 class BackendsTest {
     private String savedProperty;
@@ -146,6 +147,18 @@ class BackendsTest {
     void discoveryFindsNoProviderTwice() {
         List<String> names = Backends.discover().providers().stream().map(BackendProvider::name).toList();
         assertEquals(names.stream().distinct().toList(), names);
+    }
+
+    @Test
+    void theReferenceProviderIsChosenOnlyWhenNothingRanksAboveIt() {
+        ReferenceBackendProvider reference = new ReferenceBackendProvider();
+        assertSame(cpu, Backends.of(reference, cpu).select(null));
+        assertSame(reference, Backends.of(reference, gpu).select(null));
+        try (Backend backend = Backends.of(reference, cpu).create("reference", Map.of())) {
+            assertEquals("reference", backend.name());
+        }
+        assertEquals("Backend 'reference' takes no options, got [threads]", assertThrows(
+                IllegalArgumentException.class, () -> reference.create(Map.of("threads", "2"))).getMessage());
     }
 
     @Test

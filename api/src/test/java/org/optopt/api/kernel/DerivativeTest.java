@@ -48,8 +48,8 @@ class DerivativeTest {
         assertEquals("""
                 kernel sgd'lr(buffers p, g, dp; scalars lr)
                   let p@0 = p - lr*g
-                  p = p@0
                   let p@0'lr = -g
+                  p = p@0
                   dp = p@0'lr
                 """, d.toString());
         SplittableRandom r = new SplittableRandom(1);
@@ -218,6 +218,29 @@ class DerivativeTest {
         assertEquals(0f, dp[0]);
         assertEquals(0f, dp[1]);
         assertEquals(18.0, r.get("r"), "reductions are kept with the stores");
+    }
+
+    @Test
+    void differentiatesADerivativeKernelAgain() {
+        // A hypergradient tower differentiates derivative kernels, whose locals already carry the
+        // generated names (p@0, p@0'lr).
+        Kernel d1 = Derivative.of(SGD, "lr", Map.of("p", "dp"), true);
+        Kernel d2 = Derivative.of(d1, "lr", Map.of("p", "dp2", "dp", "ddp"), true);
+        float[] p = {1, 2};
+        float[] g = {3, -4};
+        float[] dp = new float[2];
+        float[] dp2 = new float[2];
+        float[] ddp = {7, 7};
+        KernelInterpreter.run(d2, Map.of("p", p, "g", g, "dp", dp, "dp2", dp2, "ddp", ddp), Map.of("lr", 0.5));
+        assertEquals(-0.5f, p[0]);
+        assertEquals(4f, p[1]);
+        assertEquals(-3f, dp[0]);
+        assertEquals(-3f, dp2[0]);
+        assertEquals(4f, dp2[1]);
+        assertEquals(0f, ddp[0], "d(-g)/dlr = 0");
+        Kernel cross = Derivative.of(adam(), "beta1", adamOutputs(), true);
+        Kernel tower = Derivative.of(cross, "lr", Map.of("dp", "d2p"), true);
+        assertTrue(tower.storedBuffers().contains("d2p"));
     }
 
     @Test

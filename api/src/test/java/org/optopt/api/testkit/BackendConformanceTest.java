@@ -100,7 +100,9 @@ public abstract class BackendConformanceTest {
     /** Closes the backend. */
     @AfterAll
     public final void closeBackend() {
-        backend.close();
+        if (backend != null) {
+            backend.close();
+        }
     }
 
     /** Closes every tensor tracked during the test. */
@@ -258,6 +260,9 @@ public abstract class BackendConformanceTest {
         }
         assertThrows(IllegalArgumentException.class, () -> track(backend.randomUniform(shape, 2, 2, 1)));
         assertThrows(IllegalArgumentException.class, () -> track(backend.randomNormal(shape, Double.NaN, 1, 1)));
+        assertThrows(IllegalArgumentException.class, () -> track(backend.randomNormal(shape, 0, -1, 1)));
+        assertThrows(IllegalArgumentException.class,
+                () -> track(backend.randomUniform(shape, 0, Double.POSITIVE_INFINITY, 1)));
     }
 
     private static double[] meanAndStd(float[] a) {

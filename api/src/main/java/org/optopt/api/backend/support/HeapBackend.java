@@ -67,6 +67,9 @@ public abstract class HeapBackend implements Backend {
     public Tensor randomNormal(Shape shape, double mean, double std, long seed) {
         requireFinite(mean, "mean");
         requireFinite(std, "std");
+        if (std < 0) {
+            throw new IllegalArgumentException("randomNormal: std must not be negative but is " + std);
+        }
         SplittableRandom r = new SplittableRandom(seed);
         float[] d = new float[shape.size()];
         for (int i = 0; i < d.length; i++) {

@@ -1,4 +1,4 @@
-package org.optopt.cli;
+package org.optopt.cli.session;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -14,15 +14,17 @@ public final class BackendChoice {
     private String name;
     private final Map<String, String> options = new LinkedHashMap<>();
 
+    /** An empty choice: the registry decides. */
     @Inject
-    BackendChoice() {}
+    public BackendChoice() {}
 
     /** The requested backend name, or null to let {@link org.optopt.api.backend.Backends} choose. */
     public String name() {
         return name;
     }
 
-    void setName(String name) {
+    /** Requests the backend named {@code name} (null: let the registry decide). */
+    public void setName(String name) {
         this.name = name;
     }
 
@@ -31,7 +33,8 @@ public final class BackendChoice {
         return Map.copyOf(options);
     }
 
-    void putOption(String key, String value) {
+    /** Adds a backend-specific option. */
+    public void putOption(String key, String value) {
         options.put(key, value);
     }
 }

@@ -1,0 +1,67 @@
+package org.optopt.cli.run;
+
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Optimizers;
+import org.optopt.tasks.suite.Task;
+import org.optopt.tasks.suite.TaskRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code optopt run}: trains one task with one optimizer and writes a run directory. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Train a task with an optimizer; writes config, per-step CSV and final metrics to a run directory.")
+public final class RunCommand implements Runnable {
+    private final Supplier<Backend> backend;
+    private final Optimizers optimizers;
+    private final TaskRegistry tasks;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private TrainingOptions options;
+
+    @Option(names = "--optimizer", required = true, paramLabel = "NAME", description = "Optimizer (see 'optopt optimizers').")
+    private String optimizer;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of initialization and batch order (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Inject
+    RunCommand(Supplier<Backend> backend, Optimizers optimizers, TaskRegistry tasks) {
+        this.backend = backend;
+        this.optimizers = optimizers;
+        this.tasks = tasks;
+    }
+
+    @Override
+    public void run() {
+        if (options.task == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--task=TASK'");
+        }
+        Task task = tasks.get(options.task);
+        OptimizerSpec os = new OptimizerSpec(optimizer, OptimizerSpec.parseSettings(options.settings));
+        PrintWriter out = spec.commandLine().getOut();
+        Experiment experiment = new Experiment(backend.get(), optimizers, options.dataSource(), spec.commandLine().getErr());
+        try {
+            Experiment.Outcome o = experiment.run(task, os, seed, options.batchSize, options.budget(), options.evaluations,
+                    options.runsDir);
+            EvalRecord last = o.result().finalEvaluation();
+            out.printf(Locale.ROOT, "%s with %s, seed %d: %d steps in %.1f s; test loss %.4g%s; target %s %s%n",
+                    task.name(), os, seed, last.step(), last.seconds(), last.loss(),
+                    Double.isNaN(last.accuracy()) ? "" : String.format(Locale.ROOT, ", test accuracy %.2f%%", 100 * last.accuracy()),
+                    task.target(), o.result().reachedTarget() ? "reached at step " + o.result().stepsToTarget() : "not reached");
+            out.println("run directory: " + o.directory());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package org.optopt.cli.run;
+
+import java.util.Map;
+
+/**
+ * One training step as recorded in a run's {@code steps.csv}.
+ *
+ * @param step the 1-based step number
+ * @param seconds wall-clock seconds since training started (evaluations excluded)
+ * @param loss the mini-batch training loss before the step
+ * @param hyperparameters every effective hyperparameter used by the step, by name
+ */
+public record StepRecord(long step, double seconds, double loss, Map<String, Double> hyperparameters) {}

@@ -1,0 +1,109 @@
+package org.optopt.cli.run;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Optimizer;
+import org.optopt.api.optim.Parameter;
+import org.optopt.api.optim.ParameterSet;
+import org.optopt.tasks.nn.NamedParameter;
+import org.optopt.tasks.suite.Budget;
+import org.optopt.tasks.suite.DataSource;
+import org.optopt.tasks.suite.Evaluation;
+import org.optopt.tasks.suite.Task;
+import org.optopt.tasks.suite.TrainingProblem;
+
+/**
+ * Trains one task with one optimizer: draws mini-batches, computes loss and gradients, steps the
+ * optimizer, records every step's loss and effective hyperparameters, and evaluates on the test
+ * split at regular intervals and at the end.
+ */
+public final class Trainer {
+    /** Receives the records as they are made (run directories, progress bars). */
+    public interface Listener {
+        /** Called after each step. */
+        void onStep(StepRecord record, long totalSteps);
+
+        /** Called after each evaluation. */
+        void onEvaluation(EvalRecord record);
+    }
+
+    /** What a run produced. */
+    public record Result(List<StepRecord> steps, List<EvalRecord> evaluations, long stepsToTarget,
+            double secondsToTarget) {
+        /** The last evaluation (after the final step). */
+        public EvalRecord finalEvaluation() {
+            return evaluations.get(evaluations.size() - 1);
+        }
+
+        /** Whether the task's target was reached at some evaluation. */
+        public boolean reachedTarget() {
+            return stepsToTarget >= 0;
+        }
+    }
+
+    private final Task task;
+    private final Backend backend;
+    private final DataSource data;
+
+    /** A trainer for {@code task} on {@code backend}, reading data through {@code data}. */
+    public Trainer(Task task, Backend backend, DataSource data) {
+        this.task = task;
+        this.backend = backend;
+        this.data = data;
+    }
+
+    /**
+     * Runs the training.
+     *
+     * @param optimizerFactory builds the optimizer over the problem's parameters
+     * @param seed initialization and mini-batch order
+     * @param batchSize examples per step (the task's default if not positive)
+     * @param budget the training length, or null for the task's default budget
+     * @param evaluations how many evaluations to spread over the run (at least the final one)
+     * @throws IOException if the task's data cannot be read
+     */
+    public Result run(BiFunction<Backend, ParameterSet, Optimizer> optimizerFactory, long seed, int batchSize,
+            Budget budget, int evaluations, Listener listener) throws IOException {
+        try (TrainingProblem problem = task.instantiate(backend, data, seed,
+                batchSize > 0 ? batchSize : task.defaultBatchSize())) {
+            List<Parameter> params = new ArrayList<>();
+            for (NamedParameter p : problem.parameters()) {
+                params.add(new Parameter(p.name(), p.value(), p.grad()));
+            }
+            Optimizer optimizer = optimizerFactory.apply(backend, ParameterSet.of(params));
+            long total = (budget != null ? budget : task.defaultBudget()).totalSteps(problem.stepsPerEpoch());
+            long evalEvery = Math.max(1, total / Math.max(1, evaluations));
+            List<StepRecord> steps = new ArrayList<>();
+            List<EvalRecord> evals = new ArrayList<>();
+            long stepsToTarget = -1;
+            double secondsToTarget = Double.NaN;
+            double trainingNanos = 0;
+            for (long t = 1; t <= total; t++) {
+                long t0 = System.nanoTime();
+                problem.nextBatch();
+                double loss = problem.lossAndGradient();
+                var hyper = optimizer.hyperparameters();
+                optimizer.step();
+                trainingNanos += System.nanoTime() - t0;
+                StepRecord record = new StepRecord(t, trainingNanos / 1e9, loss, hyper);
+                steps.add(record);
+                listener.onStep(record, total);
+                if (t % evalEvery == 0 || t == total) {
+                    Evaluation e = problem.evaluate();
+                    EvalRecord er = new EvalRecord(t, trainingNanos / 1e9, e.loss(),
+                            e.hasAccuracy() ? e.accuracy() : Double.NaN);
+                    evals.add(er);
+                    listener.onEvaluation(er);
+                    if (stepsToTarget < 0 && task.target().reachedBy(e)) {
+                        stepsToTarget = t;
+                        secondsToTarget = er.seconds();
+                    }
+                }
+            }
+            return new Result(steps, evals, stepsToTarget, secondsToTarget);
+        }
+    }
+}

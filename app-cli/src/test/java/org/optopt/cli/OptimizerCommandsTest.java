@@ -1,0 +1,71 @@
+package org.optopt.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code optopt optimizers}, {@code optopt golden} and {@code optopt bench optimizers}, in-process. */
+class OptimizerCommandsTest {
+
+    private static Path golden() {
+        String prop = System.getProperty("optopt.shared");
+        Path base = prop != null && Files.isDirectory(Path.of(prop)) ? Path.of(prop) : Path.of("/work/shared");
+        return base.resolve("golden");
+    }
+
+    @Test
+    void listShowsEveryOptimizerWithDefaults() {
+        MainTest.Run r = MainTest.run("optimizers", "list");
+        assertEquals(0, r.exitCode(), r.err());
+        for (String name : new String[] {"adam", "adamw", "sgd", "lion", "roaree", "shampoo", "nadam"}) {
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(name + " ")), name + " missing:\n" + r.out());
+        }
+        assertTrue(r.out().contains("lr=0.001, beta1=0.9, beta2=0.999, eps=1.0E-8"), r.out());
+        assertEquals(r.out(), MainTest.run("optimizers").out());
+    }
+
+    @Test
+    void showPrintsDomainsAndTheKernel() {
+        MainTest.Run r = MainTest.run("optimizers", "show", "adam", "amsgrad=true");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("0 <= beta1 < 1") && r.out().contains("kernel adam_amsgrad(")
+                && r.out().contains("vmax = max(vmax, v)"), r.out());
+        MainTest.Run unknown = MainTest.run("optimizers", "show", "adamx");
+        assertEquals(1, unknown.exitCode());
+        assertTrue(unknown.err().contains("Unknown optimizer 'adamx'; known optimizers: "), unknown.err());
+    }
+
+    @Test
+    void goldenPassesTorchFilesAndFailsUnreadableOnes(@TempDir Path dir) throws IOException {
+        Path adam = golden().resolve("torch-adam.json");
+        Assumptions.assumeTrue(Files.isRegularFile(adam), "shared golden files not found; skipped");
+        MainTest.Run ok = MainTest.run("--backend", "reference", "golden", adam.toString(),
+                golden().resolve("torch-sgd-nesterov-wd.json").toString());
+        assertEquals(0, ok.exitCode(), ok.err());
+        assertEquals(2, ok.out().lines().filter(l -> l.endsWith("PASS")).count(), ok.out());
+        Path broken = dir.resolve("broken.json");
+        Files.writeString(broken, "{\"optimizer\": ");
+        MainTest.Run bad = MainTest.run("--backend", "reference", "golden", adam.toString(), broken.toString(),
+                dir.resolve("absent.json").toString());
+        assertEquals(1, bad.exitCode());
+        assertEquals(2, bad.err().strip().lines().count(), bad.err());
+        assertTrue(bad.err().contains("JSON syntax error") && bad.out().contains("1 of 3 passed"), bad.out() + bad.err());
+    }
+
+    @Test
+    void benchOptimizersReportsEveryElementwiseOptimizer() {
+        MainTest.Run r = MainTest.run("--backend", "reference", "bench", "optimizers", "--size", "1003", "--runs", "2",
+                "--warmup", "1", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(11, r.out().lines().count(), r.out());
+        assertTrue(r.out().lines().allMatch(l -> l.contains("\"ms_per_step\": ") && l.contains("\"fraction_of_baseline\": ")),
+                r.out());
+        assertTrue(r.out().contains("\"optimizer\": \"adam\"") && r.out().contains("\"bytes_per_parameter\": 32"), r.out());
+    }
+}

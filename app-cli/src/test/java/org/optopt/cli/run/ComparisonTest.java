@@ -1,0 +1,32 @@
+package org.optopt.cli.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ComparisonTest {
+    @Test
+    void meanAndSampleStandardDeviationIgnoreNonFiniteValues() {
+        assertArrayEquals(new double[] {2, 1}, Comparison.meanStd(new double[] {1, 2, 3, Double.NaN}), 1e-12);
+        assertArrayEquals(new double[] {5, 0}, Comparison.meanStd(new double[] {5}), 0);
+        assertEquals(Double.NaN, Comparison.meanStd(new double[] {Double.NaN})[0]);
+    }
+
+    @Test
+    void optimizerSpecsParseNamesAndSettings() {
+        OptimizerSpec s = OptimizerSpec.parse("sgd(lr=0.1, momentum=0.9,nesterov=true)");
+        assertEquals("sgd", s.name());
+        assertEquals(Map.of("lr", 0.1, "momentum", 0.9, "nesterov", true), s.settings());
+        assertEquals("sgd(lr=0.1, momentum=0.9, nesterov=true)", s.toString());
+        assertEquals("adam", OptimizerSpec.parse(" adam ").toString());
+        assertEquals("tanh", OptimizerSpec.parseSettings(List.of("surrogate=tanh")).get("surrogate"));
+        assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.parse("sgd(lr=0.1"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OptimizerSpec.parseSettings(List.of("lr")));
+        assertEquals("--set needs NAME=VALUE, got 'lr'", e.getMessage());
+    }
+}

@@ -1,0 +1,124 @@
+package org.optopt.cli.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.optopt.cli.MainTest;
+import org.optopt.cli.MainTest.Run;
+
+/** {@code optopt run}, {@code compare} and {@code tasks} in-process on the reference backend. */
+class RunCommandTest {
+
+    private static Path onlyRunDirectory(Path runs) throws IOException {
+        try (Stream<Path> s = Files.list(runs)) {
+            List<Path> dirs = s.toList();
+            assertEquals(1, dirs.size(), dirs.toString());
+            return dirs.get(0);
+        }
+    }
+
+    @Test
+    void aRunWritesACompleteRunDirectory(@TempDir Path runs) throws IOException {
+        Run r = MainTest.run("--backend", "reference", "run", "--task", "teacher-student-mlp", "--optimizer", "sgd",
+                "--set", "lr=0.05", "--steps", "20", "--evaluations", "2", "--runs-dir", runs.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        Path dir = onlyRunDirectory(runs);
+        assertEquals("complete", Files.readString(dir.resolve("STATUS")).strip());
+        List<String> steps = Files.readAllLines(dir.resolve("steps.csv"));
+        assertEquals(21, steps.size());
+        assertTrue(steps.get(0).startsWith("step,seconds,loss,") && steps.get(0).contains("lr"), steps.get(0));
+        assertTrue(steps.get(1).contains("0.0500000"), steps.get(1));
+        assertEquals(3, Files.readAllLines(dir.resolve("evals.csv")).size());
+        String metrics = Files.readString(dir.resolve("metrics.json"));
+        assertTrue(metrics.contains("\"steps\": 20") && metrics.contains("\"test_loss\": "), metrics);
+        assertTrue(Files.readString(dir.resolve("config.json")).contains("\"optimizer\": \"sgd(lr=0.05)\""));
+        assertTrue(r.out().contains("teacher-student-mlp with sgd(lr=0.05), seed 0: 20 steps"), r.out());
+    }
+
+    @Test
+    void theSameSeedGivesTheSameLosses(@TempDir Path runs) throws IOException {
+        for (String sub : List.of("a", "b")) {
+            Run r = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "adam",
+                    "--steps", "15", "--seed", "3", "--runs-dir", runs.resolve(sub).toString());
+            assertEquals(0, r.exitCode(), r.err());
+        }
+        List<String> a = Files.readAllLines(onlyRunDirectory(runs.resolve("a")).resolve("steps.csv"));
+        List<String> b = Files.readAllLines(onlyRunDirectory(runs.resolve("b")).resolve("steps.csv"));
+        for (int i = 1; i < a.size(); i++) {
+            assertEquals(a.get(i).split(",")[2], b.get(i).split(",")[2], "loss at step " + i);
+        }
+    }
+
+    @Test
+    void aDivergingRunIsMarkedFailedAndHasNoMetrics(@TempDir Path runs) throws IOException {
+        Run r = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "sgd",
+                "--set", "lr=1e6", "--steps", "50", "--runs-dir", runs.toString());
+        assertEquals(1, r.exitCode(), r.out());
+        assertEquals(1, r.err().lines().filter(l -> l.startsWith("optopt: error:")).count(), r.err());
+        Path dir = onlyRunDirectory(runs);
+        assertTrue(Files.readString(dir.resolve("STATUS")).startsWith("failed: "));
+        assertFalse(Files.exists(dir.resolve("metrics.json")));
+    }
+
+    @Test
+    void badInputIsRejectedBeforeTraining(@TempDir Path runs) {
+        String dir = runs.toString();
+        Run noTask = MainTest.run("--backend", "reference", "run", "--optimizer", "sgd", "--runs-dir", dir);
+        assertEquals(2, noTask.exitCode());
+        assertTrue(noTask.err().contains("Missing required option: '--task=TASK'"), noTask.err());
+        Run unknownTask = MainTest.run("--backend", "reference", "run", "--task", "nope", "--optimizer", "sgd", "--runs-dir", dir);
+        assertEquals(1, unknownTask.exitCode());
+        assertTrue(unknownTask.err().contains("Unknown task 'nope'; known tasks: "), unknownTask.err());
+        Run unknownOptimizer = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "nope",
+                "--runs-dir", dir);
+        assertEquals(1, unknownOptimizer.exitCode());
+        assertTrue(unknownOptimizer.err().contains("nope") && unknownOptimizer.err().contains("adam"), unknownOptimizer.err());
+        Run unknownSetting = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "sgd",
+                "--set", "beta7=1", "--runs-dir", dir);
+        assertEquals(1, unknownSetting.exitCode());
+        assertTrue(unknownSetting.err().contains("Optimizer sgd has no hyperparameter or option 'beta7'"),
+                unknownSetting.err());
+        Run negativeLr = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "sgd",
+                "--set", "lr=-1", "--runs-dir", dir);
+        assertEquals(1, negativeLr.exitCode());
+        assertTrue(negativeLr.err().contains("lr") && negativeLr.err().contains("-1"), negativeLr.err());
+        Run zeroSteps = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "sgd",
+                "--steps", "0", "--runs-dir", dir);
+        assertEquals(1, zeroSteps.exitCode());
+        assertTrue(zeroSteps.err().contains("--steps must be at least 1, got 0"), zeroSteps.err());
+        assertTrue(runs.toFile().list().length == 0, "no run directory for rejected input");
+    }
+
+    @Test
+    void compareRunsEveryOptimizerAndSeedAndPlots(@TempDir Path runs) throws IOException {
+        Run r = MainTest.run("--backend", "reference", "compare", "--task", "rosenbrock", "--optimizers",
+                "sgd(lr=1e-3),adam(lr=0.01,beta1=0.8)", "--seeds", "2", "--steps", "30", "--runs-dir", runs.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("sgd(lr=0.001)") && r.out().contains("adam(lr=0.01, beta1=0.8)"), r.out());
+        Path dir = onlyRunDirectory(runs);
+        assertTrue(Files.size(dir.resolve("curves.png")) > 1000);
+        assertTrue(Files.readString(dir.resolve("curves.svg")).contains("<polyline"));
+        assertEquals(5, Files.readAllLines(dir.resolve("summary.csv")).size());
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(4, s.filter(Files::isDirectory).count());
+        }
+    }
+
+    @Test
+    void tasksListsTheSuite() {
+        Run r = MainTest.run("tasks");
+        assertEquals(0, r.exitCode(), r.err());
+        for (String t : List.of("quadratic-deep", "noisy-quadratic", "rosenbrock", "logreg-a9a", "logreg-w8a", "logreg-mnist",
+                "mnist-mlp", "fmnist-2c2d", "char-rnn-shakespeare", "teacher-student-mlp")) {
+            assertTrue(r.out().contains(t), t + " missing in\n" + r.out());
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package org.optopt.tasks.suite;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import org.optopt.api.backend.Backend;
+import org.optopt.tasks.autodiff.Elementwise;
+import org.optopt.tasks.autodiff.Losses;
+import org.optopt.tasks.autodiff.Tape;
+import org.optopt.tasks.autodiff.Var;
+import org.optopt.tasks.nn.CharLstm;
+import org.optopt.tasks.nn.Init;
+import org.optopt.tasks.nn.NamedParameter;
+import org.optopt.tasks.nn.ParameterSet;
+
+/**
+ * Character-level language modelling with a {@link CharLstm}. The vocabulary is the sorted set of
+ * characters of the text; the first 90% of the text trains and the last 10% evaluates. A
+ * mini-batch is {@code batch} windows of {@code steps + 1} characters at seeded random offsets of
+ * the training text; the loss is the mean cross-entropy of predicting each next character. An
+ * epoch is {@code trainLength / (batch*steps)} batches. Evaluation covers the evaluation text in
+ * consecutive windows and reports mean cross-entropy (nats per character) and next-character
+ * accuracy.
+ */
+final class CharRnnProblem implements TrainingProblem {
+    private final ParameterSet params;
+    private final CharLstm model;
+    private final int[] train;
+    private final int[] test;
+    private final int batchSize;
+    private final int steps;
+    private final SplittableRandom random;
+    private final Tape tape;
+    private final Tape evaluationTape;
+    private int[][] inputs;
+    private int[][] targets;
+
+    CharRnnProblem(Backend backend, String text, int batchSize, int steps, int embed, int hidden, int layers,
+            long initSeed, long samplingSeed) {
+        int[] ids = encode(text);
+        int vocab = 0;
+        for (int id : ids) {
+            vocab = Math.max(vocab, id + 1);
+        }
+        int split = (int) (ids.length * 0.9);
+        this.train = java.util.Arrays.copyOfRange(ids, 0, split);
+        this.test = java.util.Arrays.copyOfRange(ids, split, ids.length);
+        if (train.length <= steps + 1 || test.length <= steps + 1) {
+            throw new IllegalArgumentException("Text of " + ids.length + " characters is too short for windows of "
+                    + (steps + 1));
+        }
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("Batch size must be positive, got " + batchSize);
+        }
+        this.params = new ParameterSet(backend);
+        this.model = new CharLstm(params, vocab, embed, hidden, layers, Init.PYTORCH_DEFAULT, initSeed);
+        this.batchSize = batchSize;
+        this.steps = steps;
+        this.random = new SplittableRandom(samplingSeed);
+        this.tape = new Tape(backend);
+        this.evaluationTape = new Tape(backend);
+    }
+
+    private static int[] encode(String text) {
+        TreeSet<Integer> chars = new TreeSet<>();
+        text.codePoints().forEach(chars::add);
+        int[] table = new int[chars.isEmpty() ? 0 : chars.last() + 1];
+        int next = 0;
+        for (int c : chars) {
+            table[c] = next++;
+        }
+        return text.codePoints().map(c -> table[c]).toArray();
+    }
+
+    @Override
+    public Backend backend() {
+        return params.backend();
+    }
+
+    @Override
+    public List<NamedParameter> parameters() {
+        return params.list();
+    }
+
+    @Override
+    public int batchSize() {
+        return batchSize;
+    }
+
+    @Override
+    public long stepsPerEpoch() {
+        return Math.max(1, train.length / ((long) batchSize * steps));
+    }
+
+    @Override
+    public void nextBatch() {
+        int[] starts = new int[batchSize];
+        for (int b = 0; b < batchSize; b++) {
+            starts[b] = random.nextInt(train.length - steps);
+        }
+        inputs = new int[steps][batchSize];
+        targets = new int[steps][batchSize];
+        window(train, starts, inputs, targets);
+    }
+
+    private void window(int[] text, int[] starts, int[][] in, int[][] out) {
+        for (int t = 0; t < in.length; t++) {
+            for (int b = 0; b < starts.length; b++) {
+                in[t][b] = text[starts[b] + t];
+                out[t][b] = text[starts[b] + t + 1];
+            }
+        }
+    }
+
+    @Override
+    public double lossAndGradient() {
+        if (inputs == null) {
+            throw new IllegalStateException("lossAndGradient before the first nextBatch()");
+        }
+        tape.reset();
+        params.zeroGrads();
+        Var loss = meanLoss(model.forward(tape, inputs), targets);
+        tape.backward(loss);
+        return loss.value().item();
+    }
+
+    private static Var meanLoss(List<Var> logits, int[][] targets) {
+        Var total = Losses.crossEntropy(logits.get(0), targets[0]);
+        for (int t = 1; t < logits.size(); t++) {
+            total = Elementwise.add(total, Losses.crossEntropy(logits.get(t), targets[t]));
+        }
+        return Elementwise.scale(total, 1.0 / logits.size());
+    }
+
+    @Override
+    public Evaluation evaluate() {
+        int windows = (test.length - 1) / steps;
+        double lossSum = 0;
+        long correct = 0;
+        long predictions = 0;
+        for (int first = 0; first < windows; first += batchSize) {
+            int n = Math.min(batchSize, windows - first);
+            int[] starts = new int[n];
+            for (int b = 0; b < n; b++) {
+                starts[b] = (first + b) * steps;
+            }
+            int[][] in = new int[steps][n];
+            int[][] out = new int[steps][n];
+            window(test, starts, in, out);
+            evaluationTape.reset();
+            List<Var> logits = model.forward(evaluationTape, in);
+            lossSum += meanLoss(logits, out).value().item() * n * steps;
+            for (int t = 0; t < steps; t++) {
+                int[] predicted = backend().argmax(logits.get(t).value());
+                for (int b = 0; b < n; b++) {
+                    if (predicted[b] == out[t][b]) {
+                        correct++;
+                    }
+                }
+            }
+            predictions += (long) n * steps;
+        }
+        evaluationTape.reset();
+        return new Evaluation(lossSum / predictions, (double) correct / predictions);
+    }
+
+    @Override
+    public void close() {
+        tape.close();
+        evaluationTape.close();
+        params.close();
+    }
+}

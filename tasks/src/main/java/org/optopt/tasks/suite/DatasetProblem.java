@@ -1,0 +1,136 @@
+package org.optopt.tasks.suite;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.optopt.api.backend.Backend;
+import org.optopt.api.tensor.Tensor;
+import org.optopt.tasks.autodiff.Shapes;
+import org.optopt.tasks.autodiff.Tape;
+import org.optopt.tasks.autodiff.Var;
+import org.optopt.tasks.nn.NamedParameter;
+import org.optopt.tasks.nn.ParameterSet;
+
+/**
+ * A problem over a finite data set held as two feature matrices on the backend: mini-batches are
+ * gathered rows ({@link Shapes#gatherRows}), a model maps them to outputs and a {@link Head} turns
+ * outputs into the mean loss (and counts correct predictions). Evaluation runs over the whole
+ * evaluation split in chunks on a separate tape.
+ */
+final class DatasetProblem implements TrainingProblem {
+    /** Turns model outputs into a mean loss over the given rows of a split. */
+    interface Head {
+        /** The mean loss of {@code output} for rows {@code rows} of the training or evaluation split. */
+        Var loss(Var output, int[] rows, boolean evaluation);
+
+        /** Number of rows predicted correctly, or -1 if the task is not a classification. */
+        default long correct(Tensor output, int[] rows, boolean evaluation) {
+            return -1;
+        }
+    }
+
+    private static final int EVALUATION_CHUNK = 1000;
+
+    private final ParameterSet params;
+    private final UnaryOperator<Var> model;
+    private final Head head;
+    private final Tensor train;
+    private final Tensor test;
+    private final MiniBatchSampler sampler;
+    private final AutoCloseable[] extra;
+    private final Tape tape;
+    private final Tape evaluationTape;
+    private int[] batch;
+
+    /**
+     * Takes ownership of the parameters, both feature matrices and {@code extra} resources.
+     *
+     * @param model maps a batch of features to outputs (binding its parameters to the batch's tape)
+     */
+    DatasetProblem(ParameterSet params, UnaryOperator<Var> model, Head head, Tensor train, Tensor test,
+            MiniBatchSampler sampler, AutoCloseable... extra) {
+        this.params = Objects.requireNonNull(params, "params");
+        this.model = model;
+        this.head = head;
+        this.train = train;
+        this.test = test;
+        this.sampler = sampler;
+        this.extra = extra;
+        this.tape = new Tape(params.backend());
+        this.evaluationTape = new Tape(params.backend());
+    }
+
+    @Override
+    public Backend backend() {
+        return params.backend();
+    }
+
+    @Override
+    public List<NamedParameter> parameters() {
+        return params.list();
+    }
+
+    @Override
+    public int batchSize() {
+        return sampler.batchSize();
+    }
+
+    @Override
+    public long stepsPerEpoch() {
+        return sampler.batchesPerEpoch();
+    }
+
+    @Override
+    public void nextBatch() {
+        batch = sampler.next();
+    }
+
+    @Override
+    public double lossAndGradient() {
+        if (batch == null) {
+            throw new IllegalStateException("lossAndGradient before the first nextBatch()");
+        }
+        tape.reset();
+        params.zeroGrads();
+        Var x = Shapes.gatherRows(tape.constant(train), batch);
+        Var loss = head.loss(model.apply(x), batch, false);
+        tape.backward(loss);
+        return loss.value().item();
+    }
+
+    @Override
+    public Evaluation evaluate() {
+        int n = test.shape().dim(0);
+        double lossSum = 0;
+        long correct = 0;
+        for (int start = 0; start < n; start += EVALUATION_CHUNK) {
+            int[] rows = new int[Math.min(EVALUATION_CHUNK, n - start)];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = start + i;
+            }
+            evaluationTape.reset();
+            Var out = model.apply(Shapes.gatherRows(evaluationTape.constant(test), rows));
+            lossSum += head.loss(out, rows, true).value().item() * (double) rows.length;
+            long c = head.correct(out.value(), rows, true);
+            correct = c < 0 || correct < 0 ? -1 : correct + c;
+        }
+        evaluationTape.reset();
+        return new Evaluation(lossSum / n, correct < 0 ? Double.NaN : (double) correct / n);
+    }
+
+    @Override
+    public void close() {
+        tape.close();
+        evaluationTape.close();
+        params.close();
+        train.close();
+        test.close();
+        for (AutoCloseable c : extra) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing " + c + " failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package org.optopt.tasks.suite;
+
+import java.util.List;
+import org.optopt.api.backend.Backend;
+import org.optopt.tasks.nn.NamedParameter;
+
+/**
+ * An instantiated task: parameters with gradient buffers, a seeded stream of mini-batches, the
+ * training loss and an evaluation. A training loop is
+ * <pre>{@code
+ * for (long t = 0; t < steps; t++) {
+ *     problem.nextBatch();
+ *     double loss = problem.lossAndGradient();   // fills every parameter's grad
+ *     optimizer.step(problem.parameters());       // reads grad, updates value in place
+ * }
+ * Evaluation e = problem.evaluate();
+ * }</pre>
+ * {@link #lossAndGradient()} may be called again on the same batch (e.g. after a trial step, for
+ * line searches or hypergradient look-ahead). Not thread-safe.
+ */
+public interface TrainingProblem extends AutoCloseable {
+
+    /** The backend holding parameters and data. */
+    Backend backend();
+
+    /** The trainable parameters, in a fixed order. */
+    List<NamedParameter> parameters();
+
+    /** Examples per mini-batch. */
+    int batchSize();
+
+    /** Mini-batches per pass over the training split (for budgets in epochs). */
+    long stepsPerEpoch();
+
+    /** Moves to the next mini-batch of the seeded stream. */
+    void nextBatch();
+
+    /**
+     * The mean loss over the current mini-batch at the current parameters; overwrites every
+     * parameter's gradient with the gradient of that loss.
+     *
+     * @throws IllegalStateException if {@link #nextBatch()} has not been called
+     */
+    double lossAndGradient();
+
+    /** Loss (and accuracy, for classification) on the evaluation split at the current parameters. */
+    Evaluation evaluate();
+
+    /** Releases parameters, data and intermediate tensors. */
+    @Override
+    void close();
+}

@@ -1,0 +1,43 @@
+package org.optopt.tasks.suite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResolverDataSourceTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void nothingIsAvailableWithoutFiles() {
+        ResolverDataSource none = ResolverDataSource.of(temp, null, false);
+        assertFalse(none.isAvailable(new DataRequirement("a9a", List.of("a9a", "a9a.t"))));
+        assertThrows(IllegalArgumentException.class,
+                () -> none.isAvailable(new DataRequirement("no-such-set", List.of("x"))));
+    }
+
+    @Test
+    void readsTheSharedFiles() throws Exception {
+        assumeTrue(Files.isRegularFile(SharedData.shared().resolve("data/libsvm/a9a.t")),
+                "shared data set a9a not present under " + SharedData.shared() + "; skipping");
+        ResolverDataSource source = SharedData.source(temp);
+        assertTrue(source.isAvailable(new DataRequirement("a9a", List.of("a9a", "a9a.t"))));
+        Examples test = source.labeled("a9a", DataSource.Split.TEST);
+        assertEquals(16281, test.rows());
+        assertEquals(123, test.width());
+        long positives = java.util.Arrays.stream(test.labels()).filter(l -> l == 1).count();
+        assertEquals(3846, positives, "a9a.t has 3846 rows labelled +1 (shared/data/README.md)");
+        assertThrows(IllegalArgumentException.class, () -> source.labeled("w8a", DataSource.Split.TEST));
+        assertThrows(IllegalArgumentException.class, () -> source.labeled("cifar100", DataSource.Split.TRAIN));
+        long available = TaskRegistry.standard().list(source).stream().filter(TaskRegistry.Listing::dataAvailable).count();
+        assertEquals(10, available, "all ten tasks have their data in the shared directory");
+    }
+}
