@@ -85,7 +85,7 @@ public final class Trainer {
                 long t0 = System.nanoTime();
                 problem.nextBatch();
                 double loss = problem.lossAndGradient();
-                var hyper = optimizer.hyperparameters();
+                var hyper = optimizer.trace();
                 optimizer.step();
                 trainingNanos += System.nanoTime() - t0;
                 StepRecord record = new StepRecord(t, trainingNanos / 1e9, loss, hyper);
