@@ -93,10 +93,13 @@ final class OptimizerFactory {
                     + (stack.levels().size() - 1));
         }
         LevelSpec l = stack.levels().get(level);
-        String n = name;
-        return new Target(level, find(l.hyperparameters(), name).orElseThrow(() -> new IllegalArgumentException(
-                "--set " + key + ": level " + level + " (" + l.optimizer() + ") has no hyperparameter '" + n
-                        + "'; it has " + l.hyperparameters().stream().map(Hyperparameter::name).toList())));
+        Optional<Hyperparameter> definition = find(l.hyperparameters(), name);
+        if (definition.isEmpty()) {
+            throw new IllegalArgumentException("--set " + key + ": level " + level + " (" + l.optimizer()
+                    + ") has no hyperparameter '" + name + "'; it has "
+                    + l.hyperparameters().stream().map(Hyperparameter::name).toList());
+        }
+        return new Target(level, definition.get());
     }
 
     private static Optional<Hyperparameter> find(List<Hyperparameter> definitions, String name) {
