@@ -65,7 +65,9 @@ import org.optopt.api.kernel.UnaryOp;
  * {@code condition != 0} and evaluates only the chosen operand (an exact branch-free blend of two
  * floats did not vectorize and ran slower than the branch).
  *
- * <p>Loops are cached per kernel (by {@link Kernel#equals}): equal kernels share one class.
+ * <p>Loops are cached per kernel (by {@link Kernel#equals}) for the life of the process: equal
+ * kernels share one class. Kernels are meant to be built once per optimizer (hyperparameters are
+ * runtime scalars, not constants), so the cache stays small.
  */
 final class KernelCompiler {
     private static final ClassDesc CD_ELEMENT_LOOP = ClassDesc.of(ElementLoop.class.getName());
