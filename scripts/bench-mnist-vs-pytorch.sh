@@ -8,8 +8,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds="${1:-3}"
 threads="${2:-1}"
 
-if ! python3 -c 'import torch' 2>/dev/null; then
-  echo "PyTorch is not importable by python3; install python3-torch (Debian) to compare." >&2
+py=""
+for candidate in "${PYTHON:-python3}" /usr/bin/python3; do
+  if "$candidate" -c 'import torch' 2>/dev/null; then py="$candidate"; break; fi
+done
+if [[ -z "$py" ]]; then
+  echo "PyTorch is not importable (tried \$PYTHON, python3, /usr/bin/python3); install python3-torch (Debian)." >&2
   exit 1
 fi
 blas_dir=/usr/lib/x86_64-linux-gnu/openblas-pthread
@@ -25,7 +29,7 @@ ours=(); theirs=()
 "$root/bin/optopt" backends >/dev/null 2>&1   # builds on first use, outside the timings
 for ((r = 1; r <= rounds; r++)); do
   o=$("$root/bin/optopt" bench task --task mnist-mlp --threads "$threads" --json 2>/dev/null)
-  p=$(python3 "$root/scripts/pytorch_mnist_mlp.py" --threads "$threads")
+  p=$("$py" "$root/scripts/pytorch_mnist_mlp.py" --threads "$threads")
   ours+=("$(echo "$o" | value examples_per_s)")
   theirs+=("$(echo "$p" | value examples_per_s)")
   echo "round $r: optopt $(echo "$o" | value examples_per_s) examples/s (roofline $(echo "$o" | value roofline_examples_per_s)), pytorch $(echo "$p" | value examples_per_s) examples/s"

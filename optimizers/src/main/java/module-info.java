@@ -10,6 +10,7 @@ module org.optopt.optimizers {
     exports org.optopt.optimizers.sign;
     exports org.optopt.optimizers.schedule;
     exports org.optopt.optimizers.golden;
+    exports org.optopt.optimizers.hyper;
 
     provides org.optopt.api.optim.OptimizerProvider with
             org.optopt.optimizers.sgd.Sgd,

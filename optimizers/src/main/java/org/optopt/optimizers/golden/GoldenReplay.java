@@ -10,7 +10,8 @@ import java.util.Map;
 import org.optopt.api.backend.Backend;
 
 /**
- * Replays golden files of any registered {@link GoldenFormat} (by default: {@link TorchGolden}).
+ * Replays golden files of any registered {@link GoldenFormat} (by default: {@link TorchGolden} and
+ * {@link GdtuoGolden}), dispatching on each file's fields.
  */
 public final class GoldenReplay {
     private final List<GoldenFormat> formats;
@@ -22,7 +23,7 @@ public final class GoldenReplay {
 
     /** The formats this module knows. */
     public static GoldenReplay standard() {
-        return new GoldenReplay(List.of(new TorchGolden()));
+        return new GoldenReplay(List.of(new TorchGolden(), new GdtuoGolden()));
     }
 
     /** This replayer with one more format. */
