@@ -11,10 +11,8 @@ import static java.lang.constant.ConstantDescs.MTD_void;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
-import java.lang.classfile.Opcode;
 import java.lang.classfile.TypeKind;
 import java.lang.classfile.attribute.CodeAttribute;
-import java.lang.classfile.instruction.OperatorInstruction;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
@@ -61,16 +59,22 @@ import org.optopt.api.kernel.UnaryOp;
  * {@link org.optopt.api.kernel.KernelInterpreter} bit for bit: {@code fadd}, {@code fsub},
  * {@code fmul}, {@code fdiv}, {@code fneg} inline; square root as
  * {@code (float) Math.sqrt((double) x)} (which C2 turns into a float square root); abs, max, min
- * and sign through {@link Math}; every transcendental through its {@link KernelMath} method.
- * A select branches on {@code condition != 0} and evaluates only the chosen operand.
+ * and sign through {@link Math}; every transcendental through its {@link KernelMath} method;
+ * comparisons through {@link BranchFreeCompare} (the same 0/1 results without a branch, so that
+ * data-dependent masks such as a ReLU derivative vectorize). A select branches on
+ * {@code condition != 0} and evaluates only the chosen operand (an exact branch-free blend of two
+ * floats did not vectorize and ran slower than the branch).
  *
- * <p>Loops are cached per kernel (by {@link Kernel#equals}): equal kernels share one class.
+ * <p>Loops are cached per kernel (by {@link Kernel#equals}) for the life of the process: equal
+ * kernels share one class. Kernels are meant to be built once per optimizer (hyperparameters are
+ * runtime scalars, not constants), so the cache stays small.
  */
 final class KernelCompiler {
     private static final ClassDesc CD_ELEMENT_LOOP = ClassDesc.of(ElementLoop.class.getName());
     private static final ClassDesc CD_LOOP = ClassDesc.of(KernelCompiler.class.getPackageName(), "FusedLoop");
     private static final ClassDesc CD_MATH = ClassDesc.of("java.lang.Math");
     private static final ClassDesc CD_KERNEL_MATH = ClassDesc.of(KernelMath.class.getName());
+    private static final ClassDesc CD_COMPARE = ClassDesc.of(BranchFreeCompare.class.getName());
     private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_void, CD_float.arrayType(2),
             CD_float.arrayType(), CD_double.arrayType(), CD_int, CD_int);
     private static final MethodTypeDesc MTD_F_F = MethodTypeDesc.of(CD_float, CD_float);
@@ -339,24 +343,11 @@ final class KernelCompiler {
                 case POW -> code.invokestatic(CD_KERNEL_MATH, "pow", MTD_FF_F);
                 case MAX -> code.invokestatic(CD_MATH, "max", MTD_FF_F);
                 case MIN -> code.invokestatic(CD_MATH, "min", MTD_FF_F);
-                // NaN compares false: fcmpl pushes -1 and fcmpg +1 on NaN, and each test then fails.
-                case GT -> compare(Opcode.FCMPL, Opcode.IFLE);
-                case GE -> compare(Opcode.FCMPL, Opcode.IFLT);
-                case LT -> compare(Opcode.FCMPG, Opcode.IFGE);
-                case LE -> compare(Opcode.FCMPG, Opcode.IFGT);
+                case GT -> code.invokestatic(CD_COMPARE, "gt", MTD_FF_F);
+                case GE -> code.invokestatic(CD_COMPARE, "ge", MTD_FF_F);
+                case LT -> code.invokestatic(CD_COMPARE, "lt", MTD_FF_F);
+                case LE -> code.invokestatic(CD_COMPARE, "le", MTD_FF_F);
             }
-        }
-
-        /** Replaces {@code a, b} on the stack by 1f, or by 0f if {@code isFalse} branches after {@code cmp}. */
-        private void compare(Opcode cmp, Opcode isFalse) {
-            Label no = code.newLabel();
-            Label join = code.newLabel();
-            code.with(OperatorInstruction.of(cmp));
-            code.branch(isFalse, no);
-            code.fconst_1().goto_(join);
-            code.labelBinding(no);
-            code.fconst_0();
-            code.labelBinding(join);
         }
     }
 }

@@ -17,8 +17,7 @@ import org.optopt.api.tensor.Tensor;
  * elementwise work), kernels compile to one fused loop each ({@link KernelCompiler}), so do the
  * elementwise primitives and full reductions ({@link FusedPrimitives}); matrix products run on
  * ND4J's bundled OpenBLAS ({@link OpenBlas}); every other primitive is {@link HeapBackend}'s
- * plain-Java loop. ND4J itself runs only the {@link #incumbent} it is
- * compared against.
+ * plain-Java loop. ND4J itself runs only the {@link #incumbent} it is compared against.
  */
 public final class Nd4jBackend extends HeapBackend {
     private final int threads;

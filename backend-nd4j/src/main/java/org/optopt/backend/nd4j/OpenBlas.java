@@ -43,14 +43,13 @@ final class OpenBlas {
     static {
         ClassPathAccess.open();
         Loader.load(openblas_nolapack.class);
-        SymbolLookup library = SymbolLookup.libraryLookup(libraryPath(Loader.getLoadedLibraries()), Arena.global());
-        Linker linker = Linker.nativeLinker();
+        SymbolLookup library = lookup(libraryPath(Loader.getLoadedLibraries()));
         ValueLayout.OfInt i = ValueLayout.JAVA_INT;
         ValueLayout.OfFloat f = ValueLayout.JAVA_FLOAT;
         var p = ValueLayout.ADDRESS;
-        SGEMM = linker.downcallHandle(find(library, "cblas_sgemm"),
+        SGEMM = downcall(find(library, "cblas_sgemm"),
                 FunctionDescriptor.ofVoid(i, i, i, i, i, i, f, p, i, p, i, f, p, i), Linker.Option.critical(true));
-        SET_NUM_THREADS = linker.downcallHandle(find(library, "openblas_set_num_threads"), FunctionDescriptor.ofVoid(i));
+        SET_NUM_THREADS = downcall(find(library, "openblas_set_num_threads"), FunctionDescriptor.ofVoid(i));
     }
 
     private OpenBlas() {}
@@ -63,6 +62,18 @@ final class OpenBlas {
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException(
                         "JavaCPP loaded no openblas_nolapack library; loaded libraries: " + loaded.keySet()));
+    }
+
+    /** Restricted FFM method: this module must be granted native access ({@code --enable-native-access}). */
+    @SuppressWarnings("restricted")
+    private static SymbolLookup lookup(Path library) {
+        return SymbolLookup.libraryLookup(library, Arena.global());
+    }
+
+    /** Restricted FFM method, as {@link #lookup(Path)}. */
+    @SuppressWarnings("restricted")
+    private static MethodHandle downcall(MemorySegment symbol, FunctionDescriptor descriptor, Linker.Option... options) {
+        return Linker.nativeLinker().downcallHandle(symbol, descriptor, options);
     }
 
     private static MemorySegment find(SymbolLookup library, String symbol) {

@@ -173,9 +173,10 @@ class Nd4jBackendTest {
             var wrongOwner = assertThrows(IllegalArgumentException.class,
                     () -> c.run(c.args().buffer("x", foreign).scalar("s", 1)));
             assertTrue(wrongOwner.getMessage().contains("not created by this backend"), wrongOwner.getMessage());
-            x.close();
-            assertThrows(IllegalStateException.class, () -> c.run(c.args().buffer("x", x).scalar("s", 1)));
         }
+        Tensor closed = backend.zeros(Shape.vector(5));
+        closed.close();
+        assertThrows(IllegalStateException.class, () -> c.run(c.args().buffer("x", closed).scalar("s", 1)));
     }
 
     /** Special values in every operand position, then normal noise; 1003 elements (odd). */
@@ -186,7 +187,7 @@ class Nd4jBackendTest {
         float[] d = new float[1003];
         for (int i = 0; i < d.length; i++) {
             d[i] = i < specials.length * specials.length
-                    ? specials[(int) ((seed == 1 ? i : i / specials.length) % specials.length)]
+                    ? specials[(seed == 1 ? i : i / specials.length) % specials.length]
                     : (float) (3 * r.nextGaussian());
         }
         return d;
