@@ -106,7 +106,10 @@ public class MainTest {
         assertTrue(r.err().contains("'ten' is not an int"), r.err());
         Run unknownKernel = run("--backend", "reference", "bench", "kernel", "--kernel", "nope", "--size", "5");
         assertEquals(1, unknownKernel.exitCode());
-        assertTrue(unknownKernel.err().contains("Unknown kernel 'nope'; known kernels: adam, sgd"), unknownKernel.err());
+        assertTrue(unknownKernel.err().contains("nope") && unknownKernel.err().contains("adam"), unknownKernel.err());
+        Run matrix = run("--backend", "reference", "bench", "kernel", "--kernel", "shampoo", "--size", "5");
+        assertEquals(1, matrix.exitCode());
+        assertTrue(matrix.err().contains("Optimizer shampoo is not elementwise"), matrix.err());
         Run negative = run("--backend", "reference", "bench", "kernel", "--size", "-5");
         assertEquals(1, negative.exitCode());
         assertTrue(negative.err().contains("--size must be at least 1, got -5"), negative.err());

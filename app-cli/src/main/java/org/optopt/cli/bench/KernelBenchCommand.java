@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Optimizers;
 import org.optopt.cli.report.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,11 +23,12 @@ import picocli.CommandLine.Spec;
         description = "Time a fused kernel step against memory bandwidth and the backend's native op.")
 final class KernelBenchCommand implements Runnable {
     private final Supplier<Backend> backend;
+    private final Optimizers optimizers;
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--kernel", defaultValue = "adam", description = "Kernel to time: adam or sgd (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kernel", defaultValue = "adam", description = "The update rule of this elementwise optimizer (see 'optopt optimizers'; default: ${DEFAULT-VALUE}).")
     private String kernelName;
 
     @Option(names = "--size", defaultValue = "10000000", description = "Parameters per step (default: ${DEFAULT-VALUE}).")
@@ -42,8 +44,9 @@ final class KernelBenchCommand implements Runnable {
     private boolean json;
 
     @Inject
-    KernelBenchCommand(Supplier<Backend> backend) {
+    KernelBenchCommand(Supplier<Backend> backend, Optimizers optimizers) {
         this.backend = backend;
+        this.optimizers = optimizers;
     }
 
     @Override
@@ -51,7 +54,7 @@ final class KernelBenchCommand implements Runnable {
         if (size < 1) {
             throw new IllegalArgumentException("--size must be at least 1, got " + size);
         }
-        KernelBenchmark.Result r = new KernelBenchmark(backend.get(), BenchKernels.get(kernelName), size, warmup, runs).run();
+        KernelBenchmark.Result r = KernelBenchmark.ofOptimizer(optimizers, kernelName, backend.get(), size, warmup, runs).run();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.object(toMap(r)));

@@ -1,6 +1,7 @@
 package org.optopt.cli.bench;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +10,9 @@ import org.optopt.api.backend.CompiledKernel;
 import org.optopt.api.backend.Incumbent;
 import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.kernel.Kernel;
+import org.optopt.api.optim.Optimizers;
+import org.optopt.optimizers.ElementwiseDefinition;
+import org.optopt.optimizers.ElementwiseRule;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 
@@ -41,21 +45,42 @@ final class KernelBenchmark {
     }
 
     private final Backend backend;
-    private final BenchKernels.Entry entry;
+    private final Kernel kernel;
+    private final Map<String, Double> scalars;
     private final int size;
     private final int warmup;
     private final int runs;
 
-    KernelBenchmark(Backend backend, BenchKernels.Entry entry, int size, int warmup, int runs) {
+    /** Times {@code kernel} with its scalars bound to {@code scalars}. */
+    KernelBenchmark(Backend backend, Kernel kernel, Map<String, Double> scalars, int size, int warmup, int runs) {
         this.backend = backend;
-        this.entry = entry;
+        this.kernel = kernel;
+        this.scalars = Map.copyOf(scalars);
         this.size = size;
         this.warmup = warmup;
         this.runs = runs;
     }
 
+    /**
+     * The kernel of elementwise optimizer {@code name} with default options, its scalars bound to
+     * the hyperparameters' defaults, the step count to 10 and scalar state to its initial values.
+     *
+     * @throws IllegalArgumentException if the optimizer is unknown or not elementwise
+     */
+    static KernelBenchmark ofOptimizer(Optimizers registry, String name, Backend backend, int size, int warmup, int runs) {
+        if (!(registry.provider(name) instanceof ElementwiseDefinition definition)) {
+            throw new IllegalArgumentException("Optimizer " + name + " is not elementwise: it has no single kernel to time");
+        }
+        ElementwiseRule rule = definition.rule(Map.of());
+        Map<String, Double> values = new LinkedHashMap<>();
+        definition.hyperparameters().forEach(h -> values.put(h.name(), h.defaultValue()));
+        rule.scalarStates().forEach(s -> values.put(s.name(), s.initial()));
+        values.put(ElementwiseRule.STEP, 10.0);
+        values.keySet().retainAll(rule.kernel().scalars());
+        return new KernelBenchmark(backend, rule.kernel(), values, size, warmup, runs);
+    }
+
     Result run() {
-        Kernel kernel = entry.kernel();
         CompiledKernel compiled = backend.compile(kernel);
         KernelArgs args = compiled.args();
         List<Tensor> tensors = new ArrayList<>();
@@ -65,7 +90,7 @@ final class KernelBenchmark {
             tensors.add(t);
             args.buffer(b, t);
         }
-        for (Map.Entry<String, Double> s : entry.scalars().entrySet()) {
+        for (Map.Entry<String, Double> s : scalars.entrySet()) {
             args.scalar(s.getKey(), s.getValue());
         }
         Timing kernelTiming = Timing.of(() -> compiled.run(args), warmup, runs);
