@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code optopt bench kernel}: times one compiled kernel step on the chosen backend beside a
- * memory-bandwidth triad over the same footprint and, where the backend has one, its own native
+ * memory-bandwidth baseline (a += s*b) over the same footprint and, where the backend has one, its own native
  * implementation of the same update (the incumbent).
  */
 @Command(name = "kernel", mixinStandardHelpOptions = true,
@@ -64,7 +64,7 @@ final class KernelBenchCommand implements Runnable {
                 r.bytesPerParameter());
         out.printf("  optopt kernel     %9.3f ms/step  %7.1f GB/s%n", r.kernelTiming().medianMillis(),
                 r.gbps());
-        out.printf("  triad baseline    %9.3f ms/pass  %7.1f GB/s%n", r.baselineTiming().medianMillis(), r.baselineGbps());
+        out.printf("  baseline a+=s*b   %9.3f ms/pass  %7.1f GB/s%n", r.baselineTiming().medianMillis(), r.baselineGbps());
         r.incumbent().ifPresent(i -> out.printf("  %-17s %9.3f ms/step  (%s)%n", "incumbent", i.timing().medianMillis(),
                 i.description()));
         out.printf("ratio to bandwidth baseline: %.2f%n", r.ratioToBaseline());

@@ -17,7 +17,7 @@ import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 
 /**
- * Times a compiled kernel over {@code size} elements, a triad over the same memory footprint, and
+ * Times a compiled kernel over {@code size} elements, a bandwidth baseline over the same memory footprint, and
  * the backend's incumbent for the same kernel name, all in one run.
  */
 final class KernelBenchmark {
@@ -97,8 +97,8 @@ final class KernelBenchmark {
         tensors.forEach(Tensor::close);
 
         long footprint = 4L * size * kernel.buffers().size();
-        Triad triad = new Triad(footprint);
-        Timing baseline = Timing.of(triad, warmup, runs);
+        BandwidthBaseline bandwidth = new BandwidthBaseline(footprint);
+        Timing baseline = Timing.of(bandwidth, warmup, runs);
 
         Optional<IncumbentResult> incumbent = backend.incumbent(kernel.name(), size).map(inc -> {
             try (inc) {
@@ -108,6 +108,6 @@ final class KernelBenchmark {
         });
         int bytesPerParameter = 4 * (kernel.buffers().size() + kernel.storedBuffers().size());
         return new Result(kernel.name(), size, backend.name(), bytesPerParameter, kernelTiming, baseline,
-                triad.bytesPerRun(), incumbent);
+                bandwidth.bytesPerRun(), incumbent);
     }
 }

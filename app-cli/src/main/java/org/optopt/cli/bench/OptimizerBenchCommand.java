@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code optopt bench optimizers}: times a full {@code step()} of every elementwise optimizer (with
- * its defaults) over {@code --size} parameters on the chosen backend, beside a plain-Java triad
+ * its defaults) over {@code --size} parameters on the chosen backend, beside a plain-Java bandwidth baseline (a += s*b)
  * over the same memory measured in the same run. Bytes moved per parameter count one float read
  * per kernel buffer, one write per stored buffer, and the gradient read of the non-finite check.
  */
@@ -94,7 +94,7 @@ final class OptimizerBenchCommand implements Runnable {
             return;
         }
         out.printf("%,d parameters per step, backend %s, median of %d steps%n", size, b.name(), runs);
-        out.printf("%-9s %10s %11s %8s %13s %9s%n", "OPTIMIZER", "MS/STEP", "BYTES/PARAM", "GB/S", "TRIAD GB/S", "FRACTION");
+        out.printf("%-9s %10s %11s %8s %13s %9s%n", "OPTIMIZER", "MS/STEP", "BYTES/PARAM", "GB/S", "BASE GB/S", "FRACTION");
         for (Row r : rows) {
             out.printf("%-9s %10.3f %11d %8.2f %13.2f %9.2f%n", r.optimizer(), r.step().medianMillis(),
                     r.bytesPerParameter(), r.gbps(size), r.baseline().gigabytesPerSecond(r.baselineBytes()),
@@ -111,9 +111,9 @@ final class OptimizerBenchCommand implements Runnable {
             ElementwiseRule rule = opt.rule();
             int bytes = 4 * (rule.kernel().buffers().size() + rule.kernel().storedBuffers().size() + 1);
             Timing step = Timing.of(opt::step, warmup, runs);
-            Triad triad = new Triad(4L * size * rule.kernel().buffers().size());
-            Timing baseline = Timing.of(triad, warmup, runs);
-            return new Row(definition.name(), bytes, step, baseline, triad.bytesPerRun());
+            BandwidthBaseline bandwidth = new BandwidthBaseline(4L * size * rule.kernel().buffers().size());
+            Timing baseline = Timing.of(bandwidth, warmup, runs);
+            return new Row(definition.name(), bytes, step, baseline, bandwidth.bytesPerRun());
         }
     }
 }
