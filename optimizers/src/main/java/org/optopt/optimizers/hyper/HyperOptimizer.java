@@ -269,9 +269,10 @@ public final class HyperOptimizer implements Optimizer {
 
     @Override
     public void setHyperparameter(String hyperparameter, double value) {
+        requireOpen();
         Level l = levels.get(0);
         for (String g : l.groups()) {
-            l.spec.hyperparameter(hyperparameter).require(value);
+            l.requireValue(g, hyperparameter, value);
         }
         for (String g : l.groups()) {
             setLevelHyperparameter(0, g, hyperparameter, value);

@@ -275,12 +275,18 @@ final class Level implements AutoCloseable {
         return List.copyOf(values.keySet());
     }
 
-    /** Sets a hyperparameter that is not learnable, validated; or the value a learnable one reports until the next step. */
-    void setValue(String group, String name, double value) {
+    /** Checks that {@code name = value} is valid in group {@code group}, changing nothing. */
+    Map<String, Double> requireValue(String group, String name, double value) {
         Map<String, Double> v = new LinkedHashMap<>(values(group));
         spec.hyperparameter(name).require(value);
         v.put(name, value);
         check(v, group);
+        return v;
+    }
+
+    /** Sets a hyperparameter that is not learnable, validated; or the value a learnable one reports until the next step. */
+    void setValue(String group, String name, double value) {
+        Map<String, Double> v = requireValue(group, name, value);
         if (direction != null) {
             direction.setHyperparameter(group, name, value);
         }
