@@ -91,17 +91,20 @@ public record LevelSpec(String optimizer, ElementwiseRule rule, List<Hyperparame
         hyperparameter(name);
         Map<String, Double> v = new LinkedHashMap<>(values);
         v.put(name, value);
-        return new LevelSpec(optimizer, rule, hyperparameters, v, choices, learnable, learnableGiven, frozen, check, direction);
+        return new LevelSpec(optimizer, rule, hyperparameters, v, choices, learnable, learnableGiven, frozen, check,
+                direction);
     }
 
     /** This level learning exactly {@code names}. */
     public LevelSpec learning(List<String> names) {
-        return new LevelSpec(optimizer, rule, hyperparameters, values, choices, new ArrayList<>(names), true, frozen, check, direction);
+        return new LevelSpec(optimizer, rule, hyperparameters, values, choices, new ArrayList<>(names), true, frozen,
+                check, direction);
     }
 
     /** This level, frozen or not. */
     public LevelSpec frozen(boolean freeze) {
-        return new LevelSpec(optimizer, rule, hyperparameters, values, choices, learnable, learnableGiven, freeze, check, direction);
+        return new LevelSpec(optimizer, rule, hyperparameters, values, choices, learnable, learnableGiven, freeze,
+                check, direction);
     }
 
     /** The step size: the first hyperparameter (the learning rate, or gdtuo's alpha). */
