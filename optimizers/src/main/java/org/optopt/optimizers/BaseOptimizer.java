@@ -112,7 +112,7 @@ public abstract class BaseOptimizer implements Optimizer {
 
     @Override
     public final Map<String, Double> hyperparameters(String group) {
-        return Map.copyOf(groupValues(group));
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(groupValues(group)));
     }
 
     /** The hyperparameters of group {@code group} as the next step will use them (schedules applied). */

@@ -47,6 +47,16 @@ public interface Optimizer extends AutoCloseable {
     }
 
     /**
+     * Every hyperparameter value the next step will use, by name, for per-step traces (a run's
+     * {@code steps.csv}). By default the first group's {@link #hyperparameters()}; optimizers whose
+     * effective values differ (several levels of a hypergradient tower, keyed {@code L<level>.<name>})
+     * report those.
+     */
+    default Map<String, Double> trace() {
+        return hyperparameters();
+    }
+
+    /**
      * Sets hyperparameter {@code name} of group {@code group}, effective from the next step.
      *
      * @throws IllegalArgumentException on an unknown group or name, or a value outside the domain

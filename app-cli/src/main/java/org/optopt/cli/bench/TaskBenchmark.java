@@ -8,10 +8,8 @@ import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.OptimizerProvider;
 import org.optopt.api.optim.Parameter;
-import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
-import org.optopt.tasks.nn.NamedParameter;
 import org.optopt.tasks.suite.DataSource;
 import org.optopt.tasks.suite.Task;
 import org.optopt.tasks.suite.TrainingProblem;
@@ -41,10 +39,8 @@ final class TaskBenchmark {
 
     Result run(Task task, DataSource data, int batchSize, int steps) throws IOException {
         try (TrainingProblem problem = task.instantiate(backend, data, 0, batchSize)) {
-            List<Parameter> params = new ArrayList<>();
             List<int[]> layers = new ArrayList<>();
-            for (NamedParameter p : problem.parameters()) {
-                params.add(new Parameter(p.name(), p.value(), p.grad()));
+            for (Parameter p : problem.parameters().parameters()) {
                 if (p.value().shape().rank() == 2) {
                     layers.add(p.value().shape().dims());
                 }
@@ -53,7 +49,7 @@ final class TaskBenchmark {
                 throw new IllegalArgumentException("Task " + task.name() + " has no weight matrices; bench task measures"
                         + " dense networks such as mnist-mlp");
             }
-            Optimizer optimizer = adam.create(backend, ParameterSet.of(params), Map.of());
+            Optimizer optimizer = adam.create(backend, problem.parameters(), Map.of());
             Runnable step = () -> {
                 problem.lossAndGradient();
                 optimizer.step();

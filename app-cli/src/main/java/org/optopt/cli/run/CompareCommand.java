@@ -48,7 +48,7 @@ public final class CompareCommand implements Runnable {
     private TrainingOptions options;
 
     @Option(names = "--optimizers", split = ",(?![^(]*\\))", paramLabel = "OPT",
-            description = "Comma-separated optimizers, each NAME or NAME(k=v,k=v), e.g. adam,sgd(lr=0.1,momentum=0.9)"
+            description = "Comma-separated optimizers or towers, e.g. adam,sgd(0.1,momentum=0.9),adam/sgd(1e-5)"
                     + " (default: " + DEFAULT_OPTIMIZERS + " on the default task).")
     private List<String> optimizerList;
 
@@ -74,7 +74,7 @@ public final class CompareCommand implements Runnable {
             OptimizerSpec parsed = OptimizerSpec.parse(entry);
             Map<String, Object> settings = new LinkedHashMap<>(common);
             settings.putAll(parsed.settings());
-            specs.add(new OptimizerSpec(parsed.name(), settings));
+            specs.add(new OptimizerSpec(parsed.text(), parsed.name(), settings, parsed.tower()));
         }
         Path dir = options.runsDir.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
                 + "-compare-" + task.name());

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizer;
-import org.optopt.api.optim.OptimizerProvider;
 import org.optopt.api.optim.Optimizers;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.tasks.suite.Budget;
@@ -45,7 +44,7 @@ final class Experiment {
      */
     Outcome run(Task task, OptimizerSpec spec, long seed, int batchSize, Budget budget, int evaluations, Path runsDir)
             throws IOException {
-        BiFunction<Backend, ParameterSet, Optimizer> factory = factory(spec);
+        BiFunction<Backend, ParameterSet, Optimizer> factory = OptimizerFactory.of(spec, optimizers);
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("task", task.name());
         config.put("optimizer", spec.toString());
@@ -80,25 +79,6 @@ final class Experiment {
                 throw e;
             }
         }
-    }
-
-    private BiFunction<Backend, ParameterSet, Optimizer> factory(OptimizerSpec spec) {
-        OptimizerProvider provider = optimizers.provider(spec.name());
-        // Check names and domains before any data is loaded, so errors come at once.
-        for (var e : spec.settings().entrySet()) {
-            var hyper = provider.hyperparameters().stream().filter(h -> h.name().equals(e.getKey())).findFirst();
-            boolean isChoice = provider.choices().stream().anyMatch(c -> c.name().equals(e.getKey()));
-            if (hyper.isEmpty() && !isChoice) {
-                throw new IllegalArgumentException("Optimizer " + provider.name() + " has no hyperparameter or option '"
-                        + e.getKey() + "'; it has " + provider.hyperparameters().stream().map(h -> h.name()).toList()
-                        + (provider.choices().isEmpty() ? "" : " and options "
-                                + provider.choices().stream().map(c -> c.name()).toList()));
-            }
-            if (hyper.isPresent() && e.getValue() instanceof Double v) {
-                hyper.get().require(v);
-            }
-        }
-        return (b, params) -> provider.create(b, params, spec.settings());
     }
 
     static Map<String, Object> metrics(Trainer.Result r) {

@@ -1,18 +1,27 @@
 package org.optopt.cli.run;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.optopt.optimizers.hyper.Towers;
 
 /**
- * An optimizer as the user names it on the command line: a registered name plus {@code --set}
- * values. Values that parse as numbers become numbers (hyperparameters), {@code true}/{@code false}
- * become booleans, anything else stays a string (structural options such as a surrogate's name).
+ * An optimizer as the user names it on the command line: either one registered optimizer with
+ * settings, {@code adam}, {@code sgd(0.1, momentum=0.9)}, or a hypergradient tower in the stack
+ * grammar of {@link Towers}, {@code adam/sgd(1e-5)}, {@code gdtuo:sgd(0.01)/sgd(0.01)}. Settings
+ * from {@code --set} are merged in: for a tower, {@code lr=...} sets the model level and
+ * {@code level1.lr=...} the first hyper-level.
  *
- * @param name the registered optimizer name, e.g. {@code adam}
+ * <p>Values that parse as numbers become numbers (hyperparameters), {@code true}/{@code false}
+ * become booleans, anything else stays a string (an option such as a surrogate's name).
+ *
+ * @param text the optimizer or stack as written (without the {@code --set} settings)
+ * @param name the optimizer's registered name; for a tower, the stack text
  * @param settings hyperparameter values and options by name, in the order given
+ * @param tower whether {@code text} is a stack of two or more levels (or a gdtuo stack)
  */
-public record OptimizerSpec(String name, Map<String, Object> settings) {
+public record OptimizerSpec(String text, String name, Map<String, Object> settings, boolean tower) {
     /** Validates the name and copies the settings. */
     public OptimizerSpec {
         if (name == null || name.isBlank()) {
@@ -22,22 +31,44 @@ public record OptimizerSpec(String name, Map<String, Object> settings) {
     }
 
     /**
-     * Parses {@code NAME} or {@code NAME(k=v,k=v)}.
+     * Parses an optimizer or a stack.
      *
-     * @throws IllegalArgumentException if the parentheses or settings are malformed, naming the text
+     * @throws IllegalArgumentException if it does not parse, naming the column
      */
     public static OptimizerSpec parse(String text) {
         String t = text.strip();
+        if (t.contains("/") || t.startsWith(Towers.GDTUO_PREFIX)) {
+            Towers.parse(t);
+            return new OptimizerSpec(t, t, Map.of(), true);
+        }
         int open = t.indexOf('(');
         if (open < 0) {
-            return new OptimizerSpec(t, Map.of());
+            return new OptimizerSpec(t, t, Map.of(), false);
         }
         if (!t.endsWith(")") || open == 0) {
-            throw new IllegalArgumentException("Optimizer '" + text + "' must be NAME or NAME(k=v,k=v)");
+            throw new IllegalArgumentException("Optimizer '" + text + "' must be NAME or NAME(lr, k=v, ...)");
         }
+        Map<String, Object> settings = new LinkedHashMap<>();
         String inner = t.substring(open + 1, t.length() - 1).strip();
-        return new OptimizerSpec(t.substring(0, open).strip(),
-                inner.isEmpty() ? Map.of() : parseSettings(java.util.Arrays.asList(inner.split("[,;]"))));
+        String[] args = inner.isEmpty() ? new String[0] : inner.split("[,;]");
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i].strip();
+            if (i == 0 && !a.contains("=") && value(a) instanceof Double lr) {
+                settings.put("lr", lr);
+            } else if (!a.contains("=")) {
+                settings.put(a, true);
+            } else {
+                settings.putAll(parseSettings(List.of(a)));
+            }
+        }
+        return new OptimizerSpec(t, t.substring(0, open).strip(), settings, false);
+    }
+
+    /** This spec with {@code more} settings added (replacing equal names). */
+    public OptimizerSpec with(Map<String, Object> more) {
+        Map<String, Object> all = new LinkedHashMap<>(settings);
+        all.putAll(more);
+        return new OptimizerSpec(text, name, all, tower);
     }
 
     /**
@@ -69,14 +100,18 @@ public record OptimizerSpec(String name, Map<String, Object> settings) {
         }
     }
 
-    /** {@code name} or {@code name(k=v, ...)}. */
+    /** {@code name} or {@code name(k=v, ...)}; a tower prints its stack and settings. */
     @Override
     public String toString() {
         if (settings.isEmpty()) {
-            return name;
+            return tower ? text : name;
         }
-        StringBuilder sb = new StringBuilder(name).append('(');
-        settings.forEach((k, v) -> sb.append(sb.charAt(sb.length() - 1) == '(' ? "" : ", ").append(k).append('=').append(v));
-        return sb.append(')').toString();
+        StringBuilder sb = new StringBuilder(tower ? text + " " : name).append(tower ? "[" : "(");
+        boolean first = true;
+        for (Map.Entry<String, Object> e : settings.entrySet()) {
+            sb.append(first ? "" : ", ").append(e.getKey()).append('=').append(e.getValue());
+            first = false;
+        }
+        return sb.append(tower ? "]" : ")").toString();
     }
 }

@@ -29,7 +29,9 @@ public final class RunCommand implements Runnable {
     @Mixin
     private TrainingOptions options;
 
-    @Option(names = "--optimizer", required = true, paramLabel = "NAME", description = "Optimizer (see 'optopt optimizers').")
+    @Option(names = "--optimizer", required = true, paramLabel = "OPT",
+            description = "An optimizer (see 'optopt optimizers'), e.g. adam or sgd(0.1, momentum=0.9), or a"
+                    + " hypergradient tower, e.g. adam/sgd(1e-5) or sgd(0.01)/sgd(0.01)/sgd(0.01).")
     private String optimizer;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of initialization and batch order (default: ${DEFAULT-VALUE}).")
@@ -48,7 +50,7 @@ public final class RunCommand implements Runnable {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--task=TASK'");
         }
         Task task = tasks.get(options.task);
-        OptimizerSpec os = new OptimizerSpec(optimizer, OptimizerSpec.parseSettings(options.settings));
+        OptimizerSpec os = OptimizerSpec.parse(optimizer).with(OptimizerSpec.parseSettings(options.settings));
         PrintWriter out = spec.commandLine().getOut();
         Experiment experiment = new Experiment(backend.get(), optimizers, options.dataSource(), spec.commandLine().getErr());
         try {

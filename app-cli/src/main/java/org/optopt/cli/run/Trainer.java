@@ -6,9 +6,7 @@ import java.util.List;
 import java.util.function.BiFunction;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizer;
-import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterSet;
-import org.optopt.tasks.nn.NamedParameter;
 import org.optopt.tasks.suite.Budget;
 import org.optopt.tasks.suite.DataSource;
 import org.optopt.tasks.suite.Evaluation;
@@ -69,11 +67,7 @@ public final class Trainer {
             Budget budget, int evaluations, Listener listener) throws IOException {
         try (TrainingProblem problem = task.instantiate(backend, data, seed,
                 batchSize > 0 ? batchSize : task.defaultBatchSize())) {
-            List<Parameter> params = new ArrayList<>();
-            for (NamedParameter p : problem.parameters()) {
-                params.add(new Parameter(p.name(), p.value(), p.grad()));
-            }
-            Optimizer optimizer = optimizerFactory.apply(backend, ParameterSet.of(params));
+            Optimizer optimizer = optimizerFactory.apply(backend, problem.parameters());
             long total = (budget != null ? budget : task.defaultBudget()).totalSteps(problem.stepsPerEpoch());
             long evalEvery = Math.max(1, total / Math.max(1, evaluations));
             List<StepRecord> steps = new ArrayList<>();
@@ -85,7 +79,7 @@ public final class Trainer {
                 long t0 = System.nanoTime();
                 problem.nextBatch();
                 double loss = problem.lossAndGradient();
-                var hyper = optimizer.hyperparameters();
+                var hyper = optimizer.trace();
                 optimizer.step();
                 trainingNanos += System.nanoTime() - t0;
                 StepRecord record = new StepRecord(t, trainingNanos / 1e9, loss, hyper);

@@ -3,6 +3,7 @@ package org.optopt.cli.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ class ComparisonTest {
 
     @Test
     void optimizerSpecsParseNamesAndSettings() {
+        assertEquals(Map.of("lr", 0.1, "nesterov", true), OptimizerSpec.parse("sgd(0.1, nesterov)").settings());
+        assertTrue(OptimizerSpec.parse("adam/sgd(1e-5)").tower());
         OptimizerSpec s = OptimizerSpec.parse("sgd(lr=0.1, momentum=0.9,nesterov=true)");
         assertEquals("sgd", s.name());
         assertEquals(Map.of("lr", 0.1, "momentum", 0.9, "nesterov", true), s.settings());

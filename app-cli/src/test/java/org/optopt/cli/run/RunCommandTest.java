@@ -121,4 +121,37 @@ class RunCommandTest {
             assertTrue(r.out().contains(t), t + " missing in\n" + r.out());
         }
     }
+
+    @Test
+    void aTowerTracesEveryLevelAndLearnsItsLearningRate(@TempDir Path runs) throws IOException {
+        Run r = MainTest.run("--backend", "reference", "run", "--task", "teacher-student-mlp", "--optimizer", "sgd(0.05)/sgd(1e-4)",
+                "--set", "level1.lr=2e-4", "--steps", "30", "--runs-dir", runs.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> steps = Files.readAllLines(onlyRunDirectory(runs).resolve("steps.csv"));
+        List<String> header = List.of(steps.get(0).split(","));
+        int lr0 = header.indexOf("L0.lr");
+        int lr1 = header.indexOf("L1.lr");
+        assertTrue(lr0 > 0 && lr1 > 0, steps.get(0));
+        assertEquals(2e-4, Double.parseDouble(steps.get(1).split(",")[lr1]), 1e-12);
+        double first = Double.parseDouble(steps.get(1).split(",")[lr0]);
+        double last = Double.parseDouble(steps.get(steps.size() - 1).split(",")[lr0]);
+        assertEquals(0.05, first, 1e-8);
+        assertTrue(first != last, "the hyper-level changes the model level's lr: " + first + " -> " + last);
+    }
+
+    @Test
+    void towerErrorsNameTheColumnOrTheLevel(@TempDir Path runs) {
+        Run badStack = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "adam/sgd(1e-5",
+                "--runs-dir", runs.toString());
+        assertEquals(1, badStack.exitCode());
+        assertTrue(badStack.err().contains("column"), badStack.err());
+        Run badLevel = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "adam/sgd(1e-5)",
+                "--set", "level2.lr=1", "--runs-dir", runs.toString());
+        assertEquals(1, badLevel.exitCode());
+        assertTrue(badLevel.err().contains("has levels 0 to 1"), badLevel.err());
+        Run badName = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "adam/sgd(1e-5)",
+                "--set", "level1.beta9=1", "--runs-dir", runs.toString());
+        assertEquals(1, badName.exitCode());
+        assertTrue(badName.err().contains("level 1 (sgd) has no hyperparameter 'beta9'"), badName.err());
+    }
 }

@@ -15,6 +15,10 @@ public final class ErrorMeter {
     private String worst = "";
     private long compared;
 
+    /** A meter that has compared nothing yet. */
+    public ErrorMeter() {
+    }
+
     /** Compares {@code values} with {@code reference} element by element; {@code where} names them. */
     public void compare(String where, float[] values, double[] reference) {
         if (values.length != reference.length) {

@@ -85,4 +85,46 @@ class ShampooTest {
         }
         assertEquals(0.1 * Math.sqrt(grad), Math.sqrt(step), 1e-5);
     }
+
+    /**
+     * The nd4j backend (OpenBLAS gemm) follows the reference backend: parameters and every state
+     * buffer within 1e-5 of its largest element after 8 steps. Not bit for bit: gemm sums in another order and
+     * precision, and the inverse roots amplify that on small eigenvalues, so the damping is large
+     * enough here (eps 0.1) to keep the roots well conditioned.
+     */
+    @ParameterizedTest(name = "grafting {0}")
+    @CsvSource({"none", "sgd", "adagrad"})
+    void nd4jFollowsTheReferenceBackend(String grafting) {
+        org.optopt.api.backend.Backend nd4j = org.optopt.api.backend.Backends.discover().provider("nd4j").create(Map.of());
+        List<Parameter> a = TestProblems.parameters(backend, 21, Shape.matrix(5, 7), Shape.vector(13));
+        List<Parameter> b = TestProblems.parameters(nd4j, 21, Shape.matrix(5, 7), Shape.vector(13));
+        Map<String, Object> config = Map.of("lr", 0.05, "grafting", grafting, "momentum", 0.5, "update_every", 2,
+                "eps", 0.1);
+        try (ShampooOptimizer x = new Shampoo().create(backend, ParameterSet.of(a), config);
+             ShampooOptimizer y = new Shampoo().create(nd4j, ParameterSet.of(b), config)) {
+            for (int t = 0; t < 8; t++) {
+                TestProblems.parabola(a, t);
+                TestProblems.parabola(b, t);
+                x.step();
+                y.step();
+            }
+            for (int i = 0; i < a.size(); i++) {
+                assertClose(a.get(i).value().toArray(), b.get(i).value().toArray(), "p " + a.get(i).name());
+            }
+            for (var t : x.state().tensors()) {
+                assertClose(t.data(), y.state().tensor(t.parameter(), t.buffer()).data(), t.toString());
+            }
+        }
+    }
+
+    /** Every element within 1e-5 of the tensor's largest magnitude. */
+    private static void assertClose(float[] expected, float[] actual, String what) {
+        double scale = 0;
+        for (float v : expected) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-5 * scale, what + "[" + i + "]");
+        }
+    }
 }

@@ -36,7 +36,16 @@ public final class Sums {
         Tape tape = x.tape();
         Tensor y = tape.lease(Shape.scalar());
         tape.backend().fillInPlace(y, (float) (factor * tape.backend().sum(x.value())));
-        return tape.result(y, gy -> tape.run(ACC_UNIFORM, "gx", tape.gradOf(x), "s", factor * gy.item()), x);
+        return tape.result(y, gy -> {
+            double g = factor * gy.item();
+            Tensor gx = tape.gradOf(x);
+            if (Double.isFinite(g)) {
+                tape.run(ACC_UNIFORM, "gx", gx, "s", g);
+            } else {
+                // kernel scalars must be finite; a diverged gradient still propagates as NaN/inf
+                tape.backend().axpyInPlace(1f, tape.own(tape.backend().full(x.shape(), (float) g)), gx);
+            }
+        }, x);
     }
 
     /** The sum along {@code axis} (negative counts from the end); the axis is removed. */

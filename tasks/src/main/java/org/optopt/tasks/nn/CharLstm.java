@@ -3,6 +3,7 @@ package org.optopt.tasks.nn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.optopt.api.optim.Parameter;
 import org.optopt.api.tensor.Shape;
 import org.optopt.tasks.autodiff.Shapes;
 import org.optopt.tasks.autodiff.Tape;
@@ -18,13 +19,13 @@ import org.optopt.tasks.autodiff.Var;
  * follow {@code init} with fan-in = hidden size for the LSTM (PyTorch's {@code 1/sqrt(H)} bound).
  */
 public final class CharLstm {
-    private final NamedParameter embedding;
+    private final Parameter embedding;
     private final List<Lstm> layers = new ArrayList<>();
     private final Linear readout;
     private final int vocab;
 
     /** Creates the parameters {@code embedding}, {@code lstm1..}, {@code readout}. */
-    public CharLstm(ParameterSet params, int vocab, int embed, int hidden, int layerCount, Init init, long seed) {
+    public CharLstm(ParameterStore params, int vocab, int embed, int hidden, int layerCount, Init init, long seed) {
         if (vocab <= 0 || embed <= 0 || layerCount <= 0) {
             throw new IllegalArgumentException("CharLstm: vocab " + vocab + ", embedding " + embed + " and layers "
                     + layerCount + " must be positive");
@@ -53,7 +54,7 @@ public final class CharLstm {
             throw new IllegalArgumentException("CharLstm: no time steps");
         }
         int n = inputs[0].length;
-        Var table = ParameterSet.bind(tape, embedding);
+        Var table = ParameterStore.bind(tape, embedding);
         Lstm.State[] states = new Lstm.State[layers.size()];
         for (int l = 0; l < layers.size(); l++) {
             Shape s = Shape.matrix(n, layers.get(l).hidden());

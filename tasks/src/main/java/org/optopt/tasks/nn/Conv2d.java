@@ -1,6 +1,7 @@
 package org.optopt.tasks.nn;
 
 import java.util.SplittableRandom;
+import org.optopt.api.optim.Parameter;
 import org.optopt.api.tensor.Shape;
 import org.optopt.tasks.autodiff.Conv;
 import org.optopt.tasks.autodiff.ImageShape;
@@ -11,15 +12,15 @@ import org.optopt.tasks.autodiff.Var;
  * {@code [outChannels, k*k*inChannels]} with columns ordered (ky, kx, channel).
  */
 public final class Conv2d {
-    private final NamedParameter weight;
-    private final NamedParameter bias;
+    private final Parameter weight;
+    private final Parameter bias;
     private final int inChannels;
     private final int kernel;
     private final int stride;
     private final int padding;
 
     /** Creates {@code name.weight} and {@code name.bias}; fan-in and fan-out count the kernel taps. */
-    public Conv2d(ParameterSet params, String name, int inChannels, int outChannels, int kernel, int stride,
+    public Conv2d(ParameterStore params, String name, int inChannels, int outChannels, int kernel, int stride,
             int padding, Init init, SplittableRandom seeds) {
         if (inChannels <= 0 || outChannels <= 0 || kernel <= 0) {
             throw new IllegalArgumentException("Conv2d " + name + ": channels " + inChannels + " -> " + outChannels
@@ -47,7 +48,7 @@ public final class Conv2d {
         if (in.channels() != inChannels) {
             throw new IllegalArgumentException("Conv2d expects " + inChannels + " input channels, got " + in);
         }
-        return Conv.conv2d(x, in, ParameterSet.bind(x.tape(), weight), ParameterSet.bind(x.tape(), bias), kernel,
+        return Conv.conv2d(x, in, ParameterStore.bind(x.tape(), weight), ParameterStore.bind(x.tape(), bias), kernel,
                 kernel, stride, padding);
     }
 }

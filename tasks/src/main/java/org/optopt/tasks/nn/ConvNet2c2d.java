@@ -27,7 +27,7 @@ public final class ConvNet2c2d {
      * @param height image height, divisible by 4 (two 2x2 poolings)
      * @param width image width, divisible by 4
      */
-    public ConvNet2c2d(ParameterSet params, int height, int width, int channels, int classes, Init init, long seed) {
+    public ConvNet2c2d(ParameterStore params, int height, int width, int channels, int classes, Init init, long seed) {
         if (height % 4 != 0 || width % 4 != 0) {
             throw new IllegalArgumentException("2c2d needs image sizes divisible by 4, got " + height + "x" + width);
         }

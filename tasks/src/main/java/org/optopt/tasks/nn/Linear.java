@@ -1,20 +1,21 @@
 package org.optopt.tasks.nn;
 
 import java.util.SplittableRandom;
+import org.optopt.api.optim.Parameter;
 import org.optopt.api.tensor.Shape;
 import org.optopt.tasks.autodiff.Linalg;
 import org.optopt.tasks.autodiff.Var;
 
 /** A fully connected layer {@code y = x W^T + b} with {@code W} of shape {@code [out, in]} (PyTorch's layout). */
 public final class Linear {
-    private final NamedParameter weight;
-    private final NamedParameter bias;
+    private final Parameter weight;
+    private final Parameter bias;
 
     /**
      * Creates {@code name.weight} and (if {@code withBias}) {@code name.bias} in {@code params},
      * initialized by {@code init} with seeds drawn from {@code seeds} (weight first).
      */
-    public Linear(ParameterSet params, String name, int in, int out, boolean withBias, Init init,
+    public Linear(ParameterStore params, String name, int in, int out, boolean withBias, Init init,
             SplittableRandom seeds) {
         if (in <= 0 || out <= 0) {
             throw new IllegalArgumentException("Linear " + name + ": sizes must be positive, got " + in + " -> " + out);
@@ -28,12 +29,12 @@ public final class Linear {
 
     /** The layer applied to a batch {@code x} of shape {@code [n, in]}. */
     public Var forward(Var x) {
-        return Linalg.affine(x, ParameterSet.bind(x.tape(), weight),
-                bias == null ? null : ParameterSet.bind(x.tape(), bias));
+        return Linalg.affine(x, ParameterStore.bind(x.tape(), weight),
+                bias == null ? null : ParameterStore.bind(x.tape(), bias));
     }
 
     /** The weight parameter. */
-    public NamedParameter weight() {
+    public Parameter weight() {
         return weight;
     }
 }

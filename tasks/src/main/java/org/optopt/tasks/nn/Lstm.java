@@ -1,6 +1,7 @@
 package org.optopt.tasks.nn;
 
 import java.util.SplittableRandom;
+import org.optopt.api.optim.Parameter;
 import org.optopt.api.tensor.Shape;
 import org.optopt.tasks.autodiff.Elementwise;
 import org.optopt.tasks.autodiff.Linalg;
@@ -20,13 +21,13 @@ public final class Lstm {
     /** The recurrent state of a batch: hidden output and cell, each {@code [n, H]}. */
     public record State(Var h, Var c) {}
 
-    private final NamedParameter inputWeight;
-    private final NamedParameter recurrentWeight;
-    private final NamedParameter bias;
+    private final Parameter inputWeight;
+    private final Parameter recurrentWeight;
+    private final Parameter bias;
     private final int hidden;
 
     /** Creates {@code name.weight_ih [4H, in]}, {@code name.weight_hh [4H, H]} and {@code name.bias [4H]}. */
-    public Lstm(ParameterSet params, String name, int inputSize, int hidden, Init init, SplittableRandom seeds) {
+    public Lstm(ParameterStore params, String name, int inputSize, int hidden, Init init, SplittableRandom seeds) {
         if (inputSize <= 0 || hidden <= 0) {
             throw new IllegalArgumentException("Lstm " + name + ": sizes must be positive, got " + inputSize + ", "
                     + hidden);
@@ -49,8 +50,8 @@ public final class Lstm {
     public State step(Var x, State previous) {
         var tape = x.tape();
         Var gates = Elementwise.add(
-                Linalg.affine(x, ParameterSet.bind(tape, inputWeight), ParameterSet.bind(tape, bias)),
-                Linalg.matmul(previous.h(), false, ParameterSet.bind(tape, recurrentWeight), true));
+                Linalg.affine(x, ParameterStore.bind(tape, inputWeight), ParameterStore.bind(tape, bias)),
+                Linalg.matmul(previous.h(), false, ParameterStore.bind(tape, recurrentWeight), true));
         Var i = Elementwise.sigmoid(Shapes.columnBlock(gates, 4, 0));
         Var f = Elementwise.sigmoid(Shapes.columnBlock(gates, 4, 1));
         Var g = Elementwise.tanh(Shapes.columnBlock(gates, 4, 2));

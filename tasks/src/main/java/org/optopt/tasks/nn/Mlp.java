@@ -23,7 +23,7 @@ public final class Mlp {
      * @param output activation after the output layer, or null for none
      * @param seed initializes every layer (weights and biases in order) reproducibly
      */
-    public Mlp(ParameterSet params, int[] widths, UnaryFn hidden, UnaryFn output, Init init, long seed) {
+    public Mlp(ParameterStore params, int[] widths, UnaryFn hidden, UnaryFn output, Init init, long seed) {
         if (widths.length < 2) {
             throw new IllegalArgumentException("An MLP needs at least input and output widths, got "
                     + java.util.Arrays.toString(widths));

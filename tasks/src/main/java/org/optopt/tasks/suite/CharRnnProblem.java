@@ -4,14 +4,14 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.ParameterSet;
 import org.optopt.tasks.autodiff.Elementwise;
 import org.optopt.tasks.autodiff.Losses;
 import org.optopt.tasks.autodiff.Tape;
 import org.optopt.tasks.autodiff.Var;
 import org.optopt.tasks.nn.CharLstm;
 import org.optopt.tasks.nn.Init;
-import org.optopt.tasks.nn.NamedParameter;
-import org.optopt.tasks.nn.ParameterSet;
+import org.optopt.tasks.nn.ParameterStore;
 
 /**
  * Character-level language modelling with a {@link CharLstm}. The vocabulary is the sorted set of
@@ -23,7 +23,7 @@ import org.optopt.tasks.nn.ParameterSet;
  * accuracy.
  */
 final class CharRnnProblem implements TrainingProblem {
-    private final ParameterSet params;
+    private final ParameterStore params;
     private final CharLstm model;
     private final int[] train;
     private final int[] test;
@@ -52,7 +52,7 @@ final class CharRnnProblem implements TrainingProblem {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("Batch size must be positive, got " + batchSize);
         }
-        this.params = new ParameterSet(backend);
+        this.params = new ParameterStore(backend);
         this.model = new CharLstm(params, vocab, embed, hidden, layers, Init.PYTORCH_DEFAULT, initSeed);
         this.batchSize = batchSize;
         this.steps = steps;
@@ -78,8 +78,8 @@ final class CharRnnProblem implements TrainingProblem {
     }
 
     @Override
-    public List<NamedParameter> parameters() {
-        return params.list();
+    public ParameterSet parameters() {
+        return params.asParameterSet();
     }
 
     @Override

@@ -4,18 +4,19 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.tasks.autodiff.Shapes;
 import org.optopt.tasks.autodiff.Tape;
 import org.optopt.tasks.autodiff.Var;
-import org.optopt.tasks.nn.NamedParameter;
-import org.optopt.tasks.nn.ParameterSet;
+import org.optopt.tasks.nn.ParameterStore;
 
 /**
  * A problem over a finite data set held as two feature matrices on the backend: mini-batches are
  * gathered rows ({@link Shapes#gatherRows}), a model maps them to outputs and a {@link Head} turns
  * outputs into the mean loss (and counts correct predictions). Evaluation runs over the whole
- * evaluation split in chunks on a separate tape.
+ * evaluation split in chunks of the batch size (so its memory stays that of a training step) on a
+ * separate tape.
  */
 final class DatasetProblem implements TrainingProblem {
     /** Turns model outputs into a mean loss over the given rows of a split. */
@@ -29,9 +30,7 @@ final class DatasetProblem implements TrainingProblem {
         }
     }
 
-    private static final int EVALUATION_CHUNK = 1000;
-
-    private final ParameterSet params;
+    private final ParameterStore params;
     private final UnaryOperator<Var> model;
     private final Head head;
     private final Tensor train;
@@ -47,7 +46,7 @@ final class DatasetProblem implements TrainingProblem {
      *
      * @param model maps a batch of features to outputs (binding its parameters to the batch's tape)
      */
-    DatasetProblem(ParameterSet params, UnaryOperator<Var> model, Head head, Tensor train, Tensor test,
+    DatasetProblem(ParameterStore params, UnaryOperator<Var> model, Head head, Tensor train, Tensor test,
             MiniBatchSampler sampler, AutoCloseable... extra) {
         this.params = Objects.requireNonNull(params, "params");
         this.model = model;
@@ -66,8 +65,8 @@ final class DatasetProblem implements TrainingProblem {
     }
 
     @Override
-    public List<NamedParameter> parameters() {
-        return params.list();
+    public ParameterSet parameters() {
+        return params.asParameterSet();
     }
 
     @Override
@@ -103,8 +102,9 @@ final class DatasetProblem implements TrainingProblem {
         int n = test.shape().dim(0);
         double lossSum = 0;
         long correct = 0;
-        for (int start = 0; start < n; start += EVALUATION_CHUNK) {
-            int[] rows = new int[Math.min(EVALUATION_CHUNK, n - start)];
+        int chunk = sampler.batchSize();
+        for (int start = 0; start < n; start += chunk) {
+            int[] rows = new int[Math.min(chunk, n - start)];
             for (int i = 0; i < rows.length; i++) {
                 rows[i] = start + i;
             }

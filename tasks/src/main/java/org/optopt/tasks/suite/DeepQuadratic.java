@@ -2,10 +2,10 @@ package org.optopt.tasks.suite;
 
 import java.util.SplittableRandom;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Parameter;
 import org.optopt.api.tensor.Shape;
 import org.optopt.tasks.autodiff.Elementwise;
-import org.optopt.tasks.nn.NamedParameter;
-import org.optopt.tasks.nn.ParameterSet;
+import org.optopt.tasks.nn.ParameterStore;
 
 /**
  * DeepOBS's {@code quadratic_deep}: per-example loss {@code 0.5 (theta - x)^T Q (theta - x)} in 100
@@ -45,10 +45,10 @@ final class DeepQuadratic {
 
     static TrainingProblem problem(Backend backend, long samplingSeed, int batchSize) {
         Data d = data();
-        ParameterSet params = new ParameterSet(backend);
-        NamedParameter theta = params.add("theta", backend.full(Shape.matrix(1, DIM), 1f));
+        ParameterStore params = new ParameterStore(backend);
+        Parameter theta = params.add("theta", backend.full(Shape.matrix(1, DIM), 1f));
         var q = backend.fromArray(d.hessian(), Shape.matrix(DIM, DIM));
-        return new DatasetProblem(params, x -> Elementwise.sub(ParameterSet.bind(x.tape(), theta), x),
+        return new DatasetProblem(params, x -> Elementwise.sub(ParameterStore.bind(x.tape(), theta), x),
                 Heads.quadraticForm(q), backend.fromArray(d.train(), Shape.matrix(POINTS, DIM)),
                 backend.fromArray(d.test(), Shape.matrix(POINTS, DIM)),
                 new MiniBatchSampler(POINTS, batchSize, true, samplingSeed), q);

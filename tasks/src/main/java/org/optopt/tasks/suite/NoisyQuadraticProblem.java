@@ -2,14 +2,14 @@ package org.optopt.tasks.suite;
 
 import java.util.SplittableRandom;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Parameter;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.tasks.autodiff.Elementwise;
 import org.optopt.tasks.autodiff.Sums;
 import org.optopt.tasks.autodiff.Tape;
 import org.optopt.tasks.autodiff.Var;
-import org.optopt.tasks.nn.NamedParameter;
-import org.optopt.tasks.nn.ParameterSet;
+import org.optopt.tasks.nn.ParameterStore;
 
 /**
  * The noisy quadratic model (Zhang et al. 2019, "Which algorithmic choices matter at which batch
@@ -23,12 +23,12 @@ final class NoisyQuadraticProblem extends StreamProblem {
     private final int dim;
     private final float[] curvature;
     private final float[] noise;
-    private final NamedParameter theta;
+    private final Parameter theta;
     private final Tensor batch;
     private final Tensor h;
 
     NoisyQuadraticProblem(Backend backend, int dim, int batchSize, long seed) {
-        super(new ParameterSet(backend), batchSize, 1000, seed);
+        super(new ParameterStore(backend), batchSize, 1000, seed);
         this.dim = dim;
         this.curvature = new float[dim];
         for (int i = 0; i < dim; i++) {
@@ -52,7 +52,7 @@ final class NoisyQuadraticProblem extends StreamProblem {
 
     @Override
     protected Var batchLoss(Tape tape) {
-        Var diff = Elementwise.sub(ParameterSet.bind(tape, theta), tape.constant(batch));
+        Var diff = Elementwise.sub(ParameterStore.bind(tape, theta), tape.constant(batch));
         Var weighted = Elementwise.mul(Elementwise.square(diff), tape.constant(h));
         return Elementwise.scale(Sums.sum(weighted), 0.5 / batchSize());
     }

@@ -2,14 +2,14 @@ package org.optopt.tasks.suite;
 
 import java.util.SplittableRandom;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Parameter;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.tasks.autodiff.Elementwise;
 import org.optopt.tasks.autodiff.Sums;
 import org.optopt.tasks.autodiff.Tape;
 import org.optopt.tasks.autodiff.Var;
-import org.optopt.tasks.nn.NamedParameter;
-import org.optopt.tasks.nn.ParameterSet;
+import org.optopt.tasks.nn.ParameterStore;
 
 /**
  * DeepOBS's noisy two-dimensional Rosenbrock problem: per-example loss
@@ -18,13 +18,13 @@ import org.optopt.tasks.nn.ParameterSet;
  * function itself (minimum 0 at (1, 1)). A nominal epoch is 10,000 examples (DeepOBS's training set).
  */
 final class RosenbrockProblem extends StreamProblem {
-    private final NamedParameter u;
-    private final NamedParameter v;
+    private final Parameter u;
+    private final Parameter v;
     private final Tensor meanX;
     private final Tensor meanY;
 
     RosenbrockProblem(Backend backend, int batchSize, long seed) {
-        super(new ParameterSet(backend), batchSize, 10_000, seed);
+        super(new ParameterStore(backend), batchSize, 10_000, seed);
         this.u = params.add("u", backend.full(Shape.vector(1), -0.5f));
         this.v = params.add("v", backend.full(Shape.vector(1), 1.5f));
         this.meanX = backend.zeros(Shape.vector(1));
@@ -45,8 +45,8 @@ final class RosenbrockProblem extends StreamProblem {
 
     @Override
     protected Var batchLoss(Tape tape) {
-        Var uu = ParameterSet.bind(tape, u);
-        Var vv = ParameterSet.bind(tape, v);
+        Var uu = ParameterStore.bind(tape, u);
+        Var vv = ParameterStore.bind(tape, v);
         Var a = Elementwise.square(Elementwise.shift(Elementwise.scale(uu, -1), 1));
         Var b = Elementwise.scale(Elementwise.square(Elementwise.sub(vv, Elementwise.square(uu))), 100);
         Var noise = Elementwise.add(Elementwise.mul(uu, tape.constant(meanX)), Elementwise.mul(vv, tape.constant(meanY)));

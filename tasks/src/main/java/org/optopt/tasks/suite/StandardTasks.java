@@ -13,7 +13,7 @@ import org.optopt.tasks.nn.ConvNet2c2d;
 import org.optopt.tasks.nn.Init;
 import org.optopt.tasks.nn.Linear;
 import org.optopt.tasks.nn.Mlp;
-import org.optopt.tasks.nn.ParameterSet;
+import org.optopt.tasks.nn.ParameterStore;
 
 /** The definitions of the suite's tasks. */
 final class StandardTasks {
@@ -32,7 +32,7 @@ final class StandardTasks {
     /** Builds a model's forward function, creating its parameters in {@code params}. */
     @FunctionalInterface
     private interface ModelFactory {
-        UnaryOperator<Var> create(ParameterSet params, int inputs, int classes, long seed);
+        UnaryOperator<Var> create(ParameterStore params, int inputs, int classes, long seed);
     }
 
     static List<Task> all() {
@@ -40,8 +40,9 @@ final class StandardTasks {
                 new SuiteTask("quadratic-deep",
                         "DeepOBS quadratic_deep: 0.5 (theta-x)^T Q (theta-x) in 100-d; Q has 90 eigenvalues in (0,1) "
                                 + "and 10 in (30,60) under a random rotation; x ~ N(0, 0.36 I), 1000 train/test points "
-                                + "(fixed seeds); theta starts at 1; batch 128, 100 epochs as DeepOBS.",
-                        List.of(), 128, Budget.epochs(100), Target.lossAtMost(90.0),
+                                + "(fixed seeds); theta starts at 1; batch 128, 100 epochs as DeepOBS. Target: within 1% "
+                                + "of the test loss at the training optimum (85.72); SGD(0.02) reaches 86.40.",
+                        List.of(), 128, Budget.epochs(100), Target.lossAtMost(86.58),
                         (be, data, seeds, batch) -> DeepQuadratic.problem(be, seeds.sampling(), batch)),
                 new SuiteTask("noisy-quadratic",
                         "Noisy quadratic model (Zhang et al. 2019): curvatures h_i = 1/i in 100-d, per-example loss "
@@ -98,24 +99,24 @@ final class StandardTasks {
                 new SuiteTask("teacher-student-mlp",
                         "Synthetic regression without files: a fixed teacher MLP 10-32-1 (tanh) labels Gaussian "
                                 + "inputs (4096 train, 1024 test); a student of the same shape fits them by mean "
-                                + "squared error.",
+                                + "squared error. SGD(0.3) reaches 2.9e-3 in the default budget.",
                         List.of(), 32, Budget.epochs(20), Target.lossAtMost(1e-3),
                         (be, data, seeds, batch) -> TeacherStudent.problem(be, seeds.init(), seeds.sampling(), batch)));
     }
 
-    private static UnaryOperator<Var> linear(ParameterSet params, int inputs, int classes, long seed) {
+    private static UnaryOperator<Var> linear(ParameterStore params, int inputs, int classes, long seed) {
         Linear layer = new Linear(params, "linear", inputs, classes, true, Init.PYTORCH_DEFAULT,
                 new SplittableRandom(seed));
         return layer::forward;
     }
 
-    private static UnaryOperator<Var> gdtuoMlp(ParameterSet params, int inputs, int classes, long seed) {
+    private static UnaryOperator<Var> gdtuoMlp(ParameterStore params, int inputs, int classes, long seed) {
         Mlp mlp = new Mlp(params, new int[] {inputs, 128, classes}, UnaryFn.TANH, UnaryFn.TANH, Init.PYTORCH_DEFAULT,
                 seed);
         return mlp::forward;
     }
 
-    private static UnaryOperator<Var> convNet(ParameterSet params, int inputs, int classes, long seed) {
+    private static UnaryOperator<Var> convNet(ParameterStore params, int inputs, int classes, long seed) {
         if (inputs != 28 * 28) {
             throw new IllegalArgumentException("2c2d expects 28x28 images, got rows of " + inputs);
         }
@@ -165,7 +166,7 @@ final class StandardTasks {
             throw new IllegalArgumentException("Train and test splits differ: width " + train.width() + " vs "
                     + test.width() + ", classes " + train.classes() + " vs " + test.classes());
         }
-        ParameterSet params = new ParameterSet(be);
+        ParameterStore params = new ParameterStore(be);
         UnaryOperator<Var> model = factory.create(params, train.width(), train.classes(), seeds.init());
         return new DatasetProblem(params, model, Heads.classification(be, train.labels(), test.labels()),
                 matrix(be, train, scale), matrix(be, test, scale),

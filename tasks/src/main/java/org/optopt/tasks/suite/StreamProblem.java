@@ -3,24 +3,24 @@ package org.optopt.tasks.suite;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.ParameterSet;
 import org.optopt.tasks.autodiff.Tape;
 import org.optopt.tasks.autodiff.Var;
-import org.optopt.tasks.nn.NamedParameter;
-import org.optopt.tasks.nn.ParameterSet;
+import org.optopt.tasks.nn.ParameterStore;
 
 /**
  * A problem with an unlimited stream of fresh noise samples and a closed-form expected loss,
  * which is what {@link #evaluate()} reports. An "epoch" is a nominal number of examples.
  */
 abstract class StreamProblem implements TrainingProblem {
-    protected final ParameterSet params;
+    protected final ParameterStore params;
     private final SplittableRandom random;
     private final int batchSize;
     private final int nominalEpoch;
     private final Tape tape;
     private boolean hasBatch;
 
-    StreamProblem(ParameterSet params, int batchSize, int nominalEpoch, long seed) {
+    StreamProblem(ParameterStore params, int batchSize, int nominalEpoch, long seed) {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("Batch size must be positive, got " + batchSize);
         }
@@ -49,8 +49,8 @@ abstract class StreamProblem implements TrainingProblem {
     }
 
     @Override
-    public List<NamedParameter> parameters() {
-        return params.list();
+    public ParameterSet parameters() {
+        return params.asParameterSet();
     }
 
     @Override

@@ -8,7 +8,7 @@ import org.optopt.tasks.autodiff.Tape;
 import org.optopt.tasks.autodiff.UnaryFn;
 import org.optopt.tasks.nn.Init;
 import org.optopt.tasks.nn.Mlp;
-import org.optopt.tasks.nn.ParameterSet;
+import org.optopt.tasks.nn.ParameterStore;
 
 /**
  * A synthetic regression task needing no files: a fixed teacher MLP 10-32-1 (tanh, Glorot-uniform
@@ -28,12 +28,12 @@ final class TeacherStudent {
         Tensor testX = gaussian(backend, TEST, 2);
         Tensor trainY;
         Tensor testY;
-        try (ParameterSet teacherParams = new ParameterSet(backend)) {
+        try (ParameterStore teacherParams = new ParameterStore(backend)) {
             Mlp teacher = new Mlp(teacherParams, WIDTHS, UnaryFn.TANH, null, Init.GLOROT_UNIFORM, 2024);
             trainY = label(backend, teacher, trainX);
             testY = label(backend, teacher, testX);
         }
-        ParameterSet params = new ParameterSet(backend);
+        ParameterStore params = new ParameterStore(backend);
         Mlp student = new Mlp(params, WIDTHS, UnaryFn.TANH, null, Init.PYTORCH_DEFAULT, initSeed);
         return new DatasetProblem(params, student::forward, Heads.meanSquaredError(trainY, testY), trainX, testX,
                 new MiniBatchSampler(TRAIN, batchSize, false, samplingSeed), trainY, testY);

@@ -2,16 +2,17 @@ package org.optopt.tasks.suite;
 
 import java.util.List;
 import org.optopt.api.backend.Backend;
-import org.optopt.tasks.nn.NamedParameter;
+import org.optopt.api.optim.ParameterSet;
 
 /**
  * An instantiated task: parameters with gradient buffers, a seeded stream of mini-batches, the
- * training loss and an evaluation. A training loop is
+ * training loss and an evaluation. A training loop, with an optimizer created over
+ * {@link #parameters()}, is
  * <pre>{@code
  * for (long t = 0; t < steps; t++) {
  *     problem.nextBatch();
- *     double loss = problem.lossAndGradient();   // fills every parameter's grad
- *     optimizer.step(problem.parameters());       // reads grad, updates value in place
+ *     double loss = problem.lossAndGradient();   // fills every parameter's gradient
+ *     optimizer.step();                           // reads gradients, updates values in place
  * }
  * Evaluation e = problem.evaluate();
  * }</pre>
@@ -23,8 +24,8 @@ public interface TrainingProblem extends AutoCloseable {
     /** The backend holding parameters and data. */
     Backend backend();
 
-    /** The trainable parameters, in a fixed order. */
-    List<NamedParameter> parameters();
+    /** The trainable parameters, in a fixed order, as one group (the set optimizers are created over). */
+    ParameterSet parameters();
 
     /** Examples per mini-batch. */
     int batchSize();

@@ -5,9 +5,9 @@ import static org.optopt.tasks.autodiff.GradCheck.awayFromZero;
 import static org.optopt.tasks.autodiff.GradCheck.check;
 import static org.optopt.tasks.autodiff.GradCheck.uniform;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;

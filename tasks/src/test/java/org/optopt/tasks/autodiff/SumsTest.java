@@ -30,6 +30,18 @@ class SumsTest {
     }
 
     @Test
+    void aNonFiniteUpstreamGradientPropagatesInsteadOfFailing() {
+        try (Tape tape = new Tape(be)) {
+            Var x = tape.variable(be.fromArray(new float[] {1, 2}, Shape.vector(2)));
+            Var inner = Sums.sum(x);
+            Var nan = tape.constant(be.fromArray(new float[] {Float.NaN}, Shape.scalar()));
+            tape.backward(Sums.sum(Elementwise.mul(inner, nan)));
+            float[] g = x.grad().toArray();
+            org.junit.jupiter.api.Assertions.assertTrue(Float.isNaN(g[0]) && Float.isNaN(g[1]));
+        }
+    }
+
+    @Test
     void alongAxis() {
         float[] data = uniform(24, 12);
         Tensor x = be.fromArray(data, Shape.of(2, 3, 4));

@@ -28,7 +28,7 @@ class CharLstmTest {
 
     @Test
     void gradientsThroughTimeMatchFiniteDifferences() {
-        try (ParameterSet params = new ParameterSet(be)) {
+        try (ParameterStore params = new ParameterStore(be)) {
             CharLstm model = new CharLstm(params, 5, 3, 4, 2, Init.PYTORCH_DEFAULT, 13);
             ModelGradCheck.check(be, params, t -> loss(model, t), 12, 1e-2);
         }
@@ -36,7 +36,7 @@ class CharLstmTest {
 
     @Test
     void untrainedModelIsNearUniformAndRejectsUnknownCharacters() {
-        try (ParameterSet params = new ParameterSet(be); Tape tape = new Tape(be)) {
+        try (ParameterStore params = new ParameterStore(be); Tape tape = new Tape(be)) {
             CharLstm model = new CharLstm(params, 5, 3, 4, 1, Init.PYTORCH_DEFAULT, 13);
             assertEquals(Math.log(5), loss(model, tape).value().item(), 0.3);
             assertThrows(IllegalArgumentException.class, () -> model.forward(tape, new int[][] {{5}}));

@@ -17,7 +17,7 @@ class ConvNet2c2dTest {
     void gradientsMatchFiniteDifferences() {
         Tensor x = ModelGradCheck.uniform(be, Shape.matrix(2, 8 * 8), 2);
         int[] labels = {1, 2};
-        try (ParameterSet params = new ParameterSet(be)) {
+        try (ParameterStore params = new ParameterStore(be)) {
             ConvNet2c2d net = new ConvNet2c2d(params, 8, 8, 1, 3, Init.GLOROT_UNIFORM, 11);
             ModelGradCheck.check(be, params, t -> Losses.crossEntropy(net.forward(t.constant(x)), labels), 6, 1e-3);
         }
@@ -25,7 +25,7 @@ class ConvNet2c2dTest {
 
     @Test
     void hasDeepObsShapesOn28x28() {
-        try (ParameterSet params = new ParameterSet(be); Tape tape = new Tape(be)) {
+        try (ParameterStore params = new ParameterStore(be); Tape tape = new Tape(be)) {
             ConvNet2c2d net = new ConvNet2c2d(params, 28, 28, 1, 10, Init.DEEPOBS_TRUNCATED_NORMAL, 1);
             assertEquals(Shape.matrix(32, 25), params.get("conv1.weight").value().shape());
             assertEquals(Shape.matrix(64, 800), params.get("conv2.weight").value().shape());

@@ -19,7 +19,7 @@ class MlpTest {
         Tensor x = ModelGradCheck.uniform(be, Shape.matrix(5, 3), 1);
         int[] labels = {0, 1, 2, 1, 0};
         for (UnaryFn f : new UnaryFn[] {UnaryFn.TANH, UnaryFn.SIGMOID, UnaryFn.RELU}) {
-            try (ParameterSet params = new ParameterSet(be)) {
+            try (ParameterStore params = new ParameterStore(be)) {
                 Mlp mlp = new Mlp(params, new int[] {3, 6, 4, 3}, f, f == UnaryFn.TANH ? UnaryFn.TANH : null,
                         Init.PYTORCH_DEFAULT, 7);
                 ModelGradCheck.check(be, params, t -> Losses.crossEntropy(mlp.forward(t.constant(x)), labels), 50, 1e-2);
@@ -29,7 +29,7 @@ class MlpTest {
 
     @Test
     void parametersAreNamedShapedAndSeeded() {
-        try (ParameterSet a = new ParameterSet(be); ParameterSet b = new ParameterSet(be)) {
+        try (ParameterStore a = new ParameterStore(be); ParameterStore b = new ParameterStore(be)) {
             new Mlp(a, new int[] {784, 128, 10}, UnaryFn.TANH, UnaryFn.TANH, Init.PYTORCH_DEFAULT, 3);
             new Mlp(b, new int[] {784, 128, 10}, UnaryFn.TANH, UnaryFn.TANH, Init.PYTORCH_DEFAULT, 3);
             assertEquals(784 * 128 + 128 + 128 * 10 + 10, a.size());

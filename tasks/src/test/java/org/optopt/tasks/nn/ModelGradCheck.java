@@ -5,25 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Parameter;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.tasks.autodiff.Tape;
 import org.optopt.tasks.autodiff.Var;
 
 /**
- * Compares the gradients a model's backward pass writes into its {@link ParameterSet} with central
+ * Compares the gradients a model's backward pass writes into its {@link ParameterStore} with central
  * differences of the loss, on a seeded sample of entries of every parameter.
  */
 final class ModelGradCheck {
     private ModelGradCheck() {}
 
-    static void check(Backend be, ParameterSet params, Function<Tape, Var> loss, int entriesPerParameter, double step) {
+    static void check(Backend be, ParameterStore params, Function<Tape, Var> loss, int entriesPerParameter, double step) {
         params.zeroGrads();
         try (Tape tape = new Tape(be)) {
             tape.backward(loss.apply(tape));
         }
         SplittableRandom r = new SplittableRandom(5);
-        for (NamedParameter p : params.list()) {
-            float[] g = p.grad().toArray();
+        for (Parameter p : params.list()) {
+            float[] g = p.gradient().toArray();
             float[] v = p.value().toArray();
             for (int k = 0; k < Math.min(entriesPerParameter, v.length); k++) {
                 int j = r.nextInt(v.length);

@@ -43,6 +43,34 @@ class ClassificationTaskTest {
     }
 
     @Test
+    void evaluationOverSeveralChunksEqualsTheHostFormula() throws Exception {
+        Examples test = blobs(2500, 4);
+        FakeDataSource data = new FakeDataSource(Map.of("a9a", new Examples[] {blobs(300, 3), test}), Map.of());
+        try (TrainingProblem p = TaskRegistry.standard().get("logreg-a9a").instantiate(be, data, 6)) {
+            Sgd.train(p, 0.05, 3);
+            float[] w = p.parameters().parameters().get(0).value().toArray();
+            float[] b = p.parameters().parameters().get(1).value().toArray();
+            double loss = 0;
+            int correct = 0;
+            for (int i = 0; i < test.rows(); i++) {
+                double[] z = new double[2];
+                for (int c = 0; c < 2; c++) {
+                    z[c] = b[c];
+                    for (int k = 0; k < 123; k++) {
+                        z[c] += (double) w[c * 123 + k] * test.features()[i * 123 + k];
+                    }
+                }
+                double lse = Math.log(Math.exp(z[0]) + Math.exp(z[1]));
+                loss += lse - z[test.labels()[i]];
+                correct += (z[1] > z[0] ? 1 : 0) == test.labels()[i] ? 1 : 0;
+            }
+            Evaluation e = p.evaluate();
+            assertEquals(loss / test.rows(), e.loss(), 1e-5);
+            assertEquals(correct / (double) test.rows(), e.accuracy(), 1e-12);
+        }
+    }
+
+    @Test
     void w8aIsSplitEightyTwentyWithAFixedSeed() {
         Examples all = blobs(1000, 3);
         Examples[] parts = StandardTasks.split(all, 0.8, StandardTasks.W8A_SPLIT_SEED);

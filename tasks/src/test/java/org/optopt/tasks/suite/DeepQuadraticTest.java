@@ -62,7 +62,9 @@ class DeepQuadraticTest {
         }
         double start = loss(ones, data.test());
         double atTrainOptimum = loss(trainMean, data.test());
-        try (TrainingProblem p = TaskRegistry.standard().get("quadratic-deep").instantiate(be, null, 0)) {
+        Task task = TaskRegistry.standard().get("quadratic-deep");
+        assertEquals(1.01 * atTrainOptimum, task.target().threshold(), 0.01, "target: 1% above the closed-form optimum");
+        try (TrainingProblem p = task.instantiate(be, null, 0)) {
             assertEquals(start, p.evaluate().loss(), 1e-4 * start);
             assertEquals(7, p.stepsPerEpoch(), "1000 points in batches of 128, remainder dropped");
             double lr = 0.02; // below 2 / lambda_max (lambda_max < 60)

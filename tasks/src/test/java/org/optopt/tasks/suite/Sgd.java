@@ -1,6 +1,6 @@
 package org.optopt.tasks.suite;
 
-import org.optopt.tasks.nn.NamedParameter;
+import org.optopt.api.optim.Parameter;
 
 /** Plain SGD for the suite's tests: {@code p -= lr * grad} with {@code axpyInPlace}. */
 final class Sgd {
@@ -13,8 +13,8 @@ final class Sgd {
         for (long t = 0; t < steps; t++) {
             problem.nextBatch();
             double loss = problem.lossAndGradient();
-            for (NamedParameter p : problem.parameters()) {
-                problem.backend().axpyInPlace((float) -lr, p.grad(), p.value());
+            for (Parameter p : problem.parameters().parameters()) {
+                problem.backend().axpyInPlace((float) -lr, p.gradient(), p.value());
             }
             if (t >= steps - 20) {
                 recent += loss;

@@ -49,8 +49,8 @@ class StreamProblemsTest {
             p.nextBatch();
             p.lossAndGradient();
             // d/du = -2(1-u) - 400 u (v - u^2) + mean x;  d/dv = 200 (v - u^2) + mean y; noise sd 1/sqrt(128)
-            assertEquals(247.0, p.parameters().get(0).grad().item(), 0.5);
-            assertEquals(250.0, p.parameters().get(1).grad().item(), 0.5);
+            assertEquals(247.0, p.parameters().parameters().get(0).gradient().item(), 0.5);
+            assertEquals(250.0, p.parameters().parameters().get(1).gradient().item(), 0.5);
             Sgd.train(p, 1e-3, 3000);
             assertTrue(p.evaluate().loss() < 1.0, "Rosenbrock value after 3000 SGD steps: " + p.evaluate().loss());
         }

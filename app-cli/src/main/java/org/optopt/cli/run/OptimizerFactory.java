@@ -1,0 +1,108 @@
+package org.optopt.cli.run;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Hyperparameter;
+import org.optopt.api.optim.Optimizer;
+import org.optopt.api.optim.OptimizerProvider;
+import org.optopt.api.optim.Optimizers;
+import org.optopt.api.optim.ParameterGroup;
+import org.optopt.api.optim.ParameterSet;
+import org.optopt.optimizers.hyper.HyperOptimizer;
+import org.optopt.optimizers.hyper.LevelSpec;
+import org.optopt.optimizers.hyper.Towers;
+
+/**
+ * Turns an {@link OptimizerSpec} into an optimizer factory, checking every setting's name and
+ * domain first, so that mistakes are reported before any data is loaded.
+ */
+final class OptimizerFactory {
+    private static final String LEVEL_PREFIX = "level";
+
+    private OptimizerFactory() {}
+
+    /**
+     * The factory for {@code spec}.
+     *
+     * @throws IllegalArgumentException on an unknown optimizer, level or setting, or a value outside its domain
+     */
+    static BiFunction<Backend, ParameterSet, Optimizer> of(OptimizerSpec spec, Optimizers registry) {
+        return spec.tower() ? tower(spec) : single(spec, registry);
+    }
+
+    private static BiFunction<Backend, ParameterSet, Optimizer> single(OptimizerSpec spec, Optimizers registry) {
+        OptimizerProvider provider = registry.provider(spec.name());
+        for (Map.Entry<String, Object> e : spec.settings().entrySet()) {
+            Optional<Hyperparameter> hyper = find(provider.hyperparameters(), e.getKey());
+            boolean isChoice = provider.choices().stream().anyMatch(c -> c.name().equals(e.getKey()));
+            if (hyper.isEmpty() && !isChoice) {
+                throw new IllegalArgumentException("Optimizer " + provider.name() + " has no hyperparameter or option '"
+                        + e.getKey() + "'; it has " + provider.hyperparameters().stream().map(Hyperparameter::name).toList()
+                        + (provider.choices().isEmpty() ? ""
+                                : " and options " + provider.choices().stream().map(c -> c.name()).toList()));
+            }
+            if (hyper.isPresent() && e.getValue() instanceof Double v) {
+                hyper.get().require(v);
+            }
+        }
+        return (backend, params) -> provider.create(backend, params, spec.settings());
+    }
+
+    private static BiFunction<Backend, ParameterSet, Optimizer> tower(OptimizerSpec spec) {
+        Towers.Spec stack = Towers.parse(spec.text());
+        for (Map.Entry<String, Object> e : spec.settings().entrySet()) {
+            Target t = target(e.getKey(), stack);
+            if (!(e.getValue() instanceof Double v)) {
+                throw new IllegalArgumentException("--set " + e.getKey() + " needs a number for a tower, got " + e.getValue());
+            }
+            t.definition().require(v);
+        }
+        return (backend, params) -> {
+            HyperOptimizer h = stack.build(params, backend);
+            for (Map.Entry<String, Object> e : spec.settings().entrySet()) {
+                Target t = target(e.getKey(), stack);
+                for (ParameterGroup g : params.groups()) {
+                    h.setLevelHyperparameter(t.level(), g.name(), t.definition().name(), (Double) e.getValue());
+                }
+            }
+            return h;
+        };
+    }
+
+    /** A setting's level and hyperparameter definition. */
+    private record Target(int level, Hyperparameter definition) {}
+
+    /** {@code name} (the model level) or {@code level<k>.name}. */
+    private static Target target(String key, Towers.Spec stack) {
+        int level = 0;
+        String name = key;
+        int dot = key.indexOf('.');
+        if (key.startsWith(LEVEL_PREFIX) && dot > LEVEL_PREFIX.length()) {
+            try {
+                level = Integer.parseInt(key.substring(LEVEL_PREFIX.length(), dot));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--set " + key + ": expected level<k>.<hyperparameter>");
+            }
+            name = key.substring(dot + 1);
+        }
+        if (level < 0 || level >= stack.levels().size()) {
+            throw new IllegalArgumentException("--set " + key + ": the tower " + stack.text() + " has levels 0 to "
+                    + (stack.levels().size() - 1));
+        }
+        LevelSpec l = stack.levels().get(level);
+        Optional<Hyperparameter> definition = find(l.hyperparameters(), name);
+        if (definition.isEmpty()) {
+            throw new IllegalArgumentException("--set " + key + ": level " + level + " (" + l.optimizer()
+                    + ") has no hyperparameter '" + name + "'; it has "
+                    + l.hyperparameters().stream().map(Hyperparameter::name).toList());
+        }
+        return new Target(level, definition.get());
+    }
+
+    private static Optional<Hyperparameter> find(List<Hyperparameter> definitions, String name) {
+        return definitions.stream().filter(h -> h.name().equals(name)).findFirst();
+    }
+}
