@@ -213,6 +213,7 @@ public final class HyperOptimizer implements Optimizer {
      * Every level's current hyperparameter values, keyed {@code L<level>.<group>.<name>} (the group
      * part only where a level has more than one group), for per-step traces.
      */
+    @Override
     public Map<String, Double> trace() {
         Map<String, Double> out = new LinkedHashMap<>();
         for (Level l : levels) {
