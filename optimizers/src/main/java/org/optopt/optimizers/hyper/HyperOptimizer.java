@@ -38,6 +38,12 @@ import org.optopt.api.tensor.Tensor;
  *
  * <p><b>Memory</b>: per learnable hyperparameter of a level, one extra buffer of each of that
  * level's parameter tensors ({@code dp.h}); the levels above the model hold vectors of a few elements.
+ * <b>Time</b>: per model tensor and step, one fused update pass (reading and writing the
+ * {@code dp.h} buffers too) and one reduction pass reading {@code g} and the {@code dp.h}.
+ *
+ * <p>Hyperparameters are per parameter group: each group of level 0 has its own raw values, and
+ * their hypergradients sum over that group's tensors only (gdtuo's {@code SGDPerParam} is sgd over
+ * one group per tensor). The levels above have one group.
  *
  * <p><b>Bad values</b>: a non-finite model gradient or hypergradient, or a learned hyperparameter
  * that leaves its domain (e.g. a beta that rounds to 1), is caught before the model's parameters
