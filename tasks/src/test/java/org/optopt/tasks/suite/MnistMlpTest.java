@@ -26,7 +26,7 @@ class MnistMlpTest {
         Task task = TaskRegistry.standard().get("mnist-mlp");
         try (TrainingProblem p = task.instantiate(new ReferenceBackend(), SharedData.source(temp), 0, 300)) {
             Evaluation before = p.evaluate();
-            Sgd.train(p, 0.01, task.defaultBudget().totalSteps(p.stepsPerEpoch()));
+            Sgd.train(p, 0.01, p.stepsPerEpoch());
             Evaluation after = p.evaluate();
             assertTrue(after.accuracy() >= 0.75 && after.accuracy() <= 0.82,
                     "test accuracy after one epoch of SGD(0.01): " + after.accuracy() + " (before: "

@@ -18,8 +18,8 @@ class TaskRegistryTest {
                 "logreg-mnist", "mnist-mlp", "fmnist-2c2d", "char-rnn-shakespeare", "teacher-student-mlp"),
                 registry.names());
         Task mlp = registry.get("mnist-mlp");
-        assertEquals(300, mlp.defaultBatchSize());
-        assertEquals(Budget.epochs(1), mlp.defaultBudget());
+        assertEquals(128, mlp.defaultBatchSize());
+        assertEquals(Budget.epochs(12), mlp.defaultBudget());
         assertEquals("mnist", mlp.dataRequirements().get(0).dataSet());
         assertTrue(mlp.target().reachedBy(new Evaluation(0.3, 0.91)));
         assertFalse(mlp.target().reachedBy(new Evaluation(0.3, 0.89)));
