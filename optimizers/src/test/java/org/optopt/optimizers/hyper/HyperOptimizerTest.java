@@ -288,6 +288,31 @@ class HyperOptimizerTest {
         return out.stream();
     }
 
+    @Test
+    void aFrozenGroupKeepsItsValuesAndContributesNoHypergradient() {
+        Backend b = new ReferenceBackend();
+        Quartic q = new Quartic(4, 12);
+        try (QuarticProblem prob = q.problem(b)) {
+            ParameterSet set = ParameterSet.ofGroups(List.of(ParameterGroup.of("first", List.of(prob.parameters().get(0))),
+                    ParameterGroup.of("second", List.of(prob.parameters().get(1)))));
+            try (HyperOptimizer tower = Towers.parse("sgd(0.05)/sgd(0.01)", GDTUO).build(set, b)) {
+                prob.computeGradients(0);
+                tower.step();
+                tower.setFrozen("second", true);
+                assertTrue(tower.isFrozen("second"));
+                float[] frozen = prob.parameters().get(1).value().toArray();
+                prob.computeGradients(1);
+                tower.step();
+                assertArrayEquals(frozen, prob.parameters().get(1).value().toArray());
+                prob.computeGradients(2);
+                tower.step();
+                assertEquals(0.0, tower.hypergradients(0, "second").get("alpha"), "a frozen group did not move");
+                assertNotEquals(0.0, tower.hypergradients(0, "first").get("alpha"));
+                assertEquals("true", tower.state().options().get("frozen/second"));
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("roundTripCases")
     void stateRoundTripContinuesBitForBit(String backendName, String stack) throws IOException {
