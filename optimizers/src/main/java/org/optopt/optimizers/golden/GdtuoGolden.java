@@ -7,12 +7,12 @@ import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.optimizers.hyper.HyperOptimizer;
 import org.optopt.optimizers.hyper.Towers;
-import org.optopt.optimizers.hyper.GdtuoCatalog;
 
 /**
  * Golden trajectories of hypergradient towers written by the gdtuo reference implementation
  * ({@code gdtuo-*.json}, see the golden README): the file names a {@code stack}; {@link #STACKS}
- * gives the constructors the README lists for it, as a stack of {@link GdtuoCatalog} levels. Every
+ * gives the constructors the README lists for it, as a stack of gdtuo levels
+ * ({@code Towers.parse("gdtuo:" + constructors)}). Every
  * step's parameters and every level's stored hyperparameters are compared.
  */
 public final class GdtuoGolden implements GoldenFormat {
@@ -61,7 +61,7 @@ public final class GdtuoGolden implements GoldenFormat {
                 "$.hyperparameters_per_step");
         ErrorMeter meter = new ErrorMeter();
         try (QuarticProblem problem = new QuarticProblem(json, backend);
-             HyperOptimizer tower = Towers.parse(stack, new GdtuoCatalog()).build(problem.parameterSet(), backend)) {
+             HyperOptimizer tower = Towers.parse(Towers.GDTUO_PREFIX + stack).build(problem.parameterSet(), backend)) {
             if (trajectory.size() != problem.steps() || hypers.size() != problem.steps()) {
                 throw new IllegalArgumentException("Fields $.trajectory and $.hyperparameters_per_step have "
                         + trajectory.size() + " and " + hypers.size() + " steps, $.steps is " + problem.steps());
@@ -95,8 +95,8 @@ public final class GdtuoGolden implements GoldenFormat {
                     }
                 }
             }
-            return new GoldenResult(source, name(), stack, problem.steps(), meter.compared(), meter.maxAbs(),
-                    meter.maxRel(), TOLERANCE, meter.worst());
+            return new GoldenResult(source, name(), Towers.GDTUO_PREFIX + stack, problem.steps(), meter.compared(),
+                    meter.maxAbs(), meter.maxRel(), TOLERANCE, meter.worst());
         }
     }
 

@@ -99,7 +99,7 @@ public final class GdtuoCatalog implements LevelCatalog {
         }
         ElementwiseRule rule = rule(optimizer, values);
         List<String> learn = new ArrayList<>(rule.hyperparameterScalars());
-        return new LevelSpec(optimizer, rule, defs, values, Map.of(), learn, false, false, v -> { });
+        return new LevelSpec(optimizer, rule, defs, values, Map.of(), learn, false, false, v -> { }, null);
     }
 
     /** The rule of {@code optimizer}; sgd's form depends on whether mu is nonzero, as in gdtuo. */

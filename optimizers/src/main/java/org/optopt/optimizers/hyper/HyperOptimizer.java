@@ -38,6 +38,12 @@ import org.optopt.api.tensor.Tensor;
  *
  * <p><b>Memory</b>: per learnable hyperparameter of a level, one extra buffer of each of that
  * level's parameter tensors ({@code dp.h}); the levels above the model hold vectors of a few elements.
+ * <b>Time</b>: per model tensor and step, one fused update pass (reading and writing the
+ * {@code dp.h} buffers too) and one reduction pass reading {@code g} and the {@code dp.h}.
+ *
+ * <p>Hyperparameters are per parameter group: each group of level 0 has its own raw values, and
+ * their hypergradients sum over that group's tensors only (gdtuo's {@code SGDPerParam} is sgd over
+ * one group per tensor). The levels above have one group.
  *
  * <p><b>Bad values</b>: a non-finite model gradient or hypergradient, or a learned hyperparameter
  * that leaves its domain (e.g. a beta that rounds to 1), is caught before the model's parameters
@@ -213,6 +219,7 @@ public final class HyperOptimizer implements Optimizer {
      * Every level's current hyperparameter values, keyed {@code L<level>.<group>.<name>} (the group
      * part only where a level has more than one group), for per-step traces.
      */
+    @Override
     public Map<String, Double> trace() {
         Map<String, Double> out = new LinkedHashMap<>();
         for (Level l : levels) {
@@ -269,9 +276,10 @@ public final class HyperOptimizer implements Optimizer {
 
     @Override
     public void setHyperparameter(String hyperparameter, double value) {
+        requireOpen();
         Level l = levels.get(0);
         for (String g : l.groups()) {
-            l.spec.hyperparameter(hyperparameter).require(value);
+            l.requireValue(g, hyperparameter, value);
         }
         for (String g : l.groups()) {
             setLevelHyperparameter(0, g, hyperparameter, value);
@@ -441,7 +449,61 @@ public final class HyperOptimizer implements Optimizer {
         for (Level l : levels) {
             l.scalars().forEach((k, v) -> scalars.put("L" + l.index + "/" + k, v));
         }
-        return new StateDict(name, shapes, steps, skipped, options(), scalars, tensors);
+        Map<String, String> options = options();
+        for (Level l : levels) {
+            StateDict inner = l.directionState();
+            if (inner != null) {
+                String prefix = "L" + l.index + "/" + DIRECTION + "/";
+                inner.tensors().forEach(t -> tensors.add(new StateDict.StateTensor(t.parameter(), prefix + t.buffer(),
+                        t.shape(), t.data())));
+                inner.scalars().forEach((k, v) -> scalars.put(prefix + k, v));
+                scalars.put(prefix + STEPS, (double) inner.stepCount());
+                scalars.put(prefix + SKIPPED, (double) inner.skippedSteps());
+                inner.options().forEach((k, v) -> options.put(prefix + k, v));
+                options.put(prefix + OPTIMIZER, inner.optimizer());
+            }
+        }
+        return new StateDict(name, shapes, steps, skipped, options, scalars, tensors);
+    }
+
+    private static final String DIRECTION = "direction";
+    private static final String STEPS = "#steps";
+    private static final String SKIPPED = "#skipped";
+    private static final String OPTIMIZER = "#optimizer";
+
+    /** The state of level {@code l}'s direction optimizer within {@code state}, or null if it has none. */
+    private StateDict directionState(Level l, StateDict state) {
+        if (l.directionState() == null) {
+            return null;
+        }
+        String prefix = "L" + l.index + "/" + DIRECTION + "/";
+        List<StateDict.StateTensor> tensors = new ArrayList<>();
+        state.tensors().stream().filter(t -> t.buffer().startsWith(prefix)).forEach(t -> tensors.add(
+                new StateDict.StateTensor(t.parameter(), t.buffer().substring(prefix.length()), t.shape(), t.data())));
+        Map<String, Double> scalars = new LinkedHashMap<>();
+        state.scalars().forEach((k, v) -> {
+            if (k.startsWith(prefix) && !k.equals(prefix + STEPS) && !k.equals(prefix + SKIPPED)) {
+                scalars.put(k.substring(prefix.length()), v);
+            }
+        });
+        Map<String, String> options = new LinkedHashMap<>();
+        state.options().forEach((k, v) -> {
+            if (k.startsWith(prefix) && !k.equals(prefix + OPTIMIZER)) {
+                options.put(k.substring(prefix.length()), v);
+            }
+        });
+        Double steps = state.scalars().get(prefix + STEPS);
+        Double skippedSteps = state.scalars().get(prefix + SKIPPED);
+        String optimizer = state.options().get(prefix + OPTIMIZER);
+        if (steps == null || skippedSteps == null || optimizer == null) {
+            throw new IllegalArgumentException("State lacks the direction optimizer of " + l.describe());
+        }
+        return new StateDict(optimizer, state.parameters(), steps.longValue(), skippedSteps.longValue(), options,
+                scalars, tensors);
+    }
+
+    private static boolean isDirectionKey(String key) {
+        return key.matches("L[0-9]+/" + DIRECTION + "/.*");
     }
 
     private Map<List<String>, Tensor> stateTensors() {
@@ -483,7 +545,7 @@ public final class HyperOptimizer implements Optimizer {
         Map<String, String> expected = options();
         expected.keySet().removeIf(k -> k.startsWith("frozen/"));
         Map<String, String> given = new LinkedHashMap<>(state.options());
-        given.keySet().removeIf(k -> k.startsWith("frozen/"));
+        given.keySet().removeIf(k -> k.startsWith("frozen/") || isDirectionKey(k));
         if (!expected.equals(given)) {
             throw new IllegalArgumentException("State has levels and options " + given + " but this tower has " + expected);
         }
@@ -507,7 +569,8 @@ public final class HyperOptimizer implements Optimizer {
                         + " has shape " + t.shape() + ", expected " + e.getValue().shape());
             }
         }
-        if (state.tensors().size() != tensors.size()) {
+        long ownTensors = state.tensors().stream().filter(t -> !isDirectionKey(t.buffer())).count();
+        if (ownTensors != tensors.size()) {
             throw new IllegalArgumentException("State has " + state.tensors().size() + " buffers, expected "
                     + tensors.size());
         }
@@ -517,14 +580,14 @@ public final class HyperOptimizer implements Optimizer {
             Map<String, Double> s = new LinkedHashMap<>();
             String prefix = "L" + l.index + "/";
             state.scalars().forEach((k, v) -> {
-                if (k.startsWith(prefix)) {
+                if (k.startsWith(prefix) && !isDirectionKey(k)) {
                     s.put(k.substring(prefix.length()), v);
                 }
             });
             perLevel.add(s);
             expectedScalars += l.scalars().size();
         }
-        if (state.scalars().size() != expectedScalars) {
+        if (state.scalars().keySet().stream().filter(k -> !isDirectionKey(k)).count() != expectedScalars) {
             throw new IllegalArgumentException("State has " + state.scalars().size() + " scalars, expected "
                     + expectedScalars);
         }
@@ -536,9 +599,18 @@ public final class HyperOptimizer implements Optimizer {
             undo.add(new Snapshot(levels.get(k)));
         }
         Map<String, Double> baseScalars = base.scalars();
+        List<StateDict> inner = new ArrayList<>();
+        for (Level l : levels) {
+            inner.add(directionState(l, state));
+        }
         try {
             for (int k = 0; k < levels.size(); k++) {
                 levels.get(k).loadScalars(perLevel.get(k));
+            }
+            for (int k = 0; k < levels.size(); k++) {
+                if (inner.get(k) != null) {
+                    levels.get(k).loadDirectionState(inner.get(k));
+                }
             }
         } catch (IllegalArgumentException e) {
             base.loadScalars(baseScalars);

@@ -40,6 +40,7 @@ final class Level implements AutoCloseable {
     private final Map<String, Boolean> frozenGroups = new LinkedHashMap<>();
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private final Backend backend;
+    private final DirectionSource.Bound direction;
 
     private static final class Slot {
         final Map<String, Tensor> state = new LinkedHashMap<>();
@@ -68,6 +69,7 @@ final class Level implements AutoCloseable {
         this.stepKernel = HyperKernels.step(spec.rule(), byName);
         this.step = backend.compile(stepKernel);
         this.hypergradient = backend.compile(HyperKernels.hypergradient(learnable));
+        this.direction = spec.direction() == null ? null : spec.direction().bind(backend, parameters);
         for (ParameterGroup g : parameters.groups()) {
             Map<String, Double> v = new LinkedHashMap<>(spec.values());
             for (Map.Entry<String, Double> o : g.overrides().entrySet()) {
@@ -85,9 +87,16 @@ final class Level implements AutoCloseable {
 
     private Slot slot(Parameter p, Map<String, Double> hyper) {
         Slot s = new Slot();
-        s.stepArgs = step.args().buffer(ElementwiseRule.PARAMETER, p.value()).buffer(ElementwiseRule.GRADIENT, p.gradient());
+        s.stepArgs = step.args().buffer(ElementwiseRule.PARAMETER, p.value());
+        if (stepKernel.bufferIndex(ElementwiseRule.GRADIENT) >= 0) {
+            s.stepArgs.buffer(ElementwiseRule.GRADIENT, p.gradient());
+        }
         s.hypergradientArgs = hypergradient.args().buffer(ElementwiseRule.GRADIENT, p.gradient());
         for (ElementwiseRule.StateBuffer b : spec.rule().stateBuffers()) {
+            if (direction != null && b.name().equals(spec.direction().buffer())) {
+                s.stepArgs.buffer(b.name(), direction.direction(p.name()));
+                continue;
+            }
             Tensor t = backend.full(p.value().shape(), (float) Uniform.evaluate(b.initial(), hyper));
             s.state.put(b.name(), t);
             s.stepArgs.buffer(b.name(), t);
@@ -214,6 +223,9 @@ final class Level implements AutoCloseable {
      */
     String step(float[] raw) {
         String bad = null;
+        if (direction != null && !spec.frozen()) {
+            direction.compute();
+        }
         int gi = 0;
         for (ParameterGroup g : parameters.groups()) {
             Map<String, Double> v = values.get(g.name());
@@ -263,12 +275,21 @@ final class Level implements AutoCloseable {
         return List.copyOf(values.keySet());
     }
 
-    /** Sets a hyperparameter that is not learnable, validated; or the value a learnable one reports until the next step. */
-    void setValue(String group, String name, double value) {
+    /** Checks that {@code name = value} is valid in group {@code group}, changing nothing. */
+    Map<String, Double> requireValue(String group, String name, double value) {
         Map<String, Double> v = new LinkedHashMap<>(values(group));
         spec.hyperparameter(name).require(value);
         v.put(name, value);
         check(v, group);
+        return v;
+    }
+
+    /** Sets a hyperparameter that is not learnable, validated; or the value a learnable one reports until the next step. */
+    void setValue(String group, String name, double value) {
+        Map<String, Double> v = requireValue(group, name, value);
+        if (direction != null) {
+            direction.setHyperparameter(group, name, value);
+        }
         values.put(group, v);
     }
 
@@ -279,7 +300,20 @@ final class Level implements AutoCloseable {
 
     void setFrozen(String group, boolean frozen) {
         values(group);
+        if (direction != null) {
+            direction.setFrozen(group, frozen);
+        }
         frozenGroups.put(group, frozen);
+    }
+
+    /** The state of the direction source's optimizer, or null if the level has none. */
+    org.optopt.api.optim.StateDict directionState() {
+        return direction == null ? null : direction.state();
+    }
+
+    /** Restores {@link #directionState()}. */
+    void loadDirectionState(org.optopt.api.optim.StateDict state) {
+        direction.loadState(state);
     }
 
     // ---- state -------------------------------------------------------------------------------
@@ -341,6 +375,9 @@ final class Level implements AutoCloseable {
 
     @Override
     public void close() {
+        if (direction != null) {
+            direction.close();
+        }
         for (Slot s : slots.values()) {
             s.state.values().forEach(Tensor::close);
             s.derivatives.values().forEach(Tensor::close);

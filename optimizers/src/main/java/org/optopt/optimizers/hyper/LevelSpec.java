@@ -25,10 +25,12 @@ import org.optopt.optimizers.ElementwiseRule;
  * @param frozen whether the level keeps its parameters fixed (it still reports hypergradients);
  *     the only way a level may have a step size of 0
  * @param check the optimizer's cross-checks between values, run after every hyperparameter change
+ * @param direction for a non-elementwise optimizer, the source of the direction {@code D} that the
+ *     rule {@code p = p - lr*D} reads as its state buffer {@link DirectionSource#buffer()}; else null
  */
 public record LevelSpec(String optimizer, ElementwiseRule rule, List<Hyperparameter> hyperparameters,
                         Map<String, Double> values, Map<String, String> choices, List<String> learnable,
-                        boolean learnableGiven, boolean frozen, CrossCheck check) {
+                        boolean learnableGiven, boolean frozen, CrossCheck check, DirectionSource direction) {
 
     /** Constraints between hyperparameter values beyond each one's domain. */
     @FunctionalInterface
@@ -67,6 +69,10 @@ public record LevelSpec(String optimizer, ElementwiseRule rule, List<Hyperparame
             throw new IllegalArgumentException("Level " + optimizer + ": learnable hyperparameters repeat: " + learnable);
         }
         check.check(values);
+        if (direction != null && !rule.stateBufferNames().contains(direction.buffer())) {
+            throw new IllegalArgumentException("Level " + optimizer + ": the rule has no state buffer "
+                    + direction.buffer() + " for the direction");
+        }
     }
 
     /** The definition of hyperparameter {@code name}, or an exception listing the known names. */
@@ -85,17 +91,20 @@ public record LevelSpec(String optimizer, ElementwiseRule rule, List<Hyperparame
         hyperparameter(name);
         Map<String, Double> v = new LinkedHashMap<>(values);
         v.put(name, value);
-        return new LevelSpec(optimizer, rule, hyperparameters, v, choices, learnable, learnableGiven, frozen, check);
+        return new LevelSpec(optimizer, rule, hyperparameters, v, choices, learnable, learnableGiven, frozen, check,
+                direction);
     }
 
     /** This level learning exactly {@code names}. */
     public LevelSpec learning(List<String> names) {
-        return new LevelSpec(optimizer, rule, hyperparameters, values, choices, new ArrayList<>(names), true, frozen, check);
+        return new LevelSpec(optimizer, rule, hyperparameters, values, choices, new ArrayList<>(names), true, frozen,
+                check, direction);
     }
 
     /** This level, frozen or not. */
     public LevelSpec frozen(boolean freeze) {
-        return new LevelSpec(optimizer, rule, hyperparameters, values, choices, learnable, learnableGiven, freeze, check);
+        return new LevelSpec(optimizer, rule, hyperparameters, values, choices, learnable, learnableGiven, freeze,
+                check, direction);
     }
 
     /** The step size: the first hyperparameter (the learning rate, or gdtuo's alpha). */

@@ -46,6 +46,7 @@ class GdtuoGoldenTest {
         System.out.printf("%s [%s] %s steps=%d compared=%d maxAbs=%.3g maxRel=%.3g worst=%s%n", file.getFileName(),
                 backend.name(), r.optimizer(), r.steps(), r.compared(), r.maxAbsError(), r.maxRelError(), r.worst());
         assertEquals("gdtuo", r.format());
+        assertTrue(r.optimizer().startsWith("gdtuo:"), r.optimizer());
         assertTrue(r.passed(), () -> file + ": max relative error " + r.maxRelError() + " at " + r.worst());
     }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.kernel.Derivative;
+import org.optopt.api.kernel.Expr;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.kernel.KernelInterpreter;
 import org.optopt.api.optim.Reparameterization;
@@ -197,6 +198,15 @@ class HyperKernelsTest {
             assertArrayEquals(d.get("dp." + h), a.get("dp." + h), "dp." + h);
         }
         assertTrue(fused.statements().size() < separate, "fusion shares the update's values:\n" + fused);
+    }
+
+    @Test
+    void fusionRefusesPartsThatReadAStoredBuffer() {
+        Kernel first = Kernel.builder("a").store("m", Expr.buffer("m").times(2)).build();
+        Kernel second = Kernel.builder("b").store("p", Expr.buffer("m")).build();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> KernelFusion.fuse("ab", List.of(first, second)));
+        assertTrue(e.getMessage().contains("reads buffer m after it was stored"), e.getMessage());
     }
 
     @Test

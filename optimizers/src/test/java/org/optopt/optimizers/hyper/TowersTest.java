@@ -113,6 +113,17 @@ class TowersTest {
     }
 
     @Test
+    void learningAllRefusesAHyperparameterStuckAtZero() {
+        Backend b = new ReferenceBackend();
+        try (QuarticProblem prob = new Quartic(1, 2).problem(b)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Towers.parse("adam(learn=all)/sgd(1e-5)").build(prob.parameterSet(), b));
+            assertTrue(e.getMessage().contains("weight_decay = 0.0 cannot be learned"), e.getMessage());
+            Towers.parse("adam(weight_decay=1e-4, learn=all)/sgd(1e-5)").build(prob.parameterSet(), b).close();
+        }
+    }
+
+    @Test
     void catalogLevelsCarryTheOptimizersOwnChecks() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RegistryCatalog.discover().level("sgd", 0.1, Map.of("nesterov", true)));
