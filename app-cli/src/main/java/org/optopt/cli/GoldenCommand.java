@@ -41,13 +41,14 @@ final class GoldenCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         GoldenReplay replay = GoldenReplay.standard();
         Backend b = backend.get();
-        out.printf("%-36s %-26s %5s %10s %10s  %s%n", "FILE", "OPTIMIZER", "STEPS", "MAX ABS", "MAX REL", "RESULT");
+        out.printf("%-36s %-26s %5s %10s %10s %9s  %s%n", "FILE", "OPTIMIZER", "STEPS", "MAX ABS", "MAX REL", "TOLERANCE",
+                "RESULT");
         int failed = 0;
         for (Path file : files) {
             try {
                 GoldenResult r = replay.replay(file, b);
-                out.printf("%-36s %-26s %5d %10.3g %10.3g  %s%n", file.getFileName(), r.optimizer(), r.steps(),
-                        r.maxAbsError(), r.maxRelError(), r.passed() ? "PASS" : "FAIL (worst " + r.worst() + ")");
+                out.printf("%-36s %-26s %5d %10.3g %10.3g %9.0e  %s%n", file.getFileName(), r.optimizer(), r.steps(),
+                        r.maxAbsError(), r.maxRelError(), r.tolerance(), r.passed() ? "PASS" : "FAIL (worst " + r.worst() + ")");
                 if (!r.passed()) {
                     failed++;
                 }
@@ -59,8 +60,8 @@ final class GoldenCommand implements Callable<Integer> {
                 err.println("optopt: error: " + file + ": " + ErrorMessages.describe(e));
             }
         }
-        out.printf("%d of %d passed (relative tolerance 1e-5, absolute 1e-6 near zero; backend %s)%n",
-                files.size() - failed, files.size(), b.name());
+        out.printf("%d of %d passed (relative error against each file's tolerance, with an absolute floor near zero;"
+                + " backend %s)%n", files.size() - failed, files.size(), b.name());
         return failed == 0 ? 0 : 1;
     }
 }
