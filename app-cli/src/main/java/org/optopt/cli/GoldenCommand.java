@@ -41,13 +41,13 @@ final class GoldenCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         GoldenReplay replay = GoldenReplay.standard();
         Backend b = backend.get();
-        out.printf("%-36s %-26s %5s %10s %10s %9s  %s%n", "FILE", "OPTIMIZER", "STEPS", "MAX ABS", "MAX REL", "TOLERANCE",
+        out.printf("%-36s %-44s %5s %10s %10s %9s  %s%n", "FILE", "OPTIMIZER", "STEPS", "MAX ABS", "MAX REL", "TOLERANCE",
                 "RESULT");
         int failed = 0;
         for (Path file : files) {
             try {
                 GoldenResult r = replay.replay(file, b);
-                out.printf("%-36s %-26s %5d %10.3g %10.3g %9.0e  %s%n", file.getFileName(), r.optimizer(), r.steps(),
+                out.printf("%-36s %-44s %5d %10.3g %10.3g %9.0e  %s%n", file.getFileName(), r.optimizer(), r.steps(),
                         r.maxAbsError(), r.maxRelError(), r.tolerance(), r.passed() ? "PASS" : "FAIL (worst " + r.worst() + ")");
                 if (!r.passed()) {
                     failed++;
