@@ -367,4 +367,19 @@ class DerivativeTest {
         in.forEach((k, v) -> out.put(k, v.clone()));
         return out;
     }
+
+    @Test
+    void aZeroTangentStaysZeroWhereTheLocalDerivativeIsInfinite() {
+        // v = beta2*v + (1-beta2)*g*g with v = g = 0: d sqrt(v)/d beta2 = 0/(2*0) would be NaN.
+        Kernel k = Kernel.builder("rms")
+                .store("v", scalar("beta2").times(buffer("v")).plus(one().minus(scalar("beta2")).times(buffer("g").square())))
+                .store("p", buffer("p").minus(buffer("g").div(buffer("v").sqrt().plus(scalar("eps")))))
+                .build();
+        Kernel d = Derivative.of(k, "beta2", Map.of("p", "dp"), true);
+        Map<String, float[]> buffers = new HashMap<>(Map.of("v", new float[] {0f, 0.5f}, "g", new float[] {0f, 1f},
+                "p", new float[] {1f, 1f}, "dp", new float[2]));
+        KernelInterpreter.run(d, buffers, Map.of("beta2", 0.9, "eps", 1e-8));
+        assertEquals(0f, buffers.get("dp")[0]);
+        assertTrue(Float.isFinite(buffers.get("dp")[1]) && buffers.get("dp")[1] != 0f);
+    }
 }
