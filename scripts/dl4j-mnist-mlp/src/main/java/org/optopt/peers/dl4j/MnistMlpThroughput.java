@@ -25,7 +25,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * median step.
  *
  * <p>Arguments: {@code --threads N} (default 1), {@code --batch-size B} (default 128),
- * {@code --steps S} (default 300; the warm-up is max(30, S/5) steps, as in optopt's benchmark).
+ * {@code --steps S} (default 300; the warm-up is max(30, S/5) steps, as in optopt's benchmark; DL4J
+ * keeps JIT-compiling for several hundred steps, so comparisons pass a few thousand).
  * ND4J reads {@code OMP_NUM_THREADS} when it loads; the caller should set it to the same N.
  */
 public final class MnistMlpThroughput {
