@@ -16,9 +16,24 @@ final class ErrorMessages {
         if (message == null || message.isBlank()) {
             return t.getClass().getSimpleName();
         }
-        String firstLine = message.strip().lines().findFirst().orElse(message);
+        String line = oneLine(message);
         return t instanceof IllegalArgumentException || t instanceof IllegalStateException
                 || t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException
-                ? firstLine : t.getClass().getSimpleName() + ": " + firstLine;
+                ? line : t.getClass().getSimpleName() + ": " + line;
+    }
+
+    /** A multi-line message on one line: list items ("- x") separated by "; ", other lines by a space. */
+    static String oneLine(String message) {
+        StringBuilder sb = new StringBuilder();
+        boolean previousItem = false;
+        for (String raw : message.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
+            boolean item = raw.startsWith("- ");
+            if (!sb.isEmpty()) {
+                sb.append(item && previousItem ? "; " : !item && previousItem ? ". " : " ");
+            }
+            sb.append(item ? raw.substring(2) : raw);
+            previousItem = item;
+        }
+        return sb.toString();
     }
 }
