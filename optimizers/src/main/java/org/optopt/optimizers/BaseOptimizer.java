@@ -32,6 +32,11 @@ import org.optopt.optimizers.schedule.Schedule;
  * {@code param/<parameter>/<scalar>}; one tensor per parameter and state buffer.
  */
 public abstract class BaseOptimizer implements Optimizer {
+    /** {@code sum(g*0)}: 0 if every gradient element is finite, else NaN (one cheap vectorizable pass). */
+    private static final Kernel ANY_NON_FINITE = Kernel.builder("any_non_finite")
+            .sum("nan_if_any", Rules.g().times(Expr.zero()))
+            .build();
+    /** The number of non-finite gradient elements, for the error message only. */
     private static final Kernel NON_FINITE = Kernel.builder("non_finite_count")
             .sum("count", Expr.select(new Expr.Binary(BinaryOp.LE, Rules.g().abs(), Expr.constant(Float.MAX_VALUE)),
                     Expr.zero(), Expr.one()))
@@ -46,8 +51,10 @@ public abstract class BaseOptimizer implements Optimizer {
     private final Map<String, Boolean> frozen = new LinkedHashMap<>();
     private final Map<String, Schedule> schedules = new LinkedHashMap<>();
     private final Map<String, Long> positions = new LinkedHashMap<>();
+    private final CompiledKernel anyNonFinite;
     private final CompiledKernel nonFinite;
     private final Map<String, KernelArgs> nonFiniteArgs = new LinkedHashMap<>();
+    private final Map<String, KernelArgs> anyNonFiniteArgs = new LinkedHashMap<>();
     private NonFinitePolicy policy = NonFinitePolicy.FAIL;
     private long steps;
     private long skipped;
@@ -79,8 +86,10 @@ public abstract class BaseOptimizer implements Optimizer {
             values.put(g.name(), v);
             frozen.put(g.name(), g.frozen());
         }
+        this.anyNonFinite = backend.compile(ANY_NON_FINITE);
         this.nonFinite = backend.compile(NON_FINITE);
         for (Parameter p : parameters.parameters()) {
+            anyNonFiniteArgs.put(p.name(), anyNonFinite.args().buffer(ElementwiseRule.GRADIENT, p.gradient()));
             nonFiniteArgs.put(p.name(), nonFinite.args().buffer(ElementwiseRule.GRADIENT, p.gradient()));
         }
     }
@@ -206,16 +215,17 @@ public abstract class BaseOptimizer implements Optimizer {
         }
         for (ParameterGroup g : active) {
             for (Parameter p : g.parameters()) {
-                double bad = nonFinite.run(nonFiniteArgs.get(p.name())).get(0);
-                if (bad != 0) {
-                    if (policy == NonFinitePolicy.SKIP_NON_FINITE) {
-                        skipped++;
-                        return;
-                    }
-                    throw new IllegalStateException("Gradient of parameter " + p.name() + " has " + (long) bad
-                            + " non-finite element(s) (NaN or infinite); step " + (steps + 1)
-                            + " of " + name() + " not applied, parameters and state unchanged");
+                if (!Double.isNaN(anyNonFinite.run(anyNonFiniteArgs.get(p.name())).get(0))) {
+                    continue;
                 }
+                if (policy == NonFinitePolicy.SKIP_NON_FINITE) {
+                    skipped++;
+                    return;
+                }
+                long bad = (long) nonFinite.run(nonFiniteArgs.get(p.name())).get(0);
+                throw new IllegalStateException("Gradient of parameter " + p.name() + " has " + bad
+                        + " non-finite element(s) (NaN or infinite); step " + (steps + 1)
+                        + " of " + name() + " not applied, parameters and state unchanged");
             }
         }
         Map<String, Map<String, Double>> effective = new LinkedHashMap<>();

@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.optopt.api.kernel.BinaryOp;
 import org.optopt.api.kernel.Derivative;
 import org.optopt.api.kernel.Expr;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.kernel.ReduceOp;
 import org.optopt.api.kernel.Statement;
+import org.optopt.api.tensor.Tensor;
 import org.optopt.api.optim.Reparameterization;
 import org.optopt.optimizers.ElementwiseRule;
 
@@ -25,13 +25,13 @@ import org.optopt.optimizers.ElementwiseRule;
  *       differentiated. Memory: one extra buffer of the parameter's shape per learnable hyperparameter.</li>
  *   <li>{@link #hypergradient}: at the next step, reads the new gradient {@code g} and every
  *       {@code dp.h} once and reduces {@code hg.h = sum(g*dp.h)} = d loss(p_new) / d raw.h for this
- *       tensor, plus {@value #NON_FINITE} = the number of non-finite gradient elements.</li>
+ *       tensor, plus {@value #NON_FINITE}, NaN if a gradient element is non-finite.</li>
  * </ul>
  */
 public final class HyperKernels {
-    /** The reduction counting non-finite gradient elements. */
+    /** The reduction that is NaN if a gradient element is non-finite, else 0. */
     public static final String NON_FINITE = "non_finite";
-    /** The reduction of {@link #step} counting non-finite elements of the new parameter values. */
+    /** The reduction of {@link #step} that is NaN if a new parameter value is non-finite, else 0. */
     public static final String NON_FINITE_PARAMETER = "non_finite_p";
 
     private HyperKernels() {}
@@ -80,7 +80,7 @@ public final class HyperKernels {
 
     /**
      * The fused update-and-derivatives kernel (see the class description), ending with the
-     * reduction {@value #NON_FINITE_PARAMETER}: the number of non-finite new parameter elements.
+     * reduction {@value #NON_FINITE_PARAMETER}: NaN if a new parameter element is non-finite.
      */
     public static Kernel step(ElementwiseRule rule, Map<String, Reparameterization> learnable) {
         return withParameterCheck(learnable.isEmpty() ? rule.kernel() : fused(rule, learnable));
@@ -93,8 +93,25 @@ public final class HyperKernels {
         return Kernel.of(k.name(), out);
     }
 
+    /** {@code x*0}: summed, 0 if every element is finite, else NaN (one vectorizable term). */
     private static Expr nonFinite(Expr x) {
-        return Expr.select(new Expr.Binary(BinaryOp.LE, x.abs(), Expr.constant(Float.MAX_VALUE)), Expr.zero(), Expr.one());
+        return x.times(Expr.zero());
+    }
+
+    /** Whether a reduction of {@link #nonFinite} terms saw a non-finite element. */
+    static boolean sawNonFinite(double reduction) {
+        return Double.isNaN(reduction);
+    }
+
+    /** The number of non-finite elements of {@code t} (host copy; for error messages only). */
+    static long countNonFinite(Tensor t) {
+        long n = 0;
+        for (float v : t.toArray()) {
+            if (!Float.isFinite(v)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static Kernel fused(ElementwiseRule rule, Map<String, Reparameterization> learnable) {

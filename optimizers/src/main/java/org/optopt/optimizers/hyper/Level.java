@@ -201,9 +201,8 @@ final class Level implements AutoCloseable {
         for (ParameterGroup g : parameters.groups()) {
             for (Parameter p : g.parameters()) {
                 Reductions r = hypergradient.run(slots.get(p.name()).hypergradientArgs);
-                long bad = (long) r.get(HyperKernels.NON_FINITE);
-                if (bad != 0 && !frozenGroups.get(g.name())) {
-                    return new Hypergradients(out, p.name(), bad);
+                if (HyperKernels.sawNonFinite(r.get(HyperKernels.NON_FINITE)) && !frozenGroups.get(g.name())) {
+                    return new Hypergradients(out, p.name(), HyperKernels.countNonFinite(p.gradient()));
                 }
                 for (int j = 0; j < learnable.size(); j++) {
                     out[gi * learnable.size() + j] += r.get(HyperKernels.hypergradient(learnable.get(j)));
@@ -248,9 +247,8 @@ final class Level implements AutoCloseable {
                 for (String name : stepKernel.scalars()) {
                     s.stepArgs.scalar(name, env.get(name));
                 }
-                long count = (long) step.run(s.stepArgs).get(HyperKernels.NON_FINITE_PARAMETER);
-                if (count != 0 && bad == null) {
-                    bad = count + " element(s) of " + p.name();
+                if (HyperKernels.sawNonFinite(step.run(s.stepArgs).get(HyperKernels.NON_FINITE_PARAMETER)) && bad == null) {
+                    bad = HyperKernels.countNonFinite(p.value()) + " element(s) of " + p.name();
                 }
                 s.steps++;
                 for (ElementwiseRule.ScalarState st : spec.rule().scalarStates()) {
