@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * and relative errors and PASS or FAIL. Exit code 1 if any file fails or cannot be read.
  */
 @Command(name = "golden", mixinStandardHelpOptions = true,
-        description = "Replay golden trajectories (e.g. /work/shared/golden/torch-*.json) and compare every step.")
+        description = "Replay golden trajectories (../shared/golden/torch-*.json and gdtuo-*.json) and compare every step.")
 final class GoldenCommand implements Callable<Integer> {
     private final Supplier<Backend> backend;
 
