@@ -6,7 +6,10 @@ uses matplotlib when it is importable and otherwise writes the SVG by hand (no P
 Commands (all output goes to stdout or OUT_DIR):
   specs tables|sensitivity|cost      the comma-separated --optimizers list of an experiment
   rerun-specs TABLE_RUNS             the plain optimizers re-run with the learned values
-  report OUT_DIR TABLE_RUNS RERUN_RUNS SENS_RUNS COST_RUNS
+  rerun-own TABLE_RUNS [OWN_RUNS]    "spec<TAB>seed": re-runs with each seed's own learned values
+                                     (those not yet under OWN_RUNS)
+  pending RUNS SEEDS SPECS           what robust_compare still has to run
+  report OUT_DIR TABLE_RUNS RERUN_RUNS OWN_RUNS SENS_RUNS COST_RUNS
                                      CSV files, markdown tables and the sensitivity plot
 """
 import csv
@@ -53,8 +56,8 @@ ALPHAS = [10.0 ** e for e in range(-6, 3)]
 HEIGHTS = [1, 2, 3, 4]
 
 # Step-time cost of tower height (mnist-mlp, batch 128).
-COST = ["adam", "adam/sgd(1e-5)", "adam/sgd(1e-5)/sgd(1e-5)", "adam/adam",
-        "gdtuo:adam", "gdtuo:adam/sgd(1e-5)", "gdtuo:adam/sgd(1e-5)/sgd(1e-5)", "gdtuo:adam/adam"]
+COST = ["adam", "adam/sgd(1e-5)", "adam/sgd(1e-5)/sgd(1e-8)", "adam/adam",
+        "gdtuo:adam", "gdtuo:adam/sgd(1e-5)", "gdtuo:adam/sgd(1e-5)/sgd(1e-8)", "gdtuo:adam/adam"]
 COST_SKIP = 100  # warm-up steps left out of the per-step medians
 
 
@@ -155,6 +158,22 @@ def rerun_spec(kind, gdtuo, values):
     return "adam(%.6g, beta1=%.6g, beta2=%.6g)" % (d["lr"], d["beta1"], d["beta2"])
 
 
+def own_rerun_plan(table_runs):
+    """Per seed: (row, gdtuo?, seed, that seed's learned values, re-run spec) for the rows with
+    learned values; the re-run uses the same seed (the paper re-ran its single run's values)."""
+    groups = by_optimizer(runs(table_runs))
+    plan = []
+    for row in ROWS:
+        if row[6] is None:
+            continue
+        for gdtuo, spec in ((True, row[4]), (False, row[5])):
+            for r in groups.get(canon(spec), []):
+                if r["accuracy"] is not None:
+                    values = learned([r], row[6], gdtuo)
+                    plan.append((row, gdtuo, r["seed"], values, rerun_spec(row[6], gdtuo, values)))
+    return plan
+
+
 def rerun_plan(table_runs):
     """(row, gdtuo?, learned values, re-run spec) for every row with learned values."""
     groups = by_optimizer(runs(table_runs))
@@ -179,8 +198,14 @@ def pct(m, s, n):
     return "%.2f +- %.2f" % (100 * m, 100 * s)
 
 
-def tables_report(out_dir, table_runs, rerun_runs):
+def tables_report(out_dir, table_runs, rerun_runs, own_runs):
     groups = by_optimizer(runs(table_runs))
+    own_results = {(r["optimizer"], r["seed"]): r["accuracy"] for r in runs(own_runs)} \
+        if own_runs and os.path.isdir(own_runs) else {}
+    own = {}
+    for row, gdtuo, seed, _, spec in own_rerun_plan(table_runs):
+        if (canon(spec), seed) in own_results:
+            own.setdefault((row[0], gdtuo), []).append(own_results[(canon(spec), seed)])
     reruns = by_optimizer(runs(rerun_runs)) if rerun_runs and os.path.isdir(rerun_runs) else {}
     plan = {(p[0][0], p[1]): p for p in rerun_plan(table_runs)}
     lines = []
@@ -188,8 +213,10 @@ def tables_report(out_dir, table_runs, rerun_runs):
     lines.append("| Paper row | Paper acc % | gdtuo-compatible (`gdtuo:`) acc % | native tower acc % |")
     lines.append("|---|---|---|---|")
     learned_lines = ["| Tower | Paper's learned values | gdtuo: learned (mean of seeds) -> re-run acc % "
-                     "| native learned (mean of seeds) -> re-run acc % | Paper's re-run acc % |",
-                     "|---|---|---|---|---|"]
+                     "| gdtuo: each seed's own values -> re-run acc % "
+                     "| native learned (mean of seeds) -> re-run acc % | native: each seed's own values -> re-run acc % "
+                     "| Paper's re-run acc % |",
+                     "|---|---|---|---|---|---|---|"]
     for row in ROWS:
         cells = []
         for gdtuo, spec in ((True, row[4]), (False, row[5])):
@@ -209,8 +236,13 @@ def tables_report(out_dir, table_runs, rerun_runs):
                 lcells.append("%s -> %s<br>`%s`" % (vals, pct(m, s, n) if accs else "not run", spec))
                 rows_csv.append([row[0] + " re-run", "gdtuo" if gdtuo else "native", spec, n, m, s,
                                  PAPER_RERUN[row[0]], vals])
-            learned_lines.append("| %s | %s | %s | %s | %.2f |" % (row[1], row[3], lcells[0], lcells[1],
-                                                                  PAPER_RERUN[row[0]]))
+                oaccs = own.get((row[0], gdtuo), [])
+                om, osd, on = mean_std(oaccs)
+                lcells.append(pct(om, osd, on) if oaccs else "not run")
+                rows_csv.append([row[0] + " re-run own", "gdtuo" if gdtuo else "native", "per seed", on, om, osd,
+                                 PAPER_RERUN[row[0]], ""])
+            learned_lines.append("| %s | %s | %s | %.2f |" % (row[1], row[3], " | ".join(lcells),
+                                                             PAPER_RERUN[row[0]]))
     write_csv(os.path.join(out_dir, "tables.csv"), rows_csv)
     beta2 = ["| Native tower learning beta2 | runs | outcome |", "|---|---|---|"]
     for spec in NATIVE_BETA2:
@@ -287,7 +319,7 @@ def plot(out_dir, curves):
     ax.set_title(title, fontsize=9)
     ax.set_ylim(0, 100)
     ax.grid(True, alpha=0.3)
-    ax.legend(loc="lower center", fontsize=8)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.68, 0.02), fontsize=8)
     fig.tight_layout()
     for ext in ("png", "svg"):
         path = os.path.join(out_dir, "sensitivity." + ext)
@@ -339,8 +371,9 @@ def cost_report(out_dir, cost_runs):
         secs = [float(s["seconds"]) for s in steps(r)]
         diffs = [b - a for a, b in zip(secs[COST_SKIP:], secs[COST_SKIP + 1:])]
         per.setdefault(r["optimizer"], []).append(statistics.median(diffs))
-    rows_csv = [["optimizer", "repeats", "median_ms_per_step", "per_repeat_ms"]]
-    table = ["| Optimizer | levels | ms/step (median of %s repeats) | vs plain Adam | per added level |"
+    rows_csv = [["optimizer", "levels", "repeats", "median_ms_per_step", "per_repeat_ms"]]
+    table = ["| Optimizer | levels | ms/step (median of %s repeats) | vs plain Adam of the same rules "
+             "| this level's cost (vs one level less), %% of a plain Adam step |"
              % "/".join(sorted({str(len(v)) for v in per.values()})), "|---|---|---|---|---|"]
     for prefix in ("", "gdtuo:"):
         base_spec = canon(prefix + "adam")
@@ -352,10 +385,11 @@ def cost_report(out_dir, cost_runs):
                 continue
             t = statistics.median(per[canon(spec)])
             levels = spec.count("/") + 1
-            extra = (t / base - 1) * 100
-            table.append("| `%s` | %d | %.3f | %+.1f%% | %s |" % (
-                spec, levels, 1000 * t, extra, ("%+.1f%%" % (extra / (levels - 1))) if levels > 1 else "-"))
-            rows_csv.append([spec, len(per[canon(spec)]), 1000 * t,
+            below = canon(spec.rsplit("/", 1)[0]) if levels > 1 else None
+            marginal = ("%+.1f%% (vs `%s`)" % ((t - statistics.median(per[below])) / base * 100,
+                                              spec.rsplit("/", 1)[0])) if below in per else "-"
+            table.append("| `%s` | %d | %.3f | %+.1f%% | %s |" % (spec, levels, 1000 * t, (t / base - 1) * 100, marginal))
+            rows_csv.append([spec, levels, len(per[canon(spec)]), 1000 * t,
                              " ".join("%.3f" % (1000 * x) for x in per[canon(spec)])])
     write_csv(os.path.join(out_dir, "cost.csv"), rows_csv)
     return "\n".join(table) + "\n"
@@ -392,14 +426,20 @@ def main(argv):
                 partial += ["%s|%d" % (spec, s) for s in missing]
         print("\t".join(partial))
         print(",".join(fresh))
+    elif len(argv) in (2, 3) and argv[0] == "rerun-own":
+        done = {(r["optimizer"], r["seed"]) for r in runs(argv[2])} \
+            if len(argv) == 3 and os.path.isdir(argv[2]) else set()
+        for p in own_rerun_plan(argv[1]):
+            if (canon(p[4]), p[2]) not in done:
+                print("%s\t%d" % (p[4], p[2]))
     elif len(argv) == 2 and argv[0] == "rerun-specs":
         print(",".join(p[3] for p in rerun_plan(argv[1])))
-    elif len(argv) == 6 and argv[0] == "report":
-        out_dir, table_runs, rerun_runs, sens_runs, cost_runs = argv[1:]
+    elif len(argv) == 7 and argv[0] == "report":
+        out_dir, table_runs, rerun_runs, own_runs, sens_runs, cost_runs = argv[1:]
         os.makedirs(out_dir, exist_ok=True)
         parts = []
         if os.path.isdir(table_runs):
-            parts.append("## Tables 1 and 2\n\n" + tables_report(out_dir, table_runs, rerun_runs))
+            parts.append("## Tables 1 and 2\n\n" + tables_report(out_dir, table_runs, rerun_runs, own_runs))
         if os.path.isdir(sens_runs):
             parts.append("## Sensitivity\n\n" + sensitivity_report(out_dir, sens_runs))
         if os.path.isdir(cost_runs):
