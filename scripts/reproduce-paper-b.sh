@@ -2,7 +2,7 @@
 # Reproduces paper B (Chandra et al., "Gradient Descent: The Ultimate Optimizer", arXiv 1909.13371
 # v1) on MNIST as documented in docs/reproductions/paper-b.md: Tables 1 and 2 (with the re-runs of
 # the plain optimizer at the learned values), the sensitivity sweep of SGD towers (Fig. 3) and the
-# step-time cost of tower height. Not a test; runs everything sequentially (about 15 minutes on 2 cores).
+# step-time cost of tower height. Not a test; runs everything sequentially (about 9 minutes on 2 cores).
 #
 # Usage: scripts/reproduce-paper-b.sh [OUT_DIR]        (default: docs/reproductions/paper-b)
 # Environment: SEEDS (tables, default 5), SENS_SEEDS (sensitivity, default 3),
@@ -65,12 +65,15 @@ stamp() { date -u +%H:%M:%S; }
 mkdir -p "$out" "$runs"
 echo "run directories: $runs"
 "${optopt[@]}" backends >/dev/null 2>&1   # builds on first use, outside the timings
+# machine.txt: a full run starts it afresh; a partial one (ONLY=...) appends to it.
+[[ -z "${ONLY:-}" ]] && : > "$out/machine.txt"
 {
+  [[ -n "${ONLY:-}" ]] && echo "--- partial re-run: ONLY=\"$only\""
   echo "commit: $(git -C "$root" rev-parse HEAD)$(git -C "$root" diff --quiet HEAD -- . ':!docs' || echo ' (with uncommitted changes)')"
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "cpu: $(lscpu | sed -n 's/^Model name: *//p') x $(nproc)"
   echo "java: $("$("$root/bin/find-jdk")/bin/java" -version 2>&1 | head -1)"
-} > "$out/machine.txt"
+} >> "$out/machine.txt"
 
 if wants tables; then
   echo "$(stamp) tables: $seeds seeds"
