@@ -83,13 +83,27 @@ public final class CompareCommand implements Runnable {
             Experiment experiment = new Experiment(backend.get(), optimizers, options.dataSource(),
                     spec.commandLine().getErr());
             List<Comparison.Entry> entries = new ArrayList<>();
+            PrintWriter err = spec.commandLine().getErr();
+            int failures = 0;
             for (OptimizerSpec os : specs) {
                 List<Trainer.Result> results = new ArrayList<>();
+                int failed = 0;
                 for (long seed = 0; seed < seeds; seed++) {
-                    results.add(experiment.run(task, os, seed, options.batchSize, options.budget(), options.evaluations,
-                            dir).result());
+                    try {
+                        results.add(experiment.run(task, os, seed, options.batchSize, options.budget(),
+                                options.evaluations, dir).result());
+                    } catch (RuntimeException e) {
+                        // One diverging optimizer must not end the comparison; its run directory says "failed".
+                        failed++;
+                        err.println("optopt: warning: " + os + " seed " + seed + " failed: "
+                                + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                    }
                 }
-                entries.add(new Comparison.Entry(os.toString(), results));
+                failures += failed;
+                entries.add(new Comparison.Entry(os.toString(), results, failed));
+            }
+            if (failures == specs.size() * seeds) {
+                throw new IllegalStateException("Every run of the comparison failed; see the warnings above and " + dir);
             }
             Comparison comparison = new Comparison(task, entries);
             PrintWriter out = spec.commandLine().getOut();

@@ -11,8 +11,8 @@ import org.optopt.tasks.suite.Task;
 
 /** The results of several optimizers over several seeds on one task: table, CSV and plot panels. */
 final class Comparison {
-    /** One optimizer's runs, one per seed. */
-    record Entry(String optimizer, List<Trainer.Result> runs) {}
+    /** One optimizer's completed runs (one per seed) and how many of its runs failed. */
+    record Entry(String optimizer, List<Trainer.Result> runs, int failed) {}
 
     private final Task task;
     private final List<Entry> entries;
@@ -20,6 +20,11 @@ final class Comparison {
     Comparison(Task task, List<Entry> entries) {
         this.task = task;
         this.entries = List.copyOf(entries);
+    }
+
+    /** The entries with at least one completed run. */
+    private List<Entry> completed() {
+        return entries.stream().filter(e -> !e.runs().isEmpty()).toList();
     }
 
     /** Mean and sample standard deviation (0 for one value) of the finite values; NaN if none. */
@@ -50,11 +55,16 @@ final class Comparison {
 
     /** Prints one row per optimizer. */
     void printTable(PrintWriter out) {
-        boolean accuracy = entries.stream().anyMatch(e -> !Double.isNaN(e.runs().get(0).finalEvaluation().accuracy()));
-        out.printf(Locale.ROOT, "task %s, target %s, %d seed(s)%n", task.name(), task.target(), entries.get(0).runs().size());
+        boolean accuracy = completed().stream().anyMatch(e -> !Double.isNaN(e.runs().get(0).finalEvaluation().accuracy()));
+        out.printf(Locale.ROOT, "task %s, target %s, %d seed(s)%n", task.name(), task.target(),
+                entries.get(0).runs().size() + entries.get(0).failed());
         out.printf(Locale.ROOT, "%-34s %-21s %-17s %-8s %-15s %s%n", "optimizer", "test loss", accuracy ? "test accuracy %" : "",
                 "reached", "steps to target", "s to target");
         for (Entry e : entries) {
+            if (e.runs().isEmpty()) {
+                out.printf(Locale.ROOT, "%-34s every run failed (%d)%n", e.optimizer(), e.failed());
+                continue;
+            }
             double[] loss = meanStd(each(e.runs(), r -> r.finalEvaluation().loss()));
             double[] acc = meanStd(each(e.runs(), r -> 100 * r.finalEvaluation().accuracy()));
             long reached = e.runs().stream().filter(Trainer.Result::reachedTarget).count();
@@ -63,7 +73,8 @@ final class Comparison {
             out.printf(Locale.ROOT, "%-34s %-21s %-17s %-8s %-15s %s%n", e.optimizer(),
                     String.format(Locale.ROOT, "%.4g +- %.2g", loss[0], loss[1]),
                     accuracy ? String.format(Locale.ROOT, "%.2f +- %.2f", acc[0], acc[1]) : "",
-                    reached + "/" + e.runs().size(), Double.isNaN(steps) ? "-" : String.format(Locale.ROOT, "%.0f", steps),
+                    reached + "/" + (e.runs().size() + e.failed()) + (e.failed() > 0 ? " (" + e.failed() + " failed)" : ""),
+                    Double.isNaN(steps) ? "-" : String.format(Locale.ROOT, "%.0f", steps),
                     Double.isNaN(secs) ? "-" : String.format(Locale.ROOT, "%.2f", secs));
         }
     }
@@ -89,8 +100,8 @@ final class Comparison {
     List<LinePlot.Panel> panels() {
         List<Series> train = new ArrayList<>();
         List<Series> test = new ArrayList<>();
-        boolean accuracy = !Double.isNaN(entries.get(0).runs().get(0).finalEvaluation().accuracy());
-        for (Entry e : entries) {
+        boolean accuracy = !Double.isNaN(completed().get(0).runs().get(0).finalEvaluation().accuracy());
+        for (Entry e : completed()) {
             train.add(band(e.optimizer(), e.runs(), true, false));
             test.add(band(e.optimizer(), e.runs(), false, accuracy));
         }

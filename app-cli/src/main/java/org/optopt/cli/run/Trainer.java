@@ -79,9 +79,10 @@ public final class Trainer {
                 long t0 = System.nanoTime();
                 problem.nextBatch();
                 double loss = problem.lossAndGradient();
-                var hyper = optimizer.trace();
                 optimizer.step();
                 trainingNanos += System.nanoTime() - t0;
+                // After the step: a tower updates its lower levels' values at the start of a step.
+                var hyper = optimizer.trace();
                 StepRecord record = new StepRecord(t, trainingNanos / 1e9, loss, hyper);
                 steps.add(record);
                 listener.onStep(record, total);

@@ -154,4 +154,18 @@ class RunCommandTest {
         assertEquals(1, badName.exitCode());
         assertTrue(badName.err().contains("level 1 (sgd) has no hyperparameter 'beta9'"), badName.err());
     }
+
+    @Test
+    void compareGoesOnPastADivergingOptimizer(@TempDir Path runs) throws IOException {
+        Run r = MainTest.run("--backend", "reference", "compare", "--task", "rosenbrock", "--optimizers",
+                "sgd(lr=1e6),adam(lr=0.01)", "--seeds", "2", "--steps", "20", "--runs-dir", runs.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(2, r.err().lines().filter(l -> l.startsWith("optopt: warning: sgd(lr=1000000.0) seed")).count(), r.err());
+        assertTrue(r.out().contains("every run failed (2)") && r.out().contains("adam(lr=0.01)"), r.out());
+        assertTrue(Files.exists(onlyRunDirectory(runs).resolve("curves.png")));
+        Run allFail = MainTest.run("--backend", "reference", "compare", "--task", "rosenbrock", "--optimizers", "sgd(lr=1e6)",
+                "--seeds", "1", "--steps", "20", "--runs-dir", runs.resolve("b").toString());
+        assertEquals(1, allFail.exitCode());
+        assertTrue(allFail.err().contains("Every run of the comparison failed"), allFail.err());
+    }
 }
