@@ -16,9 +16,9 @@ import java.util.Set;
  * values stored earlier in the same kernel and read back later (e.g. Adam's new first moment
  * feeding the parameter update).
  *
- * <p>A tangent that is zero stays exactly zero through every rule, even where the local
- * derivative is infinite: Adam's {@code sqrt(v)} at a coordinate whose gradient has always been 0
- * contributes 0 to {@code d p/d beta2}, not {@code 0/0}.
+ * <p>A tangent that is zero stays exactly zero through {@code sqrt} and powers, even where their
+ * local derivative is infinite: Adam's {@code sqrt(v)} at a coordinate whose gradient has always
+ * been 0 contributes 0 to {@code d p/d beta2}, not {@code 0/0}.
  *
  * <p>For {@code Derivative.of(adam, "lr", Map.of("p", "dp_dlr"), true)} the result performs Adam's
  * update and additionally stores {@code d p_new / d lr} into buffer {@code dp_dlr}: one extra
@@ -79,7 +79,9 @@ public final class Derivative {
     /**
      * {@code term}, or exactly 0 where the tangent {@code d} is 0: a value that does not depend on
      * the scalar contributes nothing, even at a point where the local derivative is infinite
-     * (e.g. {@code sqrt(v)} at {@code v = 0}, where {@code 0/(2*sqrt(0))} would be NaN).
+     * although the value is finite ({@code sqrt(v)} and {@code v^b} with {@code b < 1} at
+     * {@code v = 0}, where {@code 0/(2*sqrt(0))} would be NaN). Rules whose infinite local
+     * derivative comes with an infinite value (division by 0, log 0) need no guard.
      */
     private static Expr zeroStaysZero(Expr d, Expr term) {
         return Simplifier.isConst(d, 0) ? Expr.zero() : Expr.select(d, term, Expr.zero());
@@ -92,9 +94,9 @@ public final class Derivative {
             case ABS -> x.sign().times(dx);
             case SQRT -> zeroStaysZero(dx, dx.div(x.sqrt().times(2)));
             case SQUARE -> x.times(2).times(dx);
-            case RECIPROCAL -> zeroStaysZero(dx, dx.neg().div(x.square()));
+            case RECIPROCAL -> dx.neg().div(x.square());
             case EXP -> x.apply(UnaryOp.EXP).times(dx);
-            case LOG -> zeroStaysZero(dx, dx.div(x));
+            case LOG -> dx.div(x);
             case TANH -> one.minus(x.apply(UnaryOp.TANH).square()).times(dx);
             case SIGMOID -> {
                 Expr s = x.apply(UnaryOp.SIGMOID);
@@ -115,11 +117,11 @@ public final class Derivative {
             case ADD -> da.plus(db);
             case SUB -> da.minus(db);
             case MUL -> da.times(b).plus(a.times(db));
-            case DIV -> zeroStaysZero(da, da.div(b)).minus(zeroStaysZero(db, a.times(db).div(b.square())));
+            case DIV -> da.div(b).minus(a.times(db).div(b.square()));
             case POW -> {
                 Expr viaBase = zeroStaysZero(da, b.times(a.pow(b.minus(1))).times(da));
                 yield Simplifier.isConst(db, 0) ? viaBase
-                        : viaBase.plus(zeroStaysZero(db, e.times(a.apply(UnaryOp.LOG)).times(db)));
+                        : viaBase.plus(e.times(a.apply(UnaryOp.LOG)).times(db));
             }
             case MAX -> Expr.select(new Expr.Binary(BinaryOp.GE, a, b), da, db);
             case MIN -> Expr.select(new Expr.Binary(BinaryOp.LE, a, b), da, db);
