@@ -25,6 +25,8 @@ final class FusedKernel implements CompiledKernel {
     private final ElementLoop loop;
     private final String[] bufferLabels;
     private final double[] identities;
+    /** The last equal-but-distinct kernel instance whose arguments were accepted (skips a deep equals). */
+    private volatile Kernel acceptedTwin;
 
     FusedKernel(Object owner, Kernel kernel) {
         this.owner = owner;
@@ -48,9 +50,13 @@ final class FusedKernel implements CompiledKernel {
 
     @Override
     public Reductions run(KernelArgs args) {
-        if (args.kernel() != plan.kernel() && !args.kernel().equals(plan.kernel())) {
-            throw new IllegalArgumentException("Arguments for kernel " + args.kernel().name()
-                    + " passed to kernel " + plan.kernel().name());
+        Kernel k = args.kernel();
+        if (k != plan.kernel() && k != acceptedTwin) {
+            if (!k.equals(plan.kernel())) {
+                throw new IllegalArgumentException("Arguments for kernel " + k.name()
+                        + " passed to kernel " + plan.kernel().name());
+            }
+            acceptedTwin = k;
         }
         int n = args.validate();
         Tensor[] tensors = args.tensors();

@@ -36,6 +36,7 @@ final class Level implements AutoCloseable {
     private final Kernel stepKernel;
     private final CompiledKernel step;
     private final CompiledKernel hypergradient;
+    private final CompiledKernel parameterCheck;
     private final Map<String, Map<String, Double>> values = new LinkedHashMap<>();
     private final Map<String, Boolean> frozenGroups = new LinkedHashMap<>();
     private final Map<String, Slot> slots = new LinkedHashMap<>();
@@ -47,6 +48,7 @@ final class Level implements AutoCloseable {
         final Map<String, Tensor> derivatives = new LinkedHashMap<>();
         KernelArgs stepArgs;
         KernelArgs hypergradientArgs;
+        KernelArgs checkArgs;
         long steps;
         final Map<String, Double> scalars = new LinkedHashMap<>();
     }
@@ -69,6 +71,7 @@ final class Level implements AutoCloseable {
         this.stepKernel = HyperKernels.step(spec.rule(), byName);
         this.step = backend.compile(stepKernel);
         this.hypergradient = backend.compile(HyperKernels.hypergradient(learnable));
+        this.parameterCheck = backend.compile(HyperKernels.parameterCheck());
         this.direction = spec.direction() == null ? null : spec.direction().bind(backend, parameters);
         for (ParameterGroup g : parameters.groups()) {
             Map<String, Double> v = new LinkedHashMap<>(spec.values());
@@ -92,6 +95,7 @@ final class Level implements AutoCloseable {
             s.stepArgs.buffer(ElementwiseRule.GRADIENT, p.gradient());
         }
         s.hypergradientArgs = hypergradient.args().buffer(ElementwiseRule.GRADIENT, p.gradient());
+        s.checkArgs = parameterCheck.args().buffer(ElementwiseRule.PARAMETER, p.value());
         for (ElementwiseRule.StateBuffer b : spec.rule().stateBuffers()) {
             if (direction != null && b.name().equals(spec.direction().buffer())) {
                 s.stepArgs.buffer(b.name(), direction.direction(p.name()));
@@ -247,7 +251,9 @@ final class Level implements AutoCloseable {
                 for (String name : stepKernel.scalars()) {
                     s.stepArgs.scalar(name, env.get(name));
                 }
-                if (HyperKernels.sawNonFinite(step.run(s.stepArgs).get(HyperKernels.NON_FINITE_PARAMETER)) && bad == null) {
+                step.run(s.stepArgs);
+                if (HyperKernels.sawNonFinite(parameterCheck.run(s.checkArgs).get(HyperKernels.NON_FINITE_PARAMETER))
+                        && bad == null) {
                     bad = HyperKernels.countNonFinite(p.value()) + " element(s) of " + p.name();
                 }
                 s.steps++;
