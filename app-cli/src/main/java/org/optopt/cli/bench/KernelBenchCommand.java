@@ -10,6 +10,7 @@ import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizers;
 import org.optopt.cli.report.Json;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,14 +35,8 @@ final class KernelBenchCommand implements Runnable {
     @Option(names = "--size", defaultValue = "10000000", description = "Parameters per step (default: ${DEFAULT-VALUE}).")
     private int size;
 
-    @Option(names = "--runs", defaultValue = "30", description = "Timed runs; the median is reported (default: ${DEFAULT-VALUE}).")
-    private int runs;
-
-    @Option(names = "--warmup", defaultValue = "10", description = "Untimed warm-up runs (default: ${DEFAULT-VALUE}).")
-    private int warmup;
-
-    @Option(names = "--json", description = "Print one JSON object instead of a table.")
-    private boolean json;
+    @Mixin
+    private Repetitions repetitions;
 
     @Inject
     KernelBenchCommand(Supplier<Backend> backend, Optimizers optimizers) {
@@ -54,9 +49,9 @@ final class KernelBenchCommand implements Runnable {
         if (size < 1) {
             throw new IllegalArgumentException("--size must be at least 1, got " + size);
         }
-        KernelBenchmark.Result r = KernelBenchmark.ofOptimizer(optimizers, kernelName, backend.get(), size, warmup, runs).run();
+        KernelBenchmark.Result r = KernelBenchmark.ofOptimizer(optimizers, kernelName, backend.get(), size, repetitions.warmup, repetitions.runs).run();
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (repetitions.json) {
             out.println(Json.object(toMap(r)));
             return;
         }

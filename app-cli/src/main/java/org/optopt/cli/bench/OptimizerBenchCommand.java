@@ -19,6 +19,7 @@ import org.optopt.optimizers.ElementwiseDefinition;
 import org.optopt.optimizers.ElementwiseOptimizer;
 import org.optopt.optimizers.ElementwiseRule;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,14 +41,8 @@ final class OptimizerBenchCommand implements Runnable {
     @Option(names = "--size", defaultValue = "1000000", description = "Parameters per step (default: ${DEFAULT-VALUE}).")
     private int size;
 
-    @Option(names = "--runs", defaultValue = "20", description = "Timed steps; the median is reported (default: ${DEFAULT-VALUE}).")
-    private int runs;
-
-    @Option(names = "--warmup", defaultValue = "5", description = "Untimed warm-up steps (default: ${DEFAULT-VALUE}).")
-    private int warmup;
-
-    @Option(names = "--json", description = "Print one JSON object per optimizer instead of a table.")
-    private boolean json;
+    @Mixin
+    private Repetitions repetitions;
 
     @Inject
     OptimizerBenchCommand(Supplier<Backend> backend) {
@@ -78,7 +73,7 @@ final class OptimizerBenchCommand implements Runnable {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (repetitions.json) {
             for (Row r : rows) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("optimizer", r.optimizer());
@@ -93,7 +88,7 @@ final class OptimizerBenchCommand implements Runnable {
             }
             return;
         }
-        out.printf("%,d parameters per step, backend %s, median of %d steps%n", size, b.name(), runs);
+        out.printf("%,d parameters per step, backend %s, median of %d steps%n", size, b.name(), repetitions.runs);
         out.printf("%-9s %10s %11s %8s %13s %9s%n", "OPTIMIZER", "MS/STEP", "BYTES/PARAM", "GB/S", "BASE GB/S", "FRACTION");
         for (Row r : rows) {
             out.printf("%-9s %10.3f %11d %8.2f %13.2f %9.2f%n", r.optimizer(), r.step().medianMillis(),
@@ -110,9 +105,9 @@ final class OptimizerBenchCommand implements Runnable {
                      Map.of())) {
             ElementwiseRule rule = opt.rule();
             int bytes = 4 * (rule.kernel().buffers().size() + rule.kernel().storedBuffers().size() + 1);
-            Timing step = Timing.of(opt::step, warmup, runs);
+            Timing step = Timing.of(opt::step, repetitions.warmup, repetitions.runs);
             BandwidthBaseline bandwidth = new BandwidthBaseline(4L * size * rule.kernel().buffers().size());
-            Timing baseline = Timing.of(bandwidth, warmup, runs);
+            Timing baseline = Timing.of(bandwidth, repetitions.warmup, repetitions.runs);
             return new Row(definition.name(), bytes, step, baseline, bandwidth.bytesPerRun());
         }
     }
