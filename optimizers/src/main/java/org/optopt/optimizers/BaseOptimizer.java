@@ -11,6 +11,7 @@ import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.kernel.BinaryOp;
 import org.optopt.api.kernel.Expr;
 import org.optopt.api.kernel.Kernel;
+import org.optopt.api.kernel.ReduceOp;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.NonFinitePolicy;
 import org.optopt.api.optim.Optimizer;
@@ -32,9 +33,9 @@ import org.optopt.optimizers.schedule.Schedule;
  * {@code param/<parameter>/<scalar>}; one tensor per parameter and state buffer.
  */
 public abstract class BaseOptimizer implements Optimizer {
-    /** {@code sum(g*0)}: 0 if every gradient element is finite, else NaN (one cheap vectorizable pass). */
+    /** {@code max(g*0)}: 0 if every gradient element is finite, else NaN (one vectorized pass). */
     private static final Kernel ANY_NON_FINITE = Kernel.builder("any_non_finite")
-            .sum("nan_if_any", Rules.g().times(Expr.zero()))
+            .reduce("nan_if_any", ReduceOp.MAX, Rules.g().times(Expr.zero()))
             .build();
     /** The number of non-finite gradient elements, for the error message only. */
     private static final Kernel NON_FINITE = Kernel.builder("non_finite_count")

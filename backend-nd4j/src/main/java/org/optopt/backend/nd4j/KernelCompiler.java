@@ -47,7 +47,9 @@ import org.optopt.api.kernel.UnaryOp;
  * reductions[0] = r0; ...
  * }</pre>
  *
- * <p>A kernel with reductions first runs a loop unrolled four times whose copies accumulate into
+ * <p>Maxima and minima accumulate in float (the same value as in double, since the result is one
+ * of the operands), so a kernel without sums runs one loop that C2 vectorizes. A kernel with sums
+ * first runs a loop unrolled four times whose copies accumulate into
  * four separate accumulators per reduction (combined at the end), then the loop above for the
  * remaining elements: one chain of double additions is latency-bound at ~1.1 ns per element
  * (a 10M-element dot product took 10.8 ms), four chains are not. Sums therefore add in another
@@ -108,9 +110,18 @@ final class KernelCompiler {
      * {@code run} too large to be JIT-compiled (then the single loop, which is still correct).
      */
     static byte[] generate(KernelPlan plan) {
+        if (!hasSum(plan.kernel())) {
+            // No sum: maxima and minima accumulate in one float lane, which C2 vectorizes.
+            return generate(plan, 1);
+        }
         byte[] unrolled = generate(plan, REDUCTION_LANES);
         return plan.kernel().reductions().isEmpty() || runCodeLength(unrolled) <= HUGE_METHOD_LIMIT
                 ? unrolled : generate(plan, 1);
+    }
+
+    private static boolean hasSum(Kernel kernel) {
+        return kernel.statements().stream()
+                .anyMatch(st -> st instanceof Statement.Reduce r && r.op() == ReduceOp.SUM);
     }
 
     /** The bytecode length of the generated {@code run} method. */
@@ -184,14 +195,19 @@ final class KernelCompiler {
                 code.aload(UNIFORMS).loadConstant(u).faload().fstore(uniformSlots[u]);
             }
             for (int r = 0; r < accumulatorSlots.length; r++) {
+                boolean inFloat = inFloat(reduceOps[r]);
                 for (int l = 0; l < lanes; l++) {
-                    accumulatorSlots[r][l] = code.allocateLocal(TypeKind.DOUBLE);
+                    accumulatorSlots[r][l] = code.allocateLocal(inFloat ? TypeKind.FLOAT : TypeKind.DOUBLE);
                     if (l == 0) {
                         code.aload(REDUCTIONS).loadConstant(r).daload();
                     } else {
                         code.loadConstant(reduceOps[r].identity());
                     }
-                    code.dstore(accumulatorSlots[r][l]);
+                    if (inFloat) {
+                        code.d2f().fstore(accumulatorSlots[r][l]);
+                    } else {
+                        code.dstore(accumulatorSlots[r][l]);
+                    }
                 }
             }
             for (Statement st : plan.statements()) {
@@ -214,10 +230,15 @@ final class KernelCompiler {
             code.iinc(i, 1).goto_(head);
             code.labelBinding(exit);
             for (int r = 0; r < accumulatorSlots.length; r++) {
-                code.aload(REDUCTIONS).loadConstant(r).dload(accumulatorSlots[r][0]);
+                boolean inFloat = inFloat(reduceOps[r]);
+                code.aload(REDUCTIONS).loadConstant(r);
+                load(accumulatorSlots[r][0], inFloat);
                 for (int l = 1; l < lanes; l++) {
-                    code.dload(accumulatorSlots[r][l]);
-                    combine(reduceOps[r]);
+                    load(accumulatorSlots[r][l], inFloat);
+                    combine(reduceOps[r], inFloat);
+                }
+                if (inFloat) {
+                    code.f2d();
                 }
                 code.dastore();
             }
@@ -261,21 +282,45 @@ final class KernelCompiler {
                 }
                 case Statement.Reduce r -> {
                     int acc = accumulatorSlots[kernel.reductions().indexOf(r.name())][lane];
-                    code.dload(acc);
+                    boolean inFloat = inFloat(r.op());
+                    load(acc, inFloat);
                     expr(r.value());
-                    code.f2d();
-                    combine(r.op());
-                    code.dstore(acc);
+                    if (!inFloat) {
+                        code.f2d();
+                    }
+                    combine(r.op(), inFloat);
+                    if (inFloat) {
+                        code.fstore(acc);
+                    } else {
+                        code.dstore(acc);
+                    }
                 }
             }
         }
 
+        /**
+         * Whether reductions of {@code op} accumulate in float: the maximum or minimum of float
+         * values is one of them, so float and double accumulation give the same value (and NaN
+         * when any is NaN), and a float max/min reduction vectorizes.
+         */
+        private static boolean inFloat(ReduceOp op) {
+            return op != ReduceOp.SUM;
+        }
+
+        private void load(int slot, boolean inFloat) {
+            if (inFloat) {
+                code.fload(slot);
+            } else {
+                code.dload(slot);
+            }
+        }
+
         /** {@code ReduceOp.combine}: Math.max/min already return NaN when either operand is NaN. */
-        private void combine(ReduceOp op) {
+        private void combine(ReduceOp op, boolean inFloat) {
             switch (op) {
                 case SUM -> code.dadd();
-                case MAX -> code.invokestatic(CD_MATH, "max", MTD_DD_D);
-                case MIN -> code.invokestatic(CD_MATH, "min", MTD_DD_D);
+                case MAX -> code.invokestatic(CD_MATH, "max", inFloat ? MTD_FF_F : MTD_DD_D);
+                case MIN -> code.invokestatic(CD_MATH, "min", inFloat ? MTD_FF_F : MTD_DD_D);
             }
         }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.optopt.api.kernel.Derivative;
 import org.optopt.api.kernel.Expr;
 import org.optopt.api.kernel.Kernel;
+import org.optopt.api.kernel.ReduceOp;
 import org.optopt.api.kernel.Statement;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.api.optim.Reparameterization;
@@ -89,11 +90,11 @@ public final class HyperKernels {
      */
     public static Kernel parameterCheck() {
         return Kernel.builder("parameter_check")
-                .sum(NON_FINITE_PARAMETER, nonFinite(Expr.buffer(ElementwiseRule.PARAMETER)))
+                .reduce(NON_FINITE_PARAMETER, ReduceOp.MAX, nonFinite(Expr.buffer(ElementwiseRule.PARAMETER)))
                 .build();
     }
 
-    /** {@code x*0}: summed, 0 if every element is finite, else NaN (one vectorizable term). */
+    /** {@code x*0}: its maximum or sum over elements is 0 if every element is finite, else NaN. */
     private static Expr nonFinite(Expr x) {
         return x.times(Expr.zero());
     }
