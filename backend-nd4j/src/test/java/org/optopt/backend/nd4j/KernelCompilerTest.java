@@ -48,6 +48,23 @@ class KernelCompilerTest {
         assertMatchesInterpreter(k, 1031, Map.of("s", 1.75));
     }
 
+    /** Max and min accumulate in float: the same values as the interpreter's double, NaN and signed zeros included. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 7, 22, 1031})
+    void maxAndMinReductionsMatchTheInterpreterOnSpecialValues(int n) {
+        Kernel k = Kernel.builder("extrema")
+                .reduce("max", ReduceOp.MAX, buffer("x"))
+                .reduce("min", ReduceOp.MIN, buffer("x").times(scalar("s")))
+                .reduce("nan_if_any", ReduceOp.MAX, buffer("x").times(constant(0)))
+                .build();
+        assertMatchesInterpreter(k, n, Map.of("s", -1.0));
+        float[] zeros = {0f, -0f, -0f};
+        Reductions r = run(Kernel.builder("zeros").reduce("max", ReduceOp.MAX, buffer("x"))
+                .reduce("min", ReduceOp.MIN, buffer("x")).build(), new float[][] {zeros}, Map.of());
+        assertEquals(Double.doubleToLongBits(0.0), Double.doubleToLongBits(r.get("max")));
+        assertEquals(Double.doubleToLongBits(-0.0), Double.doubleToLongBits(r.get("min")));
+    }
+
     @ParameterizedTest
     @EnumSource(BinaryOp.class)
     void everyBinaryOpMatchesTheInterpreter(BinaryOp op) {
