@@ -8,10 +8,7 @@ import java.util.Objects;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
 import org.optopt.api.backend.KernelArgs;
-import org.optopt.api.kernel.BinaryOp;
-import org.optopt.api.kernel.Expr;
 import org.optopt.api.kernel.Kernel;
-import org.optopt.api.kernel.ReduceOp;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.NonFinitePolicy;
 import org.optopt.api.optim.Optimizer;
@@ -33,15 +30,8 @@ import org.optopt.optimizers.schedule.Schedule;
  * {@code param/<parameter>/<scalar>}; one tensor per parameter and state buffer.
  */
 public abstract class BaseOptimizer implements Optimizer {
-    /** {@code max(g*0)}: 0 if every gradient element is finite, else NaN (one vectorized pass). */
-    private static final Kernel ANY_NON_FINITE = Kernel.builder("any_non_finite")
-            .reduce("nan_if_any", ReduceOp.MAX, Rules.g().times(Expr.zero()))
-            .build();
-    /** The number of non-finite gradient elements, for the error message only. */
-    private static final Kernel NON_FINITE = Kernel.builder("non_finite_count")
-            .sum("count", Expr.select(new Expr.Binary(BinaryOp.LE, Rules.g().abs(), Expr.constant(Float.MAX_VALUE)),
-                    Expr.zero(), Expr.one()))
-            .build();
+    private static final String NAN_IF_ANY = "nan_if_any";
+    private static final Kernel ANY_NON_FINITE = NonFinite.check(ElementwiseRule.GRADIENT, NAN_IF_ANY);
 
     /** The backend that owns the parameters and the state. */
     protected final Backend backend;
@@ -53,8 +43,6 @@ public abstract class BaseOptimizer implements Optimizer {
     private final Map<String, Schedule> schedules = new LinkedHashMap<>();
     private final Map<String, Long> positions = new LinkedHashMap<>();
     private final CompiledKernel anyNonFinite;
-    private final CompiledKernel nonFinite;
-    private final Map<String, KernelArgs> nonFiniteArgs = new LinkedHashMap<>();
     private final Map<String, KernelArgs> anyNonFiniteArgs = new LinkedHashMap<>();
     private NonFinitePolicy policy = NonFinitePolicy.FAIL;
     private long steps;
@@ -88,10 +76,8 @@ public abstract class BaseOptimizer implements Optimizer {
             frozen.put(g.name(), g.frozen());
         }
         this.anyNonFinite = backend.compile(ANY_NON_FINITE);
-        this.nonFinite = backend.compile(NON_FINITE);
         for (Parameter p : parameters.parameters()) {
             anyNonFiniteArgs.put(p.name(), anyNonFinite.args().buffer(ElementwiseRule.GRADIENT, p.gradient()));
-            nonFiniteArgs.put(p.name(), nonFinite.args().buffer(ElementwiseRule.GRADIENT, p.gradient()));
         }
     }
 
@@ -216,14 +202,14 @@ public abstract class BaseOptimizer implements Optimizer {
         }
         for (ParameterGroup g : active) {
             for (Parameter p : g.parameters()) {
-                if (!Double.isNaN(anyNonFinite.run(anyNonFiniteArgs.get(p.name())).get(0))) {
+                if (!NonFinite.seen(anyNonFinite.run(anyNonFiniteArgs.get(p.name())).get(NAN_IF_ANY))) {
                     continue;
                 }
                 if (policy == NonFinitePolicy.SKIP_NON_FINITE) {
                     skipped++;
                     return;
                 }
-                long bad = (long) nonFinite.run(nonFiniteArgs.get(p.name())).get(0);
+                long bad = NonFinite.count(p.gradient());
                 throw new IllegalStateException("Gradient of parameter " + p.name() + " has " + bad
                         + " non-finite element(s) (NaN or infinite); step " + (steps + 1)
                         + " of " + name() + " not applied, parameters and state unchanged");

@@ -25,8 +25,6 @@ final class FusedKernel implements CompiledKernel {
     private final ElementLoop loop;
     private final String[] bufferLabels;
     private final double[] identities;
-    /** The last equal-but-distinct kernel instance whose arguments were accepted (skips a deep equals). */
-    private volatile Kernel acceptedTwin;
 
     FusedKernel(Object owner, Kernel kernel) {
         this.owner = owner;
@@ -50,13 +48,9 @@ final class FusedKernel implements CompiledKernel {
 
     @Override
     public Reductions run(KernelArgs args) {
-        Kernel k = args.kernel();
-        if (k != plan.kernel() && k != acceptedTwin) {
-            if (!k.equals(plan.kernel())) {
-                throw new IllegalArgumentException("Arguments for kernel " + k.name()
-                        + " passed to kernel " + plan.kernel().name());
-            }
-            acceptedTwin = k;
+        if (args.kernel() != plan.kernel() && !args.kernel().equals(plan.kernel())) {
+            throw new IllegalArgumentException("Arguments for kernel " + args.kernel().name()
+                    + " passed to kernel " + plan.kernel().name());
         }
         int n = args.validate();
         Tensor[] tensors = args.tensors();

@@ -7,11 +7,10 @@ import java.util.Map;
 import org.optopt.api.kernel.Derivative;
 import org.optopt.api.kernel.Expr;
 import org.optopt.api.kernel.Kernel;
-import org.optopt.api.kernel.ReduceOp;
 import org.optopt.api.kernel.Statement;
-import org.optopt.api.tensor.Tensor;
 import org.optopt.api.optim.Reparameterization;
 import org.optopt.optimizers.ElementwiseRule;
+import org.optopt.optimizers.NonFinite;
 
 /**
  * The two kernels a tower level runs, both derived automatically from an {@link ElementwiseRule}:
@@ -89,30 +88,7 @@ public final class HyperKernels {
      * update loop would keep compiled backends from vectorizing the update (measured 4x slower).
      */
     public static Kernel parameterCheck() {
-        return Kernel.builder("parameter_check")
-                .reduce(NON_FINITE_PARAMETER, ReduceOp.MAX, nonFinite(Expr.buffer(ElementwiseRule.PARAMETER)))
-                .build();
-    }
-
-    /** {@code x*0}: its maximum or sum over elements is 0 if every element is finite, else NaN. */
-    private static Expr nonFinite(Expr x) {
-        return x.times(Expr.zero());
-    }
-
-    /** Whether a reduction of {@link #nonFinite} terms saw a non-finite element. */
-    static boolean sawNonFinite(double reduction) {
-        return Double.isNaN(reduction);
-    }
-
-    /** The number of non-finite elements of {@code t} (host copy; for error messages only). */
-    static long countNonFinite(Tensor t) {
-        long n = 0;
-        for (float v : t.toArray()) {
-            if (!Float.isFinite(v)) {
-                n++;
-            }
-        }
-        return n;
+        return NonFinite.check(ElementwiseRule.PARAMETER, NON_FINITE_PARAMETER);
     }
 
     private static Kernel fused(ElementwiseRule rule, Map<String, Reparameterization> learnable) {
@@ -140,7 +116,7 @@ public final class HyperKernels {
     public static Kernel hypergradient(List<String> learnable) {
         Expr g = Expr.buffer(ElementwiseRule.GRADIENT);
         Kernel.Builder k = Kernel.builder("hypergradient")
-                .sum(NON_FINITE, nonFinite(g));
+                .sum(NON_FINITE, NonFinite.term(g));
         for (String h : learnable) {
             k.sum(hypergradient(h), g.times(Expr.buffer(derivativeBuffer(h))));
         }

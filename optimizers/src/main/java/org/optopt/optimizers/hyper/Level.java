@@ -16,6 +16,7 @@ import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.optim.Reparameterization;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.optimizers.ElementwiseRule;
+import org.optopt.optimizers.NonFinite;
 import org.optopt.optimizers.Uniform;
 
 /**
@@ -205,8 +206,8 @@ final class Level implements AutoCloseable {
         for (ParameterGroup g : parameters.groups()) {
             for (Parameter p : g.parameters()) {
                 Reductions r = hypergradient.run(slots.get(p.name()).hypergradientArgs);
-                if (HyperKernels.sawNonFinite(r.get(HyperKernels.NON_FINITE)) && !frozenGroups.get(g.name())) {
-                    return new Hypergradients(out, p.name(), HyperKernels.countNonFinite(p.gradient()));
+                if (NonFinite.seen(r.get(HyperKernels.NON_FINITE)) && !frozenGroups.get(g.name())) {
+                    return new Hypergradients(out, p.name(), NonFinite.count(p.gradient()));
                 }
                 for (int j = 0; j < learnable.size(); j++) {
                     out[gi * learnable.size() + j] += r.get(HyperKernels.hypergradient(learnable.get(j)));
@@ -252,9 +253,9 @@ final class Level implements AutoCloseable {
                     s.stepArgs.scalar(name, env.get(name));
                 }
                 step.run(s.stepArgs);
-                if (HyperKernels.sawNonFinite(parameterCheck.run(s.checkArgs).get(HyperKernels.NON_FINITE_PARAMETER))
+                if (NonFinite.seen(parameterCheck.run(s.checkArgs).get(HyperKernels.NON_FINITE_PARAMETER))
                         && bad == null) {
-                    bad = HyperKernels.countNonFinite(p.value()) + " element(s) of " + p.name();
+                    bad = NonFinite.count(p.value()) + " element(s) of " + p.name();
                 }
                 s.steps++;
                 for (ElementwiseRule.ScalarState st : spec.rule().scalarStates()) {

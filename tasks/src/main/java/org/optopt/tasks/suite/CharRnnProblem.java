@@ -2,13 +2,13 @@ package org.optopt.tasks.suite;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.tasks.autodiff.Elementwise;
 import org.optopt.tasks.autodiff.Losses;
 import org.optopt.tasks.autodiff.Tape;
 import org.optopt.tasks.autodiff.Var;
+import org.optopt.tasks.data.CharCorpus;
 import org.optopt.tasks.nn.CharLstm;
 import org.optopt.tasks.nn.Init;
 import org.optopt.tasks.nn.ParameterStore;
@@ -37,11 +37,9 @@ final class CharRnnProblem implements TrainingProblem {
 
     CharRnnProblem(Backend backend, String text, int batchSize, int steps, int embed, int hidden, int layers,
             long initSeed, long samplingSeed) {
-        int[] ids = encode(text);
-        int vocab = 0;
-        for (int id : ids) {
-            vocab = Math.max(vocab, id + 1);
-        }
+        CharCorpus corpus = CharCorpus.of(text);
+        int[] ids = corpus.ids();
+        int vocab = corpus.vocabularySize();
         int split = (int) (ids.length * 0.9);
         this.train = java.util.Arrays.copyOfRange(ids, 0, split);
         this.test = java.util.Arrays.copyOfRange(ids, split, ids.length);
@@ -59,17 +57,6 @@ final class CharRnnProblem implements TrainingProblem {
         this.random = new SplittableRandom(samplingSeed);
         this.tape = new Tape(backend);
         this.evaluationTape = new Tape(backend);
-    }
-
-    private static int[] encode(String text) {
-        TreeSet<Integer> chars = new TreeSet<>();
-        text.codePoints().forEach(chars::add);
-        int[] table = new int[chars.isEmpty() ? 0 : chars.last() + 1];
-        int next = 0;
-        for (int c : chars) {
-            table[c] = next++;
-        }
-        return text.codePoints().map(c -> table[c]).toArray();
     }
 
     @Override
