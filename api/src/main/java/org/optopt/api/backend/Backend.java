@@ -166,6 +166,15 @@ public interface Backend extends AutoCloseable {
     CompiledKernel compile(Kernel kernel);
 
     /**
+     * How many threads {@link CompiledKernel#run} uses on large tensors (1 if it never splits a
+     * pass). Benchmarks measure their memory-bandwidth baseline with as many threads, so that a
+     * kernel's fraction of the baseline compares like with like.
+     */
+    default int kernelThreads() {
+        return 1;
+    }
+
+    /**
      * The backend's own native implementation of a well-known update (e.g. {@code adam}) over
      * {@code size} parameters, used by benchmarks as the incumbent to beat. Empty if it has none.
      */

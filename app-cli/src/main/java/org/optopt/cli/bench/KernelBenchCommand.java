@@ -55,8 +55,8 @@ final class KernelBenchCommand implements Runnable {
             out.println(Json.object(toMap(r)));
             return;
         }
-        out.printf("kernel %s, %,d parameters, backend %s, %d bytes/parameter%n", r.kernel(), r.size(), r.backend(),
-                r.bytesPerParameter());
+        out.printf("kernel %s, %,d parameters, backend %s, %d kernel thread(s), %d bytes/parameter%n", r.kernel(),
+                r.size(), r.backend(), r.threads(), r.bytesPerParameter());
         out.printf("  optopt kernel     %9.3f ms/step  %7.1f GB/s%n", r.kernelTiming().medianMillis(),
                 r.gbps());
         out.printf("  baseline a+=s*b   %9.3f ms/pass  %7.1f GB/s%n", r.baselineTiming().medianMillis(), r.baselineGbps());
@@ -71,6 +71,7 @@ final class KernelBenchCommand implements Runnable {
         m.put("kernel", r.kernel());
         m.put("size", r.size());
         m.put("backend", r.backend());
+        m.put("threads", r.threads());
         m.put("bytes_per_parameter", r.bytesPerParameter());
         m.put("median_ms", r.kernelTiming().medianMillis());
         m.put("gbps", r.gbps());

@@ -17,15 +17,16 @@ import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 
 /**
- * Times a compiled kernel over {@code size} elements, a bandwidth baseline over the same memory footprint, and
- * the backend's incumbent for the same kernel name, all in one run.
+ * Times a compiled kernel over {@code size} elements, a bandwidth baseline over the same memory footprint on
+ * as many threads as the backend's kernels use, and the backend's incumbent for the same kernel name, all in
+ * one run.
  */
 final class KernelBenchmark {
     /** Timing of the backend's native implementation. */
     record IncumbentResult(String description, Timing timing) {}
 
     /** Everything measured, with the derived rates. */
-    record Result(String kernel, int size, String backend, int bytesPerParameter, Timing kernelTiming,
+    record Result(String kernel, int size, String backend, int threads, int bytesPerParameter, Timing kernelTiming,
             Timing baselineTiming, double baselineBytes, Optional<IncumbentResult> incumbent) {
         double gbps() {
             return kernelTiming.gigabytesPerSecond((double) bytesPerParameter * size);
@@ -97,8 +98,12 @@ final class KernelBenchmark {
         tensors.forEach(Tensor::close);
 
         long footprint = 4L * size * kernel.buffers().size();
-        BandwidthBaseline bandwidth = new BandwidthBaseline(footprint);
-        Timing baseline = Timing.of(bandwidth, warmup, runs);
+        Timing baseline;
+        double baselineBytes;
+        try (BandwidthBaseline bandwidth = new BandwidthBaseline(footprint, backend.kernelThreads())) {
+            baseline = Timing.of(bandwidth, warmup, runs);
+            baselineBytes = bandwidth.bytesPerRun();
+        }
 
         Optional<IncumbentResult> incumbent = backend.incumbent(kernel.name(), size).map(inc -> {
             try (inc) {
@@ -107,7 +112,7 @@ final class KernelBenchmark {
             }
         });
         int bytesPerParameter = 4 * (kernel.buffers().size() + kernel.storedBuffers().size());
-        return new Result(kernel.name(), size, backend.name(), bytesPerParameter, kernelTiming, baseline,
-                bandwidth.bytesPerRun(), incumbent);
+        return new Result(kernel.name(), size, backend.name(), backend.kernelThreads(), bytesPerParameter, kernelTiming,
+                baseline, baselineBytes, incumbent);
     }
 }

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code optopt bench optimizers}: times a full {@code step()} of every elementwise optimizer (with
  * its defaults) over {@code --size} parameters on the chosen backend, beside a plain-Java bandwidth baseline (a += s*b)
- * over the same memory measured in the same run. Bytes moved per parameter count one float read
+ * over the same memory on as many threads as the backend's kernels use, measured in the same run. Bytes moved per parameter count one float read
  * per kernel buffer, one write per stored buffer, and the gradient read of the non-finite check.
  */
 @Command(name = "optimizers", mixinStandardHelpOptions = true,
@@ -78,6 +78,7 @@ final class OptimizerBenchCommand implements Runnable {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("optimizer", r.optimizer());
                 m.put("backend", b.name());
+                m.put("threads", b.kernelThreads());
                 m.put("size", size);
                 m.put("ms_per_step", r.step().medianMillis());
                 m.put("bytes_per_parameter", r.bytesPerParameter());
@@ -88,7 +89,8 @@ final class OptimizerBenchCommand implements Runnable {
             }
             return;
         }
-        out.printf("%,d parameters per step, backend %s, median of %d steps%n", size, b.name(), repetitions.runs);
+        out.printf("%,d parameters per step, backend %s, %d kernel thread(s), median of %d steps%n", size, b.name(),
+                b.kernelThreads(), repetitions.runs);
         out.printf("%-9s %10s %11s %8s %13s %9s%n", "OPTIMIZER", "MS/STEP", "BYTES/PARAM", "GB/S", "BASE GB/S", "FRACTION");
         for (Row r : rows) {
             out.printf("%-9s %10.3f %11d %8.2f %13.2f %9.2f%n", r.optimizer(), r.step().medianMillis(),
@@ -106,9 +108,11 @@ final class OptimizerBenchCommand implements Runnable {
             ElementwiseRule rule = opt.rule();
             int bytes = 4 * (rule.kernel().buffers().size() + rule.kernel().storedBuffers().size() + 1);
             Timing step = Timing.of(opt::step, repetitions.warmup, repetitions.runs);
-            BandwidthBaseline bandwidth = new BandwidthBaseline(4L * size * rule.kernel().buffers().size());
-            Timing baseline = Timing.of(bandwidth, repetitions.warmup, repetitions.runs);
-            return new Row(definition.name(), bytes, step, baseline, bandwidth.bytesPerRun());
+            try (BandwidthBaseline bandwidth = new BandwidthBaseline(4L * size * rule.kernel().buffers().size(),
+                    b.kernelThreads())) {
+                Timing baseline = Timing.of(bandwidth, repetitions.warmup, repetitions.runs);
+                return new Row(definition.name(), bytes, step, baseline, bandwidth.bytesPerRun());
+            }
         }
     }
 }

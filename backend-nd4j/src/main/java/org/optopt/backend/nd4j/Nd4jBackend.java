@@ -21,17 +21,22 @@ import org.optopt.api.tensor.Tensor;
  */
 public final class Nd4jBackend extends HeapBackend {
     private final int threads;
+    private final ParallelLoop kernelThreads;
 
     /**
      * Loads OpenBLAS and sets its (process-wide) thread count.
      *
-     * @param threads threads for OpenBLAS and for the ND4J incumbent, at least 1
+     * @param threads threads for OpenBLAS, at least 1
+     * @param kernelThreads threads for compiled kernels over large tensors and for the ND4J
+     *     incumbent they are compared with, at least 1
      */
-    Nd4jBackend(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be at least 1 but is " + threads);
+    Nd4jBackend(int threads, int kernelThreads) {
+        if (threads < 1 || kernelThreads < 1) {
+            throw new IllegalArgumentException("threads and kernel threads must be at least 1 but are " + threads
+                    + " and " + kernelThreads);
         }
         this.threads = threads;
+        this.kernelThreads = new ParallelLoop(kernelThreads);
         OpenBlas.setThreads(threads);
     }
 
@@ -40,9 +45,15 @@ public final class Nd4jBackend extends HeapBackend {
         return Nd4jBackendProvider.NAME;
     }
 
-    /** The thread count this backend was created with. */
+    /** The OpenBLAS thread count this backend was created with. */
     public int threads() {
         return threads;
+    }
+
+    /** Threads for compiled kernels over large tensors (see {@link ParallelLoop}) and for the incumbent. */
+    @Override
+    public int kernelThreads() {
+        return kernelThreads.threads();
     }
 
     /** {@code op(x)} through a generated loop ({@link FusedPrimitives}). */
@@ -115,13 +126,13 @@ public final class Nd4jBackend extends HeapBackend {
     /** Compiles {@code kernel} to a fused loop (cached: equal kernels share one generated class). */
     @Override
     public CompiledKernel compile(Kernel kernel) {
-        return new FusedKernel(this, kernel);
+        return new FusedKernel(this, kernel, kernelThreads);
     }
 
     /**
      * {@code adam}: ND4J's native {@code adam_updater} op followed by {@code params.subi(update)},
-     * over fresh INDArrays of {@code size} parameters (lr 1e-3, beta1 0.9, beta2 0.999, eps 1e-8).
-     * Empty for any other name.
+     * over fresh INDArrays of {@code size} parameters (lr 1e-3, beta1 0.9, beta2 0.999, eps 1e-8),
+     * on as many threads as compiled kernels use. Empty for any other name.
      */
     @Override
     public Optional<Incumbent> incumbent(String kernel, int size) {
@@ -131,6 +142,6 @@ public final class Nd4jBackend extends HeapBackend {
         if (size < 1) {
             throw new IllegalArgumentException("incumbent size must be at least 1 but is " + size);
         }
-        return Optional.of(new Nd4jAdamIncumbent(size, threads));
+        return Optional.of(new Nd4jAdamIncumbent(size, kernelThreads()));
     }
 }

@@ -13,20 +13,28 @@ import org.optopt.api.backend.BackendProvider;
 /**
  * Provider of the {@code nd4j} backend ({@link Nd4jBackend}), the default CPU backend.
  *
- * <p>Options: {@code threads} — threads for OpenBLAS (a process-wide setting) and for the ND4J
- * incumbent; an integer from 1 to the number of available processors, default
- * {@value #DEFAULT_THREADS} (one thread was the fastest for every peer on the networks measured
- * on 2-vCPU machines, and one core saturates memory bandwidth for fused kernels).
+ * <p>Options, each an integer from 1 to the number of available processors:
+ * <ul>
+ *   <li>{@code threads} — threads for OpenBLAS (a process-wide setting); default
+ *       {@value #DEFAULT_THREADS}, the fastest for every peer on the networks measured on 2-vCPU
+ *       machines;</li>
+ *   <li>{@code kernel-threads} — threads for compiled kernels over large tensors
+ *       ({@link ParallelLoop}) and for the ND4J incumbent they are compared with; default all
+ *       available processors (two cores stream 1.8x the memory bandwidth of one on the machines
+ *       measured, and tensors too small to gain stay on one thread).</li>
+ * </ul>
  */
 public final class Nd4jBackendProvider implements BackendProvider {
     /** The backend's name. */
     public static final String NAME = "nd4j";
     /** The option naming the thread count. */
     public static final String THREADS = "threads";
-    /** The default thread count. */
+    /** The option naming the kernel thread count. */
+    public static final String KERNEL_THREADS = "kernel-threads";
+    /** The default OpenBLAS thread count. */
     public static final int DEFAULT_THREADS = 1;
 
-    private static final List<String> OPTIONS = List.of(THREADS);
+    private static final List<String> OPTIONS = List.of(THREADS, KERNEL_THREADS);
     private static final List<String> REQUIRED_CLASSES = List.of(
             "org.nd4j.linalg.factory.Nd4j",
             "org.nd4j.linalg.cpu.nativecpu.CpuBackend",
@@ -85,7 +93,7 @@ public final class Nd4jBackendProvider implements BackendProvider {
     /**
      * Creates the backend (loads OpenBLAS).
      *
-     * @throws IllegalArgumentException on an unknown option or an invalid {@code threads}
+     * @throws IllegalArgumentException on an unknown option or an invalid thread count
      * @throws IllegalStateException if the backend is unavailable here
      */
     @Override
@@ -96,29 +104,30 @@ public final class Nd4jBackendProvider implements BackendProvider {
                         + "'; valid options: " + OPTIONS);
             }
         }
-        int threads = parseThreads(options.get(THREADS));
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = parseThreads(THREADS, options.get(THREADS), DEFAULT_THREADS, cores);
+        int kernelThreads = parseThreads(KERNEL_THREADS, options.get(KERNEL_THREADS), cores, cores);
         Availability a = availability();
         if (!a.available()) {
             throw new IllegalStateException("Backend '" + NAME + "' is unavailable: " + a.reason());
         }
-        return new Nd4jBackend(threads);
+        return new Nd4jBackend(threads, kernelThreads);
     }
 
-    private static int parseThreads(String value) {
+    private static int parseThreads(String option, String value, int defaultValue, int cores) {
         if (value == null) {
-            return DEFAULT_THREADS;
+            return defaultValue;
         }
-        int cores = Runtime.getRuntime().availableProcessors();
         int threads;
         try {
             threads = Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Backend '" + NAME + "': option threads must be an integer, got '"
-                    + value + "'");
+            throw new IllegalArgumentException("Backend '" + NAME + "': option " + option
+                    + " must be an integer, got '" + value + "'");
         }
         if (threads < 1 || threads > cores) {
-            throw new IllegalArgumentException("Backend '" + NAME + "': option threads must be in [1, " + cores
-                    + "] (available processors), got " + threads);
+            throw new IllegalArgumentException("Backend '" + NAME + "': option " + option + " must be in [1, "
+                    + cores + "] (available processors), got " + threads);
         }
         return threads;
     }

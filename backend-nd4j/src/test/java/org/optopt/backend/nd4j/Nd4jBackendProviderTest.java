@@ -42,20 +42,27 @@ class Nd4jBackendProviderTest {
         }
         try (Backend b = provider.create(Map.of())) {
             assertEquals(Nd4jBackendProvider.DEFAULT_THREADS, ((Nd4jBackend) b).threads());
+            assertEquals(Runtime.getRuntime().availableProcessors(), b.kernelThreads());
+        }
+        try (Backend b = provider.create(Map.of("kernel-threads", "1"))) {
+            assertEquals(1, b.kernelThreads());
         }
     }
 
     @Test
     void rejectsUnknownOptionsListingTheValidOnes() {
         var e = assertThrows(IllegalArgumentException.class, () -> provider.create(Map.of("thread", "2")));
-        assertTrue(e.getMessage().contains("'thread'") && e.getMessage().contains("[threads]"), e.getMessage());
+        assertTrue(e.getMessage().contains("'thread'") && e.getMessage().contains("[threads, kernel-threads]"), e.getMessage());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"0", "-1", "two", "1.5", "100000"})
     void rejectsInvalidThreadCounts(String threads) {
-        var e = assertThrows(IllegalArgumentException.class, () -> provider.create(Map.of("threads", threads)));
-        assertTrue(e.getMessage().contains("threads") && e.getMessage().contains(threads), e.getMessage());
+        for (String option : new String[] {"threads", "kernel-threads"}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> provider.create(Map.of(option, threads)));
+            assertTrue(e.getMessage().contains("option " + option + " ") && e.getMessage().contains(threads),
+                    e.getMessage());
+        }
     }
 
     @Test
