@@ -4,7 +4,8 @@ import static java.lang.Math.fma;
 
 /**
  * The scalar arithmetic that defines every kernel op. Element values are float32 and each op
- * rounds its result to float32 ({@code f*} methods). Uniform subexpressions — those that depend
+ * rounds its result to float32 ({@code f*} methods); {@link #tanh(float)} alone is an
+ * approximation computed in float (within 7 ulp), so that compiled loops vectorize it. Uniform subexpressions — those that depend
  * on scalars and constants only — are evaluated once per kernel call in double precision and
  * rounded to float32 once ({@link #uniform(UnaryOp, double)}, {@link #uniform(BinaryOp, double, double)}).
  *

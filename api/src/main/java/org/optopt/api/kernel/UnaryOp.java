@@ -19,7 +19,7 @@ public enum UnaryOp {
     EXP("exp"),
     /** natural logarithm */
     LOG("log"),
-    /** hyperbolic tangent */
+    /** hyperbolic tangent, within 7 ulp on elements ({@link KernelMath#tanh(float)}) */
     TANH("tanh"),
     /** {@code 1/(1+e^-x)} */
     SIGMOID("sigmoid"),
