@@ -1,5 +1,6 @@
 package org.optopt.backend.nd4j;
 
+import java.util.Arrays;
 import org.optopt.api.backend.CompiledKernel;
 import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.backend.support.HeapTensor;
@@ -34,15 +35,13 @@ final class FusedKernel implements CompiledKernel {
         this.bufferLabels = kernel.buffers().stream()
                 .map(b -> "Kernel " + kernel.name() + ": buffer '" + b + "'")
                 .toArray(String[]::new);
-        this.identities = new double[kernel.reductions().size()];
         this.reduceOps = new ReduceOp[kernel.reductions().size()];
         for (Statement st : kernel.statements()) {
             if (st instanceof Statement.Reduce r) {
-                int slot = kernel.reductions().indexOf(r.name());
-                identities[slot] = r.op().identity();
-                reduceOps[slot] = r.op();
+                reduceOps[kernel.reductions().indexOf(r.name())] = r.op();
             }
         }
+        this.identities = Arrays.stream(reduceOps).mapToDouble(ReduceOp::identity).toArray();
     }
 
     @Override

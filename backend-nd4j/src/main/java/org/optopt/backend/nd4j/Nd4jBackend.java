@@ -21,7 +21,7 @@ import org.optopt.api.tensor.Tensor;
  */
 public final class Nd4jBackend extends HeapBackend {
     private final int threads;
-    private final ParallelLoop kernelThreads;
+    private final ParallelLoop kernelLoop;
 
     /**
      * Loads OpenBLAS and sets its (process-wide) thread count.
@@ -31,12 +31,11 @@ public final class Nd4jBackend extends HeapBackend {
      *     incumbent they are compared with, at least 1
      */
     Nd4jBackend(int threads, int kernelThreads) {
-        if (threads < 1 || kernelThreads < 1) {
-            throw new IllegalArgumentException("threads and kernel threads must be at least 1 but are " + threads
-                    + " and " + kernelThreads);
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1 but is " + threads);
         }
         this.threads = threads;
-        this.kernelThreads = new ParallelLoop(kernelThreads);
+        this.kernelLoop = new ParallelLoop(kernelThreads);
         OpenBlas.setThreads(threads);
     }
 
@@ -53,7 +52,7 @@ public final class Nd4jBackend extends HeapBackend {
     /** Threads for compiled kernels over large tensors (see {@link ParallelLoop}) and for the incumbent. */
     @Override
     public int kernelThreads() {
-        return kernelThreads.threads();
+        return kernelLoop.threads();
     }
 
     /** {@code op(x)} through a generated loop ({@link FusedPrimitives}). */
@@ -126,7 +125,7 @@ public final class Nd4jBackend extends HeapBackend {
     /** Compiles {@code kernel} to a fused loop (cached: equal kernels share one generated class). */
     @Override
     public CompiledKernel compile(Kernel kernel) {
-        return new FusedKernel(this, kernel, kernelThreads);
+        return new FusedKernel(this, kernel, kernelLoop);
     }
 
     /**
