@@ -70,20 +70,19 @@ public final class GapOptimizer extends BaseOptimizer {
             Map<String, Double> hyper = groupValues(g.name());
             for (Parameter p : g.parameters()) {
                 Slot s = new Slot(candidates.size(), p.value().shape().size(), accumulate.args(), apply.args());
-                s.buffers.put(ElementwiseRule.PARAMETER, p.value());
-                s.buffers.put(ElementwiseRule.GRADIENT, p.gradient());
                 for (int j = 0; j < candidates.size(); j++) {
                     s.buffers.put(definition.candidateBuffer(j), backend.zeros(p.value().shape()));
                 }
                 for (ElementwiseRule.StateBuffer b : definition.sharedState()) {
                     s.buffers.put(b.name(), backend.full(p.value().shape(), (float) Uniform.evaluate(b.initial(), hyper)));
                 }
-                for (Map.Entry<String, Tensor> b : s.buffers.entrySet()) {
+                Map<String, Tensor> bound = new LinkedHashMap<>(s.buffers);
+                bound.put(ElementwiseRule.PARAMETER, p.value());
+                bound.put(ElementwiseRule.GRADIENT, p.gradient());
+                for (Map.Entry<String, Tensor> b : bound.entrySet()) {
                     bindIfRead(s.accumulateArgs, b.getKey(), b.getValue());
                     bindIfRead(s.applyArgs, b.getKey(), b.getValue());
                 }
-                s.buffers.remove(ElementwiseRule.PARAMETER);
-                s.buffers.remove(ElementwiseRule.GRADIENT);
                 slots.put(p.name(), s);
             }
         }
