@@ -6,18 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.optopt.testsupport.SharedFiles;
 
 /** {@code optopt optimizers}, {@code optopt golden} and {@code optopt bench optimizers}, in-process. */
 class OptimizerCommandsTest {
-
-    private static Path golden() {
-        String prop = System.getProperty("optopt.shared");
-        Path base = prop != null && Files.isDirectory(Path.of(prop)) ? Path.of(prop) : Path.of("/work/shared");
-        return base.resolve("golden");
-    }
 
     @Test
     void listShowsEveryOptimizerWithDefaults() {
@@ -43,10 +37,9 @@ class OptimizerCommandsTest {
 
     @Test
     void goldenPassesTorchFilesAndFailsUnreadableOnes(@TempDir Path dir) throws IOException {
-        Path adam = golden().resolve("torch-adam.json");
-        Assumptions.assumeTrue(Files.isRegularFile(adam), "shared golden files not found; skipped");
+        Path adam = SharedFiles.configured().golden("torch-adam.json");
         MainTest.Run ok = MainTest.run("--backend", "reference", "golden", adam.toString(),
-                golden().resolve("torch-sgd-nesterov-wd.json").toString());
+                SharedFiles.configured().golden("torch-sgd-nesterov-wd.json").toString());
         assertEquals(0, ok.exitCode(), ok.err());
         assertEquals(2, ok.out().lines().filter(l -> l.endsWith("PASS")).count(), ok.out());
         Path broken = dir.resolve("broken.json");
