@@ -24,5 +24,6 @@ module org.optopt.optimizers {
             org.optopt.optimizers.adaptive.Adadelta,
             org.optopt.optimizers.sign.Lion,
             org.optopt.optimizers.sign.Roaree,
-            org.optopt.optimizers.matrix.Shampoo;
+            org.optopt.optimizers.matrix.Shampoo,
+            org.optopt.optimizers.matrix.Muon;
 }

@@ -91,7 +91,14 @@ public final class OptimizerCases {
                     errors(error(Map.of("eps", 0.0), "eps = 0\\.0.*eps > 0"),
                             error(Map.of("update_every", 1.5), "update_every = 1\\.5.*update_every integer >= 1"),
                             error(Map.of("update_every", 0), "update_every = 0\\.0"),
-                            error(Map.of("grafting", "lion"), "grafting = lion.*one of \\[none, sgd, adagrad\\]"))));
+                            error(Map.of("grafting", "lion"), "grafting = lion.*one of \\[none, sgd, adagrad\\]"))),
+            new Case("muon", List.of(Map.of("lr", 0.05, "adam_lr", 0.05), Map.of("nesterov", false, "weight_decay", 0.1),
+                    Map.of("ns_steps", 0, "momentum", 0.0)), 0.05,
+                    errors(error(Map.of("momentum", 1.0), "momentum = 1\\.0.*0 <= momentum < 1"),
+                            error(Map.of("ns_steps", 2.5), "ns_steps = 2\\.5.*ns_steps integer >= 0"),
+                            error(Map.of("adam_eps", 0.0), "adam_eps = 0\\.0.*adam_eps > 0"),
+                            error(Map.of("adam_beta2", 1.0), "adam_beta2 = 1\\.0"),
+                            error(Map.of("nesterov", "maybe"), "nesterov = maybe.*one of \\[false, true\\]"))));
 
     /** The row of optimizer {@code name}. */
     public static Case of(String name) {
