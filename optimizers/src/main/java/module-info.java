@@ -8,6 +8,7 @@ module org.optopt.optimizers {
     exports org.optopt.optimizers.adaptive;
     exports org.optopt.optimizers.matrix;
     exports org.optopt.optimizers.sign;
+    exports org.optopt.optimizers.schedulefree;
     exports org.optopt.optimizers.schedule;
     exports org.optopt.optimizers.golden;
     exports org.optopt.optimizers.hyper;
@@ -25,5 +26,7 @@ module org.optopt.optimizers {
             org.optopt.optimizers.sign.Lion,
             org.optopt.optimizers.sign.Roaree,
             org.optopt.optimizers.matrix.Shampoo,
-            org.optopt.optimizers.matrix.Muon;
+            org.optopt.optimizers.matrix.Muon,
+            org.optopt.optimizers.schedulefree.ScheduleFreeAdamW,
+            org.optopt.optimizers.schedulefree.ScheduleFreeSgd;
 }

@@ -98,7 +98,17 @@ public final class OptimizerCases {
                             error(Map.of("ns_steps", 2.5), "ns_steps = 2\\.5.*ns_steps integer >= 0"),
                             error(Map.of("adam_eps", 0.0), "adam_eps = 0\\.0.*adam_eps > 0"),
                             error(Map.of("adam_beta2", 1.0), "adam_beta2 = 1\\.0"),
-                            error(Map.of("nesterov", "maybe"), "nesterov = maybe.*one of \\[false, true\\]"))));
+                            error(Map.of("nesterov", "maybe"), "nesterov = maybe.*one of \\[false, true\\]"))),
+            new Case("schedule-free-adamw", List.of(Map.of("lr", 0.05), Map.of("warmup_steps", 3, "r", 1.0,
+                    "weight_lr_power", 0.0, "weight_decay", 0.1)), 1e-2,
+                    adamLike(error(Map.of("warmup_steps", 2.5), "warmup_steps = 2\\.5.*warmup_steps integer >= 0"),
+                            error(Map.of("r", -1.0), "r = -1\\.0.*r >= 0"),
+                            error(Map.of("weight_lr_power", -2.0), "weight_lr_power = -2\\.0"))),
+            new Case("schedule-free-sgd", List.of(Map.of("lr", 0.3), Map.of("momentum", 0.5, "weight_decay", 0.01,
+                    "warmup_steps", 5)), 1e-2,
+                    errors(error(Map.of("momentum", 0.0), "momentum = 0\\.0.*0 < momentum < 1"),
+                            error(Map.of("momentum", 1.0), "momentum = 1\\.0"),
+                            error(Map.of("warmup_steps", -1.0), "warmup_steps = -1\\.0"))));
 
     /** The row of optimizer {@code name}. */
     public static Case of(String name) {

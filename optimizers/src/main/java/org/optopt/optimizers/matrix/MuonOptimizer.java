@@ -20,7 +20,6 @@ import org.optopt.optimizers.BaseOptimizer;
 import org.optopt.optimizers.ElementwiseRule;
 import org.optopt.optimizers.OptimizerDefinition;
 import org.optopt.optimizers.Rules;
-import org.optopt.optimizers.Uniform;
 import org.optopt.optimizers.adaptive.AdamW;
 
 /**
@@ -127,7 +126,7 @@ public final class MuonOptimizer extends BaseOptimizer {
         AdamSlot(Parameter p, Map<String, Double> hyper) {
             args = adam.args().buffer(ElementwiseRule.PARAMETER, p.value()).buffer(ElementwiseRule.GRADIENT, p.gradient());
             for (ElementwiseRule.StateBuffer b : adamRule.stateBuffers()) {
-                Tensor t = backend.full(p.value().shape(), (float) Uniform.evaluate(b.initial(), adamValues(hyper)));
+                Tensor t = b.allocate(backend, p.value(), adamValues(hyper));
                 state.put(b.name(), t);
                 args.buffer(b.name(), t);
             }
