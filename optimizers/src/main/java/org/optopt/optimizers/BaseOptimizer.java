@@ -224,9 +224,7 @@ public abstract class BaseOptimizer implements Optimizer {
         for (ParameterGroup g : active) {
             effective.put(g.name(), effectiveHyperparameters(g.name()));
         }
-        for (ParameterGroup g : active) {
-            update(g, effective.get(g.name()));
-        }
+        updateAll(active, effective);
         steps++;
         positions.replaceAll((h, pos) -> pos + 1);
     }
@@ -268,6 +266,17 @@ public abstract class BaseOptimizer implements Optimizer {
     /** Writes the training values back into the parameters; only called after {@link #toEvaluationValues()}. */
     protected void toTrainingValues() {
         throw new UnsupportedOperationException(name() + " does not average its parameters");
+    }
+
+    /**
+     * Applies one step to the groups that are not frozen, in order, each with its effective
+     * hyperparameter values. By default {@link #update} group by group; an optimizer whose step
+     * couples the groups (Prodigy's shared step size) overrides this.
+     */
+    protected void updateAll(List<ParameterGroup> active, Map<String, Map<String, Double>> effective) {
+        for (ParameterGroup g : active) {
+            update(g, effective.get(g.name()));
+        }
     }
 
     /** Applies one update to every parameter of group {@code group} with hyperparameter values {@code hyper}. */

@@ -109,7 +109,22 @@ public final class OptimizerCases {
                     "warmup_steps", 5)), 1e-2,
                     errors(error(Map.of("momentum", 0.0), "momentum = 0\\.0.*0 < momentum < 1"),
                             error(Map.of("momentum", 1.0), "momentum = 1\\.0"),
-                            error(Map.of("warmup_steps", -1.0), "warmup_steps = -1\\.0"))));
+                            error(Map.of("warmup_steps", -1.0), "warmup_steps = -1\\.0"))),
+            new Case("lamb", List.of(Map.of("lr", 0.05, "weight_decay", 0.0), Map.of("weight_decay", 0.1, "eps", 1e-3)), 1e-2,
+                    adamLike(error(Map.of("weight_decay", -0.01), "weight_decay = -0\\.01.*weight_decay >= 0"))),
+            new Case("adafactor", List.of(Map.of("lr", 0.5), Map.of("beta2_decay", -0.5, "d", 2.0, "weight_decay", 0.01),
+                    Map.of("eps1", 0.0, "eps2", 0.0)), 1e-2,
+                    errors(error(Map.of("beta2_decay", 0.5), "beta2_decay = 0\\.5.*beta2_decay <= 0"),
+                            error(Map.of("d", 0.5), "d = 0\\.5.*d >= 1"),
+                            error(Map.of("eps2", -1e-3), "eps2 = -0\\.001.*eps2 >= 0"))),
+            new Case("prodigy", List.of(Map.of(), Map.of("decouple", false, "weight_decay", 0.01, "use_bias_correction", true),
+                    Map.of("safeguard_warmup", true, "growth_rate", 1.02, "beta3", 0.9, "d_coef", 0.5)), 1e-2,
+                    List.of(error(Map.of("lr", 0.0), "lr = 0\\.0.*lr > 0"),
+                            error(Map.of("no_such_hyperparameter", 1.0), "Unknown hyperparameter 'no_such_hyperparameter'"),
+                            error(Map.of("d0", 0.0), "d0 = 0\\.0.*d0 > 0"),
+                            error(Map.of("growth_rate", 0.5), "growth_rate = 0\\.5.*growth_rate >= 1"),
+                            error(Map.of("beta3", 1.0), "beta3 = 1\\.0"),
+                            error(Map.of("decouple", "sometimes"), "decouple = sometimes.*one of \\[false, true\\]"))));
 
     /** The row of optimizer {@code name}. */
     public static Case of(String name) {

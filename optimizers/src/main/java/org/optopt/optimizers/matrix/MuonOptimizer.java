@@ -2,9 +2,7 @@ package org.optopt.optimizers.matrix;
 
 import static org.optopt.api.kernel.Expr.scalar;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
@@ -16,10 +14,10 @@ import org.optopt.api.optim.ParameterGroup;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
-import org.optopt.optimizers.BaseOptimizer;
 import org.optopt.optimizers.ElementwiseRule;
 import org.optopt.optimizers.OptimizerDefinition;
 import org.optopt.optimizers.Rules;
+import org.optopt.optimizers.SlotOptimizer;
 import org.optopt.optimizers.adaptive.AdamW;
 
 /**
@@ -31,7 +29,7 @@ import org.optopt.optimizers.adaptive.AdamW;
  * {@code adamw} kernel. State: {@code buf} per matrix, {@code m} and {@code v} per AdamW
  * parameter, and the step count {@code t} of each.
  */
-public final class MuonOptimizer extends BaseOptimizer {
+public final class MuonOptimizer extends SlotOptimizer {
     private static final String NORM2 = "norm2";
     private static final Kernel SCALE = Kernel.builder("muon_scale")
             .store("X", Expr.buffer("X").times(scalar("scale")))
@@ -48,24 +46,14 @@ public final class MuonOptimizer extends BaseOptimizer {
     private final CompiledKernel apply;
     private final ElementwiseRule adamRule;
     private final CompiledKernel adam;
-    private final Map<String, Slot> slots = new LinkedHashMap<>();
 
     /** One parameter's state and bound arguments. */
-    private abstract static class Slot {
-        final Map<String, Tensor> state = new LinkedHashMap<>();
-        final List<Tensor> workspace = new ArrayList<>();
-        long step;
-
+    private abstract static class MuonSlot extends Slot {
         /** Applies one step with Muon's hyperparameter values {@code hyper}. */
         abstract void update(Map<String, Double> hyper);
-
-        Tensor work(Tensor t) {
-            workspace.add(t);
-            return t;
-        }
     }
 
-    private final class MatrixSlot extends Slot {
+    private final class MatrixSlot extends MuonSlot {
         final boolean tall;
         final double shapeScale;
         final Tensor[] x = new Tensor[2];
@@ -83,7 +71,7 @@ public final class MuonOptimizer extends BaseOptimizer {
             tall = rows > cols;
             shapeScale = Math.sqrt(Math.max(1.0, (double) rows / cols));
             int side = Math.min(rows, cols);
-            state.put("buf", backend.zeros(shape));
+            state("buf", backend.zeros(shape));
             for (int i = 0; i < 2; i++) {
                 x[i] = work(backend.zeros(shape));
                 matrix[i] = work(backend.reshape(x[i], Shape.matrix(rows, cols)));
@@ -120,26 +108,20 @@ public final class MuonOptimizer extends BaseOptimizer {
         }
     }
 
-    private final class AdamSlot extends Slot {
+    private final class AdamSlot extends MuonSlot {
         final KernelArgs args;
 
         AdamSlot(Parameter p, Map<String, Double> hyper) {
             args = adam.args().buffer(ElementwiseRule.PARAMETER, p.value()).buffer(ElementwiseRule.GRADIENT, p.gradient());
             for (ElementwiseRule.StateBuffer b : adamRule.stateBuffers()) {
                 Tensor t = b.allocate(backend, p.value(), adamValues(hyper));
-                state.put(b.name(), t);
-                args.buffer(b.name(), t);
+                args.buffer(b.name(), state(b.name(), t));
             }
         }
 
         @Override
         void update(Map<String, Double> hyper) {
-            Map<String, Double> values = adamValues(hyper);
-            values.put(ElementwiseRule.STEP, (double) (step + 1));
-            for (String name : adamRule.kernel().scalars()) {
-                args.scalar(name, values.get(name));
-            }
-            adam.run(args);
+            adam.run(bind(args, withStep(adamValues(hyper), this)));
         }
     }
 
@@ -158,7 +140,7 @@ public final class MuonOptimizer extends BaseOptimizer {
                     throw new IllegalArgumentException("Muon cannot view parameter " + p.name() + " of shape " + shape
                             + " as a matrix: it has no elements");
                 }
-                slots.put(p.name(), shape.rank() >= 2 ? new MatrixSlot(p) : new AdamSlot(p, groupValues(g.name())));
+                addSlot(p, shape.rank() >= 2 ? new MatrixSlot(p) : new AdamSlot(p, groupValues(g.name())));
             }
         }
     }
@@ -189,47 +171,9 @@ public final class MuonOptimizer extends BaseOptimizer {
     @Override
     protected void update(ParameterGroup group, Map<String, Double> hyper) {
         for (Parameter p : group.parameters()) {
-            Slot s = slots.get(p.name());
+            MuonSlot s = (MuonSlot) slot(p.name());
             s.update(hyper);
-            s.step++;
+            advance(s);
         }
-    }
-
-    private Slot slot(String parameter) {
-        Slot s = slots.get(parameter);
-        if (s == null) {
-            throw new IllegalArgumentException("Unknown parameter " + parameter + "; parameters are " + slots.keySet());
-        }
-        return s;
-    }
-
-    /** The live state buffer {@code buffer} ({@code buf}, or {@code m}/{@code v} for AdamW) of {@code parameter}. */
-    public Tensor buffer(String parameter, String buffer) {
-        Slot s = slot(parameter);
-        if (!s.state.containsKey(buffer)) {
-            throw new IllegalArgumentException("No state buffer " + buffer + " of parameter " + parameter
-                    + "; buffers are " + s.state.keySet());
-        }
-        return s.state.get(buffer);
-    }
-
-    @Override
-    protected Map<String, Tensor> buffers(Parameter p) {
-        return slots.get(p.name()).state;
-    }
-
-    @Override
-    protected Map<String, Double> scalarState(Parameter p) {
-        return Map.of(ElementwiseRule.STEP, (double) slots.get(p.name()).step);
-    }
-
-    @Override
-    protected void restoreScalarState(Parameter p, Map<String, Double> state) {
-        slots.get(p.name()).step = state.get(ElementwiseRule.STEP).longValue();
-    }
-
-    @Override
-    protected void releaseWorkspace() {
-        slots.values().forEach(s -> s.workspace.forEach(Tensor::close));
     }
 }
