@@ -11,6 +11,7 @@ import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.EvaluationView;
 import org.optopt.api.optim.Hyperparameter;
+import org.optopt.api.optim.HyperparameterList;
 import org.optopt.api.optim.NonFinitePolicy;
 import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.Parameter;
@@ -26,7 +27,7 @@ import org.optopt.optimizers.schedule.Schedule;
  * {@link #state()} / {@link #loadState(StateDict)} round trip. Subclasses supply the update
  * ({@link #update}) and expose their per-parameter state ({@link #buffers}, {@link #scalarState}).
  *
- * <p>State keys: options {@code choice/<name>}, {@code frozen/<group>}, {@code schedule/<hyperparameter>}
+ * <p>State keys: options {@code choice/<name>}, {@code list/<name>}, {@code frozen/<group>}, {@code schedule/<hyperparameter>}
  * (the schedule's description); scalars {@code hyper/<group>/<name>}, {@code position/<hyperparameter>},
  * {@code param/<parameter>/<scalar>}; one tensor per parameter and state buffer.
  */
@@ -39,6 +40,7 @@ public abstract class BaseOptimizer implements Optimizer {
     private final OptimizerDefinition definition;
     private final ParameterSet parameters;
     private final Map<String, String> choices;
+    private final Map<String, List<Double>> lists;
     private final Map<String, Map<String, Double>> values = new LinkedHashMap<>();
     private final Map<String, Boolean> frozen = new LinkedHashMap<>();
     private final Map<String, Schedule> schedules = new LinkedHashMap<>();
@@ -63,6 +65,7 @@ public abstract class BaseOptimizer implements Optimizer {
         this.backend = Objects.requireNonNull(backend, "backend");
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.choices = config.choices();
+        this.lists = config.lists();
         for (ParameterGroup g : parameters.groups()) {
             Map<String, Double> v = new LinkedHashMap<>(config.hyperparameters());
             for (Map.Entry<String, Double> o : g.overrides().entrySet()) {
@@ -106,6 +109,11 @@ public abstract class BaseOptimizer implements Optimizer {
     @Override
     public final Map<String, String> choices() {
         return choices;
+    }
+
+    @Override
+    public final Map<String, List<Double>> hyperparameterLists() {
+        return lists;
     }
 
     @Override
@@ -322,6 +330,7 @@ public abstract class BaseOptimizer implements Optimizer {
     private Map<String, String> options() {
         Map<String, String> options = new LinkedHashMap<>();
         choices.forEach((k, v) -> options.put("choice/" + k, v));
+        lists.forEach((k, v) -> options.put("list/" + k, HyperparameterList.format(v)));
         frozen.forEach((g, f) -> options.put("frozen/" + g, f.toString()));
         schedules.forEach((h, s) -> options.put("schedule/" + h, s.describe()));
         return options;
@@ -475,6 +484,6 @@ public abstract class BaseOptimizer implements Optimizer {
 
     @Override
     public String toString() {
-        return name() + choices + values;
+        return name() + choices + (lists.isEmpty() ? "" : lists.toString()) + values;
     }
 }
