@@ -65,6 +65,15 @@ public final class Experiment {
     public static final int CHECKPOINT_EVERY = 500;
 
     /**
+     * Checks an optimizer's name and settings (names and domains) without training.
+     *
+     * @throws IllegalArgumentException naming the first problem
+     */
+    public void check(OptimizerSpec spec) {
+        OptimizerFactory.of(spec, optimizers);
+    }
+
+    /**
      * Trains and records one run in {@code dir}, which must not exist yet.
      *
      * @throws IllegalArgumentException if {@code dir} exists, or on a bad optimizer setting

@@ -17,8 +17,9 @@ import org.optopt.tasks.suite.Task;
  * with the self-tuning ruleset, each entry's defaults-only runs at the enlarged budget.
  *
  * <p>A sweep point combines every value of every grid axis (the first axis varies slowest) with
- * each quasi-random sample. Samples come from Apache Commons Math's Sobol or Halton generator over
- * the sample space's dimensions; the sequence's first point, the origin, is skipped (it would put
+ * each quasi-random sample. Samples come from Apache Commons Math's Sobol generator or its Halton
+ * generator in the plain form (bases the first primes, no digit scrambling, so that points can be
+ * checked by hand) over the sample space's dimensions; the sequence's first point, the origin, is skipped (it would put
  * every hyperparameter at the lower end of its range) and the point {@code u} maps to
  * {@code from + u (to - from)} or, on a log scale, to {@code exp(log from + u (log to - log from))}.
  */
@@ -98,11 +99,27 @@ public final class Trials {
         return out;
     }
 
+    /** The first {@code n} primes (the Halton bases). */
+    private static int[] primes(int n) {
+        int[] out = new int[n];
+        int found = 0;
+        for (int k = 2; found < n; k++) {
+            boolean prime = true;
+            for (int i = 0; i < found && out[i] * out[i] <= k; i++) {
+                prime &= k % out[i] != 0;
+            }
+            if (prime) {
+                out[found++] = k;
+            }
+        }
+        return out;
+    }
+
     /** The sample's points, in sequence order. */
     static List<Map<String, Object>> samples(Study.Sample sample) {
         int dims = sample.space().size();
         RandomVectorGenerator g = sample.method() == Study.Method.SOBOL ? new SobolSequenceGenerator(dims)
-                : new HaltonSequenceGenerator(dims);
+                : new HaltonSequenceGenerator(dims, primes(dims), null);
         g.nextVector(); // the origin
         List<Map<String, Object>> out = new ArrayList<>();
         for (int i = 0; i < sample.count(); i++) {
