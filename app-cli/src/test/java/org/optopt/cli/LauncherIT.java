@@ -14,11 +14,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.optopt.testsupport.IntegrationTest;
 
 /**
  * Starts {@code bin/optopt} as a user would: a real module-path launch, which catches missing
  * {@code requires}/{@code opens} that Surefire's own JVM hides (PLATFORM.md).
  */
+@IntegrationTest
 class LauncherIT {
     private static final Path ROOT = Path.of(System.getProperty("optopt.root", "..")).toAbsolutePath().normalize();
 

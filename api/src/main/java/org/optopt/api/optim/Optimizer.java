@@ -33,6 +33,11 @@ public interface Optimizer extends AutoCloseable {
     /** The structural options this instance was created with, by name. */
     Map<String, String> choices();
 
+    /** The list-valued hyperparameters this instance was created with, by name; none by default. */
+    default Map<String, List<Double>> hyperparameterLists() {
+        return Map.of();
+    }
+
     /**
      * The current values of the hyperparameters of group {@code group}, by name, in definition
      * order (the base values; a schedule, if one drives a hyperparameter, scales from these).

@@ -30,7 +30,7 @@ public final class TrainingOptions {
     int batchSize;
 
     @Option(names = "--set", paramLabel = "NAME=VALUE",
-            description = "A hyperparameter or option of the optimizer, e.g. lr=0.01 (repeatable).")
+            description = "A hyperparameter or option of the optimizer, e.g. lr=0.01, or a list, e.g. momenta=0.5,0.9 (repeatable).")
     List<String> settings = List.of();
 
     @Option(names = "--evaluations", defaultValue = "20", paramLabel = "K",
