@@ -13,23 +13,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.testkit.ReferenceBackend;
-import org.optopt.optimizers.SharedData;
 import org.optopt.optimizers.hyper.TestBackends;
 import org.optopt.optimizers.hyper.Towers;
+import org.optopt.testsupport.SharedFiles;
 
 class GdtuoGoldenTest {
 
     static List<Path> gdtuoFiles() throws IOException {
-        Path dir = SharedData.golden();
-        if (dir == null) {
-            return List.of();
-        }
+        Path dir = SharedFiles.configured().goldenDir();
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().matches("gdtuo-.*\\.json")).sorted().toList();
         }
@@ -58,13 +54,11 @@ class GdtuoGoldenTest {
 
     @Test
     void everyShippedFileIsPresent() throws IOException {
-        Assumptions.assumeTrue(SharedData.golden() != null, "shared golden directory not found; skipped");
         assertEquals(7, gdtuoFiles().size(), "expected the 7 gdtuo golden files");
     }
 
     private static Map<String, Object> shipped(String name) throws IOException {
-        Path dir = SharedData.golden();
-        Assumptions.assumeTrue(dir != null, "shared golden directory not found; skipped");
+        Path dir = SharedFiles.configured().goldenDir();
         return JsonFields.object(Json.parse(Files.readString(dir.resolve(name), StandardCharsets.UTF_8)), "$");
     }
 

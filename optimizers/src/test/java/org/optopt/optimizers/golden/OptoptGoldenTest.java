@@ -20,16 +20,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.optopt.api.optim.Optimizers;
 import org.optopt.api.testkit.ReferenceBackend;
-import org.optopt.optimizers.SharedData;
 import org.optopt.optimizers.hyper.TestBackends;
+import org.optopt.testsupport.SharedFiles;
 
 class OptoptGoldenTest {
 
     static Stream<Arguments> filesAndBackends() throws IOException {
-        Path dir = SharedData.golden();
-        if (dir == null) {
-            return Stream.empty();
-        }
+        Path dir = SharedFiles.configured().goldenDir();
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(p -> p.getFileName().toString().matches("optopt-.*\\.json")).sorted().toList();
@@ -56,9 +53,7 @@ class OptoptGoldenTest {
     }
 
     private static Map<String, Object> shipped(String name) throws IOException {
-        Path dir = SharedData.golden();
-        Assumptions.assumeTrue(dir != null, "shared golden directory not found; skipped");
-        return read(dir.resolve(name));
+        return read(SharedFiles.configured().golden(name));
     }
 
     /** torch's SGD trajectory (nesterov, weight decay) as an optopt file of {@code sgd}: a boolean and numbers. */
