@@ -230,7 +230,14 @@ public final class GapOptimizer extends BaseOptimizer {
         for (int j = 0; j < s.scores.length; j++) {
             s.scores[j] = state.get("score_" + j);
         }
-        s.choice = index(state.get(MODEL_CHOICE));
+        s.choice = state.get(MODEL_CHOICE).intValue();
+    }
+
+    /** A state's choices must be candidate indices (or -1, none yet). */
+    @Override
+    protected void checkState(Map<Parameter, Map<String, Double>> perParameter, Map<String, Double> optimizerWide) {
+        perParameter.forEach((p, s) -> requireIndex(s.get(MODEL_CHOICE), "of parameter " + p.name()));
+        requireIndex(optimizerWide.get(MODEL_CHOICE), "of the model");
     }
 
     @Override
@@ -243,15 +250,14 @@ public final class GapOptimizer extends BaseOptimizer {
 
     @Override
     protected void restoreOptimizerState(Map<String, Double> state) {
-        modelChoice = index(state.get(MODEL_CHOICE));
+        modelChoice = state.get(MODEL_CHOICE).intValue();
         switches = state.get(SWITCHES).longValue();
     }
 
-    private int index(double choice) {
+    private void requireIndex(double choice, String whose) {
         if (choice != Math.rint(choice) || choice < -1 || choice >= candidates.size()) {
-            throw new IllegalArgumentException("State holds candidate index " + choice + ", not one of -1 to "
+            throw new IllegalArgumentException("State holds candidate index " + choice + " " + whose + ", not one of -1 to "
                     + (candidates.size() - 1));
         }
-        return (int) choice;
     }
 }
