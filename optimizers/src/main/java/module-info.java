@@ -11,6 +11,7 @@ module org.optopt.optimizers {
     exports org.optopt.optimizers.schedule;
     exports org.optopt.optimizers.golden;
     exports org.optopt.optimizers.hyper;
+    exports org.optopt.optimizers.trainable;
 
     provides org.optopt.api.optim.OptimizerProvider with
             org.optopt.optimizers.sgd.Sgd,
@@ -24,5 +25,8 @@ module org.optopt.optimizers {
             org.optopt.optimizers.adaptive.Adadelta,
             org.optopt.optimizers.sign.Lion,
             org.optopt.optimizers.sign.Roaree,
-            org.optopt.optimizers.matrix.Shampoo;
+            org.optopt.optimizers.matrix.Shampoo,
+            org.optopt.optimizers.trainable.FullTo,
+            org.optopt.optimizers.trainable.DiagonalTo,
+            org.optopt.optimizers.trainable.RankOneTo;
 }

@@ -20,11 +20,13 @@ import org.optopt.api.tensor.Tensor;
 public final class ElementwiseOptimizer extends BaseOptimizer {
     private final ElementwiseRule rule;
     private final CompiledKernel kernel;
+    private final RulePasses passes;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
 
     private static final class Slot {
         final Map<String, Tensor> buffers = new LinkedHashMap<>();
         KernelArgs args;
+        RulePasses.Bound passes;
         long step;
         final Map<String, Double> scalars = new LinkedHashMap<>();
     }
@@ -37,6 +39,7 @@ public final class ElementwiseOptimizer extends BaseOptimizer {
             definition.hyperparameter(h);
         }
         this.kernel = backend.compile(rule.kernel());
+        this.passes = new RulePasses(backend, rule);
         for (ParameterGroup g : parameters.groups()) {
             Map<String, Double> hyper = groupValues(g.name());
             for (Parameter p : g.parameters()) {
@@ -51,6 +54,10 @@ public final class ElementwiseOptimizer extends BaseOptimizer {
                 for (ElementwiseRule.ScalarState st : rule.scalarStates()) {
                     s.scalars.put(st.name(), st.initial());
                 }
+                Map<String, Tensor> all = new LinkedHashMap<>(s.buffers);
+                all.put(ElementwiseRule.PARAMETER, p.value());
+                all.put(ElementwiseRule.GRADIENT, p.gradient());
+                s.passes = passes.bind(p.name(), all);
                 slots.put(p.name(), s);
             }
         }
@@ -85,6 +92,25 @@ public final class ElementwiseOptimizer extends BaseOptimizer {
         return v;
     }
 
+    /** The hyperparameters of the first group and the root over all parameters of each of the rule's {@link ElementwiseRule#norms()}. */
+    @Override
+    public Map<String, Double> trace() {
+        Map<String, Double> out = new LinkedHashMap<>(hyperparameters());
+        out.putAll(passes.norms(slots.values().stream().map(s -> s.passes).toList()));
+        return out;
+    }
+
+    @Override
+    protected String prepare(ParameterGroup group) {
+        for (Parameter p : group.parameters()) {
+            String problem = slots.get(p.name()).passes.run();
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
     @Override
     protected void update(ParameterGroup group, Map<String, Double> hyper) {
         for (Parameter p : group.parameters()) {
@@ -92,6 +118,7 @@ public final class ElementwiseOptimizer extends BaseOptimizer {
             Map<String, Double> env = new LinkedHashMap<>(hyper);
             env.put(ElementwiseRule.STEP, (double) (s.step + 1));
             env.putAll(s.scalars);
+            env.putAll(s.passes.results());
             for (String name : rule.kernel().scalars()) {
                 s.args.scalar(name, env.get(name));
             }

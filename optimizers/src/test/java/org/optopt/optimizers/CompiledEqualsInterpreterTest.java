@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.Backends;
+import org.optopt.api.kernel.Kernel;
 import org.optopt.api.kernel.KernelInterpreter;
 import org.optopt.api.optim.Optimizers;
 import org.optopt.api.optim.Parameter;
@@ -22,7 +23,7 @@ import org.optopt.api.testkit.ReferenceBackend;
 /**
  * Every elementwise optimizer run through a backend's compiled kernel equals the reference: the
  * same rule replayed on host arrays by {@link KernelInterpreter}, with state initialized and
- * scalars advanced independently of {@link ElementwiseOptimizer} (parameters and every state
+ * scalars (and the rule's passes) advanced independently of {@link ElementwiseOptimizer} (parameters and every state
  * buffer, rtol 1e-6), on sizes that are not multiples of any vector width. The backends are the
  * reference backend (whose compile() is the interpreter) and nd4j (a test dependency, looked up
  * by name through discovery, never imported).
@@ -64,8 +65,15 @@ class CompiledEqualsInterpreterTest {
                     Map<String, Double> scalars = new LinkedHashMap<>(resolved.hyperparameters());
                     scalars.put(ElementwiseRule.STEP, (double) t);
                     scalars.putAll(scalarState);
-                    scalars.keySet().retainAll(rule.kernel().scalars());
                     host.put(ElementwiseRule.GRADIENT, g);
+                    for (Kernel pass : rule.passes()) {
+                        Map<String, Double> in = new LinkedHashMap<>(scalars);
+                        in.keySet().retainAll(pass.scalars());
+                        Map<String, float[]> read = new LinkedHashMap<>(host);
+                        read.keySet().retainAll(pass.buffers());
+                        scalars.putAll(KernelInterpreter.run(pass, read, in).asMap());
+                    }
+                    scalars.keySet().retainAll(rule.kernel().scalars());
                     KernelInterpreter.run(rule.kernel(), host, scalars);
                     Map<String, Double> env = new LinkedHashMap<>(resolved.hyperparameters());
                     env.put(ElementwiseRule.STEP, (double) t);
