@@ -8,6 +8,7 @@ import static org.optopt.optimizers.Rules.p;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.optopt.api.kernel.Expr;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.optimizers.ElementwiseDefinition;
@@ -55,6 +56,6 @@ public final class DiagonalTo extends ElementwiseDefinition {
                 .build();
         return new ElementwiseRule(update,
                 List.of(new ElementwiseRule.StateBuffer("a", Expr.zero()), new ElementwiseRule.StateBuffer("b", Expr.zero())),
-                List.of(), List.of(pass.build()), List.of(Estimators.RESIDUAL_NORM, "a_norm", Estimators.B_NORM));
+                List.of(), Optional.empty(), List.of(pass.build()), List.of(Estimators.RESIDUAL_NORM, "a_norm", Estimators.B_NORM));
     }
 }

@@ -8,6 +8,7 @@ import static org.optopt.optimizers.Rules.p;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.optopt.api.kernel.Expr;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Domain;
@@ -77,7 +78,7 @@ public final class RankOneTo extends ElementwiseDefinition {
         return new ElementwiseRule(update,
                 List.of(new ElementwiseRule.StateBuffer("u", init), new ElementwiseRule.StateBuffer("v", init),
                         new ElementwiseRule.StateBuffer("b", Expr.zero())),
-                List.of(), List.of(project, residualPass),
+                List.of(), Optional.empty(), List.of(project, residualPass),
                 List.of(Estimators.RESIDUAL_NORM, "u_norm", "v_norm", Estimators.B_NORM));
     }
 }
