@@ -228,6 +228,18 @@ public abstract class BaseOptimizer implements Optimizer {
                         + " of " + name() + " not applied, parameters and state unchanged");
             }
         }
+        for (ParameterGroup g : active) {
+            String problem = prepare(g);
+            if (problem == null) {
+                continue;
+            }
+            if (policy == NonFinitePolicy.SKIP_NON_FINITE) {
+                skipped++;
+                return;
+            }
+            throw new IllegalStateException(problem + "; step " + (steps + 1) + " of " + name()
+                    + " not applied, parameters and state unchanged");
+        }
         Map<ParameterGroup, Map<String, Double>> effective = new LinkedHashMap<>();
         for (ParameterGroup g : active) {
             effective.put(g, effectiveHyperparameters(g.name()));
@@ -274,6 +286,18 @@ public abstract class BaseOptimizer implements Optimizer {
     /** Writes the training values back into the parameters; only called after {@link #toEvaluationValues()}. */
     protected void toTrainingValues() {
         throw new UnsupportedOperationException(name() + " does not average its parameters");
+    }
+
+    /**
+     * Computes what the update of group {@code group} needs from every parameter before any
+     * parameter changes (e.g. per-tensor reductions), for every active group before the first
+     * {@link #update}; the default needs nothing.
+     *
+     * @return null, or a one-line description of a non-finite value that must keep the step from
+     *     being applied (the non-finite policy then fails or skips the step; nothing has changed)
+     */
+    protected String prepare(ParameterGroup group) {
+        return null;
     }
 
     /** Applies one update to every parameter of group {@code group} with hyperparameter values {@code hyper}. */

@@ -23,7 +23,7 @@ import org.optopt.api.tensor.Shape;
 /**
  * Every elementwise optimizer run through nd4j's compiled kernel equals the reference: the same rule
  * replayed on host arrays by {@link KernelInterpreter}, with state initialized and scalars advanced by
- * the interpreter too (one-element kernels), independently of {@link ElementwiseOptimizer} and of the
+ * the interpreter too (one-element kernels; the rule's reduction passes, too), independently of {@link ElementwiseOptimizer} and of the
  * optimizers' own uniform evaluator (parameters and every state buffer to rtol 1e-6, scalar states to
  * rtol 1e-6 since the interpreter stores them in float), on sizes that are not multiples of any vector
  * width. nd4j is a test dependency, looked up by name through discovery, never imported. The
@@ -70,8 +70,15 @@ class CompiledEqualsInterpreterTest {
                     Map<String, Double> scalars = new LinkedHashMap<>(resolved.hyperparameters());
                     scalars.put(ElementwiseRule.STEP, (double) t);
                     scalars.putAll(scalarState);
-                    scalars.keySet().retainAll(rule.kernel().scalars());
                     host.put(ElementwiseRule.GRADIENT, g);
+                    for (Kernel pass : rule.passes()) {
+                        Map<String, Double> in = new LinkedHashMap<>(scalars);
+                        in.keySet().retainAll(pass.scalars());
+                        Map<String, float[]> read = new LinkedHashMap<>(host);
+                        read.keySet().retainAll(pass.buffers());
+                        scalars.putAll(KernelInterpreter.run(pass, read, in).asMap());
+                    }
+                    scalars.keySet().retainAll(rule.kernel().scalars());
                     KernelInterpreter.run(rule.kernel(), host, scalars);
                     Map<String, Double> env = new LinkedHashMap<>(resolved.hyperparameters());
                     env.put(ElementwiseRule.STEP, (double) t);
