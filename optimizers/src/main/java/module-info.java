@@ -12,6 +12,7 @@ module org.optopt.optimizers {
     exports org.optopt.optimizers.schedule;
     exports org.optopt.optimizers.golden;
     exports org.optopt.optimizers.hyper;
+    exports org.optopt.optimizers.gap;
 
     provides org.optopt.api.optim.OptimizerProvider with
             org.optopt.optimizers.sgd.Sgd,
@@ -29,6 +30,8 @@ module org.optopt.optimizers {
             org.optopt.optimizers.sign.Lion,
             org.optopt.optimizers.sign.Roaree,
             org.optopt.optimizers.matrix.Shampoo,
+            org.optopt.optimizers.gap.GapSgdm,
+            org.optopt.optimizers.gap.GapAdam,
             org.optopt.optimizers.matrix.Muon,
             org.optopt.optimizers.schedulefree.ScheduleFreeAdamW,
             org.optopt.optimizers.schedulefree.ScheduleFreeSgd;

@@ -29,7 +29,7 @@ import org.optopt.optimizers.schedule.Schedule;
  *
  * <p>State keys: options {@code choice/<name>}, {@code list/<name>}, {@code frozen/<group>}, {@code schedule/<hyperparameter>}
  * (the schedule's description); scalars {@code hyper/<group>/<name>}, {@code position/<hyperparameter>},
- * {@code param/<parameter>/<scalar>}; one tensor per parameter and state buffer.
+ * {@code param/<parameter>/<scalar>}, {@code optimizer/<scalar>}; one tensor per parameter and state buffer.
  */
 public abstract class BaseOptimizer implements Optimizer {
     private static final String NAN_IF_ANY = "nan_if_any";
@@ -228,11 +228,11 @@ public abstract class BaseOptimizer implements Optimizer {
                         + " of " + name() + " not applied, parameters and state unchanged");
             }
         }
-        Map<String, Map<String, Double>> effective = new LinkedHashMap<>();
+        Map<ParameterGroup, Map<String, Double>> effective = new LinkedHashMap<>();
         for (ParameterGroup g : active) {
-            effective.put(g.name(), effectiveHyperparameters(g.name()));
+            effective.put(g, effectiveHyperparameters(g.name()));
         }
-        updateAll(active, effective);
+        update(effective);
         steps++;
         positions.replaceAll((h, pos) -> pos + 1);
     }
@@ -276,19 +276,29 @@ public abstract class BaseOptimizer implements Optimizer {
         throw new UnsupportedOperationException(name() + " does not average its parameters");
     }
 
-    /**
-     * Applies one step to the groups that are not frozen, in order, each with its effective
-     * hyperparameter values. By default {@link #update} group by group; an optimizer whose step
-     * couples the groups (Prodigy's shared step size) overrides this.
-     */
-    protected void updateAll(List<ParameterGroup> active, Map<String, Map<String, Double>> effective) {
-        for (ParameterGroup g : active) {
-            update(g, effective.get(g.name()));
-        }
-    }
-
     /** Applies one update to every parameter of group {@code group} with hyperparameter values {@code hyper}. */
     protected abstract void update(ParameterGroup group, Map<String, Double> hyper);
+
+    /**
+     * Applies one step to the groups that are not frozen, each with the hyperparameter values it
+     * uses, in group order; by default group by group ({@link #update(ParameterGroup, Map)}).
+     * Optimizers whose step couples the groups (one decision for the whole model) override this.
+     */
+    protected void update(Map<ParameterGroup, Map<String, Double>> active) {
+        active.forEach(this::update);
+    }
+
+    /**
+     * State that belongs to the optimizer as a whole rather than to one parameter, by name, with
+     * fixed keys (saved as {@code optimizer/<name>}); none by default.
+     */
+    protected Map<String, Double> optimizerState() {
+        return Map.of();
+    }
+
+    /** Replaces the optimizer-wide state; the keys are those of {@link #optimizerState()}. */
+    protected void restoreOptimizerState(Map<String, Double> state) {
+    }
 
     /** The live state tensors of parameter {@code p}, by buffer name, in a fixed order. */
     protected abstract Map<String, Tensor> buffers(Parameter p);
@@ -323,6 +333,7 @@ public abstract class BaseOptimizer implements Optimizer {
             scalarState(p).forEach((k, v) -> scalars.put("param/" + p.name() + "/" + k, v));
         }
         values.forEach((g, v) -> v.forEach((h, x) -> scalars.put("hyper/" + g + "/" + h, x)));
+        optimizerState().forEach((k, v) -> scalars.put("optimizer/" + k, v));
         positions.forEach((h, pos) -> scalars.put("position/" + h, (double) pos));
         return new StateDict(name(), shapes, steps, skipped, options(), scalars, tensors);
     }
@@ -390,7 +401,16 @@ public abstract class BaseOptimizer implements Optimizer {
         }
         Map<Parameter, Map<String, Double>> newScalars = new LinkedHashMap<>();
         int expectedTensors = 0;
-        int expectedScalars = newValues.size() * definition.hyperparameters().size() + newPositions.size();
+        Map<String, Double> newOptimizerState = new LinkedHashMap<>();
+        for (String k : optimizerState().keySet()) {
+            Double x = state.scalars().get("optimizer/" + k);
+            if (x == null) {
+                throw new IllegalArgumentException("State lacks the optimizer-wide scalar " + k);
+            }
+            newOptimizerState.put(k, x);
+        }
+        int expectedScalars = newValues.size() * definition.hyperparameters().size() + newPositions.size()
+                + newOptimizerState.size();
         for (Parameter p : params) {
             for (Map.Entry<String, Tensor> b : buffers(p).entrySet()) {
                 StateDict.StateTensor t = state.tensor(p.name(), b.getKey());
@@ -429,6 +449,7 @@ public abstract class BaseOptimizer implements Optimizer {
             }
             restoreScalarState(p, newScalars.get(p));
         }
+        restoreOptimizerState(newOptimizerState);
         values.putAll(newValues);
         frozen.putAll(newFrozen);
         positions.putAll(newPositions);

@@ -148,7 +148,7 @@ public abstract class OptimizerDefinition implements OptimizerProvider {
             return items.stream().map(x -> ((Number) x).doubleValue()).toList();
         }
         throw new IllegalArgumentException("Hyperparameter " + key + " of optimizer " + name
-                + " needs a list of numbers, got " + v);
+                + " needs a list of numbers such as 0.5,0.9, got '" + v + "'");
     }
 
     /**

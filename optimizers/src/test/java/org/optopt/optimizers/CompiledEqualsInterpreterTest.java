@@ -12,30 +12,32 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.Backends;
+import org.optopt.api.kernel.Expr;
+import org.optopt.api.kernel.Kernel;
 import org.optopt.api.kernel.KernelInterpreter;
 import org.optopt.api.optim.Optimizers;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Shape;
-import org.optopt.api.testkit.ReferenceBackend;
 
 /**
- * Every elementwise optimizer run through a backend's compiled kernel equals the reference: the
- * same rule replayed on host arrays by {@link KernelInterpreter}, with state initialized and
- * scalars advanced independently of {@link ElementwiseOptimizer} (parameters and every state
- * buffer, rtol 1e-6), on sizes that are not multiples of any vector width. The backends are the
- * reference backend (whose compile() is the interpreter) and nd4j (a test dependency, looked up
- * by name through discovery, never imported).
+ * Every elementwise optimizer run through nd4j's compiled kernel equals the reference: the same rule
+ * replayed on host arrays by {@link KernelInterpreter}, with state initialized and scalars advanced by
+ * the interpreter too (one-element kernels), independently of {@link ElementwiseOptimizer} and of the
+ * optimizers' own uniform evaluator (parameters and every state buffer to rtol 1e-6 above 0.1 and 1e-7 absolutely below, scalar states to
+ * rtol 1e-6 since the interpreter stores them in float), on sizes that are not multiples of any vector
+ * width. nd4j is a test dependency, looked up by name through discovery, never imported. The
+ * reference backend is not a case: its compile() is this interpreter, so the comparison would be vacuous.
  */
 class CompiledEqualsInterpreterTest {
     private static final int[] SIZES = {1, 7, 13, 1031};
     private static final int STEPS = 6;
 
     static Stream<Arguments> cases() {
-        List<Backend> backends = List.of(new ReferenceBackend(), Backends.discover().provider("nd4j").create(Map.of()));
-        return backends.stream().flatMap(b -> OptimizerCases.CASES.stream()
+        Backend nd4j = Backends.discover().provider("nd4j").create(Map.of());
+        return OptimizerCases.CASES.stream()
                 .filter(c -> Optimizers.discover().provider(c.name()) instanceof ElementwiseDefinition)
-                .flatMap(c -> c.valid().stream().map(v -> Arguments.of(b, c.name(), v))));
+                .flatMap(c -> c.valid().stream().map(v -> Arguments.of(nd4j, c.name(), v)));
     }
 
     @ParameterizedTest(name = "{0} {1} {2}")
@@ -52,7 +54,7 @@ class CompiledEqualsInterpreterTest {
             for (ElementwiseRule.StateBuffer b : rule.stateBuffers()) {
                 float[] init = new float[n];
                 if (b.initial().isUniform()) {
-                    java.util.Arrays.fill(init, (float) Uniform.evaluate(b.initial(), resolved.hyperparameters()));
+                    java.util.Arrays.fill(init, (float) interpret(b.initial(), resolved.hyperparameters()));
                 } else {
                     init = p.value().toArray(); // a copy of the initial parameter (Schedule-Free's z and x)
                 }
@@ -74,7 +76,7 @@ class CompiledEqualsInterpreterTest {
                     Map<String, Double> env = new LinkedHashMap<>(resolved.hyperparameters());
                     env.put(ElementwiseRule.STEP, (double) t);
                     env.putAll(scalarState);
-                    rule.scalarStates().forEach(s -> scalarState.put(s.name(), Uniform.evaluate(s.next(), env)));
+                    rule.scalarStates().forEach(s -> scalarState.put(s.name(), interpret(s.next(), env)));
                     host.remove(ElementwiseRule.GRADIENT);
                     assertClose(host.get(ElementwiseRule.PARAMETER), p.value().toArray(), name + " p, n=" + n + ", t=" + t);
                     for (ElementwiseRule.StateBuffer b : rule.stateBuffers()) {
@@ -82,18 +84,32 @@ class CompiledEqualsInterpreterTest {
                                 name + " " + b.name() + ", n=" + n + ", t=" + t);
                     }
                     for (Map.Entry<String, Double> s : scalarState.entrySet()) {
-                        assertEquals(s.getValue(), opt.scalar("W", s.getKey()), name + " " + s.getKey());
+                        assertEquals(s.getValue(), opt.scalar("W", s.getKey()), 1e-6 * Math.abs(s.getValue()),
+                                name + " " + s.getKey());
                     }
                 }
             }
         }
     }
 
+    /** The value of a uniform expression as the reference interpreter computes it: a one-element kernel storing it. */
+    private static double interpret(Expr uniform, Map<String, Double> scalars) {
+        Kernel kernel = Kernel.builder("value").store("out", uniform).build();
+        Map<String, float[]> out = new LinkedHashMap<>(Map.of("out", new float[1]));
+        Map<String, Double> bound = new LinkedHashMap<>(scalars);
+        bound.keySet().retainAll(kernel.scalars());
+        KernelInterpreter.run(kernel, out, bound);
+        return out.get("out")[0];
+    }
+
     private static void assertClose(float[] expected, float[] actual, String what) {
         assertEquals(expected.length, actual.length, what);
         for (int i = 0; i < expected.length; i++) {
             double err = Math.abs(expected[i] - actual[i]);
-            assertTrue(err <= 1e-6 * Math.max(Math.abs(expected[i]), 1e-3),
+            // Absolute below 0.1 (1e-7): the interpreter keeps scalar states in float, which moves
+            // Schedule-Free's weight c by ~1e-7 relative, so x = (1 - c)*x + c*z and y = beta*x + (1 - beta)*z
+            // near 0 (a difference of terms near 1) differ by a few float ulps of those terms.
+            assertTrue(err <= 1e-6 * Math.max(Math.abs(expected[i]), 0.1),
                     what + "[" + i + "]: " + actual[i] + " vs reference " + expected[i]);
         }
     }

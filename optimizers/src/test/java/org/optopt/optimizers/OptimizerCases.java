@@ -93,6 +93,10 @@ public final class OptimizerCases {
                             error(Map.of("update_every", 1.5), "update_every = 1\\.5.*update_every integer >= 1"),
                             error(Map.of("update_every", 0), "update_every = 0\\.0"),
                             error(Map.of("grafting", "lion"), "grafting = lion.*one of \\[none, sgd, adagrad\\]"))),
+            new Case("gap-sgdm", List.of(Map.of("lr", 0.05), Map.of("momenta", List.of(0.0, 0.9), "mode", "switch-per-tensor",
+                    "j_ema", 0.5, "weight_decay", 0.01), Map.of("momenta", 0.9)), 1e-3, gapErrors("momenta")),
+            new Case("gap-adam", List.of(Map.of("lr", 0.05), Map.of("beta1s", List.of(0.0, 0.8, 0.95), "mode", "switch-per-tensor",
+                    "j_ema", 0.9, "weight_decay", 0.1)), 1e-2, gapErrors("beta1s")),
             new Case("muon", List.of(Map.of("lr", 0.05, "adam_lr", 0.05), Map.of("nesterov", false, "weight_decay", 0.1),
                     Map.of("ns_steps", 0, "momentum", 0.0)), 0.05,
                     errors(error(Map.of("momentum", 1.0), "momentum = 1\\.0.*0 <= momentum < 1"),
@@ -125,6 +129,18 @@ public final class OptimizerCases {
                             error(Map.of("growth_rate", 0.5), "growth_rate = 0\\.5.*growth_rate >= 1"),
                             error(Map.of("beta3", 1.0), "beta3 = 1\\.0"),
                             error(Map.of("decouple", "sometimes"), "decouple = sometimes.*one of \\[false, true\\]"))));
+
+    /** The refusals of both GAP optimizers, whose candidate list is called {@code list}. */
+    private static List<ErrorCase> gapErrors(String list) {
+        return errors(error(Map.of(list, List.of()), "Invalid " + list + " = \\[\\]: needs at least one candidate"),
+                error(Map.of(list, List.of(0.9, 0.5)), "Invalid " + list + " = \\[0\\.9,0\\.5\\].*strictly ascending"),
+                error(Map.of(list, List.of(0.5, 0.5)), "Invalid " + list + " = \\[0\\.5,0\\.5\\].*0\\.5 is repeated"),
+                error(Map.of(list, List.of(0.5, 1.0)), "candidate 1\\.0 must satisfy 0 <= candidate < 1"),
+                error(Map.of(list, List.of(-0.5)), "candidate -0\\.5 must satisfy 0 <= candidate < 1"),
+                error(Map.of(list, List.of(0.5, "x")), list + " of optimizer gap-.* needs a list of numbers"),
+                error(Map.of("j_ema", 1.0), "j_ema = 1\\.0.*0 <= j_ema < 1"),
+                error(Map.of("mode", "greedy"), "mode = greedy.*one of \\[switch, switch-per-tensor\\]"));
+    }
 
     /** The row of optimizer {@code name}. */
     public static Case of(String name) {

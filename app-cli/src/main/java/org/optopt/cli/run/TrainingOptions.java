@@ -69,6 +69,14 @@ public final class TrainingOptions {
 
     /** Finds data in the data directory, the shared folder ({@code optopt.shared}) or by download. */
     DataSource dataSource() {
+        return dataSource(dataDir, noDownload);
+    }
+
+    /**
+     * Finds data in {@code dataDir} (null: {@code $OPTOPT_DATA}, else {@code ~/.optopt/data}), the
+     * shared folder ({@code optopt.shared}) or, unless {@code noDownload}, by download.
+     */
+    public static DataSource dataSource(Path dataDir, boolean noDownload) {
         Path dir = org.optopt.tasks.data.DataResolver.dataDirectory(dataDir, System.getenv(),
                 System.getProperty("user.home"));
         String shared = System.getProperty("optopt.shared");

@@ -169,8 +169,9 @@ public final class Prodigy extends OptimizerDefinition {
         }
 
         @Override
-        protected void updateAll(List<ParameterGroup> active, Map<String, Map<String, Double>> effective) {
-            Map<String, Double> global = effective.get(active.get(0).name());
+        protected void update(Map<ParameterGroup, Map<String, Double>> effective) {
+            List<ParameterGroup> active = List.copyOf(effective.keySet());
+            Map<String, Double> global = effective.get(active.get(0));
             double lr = effective.values().stream().mapToDouble(h -> h.get("lr")).max().orElseThrow();
             double beta1 = global.get("beta1");
             double beta2 = global.get("beta2");
@@ -180,7 +181,7 @@ public final class Prodigy extends OptimizerDefinition {
             numerator *= beta3;
             double denominator = 0;
             for (ParameterGroup g : active) {
-                Map<String, Double> values = new LinkedHashMap<>(effective.get(g.name()));
+                Map<String, Double> values = new LinkedHashMap<>(effective.get(g));
                 values.put("beta1", beta1);
                 values.put("beta2", beta2);
                 values.put("beta3", beta3);
@@ -204,7 +205,7 @@ public final class Prodigy extends OptimizerDefinition {
             dMax = Math.max(dMax, dHat);
             d = Math.min(dMax, d * global.get("growth_rate"));
             for (ParameterGroup g : active) {
-                Map<String, Double> values = new LinkedHashMap<>(effective.get(g.name()));
+                Map<String, Double> values = new LinkedHashMap<>(effective.get(g));
                 values.put("d", d);
                 values.put("dlr", dlr);
                 values.put("decoupled_decay", decouple ? values.get("weight_decay") : 0);
@@ -218,7 +219,7 @@ public final class Prodigy extends OptimizerDefinition {
 
         @Override
         protected void update(ParameterGroup group, Map<String, Double> hyper) {
-            throw new IllegalStateException("Prodigy steps all groups at once (updateAll)");
+            throw new IllegalStateException("Prodigy steps all groups at once (update of all groups)");
         }
     }
 }
