@@ -161,18 +161,10 @@ public final class ParameterAveraging implements Optimizer {
         }
         toAverageArgs.forEach(toAverage::run);
         evaluating = true;
-        return new EvaluationView() {
-            private boolean restored;
-
-            @Override
-            public void close() {
-                if (!restored) {
-                    restored = true;
-                    restoreArgs.forEach(restore::run);
-                    evaluating = false;
-                }
-            }
-        };
+        return EvaluationView.restoring(() -> {
+            restoreArgs.forEach(restore::run);
+            evaluating = false;
+        });
     }
 
     @Override
