@@ -264,18 +264,10 @@ public abstract class BaseOptimizer implements Optimizer {
         }
         toEvaluationValues();
         evaluating = true;
-        return new EvaluationView() {
-            private boolean restored;
-
-            @Override
-            public void close() {
-                if (!restored) {
-                    restored = true;
-                    toTrainingValues();
-                    evaluating = false;
-                }
-            }
-        };
+        return EvaluationView.restoring(() -> {
+            toTrainingValues();
+            evaluating = false;
+        });
     }
 
     /** Writes the evaluation values into the parameters; only called if {@link #averagesParameters()}. */
