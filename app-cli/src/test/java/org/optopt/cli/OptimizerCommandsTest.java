@@ -52,6 +52,25 @@ class OptimizerCommandsTest {
     }
 
     @Test
+    void goldenReplaysOptoptFilesOfAnyRegisteredOptimizerAndNamesAnUnknownOne(@TempDir Path dir) throws IOException {
+        Path adam = golden().resolve("torch-adam.json");
+        Assumptions.assumeTrue(Files.isRegularFile(adam), "shared golden files not found; skipped");
+        String torch = Files.readString(adam);
+        Path ours = dir.resolve("optopt-adam.json");
+        Files.writeString(ours, torch.replace("\"optimizer\": \"Adam\"", "\"optimizer\": \"adam\"")
+                .replace("\"final_state\":", "\"tolerance\": 2e-5, \"unused_state\":"));
+        MainTest.Run ok = MainTest.run("--backend", "reference", "golden", ours.toString());
+        assertEquals(0, ok.exitCode(), ok.err());
+        assertTrue(ok.out().contains("2e-05  PASS"), ok.out());
+        Path unknown = dir.resolve("optopt-unknown.json");
+        Files.writeString(unknown, torch.replace("\"optimizer\": \"Adam\"", "\"optimizer\": \"no-such-opt\""));
+        MainTest.Run bad = MainTest.run("--backend", "reference", "golden", unknown.toString());
+        assertEquals(1, bad.exitCode());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        assertTrue(bad.err().contains("Unknown optimizer 'no-such-opt'; known optimizers: "), bad.err());
+    }
+
+    @Test
     void benchOptimizersReportsEveryElementwiseOptimizer() {
         MainTest.Run r = MainTest.run("--backend", "reference", "bench", "optimizers", "--size", "1003", "--runs", "2",
                 "--warmup", "1", "--json");

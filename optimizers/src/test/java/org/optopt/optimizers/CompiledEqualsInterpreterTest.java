@@ -53,7 +53,11 @@ class CompiledEqualsInterpreterTest {
             host.put(ElementwiseRule.PARAMETER, p.value().toArray());
             for (ElementwiseRule.StateBuffer b : rule.stateBuffers()) {
                 float[] init = new float[n];
-                java.util.Arrays.fill(init, (float) interpret(b.initial(), resolved.hyperparameters()));
+                if (b.initial().isUniform()) {
+                    java.util.Arrays.fill(init, (float) interpret(b.initial(), resolved.hyperparameters()));
+                } else {
+                    init = p.value().toArray(); // a copy of the initial parameter (Schedule-Free's z and x)
+                }
                 host.put(b.name(), init);
             }
             Map<String, Double> scalarState = new LinkedHashMap<>();
