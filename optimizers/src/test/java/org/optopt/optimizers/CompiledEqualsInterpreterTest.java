@@ -77,7 +77,8 @@ class CompiledEqualsInterpreterTest {
                     Map<String, Double> env = new LinkedHashMap<>(resolved.hyperparameters());
                     env.put(ElementwiseRule.STEP, (double) t);
                     env.putAll(scalarState);
-                    rule.scalarStates().forEach(s -> scalarState.put(s.name(), interpret(s.next(), env)));
+                    // scalar states live on the host in double (Uniform's semantics); the kernels under test are the element passes
+                    rule.scalarStates().forEach(s -> scalarState.put(s.name(), Uniform.evaluate(s.next(), env)));
                     host.remove(ElementwiseRule.GRADIENT);
                     assertClose(host.get(ElementwiseRule.PARAMETER), p.value().toArray(), name + " p, n=" + n + ", t=" + t);
                     for (ElementwiseRule.StateBuffer b : rule.stateBuffers()) {
