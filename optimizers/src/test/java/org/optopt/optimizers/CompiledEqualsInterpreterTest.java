@@ -26,8 +26,8 @@ import org.optopt.api.tensor.Shape;
  * the interpreter too (one-element kernels), independently of {@link ElementwiseOptimizer} and of the
  * optimizers' own uniform evaluator (parameters and every state buffer to rtol 1e-6, scalar states to
  * rtol 1e-6 since the interpreter stores them in float; once checked, a step's scalar states are the
- * replay's next inputs, so that the rounding does not accumulate), on sizes that are not multiples of any vector
- * width. nd4j is a test dependency, looked up by name through discovery, never imported. The
+ * replay's next inputs, so that the rounding does not accumulate, e.g. Schedule-Free's weight sums), on
+ * sizes that are not multiples of any vector width. nd4j is a test dependency, looked up by name through discovery, never imported. The
  * reference backend is not a case: its compile() is this interpreter, so the comparison would be vacuous.
  */
 class CompiledEqualsInterpreterTest {
@@ -77,8 +77,7 @@ class CompiledEqualsInterpreterTest {
                     Map<String, Double> env = new LinkedHashMap<>(resolved.hyperparameters());
                     env.put(ElementwiseRule.STEP, (double) t);
                     env.putAll(scalarState);
-                    // scalar states live on the host in double (Uniform's semantics); the kernels under test are the element passes
-                    rule.scalarStates().forEach(s -> scalarState.put(s.name(), Uniform.evaluate(s.next(), env)));
+                    rule.scalarStates().forEach(s -> scalarState.put(s.name(), interpret(s.next(), env)));
                     host.remove(ElementwiseRule.GRADIENT);
                     assertClose(host.get(ElementwiseRule.PARAMETER), p.value().toArray(), name + " p, n=" + n + ", t=" + t);
                     for (ElementwiseRule.StateBuffer b : rule.stateBuffers()) {
