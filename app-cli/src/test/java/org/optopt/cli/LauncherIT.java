@@ -90,4 +90,13 @@ class LauncherIT {
         assertEquals(0, used.exitCode(), used.err());
         assertTrue(used.out().contains("\"backend\": \"reference\""), used.out());
     }
+
+    @Test
+    void aPluginPathEntryThatDoesNotExistIsAUsageError(@TempDir Path plugin) throws Exception {
+        Path missing = plugin.resolve("missing-backend.jar");
+        Result r = optopt(Map.of("OPTOPT_PLUGIN_PATH", plugin + ":" + missing), "backends");
+        assertEquals(2, r.exitCode(), r.out());
+        assertEquals("optopt: OPTOPT_PLUGIN_PATH entry '" + missing + "' does not exist (a jar or class folder, "
+                + "':'-separated)", r.err().strip());
+    }
 }

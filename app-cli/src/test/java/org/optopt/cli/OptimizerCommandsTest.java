@@ -80,4 +80,19 @@ class OptimizerCommandsTest {
                 r.out());
         assertTrue(r.out().contains("\"optimizer\": \"adam\"") && r.out().contains("\"bytes_per_parameter\": 32"), r.out());
     }
+
+    /** Adam's step reads p, g, m, v and writes p, m, v (28 bytes per parameter); the full step's check reads g again. */
+    @Test
+    void benchKernelAndBenchOptimizersCountAdamsBytesAlike() {
+        MainTest.Run kernel = MainTest.run("--backend", "reference", "bench", "kernel", "--kernel", "adam", "--size", "1003",
+                "--runs", "2", "--warmup", "1", "--json");
+        assertEquals(0, kernel.exitCode(), kernel.err());
+        assertTrue(kernel.out().contains("\"bytes_per_parameter\": 28") && kernel.out().contains("\"regime\": \"cache-resident"),
+                kernel.out());
+        MainTest.Run step = MainTest.run("--backend", "reference", "bench", "optimizers", "--size", "1003", "--runs", "2",
+                "--warmup", "1", "--json");
+        String adam = step.out().lines().filter(l -> l.contains("\"optimizer\": \"adam\"")).findFirst().orElseThrow();
+        assertTrue(adam.contains("\"kernel_bytes_per_parameter\": 28, \"check_bytes_per_parameter\": 4, "
+                + "\"bytes_per_parameter\": 32"), adam);
+    }
 }

@@ -9,6 +9,7 @@ import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
 import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.kernel.Kernel;
+import org.optopt.api.optim.EvaluationView;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.HyperparameterList;
 import org.optopt.api.optim.NonFinitePolicy;
@@ -50,6 +51,7 @@ public abstract class BaseOptimizer implements Optimizer {
     private long steps;
     private long skipped;
     private boolean closed;
+    private boolean evaluating;
 
     /**
      * Sets up the shared part.
@@ -202,6 +204,9 @@ public abstract class BaseOptimizer implements Optimizer {
     @Override
     public final void step() {
         requireOpen();
+        if (evaluating) {
+            throw new IllegalStateException("Optimizer " + name() + " cannot step while an evaluation view is open");
+        }
         List<ParameterGroup> active = new ArrayList<>();
         for (ParameterGroup g : parameters.groups()) {
             if (!frozen.get(g.name())) {
@@ -230,6 +235,45 @@ public abstract class BaseOptimizer implements Optimizer {
         update(effective);
         steps++;
         positions.replaceAll((h, pos) -> pos + 1);
+    }
+
+    /**
+     * Opens the evaluation view: for an optimizer that {@link #averagesParameters() averages},
+     * {@link #toEvaluationValues()} now and {@link #toTrainingValues()} when the view closes.
+     */
+    @Override
+    public final EvaluationView evaluationView() {
+        requireOpen();
+        if (!averagesParameters()) {
+            return EvaluationView.IDENTITY;
+        }
+        if (evaluating) {
+            throw new IllegalStateException("An evaluation view of optimizer " + name() + " is already open");
+        }
+        toEvaluationValues();
+        evaluating = true;
+        return new EvaluationView() {
+            private boolean restored;
+
+            @Override
+            public void close() {
+                if (!restored) {
+                    restored = true;
+                    toTrainingValues();
+                    evaluating = false;
+                }
+            }
+        };
+    }
+
+    /** Writes the evaluation values into the parameters; only called if {@link #averagesParameters()}. */
+    protected void toEvaluationValues() {
+        throw new UnsupportedOperationException(name() + " does not average its parameters");
+    }
+
+    /** Writes the training values back into the parameters; only called after {@link #toEvaluationValues()}. */
+    protected void toTrainingValues() {
+        throw new UnsupportedOperationException(name() + " does not average its parameters");
     }
 
     /** Applies one update to every parameter of group {@code group} with hyperparameter values {@code hyper}. */

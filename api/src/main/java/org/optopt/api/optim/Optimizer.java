@@ -110,6 +110,26 @@ public interface Optimizer extends AutoCloseable {
      */
     void loadState(StateDict state);
 
+    /**
+     * Whether this optimizer evaluates the model at other values than it trains at (an averaged
+     * iterate: Schedule-Free's x, an exponential or stochastic weight average). Runners that
+     * evaluate should do so inside {@link #evaluationView()} either way.
+     */
+    default boolean averagesParameters() {
+        return false;
+    }
+
+    /**
+     * Writes the evaluation values (the averaged iterate) into the parameter tensors, until the
+     * returned view is closed, which restores the training values exactly. Steps must not be taken
+     * while a view is open. The default, for optimizers that do not average, changes nothing.
+     *
+     * @throws IllegalStateException if a view is already open
+     */
+    default EvaluationView evaluationView() {
+        return EvaluationView.IDENTITY;
+    }
+
     /** Releases the optimizer's state tensors (not the parameters); the optimizer is unusable afterwards. */
     @Override
     void close();

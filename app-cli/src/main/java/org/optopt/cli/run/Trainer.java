@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.EvaluationView;
 import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.tasks.suite.Budget;
@@ -16,7 +17,8 @@ import org.optopt.tasks.suite.TrainingProblem;
 /**
  * Trains one task with one optimizer: draws mini-batches, computes loss and gradients, steps the
  * optimizer, records every step's loss and effective hyperparameters, and evaluates on the test
- * split at regular intervals and at the end.
+ * split at regular intervals and at the end, at the optimizer's evaluation values (an averaged iterate
+ * such as Schedule-Free's x; see {@link Optimizer#evaluationView()}).
  */
 public final class Trainer {
     /** Receives the records as they are made (run directories, progress bars). */
@@ -129,7 +131,10 @@ public final class Trainer {
                 steps.add(record);
                 listener.onStep(record, total);
                 if (t % evalEvery == 0 || t == total) {
-                    Evaluation e = problem.evaluate();
+                    Evaluation e;
+                    try (EvaluationView view = optimizer.evaluationView()) { // averaged parameters, if any
+                        e = problem.evaluate();
+                    }
                     EvalRecord er = new EvalRecord(t, trainingNanos / 1e9, e.loss(),
                             e.hasAccuracy() ? e.accuracy() : Double.NaN);
                     evals.add(er);

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,18 +22,17 @@ import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.testkit.ReferenceBackend;
-import org.optopt.optimizers.SharedData;
 import org.optopt.optimizers.TestProblems;
 import org.optopt.optimizers.golden.ErrorMeter;
 import org.optopt.optimizers.golden.QuarticProblem;
 import org.optopt.optimizers.hyper.TestBackends;
+import org.optopt.testsupport.SharedFiles;
 
 class GapTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> problem() throws IOException {
-        Path dir = SharedData.golden();
-        Assumptions.assumeTrue(dir != null, "shared golden directory not found; skipped");
+        Path dir = SharedFiles.configured().goldenDir();
         String text = Files.readString(dir.resolve("optopt-gap-sgdm.json"), StandardCharsets.UTF_8);
         return (Map<String, Object>) org.optopt.optimizers.golden.Json.parse(text);
     }
