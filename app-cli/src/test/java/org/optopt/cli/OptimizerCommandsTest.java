@@ -53,8 +53,7 @@ class OptimizerCommandsTest {
 
     @Test
     void goldenReplaysOptoptFilesOfAnyRegisteredOptimizerAndNamesAnUnknownOne(@TempDir Path dir) throws IOException {
-        Path adam = golden().resolve("torch-adam.json");
-        Assumptions.assumeTrue(Files.isRegularFile(adam), "shared golden files not found; skipped");
+        Path adam = SharedFiles.configured().golden("torch-adam.json");
         String torch = Files.readString(adam);
         Path ours = dir.resolve("optopt-adam.json");
         Files.writeString(ours, torch.replace("\"optimizer\": \"Adam\"", "\"optimizer\": \"adam\"")
