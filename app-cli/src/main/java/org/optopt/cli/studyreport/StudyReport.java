@@ -25,6 +25,8 @@ import org.optopt.cli.study.Trial;
  * A study's report: one static HTML page with its figures beside it (each as SVG and PNG).
  * <ul>
  *   <li>the score tables and performance profiles (steps to target) of each ruleset;</li>
+ *   <li>per task, every configuration's final test loss and accuracy (mean and sample standard
+ *       deviation over seeds);</li>
  *   <li>per task, the training loss and the test metric of each optimizer's best configuration
  *       (the sweep point with the lowest median final test loss) with min-max bands over seeds;</li>
  *   <li>per task, every effective hyperparameter of those configurations that changes during
@@ -99,7 +101,7 @@ public final class StudyReport {
             if (ofTask.isEmpty()) {
                 continue;
             }
-            html.append("<h2>").append(escape(task)).append("</h2>\n");
+            html.append("<h2>").append(escape(task)).append("</h2>\n").append(finalResults(ofTask));
             Map<String, List<Done>> best = best(ofTask);
             html.append(figure(out, "curves-" + task, curves(task, best)));
             List<LinePlot.Panel> hyper = hyperparameters(task, best);
@@ -117,6 +119,32 @@ public final class StudyReport {
         Files.writeString(tmp, html);
         Files.move(tmp, page, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return page;
+    }
+
+    /** Per configuration: complete seeds, final test loss and accuracy as mean +- sample std. */
+    private static String finalResults(List<Done> trials) {
+        Map<String, List<Done>> byConfig = new LinkedHashMap<>();
+        trials.forEach(d -> byConfig.computeIfAbsent(d.trial().optimizer().toString(), k -> new ArrayList<>()).add(d));
+        boolean accuracy = trials.stream().anyMatch(d -> !Double.isNaN(d.evals().get(d.evals().size() - 1).accuracy()));
+        StringBuilder sb = new StringBuilder("<table>\n<tr><th>configuration</th><th>seeds</th><th>final test loss</th>"
+                + (accuracy ? "<th>final test accuracy %</th>" : "") + "</tr>\n");
+        byConfig.forEach((config, runs) -> {
+            sb.append("<tr><td>").append(escape(config)).append("</td><td>").append(runs.size()).append("</td><td>")
+                    .append(meanStd(runs.stream().mapToDouble(Done::finalLoss).toArray(), "%.4g")).append("</td>");
+            if (accuracy) {
+                sb.append("<td>").append(meanStd(runs.stream().mapToDouble(d -> 100 * d.evals()
+                        .get(d.evals().size() - 1).accuracy()).toArray(), "%.2f")).append("</td>");
+            }
+            sb.append("</tr>\n");
+        });
+        return sb.append("</table>\n").toString();
+    }
+
+    private static String meanStd(double[] v, String format) {
+        double mean = Arrays.stream(v).average().orElse(Double.NaN);
+        double ss = Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum();
+        double std = v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0;
+        return String.format(Locale.ROOT, format + " &plusmn; " + format, mean, std);
     }
 
     /** Per optimizer label, the seeds of the configuration with the lowest median final test loss. */

@@ -29,7 +29,7 @@ class ReportTest {
         assertEquals(0, r.exitCode(), r.err());
         String html = Files.readString(out.resolve("index.html"));
         assertTrue(html.startsWith("<!DOCTYPE html>") && html.strip().endsWith("</html>"), html);
-        assertTrue(html.contains("<h1>Study small</h1>") && html.contains("<h2>External tuning</h2>")
+        assertTrue(html.contains("<td>sgd(lr=1.0E-4)</td><td>2</td>") && html.contains("<h1>Study small</h1>") && html.contains("<h2>External tuning</h2>")
                 && html.contains("<h2>rosenbrock</h2>") && html.contains("profile area"), html);
         Matcher m = Pattern.compile("(?:src|href)=\"([^\"]+)\"").matcher(html);
         int images = 0;
