@@ -117,6 +117,7 @@ public final class Experiment {
         long seed = args.seed();
         Path dir = run.path();
         ProgressBar progress = new ProgressBar(err, task.name() + " " + spec + " seed " + seed, System.console() != null);
+        RunCheckpoints checkpoints = new RunCheckpoints(run, args.checkpointEvery(), from);
         try {
             Trainer.Result r = new Trainer(task, backend, data).run(factory, seed, args.batchSize(), args.budget(),
                     args.evaluations(), new Trainer.Listener() {
@@ -131,8 +132,10 @@ public final class Experiment {
                             run.onEvaluation(record);
                             progress.onEvaluation(record);
                         }
-                    }, new RunCheckpoints(run, args.checkpointEvery(), from));
-            run.complete(metrics(r));
+                    }, checkpoints);
+            Map<String, Object> metrics = metrics(r);
+            metrics.put("checkpoint_seconds", checkpoints.seconds());
+            run.complete(metrics);
             return new Outcome(dir, r);
         } catch (RuntimeException | IOException e) {
             run.fail(String.valueOf(e.getMessage()));
