@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "optopt", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Design, tune and compare gradient-based optimizers.",
         subcommands = {BackendsCommand.class, OptimizersCommand.class, TasksCommand.class, RunCommand.class,
-            CompareCommand.class, GoldenCommand.class, BenchCommand.class})
+            CompareCommand.class, GoldenCommand.class, BenchCommand.class, DesignCommand.class})
 public final class OptoptCommand implements Runnable {
     private final BackendChoice choice;
 
