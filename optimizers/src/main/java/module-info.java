@@ -11,6 +11,7 @@ module org.optopt.optimizers {
     exports org.optopt.optimizers.schedule;
     exports org.optopt.optimizers.golden;
     exports org.optopt.optimizers.hyper;
+    exports org.optopt.optimizers.probe;
 
     provides org.optopt.api.optim.OptimizerProvider with
             org.optopt.optimizers.sgd.Sgd,
