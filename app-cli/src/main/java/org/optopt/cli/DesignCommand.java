@@ -1,21 +1,30 @@
 package org.optopt.cli;
 
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Optimizers;
 import org.ejml.data.DMatrixRMaj;
 import org.optopt.cli.design.DesignReport;
 import org.optopt.cli.design.MatrixFile;
+import org.optopt.cli.design.TaskDesign;
+import org.optopt.cli.run.ProbeRun;
+import org.optopt.cli.run.TrainingOptions;
 import org.optopt.theory.Budget;
 import org.optopt.theory.Budgets;
 import org.optopt.theory.Design;
 import org.optopt.theory.NumericSolver;
 import org.optopt.theory.SecondMoment;
-import picocli.CommandLine.ArgGroup;
+import org.optopt.tasks.suite.TaskRegistry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -24,6 +33,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code optopt design}: the optimal optimizer for gradient statistics under a budget (paper A):
  * maximize E[g^T Q g] = &lt;Q, Sigma&gt; over PSD Q in the budget set, in closed form or numerically.
+ *
+ * <p>With {@code --task T --steps N} it trains the task (a run directory like {@code optopt run}'s,
+ * with every probe attached) and designs per layer from the collected statistics ({@link TaskDesign}).
  *
  * <p>Exit codes: 2 for usage errors (unknown budget, a non-positive radius or eps, a missing or
  * superfluous input); 1 for failures, each one line naming the file: a file that is missing or
@@ -47,16 +59,24 @@ final class DesignCommand implements Callable<Integer> {
             description = "The budget's radius c > 0 (default: ${DEFAULT-VALUE}).")
     private double radius;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    private Source source;
+    @Option(names = "--sigma", paramLabel = "FILE",
+            description = "Sigma = E[g g^T] as {\"sigma\": [[...], ...]} (optionally with \"shape\": [rows, cols]"
+                    + " for the kronecker budget). Either this or --task.")
+    private Path sigma;
 
-    /** Where the statistics come from. */
-    static final class Source {
-        @Option(names = "--sigma", paramLabel = "FILE",
-                description = "Sigma = E[g g^T] as {\"sigma\": [[...], ...]} (optionally with \"shape\": [rows, cols]"
-                        + " for the kronecker budget).")
-        Path sigma;
-    }
+    @Mixin
+    private TrainingOptions training;
+
+    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "OPT",
+            description = "With --task: the optimizer that trains while the probes collect statistics (default: ${DEFAULT-VALUE}).")
+    private String optimizer;
+
+    @Option(names = "--seed", defaultValue = "0", description = "With --task: the run's seed (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    private final Supplier<Backend> backend;
+    private final Optimizers optimizers;
+    private final TaskRegistry tasks;
 
     @Option(names = "--metric", paramLabel = "FILE",
             description = "The metric budget's P as {\"metric\": [[...], ...]}, or K-FAC factors {\"A\": ..., \"G\": ...}"
@@ -86,19 +106,36 @@ final class DesignCommand implements Callable<Integer> {
     private boolean json;
 
     @Inject
-    DesignCommand() {}
+    DesignCommand(Supplier<Backend> backend, Optimizers optimizers, TaskRegistry tasks) {
+        this.backend = backend;
+        this.optimizers = optimizers;
+        this.tasks = tasks;
+    }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         if (solver != null && !solver.equals(Design.CLOSED_FORM) && !solver.equals(Design.NUMERIC)) {
             throw new ParameterException(spec.commandLine(), "--solver must be closed-form or numeric, got '" + solver + "'");
         }
-        MatrixFile sigmaFile = MatrixFile.read(source.sigma);
-        SecondMoment sigma = inFile(sigmaFile, () -> SecondMoment.of("sigma", sigmaFile.matrix("sigma")));
-        Budget b = budget(sigmaFile);
-        Design design = inFile(sigmaFile, () -> solve(b, sigma));
+        if ((sigma == null) == !ProbeRun.hasTask(training)) {
+            throw new ParameterException(spec.commandLine(), "give either --sigma FILE or --task TASK (with --steps N)");
+        }
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? DesignReport.json(design) + System.lineSeparator() : DesignReport.text(design));
+        if (sigma == null) {
+            Budget b = budget(Optional.of(new int[] {1, 1}));
+            ProbeRun.Collected run = ProbeRun.collect(backend.get(), optimizers, tasks, training, optimizer, seed,
+                    spec.commandLine().getErr());
+            List<TaskDesign> layers = TaskDesign.of(run.optimizer(), b, this::solve);
+            Map<String, Double> global = TaskDesign.global(run.optimizer());
+            out.print(json ? DesignReport.json(run, b, global, layers) + System.lineSeparator()
+                    : DesignReport.text(run, b, global, layers));
+        } else {
+            MatrixFile sigmaFile = MatrixFile.read(sigma);
+            SecondMoment s = inFile(sigmaFile, () -> SecondMoment.of("sigma", sigmaFile.matrix("sigma")));
+            Budget b = budget(shape != null ? Optional.of(parseShape(shape)) : sigmaFile.shape("shape"));
+            Design design = inFile(sigmaFile, () -> solve(b, s));
+            out.print(json ? DesignReport.json(design) + System.lineSeparator() : DesignReport.text(design));
+        }
         out.flush();
         return 0;
     }
@@ -112,7 +149,8 @@ final class DesignCommand implements Callable<Integer> {
         return closed.orElseGet(() -> new NumericSolver().solve(b, sigma));
     }
 
-    private Budget budget(MatrixFile sigmaFile) {
+    /** The budget; {@code layerShape} is the kronecker budget's shape (with --task each layer's own). */
+    private Budget budget(Optional<int[]> layerShape) {
         Optional<SecondMoment> p = Optional.empty();
         Optional<List<SecondMoment>> factors = Optional.empty();
         if (metric != null) {
@@ -132,8 +170,7 @@ final class DesignCommand implements Callable<Integer> {
             double[][] rows = f.matrix("weights");
             w = Optional.of(inFile(f, () -> squareMatrix("weights", rows)));
         }
-        Optional<int[]> s = shape != null ? Optional.of(parseShape(shape)) : sigmaFile.shape("shape");
-        Budgets.Inputs inputs = new Budgets.Inputs(radius, Optional.ofNullable(eps), p, factors, damping, w, s);
+        Budgets.Inputs inputs = new Budgets.Inputs(radius, Optional.ofNullable(eps), p, factors, damping, w, layerShape);
         try {
             return Budgets.parse(budget, inputs);
         } catch (IllegalArgumentException e) {

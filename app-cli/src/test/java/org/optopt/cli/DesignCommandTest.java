@@ -1,6 +1,7 @@
 package org.optopt.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -150,5 +151,65 @@ class DesignCommandTest {
         fails(1, "dimension mismatch", "design", "--budget", "kronecker", "--shape", "3x1", "--sigma", s);
         fails(1, "unbounded", "design", "--budget", "update-second-moment", "--solver", "numeric", "--sigma",
                 file("e.json", "{\"sigma\": [[1, 1], [1, 1]]}").toString());
+    }
+
+    @Test
+    void designsPerLayerFromATaskRunWithProbes() throws IOException {
+        Map<?, ?> d = json("design", "--budget", "update-rms", "--radius", "0.01", "--task", "teacher-student-mlp",
+                "--steps", "20", "--runs-dir", dir.toString(), "--json");
+        assertEquals("teacher-student-mlp", d.get("task"));
+        assertEquals(20.0, d.get("steps"));
+        Map<?, ?> global = (Map<?, ?>) d.get("statistics");
+        double momentum = (Double) global.get("momentum");
+        assertTrue(momentum >= 0 && momentum < 1, global.toString());
+        List<?> layers = (List<?>) d.get("layers");
+        assertFalse(layers.isEmpty());
+        for (Object o : layers) {
+            Map<?, ?> layer = (Map<?, ?>) o;
+            assertEquals("rmsprop", layer.get("optimizer"), layer.toString());
+            // q_ii = c/sqrt(s_i), so sum_i (c/q_ii)^2 is the layer's E|g|^2 and sum_i c^2/q_ii the value.
+            double sq = 0;
+            double value = 0;
+            for (int i = 0; i < ((Double) layer.get("dimension")).intValue(); i++) {
+                sq += Math.pow(0.01 / q(layer, i, i), 2);
+                value += 0.01 * 0.01 / q(layer, i, i);
+            }
+            double expected = (Double) ((Map<?, ?>) layer.get("statistics")).get("sq_norm");
+            assertEquals(expected, sq, 1e-9 * expected);
+            assertEquals((Double) layer.get("value"), value, 1e-9 * value);
+        }
+        try (var runs = Files.list(dir)) {
+            Path run = runs.filter(Files::isDirectory).findFirst().orElseThrow();
+            String header = Files.readAllLines(run.resolve("steps.csv")).get(0);
+            assertTrue(header.contains("probe.autocorrelation.momentum") && header.contains("probe.kronecker."), header);
+        }
+    }
+
+    @Test
+    void runWritesProbeColumnsEveryNSteps() throws IOException {
+        MainTest.Run r = MainTest.run("run", "--task", "teacher-student-mlp", "--optimizer", "sgd", "--steps", "5",
+                "--probes", "second-moment", "--probe-every", "2", "--runs-dir", dir.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        try (var runs = Files.list(dir)) {
+            List<String> lines = Files.readAllLines(runs.findFirst().orElseThrow().resolve("steps.csv"));
+            List<String> header = List.of(lines.get(0).split(","));
+            int column = header.indexOf("probe.second-moment.sq_norm");
+            assertTrue(column > 0, lines.get(0));
+            for (int step = 1; step <= 5; step++) {
+                String[] cells = lines.get(step).split(",", -1);
+                assertEquals(step % 2 == 1, !cells[column].isEmpty(), lines.get(step));
+            }
+        }
+        MainTest.Run bad = MainTest.run("run", "--task", "teacher-student-mlp", "--optimizer", "sgd", "--steps", "5",
+                "--probes", "nope", "--runs-dir", dir.toString());
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("unknown probe 'nope'"), bad.err());
+    }
+
+    @Test
+    void eitherSigmaOrTask() throws IOException {
+        fails(2, "either --sigma FILE or --task", "design", "--budget", "spectral");
+        fails(2, "either --sigma FILE or --task", "design", "--budget", "spectral", "--task", "teacher-student-mlp",
+                "--sigma", file("s.json", "{\"sigma\": [[1]]}").toString());
     }
 }

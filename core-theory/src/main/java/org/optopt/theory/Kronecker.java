@@ -78,15 +78,37 @@ public record Kronecker(double radius, int rows, int cols) implements Budget {
 
     @Override
     public Optional<Design> closedForm(SecondMoment sigma) {
-        DMatrixRMaj l = left(sigma);
-        DMatrixRMaj r = right(sigma);
-        DMatrixRMaj q = Linalg.scale(radius, Linalg.kron(Linalg.power(l, -0.25), Linalg.power(r, -0.25)));
+        DMatrixRMaj q = optimum(left(sigma), right(sigma));
+        return Optional.of(design(q, left(sigma), right(sigma), Linalg.inner(q, sigma.matrix())));
+    }
+
+    /**
+     * The design from the factors themselves (as a Kronecker-factor probe measures them, without
+     * Sigma): the same Q*; the value is then the surrogate's, c tr L^(1/4) tr R^(1/4), since
+     * E[g^T Q* g] needs Sigma.
+     *
+     * @throws IllegalArgumentException if the factors' sizes differ from the budget's shape
+     */
+    public Design fromFactors(SecondMoment l, SecondMoment r) {
+        if (l.dimension() != rows || r.dimension() != cols) {
+            throw new IllegalArgumentException("dimension mismatch: factors " + l.dimension() + "x" + l.dimension() + " and "
+                    + r.dimension() + "x" + r.dimension() + " for a weight of " + rows + "x" + cols);
+        }
+        DMatrixRMaj q = optimum(l.matrix(), r.matrix());
+        return design(q, l.matrix(), r.matrix(), radius * traceOfRoot(l.matrix(), 0.25) * traceOfRoot(r.matrix(), 0.25));
+    }
+
+    private DMatrixRMaj optimum(DMatrixRMaj l, DMatrixRMaj r) {
+        return Linalg.scale(radius, Linalg.kron(Linalg.power(l, -0.25), Linalg.power(r, -0.25)));
+    }
+
+    private Design design(DMatrixRMaj q, DMatrixRMaj l, DMatrixRMaj r, double value) {
         Map<String, Double> hyper = new LinkedHashMap<>();
         hyper.put("lr", radius);
         hyper.put("left_factor_size", (double) rows);
         hyper.put("right_factor_size", (double) cols);
         hyper.put("surrogate_value", radius * traceOfRoot(l, 0.25) * traceOfRoot(r, 0.25));
-        return Optional.of(Design.closedForm(this, q, Linalg.inner(q, sigma.matrix()), "shampoo", hyper));
+        return Design.closedForm(this, q, value, "shampoo", hyper);
     }
 
     private static double traceOfRoot(DMatrixRMaj a, double p) {

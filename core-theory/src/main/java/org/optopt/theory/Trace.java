@@ -35,8 +35,11 @@ public record Trace(double radius) implements Budget {
         DMatrixRMaj q = new DMatrixRMaj(u.numRows, u.numRows);
         org.ejml.dense.row.CommonOps_DDRM.multTransB(radius, u, u, q);
         double gap = e.values().length > 1 ? e.values()[0] - e.values()[1] : e.values()[0];
-        return Optional.of(Design.closedForm(this, q, radius * e.max(), "principal-direction-sgd",
-                Map.of("lr", radius, "top_eigenvalue", e.max(), "eigengap", gap)));
+        Map<String, Double> hyper = new java.util.LinkedHashMap<>();
+        hyper.put("lr", radius);
+        hyper.put("top_eigenvalue", e.max());
+        hyper.put("eigengap", gap);
+        return Optional.of(Design.closedForm(this, q, radius * e.max(), "principal-direction-sgd", hyper));
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.optopt.cli.report.Json;
+import org.optopt.cli.run.ProbeRun;
 import org.optopt.theory.Budget;
 import org.optopt.theory.Design;
 import org.optopt.theory.Intersection;
@@ -61,6 +62,55 @@ public final class DesignReport {
     /** A JSON number in shortest round-trip form, or null if not finite. */
     static String number(double v) {
         return Double.isFinite(v) ? Double.toString(v) : "null";
+    }
+
+    /**
+     * The per-layer designs of {@code optopt design --task} as one JSON object: {@code task},
+     * {@code steps}, {@code run_directory}, {@code budget}, {@code radius}, {@code statistics} (the
+     * run's global ones) and {@code layers}, each with {@code parameter}, {@code shape},
+     * {@code statistics} and either the design's fields or {@code skipped} (the reason).
+     */
+    public static String json(ProbeRun.Collected run, Budget budget, Map<String, Double> global, List<TaskDesign> layers) {
+        List<String> f = new ArrayList<>();
+        f.add(Json.string("task") + ": " + Json.string(run.task()));
+        f.add(Json.string("steps") + ": " + run.steps());
+        f.add(Json.string("run_directory") + ": " + Json.string(run.directory().toString()));
+        f.add(Json.string("budget") + ": " + Json.string(budget.name()));
+        f.add(Json.string("radius") + ": " + radius(budget));
+        f.add(Json.string("statistics") + ": " + numbers(global));
+        List<String> items = new ArrayList<>();
+        for (TaskDesign l : layers) {
+            List<String> g = new ArrayList<>();
+            g.add(Json.string("parameter") + ": " + Json.string(l.parameter()));
+            g.add(Json.string("shape") + ": " + java.util.Arrays.toString(l.shape()));
+            g.add(Json.string("statistics") + ": " + numbers(l.statistics()));
+            if (l.design().isPresent()) {
+                g.addAll(jsonFields(l.design().get()));
+            } else {
+                g.add(Json.string("skipped") + ": " + Json.string(l.skipped()));
+            }
+            items.add("{" + String.join(", ", g) + "}");
+        }
+        f.add(Json.string("layers") + ": [" + String.join(", ", items) + "]");
+        return "{" + String.join(", ", f) + "}";
+    }
+
+    private static String numbers(Map<String, Double> m) {
+        return m.entrySet().stream().map(e -> Json.string(e.getKey()) + ": " + number(e.getValue()))
+                .collect(Collectors.joining(", ", "{", "}"));
+    }
+
+    /** The per-layer designs of {@code optopt design --task} for people. */
+    public static String text(ProbeRun.Collected run, Budget budget, Map<String, Double> global, List<TaskDesign> layers) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "run          %s (%d steps, every probe attached)%n", run.directory(), run.steps()));
+        sb.append(String.format(Locale.ROOT, "statistics  %s%n", hyper(global)));
+        for (TaskDesign l : layers) {
+            sb.append(String.format(Locale.ROOT, "%nlayer %s %s%s%n", l.parameter(), java.util.Arrays.toString(l.shape()),
+                    hyper(l.statistics())));
+            sb.append(l.design().map(DesignReport::text).orElse("  no design: " + l.skipped() + System.lineSeparator()));
+        }
+        return sb.toString();
     }
 
     /** The design for people, several lines. */

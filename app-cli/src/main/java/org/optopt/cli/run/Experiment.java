@@ -6,12 +6,15 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.Optimizers;
 import org.optopt.api.optim.ParameterSet;
+import org.optopt.api.probe.ProbedOptimizer;
 import org.optopt.tasks.suite.Budget;
 import org.optopt.tasks.suite.DataSource;
 import org.optopt.tasks.suite.Task;
@@ -27,12 +30,22 @@ final class Experiment {
     private final Optimizers optimizers;
     private final DataSource data;
     private final PrintWriter err;
+    private final ProbeOptions probes;
+    private final Consumer<ProbedOptimizer> probed;
 
     Experiment(Backend backend, Optimizers optimizers, DataSource data, PrintWriter err) {
+        this(backend, optimizers, data, err, ProbeOptions.of(List.of(), 1), p -> { });
+    }
+
+    /** An experiment whose optimizers get {@code probes} attached; {@code probed} sees each probed optimizer. */
+    Experiment(Backend backend, Optimizers optimizers, DataSource data, PrintWriter err, ProbeOptions probes,
+            Consumer<ProbedOptimizer> probed) {
         this.backend = backend;
         this.optimizers = optimizers;
         this.data = data;
         this.err = err;
+        this.probes = probes;
+        this.probed = probed;
     }
 
     /** What one run produced and where it is. */
@@ -44,7 +57,7 @@ final class Experiment {
      */
     Outcome run(Task task, OptimizerSpec spec, long seed, int batchSize, Budget budget, int evaluations, Path runsDir)
             throws IOException {
-        BiFunction<Backend, ParameterSet, Optimizer> factory = OptimizerFactory.of(spec, optimizers);
+        BiFunction<Backend, ParameterSet, Optimizer> factory = probes.attach(OptimizerFactory.of(spec, optimizers), probed);
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("task", task.name());
         config.put("optimizer", spec.toString());

@@ -29,6 +29,9 @@ public final class RunCommand implements Runnable {
     @Mixin
     private TrainingOptions options;
 
+    @Mixin
+    private ProbeOptions probes;
+
     @Option(names = "--optimizer", required = true, paramLabel = "OPT",
             description = "An optimizer (see 'optopt optimizers'), e.g. adam or sgd(0.1, momentum=0.9), or a"
                     + " hypergradient tower, e.g. adam/sgd(1e-5) or sgd(0.01)/sgd(0.01)/sgd(0.01).")
@@ -52,7 +55,8 @@ public final class RunCommand implements Runnable {
         Task task = tasks.get(options.task);
         OptimizerSpec os = OptimizerSpec.parse(optimizer).with(OptimizerSpec.parseSettings(options.settings));
         PrintWriter out = spec.commandLine().getOut();
-        Experiment experiment = new Experiment(backend.get(), optimizers, options.dataSource(), spec.commandLine().getErr());
+        Experiment experiment = new Experiment(backend.get(), optimizers, options.dataSource(), spec.commandLine().getErr(),
+                probes, p -> { });
         try {
             Experiment.Outcome o = experiment.run(task, os, seed, options.batchSize, options.budget(), options.evaluations,
                     options.runsDir);
