@@ -33,6 +33,11 @@ public record Design(Budget budget, DMatrixRMaj q, double value, String optimize
         return new Design(budget, q, value, optimizer, hyper, CLOSED_FORM);
     }
 
+    /** This design as the optimum of {@code other}, an equivalent budget. */
+    Design withBudget(Budget other) {
+        return new Design(other, q, value, optimizer, hyperparameters, solver);
+    }
+
     /** A copy of Q*. */
     @Override
     public DMatrixRMaj q() {

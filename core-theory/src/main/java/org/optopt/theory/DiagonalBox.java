@@ -1,7 +1,6 @@
 package org.optopt.theory;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,15 +28,10 @@ public record DiagonalBox(double radius) implements Budget {
         return true;
     }
 
+    /** The same optimum as the {@link Spectral} budget of this radius (c I is diagonal). */
     @Override
     public Optional<Design> closedForm(SecondMoment sigma) {
-        int d = sigma.dimension();
-        double sum = 0;
-        for (double s : sigma.diagonal()) {
-            sum += s;
-        }
-        return Optional.of(Design.closedForm(this, Linalg.scale(radius, Linalg.identity(d)), radius * sum, "sgd",
-                Map.of("lr", radius)));
+        return new Spectral(radius).closedForm(sigma).map(d -> d.withBudget(this));
     }
 
     @Override
