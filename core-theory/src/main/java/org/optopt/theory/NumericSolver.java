@@ -320,14 +320,17 @@ public final class NumericSolver {
                 DMatrixRMaj inverse = f.copy();
                 CommonOps_DDRM.invert(inverse);
                 List<DMatrixRMaj> products = new ArrayList<>(n);
+                List<double[]> transposed = new ArrayList<>(n);
                 for (DMatrixRMaj dir : dirs) {
-                    products.add(Linalg.mult(inverse, lmi.linear().apply(dir)));
+                    DMatrixRMaj a = Linalg.mult(inverse, lmi.linear().apply(dir));
+                    products.add(a);
+                    transposed.add(CommonOps_DDRM.transpose(a, null).getData());
                 }
                 for (int k = 0; k < n; k++) {
-                    DMatrixRMaj a = products.get(k);
-                    gradient.add(k, 0, -CommonOps_DDRM.trace(a));
+                    double[] a = products.get(k).getData();
+                    gradient.add(k, 0, -CommonOps_DDRM.trace(products.get(k)));
                     for (int l = k; l < n; l++) {
-                        double h = traceOfProduct(a, products.get(l));
+                        double h = dot(a, transposed.get(l)); // tr(A_k A_l)
                         hessian.add(k, l, h);
                         if (l != k) {
                             hessian.add(l, k, h);
@@ -349,18 +352,6 @@ public final class NumericSolver {
                     }
                 }
             }
-        }
-
-        /** tr(a b) without forming the product. */
-        private static double traceOfProduct(DMatrixRMaj a, DMatrixRMaj b) {
-            int m = a.numRows;
-            double sum = 0;
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < m; j++) {
-                    sum += a.get(i, j) * b.get(j, i);
-                }
-            }
-            return sum;
         }
 
         private static double dot(double[] a, double[] b) {
