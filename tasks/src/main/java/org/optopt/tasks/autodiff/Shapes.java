@@ -15,7 +15,7 @@ public final class Shapes {
             throw new IllegalArgumentException("reshape: cannot view shape " + x.shape() + " as " + shape);
         }
         Tensor y = tape.view(x.value(), shape);
-        return tape.result(y, g -> tape.accumulate(x, tape.view(g, x.shape())), x);
+        return tape.result(y, g -> tape.adoptGradient(x, g), x);
     }
 
     /**
