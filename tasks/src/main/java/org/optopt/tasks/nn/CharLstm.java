@@ -40,6 +40,15 @@ public final class CharLstm {
         this.readout = new Linear(params, "readout", hidden, vocab, true, init, seeds);
     }
 
+    /** The count per sequence of {@code steps} characters: embedding, every LSTM layer, the read-out at every step. */
+    public Flops flops(int steps) {
+        Flops f = Flops.none().plus(Flops.embedding("embedding", embedding.value().shape().dim(1), steps));
+        for (int l = 0; l < layers.size(); l++) {
+            f = f.plus(layers.get(l).flops("lstm" + (l + 1), steps));
+        }
+        return f.plus(readout.flops(true).repeated(steps));
+    }
+
     /** The vocabulary size. */
     public int vocab() {
         return vocab;

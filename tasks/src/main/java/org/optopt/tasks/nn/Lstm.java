@@ -46,6 +46,11 @@ public final class Lstm {
         return hidden;
     }
 
+    /** This layer's count over {@code steps} time steps (its input always needs a gradient in a {@link CharLstm}). */
+    Flops.Layer flops(String name, int steps) {
+        return Flops.lstm(name, inputWeight.value().shape().dim(1), hidden, steps, true);
+    }
+
     /** One time step from input {@code x [n, in]} and the previous state. */
     public State step(Var x, State previous) {
         var tape = x.tape();

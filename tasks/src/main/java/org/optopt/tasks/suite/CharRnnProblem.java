@@ -10,6 +10,7 @@ import org.optopt.tasks.autodiff.Tape;
 import org.optopt.tasks.autodiff.Var;
 import org.optopt.tasks.data.CharCorpus;
 import org.optopt.tasks.nn.CharLstm;
+import org.optopt.tasks.nn.Flops;
 import org.optopt.tasks.nn.Init;
 import org.optopt.tasks.nn.ParameterStore;
 
@@ -67,6 +68,11 @@ final class CharRnnProblem implements TrainingProblem {
     @Override
     public ParameterSet parameters() {
         return params.asParameterSet();
+    }
+
+    @Override
+    public Flops flops() {
+        return model.flops(steps);
     }
 
     @Override
