@@ -101,7 +101,7 @@ class NaiveReferenceTest {
     }
 
     @Test
-    void lstmForwardAndBackwardThroughTimeMatchNaiveLoops() {
+    void lstmSequenceForwardAndBackwardThroughTimeMatchNaiveLoops() {
         // 3 sequences, input 5, hidden 7, 4 steps; PyTorch's gate order i, f, g, o and one bias
         int n = 3;
         int in = 5;
@@ -120,20 +120,22 @@ class NaiveReferenceTest {
             float[] whh = params.get("l.weight_hh").value().toArray();
             float[] b = params.get("l.bias").value().toArray();
             params.zeroGrads();
-            Var[] x = new Var[steps];
-            Lstm.State s = new Lstm.State(tape.zeros(Shape.matrix(n, hid)), tape.zeros(Shape.matrix(n, hid)));
-            Var loss = null;
-            float[][] hs = new float[steps][];
-            Tensor[] owned = new Tensor[2 * steps];
+            float[] xAll = new float[steps * n * in];
+            float[] rAll = new float[steps * n * hid];
             for (int t = 0; t < steps; t++) {
-                owned[2 * t] = be.fromArray(xs[t], Shape.matrix(n, in));
-                owned[2 * t + 1] = be.fromArray(rs[t], Shape.matrix(n, hid));
-                x[t] = tape.variable(owned[2 * t]);
-                s = lstm.step(x[t], s);
-                hs[t] = s.h().value().toArray();
-                Var term = Sums.sum(Elementwise.mul(s.h(), tape.constant(owned[2 * t + 1])));
-                loss = loss == null ? term : Elementwise.add(loss, term);
+                System.arraycopy(xs[t], 0, xAll, t * n * in, n * in);
+                System.arraycopy(rs[t], 0, rAll, t * n * hid, n * hid);
             }
+            Tensor xt = be.fromArray(xAll, Shape.matrix(steps * n, in));
+            Tensor rt = be.fromArray(rAll, Shape.matrix(steps * n, hid));
+            Var x = tape.variable(xt);
+            Var hAll = lstm.sequence(x, steps);
+            float[] hv = hAll.value().toArray();
+            float[][] hs = new float[steps][];
+            for (int t = 0; t < steps; t++) {
+                hs[t] = java.util.Arrays.copyOfRange(hv, t * n * hid, (t + 1) * n * hid);
+            }
+            Var loss = Sums.sum(Elementwise.mul(hAll, tape.constant(rt)));
             tape.backward(loss);
 
             // naive forward, keeping every gate for the backward pass
@@ -195,14 +197,14 @@ class NaiveReferenceTest {
                     }
                 }
                 gh = ghPrev;
-                assertClose(gxRef, x[t].grad().toArray(), "input gradient at step " + t);
+                assertClose(gxRef, java.util.Arrays.copyOfRange(x.grad().toArray(), t * n * in, (t + 1) * n * in),
+                        "input gradient at step " + t);
             }
             assertClose(gwih, params.get("l.weight_ih").gradient().toArray(), "weight_ih gradient");
             assertClose(gwhh, params.get("l.weight_hh").gradient().toArray(), "weight_hh gradient");
             assertClose(gb, params.get("l.bias").gradient().toArray(), "bias gradient");
-            for (Tensor t : owned) {
-                t.close();
-            }
+            xt.close();
+            rt.close();
         }
     }
 
