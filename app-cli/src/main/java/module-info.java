@@ -12,6 +12,7 @@ module org.optopt.cli {
     requires jakarta.inject;
     requires info.picocli;
     requires java.desktop;
+    requires jdk.management;
 
     uses org.optopt.api.backend.BackendProvider;
     uses org.optopt.api.optim.OptimizerProvider;
