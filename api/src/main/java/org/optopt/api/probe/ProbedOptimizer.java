@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.optopt.api.optim.Choice;
+import org.optopt.api.optim.Closure;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.NonFinitePolicy;
 import org.optopt.api.optim.Optimizer;
@@ -55,10 +56,20 @@ public final class ProbedOptimizer implements Optimizer {
 
     @Override
     public void step() {
+        observe();
+        optimizer.step();
+    }
+
+    @Override
+    public void step(Closure closure) {
+        observe();
+        optimizer.step(closure);
+    }
+
+    private void observe() {
         for (Probe p : probes) {
             p.observe(optimizer.parameters());
         }
-        optimizer.step();
     }
 
     @Override
