@@ -34,17 +34,9 @@ public interface Closure {
 
     /** A closure without a line bound; {@link #lineBound} fails with {@code whyNoBound}. */
     static Closure of(DoubleSupplier evaluate, String whyNoBound) {
-        return new Closure() {
-            @Override
-            public double evaluate() {
-                return evaluate.getAsDouble();
-            }
-
-            @Override
-            public LineBound lineBound(Map<String, float[]> direction, double maxStep) {
-                throw new UnsupportedOperationException(whyNoBound);
-            }
-        };
+        return of(evaluate, (direction, maxStep) -> {
+            throw new UnsupportedOperationException(whyNoBound);
+        });
     }
 
     /** Computes a {@link LineBound}; the second argument of {@link #of(DoubleSupplier, Bounder)}. */
