@@ -11,6 +11,9 @@ module org.optopt.cli {
     requires com.google.guice;
     requires jakarta.inject;
     requires info.picocli;
+    requires com.fasterxml.jackson.databind;
+    requires org.knowm.xchart;
+    requires VectorGraphics2D;
     requires java.desktop;
 
     uses org.optopt.api.backend.BackendProvider;

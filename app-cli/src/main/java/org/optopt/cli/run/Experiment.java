@@ -7,11 +7,8 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BiFunction;
 import org.optopt.api.backend.Backend;
-import org.optopt.api.optim.Optimizer;
-import org.optopt.api.optim.Optimizers;
-import org.optopt.api.optim.ParameterSet;
+import org.optopt.cli.format.ErrorMessages;
 import org.optopt.tasks.suite.Budget;
 import org.optopt.tasks.suite.DataSource;
 import org.optopt.tasks.suite.Task;
@@ -24,13 +21,11 @@ final class Experiment {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final Backend backend;
-    private final Optimizers optimizers;
     private final DataSource data;
     private final PrintWriter err;
 
-    Experiment(Backend backend, Optimizers optimizers, DataSource data, PrintWriter err) {
+    Experiment(Backend backend, DataSource data, PrintWriter err) {
         this.backend = backend;
-        this.optimizers = optimizers;
         this.data = data;
         this.err = err;
     }
@@ -39,27 +34,30 @@ final class Experiment {
     record Outcome(Path directory, Trainer.Result result) {}
 
     /**
-     * Trains and records one run under {@code runsDir}. On failure the run directory is marked
-     * failed and the exception propagates.
+     * Trains and records one run under {@code runsDir}. On failure a started run directory is
+     * marked failed (one that never started is not created) and the exception propagates.
      */
-    Outcome run(Task task, OptimizerSpec spec, long seed, int batchSize, Budget budget, int evaluations, Path runsDir)
-            throws IOException {
-        BiFunction<Backend, ParameterSet, Optimizer> factory = OptimizerFactory.of(spec, optimizers);
+    Outcome run(Task task, OptimizerFactory optimizer, long seed, int batchSize, Budget budget, int evaluations,
+            Path runsDir) throws IOException {
+        OptimizerSpec spec = optimizer.spec();
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("task", task.name());
         config.put("optimizer", spec.toString());
+        config.put("hyperparameters", optimizer.hyperparameters());
         config.put("seed", seed);
         config.put("batch_size", batchSize > 0 ? batchSize : task.defaultBatchSize());
         config.put("budget", (budget != null ? budget : task.defaultBudget()).toString());
+        config.put("evaluations", evaluations);
         config.put("backend", backend.name());
         config.put("target", task.target().toString());
+        config.put("optopt_version", Provenance.version());
+        config.put("git_commit", Provenance.gitCommit().orElse(null));
         String name = LocalDateTime.now().format(STAMP) + "-" + task.name() + "-" + sanitize(spec.toString()) + "-s" + seed;
-        Path dir = unique(runsDir.resolve(name));
-        try (RunDirectory run = RunDirectory.create(dir, config)) {
+        try (RunDirectory run = RunDirectory.create(unique(runsDir.resolve(name)), config)) {
             ProgressBar progress = new ProgressBar(err, task.name() + " " + spec + " seed " + seed, System.console() != null);
             try {
-                Trainer.Result r = new Trainer(task, backend, data).run(factory, seed, batchSize, budget, evaluations,
-                        new Trainer.Listener() {
+                Trainer.Result r = new Trainer(task, backend, data).run(optimizer.create(), seed, batchSize, budget,
+                        evaluations, new Trainer.Listener() {
                             @Override
                             public void onStep(StepRecord record, long total) {
                                 run.onStep(record, total);
@@ -73,9 +71,9 @@ final class Experiment {
                             }
                         });
                 run.complete(metrics(r));
-                return new Outcome(dir, r);
+                return new Outcome(run.path(), r);
             } catch (RuntimeException | IOException e) {
-                run.fail(String.valueOf(e.getMessage()));
+                run.fail(ErrorMessages.describe(e));
                 throw e;
             }
         }

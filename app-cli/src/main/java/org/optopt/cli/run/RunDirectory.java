@@ -8,15 +8,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.optopt.cli.format.ErrorMessages;
 import org.optopt.cli.report.Json;
 
 /**
  * The files of one training run:
  * <ul>
- *   <li>{@code config.json} — task, optimizer, seed, budget, backend;</li>
+ *   <li>{@code config.json} — task, optimizer, every hyperparameter's initial value, seed, batch size,
+ *       budget, backend, optopt's version and git commit;</li>
  *   <li>{@code steps.csv} — step, seconds, loss and every effective hyperparameter, one row per step;</li>
  *   <li>{@code evals.csv} — step, seconds, test loss, test accuracy;</li>
  *   <li>{@code metrics.json} — the final results, written last and atomically;</li>
@@ -24,33 +27,59 @@ import org.optopt.cli.report.Json;
  * </ul>
  * A run without {@code metrics.json} and with a {@code STATUS} other than {@code complete} is
  * incomplete; tools must not read it as a result.
+ *
+ * <p>The directory is created when the first step is recorded, after the task's data has been
+ * loaded and the optimizer built: a run that fails before it starts (missing data, a failed
+ * download, an unwritable runs directory) leaves no directory behind, only its error.
  */
 public final class RunDirectory implements Trainer.Listener, AutoCloseable {
     private final Path dir;
-    private final BufferedWriter steps;
-    private final BufferedWriter evals;
+    private final Map<String, ?> config;
+    private BufferedWriter steps;
+    private BufferedWriter evals;
     private List<String> hyperparameterNames;
 
-    private RunDirectory(Path dir) throws IOException {
+    private RunDirectory(Path dir, Map<String, ?> config) {
         this.dir = dir;
-        this.steps = Files.newBufferedWriter(dir.resolve("steps.csv"), StandardCharsets.UTF_8);
-        this.evals = Files.newBufferedWriter(dir.resolve("evals.csv"), StandardCharsets.UTF_8);
-        evals.write("step,seconds,test_loss,test_accuracy\n");
+        this.config = config;
     }
 
     /**
-     * Creates {@code dir} (which must not exist yet), marks it running and writes its config.
+     * A run that will write to {@code dir} (which must not exist yet), with its config.
      *
      * @throws IllegalArgumentException if {@code dir} already exists
      */
-    public static RunDirectory create(Path dir, Map<String, ?> config) throws IOException {
+    public static RunDirectory create(Path dir, Map<String, ?> config) {
         if (Files.exists(dir)) {
             throw new IllegalArgumentException("Run directory " + dir + " already exists");
         }
-        Files.createDirectories(dir);
-        writeAtomically(dir.resolve("STATUS"), "running\n");
-        writeAtomically(dir.resolve("config.json"), Json.object(config) + "\n");
-        return new RunDirectory(dir);
+        return new RunDirectory(dir, new LinkedHashMap<>(config));
+    }
+
+    /** Creates the directory, marks it running and writes its config (once). */
+    private void open() {
+        if (steps != null) {
+            return;
+        }
+        try {
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new IOException("Cannot create the run directory " + dir + ": " + ErrorMessages.describe(e), e);
+            }
+            writeAtomically(dir.resolve("STATUS"), "running\n");
+            writeAtomically(dir.resolve("config.json"), Json.object(config) + "\n");
+            steps = Files.newBufferedWriter(dir.resolve("steps.csv"), StandardCharsets.UTF_8);
+            evals = Files.newBufferedWriter(dir.resolve("evals.csv"), StandardCharsets.UTF_8);
+            evals.write("step,seconds,test_loss,test_accuracy\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /** Whether the directory has been created (the run got to its first step). */
+    public boolean started() {
+        return steps != null;
     }
 
     /** The directory. */
@@ -60,6 +89,7 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
 
     @Override
     public void onStep(StepRecord r, long totalSteps) {
+        open();
         try {
             if (hyperparameterNames == null) {
                 hyperparameterNames = new ArrayList<>(r.hyperparameters().keySet());
@@ -80,6 +110,7 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
 
     @Override
     public void onEvaluation(EvalRecord r) {
+        open();
         try {
             evals.write(r.step() + "," + num(r.seconds()) + "," + num(r.loss()) + ","
                     + (Double.isNaN(r.accuracy()) ? "" : num(r.accuracy())) + "\n");
@@ -91,18 +122,22 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
 
     /** Writes the final metrics and marks the run complete. */
     public void complete(Map<String, ?> metrics) throws IOException {
+        open();
         steps.flush();
         evals.flush();
         writeAtomically(dir.resolve("metrics.json"), Json.object(metrics) + "\n");
         writeAtomically(dir.resolve("STATUS"), "complete\n");
     }
 
-    /** Marks the run failed with a one-line reason. */
+    /** Marks a started run failed with the reason, joined to one line; a run not started stays absent. */
     public void fail(String reason) {
+        if (!started()) {
+            return;
+        }
         try {
             steps.flush();
             evals.flush();
-            writeAtomically(dir.resolve("STATUS"), "failed: " + reason.lines().findFirst().orElse("") + "\n");
+            writeAtomically(dir.resolve("STATUS"), "failed: " + ErrorMessages.oneLine(reason) + "\n");
         } catch (IOException e) {
             // The original failure is what the user needs to see; the status stays "running".
         }
@@ -110,8 +145,10 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try (steps; evals) {
-            // closes both
+        if (started()) {
+            try (BufferedWriter s = steps; BufferedWriter e = evals) {
+                // closes both
+            }
         }
     }
 

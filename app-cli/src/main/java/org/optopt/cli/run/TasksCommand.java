@@ -20,7 +20,7 @@ public final class TasksCommand implements Runnable {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: $OPTOPT_DATA, else ~/.optopt/data).")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory, which must exist (default: $OPTOPT_DATA, else ~/.optopt/data).")
     private Path dataDir;
 
     @Option(names = "--verbose", description = "Also print each task's description.")
@@ -33,6 +33,10 @@ public final class TasksCommand implements Runnable {
 
     @Override
     public void run() {
+        TrainingOptions.usage(spec, () -> {
+            TrainingOptions.requireDirectory(dataDir);
+            return null;
+        });
         Path dir = org.optopt.tasks.data.DataResolver.dataDirectory(dataDir, System.getenv(), System.getProperty("user.home"));
         String shared = System.getProperty("optopt.shared");
         ResolverDataSource data = ResolverDataSource.of(dir, shared == null ? null : Path.of(shared), false);

@@ -1,4 +1,4 @@
-package org.optopt.cli;
+package org.optopt.cli.format;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
