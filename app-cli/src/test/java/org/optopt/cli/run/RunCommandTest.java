@@ -133,12 +133,35 @@ class RunCommandTest {
 
     @Test
     void tasksListsTheSuite() {
-        Run r = MainTest.run("tasks");
+        Run r = MainTest.run("tasks", "--no-estimate");
         assertEquals(0, r.exitCode(), r.err());
         for (String t : List.of("quadratic-deep", "noisy-quadratic", "rosenbrock", "logreg-a9a", "logreg-w8a", "logreg-mnist",
                 "mnist-mlp", "fmnist-2c2d", "char-rnn-shakespeare", "teacher-student-mlp")) {
             assertTrue(r.out().contains(t), t + " missing in\n" + r.out());
         }
+    }
+
+    @Test
+    void tasksEstimatesTheRunTimeOfTheTasksAsked() {
+        Run r = MainTest.run("--backend", "reference", "tasks", "rosenbrock", "teacher-student-mlp");
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(4, lines.size(), r.out());
+        assertTrue(lines.get(0).endsWith("RUN TIME"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("rosenbrock ") && lines.get(1).matches(".*~[0-9.]+ (s|min|h)$"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("teacher-student-mlp ") && lines.get(2).matches(".*~[0-9.]+ (s|min|h)$"),
+                lines.get(2));
+        assertTrue(lines.get(3).contains("timed on a few steps of Adam on reference"), lines.get(3));
+    }
+
+    @Test
+    void runTimeEstimatesAddSetupStepsAndEvaluations() {
+        RunTimeEstimate e = new RunTimeEstimate(2, 0.01, 0.5, 1000);
+        assertEquals(2 + 10 + 20 * 0.5, e.seconds(), 1e-12);
+        assertEquals("~22 s", e.text());
+        assertEquals("~17 min", new RunTimeEstimate(0, 1, 0, 1000).text());
+        assertEquals("~2.8 h", new RunTimeEstimate(0, 1, 0, 10_000).text());
+        assertEquals(3 * 0.5 + 3 * 0.1, new RunTimeEstimate(0, 0.1, 0.5, 3).seconds(), 1e-12, "no more evaluations than steps");
     }
 
     @Test
