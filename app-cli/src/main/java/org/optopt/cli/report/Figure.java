@@ -94,7 +94,8 @@ public final class Figure {
         style.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         boolean log = panel.logY() && spansADecade(panel);
         style.setYAxisLogarithmic(log);
-        style.setxAxisTickLabelsFormattingFunction(v -> Numbers.significant(v, 6));
+        // A pattern, not a function: with a function XChart puts x ticks at data points (640, 1920, ...).
+        style.setXAxisDecimalPattern("0.######");
         if (log) {
             // XChart's logarithmic ticks, one per decade, labelled in plain decimals (a function
             // would replace its ticks with linear ones).
@@ -130,6 +131,7 @@ public final class Figure {
             line.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
             line.setMarker(SeriesMarkers.NONE);
         }
+        offTheGrid(chart, panel);
         Panel.Reference ref = panel.reference();
         if (ref != null && xmax >= xmin && (!panel.logY() || ref.y() > 0)) {
             XYSeries line = chart.addSeries(ref.label(), new double[] {xmin, xmax}, new double[] {ref.y(), ref.y()});
@@ -143,6 +145,35 @@ public final class Figure {
             style.setXAxisMax(xmax);
         }
         return chart;
+    }
+
+    /**
+     * Adds an invisible point between the first two x values when every x of the panel lies on
+     * one evenly spaced grid (evaluations every 640 steps): XChart then puts its x ticks on
+     * data points (1920, 3840, ...) instead of round numbers.
+     */
+    private static void offTheGrid(XYChart chart, Panel panel) {
+        java.util.TreeSet<Double> xs = new java.util.TreeSet<>();
+        double y = Double.NaN;
+        for (Series s : panel.series()) {
+            Series d = drawable(s, panel.logY());
+            for (int i = 0; i < d.x().length; i++) {
+                xs.add(d.x()[i]);
+                y = Double.isNaN(y) ? d.mean()[i] : y;
+            }
+        }
+        if (xs.size() < 3) {
+            return;
+        }
+        double first = xs.first();
+        double spacing = xs.higher(first) - first;
+        boolean even = xs.stream().allMatch(x -> Math.abs((x - first) / spacing - Math.rint((x - first) / spacing)) < 1e-9);
+        if (even) {
+            XYSeries helper = chart.addSeries(" ", new double[] {first + spacing / 2}, new double[] {y});
+            helper.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            helper.setMarker(SeriesMarkers.NONE);
+            helper.setShowInLegend(false);
+        }
     }
 
     /**
