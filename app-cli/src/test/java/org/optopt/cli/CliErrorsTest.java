@@ -97,8 +97,20 @@ class CliErrorsTest {
     @Test
     void missingDataFailsWithoutARunDirectory() throws IOException {
         Path empty = Files.createDirectory(tmp.resolve("data"));
-        Run r = MainTest.run("--backend", "reference", "run", "--task", "logreg-a9a", "--optimizer", "sgd", "--data-dir",
-                empty.toString(), "--no-download", "--runs-dir", tmp.resolve("runs").toString());
+        // The shared folder, where the tests find data sets, must not have it either.
+        String shared = System.getProperty("optopt.shared");
+        Run r;
+        try {
+            System.setProperty("optopt.shared", empty.toString());
+            r = MainTest.run("--backend", "reference", "run", "--task", "logreg-a9a", "--optimizer", "sgd", "--data-dir",
+                    empty.toString(), "--no-download", "--runs-dir", tmp.resolve("runs").toString());
+        } finally {
+            if (shared == null) {
+                System.clearProperty("optopt.shared");
+            } else {
+                System.setProperty("optopt.shared", shared);
+            }
+        }
         assertEquals(1, r.exitCode(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith("optopt: error: Data set a9a: file a9a not found."), r.err());
