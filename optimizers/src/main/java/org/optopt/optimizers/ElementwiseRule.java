@@ -2,9 +2,13 @@ package org.optopt.optimizers;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import org.optopt.api.backend.Backend;
 import org.optopt.api.kernel.Expr;
 import org.optopt.api.kernel.Kernel;
+import org.optopt.api.tensor.Tensor;
 
 /**
  * An elementwise optimizer's update rule as data: one {@link Kernel} plus the roles of its names.
@@ -19,8 +23,11 @@ import org.optopt.api.kernel.Kernel;
  * @param kernel the update, compiled once per backend
  * @param stateBuffers the per-parameter state buffers and their initial values
  * @param scalarStates per-parameter scalar state kept on the host in double
+ * @param averaged for an optimizer that evaluates at other values than it trains at
+ *     (Schedule-Free), how to compute both from the state; empty for the others
  */
-public record ElementwiseRule(Kernel kernel, List<StateBuffer> stateBuffers, List<ScalarState> scalarStates) {
+public record ElementwiseRule(Kernel kernel, List<StateBuffer> stateBuffers, List<ScalarState> scalarStates,
+                              Optional<Averaged> averaged) {
     /** The parameter buffer's name. */
     public static final String PARAMETER = "p";
     /** The gradient buffer's name. */
@@ -33,16 +40,51 @@ public record ElementwiseRule(Kernel kernel, List<StateBuffer> stateBuffers, Lis
      *
      * @param name the buffer's name in the kernel
      * @param initial its initial value for every element: a uniform expression over the
-     *     hyperparameters (e.g. {@code 0} or {@code initial_accumulator_value})
+     *     hyperparameters (e.g. {@code 0} or {@code initial_accumulator_value}), or the parameter
+     *     buffer {@value #PARAMETER} itself (a copy of the initial parameter, as Schedule-Free's z and x)
      */
     public record StateBuffer(String name, Expr initial) {
-        /** Validates that the initial value is uniform. */
+        /** Validates that the initial value is uniform or the parameter. */
         public StateBuffer {
             Objects.requireNonNull(name, "name");
-            if (!initial.isUniform()) {
-                throw new IllegalArgumentException("Initial value of state buffer " + name + " must be uniform: " + initial);
+            if (!initial.isUniform() && !initial.equals(Expr.buffer(PARAMETER))) {
+                throw new IllegalArgumentException("Initial value of state buffer " + name
+                        + " must be uniform or the parameter " + PARAMETER + ": " + initial);
             }
         }
+
+        /** A new tensor holding this buffer's initial value for {@code parameter}, given the hyperparameters. */
+        public Tensor allocate(Backend backend, Tensor parameter, Map<String, Double> hyperparameters) {
+            return initial.isUniform()
+                    ? backend.full(parameter.shape(), (float) Uniform.evaluate(initial, hyperparameters))
+                    : backend.copy(parameter);
+        }
+    }
+
+    /**
+     * The two values of the parameters of an optimizer that trains at one point and evaluates at
+     * another (see {@code Optimizer.evaluationView()}): each an elementwise expression of the state
+     * buffers and the hyperparameters (not of the gradient or the parameter itself).
+     *
+     * @param evaluation the evaluation value, e.g. Schedule-Free's average {@code x}
+     * @param training the training value, recomputed when the evaluation view closes; it must be the
+     *     expression the kernel stores into the parameter last, so the restore is bit-exact
+     */
+    public record Averaged(Expr evaluation, Expr training) {
+        /** Validates that neither reads the gradient or the parameter. */
+        public Averaged {
+            for (Expr e : List.of(evaluation, training)) {
+                Kernel probe = Kernel.builder("probe").store("probe", e).build();
+                if (probe.buffers().contains(GRADIENT) || probe.buffers().contains(PARAMETER)) {
+                    throw new IllegalArgumentException("An averaged view must be computed from the state only: " + e);
+                }
+            }
+        }
+    }
+
+    /** A rule without an averaged view. */
+    public ElementwiseRule(Kernel kernel, List<StateBuffer> stateBuffers, List<ScalarState> scalarStates) {
+        this(kernel, stateBuffers, scalarStates, Optional.empty());
     }
 
     /**
@@ -68,6 +110,7 @@ public record ElementwiseRule(Kernel kernel, List<StateBuffer> stateBuffers, Lis
         Objects.requireNonNull(kernel, "kernel");
         stateBuffers = List.copyOf(stateBuffers);
         scalarStates = List.copyOf(scalarStates);
+        Objects.requireNonNull(averaged, "averaged");
         if (!kernel.storedBuffers().contains(PARAMETER)) {
             throw new IllegalArgumentException("Rule " + kernel.name() + " does not store parameter buffer " + PARAMETER);
         }

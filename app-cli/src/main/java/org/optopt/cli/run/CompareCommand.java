@@ -77,7 +77,7 @@ public final class CompareCommand implements Runnable {
         Path dir = options.runsDir.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
                 + "-compare-" + task.name());
         PrintWriter err = spec.commandLine().getErr();
-        Experiment experiment = new Experiment(backend.get(), options.dataSource(), err);
+        Experiment experiment = new Experiment(backend.get(), optimizers, options.dataSource(), err);
         List<Comparison.Entry> entries = new ArrayList<>();
         int failures = 0;
         String firstFailure = null;
@@ -86,7 +86,7 @@ public final class CompareCommand implements Runnable {
             int failed = 0;
             for (long seed = 0; seed < seeds; seed++) {
                 try {
-                    results.add(experiment.run(task, factory, seed, options.batchSize(), options.budget(),
+                    results.add(experiment.run(task, factory.spec(), seed, options.batchSize(), options.budget(),
                             options.evaluations, dir).result());
                 } catch (RuntimeException | IOException e) {
                     // One diverging optimizer must not end the comparison; its run directory says "failed".

@@ -7,7 +7,11 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Optimizer;
+import org.optopt.api.optim.Optimizers;
+import org.optopt.api.optim.ParameterSet;
 import org.optopt.cli.format.ErrorMessages;
 import org.optopt.tasks.suite.Budget;
 import org.optopt.tasks.suite.DataSource;
@@ -17,29 +21,136 @@ import org.optopt.tasks.suite.Task;
  * One training run of a task with an optimizer and a seed, written to its own run directory
  * (see {@link RunDirectory}) with a progress line on stderr.
  */
-final class Experiment {
+public final class Experiment {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final Backend backend;
+    private final Optimizers optimizers;
     private final DataSource data;
     private final PrintWriter err;
 
-    Experiment(Backend backend, DataSource data, PrintWriter err) {
+    /** An experiment on {@code backend}, reading data through {@code data}, with progress on {@code err}. */
+    public Experiment(Backend backend, Optimizers optimizers, DataSource data, PrintWriter err) {
         this.backend = backend;
+        this.optimizers = optimizers;
         this.data = data;
         this.err = err;
     }
 
-    /** What one run produced and where it is. */
-    record Outcome(Path directory, Trainer.Result result) {}
+    /**
+     * What one run produced and where it is.
+     *
+     * @param directory the run directory
+     * @param result the records and target bookkeeping
+     */
+    public record Outcome(Path directory, Trainer.Result result) {}
 
     /**
-     * Trains and records one run under {@code runsDir}. On failure a started run directory is
-     * marked failed (one that never started is not created) and the exception propagates.
+     * Trains and records one run under {@code runsDir}. On failure the run directory is marked
+     * failed (or removed, when the run failed before its first step) and the exception propagates.
      */
-    Outcome run(Task task, OptimizerFactory optimizer, long seed, int batchSize, Budget budget, int evaluations,
-            Path runsDir) throws IOException {
+    Outcome run(Task task, OptimizerSpec spec, long seed, int batchSize, Budget budget, int evaluations, Path runsDir)
+            throws IOException {
+        return run(task, spec, seed, batchSize, budget, evaluations, runsDir, CHECKPOINT_EVERY);
+    }
+
+    /** {@link #run} with checkpoints every {@code checkpointEvery} steps. */
+    Outcome run(Task task, OptimizerSpec spec, long seed, int batchSize, Budget budget, int evaluations, Path runsDir,
+            int checkpointEvery) throws IOException {
+        String name = LocalDateTime.now().format(STAMP) + "-" + task.name() + "-" + sanitize(spec.toString()) + "-s" + seed;
+        return runIn(unique(runsDir.resolve(name)), task, new RunArguments(task.name(), spec.text(), spec.settings(),
+                seed, batchSize, budget, evaluations, checkpointEvery));
+    }
+
+    /** Steps between checkpoints unless told otherwise. */
+    public static final int CHECKPOINT_EVERY = 500;
+
+    /**
+     * Checks an optimizer's name and settings (names and domains) without training.
+     *
+     * @throws IllegalArgumentException naming the first problem
+     */
+    public void check(OptimizerSpec spec) {
+        OptimizerFactory.of(spec, optimizers);
+    }
+
+    /**
+     * Trains and records one run in {@code dir}, which must not exist yet.
+     *
+     * @throws IllegalArgumentException if {@code dir} exists, or on a bad optimizer setting
+     */
+    public Outcome runIn(Path dir, Task task, RunArguments args) throws IOException {
+        OptimizerSpec spec = args.spec();
+        OptimizerFactory factory = OptimizerFactory.of(spec, optimizers);
+        try (RunDirectory run = RunDirectory.create(dir, config(task, factory, args))) {
+            args.write(dir);
+            return train(run, task, args, factory.create(), null);
+        }
+    }
+
+    /**
+     * Continues the incomplete run in {@code dir} from its checkpoint (from the start if it has
+     * none), so that it ends as the uninterrupted run would have.
+     *
+     * @throws IllegalArgumentException if {@code dir} is not a run directory, is complete, or its
+     *     checkpoint is corrupt
+     */
+    public Outcome resume(Path dir, java.util.function.Function<String, Task> tasks) throws IOException {
+        RunArguments args = RunArguments.read(dir);
+        if (java.nio.file.Files.readString(dir.resolve("STATUS")).strip().equals("complete")) {
+            throw new IllegalArgumentException("Run " + dir + " is complete; there is nothing to resume");
+        }
+        Task task = tasks.apply(args.task());
+        BiFunction<Backend, ParameterSet, Optimizer> factory = OptimizerFactory.of(args.spec(), optimizers).create();
+        Path file = RunCheckpoints.file(dir);
+        org.optopt.cli.checkpoint.Checkpoint from = java.nio.file.Files.exists(file)
+                ? org.optopt.cli.checkpoint.Checkpoint.read(file) : null;
+        try (RunDirectory run = RunDirectory.resume(dir, from == null ? 0 : from.stepsLogLength(),
+                from == null ? 0 : from.evalsLogLength())) {
+            return train(run, task, args, factory, from);
+        }
+    }
+
+    private Outcome train(RunDirectory run, Task task, RunArguments args,
+            BiFunction<Backend, ParameterSet, Optimizer> factory, org.optopt.cli.checkpoint.Checkpoint from)
+            throws IOException {
+        OptimizerSpec spec = args.spec();
+        long seed = args.seed();
+        Path dir = run.path();
+        ProgressBar progress = new ProgressBar(err, task.name() + " " + spec + " seed " + seed, System.console() != null);
+        try {
+            Trainer.Result r = new Trainer(task, backend, data).run(factory, seed, args.batchSize(), args.budget(),
+                    args.evaluations(), new Trainer.Listener() {
+                        @Override
+                        public void onStep(StepRecord record, long total) {
+                            run.onStep(record, total);
+                            progress.onStep(record, total);
+                        }
+
+                        @Override
+                        public void onEvaluation(EvalRecord record) {
+                            run.onEvaluation(record);
+                            progress.onEvaluation(record);
+                        }
+                    }, new RunCheckpoints(run, args.checkpointEvery(), from));
+            run.complete(metrics(r));
+            return new Outcome(dir, r);
+        } catch (RuntimeException | IOException e) {
+            if (from == null && !run.started()) {
+                // Failed before its first step (missing data, a failed download): nothing to keep or resume.
+                run.discard();
+            } else {
+                run.fail(ErrorMessages.describe(e));
+            }
+            throw e;
+        }
+    }
+
+    private Map<String, Object> config(Task task, OptimizerFactory optimizer, RunArguments args) {
         OptimizerSpec spec = optimizer.spec();
+        int batchSize = args.batchSize();
+        Budget budget = args.budget();
+        long seed = args.seed();
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("task", task.name());
         config.put("optimizer", spec.toString());
@@ -47,36 +158,12 @@ final class Experiment {
         config.put("seed", seed);
         config.put("batch_size", batchSize > 0 ? batchSize : task.defaultBatchSize());
         config.put("budget", (budget != null ? budget : task.defaultBudget()).toString());
-        config.put("evaluations", evaluations);
         config.put("backend", backend.name());
+        config.put("evaluations", args.evaluations());
         config.put("target", task.target().toString());
         config.put("optopt_version", Provenance.version());
         config.put("git_commit", Provenance.gitCommit().orElse(null));
-        String name = LocalDateTime.now().format(STAMP) + "-" + task.name() + "-" + sanitize(spec.toString()) + "-s" + seed;
-        try (RunDirectory run = RunDirectory.create(unique(runsDir.resolve(name)), config)) {
-            ProgressBar progress = new ProgressBar(err, task.name() + " " + spec + " seed " + seed, System.console() != null);
-            try {
-                Trainer.Result r = new Trainer(task, backend, data).run(optimizer.create(), seed, batchSize, budget,
-                        evaluations, new Trainer.Listener() {
-                            @Override
-                            public void onStep(StepRecord record, long total) {
-                                run.onStep(record, total);
-                                progress.onStep(record, total);
-                            }
-
-                            @Override
-                            public void onEvaluation(EvalRecord record) {
-                                run.onEvaluation(record);
-                                progress.onEvaluation(record);
-                            }
-                        });
-                run.complete(metrics(r));
-                return new Outcome(run.path(), r);
-            } catch (RuntimeException | IOException e) {
-                run.fail(ErrorMessages.describe(e));
-                throw e;
-            }
-        }
+        return config;
     }
 
     static Map<String, Object> metrics(Trainer.Result r) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Hyperparameter;
+import org.optopt.api.optim.HyperparameterList;
 import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.OptimizerProvider;
 import org.optopt.api.optim.Optimizers;
@@ -48,14 +49,22 @@ record OptimizerFactory(OptimizerSpec spec, BiFunction<Backend, ParameterSet, Op
         for (Map.Entry<String, Object> e : spec.settings().entrySet()) {
             Optional<Hyperparameter> hyper = find(provider.hyperparameters(), e.getKey());
             boolean isChoice = provider.choices().stream().anyMatch(c -> c.name().equals(e.getKey()));
-            if (hyper.isEmpty() && !isChoice) {
+            Optional<HyperparameterList> list = provider.hyperparameterLists().stream()
+                    .filter(l -> l.name().equals(e.getKey())).findFirst();
+            if (hyper.isEmpty() && !isChoice && list.isEmpty()) {
                 throw new IllegalArgumentException("Optimizer " + provider.name() + " has no hyperparameter or option '"
                         + e.getKey() + "'; it has " + provider.hyperparameters().stream().map(Hyperparameter::name).toList()
+                        + (provider.hyperparameterLists().isEmpty() ? ""
+                                : ", lists " + provider.hyperparameterLists().stream().map(HyperparameterList::name).toList())
                         + (provider.choices().isEmpty() ? ""
                                 : " and options " + provider.choices().stream().map(c -> c.name()).toList()));
             }
             if (hyper.isPresent() && e.getValue() instanceof Double v) {
                 hyper.get().require(v);
+            }
+            if (list.isPresent() && e.getValue() instanceof List<?> values
+                    && values.stream().allMatch(Double.class::isInstance)) {
+                list.get().require(values.stream().map(Double.class::cast).toList());
             }
         }
         Map<String, Object> values = new LinkedHashMap<>();

@@ -40,6 +40,14 @@ public final class RunCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of initialization and batch order (default: ${DEFAULT-VALUE}).")
     private long seed;
 
+    @Option(names = "--checkpoint-every", defaultValue = "" + Experiment.CHECKPOINT_EVERY, paramLabel = "N",
+            description = "Steps between checkpoints (checkpoint.bin; also after the last step; default: ${DEFAULT-VALUE}).")
+    private int checkpointEvery;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the interrupted run in DIR from its checkpoint, with its own arguments.")
+    private java.nio.file.Path resume;
+
     @Inject
     RunCommand(Supplier<Backend> backend, Optimizers optimizers, TaskRegistry tasks) {
         this.backend = backend;
@@ -49,31 +57,49 @@ public final class RunCommand implements Runnable {
 
     @Override
     public void run() {
-        if (options.task == null) {
+        if (resume == null && options.task == null) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--task=TASK'");
         }
-        if (optimizer == null) {
+        if (resume == null && optimizer == null) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--optimizer=OPT'");
         }
+        if (checkpointEvery < 1) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint-every must be at least 1, got " + checkpointEvery);
+        }
         options.validate(spec);
-        Task task = TrainingOptions.usage(spec, () -> tasks.get(options.task));
-        OptimizerFactory factory = TrainingOptions.usage(spec, () -> OptimizerFactory.of(
-                OptimizerSpec.parse(optimizer).with(OptimizerSpec.parseSettings(options.settings)), optimizers));
         PrintWriter out = spec.commandLine().getOut();
-        Experiment experiment = new Experiment(backend.get(), options.dataSource(), spec.commandLine().getErr());
         try {
-            Experiment.Outcome o = experiment.run(task, factory, seed, options.batchSize(), options.budget(),
-                    options.evaluations, options.runsDir);
+            Experiment.Outcome o;
+            Task task;
+            String label;
+            if (resume != null) {
+                RunArguments args = RunArguments.read(resume);
+                task = tasks.get(args.task());
+                label = args.spec().toString();
+                seed = args.seed();
+                o = experiment().resume(resume, tasks::get);
+            } else {
+                task = TrainingOptions.usage(spec, () -> tasks.get(options.task));
+                OptimizerFactory factory = TrainingOptions.usage(spec, () -> OptimizerFactory.of(
+                        OptimizerSpec.parse(optimizer).with(OptimizerSpec.parseSettings(options.settings)), optimizers));
+                label = factory.spec().toString();
+                o = experiment().run(task, factory.spec(), seed, options.batchSize(), options.budget(), options.evaluations,
+                        options.runsDir, checkpointEvery);
+            }
             EvalRecord last = o.result().finalEvaluation();
             out.printf(Locale.ROOT, "%s with %s, seed %d: %d steps in %.1f s; test loss %s%s; target %s %s%n",
-                    task.name(), factory.spec(), seed, last.step(), last.seconds(), Numbers.significant(last.loss(), 4),
+                    task.name(), label, seed, last.step(), last.seconds(), Numbers.significant(last.loss(), 4),
                     Double.isNaN(last.accuracy()) ? "" : String.format(Locale.ROOT, ", test accuracy %.2f%%", 100 * last.accuracy()),
                     task.target(), o.result().reachedTarget() ? "reached at step " + o.result().stepsToTarget() : "not reached");
-            List<String> plots = new Comparison(task, List.of(new Comparison.Entry(factory.spec().toString(),
-                    List.of(o.result()), 0))).writePlots(o.directory());
+            List<String> plots = new Comparison(task, List.of(new Comparison.Entry(label, List.of(o.result()), 0)))
+                    .writePlots(o.directory());
             out.println("run directory: " + o.directory() + " (plots: " + String.join(", ", plots) + ")");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    private Experiment experiment() {
+        return new Experiment(backend.get(), optimizers, options.dataSource(), spec.commandLine().getErr());
     }
 }

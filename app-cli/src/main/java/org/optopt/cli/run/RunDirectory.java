@@ -1,17 +1,15 @@
 package org.optopt.cli.run;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.optopt.cli.checkpoint.RowLog;
 import org.optopt.cli.format.ErrorMessages;
 import org.optopt.cli.report.Json;
 
@@ -22,64 +20,84 @@ import org.optopt.cli.report.Json;
  *       budget, backend, optopt's version and git commit;</li>
  *   <li>{@code steps.csv} — step, seconds, loss and every effective hyperparameter, one row per step;</li>
  *   <li>{@code evals.csv} — step, seconds, test loss, test accuracy;</li>
+ *   <li>{@code run.json} — the arguments to continue the run with ({@code optopt run --resume});</li>
+ *   <li>{@code checkpoint.bin} — the latest {@link org.optopt.cli.checkpoint.Checkpoint};</li>
  *   <li>{@code metrics.json} — the final results, written last and atomically;</li>
  *   <li>{@code STATUS} — {@code running}, then {@code complete} or {@code failed: reason}.</li>
  * </ul>
  * A run without {@code metrics.json} and with a {@code STATUS} other than {@code complete} is
- * incomplete; tools must not read it as a result.
- *
- * <p>The directory is created when the first step is recorded, after the task's data has been
- * loaded and the optimizer built: a run that fails before it starts (missing data, a failed
- * download, an unwritable runs directory) leaves no directory behind, only its error.
+ * incomplete; tools must not read it as a result. The logs are written in whole rows (see
+ * {@link RowLog}): after a crash they end in a complete row, at most two seconds behind.
  */
 public final class RunDirectory implements Trainer.Listener, AutoCloseable {
+    private static final String EVALS_HEADER = "step,seconds,test_loss,test_accuracy";
+
     private final Path dir;
-    private final Map<String, ?> config;
-    private BufferedWriter steps;
-    private BufferedWriter evals;
+    private final RowLog steps;
+    private final RowLog evals;
     private List<String> hyperparameterNames;
 
-    private RunDirectory(Path dir, Map<String, ?> config) {
+    /** The highest directory that {@link #create} made (dir itself or a new runs directory), else null. */
+    private Path created;
+
+    private RunDirectory(Path dir, RowLog steps, RowLog evals, List<String> hyperparameterNames) {
         this.dir = dir;
-        this.config = config;
+        this.steps = steps;
+        this.evals = evals;
+        this.hyperparameterNames = hyperparameterNames;
+        if (evals.length() == 0) {
+            evals.append(EVALS_HEADER);
+        }
     }
 
     /**
-     * A run that will write to {@code dir} (which must not exist yet), with its config.
+     * Creates {@code dir} (which must not exist yet), marks it running and writes its config.
      *
      * @throws IllegalArgumentException if {@code dir} already exists
      */
-    public static RunDirectory create(Path dir, Map<String, ?> config) {
+    public static RunDirectory create(Path dir, Map<String, ?> config) throws IOException {
         if (Files.exists(dir)) {
             throw new IllegalArgumentException("Run directory " + dir + " already exists");
         }
-        return new RunDirectory(dir, new LinkedHashMap<>(config));
-    }
-
-    /** Creates the directory, marks it running and writes its config (once). */
-    private void open() {
-        if (steps != null) {
-            return;
+        Path created = dir.toAbsolutePath();
+        while (created.getParent() != null && !Files.exists(created.getParent())) {
+            created = created.getParent();
         }
         try {
-            try {
-                Files.createDirectories(dir);
-            } catch (IOException e) {
-                throw new IOException("Cannot create the run directory " + dir + ": " + ErrorMessages.describe(e), e);
-            }
-            writeAtomically(dir.resolve("STATUS"), "running\n");
-            writeAtomically(dir.resolve("config.json"), Json.object(config) + "\n");
-            steps = Files.newBufferedWriter(dir.resolve("steps.csv"), StandardCharsets.UTF_8);
-            evals = Files.newBufferedWriter(dir.resolve("evals.csv"), StandardCharsets.UTF_8);
-            evals.write("step,seconds,test_loss,test_accuracy\n");
+            Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
+            throw new IOException("Cannot create the run directory " + dir + ": " + ErrorMessages.describe(e), e);
         }
+        writeAtomically(dir.resolve("STATUS"), "running\n");
+        writeAtomically(dir.resolve("config.json"), Json.object(config) + "\n");
+        RunDirectory run = new RunDirectory(dir, RowLog.create(dir.resolve("steps.csv")),
+                RowLog.create(dir.resolve("evals.csv")), null);
+        run.created = created;
+        return run;
     }
 
-    /** Whether the directory has been created (the run got to its first step). */
-    public boolean started() {
-        return steps != null;
+    /**
+     * Reopens an incomplete run to continue it, its logs cut back to the lengths a checkpoint
+     * recorded (0 and 0 to start again), and marks it running.
+     */
+    public static RunDirectory resume(Path dir, long stepsLength, long evalsLength) throws IOException {
+        List<String> names = null;
+        if (stepsLength > 0) {
+            String header;
+            try (var reader = Files.newBufferedReader(dir.resolve("steps.csv"), StandardCharsets.UTF_8)) {
+                header = reader.readLine();
+            }
+            List<String> columns = List.of(header.split(",", -1));
+            names = columns.size() > 3 ? new ArrayList<>(columns.subList(3, columns.size())) : new ArrayList<>();
+        }
+        writeAtomically(dir.resolve("STATUS"), "running\n");
+        return new RunDirectory(dir, RowLog.resume(dir.resolve("steps.csv"), stepsLength),
+                RowLog.resume(dir.resolve("evals.csv"), evalsLength), names);
+    }
+
+    /** Writes every pending row; returns the lengths of {@code steps.csv} and {@code evals.csv}. */
+    public long[] flushLogs() {
+        return new long[] {steps.flush(), evals.flush()};
     }
 
     /** The directory. */
@@ -89,54 +107,68 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
 
     @Override
     public void onStep(StepRecord r, long totalSteps) {
-        open();
-        try {
-            if (hyperparameterNames == null) {
-                hyperparameterNames = new ArrayList<>(r.hyperparameters().keySet());
-                steps.write("step,seconds,loss" + (hyperparameterNames.isEmpty() ? "" : ",")
-                        + String.join(",", hyperparameterNames) + "\n");
-            }
-            StringBuilder line = new StringBuilder().append(r.step()).append(',').append(num(r.seconds()))
-                    .append(',').append(num(r.loss()));
-            for (String h : hyperparameterNames) {
-                Double v = r.hyperparameters().get(h);
-                line.append(',').append(v == null ? "" : num(v));
-            }
-            steps.write(line.append('\n').toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + dir.resolve("steps.csv"), e);
+        if (hyperparameterNames == null) {
+            hyperparameterNames = new ArrayList<>(r.hyperparameters().keySet());
+            steps.append("step,seconds,loss" + (hyperparameterNames.isEmpty() ? "" : ",")
+                    + String.join(",", hyperparameterNames));
         }
+        StringBuilder line = new StringBuilder().append(r.step()).append(',').append(num(r.seconds()))
+                .append(',').append(num(r.loss()));
+        for (String h : hyperparameterNames) {
+            Double v = r.hyperparameters().get(h);
+            line.append(',').append(v == null ? "" : num(v));
+        }
+        steps.append(line.toString());
     }
 
     @Override
     public void onEvaluation(EvalRecord r) {
-        open();
-        try {
-            evals.write(r.step() + "," + num(r.seconds()) + "," + num(r.loss()) + ","
-                    + (Double.isNaN(r.accuracy()) ? "" : num(r.accuracy())) + "\n");
-            evals.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + dir.resolve("evals.csv"), e);
-        }
+        evals.append(r.step() + "," + num(r.seconds()) + "," + num(r.loss()) + ","
+                + (Double.isNaN(r.accuracy()) ? "" : num(r.accuracy())));
+        evals.flush();
     }
 
     /** Writes the final metrics and marks the run complete. */
     public void complete(Map<String, ?> metrics) throws IOException {
-        open();
-        steps.flush();
-        evals.flush();
+        flushLogs();
         writeAtomically(dir.resolve("metrics.json"), Json.object(metrics) + "\n");
         writeAtomically(dir.resolve("STATUS"), "complete\n");
     }
 
-    /** Marks a started run failed with the reason, joined to one line; a run not started stays absent. */
-    public void fail(String reason) {
-        if (!started()) {
-            return;
+    /** Whether a step has been recorded since the directory was created or resumed. */
+    public boolean started() {
+        return hyperparameterNames != null;
+    }
+
+    /**
+     * Removes a created run that failed before its first step: its files, its directory, and the
+     * directories {@link #create} made for it (a new runs or comparison directory) where they are
+     * left empty. A run that fails before it starts (missing data, a failed download) leaves
+     * nothing behind.
+     */
+    public void discard() throws IOException {
+        if (created == null) {
+            throw new IllegalStateException("Only a created run can be discarded, not a resumed one: " + dir);
         }
+        close();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        for (Path d = dir.toAbsolutePath(); d != null && d.startsWith(created); d = d.getParent()) {
+            try {
+                Files.delete(d);
+            } catch (java.nio.file.DirectoryNotEmptyException e) {
+                return; // other runs live there
+            }
+        }
+    }
+
+    /** Marks the run failed with the reason, joined to one line. */
+    public void fail(String reason) {
         try {
-            steps.flush();
-            evals.flush();
+            flushLogs();
             writeAtomically(dir.resolve("STATUS"), "failed: " + ErrorMessages.oneLine(reason) + "\n");
         } catch (IOException e) {
             // The original failure is what the user needs to see; the status stays "running".
@@ -145,15 +177,13 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (started()) {
-            try (BufferedWriter s = steps; BufferedWriter e = evals) {
-                // closes both
-            }
+        try (steps; evals) {
+            // closes both
         }
     }
 
     /** Writes a file through a temporary sibling and an atomic rename. */
-    static void writeAtomically(Path file, String content) throws IOException {
+    public static void writeAtomically(Path file, String content) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, content, StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

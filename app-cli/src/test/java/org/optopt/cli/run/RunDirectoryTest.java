@@ -2,6 +2,7 @@ package org.optopt.cli.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,12 +14,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RunDirectoryTest {
     @Test
-    void aRunThatNeverStartsLeavesNoDirectory(@TempDir Path tmp) throws IOException {
-        Path dir = tmp.resolve("run");
+    void aDiscardedRunLeavesNoDirectoryButKeepsWhatExistedBefore(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("runs/compare/run");
         try (RunDirectory run = RunDirectory.create(dir, Map.of("task", "t"))) {
-            run.fail("Data set a9a: file a9a not found");
+            assertTrue(Files.isRegularFile(dir.resolve("STATUS")));
+            run.discard();
+        }
+        assertFalse(Files.exists(tmp.resolve("runs")), "the runs and comparison directories it made are gone");
+        assertTrue(Files.isDirectory(tmp), "what existed before stays");
+        Path other = Files.createDirectories(tmp.resolve("runs/compare/other"));
+        try (RunDirectory run = RunDirectory.create(dir, Map.of("task", "t"))) {
+            run.discard();
         }
         assertFalse(Files.exists(dir));
+        assertTrue(Files.isDirectory(other));
     }
 
     @Test

@@ -102,7 +102,7 @@ final class Level implements AutoCloseable {
                 s.stepArgs.buffer(b.name(), direction.direction(p.name()));
                 continue;
             }
-            Tensor t = backend.full(p.value().shape(), (float) Uniform.evaluate(b.initial(), hyper));
+            Tensor t = b.allocate(backend, p.value(), hyper);
             s.state.put(b.name(), t);
             s.stepArgs.buffer(b.name(), t);
         }

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,9 +29,9 @@ import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.optim.StateDict;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.testkit.ReferenceBackend;
-import org.optopt.optimizers.SharedData;
 import org.optopt.optimizers.golden.Json;
 import org.optopt.optimizers.golden.QuarticProblem;
+import org.optopt.testsupport.SharedFiles;
 
 /** Towers: hypergradient identities, finite differences, frozen hyper-levels, groups, state, bad input. */
 class HyperOptimizerTest {
@@ -112,9 +111,7 @@ class HyperOptimizerTest {
 
     @Test
     void gdtuoGoldenSgdTowerFollowsTheSameRecursionAndSign() throws IOException {
-        Path golden = SharedData.golden();
-        Assumptions.assumeTrue(golden != null, "shared golden directory not found; skipped");
-        Map<String, Object> json = cast(Json.parse(Files.readString(golden.resolve("gdtuo-sgd_sgd_sgd.json"),
+        Map<String, Object> json = cast(Json.parse(Files.readString(SharedFiles.configured().golden("gdtuo-sgd_sgd_sgd.json"),
                 StandardCharsets.UTF_8)));
         List<Object> steps = cast(json.get("hyperparameters_per_step"));
         // alpha_i = alpha_{i-1} - kappa_i d1_i and kappa_i = kappa_{i-1} - 1e-8 d2_i (top level first).

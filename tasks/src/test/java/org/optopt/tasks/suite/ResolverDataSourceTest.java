@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.optopt.testsupport.SharedFiles;
+import org.optopt.testsupport.IntegrationTest;
 
 class ResolverDataSourceTest {
     @TempDir
@@ -24,11 +25,12 @@ class ResolverDataSourceTest {
                 () -> none.isAvailable(new DataRequirement("no-such-set", List.of("x"))));
     }
 
+    @IntegrationTest
     @Test
     void readsTheSharedFiles() throws Exception {
-        assumeTrue(Files.isRegularFile(SharedData.shared().resolve("data/libsvm/a9a.t")),
-                "shared data set a9a not present under " + SharedData.shared() + "; skipping");
-        ResolverDataSource source = SharedData.source(temp);
+        SharedFiles shared = SharedFiles.configured();
+        shared.data("libsvm/a9a.t");
+        ResolverDataSource source = ResolverDataSource.of(temp, shared.root(), false);
         assertTrue(source.isAvailable(new DataRequirement("a9a", List.of("a9a", "a9a.t"))));
         Examples test = source.labeled("a9a", DataSource.Split.TEST);
         assertEquals(16281, test.rows());
