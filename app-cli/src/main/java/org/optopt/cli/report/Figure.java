@@ -181,19 +181,9 @@ public final class Figure {
      * between the largest value and the range (a learned beta1 from 0.9 to 0.90001 needs 7).
      */
     private static int digitsToTellApart(Panel panel) {
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (Series s : panel.series()) {
-            Series d = drawable(s, false);
-            for (double[] values : new double[][] {d.low(), d.high()}) {
-                for (double v : values) {
-                    min = Math.min(min, v);
-                    max = Math.max(max, v);
-                }
-            }
-        }
-        double span = max - min;
-        double magnitude = Math.max(Math.abs(min), Math.abs(max));
+        double[] range = range(panel, false);
+        double span = range[1] - range[0];
+        double magnitude = Math.max(Math.abs(range[0]), Math.abs(range[1]));
         if (!(span > 0) || !(magnitude > 0)) {
             return 3;
         }
@@ -205,10 +195,16 @@ public final class Figure {
      * axis would show at most one decade tick, and a linear one reads better.
      */
     private static boolean spansADecade(Panel panel) {
+        double[] range = range(panel, true);
+        return range[1] >= 10 * range[0];
+    }
+
+    /** The lowest and highest band edge of the panel's drawable points (positive ones only if {@code log}). */
+    private static double[] range(Panel panel, boolean log) {
         double min = Double.POSITIVE_INFINITY;
-        double max = 0;
+        double max = Double.NEGATIVE_INFINITY;
         for (Series s : panel.series()) {
-            Series d = drawable(s, true);
+            Series d = drawable(s, log);
             for (double[] values : new double[][] {d.low(), d.high()}) {
                 for (double v : values) {
                     min = Math.min(min, v);
@@ -216,7 +212,7 @@ public final class Figure {
                 }
             }
         }
-        return max >= 10 * min;
+        return new double[] {min, max};
     }
 
     /**
