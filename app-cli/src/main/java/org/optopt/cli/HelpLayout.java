@@ -26,8 +26,11 @@ final class HelpLayout {
         cli.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_OPTION_LIST,
                 help -> unwrapped(help, width -> wrap(help.optionList(), width, DESCRIPTION_COLUMN, CONTINUATION_INDENT)));
         cli.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_SYNOPSIS, help -> {
-            int indent = help.synopsisHeadingLength() + help.commandSpec().qualifiedName().length() + 1;
-            return unwrapped(help, width -> wrap(help.synopsis(help.synopsisHeadingLength()), width, indent, indent));
+            // The heading ("Usage: ") is printed before the first line: wrap as if it were part of it.
+            int heading = help.synopsisHeadingLength();
+            int indent = heading + help.commandSpec().qualifiedName().length() + 1;
+            return unwrapped(help, width -> wrap(" ".repeat(heading) + help.synopsis(heading), width, indent, indent)
+                    .substring(heading));
         });
         cli.getSubcommands().values().forEach(HelpLayout::install);
     }

@@ -144,5 +144,11 @@ class CliErrorsTest {
             }
         }
         assertTrue(MainTest.run("compare", "--help").out().contains("--optimizers=OPT[,OPT...]"));
+        for (String[] command : List.of(new String[] {"--help"}, new String[] {"tasks", "--help"},
+                new String[] {"golden", "--help"}, new String[] {"bench", "kernel", "--help"})) {
+            for (String line : MainTest.run(command).out().lines().toList()) {
+                assertTrue(line.length() <= 80, "wider than 80 in " + String.join(" ", command) + ": " + line);
+            }
+        }
     }
 }
