@@ -30,6 +30,15 @@ public final class Json {
         }
     }
 
+    /** A JSON string literal with the required escapes. */
+    public static String string(String s) {
+        try {
+            return WRITER.writeValueAsString(s);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("Cannot write JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
     /** The value with non-finite floating-point numbers replaced by null, at any depth. */
     private static Object finite(Object v) {
         if (v instanceof Double d && !Double.isFinite(d) || v instanceof Float f && !Float.isFinite(f)) {

@@ -26,4 +26,9 @@ public record Panel(String title, String xLabel, String yLabel, boolean logY, Li
     public Panel {
         series = List.copyOf(series);
     }
+
+    /** A panel without a reference line. */
+    public Panel(String title, String xLabel, String yLabel, boolean logY, List<Series> series) {
+        this(title, xLabel, yLabel, logY, series, null);
+    }
 }

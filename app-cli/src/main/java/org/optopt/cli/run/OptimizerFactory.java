@@ -13,6 +13,7 @@ import org.optopt.api.optim.OptimizerProvider;
 import org.optopt.api.optim.Optimizers;
 import org.optopt.api.optim.ParameterGroup;
 import org.optopt.api.optim.ParameterSet;
+import org.optopt.optimizers.ParameterAveraging;
 import org.optopt.optimizers.hyper.HyperOptimizer;
 import org.optopt.optimizers.hyper.LevelSpec;
 import org.optopt.optimizers.hyper.Towers;
@@ -30,6 +31,9 @@ record OptimizerFactory(OptimizerSpec spec, BiFunction<Backend, ParameterSet, Op
         Map<String, Object> hyperparameters) {
     private static final String LEVEL_PREFIX = "level";
 
+    /** The setting that wraps any optimizer in {@link ParameterAveraging}: {@code average=ema:0.999} or {@code swa:START}. */
+    static final String AVERAGE = "average";
+
     /** Copies the values. */
     OptimizerFactory {
         hyperparameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));
@@ -41,7 +45,18 @@ record OptimizerFactory(OptimizerSpec spec, BiFunction<Backend, ParameterSet, Op
      * @throws IllegalArgumentException on an unknown optimizer, level or setting, or a value outside its domain
      */
     static OptimizerFactory of(OptimizerSpec spec, Optimizers registry) {
-        return spec.tower() ? tower(spec) : single(spec, registry);
+        Object average = spec.settings().get(AVERAGE);
+        if (average == null) {
+            return spec.tower() ? tower(spec) : single(spec, registry);
+        }
+        ParameterAveraging.validate(String.valueOf(average));
+        Map<String, Object> rest = new LinkedHashMap<>(spec.settings());
+        rest.remove(AVERAGE);
+        OptimizerFactory inner = of(new OptimizerSpec(spec.text(), spec.name(), rest, spec.tower()), registry);
+        Map<String, Object> values = new LinkedHashMap<>(inner.hyperparameters());
+        values.put(AVERAGE, String.valueOf(average));
+        return new OptimizerFactory(spec, (backend, params) -> new ParameterAveraging(inner.create().apply(backend, params),
+                backend, String.valueOf(average)), values);
     }
 
     private static OptimizerFactory single(OptimizerSpec spec, Optimizers registry) {
@@ -62,9 +77,8 @@ record OptimizerFactory(OptimizerSpec spec, BiFunction<Backend, ParameterSet, Op
             if (hyper.isPresent() && e.getValue() instanceof Double v) {
                 hyper.get().require(v);
             }
-            if (list.isPresent() && e.getValue() instanceof List<?> values
-                    && values.stream().allMatch(Double.class::isInstance)) {
-                list.get().require(values.stream().map(Double.class::cast).toList());
+            if (list.isPresent()) {
+                list.get().require(numbers(provider.name(), e.getKey(), e.getValue()));
             }
         }
         Map<String, Object> values = new LinkedHashMap<>();
@@ -100,6 +114,18 @@ record OptimizerFactory(OptimizerSpec spec, BiFunction<Backend, ParameterSet, Op
             }
             return h;
         }, values);
+    }
+
+    /** A list setting's numbers: a list, or one number as a list of one. */
+    private static List<Double> numbers(String optimizer, String key, Object value) {
+        if (value instanceof Double d) {
+            return List.of(d);
+        }
+        if (value instanceof List<?> values && values.stream().allMatch(Double.class::isInstance)) {
+            return values.stream().map(Double.class::cast).toList();
+        }
+        throw new IllegalArgumentException("Hyperparameter " + key + " of optimizer " + optimizer
+                + " needs a list of numbers such as 0.5,0.9, got '" + value + "'");
     }
 
     /** A setting's level and hyperparameter definition. */

@@ -31,6 +31,9 @@ public final class RunCommand implements Runnable {
     @Mixin
     private TrainingOptions options;
 
+    @Mixin
+    private ProbeOptions probes;
+
     // Checked in run(), not by picocli, so that an unknown option is reported before a missing one.
     @Option(names = "--optimizer", paramLabel = "OPT",
             description = "An optimizer (see 'optopt optimizers'), e.g. adam or sgd(0.1, momentum=0.9), or a"
@@ -100,6 +103,6 @@ public final class RunCommand implements Runnable {
     }
 
     private Experiment experiment() {
-        return new Experiment(backend.get(), optimizers, options.dataSource(), spec.commandLine().getErr());
+        return new Experiment(backend.get(), optimizers, options.dataSource(), spec.commandLine().getErr(), probes, p -> { });
     }
 }

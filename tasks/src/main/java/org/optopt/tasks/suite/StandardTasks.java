@@ -3,16 +3,15 @@ package org.optopt.tasks.suite;
 import java.io.IOException;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.UnaryOperator;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.tasks.autodiff.UnaryFn;
-import org.optopt.tasks.autodiff.Var;
 import org.optopt.tasks.nn.ConvNet2c2d;
 import org.optopt.tasks.nn.Init;
 import org.optopt.tasks.nn.Linear;
 import org.optopt.tasks.nn.Mlp;
+import org.optopt.tasks.nn.Network;
 import org.optopt.tasks.nn.ParameterStore;
 
 /** The definitions of the suite's tasks. */
@@ -32,7 +31,7 @@ final class StandardTasks {
     /** Builds a model's forward function, creating its parameters in {@code params}. */
     @FunctionalInterface
     private interface ModelFactory {
-        UnaryOperator<Var> create(ParameterStore params, int inputs, int classes, long seed);
+        Network create(ParameterStore params, int inputs, int classes, long seed);
     }
 
     static List<Task> all() {
@@ -50,6 +49,12 @@ final class StandardTasks {
                                 + "expected loss 0.5 sum h_i theta_i^2 + d/2 (optimum 50).",
                         List.of(), 16, Budget.steps(2000), Target.lossAtMost(50.05),
                         (be, data, seeds, batch) -> new NoisyQuadraticProblem(be, 100, batch, seeds.sampling())),
+                new SuiteTask("ridge-toy",
+                        "Paper C's ridge regression toy (SEEDS.md C.3): 2000 fixed rows x ~ N(0, I_20), y = x.w_true + "
+                                + "0.5 e, F(w) = mean 0.5 (x.w - y)^2 + 0.005 ||w||^2, w0 ~ N(0, I); batch 10, 4000 steps. "
+                                + "Evaluation is the suboptimality F(w) - F* (F* from the normal equations).",
+                        List.of(), 10, Budget.steps(4000), Target.lossAtMost(5e-3),
+                        (be, data, seeds, batch) -> new RidgeToyProblem(be, seeds.init(), seeds.sampling(), batch)),
                 new SuiteTask("rosenbrock",
                         "DeepOBS two_d_rosenbrock: (1-u)^2 + 100 (v-u^2)^2 + u x + v y with x, y ~ N(0,1) per "
                                 + "example, start (-0.5, 1.5); evaluation is the noise-free Rosenbrock value.",
@@ -108,24 +113,24 @@ final class StandardTasks {
                         (be, data, seeds, batch) -> TeacherStudent.problem(be, seeds.init(), seeds.sampling(), batch)));
     }
 
-    private static UnaryOperator<Var> linear(ParameterStore params, int inputs, int classes, long seed) {
+    private static Network linear(ParameterStore params, int inputs, int classes, long seed) {
         Linear layer = new Linear(params, "linear", inputs, classes, true, Init.PYTORCH_DEFAULT,
                 new SplittableRandom(seed));
-        return layer::forward;
+        return layer;
     }
 
-    private static UnaryOperator<Var> gdtuoMlp(ParameterStore params, int inputs, int classes, long seed) {
+    private static Network gdtuoMlp(ParameterStore params, int inputs, int classes, long seed) {
         Mlp mlp = new Mlp(params, new int[] {inputs, 128, classes}, UnaryFn.TANH, UnaryFn.TANH, Init.PYTORCH_DEFAULT,
                 seed);
-        return mlp::forward;
+        return mlp;
     }
 
-    private static UnaryOperator<Var> convNet(ParameterStore params, int inputs, int classes, long seed) {
+    private static Network convNet(ParameterStore params, int inputs, int classes, long seed) {
         if (inputs != 28 * 28) {
             throw new IllegalArgumentException("2c2d expects 28x28 images, got rows of " + inputs);
         }
         ConvNet2c2d net = new ConvNet2c2d(params, 28, 28, 1, classes, Init.DEEPOBS_TRUNCATED_NORMAL, seed);
-        return net::forward;
+        return net;
     }
 
     private static TrainingProblem w8a(Backend be, DataSource data, SuiteTask.Seeds seeds, int batch)
@@ -171,7 +176,7 @@ final class StandardTasks {
                     + test.width() + ", classes " + train.classes() + " vs " + test.classes());
         }
         ParameterStore params = new ParameterStore(be);
-        UnaryOperator<Var> model = factory.create(params, train.width(), train.classes(), seeds.init());
+        Network model = factory.create(params, train.width(), train.classes(), seeds.init());
         return new DatasetProblem(params, model, Heads.classification(be, train.labels(), test.labels()),
                 matrix(be, train, scale), matrix(be, test, scale),
                 new MiniBatchSampler(train.rows(), batch, false, seeds.sampling()));
