@@ -73,8 +73,11 @@ public final class Figure {
         });
         VectorGraphics2D vector = new VectorGraphics2D();
         paint.accept(vector);
-        atomically(svg, out -> new SVGProcessor().getDocument(vector.getCommands(), new PageSize(0, 0, width, height))
-                .writeTo(out));
+        java.io.ByteArrayOutputStream document = new java.io.ByteArrayOutputStream();
+        new SVGProcessor().getDocument(vector.getCommands(), new PageSize(0, 0, width, height)).writeTo(document);
+        // Without the SVG 1.1 DOCTYPE, which makes XML parsers fetch its DTD from the network.
+        String text = document.toString(java.nio.charset.StandardCharsets.UTF_8).replaceFirst("<!DOCTYPE[^>]*>\\s*", "");
+        atomically(svg, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private static XYChart chart(Panel panel) {

@@ -45,7 +45,8 @@ class FigureTest {
         assertEquals(2 * 720, png.getWidth(), "two panels a row");
         assertEquals(2 * 420, png.getHeight(), "the third on a second row");
         String svg = Files.readString(dir.resolve("f.svg"));
-        assertTrue(svg.contains("<svg") && svg.contains("viewBox=\"0 0 1440 840\""), svg.substring(0, 300));
+        assertTrue(svg.contains("<svg") && svg.contains("viewBox=\"0 0 1440 840\"") && !svg.contains("<!DOCTYPE"),
+                svg.substring(0, 300));
         try (var files = Files.list(dir)) {
             assertEquals(2, files.count(), "no temporary files left");
         }
