@@ -15,6 +15,7 @@ module org.optopt.cli {
     requires com.fasterxml.jackson.dataformat.yaml;
     requires com.fasterxml.jackson.databind;
     requires commons.math3;
+    requires jdk.management;
 
     uses org.optopt.api.backend.BackendProvider;
     uses org.optopt.api.optim.OptimizerProvider;
@@ -25,4 +26,5 @@ module org.optopt.cli {
     opens org.optopt.cli.session to com.google.guice;
     opens org.optopt.cli.study to info.picocli, com.google.guice;
     opens org.optopt.cli.score to info.picocli, com.google.guice;
+    opens org.optopt.cli.studyreport to info.picocli, com.google.guice;
 }

@@ -14,6 +14,7 @@ module org.optopt.optimizers {
     exports org.optopt.optimizers.hyper;
     exports org.optopt.optimizers.gap;
     exports org.optopt.optimizers.trainable;
+    exports org.optopt.optimizers.probe;
 
     provides org.optopt.api.optim.OptimizerProvider with
             org.optopt.optimizers.sgd.Sgd,

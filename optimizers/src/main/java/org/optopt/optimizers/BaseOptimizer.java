@@ -264,18 +264,10 @@ public abstract class BaseOptimizer implements Optimizer {
         }
         toEvaluationValues();
         evaluating = true;
-        return new EvaluationView() {
-            private boolean restored;
-
-            @Override
-            public void close() {
-                if (!restored) {
-                    restored = true;
-                    toTrainingValues();
-                    evaluating = false;
-                }
-            }
-        };
+        return EvaluationView.restoring(() -> {
+            toTrainingValues();
+            evaluating = false;
+        });
     }
 
     /** Writes the evaluation values into the parameters; only called if {@link #averagesParameters()}. */
@@ -318,6 +310,17 @@ public abstract class BaseOptimizer implements Optimizer {
      */
     protected Map<String, Double> optimizerState() {
         return Map.of();
+    }
+
+    /**
+     * Checks the scalar state of a state being loaded, before anything is applied; the default
+     * accepts any values.
+     *
+     * @param perParameter the {@link #scalarState} of every parameter
+     * @param optimizerWide the {@link #optimizerState()}
+     * @throws IllegalArgumentException naming an invalid value
+     */
+    protected void checkState(Map<Parameter, Map<String, Double>> perParameter, Map<String, Double> optimizerWide) {
     }
 
     /** Replaces the optimizer-wide state; the keys are those of {@link #optimizerState()}. */
@@ -466,6 +469,7 @@ public abstract class BaseOptimizer implements Optimizer {
             throw new IllegalArgumentException("State has " + state.scalars().size() + " scalars, expected "
                     + expectedScalars + ": it holds groups, schedules or scalars this optimizer does not have");
         }
+        checkState(newScalars, newOptimizerState);
         // Everything checked: apply.
         for (Parameter p : params) {
             for (Map.Entry<String, Tensor> b : buffers(p).entrySet()) {
