@@ -25,4 +25,5 @@ module org.optopt.cli {
     opens org.optopt.cli.session to com.google.guice;
     opens org.optopt.cli.study to info.picocli, com.google.guice;
     opens org.optopt.cli.score to info.picocli, com.google.guice;
+    opens org.optopt.cli.studyreport to info.picocli, com.google.guice;
 }

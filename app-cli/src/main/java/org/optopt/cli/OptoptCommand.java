@@ -9,6 +9,7 @@ import org.optopt.cli.run.TasksCommand;
 import org.optopt.cli.session.BackendChoice;
 import org.optopt.cli.score.ScoreCommand;
 import org.optopt.cli.study.StudyCommand;
+import org.optopt.cli.studyreport.ReportCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
         description = "Design, tune and compare gradient-based optimizers.",
         subcommands = {BackendsCommand.class, OptimizersCommand.class, TasksCommand.class, RunCommand.class,
             CompareCommand.class, GoldenCommand.class, BenchCommand.class, StudyCommand.class,
-            ScoreCommand.class})
+            ScoreCommand.class, ReportCommand.class, DesignCommand.class})
 public final class OptoptCommand implements Runnable {
     private final BackendChoice choice;
 

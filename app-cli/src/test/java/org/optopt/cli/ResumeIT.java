@@ -14,12 +14,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.optopt.cli.checkpoint.Checkpoint;
+import org.optopt.testsupport.IntegrationTest;
 
 /**
  * A real {@code bin/optopt run} killed with SIGKILL at a random moment, then resumed with
  * {@code --resume}, ends bit-identical to an uninterrupted run: {@code steps.csv} and
  * {@code evals.csv} in every column but {@code seconds}, the final parameters and optimizer state.
  */
+@IntegrationTest
 class ResumeIT {
     private static final Path ROOT = Path.of(System.getProperty("optopt.root", "..")).toAbsolutePath().normalize();
     private static final String[] RUN = {"run", "--task", "teacher-student-mlp", "--optimizer", "adam/sgd(1e-5)",

@@ -102,9 +102,9 @@ public record Checkpoint(long step, double trainingNanos, long stepsToTarget, do
             for (int dim : p.shape().dims()) {
                 d.writeInt(dim);
             }
-            for (float v : p.data()) {
-                d.writeFloat(v);
-            }
+            java.nio.ByteBuffer values = java.nio.ByteBuffer.allocate(Math.multiplyExact(p.data().length, Float.BYTES));
+            values.asFloatBuffer().put(p.data());
+            d.write(values.array());
         }
         ByteArrayOutputStream state = new ByteArrayOutputStream();
         optimizer.write(state);
@@ -159,10 +159,10 @@ public record Checkpoint(long step, double trainingNanos, long stepsToTarget, do
                 dims[k] = d.readInt();
             }
             Shape shape = Shape.of(dims);
+            byte[] bytes = new byte[Math.multiplyExact(shape.size(), Float.BYTES)];
+            d.readFully(bytes);
             float[] data = new float[shape.size()];
-            for (int k = 0; k < data.length; k++) {
-                data[k] = d.readFloat();
-            }
+            java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().get(data);
             params.add(new ParameterValues(name, shape, data));
         }
         byte[] state = new byte[d.readInt()];

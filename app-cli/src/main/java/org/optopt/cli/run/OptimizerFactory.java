@@ -65,9 +65,8 @@ final class OptimizerFactory {
             if (hyper.isPresent() && e.getValue() instanceof Double v) {
                 hyper.get().require(v);
             }
-            if (list.isPresent() && e.getValue() instanceof List<?> values
-                    && values.stream().allMatch(Double.class::isInstance)) {
-                list.get().require(values.stream().map(Double.class::cast).toList());
+            if (list.isPresent()) {
+                list.get().require(numbers(provider.name(), e.getKey(), e.getValue()));
             }
         }
         return (backend, params) -> provider.create(backend, params, spec.settings());
@@ -92,6 +91,18 @@ final class OptimizerFactory {
             }
             return h;
         };
+    }
+
+    /** A list setting's numbers: a list, or one number as a list of one. */
+    private static List<Double> numbers(String optimizer, String key, Object value) {
+        if (value instanceof Double d) {
+            return List.of(d);
+        }
+        if (value instanceof List<?> values && values.stream().allMatch(Double.class::isInstance)) {
+            return values.stream().map(Double.class::cast).toList();
+        }
+        throw new IllegalArgumentException("Hyperparameter " + key + " of optimizer " + optimizer
+                + " needs a list of numbers such as 0.5,0.9, got '" + value + "'");
     }
 
     /** A setting's level and hyperparameter definition. */

@@ -23,6 +23,7 @@ final class RunCheckpoints implements Trainer.Checkpointer {
     private final RunDirectory run;
     private final int every;
     private final Checkpoint from;
+    private long writingNanos;
 
     /** Checkpoints every {@code every} steps, continuing from {@code from} (null: from the start). */
     RunCheckpoints(RunDirectory run, int every, Checkpoint from) {
@@ -62,6 +63,7 @@ final class RunCheckpoints implements Trainer.Checkpointer {
         if (p.step() % every != 0 && p.step() != totalSteps) {
             return;
         }
+        long t0 = System.nanoTime();
         long[] lengths = run.flushLogs();
         List<Checkpoint.ParameterValues> values = new ArrayList<>();
         for (Parameter param : problem.parameters().parameters()) {
@@ -69,6 +71,12 @@ final class RunCheckpoints implements Trainer.Checkpointer {
         }
         new Checkpoint(p.step(), p.trainingNanos(), p.stepsToTarget(), p.secondsToTarget(), lengths[0], lengths[1],
                 values, optimizer.state()).write(file(run.path()));
+        writingNanos += System.nanoTime() - t0;
+    }
+
+    /** Seconds spent writing checkpoints (and flushing logs for them) so far in this process. */
+    double seconds() {
+        return writingNanos / 1e9;
     }
 
     /** The checkpoint file of run directory {@code dir}. */

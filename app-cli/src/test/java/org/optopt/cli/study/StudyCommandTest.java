@@ -14,8 +14,9 @@ import org.optopt.cli.MainTest;
 import org.optopt.cli.MainTest.Run;
 
 /** {@code optopt study run} and {@code status} in-process on the reference backend. */
-class StudyCommandTest {
-    static Path writeStudy(Path dir) throws IOException {
+public class StudyCommandTest {
+    /** Writes a small study of rosenbrock (sgd over two learning rates, adam; two seeds) into {@code dir}. */
+    public static Path writeStudy(Path dir) throws IOException {
         Path f = dir.resolve("s.yaml");
         Files.writeString(f, """
                 name: small
