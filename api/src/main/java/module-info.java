@@ -1,6 +1,6 @@
 /**
  * The stable surface of optopt: tensors, the compute-backend SPI, the kernel language in which
- * elementwise update rules are written once, and the contracts of optimizers.
+ * elementwise update rules are written once, and the contracts of optimizers and statistic probes.
  *
  * <p>This module depends on the JDK only. Backends are discovered through {@link java.util.ServiceLoader}
  * as providers of {@link org.optopt.api.backend.BackendProvider}.
@@ -11,6 +11,7 @@ module org.optopt.api {
     exports org.optopt.api.backend.support;
     exports org.optopt.api.kernel;
     exports org.optopt.api.optim;
+    exports org.optopt.api.probe;
 
     uses org.optopt.api.backend.BackendProvider;
     uses org.optopt.api.optim.OptimizerProvider;

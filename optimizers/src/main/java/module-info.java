@@ -13,6 +13,8 @@ module org.optopt.optimizers {
     exports org.optopt.optimizers.golden;
     exports org.optopt.optimizers.hyper;
     exports org.optopt.optimizers.gap;
+    exports org.optopt.optimizers.trainable;
+    exports org.optopt.optimizers.probe;
 
     provides org.optopt.api.optim.OptimizerProvider with
             org.optopt.optimizers.sgd.Sgd,
@@ -34,5 +36,8 @@ module org.optopt.optimizers {
             org.optopt.optimizers.gap.GapAdam,
             org.optopt.optimizers.matrix.Muon,
             org.optopt.optimizers.schedulefree.ScheduleFreeAdamW,
-            org.optopt.optimizers.schedulefree.ScheduleFreeSgd;
+            org.optopt.optimizers.schedulefree.ScheduleFreeSgd,
+            org.optopt.optimizers.trainable.FullTo,
+            org.optopt.optimizers.trainable.DiagonalTo,
+            org.optopt.optimizers.trainable.RankOneTo;
 }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         description = "Design, tune and compare gradient-based optimizers.",
         subcommands = {BackendsCommand.class, OptimizersCommand.class, TasksCommand.class, RunCommand.class,
             CompareCommand.class, GoldenCommand.class, BenchCommand.class, StudyCommand.class,
-            ScoreCommand.class, ReportCommand.class})
+            ScoreCommand.class, ReportCommand.class, DesignCommand.class})
 public final class OptoptCommand implements Runnable {
     private final BackendChoice choice;
 

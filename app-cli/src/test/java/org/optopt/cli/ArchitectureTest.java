@@ -55,7 +55,7 @@ class ArchitectureTest {
                 .should().onlyDependOnClassesThat().resideInAnyPackage(allowed("org.optopt.api..")));
     }
 
-    /** core-theory has no classes yet (greedy designs are a later milestone). */
+    /** core-theory depends on api and its dense linear-algebra library (EJML) only. */
     @Test
     void coreTheoryDependsOnApiOnly() {
         check(classes().that().resideInAPackage("org.optopt.theory..").should().onlyDependOnClassesThat()

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.optopt.api.optim.Optimizers;
 import org.optopt.testsupport.SharedFiles;
 
 /** {@code optopt optimizers}, {@code optopt golden} and {@code optopt bench optimizers}, in-process. */

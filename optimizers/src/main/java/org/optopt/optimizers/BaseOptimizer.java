@@ -228,6 +228,18 @@ public abstract class BaseOptimizer implements Optimizer {
                         + " of " + name() + " not applied, parameters and state unchanged");
             }
         }
+        for (ParameterGroup g : active) {
+            String problem = prepare(g);
+            if (problem == null) {
+                continue;
+            }
+            if (policy == NonFinitePolicy.SKIP_NON_FINITE) {
+                skipped++;
+                return;
+            }
+            throw new IllegalStateException(problem + "; step " + (steps + 1) + " of " + name()
+                    + " not applied, parameters and state unchanged");
+        }
         Map<ParameterGroup, Map<String, Double>> effective = new LinkedHashMap<>();
         for (ParameterGroup g : active) {
             effective.put(g, effectiveHyperparameters(g.name()));
@@ -252,18 +264,10 @@ public abstract class BaseOptimizer implements Optimizer {
         }
         toEvaluationValues();
         evaluating = true;
-        return new EvaluationView() {
-            private boolean restored;
-
-            @Override
-            public void close() {
-                if (!restored) {
-                    restored = true;
-                    toTrainingValues();
-                    evaluating = false;
-                }
-            }
-        };
+        return EvaluationView.restoring(() -> {
+            toTrainingValues();
+            evaluating = false;
+        });
     }
 
     /** Writes the evaluation values into the parameters; only called if {@link #averagesParameters()}. */
@@ -274,6 +278,18 @@ public abstract class BaseOptimizer implements Optimizer {
     /** Writes the training values back into the parameters; only called after {@link #toEvaluationValues()}. */
     protected void toTrainingValues() {
         throw new UnsupportedOperationException(name() + " does not average its parameters");
+    }
+
+    /**
+     * Computes what the update of group {@code group} needs from every parameter before any
+     * parameter changes (e.g. per-tensor reductions), for every active group before the first
+     * {@link #update}; the default needs nothing.
+     *
+     * @return null, or a one-line description of a non-finite value that must keep the step from
+     *     being applied (the non-finite policy then fails or skips the step; nothing has changed)
+     */
+    protected String prepare(ParameterGroup group) {
+        return null;
     }
 
     /** Applies one update to every parameter of group {@code group} with hyperparameter values {@code hyper}. */
@@ -294,6 +310,17 @@ public abstract class BaseOptimizer implements Optimizer {
      */
     protected Map<String, Double> optimizerState() {
         return Map.of();
+    }
+
+    /**
+     * Checks the scalar state of a state being loaded, before anything is applied; the default
+     * accepts any values.
+     *
+     * @param perParameter the {@link #scalarState} of every parameter
+     * @param optimizerWide the {@link #optimizerState()}
+     * @throws IllegalArgumentException naming an invalid value
+     */
+    protected void checkState(Map<Parameter, Map<String, Double>> perParameter, Map<String, Double> optimizerWide) {
     }
 
     /** Replaces the optimizer-wide state; the keys are those of {@link #optimizerState()}. */
@@ -442,6 +469,7 @@ public abstract class BaseOptimizer implements Optimizer {
             throw new IllegalArgumentException("State has " + state.scalars().size() + " scalars, expected "
                     + expectedScalars + ": it holds groups, schedules or scalars this optimizer does not have");
         }
+        checkState(newScalars, newOptimizerState);
         // Everything checked: apply.
         for (Parameter p : params) {
             for (Map.Entry<String, Tensor> b : buffers(p).entrySet()) {

@@ -24,6 +24,7 @@ import org.optopt.api.tensor.Tensor;
 public final class ElementwiseOptimizer extends BaseOptimizer {
     private final ElementwiseRule rule;
     private final CompiledKernel kernel;
+    private final RulePasses passes;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private final CompiledKernel evaluationValues;
     private final CompiledKernel trainingValues;
@@ -33,6 +34,7 @@ public final class ElementwiseOptimizer extends BaseOptimizer {
     private static final class Slot {
         final Map<String, Tensor> buffers = new LinkedHashMap<>();
         KernelArgs args;
+        RulePasses.Bound passes;
         KernelArgs evaluationArgs;
         KernelArgs trainingArgs;
         long step;
@@ -47,6 +49,7 @@ public final class ElementwiseOptimizer extends BaseOptimizer {
             definition.hyperparameter(h);
         }
         this.kernel = backend.compile(rule.kernel());
+        this.passes = new RulePasses(backend, rule);
         this.evaluationValues = rule.averaged().map(a -> backend.compile(parameterKernel("evaluation", a.evaluation())))
                 .orElse(null);
         this.trainingValues = rule.averaged().map(a -> backend.compile(parameterKernel("training", a.training())))
@@ -65,6 +68,10 @@ public final class ElementwiseOptimizer extends BaseOptimizer {
                 for (ElementwiseRule.ScalarState st : rule.scalarStates()) {
                     s.scalars.put(st.name(), st.initial());
                 }
+                Map<String, Tensor> all = new LinkedHashMap<>(s.buffers);
+                all.put(ElementwiseRule.PARAMETER, p.value());
+                all.put(ElementwiseRule.GRADIENT, p.gradient());
+                s.passes = passes.bind(p.name(), all);
                 if (evaluationValues != null) {
                     s.evaluationArgs = bind(evaluationValues.args(), p, s);
                     s.trainingArgs = bind(trainingValues.args(), p, s);
@@ -148,6 +155,25 @@ public final class ElementwiseOptimizer extends BaseOptimizer {
         return v;
     }
 
+    /** The hyperparameters of the first group and the root over all parameters of each of the rule's {@link ElementwiseRule#norms()}. */
+    @Override
+    public Map<String, Double> trace() {
+        Map<String, Double> out = new LinkedHashMap<>(hyperparameters());
+        out.putAll(passes.norms(slots.values().stream().map(s -> s.passes).toList()));
+        return out;
+    }
+
+    @Override
+    protected String prepare(ParameterGroup group) {
+        for (Parameter p : group.parameters()) {
+            String problem = slots.get(p.name()).passes.run();
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
     @Override
     protected void update(ParameterGroup group, Map<String, Double> hyper) {
         lastStepValues.put(group.name(), hyper);
@@ -156,6 +182,7 @@ public final class ElementwiseOptimizer extends BaseOptimizer {
             Map<String, Double> env = new LinkedHashMap<>(hyper);
             env.put(ElementwiseRule.STEP, (double) (s.step + 1));
             env.putAll(s.scalars);
+            env.putAll(s.passes.results());
             for (String name : rule.kernel().scalars()) {
                 s.args.scalar(name, env.get(name));
             }

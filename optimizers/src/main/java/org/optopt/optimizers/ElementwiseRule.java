@@ -20,14 +20,24 @@ import org.optopt.api.tensor.Tensor;
  * {@code d p_new / d h} from {@code Derivative.of(kernel(), h, Map.of(PARAMETER, "dp_dh"), true)}
  * for each name in {@link #hyperparameterScalars()}.
  *
+ * <p>A rule whose update needs per-tensor reductions (a norm, a dot product) states them as
+ * {@link #passes()}: kernels that only reduce, run in order over the same buffers before the
+ * update; each reduction's result is a scalar of the later passes and of the update kernel
+ * (constant with respect to the hyperparameters, which the passes do not read). A non-finite
+ * pass result fails the step before anything changes (the non-finite policy applies). The
+ * {@link #norms()} are pass reductions that sum squares; optimizers report their root over all
+ * parameters in per-step traces.
+ *
  * @param kernel the update, compiled once per backend
  * @param stateBuffers the per-parameter state buffers and their initial values
  * @param scalarStates per-parameter scalar state kept on the host in double
  * @param averaged for an optimizer that evaluates at other values than it trains at
  *     (Schedule-Free), how to compute both from the state; empty for the others
+ * @param passes reduction-only kernels run before the update, in order
+ * @param norms names of pass reductions that are squared norms, reported by their root
  */
 public record ElementwiseRule(Kernel kernel, List<StateBuffer> stateBuffers, List<ScalarState> scalarStates,
-                              Optional<Averaged> averaged) {
+                              Optional<Averaged> averaged, List<Kernel> passes, List<String> norms) {
     /** The parameter buffer's name. */
     public static final String PARAMETER = "p";
     /** The gradient buffer's name. */
@@ -82,9 +92,15 @@ public record ElementwiseRule(Kernel kernel, List<StateBuffer> stateBuffers, Lis
         }
     }
 
-    /** A rule without an averaged view. */
+    /** A rule without an averaged view or passes. */
     public ElementwiseRule(Kernel kernel, List<StateBuffer> stateBuffers, List<ScalarState> scalarStates) {
         this(kernel, stateBuffers, scalarStates, Optional.empty());
+    }
+
+    /** A rule without passes. */
+    public ElementwiseRule(Kernel kernel, List<StateBuffer> stateBuffers, List<ScalarState> scalarStates,
+                           Optional<Averaged> averaged) {
+        this(kernel, stateBuffers, scalarStates, averaged, List.of(), List.of());
     }
 
     /**
@@ -105,12 +121,14 @@ public record ElementwiseRule(Kernel kernel, List<StateBuffer> stateBuffers, Lis
         }
     }
 
-    /** Validates the roles against the kernel. */
+    /** Validates the roles against the kernels. */
     public ElementwiseRule {
         Objects.requireNonNull(kernel, "kernel");
         stateBuffers = List.copyOf(stateBuffers);
         scalarStates = List.copyOf(scalarStates);
         Objects.requireNonNull(averaged, "averaged");
+        passes = List.copyOf(passes);
+        norms = List.copyOf(norms);
         if (!kernel.storedBuffers().contains(PARAMETER)) {
             throw new IllegalArgumentException("Rule " + kernel.name() + " does not store parameter buffer " + PARAMETER);
         }
@@ -119,18 +137,63 @@ public record ElementwiseRule(Kernel kernel, List<StateBuffer> stateBuffers, Lis
         }
         List<String> expected = new ArrayList<>(List.of(PARAMETER, GRADIENT));
         stateBuffers.forEach(s -> expected.add(s.name()));
-        for (String b : kernel.buffers()) {
-            if (!expected.contains(b)) {
-                throw new IllegalArgumentException("Rule " + kernel.name() + ": buffer " + b + " has no role");
+        requireRoles(kernel, expected);
+        List<String> results = new ArrayList<>();
+        for (Kernel pass : passes) {
+            if (!pass.storedBuffers().isEmpty()) {
+                throw new IllegalArgumentException("Pass " + pass.name() + " of rule " + kernel.name()
+                        + " stores " + pass.storedBuffers() + "; passes only reduce");
+            }
+            requireRoles(pass, expected);
+            for (String s : pass.scalars()) {
+                if (!results.contains(s)) {
+                    throw new IllegalArgumentException("Pass " + pass.name() + " of rule " + kernel.name()
+                            + " reads scalar " + s + ", not a result of an earlier pass");
+                }
+            }
+            for (String r : pass.reductions()) {
+                if (results.contains(r) || kernel.storedBuffers().contains(r)) {
+                    throw new IllegalArgumentException("Rule " + kernel.name() + ": pass result " + r + " is defined twice");
+                }
+                results.add(r);
+            }
+        }
+        for (String n : norms) {
+            if (!results.contains(n)) {
+                throw new IllegalArgumentException("Rule " + kernel.name() + ": norm " + n + " is not a pass result "
+                        + results);
             }
         }
     }
 
-    /** The kernel scalars that are hyperparameters: all but {@value #STEP} and the scalar states. */
+    private static void requireRoles(Kernel k, List<String> expected) {
+        for (String b : k.buffers()) {
+            if (!expected.contains(b)) {
+                throw new IllegalArgumentException("Rule " + k.name() + ": buffer " + b + " has no role");
+            }
+        }
+    }
+
+    /** The names of the passes' reductions, in order: scalars of the update kernel that are not hyperparameters. */
+    public List<String> passResults() {
+        List<String> out = new ArrayList<>();
+        passes.forEach(k -> out.addAll(k.reductions()));
+        return out;
+    }
+
+    /** The passes and the update kernel as text, in the order they run. */
+    public String listing() {
+        StringBuilder sb = new StringBuilder();
+        passes.forEach(sb::append);
+        return sb.append(kernel).toString();
+    }
+
+    /** The kernel scalars that are hyperparameters: all but {@value #STEP}, the scalar states and the pass results. */
     public List<String> hyperparameterScalars() {
         List<String> out = new ArrayList<>(kernel.scalars());
         out.remove(STEP);
         scalarStates.forEach(s -> out.remove(s.name()));
+        out.removeAll(passResults());
         return out;
     }
 

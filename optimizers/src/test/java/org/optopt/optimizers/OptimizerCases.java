@@ -128,7 +128,27 @@ public final class OptimizerCases {
                             error(Map.of("d0", 0.0), "d0 = 0\\.0.*d0 > 0"),
                             error(Map.of("growth_rate", 0.5), "growth_rate = 0\\.5.*growth_rate >= 1"),
                             error(Map.of("beta3", 1.0), "beta3 = 1\\.0"),
-                            error(Map.of("decouple", "sometimes"), "decouple = sometimes.*one of \\[false, true\\]"))));
+                            error(Map.of("decouple", "sometimes"), "decouple = sometimes.*one of \\[false, true\\]"))),
+            new Case("to-diag", List.of(Map.of("lr", 0.3), Map.of("gamma_a", 0.0, "tau", 10.0),
+                    Map.of("normalized", true, "gamma_b", 0.5)), 1e-2, trainableErrors()),
+            new Case("to-rank1", List.of(Map.of("lr", 0.3, "gamma_a", 1e-3),
+                    Map.of("normalized", true, "tau", 5.0, "init", 0.1), Map.of("lr", 0.3, "normalized", true)), 1e-2,
+                    trainableErrors(error(Map.of("init", 0.0), "init = 0\\.0.*init > 0"))),
+            new Case("to-full", List.of(Map.of("lr", 0.3), Map.of("normalized", true, "tau", 5.0, "max_elements", 64)),
+                    1e-2, trainableErrors(error(Map.of("max_elements", 0), "max_elements = 0\\.0.*integer >= 1"))));
+
+    /** The Trainable Optimizer's refusals: zero or negative step sizes, a negative decay, a bad option. */
+    private static List<ErrorCase> trainableErrors(ErrorCase... specific) {
+        List<ErrorCase> all = new java.util.ArrayList<>(List.of(
+                error(Map.of("lr", 0.0), "lr = 0\\.0.*lr > 0"),
+                error(Map.of("gamma_a", -0.1), "gamma_a = -0\\.1.*gamma_a >= 0"),
+                error(Map.of("gamma_b", 0.0), "gamma_b = 0\\.0.*gamma_b > 0"),
+                error(Map.of("tau", -1.0), "tau = -1\\.0.*tau >= 0"),
+                error(Map.of("normalized", "maybe"), "normalized = maybe.*one of \\[false, true\\]"),
+                error(Map.of("no_such_hyperparameter", 1.0), "Unknown hyperparameter 'no_such_hyperparameter' = 1\\.0")));
+        all.addAll(List.of(specific));
+        return all;
+    }
 
     /** The refusals of both GAP optimizers, whose candidate list is called {@code list}. */
     private static List<ErrorCase> gapErrors(String list) {

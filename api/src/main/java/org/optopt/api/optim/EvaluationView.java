@@ -15,6 +15,22 @@ public interface EvaluationView extends AutoCloseable {
     /** A view that changes nothing: the evaluation values are the training values. */
     EvaluationView IDENTITY = () -> { };
 
+    /** A view whose first {@link #close()} runs {@code restore}; later closes do nothing. */
+    static EvaluationView restoring(Runnable restore) {
+        java.util.Objects.requireNonNull(restore, "restore");
+        return new EvaluationView() {
+            private boolean restored;
+
+            @Override
+            public void close() {
+                if (!restored) {
+                    restored = true;
+                    restore.run();
+                }
+            }
+        };
+    }
+
     /** Restores the training values exactly (bit for bit); closing twice has no further effect. */
     @Override
     void close();

@@ -7,7 +7,8 @@ import picocli.CommandLine.Spec;
 /** {@code optopt bench}: speed measurements, always beside a baseline measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure speed against baselines measured in the same run.",
-        subcommands = {KernelBenchCommand.class, OptimizerBenchCommand.class, TaskBenchCommand.class})
+        subcommands = {KernelBenchCommand.class, OptimizerBenchCommand.class, TaskBenchCommand.class,
+            ProbeBenchCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     private CommandSpec spec;

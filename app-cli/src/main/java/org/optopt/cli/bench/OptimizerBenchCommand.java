@@ -107,10 +107,12 @@ final class OptimizerBenchCommand implements Runnable {
         }
         out.printf("%,d parameters per step, backend %s, %d kernel thread(s), median of %d steps; %s%n", n, b.name(),
                 b.kernelThreads(), repetitions.runs, memory.describe());
-        out.printf("%-9s %10s %11s %8s %13s %9s  %s%n", "OPTIMIZER", "MS/STEP", "BYTES/PARAM", "GB/S", "BASE GB/S",
+        int width = rows.stream().mapToInt(r -> r.optimizer().length()).max().orElse(0);
+        String name = "%-" + Math.max(9, width) + "s";
+        out.printf(name + " %10s %11s %8s %13s %9s  %s%n", "OPTIMIZER", "MS/STEP", "BYTES/PARAM", "GB/S", "BASE GB/S",
                 "FRACTION", "FOOTPRINT");
         for (Row r : rows) {
-            out.printf("%-9s %10.3f %11s %8.2f %13.2f %9.2f  %d MiB, %s%s%n", r.optimizer(), r.step().medianMillis(),
+            out.printf(name + " %10.3f %11s %8.2f %13.2f %9.2f  %d MiB, %s%s%n", r.optimizer(), r.step().medianMillis(),
                     r.kernelBytesPerParameter() + "+" + StreamTraffic.NON_FINITE_CHECK_BYTES, r.gbps(n),
                     r.baseline().gigabytesPerSecond(r.baselineBytes()), r.fractionOfBaseline(n), r.footprintBytes() >> 20,
                     memory.regime(r.footprintBytes()), StreamTraffic.aboveBaselineNote(r.fractionOfBaseline(n)));

@@ -27,6 +27,7 @@ final class StreamTraffic {
     /** The note printed beside a fraction of the bandwidth baseline above 1, or an empty string. */
     static String aboveBaselineNote(double fraction) {
         return fraction > 1.0 ? "  (above 1: the baseline a+=s*b is a rate measured at this footprint, not a hardware "
-                + "ceiling; this kernel's mix of read and written streams moved bytes faster)" : "";
+                + "ceiling; this kernel's mix of read and written streams moved bytes faster, or the machine's load "
+                + "changed between the two timings, which run one after the other)" : "";
     }
 }

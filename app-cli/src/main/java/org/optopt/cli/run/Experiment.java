@@ -6,12 +6,15 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.Optimizers;
 import org.optopt.api.optim.ParameterSet;
+import org.optopt.api.probe.ProbedOptimizer;
 import org.optopt.tasks.suite.Budget;
 import org.optopt.tasks.suite.DataSource;
 import org.optopt.tasks.suite.Task;
@@ -27,13 +30,23 @@ public final class Experiment {
     private final Optimizers optimizers;
     private final DataSource data;
     private final PrintWriter err;
+    private final ProbeOptions probes;
+    private final Consumer<ProbedOptimizer> probed;
 
     /** An experiment on {@code backend}, reading data through {@code data}, with progress on {@code err}. */
     public Experiment(Backend backend, Optimizers optimizers, DataSource data, PrintWriter err) {
+        this(backend, optimizers, data, err, ProbeOptions.of(List.of(), 1), p -> { });
+    }
+
+    /** An experiment whose optimizers get {@code probes} attached; {@code probed} sees each probed optimizer. */
+    Experiment(Backend backend, Optimizers optimizers, DataSource data, PrintWriter err, ProbeOptions probes,
+            Consumer<ProbedOptimizer> probed) {
         this.backend = backend;
         this.optimizers = optimizers;
         this.data = data;
         this.err = err;
+        this.probes = probes;
+        this.probed = probed;
     }
 
     /**
@@ -80,7 +93,7 @@ public final class Experiment {
      */
     public Outcome runIn(Path dir, Task task, RunArguments args) throws IOException {
         OptimizerSpec spec = args.spec();
-        BiFunction<Backend, ParameterSet, Optimizer> factory = OptimizerFactory.of(spec, optimizers);
+        BiFunction<Backend, ParameterSet, Optimizer> factory = probes.attach(OptimizerFactory.of(spec, optimizers), probed);
         try (RunDirectory run = RunDirectory.create(dir, config(task, spec, args))) {
             args.write(dir);
             return train(run, task, args, factory, null);
@@ -100,7 +113,7 @@ public final class Experiment {
             throw new IllegalArgumentException("Run " + dir + " is complete; there is nothing to resume");
         }
         Task task = tasks.apply(args.task());
-        BiFunction<Backend, ParameterSet, Optimizer> factory = OptimizerFactory.of(args.spec(), optimizers);
+        BiFunction<Backend, ParameterSet, Optimizer> factory = probes.attach(OptimizerFactory.of(args.spec(), optimizers), probed);
         Path file = RunCheckpoints.file(dir);
         org.optopt.cli.checkpoint.Checkpoint from = java.nio.file.Files.exists(file)
                 ? org.optopt.cli.checkpoint.Checkpoint.read(file) : null;

@@ -29,6 +29,9 @@ public final class RunCommand implements Runnable {
     @Mixin
     private TrainingOptions options;
 
+    @Mixin
+    private ProbeOptions probes;
+
     @Option(names = "--optimizer", paramLabel = "OPT",
             description = "An optimizer (see 'optopt optimizers'), e.g. adam or sgd(0.1, momentum=0.9), or a"
                     + " hypergradient tower, e.g. adam/sgd(1e-5) or sgd(0.01)/sgd(0.01)/sgd(0.01).")
@@ -64,7 +67,8 @@ public final class RunCommand implements Runnable {
             throw new ParameterException(spec.commandLine(), "--checkpoint-every must be at least 1, got " + checkpointEvery);
         }
         PrintWriter out = spec.commandLine().getOut();
-        Experiment experiment = new Experiment(backend.get(), optimizers, options.dataSource(), spec.commandLine().getErr());
+        Experiment experiment = new Experiment(backend.get(), optimizers, options.dataSource(), spec.commandLine().getErr(),
+                probes, p -> { });
         try {
             Experiment.Outcome o;
             Task task;

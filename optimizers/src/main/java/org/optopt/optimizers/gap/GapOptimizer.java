@@ -70,20 +70,19 @@ public final class GapOptimizer extends BaseOptimizer {
             Map<String, Double> hyper = groupValues(g.name());
             for (Parameter p : g.parameters()) {
                 Slot s = new Slot(candidates.size(), p.value().shape().size(), accumulate.args(), apply.args());
-                s.buffers.put(ElementwiseRule.PARAMETER, p.value());
-                s.buffers.put(ElementwiseRule.GRADIENT, p.gradient());
                 for (int j = 0; j < candidates.size(); j++) {
                     s.buffers.put(definition.candidateBuffer(j), backend.zeros(p.value().shape()));
                 }
                 for (ElementwiseRule.StateBuffer b : definition.sharedState()) {
                     s.buffers.put(b.name(), backend.full(p.value().shape(), (float) Uniform.evaluate(b.initial(), hyper)));
                 }
-                for (Map.Entry<String, Tensor> b : s.buffers.entrySet()) {
+                Map<String, Tensor> bound = new LinkedHashMap<>(s.buffers);
+                bound.put(ElementwiseRule.PARAMETER, p.value());
+                bound.put(ElementwiseRule.GRADIENT, p.gradient());
+                for (Map.Entry<String, Tensor> b : bound.entrySet()) {
                     bindIfRead(s.accumulateArgs, b.getKey(), b.getValue());
                     bindIfRead(s.applyArgs, b.getKey(), b.getValue());
                 }
-                s.buffers.remove(ElementwiseRule.PARAMETER);
-                s.buffers.remove(ElementwiseRule.GRADIENT);
                 slots.put(p.name(), s);
             }
         }
@@ -231,7 +230,14 @@ public final class GapOptimizer extends BaseOptimizer {
         for (int j = 0; j < s.scores.length; j++) {
             s.scores[j] = state.get("score_" + j);
         }
-        s.choice = index(state.get(MODEL_CHOICE));
+        s.choice = state.get(MODEL_CHOICE).intValue();
+    }
+
+    /** A state's choices must be candidate indices (or -1, none yet). */
+    @Override
+    protected void checkState(Map<Parameter, Map<String, Double>> perParameter, Map<String, Double> optimizerWide) {
+        perParameter.forEach((p, s) -> requireIndex(s.get(MODEL_CHOICE), "of parameter " + p.name()));
+        requireIndex(optimizerWide.get(MODEL_CHOICE), "of the model");
     }
 
     @Override
@@ -244,15 +250,14 @@ public final class GapOptimizer extends BaseOptimizer {
 
     @Override
     protected void restoreOptimizerState(Map<String, Double> state) {
-        modelChoice = index(state.get(MODEL_CHOICE));
+        modelChoice = state.get(MODEL_CHOICE).intValue();
         switches = state.get(SWITCHES).longValue();
     }
 
-    private int index(double choice) {
+    private void requireIndex(double choice, String whose) {
         if (choice != Math.rint(choice) || choice < -1 || choice >= candidates.size()) {
-            throw new IllegalArgumentException("State holds candidate index " + choice + ", not one of -1 to "
+            throw new IllegalArgumentException("State holds candidate index " + choice + " " + whose + ", not one of -1 to "
                     + (candidates.size() - 1));
         }
-        return (int) choice;
     }
 }

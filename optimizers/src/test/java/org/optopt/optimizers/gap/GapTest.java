@@ -181,6 +181,26 @@ class GapTest {
     }
 
     @Test
+    void aStateWithAnInvalidChoiceIsRefusedAndNothingIsLoaded() {
+        Backend backend = new ReferenceBackend();
+        List<Parameter> params = TestProblems.parameters(backend, 3, Shape.vector(5));
+        try (GapOptimizer opt = (GapOptimizer) Optimizers.discover().provider("gap-sgdm")
+                .create(backend, ParameterSet.of(params), Map.of("momenta", List.of(0.0, 0.9)))) {
+            TestProblems.parabola(params, 1);
+            opt.step();
+            var good = opt.state();
+            Map<String, Double> scalars = new LinkedHashMap<>(good.scalars());
+            scalars.put("param/W/choice", 2.0);
+            scalars.put("param/W/t", 99.0);
+            var bad = new org.optopt.api.optim.StateDict(good.optimizer(), good.parameters(), good.stepCount(),
+                    good.skippedSteps(), good.options(), scalars, good.tensors());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> opt.loadState(bad));
+            assertEquals("State holds candidate index 2.0 of parameter W, not one of -1 to 1", e.getMessage());
+            assertEquals(good, opt.state());
+        }
+    }
+
+    @Test
     void theUpdateRuleIsPrintedFromTheKernels() {
         String rule = Optimizers.discover().provider("gap-adam").updateRule(Map.of("mode", "switch-per-tensor"));
         assertTrue(rule.startsWith("kernel gap_adam_accumulate("), rule);

@@ -150,6 +150,10 @@ class HyperOptimizerTest {
             out.add(Arguments.of(backend, "adagrad(0.05)/sgd(0.01, frozen)", true));
             out.add(Arguments.of(backend, "shampoo(0.1, momentum=0.5)/sgd(0, frozen)", false));
             out.add(Arguments.of(backend, "adam(0.01)/sgd(0.01, frozen)", true));
+            out.add(Arguments.of(backend,
+                    "to-diag(lr=0.05, gamma_a=0.1, gamma_b=0.2, tau=3, learn=lr+gamma_a+gamma_b)/sgd(0, frozen)", false));
+            out.add(Arguments.of(backend, "to-rank1(lr=0.05, gamma_a=0.05, gamma_b=0.2, normalized=true, init=0.3,"
+                    + " learn=lr+gamma_a+gamma_b)/sgd(0, frozen)", false));
         }
         return out.stream();
     }
@@ -211,6 +215,8 @@ class HyperOptimizerTest {
             out.add(Arguments.of(backend, "rmsprop(0.01)/sgd(1e-3, frozen)/sgd(0.1)", "rmsprop", Map.of("lr", 0.01)));
             out.add(Arguments.of(backend, "shampoo(0.1, momentum=0.5, grafting=sgd)/sgd(0, frozen)", "shampoo",
                     Map.of("lr", 0.1, "momentum", 0.5, "grafting", "sgd")));
+            out.add(Arguments.of(backend, "to-rank1(0.05, normalized=true, learn=lr+gamma_a+gamma_b)/sgd(0, frozen)",
+                    "to-rank1", Map.of("lr", 0.05, "normalized", true)));
         }
         return out.stream();
     }

@@ -6,17 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.optopt.api.backend.Backend;
-import org.optopt.api.backend.Backends;
 import org.optopt.api.optim.EvaluationView;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterSet;
@@ -24,39 +16,15 @@ import org.optopt.api.tensor.Shape;
 import org.optopt.api.testkit.ReferenceBackend;
 import org.optopt.optimizers.ElementwiseOptimizer;
 import org.optopt.optimizers.TestProblems;
-import org.optopt.optimizers.golden.ErrorMeter;
-import org.optopt.optimizers.golden.OptoptTrajectory;
-import org.optopt.testsupport.SharedFiles;
 
 /**
- * Schedule-Free AdamW against the shared independent reference ({@code optopt-schedule-free-adamw.json}),
- * Schedule-Free SGD against ours ({@code scripts/references/optopt_references.py}), both on the
- * reference and nd4j backends; the evaluation view against the closed form of x (with r = 0 and
- * weight_lr_power = 0 every weight is 1, so x is the plain average of the z iterates) and its
- * exact restore.
+ * The evaluation view against the closed form of x (with r = 0 and weight_lr_power = 0 every weight
+ * is 1, so x is the plain average of the z iterates) and its exact restore. The trajectories are
+ * checked by {@code OptoptGoldenTest} (the shared {@code optopt-schedule-free-adamw.json}) and
+ * {@code NumpyReferencesTest} (our {@code optopt-schedule-free-sgd.json}).
  */
 class ScheduleFreeTest {
     private final ReferenceBackend backend = new ReferenceBackend();
-
-    private static Backend backend(String name) {
-        return name.equals("reference") ? new ReferenceBackend() : Backends.discover().provider(name).create(Map.of());
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"reference", "nd4j"})
-    void adamWMatchesTheSharedGoldenTrajectory(String backendName) throws IOException {
-        Path dir = SharedFiles.configured().golden("optopt-schedule-free-adamw.json").getParent();
-        ErrorMeter m = OptoptTrajectory.replay(dir.resolve("optopt-schedule-free-adamw.json"), backend(backendName));
-        assertTrue(m.maxRel() <= 1e-5, "max relative error " + m.maxRel() + " at " + m.worst());
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"reference", "nd4j"})
-    void sgdMatchesItsReferenceTrajectory(String backendName) throws IOException, URISyntaxException {
-        Path file = Path.of(getClass().getResource("/golden/optopt-schedule-free-sgd.json").toURI());
-        ErrorMeter m = OptoptTrajectory.replay(file, backend(backendName));
-        assertTrue(m.maxRel() <= 1e-5, "max relative error " + m.maxRel() + " at " + m.worst());
-    }
 
     @Test
     void evaluationViewHoldsTheAverageOfTheZIteratesAndRestoresTrainingValuesExactly() {

@@ -1,0 +1,158 @@
+package org.optopt.api.probe;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.optopt.api.optim.Choice;
+import org.optopt.api.optim.Hyperparameter;
+import org.optopt.api.optim.NonFinitePolicy;
+import org.optopt.api.optim.Optimizer;
+import org.optopt.api.optim.ParameterSet;
+import org.optopt.api.optim.StateDict;
+
+/**
+ * An optimizer with probes attached: each {@link #step()} lets every probe observe the gradients,
+ * then steps the wrapped optimizer (any optimizer, a hypergradient tower included). The probes
+ * only read gradients, so the parameters and the optimizer's state evolve exactly as without them.
+ *
+ * <p>{@link #trace()} adds the probes' statistics as {@code probe.<probe>.<statistic>} after the
+ * first step and then after every {@code every} steps (steps 1, every + 1, 2 every + 1, ...), so a
+ * run's {@code steps.csv} gets them as columns, filled every {@code every} rows. Everything else
+ * (name, hyperparameters, state) is the wrapped optimizer's; {@link #close()} closes the probes too.
+ */
+public final class ProbedOptimizer implements Optimizer {
+    private final Optimizer optimizer;
+    private final List<Probe> probes;
+    private final int every;
+
+    /**
+     * Attaches {@code probes} to {@code optimizer}.
+     *
+     * @param every how often the trace carries the statistics, in steps (at least 1)
+     * @throws IllegalArgumentException if {@code every} &lt; 1 or two probes share a name
+     */
+    public ProbedOptimizer(Optimizer optimizer, List<Probe> probes, int every) {
+        if (every < 1) {
+            throw new IllegalArgumentException("the probe interval must be at least 1 step, got " + every);
+        }
+        if (probes.stream().map(Probe::name).distinct().count() != probes.size()) {
+            throw new IllegalArgumentException("two probes share a name: " + probes.stream().map(Probe::name).toList());
+        }
+        this.optimizer = optimizer;
+        this.probes = List.copyOf(probes);
+        this.every = every;
+    }
+
+    /** The attached probes. */
+    public List<Probe> probes() {
+        return probes;
+    }
+
+    /** The wrapped optimizer. */
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    @Override
+    public void step() {
+        for (Probe p : probes) {
+            p.observe(optimizer.parameters());
+        }
+        optimizer.step();
+    }
+
+    @Override
+    public Map<String, Double> trace() {
+        Map<String, Double> trace = optimizer.trace();
+        long observed = probes.isEmpty() ? 0 : probes.get(0).observations();
+        if (observed == 0 || (observed - 1) % every != 0) {
+            return trace;
+        }
+        Map<String, Double> all = new LinkedHashMap<>(trace);
+        for (Probe p : probes) {
+            p.statistics().forEach((k, v) -> all.put("probe." + p.name() + "." + k, v));
+        }
+        return all;
+    }
+
+    @Override
+    public String name() {
+        return optimizer.name();
+    }
+
+    @Override
+    public ParameterSet parameters() {
+        return optimizer.parameters();
+    }
+
+    @Override
+    public List<Hyperparameter> hyperparameterDefinitions() {
+        return optimizer.hyperparameterDefinitions();
+    }
+
+    @Override
+    public Map<String, String> choices() {
+        return optimizer.choices();
+    }
+
+    @Override
+    public Map<String, Double> hyperparameters(String group) {
+        return optimizer.hyperparameters(group);
+    }
+
+    @Override
+    public void setHyperparameter(String group, String name, double value) {
+        optimizer.setHyperparameter(group, name, value);
+    }
+
+    @Override
+    public void setHyperparameter(String name, double value) {
+        optimizer.setHyperparameter(name, value);
+    }
+
+    @Override
+    public boolean isFrozen(String group) {
+        return optimizer.isFrozen(group);
+    }
+
+    @Override
+    public void setFrozen(String group, boolean frozen) {
+        optimizer.setFrozen(group, frozen);
+    }
+
+    @Override
+    public NonFinitePolicy nonFinitePolicy() {
+        return optimizer.nonFinitePolicy();
+    }
+
+    @Override
+    public void setNonFinitePolicy(NonFinitePolicy policy) {
+        optimizer.setNonFinitePolicy(policy);
+    }
+
+    @Override
+    public long stepCount() {
+        return optimizer.stepCount();
+    }
+
+    @Override
+    public long skippedSteps() {
+        return optimizer.skippedSteps();
+    }
+
+    @Override
+    public StateDict state() {
+        return optimizer.state();
+    }
+
+    @Override
+    public void loadState(StateDict state) {
+        optimizer.loadState(state);
+    }
+
+    @Override
+    public void close() {
+        probes.forEach(Probe::close);
+        optimizer.close();
+    }
+}

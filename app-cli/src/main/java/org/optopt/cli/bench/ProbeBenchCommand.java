@@ -1,0 +1,101 @@
+package org.optopt.cli.bench;
+
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Optimizers;
+import org.optopt.cli.report.Json;
+import org.optopt.optimizers.probe.Probes;
+import org.optopt.tasks.data.DataResolver;
+import org.optopt.tasks.suite.ResolverDataSource;
+import org.optopt.tasks.suite.TaskRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code optopt bench probes}: each statistic probe's cost per step against the Adam step and the
+ * whole training step (forward, backward, Adam) of a task, measured in the same run.
+ */
+@Command(name = "probes", mixinStandardHelpOptions = true,
+        description = "Cost of each statistic probe per step against an Adam step and a training step, same run.")
+final class ProbeBenchCommand implements Runnable {
+    private final Supplier<Backend> backend;
+    private final TaskRegistry tasks;
+    private final Optimizers optimizers;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--task", defaultValue = "mnist-mlp", description = "Task (default: ${DEFAULT-VALUE}).")
+    private String taskName;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "Examples per step (default: ${DEFAULT-VALUE}).")
+    private int batchSize;
+
+    @Option(names = "--steps", defaultValue = "500", description = "Timed steps after max(30, steps/5) warm-up steps"
+            + " (default: ${DEFAULT-VALUE}).")
+    private int steps;
+
+    @Option(names = "--probes", split = ",", description = "Probes to time (default: all).")
+    private List<String> probes = Probes.NAMES;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    private boolean json;
+
+    @Inject
+    ProbeBenchCommand(Supplier<Backend> backend, TaskRegistry tasks, Optimizers optimizers) {
+        this.backend = backend;
+        this.tasks = tasks;
+        this.optimizers = optimizers;
+    }
+
+    @Override
+    public void run() {
+        if (steps < 1 || batchSize < 1) {
+            throw new IllegalArgumentException("--steps and --batch-size must be at least 1");
+        }
+        String shared = System.getProperty("optopt.shared");
+        var data = ResolverDataSource.of(DataResolver.dataDirectory(null, System.getenv(), System.getProperty("user.home")),
+                shared == null ? null : Path.of(shared), true);
+        ProbeBenchmark.Result r;
+        try {
+            r = new ProbeBenchmark(backend.get(), optimizers.provider("adam")).run(tasks.get(taskName), data, batchSize,
+                    steps, probes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        double training = r.forwardBackwardMillis() + r.adamMillis();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("task", r.task());
+            m.put("backend", r.backend());
+            m.put("forward_backward_ms", r.forwardBackwardMillis());
+            m.put("adam_step_ms", r.adamMillis());
+            for (ProbeBenchmark.ProbeTime p : r.probes()) {
+                m.put(p.probe() + "_ms", p.millis());
+                m.put(p.probe() + "_per_adam_step", p.millis() / r.adamMillis());
+                m.put(p.probe() + "_per_training_step", p.millis() / training);
+            }
+            out.println(Json.object(m));
+            return;
+        }
+        out.printf(Locale.ROOT, "%s on %s, batch %d, medians of %d steps: forward+backward %.3f ms, Adam step %.3f ms%n",
+                r.task(), r.backend(), batchSize, steps, r.forwardBackwardMillis(), r.adamMillis());
+        out.printf(Locale.ROOT, "%-16s %10s %14s %18s%n", "PROBE", "MS", "/ ADAM STEP", "/ TRAINING STEP");
+        for (ProbeBenchmark.ProbeTime p : r.probes()) {
+            out.printf(Locale.ROOT, "%-16s %10.4f %13.1f%% %17.1f%%%n", p.probe(), p.millis(), 100 * p.millis() / r.adamMillis(),
+                    100 * p.millis() / training);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package org.optopt.theory;
+
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * A validated symmetric positive semidefinite matrix: the uncentred gradient second moment
+ * Sigma = E[g g^T] of a design, or a metric P, a weight matrix or a Kronecker factor.
+ *
+ * <p>Tolerances (stated once, here): a matrix counts as symmetric when every |a_ij - a_ji| is at
+ * most {@value #TOLERANCE} times its largest absolute entry, and as PSD when its smallest
+ * eigenvalue is at least -{@value #TOLERANCE} times its largest absolute eigenvalue. Within these
+ * tolerances it is symmetrized ((a + a^T)/2) and its negative eigenvalues are set to 0, so every
+ * design sees an exactly symmetric PSD matrix. Rounding in a file written by another program
+ * (printing 15 or 17 significant digits) stays far inside them.
+ */
+public final class SecondMoment {
+    /** The relative tolerance of the symmetry and PSD checks. */
+    public static final double TOLERANCE = 1e-9;
+
+    private final DMatrixRMaj matrix;
+    private final Linalg.Eigen eigen;
+
+    private SecondMoment(DMatrixRMaj matrix, Linalg.Eigen eigen) {
+        this.matrix = matrix;
+        this.eigen = eigen;
+    }
+
+    /**
+     * Checks and copies {@code rows}.
+     *
+     * @param what the matrix's name in error messages, e.g. {@code sigma}
+     * @throws IllegalArgumentException if it is empty, not square, zero, has a non-finite entry, is not
+     *     symmetric or not PSD within {@link #TOLERANCE}; the message names {@code what} and the
+     *     first offending entry or eigenvalue
+     */
+    public static SecondMoment of(String what, double[][] rows) {
+        int n = rows.length;
+        if (n == 0) {
+            throw new IllegalArgumentException(what + " is empty");
+        }
+        DMatrixRMaj a = new DMatrixRMaj(n, n);
+        double largest = 0;
+        for (int i = 0; i < n; i++) {
+            if (rows[i].length != n) {
+                throw new IllegalArgumentException(what + " is not square: row " + i + " has " + rows[i].length
+                        + " entries, expected " + n);
+            }
+            for (int j = 0; j < n; j++) {
+                double x = rows[i][j];
+                if (!Double.isFinite(x)) {
+                    throw new IllegalArgumentException(what + " has a non-finite entry at [" + i + "][" + j + "]: " + x);
+                }
+                a.set(i, j, x);
+                largest = Math.max(largest, Math.abs(x));
+            }
+        }
+        if (largest == 0) {
+            throw new IllegalArgumentException(what + " is zero");
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                double gap = Math.abs(a.get(i, j) - a.get(j, i));
+                if (gap > TOLERANCE * largest) {
+                    throw new IllegalArgumentException(what + " is not symmetric: [" + i + "][" + j + "] = " + a.get(i, j)
+                            + " but [" + j + "][" + i + "] = " + a.get(j, i) + " (tolerance " + TOLERANCE
+                            + " relative to the largest entry)");
+                }
+            }
+        }
+        DMatrixRMaj sym = Linalg.symmetrized(a);
+        Linalg.Eigen e = Linalg.eigen(sym);
+        double scale = Math.max(Math.abs(e.max()), Math.abs(e.min()));
+        if (e.min() < -TOLERANCE * scale) {
+            throw new IllegalArgumentException(what + " is not positive semidefinite: smallest eigenvalue " + e.min()
+                    + " (tolerance " + TOLERANCE + " relative to the largest " + e.max() + ")");
+        }
+        if (e.min() < 0) {
+            double[] clipped = e.values().clone();
+            for (int i = 0; i < clipped.length; i++) {
+                clipped[i] = Math.max(clipped[i], 0);
+            }
+            e = new Linalg.Eigen(clipped, e.vectors());
+            sym = e.apply(x -> x);
+        }
+        return new SecondMoment(sym, e);
+    }
+
+    /** A copy of {@code m} validated as by {@link #of(String, double[][])}. */
+    public static SecondMoment of(String what, DMatrixRMaj m) {
+        double[][] rows = new double[m.numRows][m.numCols];
+        for (int i = 0; i < m.numRows; i++) {
+            for (int j = 0; j < m.numCols; j++) {
+                rows[i][j] = m.get(i, j);
+            }
+        }
+        return of(what, rows);
+    }
+
+    /** The dimension d. */
+    public int dimension() {
+        return matrix.numRows;
+    }
+
+    /** A copy of the matrix. */
+    public DMatrixRMaj matrix() {
+        return matrix.copy();
+    }
+
+    /** Entry (i, j). */
+    public double get(int i, int j) {
+        return matrix.get(i, j);
+    }
+
+    /** The eigenvalues in decreasing order. */
+    public double[] eigenvalues() {
+        return eigen.values().clone();
+    }
+
+    /** Whether the smallest eigenvalue is at most {@code 1e-12} times the largest (or all are 0). */
+    public boolean singular() {
+        return eigen.min() <= Linalg.SINGULAR * eigen.max();
+    }
+
+    Linalg.Eigen eigen() {
+        return eigen;
+    }
+
+    /** The diagonal s_i = E[g_i^2]. */
+    public double[] diagonal() {
+        return Linalg.diagonal(matrix);
+    }
+}

@@ -1,0 +1,128 @@
+package org.optopt.optimizers.probe;
+
+import static org.optopt.api.kernel.Expr.buffer;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.optopt.api.backend.Backend;
+import org.optopt.api.backend.CompiledKernel;
+import org.optopt.api.backend.KernelArgs;
+import org.optopt.api.kernel.Kernel;
+import org.optopt.api.optim.Parameter;
+import org.optopt.api.optim.ParameterSet;
+import org.optopt.api.tensor.Tensor;
+import org.optopt.theory.MomentumScore;
+
+/**
+ * Streaming lag-k gradient autocorrelations R(k) = E[g_t . g_(t-k)], k = 0..K, over all parameters,
+ * and what paper A derives from them. One fused kernel pass per parameter keeps the last K
+ * gradients and reduces every lag at once (stores run from the oldest lag down, so each reads the
+ * previous step's buffer):
+ * <pre>
+ * r0 = sum(g*g) ;  rk = sum(g*prev_k)  (k = 1..K)
+ * prev_K = prev_(K-1) ; ... ; prev_1 = g
+ * </pre>
+ * Lag k enters its EMA from the (k+1)-th observation on (when prev_k holds a real gradient).
+ * Statistics: {@code R0..RK}; {@code momentum}, the argmax of J(m) = sqrt(1-m^2) sum_k m^k R(k)
+ * ({@link MomentumScore}); {@code rho} = R(1)/R(0), the plug-in momentum; and {@code noise_scale}
+ * = (R(0) - R(1))/R(1). Since g_t = G + noise with independent noise between steps, R(1) estimates
+ * |G|^2 and R(0) - R(1) the noise variance tr(C)/B, so noise_scale estimates the gradient noise
+ * scale B_simple = tr(C)/|G|^2 in units of the batch size (valid while G changes slowly between steps).
+ */
+public final class AutocorrelationProbe extends StreamingProbe {
+    /** The probe's name. */
+    public static final String NAME = "autocorrelation";
+    /** The default number of lags: {@value}. */
+    public static final int DEFAULT_LAGS = 4;
+
+    private final int lags;
+    private final CompiledKernel kernel;
+    private final List<Tensor> history = new ArrayList<>();
+    private final List<KernelArgs> args = new ArrayList<>();
+    private final double[] ema;
+
+    /**
+     * A probe of lags 0..{@code lags} over {@code parameters} on {@code backend}.
+     *
+     * @throws IllegalArgumentException unless lags &gt;= 1 and 0 &lt;= beta &lt; 1
+     */
+    public AutocorrelationProbe(Backend backend, ParameterSet parameters, int lags, double beta) {
+        super(backend, parameters, beta);
+        if (lags < 1) {
+            throw new IllegalArgumentException("the autocorrelation probe needs at least 1 lag, got " + lags);
+        }
+        this.lags = lags;
+        this.kernel = backend.compile(kernel(lags));
+        for (Parameter p : this.parameters) {
+            KernelArgs a = kernel.args().buffer("g", p.gradient());
+            for (int k = 1; k <= lags; k++) {
+                Tensor prev = backend.zeros(p.gradient().shape());
+                history.add(prev);
+                a.buffer("prev" + k, prev);
+            }
+            args.add(a);
+        }
+        ema = new double[lags + 1];
+    }
+
+    static Kernel kernel(int lags) {
+        Kernel.Builder b = Kernel.builder("probe_autocorrelation_" + lags).sum("r0", buffer("g").times(buffer("g")));
+        for (int k = 1; k <= lags; k++) {
+            b.sum("r" + k, buffer("g").times(buffer("prev" + k)));
+        }
+        for (int k = lags; k >= 2; k--) {
+            b.store("prev" + k, buffer("prev" + (k - 1)));
+        }
+        return b.store("prev1", buffer("g")).build();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    protected void accumulate(List<Parameter> current) {
+        double[] r = new double[lags + 1];
+        for (KernelArgs a : args) {
+            var red = kernel.run(a);
+            for (int k = 0; k <= lags; k++) {
+                r[k] += red.get(k);
+            }
+        }
+        for (int k = 0; k <= lags && k < observations(); k++) {
+            ema[k] = ema(ema[k], r[k]);
+        }
+    }
+
+    /** The bias-corrected R(0..K) seen so far (lags not yet observed are absent). */
+    public double[] autocorrelations() {
+        int seen = (int) Math.min(lags + 1, observations());
+        double[] r = new double[seen];
+        for (int k = 0; k < seen; k++) {
+            r[k] = ema[k] * correction(observations() - k);
+        }
+        return r;
+    }
+
+    @Override
+    public Map<String, Double> statistics() {
+        Map<String, Double> s = new LinkedHashMap<>();
+        double[] r = autocorrelations();
+        for (int k = 0; k <= lags; k++) {
+            s.put("R" + k, k < r.length ? r[k] : Double.NaN);
+        }
+        boolean usable = r.length >= 2 && r[0] > 0 && java.util.Arrays.stream(r).allMatch(Double::isFinite);
+        s.put("momentum", usable ? new MomentumScore(r).argmax() : Double.NaN);
+        s.put("rho", usable ? r[1] / r[0] : Double.NaN);
+        s.put("noise_scale", usable && r[1] > 0 ? (r[0] - r[1]) / r[1] : Double.NaN);
+        return s;
+    }
+
+    @Override
+    public void close() {
+        history.forEach(Tensor::close);
+    }
+}

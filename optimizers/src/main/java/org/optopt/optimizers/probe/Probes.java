@@ -1,0 +1,44 @@
+package org.optopt.optimizers.probe;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.ParameterSet;
+import org.optopt.api.probe.Probe;
+
+/**
+ * The probes by name, with their defaults (EMA factor {@value StreamingProbe#DEFAULT_BETA},
+ * {@value AutocorrelationProbe#DEFAULT_LAGS} autocorrelation lags, Kronecker factors for sides up
+ * to {@value KroneckerProbe#DEFAULT_MAX_SIDE}): {@code second-moment}, {@code autocorrelation},
+ * {@code kronecker}.
+ */
+public final class Probes {
+    /** Every probe name. */
+    public static final List<String> NAMES = List.of(SecondMomentProbe.NAME, AutocorrelationProbe.NAME, KroneckerProbe.NAME);
+
+    private Probes() {}
+
+    /**
+     * The probes named in {@code names} (each at most once) with their defaults.
+     *
+     * @throws IllegalArgumentException naming an unknown or repeated probe
+     */
+    public static List<Probe> create(List<String> names, Backend backend, ParameterSet parameters) {
+        if (names.stream().distinct().count() != names.size()) {
+            throw new IllegalArgumentException("a probe is named twice: " + names);
+        }
+        List<Probe> probes = new ArrayList<>();
+        for (String name : names) {
+            probes.add(switch (name) {
+                case SecondMomentProbe.NAME -> new SecondMomentProbe(backend, parameters, StreamingProbe.DEFAULT_BETA);
+                case AutocorrelationProbe.NAME -> new AutocorrelationProbe(backend, parameters,
+                        AutocorrelationProbe.DEFAULT_LAGS, StreamingProbe.DEFAULT_BETA);
+                case KroneckerProbe.NAME -> new KroneckerProbe(backend, parameters, StreamingProbe.DEFAULT_BETA,
+                        KroneckerProbe.DEFAULT_MAX_SIDE);
+                default -> throw new IllegalArgumentException("unknown probe '" + name + "'; known: "
+                        + String.join(", ", NAMES));
+            });
+        }
+        return probes;
+    }
+}
