@@ -17,6 +17,7 @@ module org.optopt.cli {
     requires commons.math3;
     requires org.knowm.xchart;
     requires VectorGraphics2D;
+    requires jdk.management;
 
     uses org.optopt.api.backend.BackendProvider;
     uses org.optopt.api.optim.OptimizerProvider;
