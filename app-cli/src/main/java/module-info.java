@@ -15,6 +15,8 @@ module org.optopt.cli {
     requires com.fasterxml.jackson.dataformat.yaml;
     requires com.fasterxml.jackson.databind;
     requires commons.math3;
+    requires org.knowm.xchart;
+    requires VectorGraphics2D;
     requires jdk.management;
 
     uses org.optopt.api.backend.BackendProvider;
