@@ -12,6 +12,9 @@ module org.optopt.cli {
     requires jakarta.inject;
     requires info.picocli;
     requires java.desktop;
+    requires com.fasterxml.jackson.dataformat.yaml;
+    requires com.fasterxml.jackson.databind;
+    requires commons.math3;
 
     uses org.optopt.api.backend.BackendProvider;
     uses org.optopt.api.optim.OptimizerProvider;
@@ -20,4 +23,7 @@ module org.optopt.cli {
     opens org.optopt.cli.bench to info.picocli, com.google.guice;
     opens org.optopt.cli.run to info.picocli, com.google.guice;
     opens org.optopt.cli.session to com.google.guice;
+    opens org.optopt.cli.study to info.picocli, com.google.guice;
+    opens org.optopt.cli.score to info.picocli, com.google.guice;
+    opens org.optopt.cli.studyreport to info.picocli, com.google.guice;
 }

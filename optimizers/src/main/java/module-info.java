@@ -8,9 +8,12 @@ module org.optopt.optimizers {
     exports org.optopt.optimizers.adaptive;
     exports org.optopt.optimizers.matrix;
     exports org.optopt.optimizers.sign;
+    exports org.optopt.optimizers.schedulefree;
     exports org.optopt.optimizers.schedule;
     exports org.optopt.optimizers.golden;
     exports org.optopt.optimizers.hyper;
+    exports org.optopt.optimizers.gap;
+    exports org.optopt.optimizers.trainable;
     exports org.optopt.optimizers.probe;
 
     provides org.optopt.api.optim.OptimizerProvider with
@@ -23,7 +26,18 @@ module org.optopt.optimizers {
             org.optopt.optimizers.adaptive.NAdam,
             org.optopt.optimizers.adaptive.RAdam,
             org.optopt.optimizers.adaptive.Adadelta,
+            org.optopt.optimizers.adaptive.Lamb,
+            org.optopt.optimizers.adaptive.Adafactor,
+            org.optopt.optimizers.adaptive.Prodigy,
             org.optopt.optimizers.sign.Lion,
             org.optopt.optimizers.sign.Roaree,
-            org.optopt.optimizers.matrix.Shampoo;
+            org.optopt.optimizers.matrix.Shampoo,
+            org.optopt.optimizers.gap.GapSgdm,
+            org.optopt.optimizers.gap.GapAdam,
+            org.optopt.optimizers.matrix.Muon,
+            org.optopt.optimizers.schedulefree.ScheduleFreeAdamW,
+            org.optopt.optimizers.schedulefree.ScheduleFreeSgd,
+            org.optopt.optimizers.trainable.FullTo,
+            org.optopt.optimizers.trainable.DiagonalTo,
+            org.optopt.optimizers.trainable.RankOneTo;
 }

@@ -15,12 +15,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code optopt golden FILE...}: replays golden trajectory files (torch.optim format) through our
+ * {@code optopt golden FILE...}: replays golden trajectory files (the torch.optim, gdtuo and optopt
+ * formats of the golden README; an optopt file may name any optimizer of the registry) through our
  * optimizers on the chosen backend and prints, per file, the optimizer, steps, largest absolute
  * and relative errors and PASS or FAIL. Exit code 1 if any file fails or cannot be read.
  */
 @Command(name = "golden", mixinStandardHelpOptions = true,
-        description = "Replay golden trajectories (../shared/golden/torch-*.json and gdtuo-*.json) and compare every step.")
+        description = "Replay golden trajectories (../shared/golden/torch-*.json, gdtuo-*.json and optopt-*.json) and compare every step.")
 final class GoldenCommand implements Callable<Integer> {
     private final Supplier<Backend> backend;
 

@@ -4,8 +4,10 @@ import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.optopt.api.optim.Choice;
 import org.optopt.api.optim.Hyperparameter;
+import org.optopt.api.optim.HyperparameterList;
 import org.optopt.api.optim.OptimizerProvider;
 import org.optopt.api.optim.Optimizers;
 import picocli.CommandLine.Command;
@@ -40,8 +42,9 @@ final class OptimizersCommand implements Runnable {
     static void list(Optimizers registry, PrintWriter out) {
         for (OptimizerProvider p : registry.providers()) {
             out.printf("%-9s %s%n", p.name(), p.description());
-            out.printf("          %s%n", p.hyperparameters().stream()
-                    .map(h -> h.name() + "=" + h.defaultValue()).collect(Collectors.joining(", ")));
+            out.printf("          %s%n", Stream.concat(p.hyperparameters().stream().map(h -> h.name() + "=" + h.defaultValue()),
+                    p.hyperparameterLists().stream().map(l -> l.name() + "=" + HyperparameterList.format(l.defaultValue())))
+                    .collect(Collectors.joining(", ")));
             if (!p.choices().isEmpty()) {
                 out.printf("          options: %s%n", p.choices().stream()
                         .map(c -> c.name() + "=" + c.defaultValue() + " " + c.values()).collect(Collectors.joining(", ")));
@@ -98,6 +101,10 @@ final class OptimizersCommand implements Runnable {
             for (Hyperparameter h : p.hyperparameters()) {
                 out.printf("  %-26s default %-8s %-24s %s%n", h.name(), h.defaultValue(), h.domain().describe(h.name()),
                         h.description());
+            }
+            for (HyperparameterList l : p.hyperparameterLists()) {
+                out.printf("  %-26s default %-8s %-24s %s%n", l.name(), HyperparameterList.format(l.defaultValue()),
+                        "each " + l.domain().describe("x"), l.description() + " (a list, e.g. " + l.name() + "=0.5,0.9)");
             }
             if (!p.choices().isEmpty()) {
                 out.printf("options:%n");

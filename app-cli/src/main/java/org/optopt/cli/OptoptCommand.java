@@ -7,6 +7,9 @@ import org.optopt.cli.run.CompareCommand;
 import org.optopt.cli.run.RunCommand;
 import org.optopt.cli.run.TasksCommand;
 import org.optopt.cli.session.BackendChoice;
+import org.optopt.cli.score.ScoreCommand;
+import org.optopt.cli.study.StudyCommand;
+import org.optopt.cli.studyreport.ReportCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,7 +21,8 @@ import picocli.CommandLine.Option;
 @Command(name = "optopt", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Design, tune and compare gradient-based optimizers.",
         subcommands = {BackendsCommand.class, OptimizersCommand.class, TasksCommand.class, RunCommand.class,
-            CompareCommand.class, GoldenCommand.class, BenchCommand.class, DesignCommand.class})
+            CompareCommand.class, GoldenCommand.class, BenchCommand.class, StudyCommand.class,
+            ScoreCommand.class, ReportCommand.class, DesignCommand.class})
 public final class OptoptCommand implements Runnable {
     private final BackendChoice choice;
 

@@ -14,11 +14,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.optopt.testsupport.IntegrationTest;
 
 /**
  * Starts {@code bin/optopt} as a user would: a real module-path launch, which catches missing
  * {@code requires}/{@code opens} that Surefire's own JVM hides (PLATFORM.md).
  */
+@IntegrationTest
 class LauncherIT {
     private static final Path ROOT = Path.of(System.getProperty("optopt.root", "..")).toAbsolutePath().normalize();
 
@@ -87,5 +89,14 @@ class LauncherIT {
                 "--warmup", "0", "--json");
         assertEquals(0, used.exitCode(), used.err());
         assertTrue(used.out().contains("\"backend\": \"reference\""), used.out());
+    }
+
+    @Test
+    void aPluginPathEntryThatDoesNotExistIsAUsageError(@TempDir Path plugin) throws Exception {
+        Path missing = plugin.resolve("missing-backend.jar");
+        Result r = optopt(Map.of("OPTOPT_PLUGIN_PATH", plugin + ":" + missing), "backends");
+        assertEquals(2, r.exitCode(), r.out());
+        assertEquals("optopt: OPTOPT_PLUGIN_PATH entry '" + missing + "' does not exist (a jar or class folder, "
+                + "':'-separated)", r.err().strip());
     }
 }

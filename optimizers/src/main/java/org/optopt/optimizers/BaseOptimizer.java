@@ -9,7 +9,9 @@ import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
 import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.kernel.Kernel;
+import org.optopt.api.optim.EvaluationView;
 import org.optopt.api.optim.Hyperparameter;
+import org.optopt.api.optim.HyperparameterList;
 import org.optopt.api.optim.NonFinitePolicy;
 import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.Parameter;
@@ -25,9 +27,9 @@ import org.optopt.optimizers.schedule.Schedule;
  * {@link #state()} / {@link #loadState(StateDict)} round trip. Subclasses supply the update
  * ({@link #update}) and expose their per-parameter state ({@link #buffers}, {@link #scalarState}).
  *
- * <p>State keys: options {@code choice/<name>}, {@code frozen/<group>}, {@code schedule/<hyperparameter>}
+ * <p>State keys: options {@code choice/<name>}, {@code list/<name>}, {@code frozen/<group>}, {@code schedule/<hyperparameter>}
  * (the schedule's description); scalars {@code hyper/<group>/<name>}, {@code position/<hyperparameter>},
- * {@code param/<parameter>/<scalar>}; one tensor per parameter and state buffer.
+ * {@code param/<parameter>/<scalar>}, {@code optimizer/<scalar>}; one tensor per parameter and state buffer.
  */
 public abstract class BaseOptimizer implements Optimizer {
     private static final String NAN_IF_ANY = "nan_if_any";
@@ -38,6 +40,7 @@ public abstract class BaseOptimizer implements Optimizer {
     private final OptimizerDefinition definition;
     private final ParameterSet parameters;
     private final Map<String, String> choices;
+    private final Map<String, List<Double>> lists;
     private final Map<String, Map<String, Double>> values = new LinkedHashMap<>();
     private final Map<String, Boolean> frozen = new LinkedHashMap<>();
     private final Map<String, Schedule> schedules = new LinkedHashMap<>();
@@ -48,6 +51,7 @@ public abstract class BaseOptimizer implements Optimizer {
     private long steps;
     private long skipped;
     private boolean closed;
+    private boolean evaluating;
 
     /**
      * Sets up the shared part.
@@ -61,6 +65,7 @@ public abstract class BaseOptimizer implements Optimizer {
         this.backend = Objects.requireNonNull(backend, "backend");
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.choices = config.choices();
+        this.lists = config.lists();
         for (ParameterGroup g : parameters.groups()) {
             Map<String, Double> v = new LinkedHashMap<>(config.hyperparameters());
             for (Map.Entry<String, Double> o : g.overrides().entrySet()) {
@@ -104,6 +109,11 @@ public abstract class BaseOptimizer implements Optimizer {
     @Override
     public final Map<String, String> choices() {
         return choices;
+    }
+
+    @Override
+    public final Map<String, List<Double>> hyperparameterLists() {
+        return lists;
     }
 
     @Override
@@ -194,6 +204,9 @@ public abstract class BaseOptimizer implements Optimizer {
     @Override
     public final void step() {
         requireOpen();
+        if (evaluating) {
+            throw new IllegalStateException("Optimizer " + name() + " cannot step while an evaluation view is open");
+        }
         List<ParameterGroup> active = new ArrayList<>();
         for (ParameterGroup g : parameters.groups()) {
             if (!frozen.get(g.name())) {
@@ -215,19 +228,104 @@ public abstract class BaseOptimizer implements Optimizer {
                         + " of " + name() + " not applied, parameters and state unchanged");
             }
         }
-        Map<String, Map<String, Double>> effective = new LinkedHashMap<>();
         for (ParameterGroup g : active) {
-            effective.put(g.name(), effectiveHyperparameters(g.name()));
+            String problem = prepare(g);
+            if (problem == null) {
+                continue;
+            }
+            if (policy == NonFinitePolicy.SKIP_NON_FINITE) {
+                skipped++;
+                return;
+            }
+            throw new IllegalStateException(problem + "; step " + (steps + 1) + " of " + name()
+                    + " not applied, parameters and state unchanged");
         }
+        Map<ParameterGroup, Map<String, Double>> effective = new LinkedHashMap<>();
         for (ParameterGroup g : active) {
-            update(g, effective.get(g.name()));
+            effective.put(g, effectiveHyperparameters(g.name()));
         }
+        update(effective);
         steps++;
         positions.replaceAll((h, pos) -> pos + 1);
     }
 
+    /**
+     * Opens the evaluation view: for an optimizer that {@link #averagesParameters() averages},
+     * {@link #toEvaluationValues()} now and {@link #toTrainingValues()} when the view closes.
+     */
+    @Override
+    public final EvaluationView evaluationView() {
+        requireOpen();
+        if (!averagesParameters()) {
+            return EvaluationView.IDENTITY;
+        }
+        if (evaluating) {
+            throw new IllegalStateException("An evaluation view of optimizer " + name() + " is already open");
+        }
+        toEvaluationValues();
+        evaluating = true;
+        return EvaluationView.restoring(() -> {
+            toTrainingValues();
+            evaluating = false;
+        });
+    }
+
+    /** Writes the evaluation values into the parameters; only called if {@link #averagesParameters()}. */
+    protected void toEvaluationValues() {
+        throw new UnsupportedOperationException(name() + " does not average its parameters");
+    }
+
+    /** Writes the training values back into the parameters; only called after {@link #toEvaluationValues()}. */
+    protected void toTrainingValues() {
+        throw new UnsupportedOperationException(name() + " does not average its parameters");
+    }
+
+    /**
+     * Computes what the update of group {@code group} needs from every parameter before any
+     * parameter changes (e.g. per-tensor reductions), for every active group before the first
+     * {@link #update}; the default needs nothing.
+     *
+     * @return null, or a one-line description of a non-finite value that must keep the step from
+     *     being applied (the non-finite policy then fails or skips the step; nothing has changed)
+     */
+    protected String prepare(ParameterGroup group) {
+        return null;
+    }
+
     /** Applies one update to every parameter of group {@code group} with hyperparameter values {@code hyper}. */
     protected abstract void update(ParameterGroup group, Map<String, Double> hyper);
+
+    /**
+     * Applies one step to the groups that are not frozen, each with the hyperparameter values it
+     * uses, in group order; by default group by group ({@link #update(ParameterGroup, Map)}).
+     * Optimizers whose step couples the groups (one decision for the whole model) override this.
+     */
+    protected void update(Map<ParameterGroup, Map<String, Double>> active) {
+        active.forEach(this::update);
+    }
+
+    /**
+     * State that belongs to the optimizer as a whole rather than to one parameter, by name, with
+     * fixed keys (saved as {@code optimizer/<name>}); none by default.
+     */
+    protected Map<String, Double> optimizerState() {
+        return Map.of();
+    }
+
+    /**
+     * Checks the scalar state of a state being loaded, before anything is applied; the default
+     * accepts any values.
+     *
+     * @param perParameter the {@link #scalarState} of every parameter
+     * @param optimizerWide the {@link #optimizerState()}
+     * @throws IllegalArgumentException naming an invalid value
+     */
+    protected void checkState(Map<Parameter, Map<String, Double>> perParameter, Map<String, Double> optimizerWide) {
+    }
+
+    /** Replaces the optimizer-wide state; the keys are those of {@link #optimizerState()}. */
+    protected void restoreOptimizerState(Map<String, Double> state) {
+    }
 
     /** The live state tensors of parameter {@code p}, by buffer name, in a fixed order. */
     protected abstract Map<String, Tensor> buffers(Parameter p);
@@ -262,6 +360,7 @@ public abstract class BaseOptimizer implements Optimizer {
             scalarState(p).forEach((k, v) -> scalars.put("param/" + p.name() + "/" + k, v));
         }
         values.forEach((g, v) -> v.forEach((h, x) -> scalars.put("hyper/" + g + "/" + h, x)));
+        optimizerState().forEach((k, v) -> scalars.put("optimizer/" + k, v));
         positions.forEach((h, pos) -> scalars.put("position/" + h, (double) pos));
         return new StateDict(name(), shapes, steps, skipped, options(), scalars, tensors);
     }
@@ -269,6 +368,7 @@ public abstract class BaseOptimizer implements Optimizer {
     private Map<String, String> options() {
         Map<String, String> options = new LinkedHashMap<>();
         choices.forEach((k, v) -> options.put("choice/" + k, v));
+        lists.forEach((k, v) -> options.put("list/" + k, HyperparameterList.format(v)));
         frozen.forEach((g, f) -> options.put("frozen/" + g, f.toString()));
         schedules.forEach((h, s) -> options.put("schedule/" + h, s.describe()));
         return options;
@@ -328,7 +428,16 @@ public abstract class BaseOptimizer implements Optimizer {
         }
         Map<Parameter, Map<String, Double>> newScalars = new LinkedHashMap<>();
         int expectedTensors = 0;
-        int expectedScalars = newValues.size() * definition.hyperparameters().size() + newPositions.size();
+        Map<String, Double> newOptimizerState = new LinkedHashMap<>();
+        for (String k : optimizerState().keySet()) {
+            Double x = state.scalars().get("optimizer/" + k);
+            if (x == null) {
+                throw new IllegalArgumentException("State lacks the optimizer-wide scalar " + k);
+            }
+            newOptimizerState.put(k, x);
+        }
+        int expectedScalars = newValues.size() * definition.hyperparameters().size() + newPositions.size()
+                + newOptimizerState.size();
         for (Parameter p : params) {
             for (Map.Entry<String, Tensor> b : buffers(p).entrySet()) {
                 StateDict.StateTensor t = state.tensor(p.name(), b.getKey());
@@ -360,6 +469,7 @@ public abstract class BaseOptimizer implements Optimizer {
             throw new IllegalArgumentException("State has " + state.scalars().size() + " scalars, expected "
                     + expectedScalars + ": it holds groups, schedules or scalars this optimizer does not have");
         }
+        checkState(newScalars, newOptimizerState);
         // Everything checked: apply.
         for (Parameter p : params) {
             for (Map.Entry<String, Tensor> b : buffers(p).entrySet()) {
@@ -367,6 +477,7 @@ public abstract class BaseOptimizer implements Optimizer {
             }
             restoreScalarState(p, newScalars.get(p));
         }
+        restoreOptimizerState(newOptimizerState);
         values.putAll(newValues);
         frozen.putAll(newFrozen);
         positions.putAll(newPositions);
@@ -422,6 +533,6 @@ public abstract class BaseOptimizer implements Optimizer {
 
     @Override
     public String toString() {
-        return name() + choices + values;
+        return name() + choices + (lists.isEmpty() ? "" : lists.toString()) + values;
     }
 }

@@ -28,7 +28,7 @@ public abstract class ElementwiseDefinition extends OptimizerDefinition {
 
     @Override
     public final String updateRule(Map<String, String> choices) {
-        return rule(resolveChoices(choices)).kernel().toString();
+        return rule(resolveChoices(choices)).listing();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.optopt.api.optim.Choice;
 import org.optopt.api.optim.Hyperparameter;
+import org.optopt.api.optim.HyperparameterList;
 import org.optopt.api.optim.OptimizerProvider;
 
 /**
@@ -16,14 +17,22 @@ public abstract class OptimizerDefinition implements OptimizerProvider {
     private final String name;
     private final String description;
     private final List<Hyperparameter> hyperparameters;
+    private final List<HyperparameterList> lists;
     private final List<Choice> choices;
 
-    /** Defines an optimizer. */
+    /** Defines an optimizer without list-valued hyperparameters. */
     protected OptimizerDefinition(String name, String description, List<Hyperparameter> hyperparameters,
                                   List<Choice> choices) {
+        this(name, description, hyperparameters, List.of(), choices);
+    }
+
+    /** Defines an optimizer with list-valued hyperparameters (candidate sets) besides its real ones. */
+    protected OptimizerDefinition(String name, String description, List<Hyperparameter> hyperparameters,
+                                  List<HyperparameterList> lists, List<Choice> choices) {
         this.name = name;
         this.description = description;
         this.hyperparameters = List.copyOf(hyperparameters);
+        this.lists = List.copyOf(lists);
         this.choices = List.copyOf(choices);
     }
 
@@ -40,6 +49,11 @@ public abstract class OptimizerDefinition implements OptimizerProvider {
     @Override
     public final List<Hyperparameter> hyperparameters() {
         return hyperparameters;
+    }
+
+    @Override
+    public final List<HyperparameterList> hyperparameterLists() {
+        return lists;
     }
 
     @Override
@@ -67,30 +81,38 @@ public abstract class OptimizerDefinition implements OptimizerProvider {
      *
      * @param hyperparameters values of every hyperparameter, in definition order
      * @param choices values of every option, in definition order
+     * @param lists values of every list-valued hyperparameter, in definition order
      */
-    public record Config(Map<String, Double> hyperparameters, Map<String, String> choices) {
+    public record Config(Map<String, Double> hyperparameters, Map<String, String> choices,
+                         Map<String, List<Double>> lists) {
         /** Copies the maps, keeping their order. */
         public Config {
             hyperparameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));
             choices = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(choices));
+            lists = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(lists));
         }
     }
 
     /**
-     * Resolves a user configuration: values ({@link Number}s) for hyperparameters, {@link Boolean}s
+     * Resolves a user configuration: values ({@link Number}s) for hyperparameters, {@link List}s of
+     * numbers for list-valued hyperparameters (a single number is a list of one), {@link Boolean}s
      * or {@link String}s for options; absent names take their defaults.
      *
      * @throws IllegalArgumentException on an unknown name, a value of the wrong kind, a value
-     *     outside its domain or a failed cross-check, naming the name and value
+     *     outside its domain, an invalid list or a failed cross-check, naming the name and value
      */
     public final Config resolve(Map<String, ?> config) {
         Map<String, Double> values = new LinkedHashMap<>();
         Map<String, String> chosen = new LinkedHashMap<>();
+        Map<String, List<Double>> listValues = new LinkedHashMap<>();
         for (Hyperparameter h : hyperparameters) {
             values.put(h.name(), h.defaultValue());
         }
         for (Choice c : choices) {
             chosen.put(c.name(), c.defaultValue());
+        }
+        for (HyperparameterList l : lists) {
+            listValues.put(l.name(), l.defaultValue());
         }
         for (Map.Entry<String, ?> e : config.entrySet()) {
             String key = e.getKey();
@@ -107,13 +129,41 @@ public abstract class OptimizerDefinition implements OptimizerProvider {
                             + " needs a boolean or a string, got " + v);
                 }
                 chosen.put(key, choice(key).require(String.valueOf(v)));
+            } else if (listValues.containsKey(key)) {
+                listValues.put(key, list(key).require(numbers(key, v)));
             } else {
                 throw new IllegalArgumentException("Unknown hyperparameter '" + key + "' = " + v + " for optimizer "
                         + name + "; known: " + knownNames());
             }
         }
         validate(values, chosen);
-        return new Config(values, chosen);
+        return new Config(values, chosen, listValues);
+    }
+
+    private List<Double> numbers(String key, Object v) {
+        if (v instanceof Number n && !(v instanceof Boolean)) {
+            return List.of(n.doubleValue());
+        }
+        if (v instanceof List<?> items && items.stream().allMatch(x -> x instanceof Number && !(x instanceof Boolean))) {
+            return items.stream().map(x -> ((Number) x).doubleValue()).toList();
+        }
+        throw new IllegalArgumentException("Hyperparameter " + key + " of optimizer " + name
+                + " needs a list of numbers such as 0.5,0.9, got '" + v + "'");
+    }
+
+    /**
+     * The definition of list-valued hyperparameter {@code list}.
+     *
+     * @throws IllegalArgumentException listing the known names if there is none
+     */
+    public final HyperparameterList list(String list) {
+        for (HyperparameterList l : lists) {
+            if (l.name().equals(list)) {
+                return l;
+            }
+        }
+        throw new IllegalArgumentException("Unknown list hyperparameter '" + list + "' for optimizer " + name
+                + "; its list hyperparameters are " + lists.stream().map(HyperparameterList::name).toList());
     }
 
     /**
@@ -171,6 +221,7 @@ public abstract class OptimizerDefinition implements OptimizerProvider {
 
     private List<String> knownNames() {
         List<String> all = new java.util.ArrayList<>(hyperparameters.stream().map(Hyperparameter::name).toList());
+        lists.forEach(l -> all.add(l.name()));
         choices.forEach(c -> all.add(c.name()));
         return all;
     }

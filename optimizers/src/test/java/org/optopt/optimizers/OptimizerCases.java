@@ -83,7 +83,8 @@ public final class OptimizerCases {
             new Case("lion", List.of(Map.of("lr", 0.03), Map.of("weight_decay", 0.1)), 0.05,
                     errors(error(Map.of("beta1", 1.0), "beta1 = 1\\.0.*0 <= beta1 < 1"))),
             new Case("roaree", List.of(Map.of("lr", 0.03), Map.of("surrogate", "atan", "kappa", 10.0),
-                    Map.of("surrogate", "norm"), Map.of("surrogate", "erf"), Map.of("surrogate", "softsign")), 0.05,
+                    Map.of("surrogate", "norm"), Map.of("surrogate", "erf"), Map.of("surrogate", "softsign"),
+                    Map.of("surrogate", "sigmoid")), 0.05,
                     errors(error(Map.of("kappa", 0.0), "kappa = 0\\.0.*kappa > 0"),
                             error(Map.of("surrogate", "sigmoidal"), "surrogate = sigmoidal.*one of"))),
             new Case("shampoo", List.of(Map.of("lr", 0.5), Map.of("grafting", "sgd", "momentum", 0.9, "update_every", 3),
@@ -91,7 +92,75 @@ public final class OptimizerCases {
                     errors(error(Map.of("eps", 0.0), "eps = 0\\.0.*eps > 0"),
                             error(Map.of("update_every", 1.5), "update_every = 1\\.5.*update_every integer >= 1"),
                             error(Map.of("update_every", 0), "update_every = 0\\.0"),
-                            error(Map.of("grafting", "lion"), "grafting = lion.*one of \\[none, sgd, adagrad\\]"))));
+                            error(Map.of("grafting", "lion"), "grafting = lion.*one of \\[none, sgd, adagrad\\]"))),
+            new Case("gap-sgdm", List.of(Map.of("lr", 0.05), Map.of("momenta", List.of(0.0, 0.9), "mode", "switch-per-tensor",
+                    "j_ema", 0.5, "weight_decay", 0.01), Map.of("momenta", 0.9)), 1e-3, gapErrors("momenta")),
+            new Case("gap-adam", List.of(Map.of("lr", 0.05), Map.of("beta1s", List.of(0.0, 0.8, 0.95), "mode", "switch-per-tensor",
+                    "j_ema", 0.9, "weight_decay", 0.1)), 1e-2, gapErrors("beta1s")),
+            new Case("muon", List.of(Map.of("lr", 0.05, "adam_lr", 0.05), Map.of("nesterov", false, "weight_decay", 0.1),
+                    Map.of("ns_steps", 0, "momentum", 0.0)), 0.05,
+                    errors(error(Map.of("momentum", 1.0), "momentum = 1\\.0.*0 <= momentum < 1"),
+                            error(Map.of("ns_steps", 2.5), "ns_steps = 2\\.5.*ns_steps integer >= 0"),
+                            error(Map.of("adam_eps", 0.0), "adam_eps = 0\\.0.*adam_eps > 0"),
+                            error(Map.of("adam_beta2", 1.0), "adam_beta2 = 1\\.0"),
+                            error(Map.of("nesterov", "maybe"), "nesterov = maybe.*one of \\[false, true\\]"))),
+            new Case("schedule-free-adamw", List.of(Map.of("lr", 0.05), Map.of("warmup_steps", 3, "r", 1.0,
+                    "weight_lr_power", 0.0, "weight_decay", 0.1)), 1e-2,
+                    adamLike(error(Map.of("warmup_steps", 2.5), "warmup_steps = 2\\.5.*warmup_steps integer >= 0"),
+                            error(Map.of("r", -1.0), "r = -1\\.0.*r >= 0"),
+                            error(Map.of("weight_lr_power", -2.0), "weight_lr_power = -2\\.0"))),
+            new Case("schedule-free-sgd", List.of(Map.of("lr", 0.3), Map.of("momentum", 0.5, "weight_decay", 0.01,
+                    "warmup_steps", 5)), 1e-2,
+                    errors(error(Map.of("momentum", 0.0), "momentum = 0\\.0.*0 < momentum < 1"),
+                            error(Map.of("momentum", 1.0), "momentum = 1\\.0"),
+                            error(Map.of("warmup_steps", -1.0), "warmup_steps = -1\\.0"))),
+            new Case("lamb", List.of(Map.of("lr", 0.05, "weight_decay", 0.0), Map.of("weight_decay", 0.1, "eps", 1e-3)), 1e-2,
+                    adamLike(error(Map.of("weight_decay", -0.01), "weight_decay = -0\\.01.*weight_decay >= 0"))),
+            new Case("adafactor", List.of(Map.of("lr", 0.5), Map.of("beta2_decay", -0.5, "d", 2.0, "weight_decay", 0.01),
+                    Map.of("eps1", 0.0, "eps2", 0.0)), 1e-2,
+                    errors(error(Map.of("beta2_decay", 0.5), "beta2_decay = 0\\.5.*beta2_decay <= 0"),
+                            error(Map.of("d", 0.5), "d = 0\\.5.*d >= 1"),
+                            error(Map.of("eps2", -1e-3), "eps2 = -0\\.001.*eps2 >= 0"))),
+            new Case("prodigy", List.of(Map.of(), Map.of("decouple", false, "weight_decay", 0.01, "use_bias_correction", true),
+                    Map.of("safeguard_warmup", true, "growth_rate", 1.02, "beta3", 0.9, "d_coef", 0.5)), 1e-2,
+                    List.of(error(Map.of("lr", 0.0), "lr = 0\\.0.*lr > 0"),
+                            error(Map.of("no_such_hyperparameter", 1.0), "Unknown hyperparameter 'no_such_hyperparameter'"),
+                            error(Map.of("d0", 0.0), "d0 = 0\\.0.*d0 > 0"),
+                            error(Map.of("growth_rate", 0.5), "growth_rate = 0\\.5.*growth_rate >= 1"),
+                            error(Map.of("beta3", 1.0), "beta3 = 1\\.0"),
+                            error(Map.of("decouple", "sometimes"), "decouple = sometimes.*one of \\[false, true\\]"))),
+            new Case("to-diag", List.of(Map.of("lr", 0.3), Map.of("gamma_a", 0.0, "tau", 10.0),
+                    Map.of("normalized", true, "gamma_b", 0.5)), 1e-2, trainableErrors()),
+            new Case("to-rank1", List.of(Map.of("lr", 0.3, "gamma_a", 1e-3),
+                    Map.of("normalized", true, "tau", 5.0, "init", 0.1), Map.of("lr", 0.3, "normalized", true)), 1e-2,
+                    trainableErrors(error(Map.of("init", 0.0), "init = 0\\.0.*init > 0"))),
+            new Case("to-full", List.of(Map.of("lr", 0.3), Map.of("normalized", true, "tau", 5.0, "max_elements", 64)),
+                    1e-2, trainableErrors(error(Map.of("max_elements", 0), "max_elements = 0\\.0.*integer >= 1"))));
+
+    /** The Trainable Optimizer's refusals: zero or negative step sizes, a negative decay, a bad option. */
+    private static List<ErrorCase> trainableErrors(ErrorCase... specific) {
+        List<ErrorCase> all = new java.util.ArrayList<>(List.of(
+                error(Map.of("lr", 0.0), "lr = 0\\.0.*lr > 0"),
+                error(Map.of("gamma_a", -0.1), "gamma_a = -0\\.1.*gamma_a >= 0"),
+                error(Map.of("gamma_b", 0.0), "gamma_b = 0\\.0.*gamma_b > 0"),
+                error(Map.of("tau", -1.0), "tau = -1\\.0.*tau >= 0"),
+                error(Map.of("normalized", "maybe"), "normalized = maybe.*one of \\[false, true\\]"),
+                error(Map.of("no_such_hyperparameter", 1.0), "Unknown hyperparameter 'no_such_hyperparameter' = 1\\.0")));
+        all.addAll(List.of(specific));
+        return all;
+    }
+
+    /** The refusals of both GAP optimizers, whose candidate list is called {@code list}. */
+    private static List<ErrorCase> gapErrors(String list) {
+        return errors(error(Map.of(list, List.of()), "Invalid " + list + " = \\[\\]: needs at least one candidate"),
+                error(Map.of(list, List.of(0.9, 0.5)), "Invalid " + list + " = \\[0\\.9,0\\.5\\].*strictly ascending"),
+                error(Map.of(list, List.of(0.5, 0.5)), "Invalid " + list + " = \\[0\\.5,0\\.5\\].*0\\.5 is repeated"),
+                error(Map.of(list, List.of(0.5, 1.0)), "candidate 1\\.0 must satisfy 0 <= candidate < 1"),
+                error(Map.of(list, List.of(-0.5)), "candidate -0\\.5 must satisfy 0 <= candidate < 1"),
+                error(Map.of(list, List.of(0.5, "x")), list + " of optimizer gap-.* needs a list of numbers"),
+                error(Map.of("j_ema", 1.0), "j_ema = 1\\.0.*0 <= j_ema < 1"),
+                error(Map.of("mode", "greedy"), "mode = greedy.*one of \\[switch, switch-per-tensor\\]"));
+    }
 
     /** The row of optimizer {@code name}. */
     public static Case of(String name) {

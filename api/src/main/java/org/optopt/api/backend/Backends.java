@@ -2,6 +2,7 @@ package org.optopt.api.backend;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -10,7 +11,13 @@ import java.util.stream.Collectors;
 /**
  * Discovery and selection of backends. The choice is explicit and explainable: a backend named by
  * the caller, else the one named by the system property {@value #PROPERTY}, else the available
- * provider of highest priority (ties broken by name).
+ * provider of highest priority (ties broken by name). Names are unique: two providers of one name
+ * (say two versions of a plugin) are an error rather than a silent pick.
+ *
+ * <p>A library program usually wants the default backend, configured from outside:
+ * <pre>{@code
+ * try (Backend backend = Backends.discover().createDefault(Map.of())) { ... }
+ * }</pre>
  */
 public final class Backends {
     /** System property naming the backend to use when the caller names none. */
@@ -23,16 +30,33 @@ public final class Backends {
         sorted.sort(Comparator.comparingInt(BackendProvider::priority).reversed()
                 .thenComparing(BackendProvider::name));
         this.providers = List.copyOf(sorted);
+        Map<String, BackendProvider> byName = new HashMap<>();
+        for (BackendProvider p : this.providers) {
+            BackendProvider other = byName.putIfAbsent(p.name(), p);
+            if (other != null) {
+                throw new IllegalStateException("Two backend providers are named '" + p.name() + "': "
+                        + other.getClass().getName() + " and " + p.getClass().getName()
+                        + "; remove one of them from the module or class path");
+            }
+        }
     }
 
-    /** All providers visible to {@link ServiceLoader} from this module (module path or class path). */
+    /**
+     * All providers visible to {@link ServiceLoader} from this module (module path or class path).
+     *
+     * @throws IllegalStateException if two of them have the same name
+     */
     public static Backends discover() {
         List<BackendProvider> found = new ArrayList<>();
         ServiceLoader.load(BackendProvider.class).forEach(found::add);
         return new Backends(found);
     }
 
-    /** A registry of exactly the given providers, without discovery (for tests and embedding). */
+    /**
+     * A registry of exactly the given providers, without discovery (for tests and embedding).
+     *
+     * @throws IllegalStateException if two of them have the same name
+     */
     public static Backends of(BackendProvider... providers) {
         return new Backends(List.of(providers));
     }
@@ -84,9 +108,23 @@ public final class Backends {
                         .collect(Collectors.joining("; "))));
     }
 
-    /** Creates the backend chosen by {@link #select(String)}. */
+    /**
+     * Creates the backend chosen by {@link #select(String)}: the one named {@code name}, or the default
+     * backend when {@code name} is null (see {@link #createDefault(Map)}).
+     */
     public Backend create(String name, Map<String, String> options) {
         return select(name).create(options);
+    }
+
+    /**
+     * Creates the default backend: the one named by the system property {@value #PROPERTY} if set,
+     * else the available provider of highest priority ({@code nd4j} where it is on the path).
+     *
+     * @param options the provider's options (e.g. {@code threads}); an empty map for its defaults
+     * @throws IllegalStateException if the backend named by the property is unavailable, or none is
+     */
+    public Backend createDefault(Map<String, String> options) {
+        return create(null, options);
     }
 
     private String names() {

@@ -44,6 +44,11 @@ public final class Domain {
         return new Domain(low, false, Double.POSITIVE_INFINITY, false, false);
     }
 
+    /** {@code (-inf, high]}, e.g. Adafactor's {@code beta2_decay <= 0}. */
+    public static Domain atMost(double high) {
+        return new Domain(Double.NEGATIVE_INFINITY, false, high, true, false);
+    }
+
     /** {@code [low, high)}, e.g. {@code 0 <= beta1 < 1}. */
     public static Domain closedOpen(double low, double high) {
         return new Domain(low, true, high, false, false);

@@ -33,6 +33,11 @@ public interface Optimizer extends AutoCloseable {
     /** The structural options this instance was created with, by name. */
     Map<String, String> choices();
 
+    /** The list-valued hyperparameters this instance was created with, by name; none by default. */
+    default Map<String, List<Double>> hyperparameterLists() {
+        return Map.of();
+    }
+
     /**
      * The current values of the hyperparameters of group {@code group}, by name, in definition
      * order (the base values; a schedule, if one drives a hyperparameter, scales from these).
@@ -104,6 +109,26 @@ public interface Optimizer extends AutoCloseable {
      *     names the first mismatch and nothing is changed
      */
     void loadState(StateDict state);
+
+    /**
+     * Whether this optimizer evaluates the model at other values than it trains at (an averaged
+     * iterate: Schedule-Free's x, an exponential or stochastic weight average). Runners that
+     * evaluate should do so inside {@link #evaluationView()} either way.
+     */
+    default boolean averagesParameters() {
+        return false;
+    }
+
+    /**
+     * Writes the evaluation values (the averaged iterate) into the parameter tensors, until the
+     * returned view is closed, which restores the training values exactly. Steps must not be taken
+     * while a view is open. The default, for optimizers that do not average, changes nothing.
+     *
+     * @throws IllegalStateException if a view is already open
+     */
+    default EvaluationView evaluationView() {
+        return EvaluationView.IDENTITY;
+    }
 
     /** Releases the optimizer's state tensors (not the parameters); the optimizer is unusable afterwards. */
     @Override

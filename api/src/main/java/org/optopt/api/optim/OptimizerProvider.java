@@ -26,6 +26,11 @@ public interface OptimizerProvider {
     /** The structural options. */
     List<Choice> choices();
 
+    /** The list-valued hyperparameters (candidate sets, fixed at creation); none by default. */
+    default List<HyperparameterList> hyperparameterLists() {
+        return List.of();
+    }
+
     /**
      * The update rule for the given options (defaults for those not given) as text: for an
      * elementwise optimizer its kernel ({@code Kernel.toString()}), else its formula.
@@ -39,8 +44,9 @@ public interface OptimizerProvider {
      *
      * @param backend the backend that owns the parameter tensors (and will own the state)
      * @param parameters the parameters to update
-     * @param config hyperparameter values ({@link Number}) and options ({@link Boolean} or
-     *     {@link String}) by name; absent ones take their defaults, group overrides take precedence
+     * @param config hyperparameter values ({@link Number}), list-valued hyperparameters ({@link List}
+     *     of {@link Number}) and options ({@link Boolean} or {@link String}) by name; absent ones take
+     *     their defaults, group overrides take precedence
      * @throws IllegalArgumentException on an unknown name or an invalid value, naming both
      */
     Optimizer create(Backend backend, ParameterSet parameters, Map<String, ?> config);

@@ -166,9 +166,7 @@ public record StateDict(String optimizer, List<ParameterShape> parameters, long 
             d.writeUTF(t.parameter());
             d.writeUTF(t.buffer());
             writeShape(d, t.shape());
-            for (float v : t.data()) {
-                d.writeFloat(v);
-            }
+            d.write(floatBytes(t.data()));
         }
         d.flush();
     }
@@ -224,10 +222,10 @@ public record StateDict(String optimizer, List<ParameterShape> parameters, long 
                 String parameter = d.readUTF();
                 String buffer = d.readUTF();
                 Shape shape = readShape(d, source);
+                byte[] bytes = new byte[Math.multiplyExact(shape.size(), Float.BYTES)];
+                d.readFully(bytes);
                 float[] data = new float[shape.size()];
-                for (int k = 0; k < data.length; k++) {
-                    data[k] = d.readFloat();
-                }
+                java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().get(data);
                 tensors.add(new StateTensor(parameter, buffer, shape, data));
             }
             if (d.read() != -1) {
@@ -237,6 +235,13 @@ public record StateDict(String optimizer, List<ParameterShape> parameters, long 
         } catch (EOFException e) {
             throw new IllegalArgumentException(source + " is truncated (unexpected end of file)", e);
         }
+    }
+
+    /** The values as big-endian float32 bytes, as {@link DataOutputStream#writeFloat} writes them one by one. */
+    private static byte[] floatBytes(float[] values) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(Math.multiplyExact(values.length, Float.BYTES));
+        b.asFloatBuffer().put(values);
+        return b.array();
     }
 
     private static int count(DataInputStream d, String source, String what) throws IOException {

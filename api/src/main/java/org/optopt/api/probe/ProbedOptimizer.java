@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.optopt.api.optim.Choice;
+import org.optopt.api.optim.EvaluationView;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.NonFinitePolicy;
 import org.optopt.api.optim.Optimizer;
@@ -14,6 +15,8 @@ import org.optopt.api.optim.StateDict;
  * An optimizer with probes attached: each {@link #step()} lets every probe observe the gradients,
  * then steps the wrapped optimizer (any optimizer, a hypergradient tower included). The probes
  * only read gradients, so the parameters and the optimizer's state evolve exactly as without them.
+ * Every other method, the evaluation view of an averaging optimizer included, is the wrapped
+ * optimizer's.
  *
  * <p>Sampling: with a period P and a burst B (1 and 1 by default: every step), the probes observe
  * the steps whose index i (from 0) has i mod P &lt; B, i.e. bursts of B consecutive steps every P
@@ -123,6 +126,21 @@ public final class ProbedOptimizer implements Optimizer {
     @Override
     public Map<String, String> choices() {
         return optimizer.choices();
+    }
+
+    @Override
+    public Map<String, List<Double>> hyperparameterLists() {
+        return optimizer.hyperparameterLists();
+    }
+
+    @Override
+    public boolean averagesParameters() {
+        return optimizer.averagesParameters();
+    }
+
+    @Override
+    public EvaluationView evaluationView() {
+        return optimizer.evaluationView();
     }
 
     @Override

@@ -144,9 +144,21 @@ class BackendsTest {
     }
 
     @Test
-    void discoveryFindsNoProviderTwice() {
-        List<String> names = Backends.discover().providers().stream().map(BackendProvider::name).toList();
-        assertEquals(names.stream().distinct().toList(), names);
+    void twoProvidersOfOneNameAreAnErrorNamingBoth() {
+        FakeProvider otherCpu = new FakeProvider("cpu", 50, Availability.available("a second build"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.of(cpu, simd, otherCpu));
+        assertEquals("Two backend providers are named 'cpu': " + FakeProvider.class.getName() + " and "
+                + FakeProvider.class.getName() + "; remove one of them from the module or class path", e.getMessage());
+    }
+
+    @Test
+    void createDefaultIsTheAvailableProviderOfHighestPriorityUnlessThePropertyNamesOne() {
+        Backends b = Backends.of(cpu, simd, gpu);
+        b.createDefault(Map.of("threads", "2")).close();
+        assertEquals(Map.of("threads", "2"), simd.createdWith);
+        System.setProperty(Backends.PROPERTY, "cpu");
+        b.createDefault(Map.of()).close();
+        assertEquals(Map.of(), cpu.createdWith);
     }
 
     @Test

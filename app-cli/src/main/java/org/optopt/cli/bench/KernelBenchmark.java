@@ -26,8 +26,8 @@ final class KernelBenchmark {
     record IncumbentResult(String description, Timing timing) {}
 
     /** Everything measured, with the derived rates. */
-    record Result(String kernel, int size, String backend, int threads, int bytesPerParameter, Timing kernelTiming,
-            Timing baselineTiming, double baselineBytes, Optional<IncumbentResult> incumbent) {
+    record Result(String kernel, int size, String backend, int threads, int bytesPerParameter, long footprintBytes,
+            Timing kernelTiming, Timing baselineTiming, double baselineBytes, Optional<IncumbentResult> incumbent) {
         double gbps() {
             return kernelTiming.gigabytesPerSecond((double) bytesPerParameter * size);
         }
@@ -81,6 +81,11 @@ final class KernelBenchmark {
         return new KernelBenchmark(backend, rule.kernel(), values, size, warmup, runs);
     }
 
+    /** The kernel timed. */
+    Kernel kernel() {
+        return kernel;
+    }
+
     Result run() {
         CompiledKernel compiled = backend.compile(kernel);
         KernelArgs args = compiled.args();
@@ -97,7 +102,7 @@ final class KernelBenchmark {
         Timing kernelTiming = Timing.of(() -> compiled.run(args), warmup, runs);
         tensors.forEach(Tensor::close);
 
-        long footprint = 4L * size * kernel.buffers().size();
+        long footprint = (long) StreamTraffic.footprintBytes(kernel) * size;
         Timing baseline;
         double baselineBytes;
         try (BandwidthBaseline bandwidth = new BandwidthBaseline(footprint, backend.kernelThreads())) {
@@ -111,8 +116,7 @@ final class KernelBenchmark {
                         Math.max(3, runs / 2)));
             }
         });
-        int bytesPerParameter = 4 * (kernel.buffers().size() + kernel.storedBuffers().size());
-        return new Result(kernel.name(), size, backend.name(), backend.kernelThreads(), bytesPerParameter, kernelTiming,
-                baseline, baselineBytes, incumbent);
+        return new Result(kernel.name(), size, backend.name(), backend.kernelThreads(), StreamTraffic.kernelBytes(kernel),
+                footprint, kernelTiming, baseline, baselineBytes, incumbent);
     }
 }

@@ -23,7 +23,7 @@ import org.optopt.tasks.suite.Task;
  * One training run of a task with an optimizer and a seed, written to its own run directory
  * (see {@link RunDirectory}) with a progress line on stderr.
  */
-final class Experiment {
+public final class Experiment {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final Backend backend;
@@ -33,12 +33,16 @@ final class Experiment {
     private final ProbeOptions probes;
     private final Consumer<ProbedOptimizer> probed;
 
-    Experiment(Backend backend, Optimizers optimizers, DataSource data, PrintWriter err) {
+    /** An experiment on {@code backend}, reading data through {@code data}, with progress on {@code err}. */
+    public Experiment(Backend backend, Optimizers optimizers, DataSource data, PrintWriter err) {
         this(backend, optimizers, data, err, ProbeOptions.of(List.of(), 1), p -> { });
     }
 
-    /** An experiment whose optimizers get {@code probes} attached; {@code probed} sees each probed optimizer. */
-    Experiment(Backend backend, Optimizers optimizers, DataSource data, PrintWriter err, ProbeOptions probes,
+    /**
+     * An experiment whose new runs get {@code probes} attached (resumed runs do not: probe state is
+     * not checkpointed); {@code probed} sees each probed optimizer.
+     */
+    public Experiment(Backend backend, Optimizers optimizers, DataSource data, PrintWriter err, ProbeOptions probes,
             Consumer<ProbedOptimizer> probed) {
         this.backend = backend;
         this.optimizers = optimizers;
@@ -48,8 +52,13 @@ final class Experiment {
         this.probed = probed;
     }
 
-    /** What one run produced and where it is. */
-    record Outcome(Path directory, Trainer.Result result) {}
+    /**
+     * What one run produced and where it is.
+     *
+     * @param directory the run directory
+     * @param result the records and target bookkeeping
+     */
+    public record Outcome(Path directory, Trainer.Result result) {}
 
     /**
      * Trains and records one run under {@code runsDir}. On failure the run directory is marked
@@ -57,7 +66,103 @@ final class Experiment {
      */
     Outcome run(Task task, OptimizerSpec spec, long seed, int batchSize, Budget budget, int evaluations, Path runsDir)
             throws IOException {
+        return run(task, spec, seed, batchSize, budget, evaluations, runsDir, CHECKPOINT_EVERY);
+    }
+
+    /** {@link #run} with checkpoints every {@code checkpointEvery} steps. */
+    Outcome run(Task task, OptimizerSpec spec, long seed, int batchSize, Budget budget, int evaluations, Path runsDir,
+            int checkpointEvery) throws IOException {
+        String name = LocalDateTime.now().format(STAMP) + "-" + task.name() + "-" + sanitize(spec.toString()) + "-s" + seed;
+        return runIn(unique(runsDir.resolve(name)), task, new RunArguments(task.name(), spec.text(), spec.settings(),
+                seed, batchSize, budget, evaluations, checkpointEvery));
+    }
+
+    /** Steps between checkpoints unless told otherwise. */
+    public static final int CHECKPOINT_EVERY = 500;
+
+    /**
+     * Checks an optimizer's name and settings (names and domains) without training.
+     *
+     * @throws IllegalArgumentException naming the first problem
+     */
+    public void check(OptimizerSpec spec) {
+        OptimizerFactory.of(spec, optimizers);
+    }
+
+    /**
+     * Trains and records one run in {@code dir}, which must not exist yet.
+     *
+     * @throws IllegalArgumentException if {@code dir} exists, or on a bad optimizer setting
+     */
+    public Outcome runIn(Path dir, Task task, RunArguments args) throws IOException {
+        OptimizerSpec spec = args.spec();
         BiFunction<Backend, ParameterSet, Optimizer> factory = probes.attach(OptimizerFactory.of(spec, optimizers), probed);
+        try (RunDirectory run = RunDirectory.create(dir, config(task, spec, args))) {
+            args.write(dir);
+            return train(run, task, args, factory, null);
+        }
+    }
+
+    /**
+     * Continues the incomplete run in {@code dir} from its checkpoint (from the start if it has
+     * none), so that it ends as the uninterrupted run would have.
+     *
+     * @throws IllegalArgumentException if {@code dir} is not a run directory, is complete, or its
+     *     checkpoint is corrupt
+     */
+    public Outcome resume(Path dir, java.util.function.Function<String, Task> tasks) throws IOException {
+        RunArguments args = RunArguments.read(dir);
+        if (java.nio.file.Files.readString(dir.resolve("STATUS")).strip().equals("complete")) {
+            throw new IllegalArgumentException("Run " + dir + " is complete; there is nothing to resume");
+        }
+        Task task = tasks.apply(args.task());
+        BiFunction<Backend, ParameterSet, Optimizer> factory = OptimizerFactory.of(args.spec(), optimizers);
+        Path file = RunCheckpoints.file(dir);
+        org.optopt.cli.checkpoint.Checkpoint from = java.nio.file.Files.exists(file)
+                ? org.optopt.cli.checkpoint.Checkpoint.read(file) : null;
+        try (RunDirectory run = RunDirectory.resume(dir, from == null ? 0 : from.stepsLogLength(),
+                from == null ? 0 : from.evalsLogLength())) {
+            return train(run, task, args, factory, from);
+        }
+    }
+
+    private Outcome train(RunDirectory run, Task task, RunArguments args,
+            BiFunction<Backend, ParameterSet, Optimizer> factory, org.optopt.cli.checkpoint.Checkpoint from)
+            throws IOException {
+        OptimizerSpec spec = args.spec();
+        long seed = args.seed();
+        Path dir = run.path();
+        ProgressBar progress = new ProgressBar(err, task.name() + " " + spec + " seed " + seed, System.console() != null);
+        RunCheckpoints checkpoints = new RunCheckpoints(run, args.checkpointEvery(), from);
+        try {
+            Trainer.Result r = new Trainer(task, backend, data).run(factory, seed, args.batchSize(), args.budget(),
+                    args.evaluations(), new Trainer.Listener() {
+                        @Override
+                        public void onStep(StepRecord record, long total) {
+                            run.onStep(record, total);
+                            progress.onStep(record, total);
+                        }
+
+                        @Override
+                        public void onEvaluation(EvalRecord record) {
+                            run.onEvaluation(record);
+                            progress.onEvaluation(record);
+                        }
+                    }, checkpoints);
+            Map<String, Object> metrics = metrics(r);
+            metrics.put("checkpoint_seconds", checkpoints.seconds());
+            run.complete(metrics);
+            return new Outcome(dir, r);
+        } catch (RuntimeException | IOException e) {
+            run.fail(String.valueOf(e.getMessage()));
+            throw e;
+        }
+    }
+
+    private Map<String, Object> config(Task task, OptimizerSpec spec, RunArguments args) {
+        int batchSize = args.batchSize();
+        Budget budget = args.budget();
+        long seed = args.seed();
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("task", task.name());
         config.put("optimizer", spec.toString());
@@ -66,32 +171,7 @@ final class Experiment {
         config.put("budget", (budget != null ? budget : task.defaultBudget()).toString());
         config.put("backend", backend.name());
         config.put("target", task.target().toString());
-        String name = LocalDateTime.now().format(STAMP) + "-" + task.name() + "-" + sanitize(spec.toString()) + "-s" + seed;
-        Path dir = unique(runsDir.resolve(name));
-        try (RunDirectory run = RunDirectory.create(dir, config)) {
-            ProgressBar progress = new ProgressBar(err, task.name() + " " + spec + " seed " + seed, System.console() != null);
-            try {
-                Trainer.Result r = new Trainer(task, backend, data).run(factory, seed, batchSize, budget, evaluations,
-                        new Trainer.Listener() {
-                            @Override
-                            public void onStep(StepRecord record, long total) {
-                                run.onStep(record, total);
-                                progress.onStep(record, total);
-                            }
-
-                            @Override
-                            public void onEvaluation(EvalRecord record) {
-                                run.onEvaluation(record);
-                                progress.onEvaluation(record);
-                            }
-                        });
-                run.complete(metrics(r));
-                return new Outcome(dir, r);
-            } catch (RuntimeException | IOException e) {
-                run.fail(String.valueOf(e.getMessage()));
-                throw e;
-            }
-        }
+        return config;
     }
 
     static Map<String, Object> metrics(Trainer.Result r) {

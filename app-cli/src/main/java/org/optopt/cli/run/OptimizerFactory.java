@@ -1,16 +1,19 @@
 package org.optopt.cli.run;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Hyperparameter;
+import org.optopt.api.optim.HyperparameterList;
 import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.OptimizerProvider;
 import org.optopt.api.optim.Optimizers;
 import org.optopt.api.optim.ParameterGroup;
 import org.optopt.api.optim.ParameterSet;
+import org.optopt.optimizers.ParameterAveraging;
 import org.optopt.optimizers.hyper.HyperOptimizer;
 import org.optopt.optimizers.hyper.LevelSpec;
 import org.optopt.optimizers.hyper.Towers;
@@ -22,6 +25,9 @@ import org.optopt.optimizers.hyper.Towers;
 final class OptimizerFactory {
     private static final String LEVEL_PREFIX = "level";
 
+    /** The setting that wraps any optimizer in {@link ParameterAveraging}: {@code average=ema:0.999} or {@code swa:START}. */
+    static final String AVERAGE = "average";
+
     private OptimizerFactory() {}
 
     /**
@@ -30,7 +36,15 @@ final class OptimizerFactory {
      * @throws IllegalArgumentException on an unknown optimizer, level or setting, or a value outside its domain
      */
     static BiFunction<Backend, ParameterSet, Optimizer> of(OptimizerSpec spec, Optimizers registry) {
-        return spec.tower() ? tower(spec) : single(spec, registry);
+        Object average = spec.settings().get(AVERAGE);
+        if (average == null) {
+            return spec.tower() ? tower(spec) : single(spec, registry);
+        }
+        ParameterAveraging.validate(String.valueOf(average));
+        Map<String, Object> rest = new LinkedHashMap<>(spec.settings());
+        rest.remove(AVERAGE);
+        BiFunction<Backend, ParameterSet, Optimizer> inner = of(new OptimizerSpec(spec.text(), spec.name(), rest, spec.tower()), registry);
+        return (backend, params) -> new ParameterAveraging(inner.apply(backend, params), backend, String.valueOf(average));
     }
 
     private static BiFunction<Backend, ParameterSet, Optimizer> single(OptimizerSpec spec, Optimizers registry) {
@@ -38,14 +52,21 @@ final class OptimizerFactory {
         for (Map.Entry<String, Object> e : spec.settings().entrySet()) {
             Optional<Hyperparameter> hyper = find(provider.hyperparameters(), e.getKey());
             boolean isChoice = provider.choices().stream().anyMatch(c -> c.name().equals(e.getKey()));
-            if (hyper.isEmpty() && !isChoice) {
+            Optional<HyperparameterList> list = provider.hyperparameterLists().stream()
+                    .filter(l -> l.name().equals(e.getKey())).findFirst();
+            if (hyper.isEmpty() && !isChoice && list.isEmpty()) {
                 throw new IllegalArgumentException("Optimizer " + provider.name() + " has no hyperparameter or option '"
                         + e.getKey() + "'; it has " + provider.hyperparameters().stream().map(Hyperparameter::name).toList()
+                        + (provider.hyperparameterLists().isEmpty() ? ""
+                                : ", lists " + provider.hyperparameterLists().stream().map(HyperparameterList::name).toList())
                         + (provider.choices().isEmpty() ? ""
                                 : " and options " + provider.choices().stream().map(c -> c.name()).toList()));
             }
             if (hyper.isPresent() && e.getValue() instanceof Double v) {
                 hyper.get().require(v);
+            }
+            if (list.isPresent()) {
+                list.get().require(numbers(provider.name(), e.getKey(), e.getValue()));
             }
         }
         return (backend, params) -> provider.create(backend, params, spec.settings());
@@ -70,6 +91,18 @@ final class OptimizerFactory {
             }
             return h;
         };
+    }
+
+    /** A list setting's numbers: a list, or one number as a list of one. */
+    private static List<Double> numbers(String optimizer, String key, Object value) {
+        if (value instanceof Double d) {
+            return List.of(d);
+        }
+        if (value instanceof List<?> values && values.stream().allMatch(Double.class::isInstance)) {
+            return values.stream().map(Double.class::cast).toList();
+        }
+        throw new IllegalArgumentException("Hyperparameter " + key + " of optimizer " + optimizer
+                + " needs a list of numbers such as 0.5,0.9, got '" + value + "'");
     }
 
     /** A setting's level and hyperparameter definition. */

@@ -1,5 +1,6 @@
 package org.optopt.cli.run;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +15,10 @@ import org.optopt.optimizers.hyper.Towers;
  * {@code level1.lr=...} the first hyper-level.
  *
  * <p>Values that parse as numbers become numbers (hyperparameters), {@code true}/{@code false}
- * become booleans, anything else stays a string (an option such as a surrogate's name).
+ * become booleans, numbers separated by commas ({@code 0.5,0.9,0.99}, optionally in brackets,
+ * which the {@code NAME(...)} form needs: {@code gap-sgdm(momenta=[0.5,0.9])}) become lists
+ * (list-valued hyperparameters such as candidate sets), anything else stays a string (an option
+ * such as a surrogate's name).
  *
  * @param text the optimizer or stack as written (without the {@code --set} settings)
  * @param name the optimizer's registered name; for a tower, the stack text
@@ -50,7 +54,7 @@ public record OptimizerSpec(String text, String name, Map<String, Object> settin
         }
         Map<String, Object> settings = new LinkedHashMap<>();
         String inner = t.substring(open + 1, t.length() - 1).strip();
-        String[] args = inner.isEmpty() ? new String[0] : inner.split("[,;]");
+        String[] args = inner.isEmpty() ? new String[0] : inner.split("[,;](?![^\\[]*\\])");
         for (int i = 0; i < args.length; i++) {
             String a = args[i].strip();
             if (i == 0 && !a.contains("=") && value(a) instanceof Double lr) {
@@ -92,6 +96,16 @@ public record OptimizerSpec(String text, String name, Map<String, Object> settin
         String lower = text.toLowerCase(Locale.ROOT);
         if (lower.equals("true") || lower.equals("false")) {
             return Boolean.parseBoolean(lower);
+        }
+        boolean bracketed = text.startsWith("[") && text.endsWith("]");
+        if (bracketed || text.contains(",")) {
+            String inner = bracketed ? text.substring(1, text.length() - 1).strip() : text;
+            try {
+                return inner.isEmpty() ? List.of()
+                        : Arrays.stream(inner.split(",")).map(x -> Double.parseDouble(x.strip())).toList();
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("A list value must be numbers separated by commas, got '" + text + "'");
+            }
         }
         try {
             return Double.parseDouble(text);

@@ -32,13 +32,21 @@ public final class RunCommand implements Runnable {
     @Mixin
     private ProbeOptions probes;
 
-    @Option(names = "--optimizer", required = true, paramLabel = "OPT",
+    @Option(names = "--optimizer", paramLabel = "OPT",
             description = "An optimizer (see 'optopt optimizers'), e.g. adam or sgd(0.1, momentum=0.9), or a"
                     + " hypergradient tower, e.g. adam/sgd(1e-5) or sgd(0.01)/sgd(0.01)/sgd(0.01).")
     private String optimizer;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of initialization and batch order (default: ${DEFAULT-VALUE}).")
     private long seed;
+
+    @Option(names = "--checkpoint-every", defaultValue = "" + Experiment.CHECKPOINT_EVERY, paramLabel = "N",
+            description = "Steps between checkpoints (checkpoint.bin; also after the last step; default: ${DEFAULT-VALUE}).")
+    private int checkpointEvery;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the interrupted run in DIR from its checkpoint, with its own arguments.")
+    private java.nio.file.Path resume;
 
     @Inject
     RunCommand(Supplier<Backend> backend, Optimizers optimizers, TaskRegistry tasks) {
@@ -49,17 +57,34 @@ public final class RunCommand implements Runnable {
 
     @Override
     public void run() {
-        if (options.task == null) {
+        if (resume == null && options.task == null) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--task=TASK'");
         }
-        Task task = tasks.get(options.task);
-        OptimizerSpec os = OptimizerSpec.parse(optimizer).with(OptimizerSpec.parseSettings(options.settings));
+        if (resume == null && optimizer == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--optimizer=OPT'");
+        }
+        if (checkpointEvery < 1) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint-every must be at least 1, got " + checkpointEvery);
+        }
         PrintWriter out = spec.commandLine().getOut();
         Experiment experiment = new Experiment(backend.get(), optimizers, options.dataSource(), spec.commandLine().getErr(),
                 probes, p -> { });
         try {
-            Experiment.Outcome o = experiment.run(task, os, seed, options.batchSize, options.budget(), options.evaluations,
-                    options.runsDir);
+            Experiment.Outcome o;
+            Task task;
+            OptimizerSpec os;
+            if (resume != null) {
+                RunArguments args = RunArguments.read(resume);
+                task = tasks.get(args.task());
+                os = args.spec();
+                seed = args.seed();
+                o = experiment.resume(resume, tasks::get);
+            } else {
+                task = tasks.get(options.task);
+                os = OptimizerSpec.parse(optimizer).with(OptimizerSpec.parseSettings(options.settings));
+                o = experiment.run(task, os, seed, options.batchSize, options.budget(), options.evaluations,
+                        options.runsDir, checkpointEvery);
+            }
             EvalRecord last = o.result().finalEvaluation();
             out.printf(Locale.ROOT, "%s with %s, seed %d: %d steps in %.1f s; test loss %.4g%s; target %s %s%n",
                     task.name(), os, seed, last.step(), last.seconds(), last.loss(),

@@ -1,8 +1,6 @@
 package org.optopt.cli.run;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.optopt.cli.checkpoint.RowLog;
 import org.optopt.cli.report.Json;
 
 /**
@@ -19,23 +18,31 @@ import org.optopt.cli.report.Json;
  *   <li>{@code config.json} — task, optimizer, seed, budget, backend;</li>
  *   <li>{@code steps.csv} — step, seconds, loss and every effective hyperparameter, one row per step;</li>
  *   <li>{@code evals.csv} — step, seconds, test loss, test accuracy;</li>
+ *   <li>{@code run.json} — the arguments to continue the run with ({@code optopt run --resume});</li>
+ *   <li>{@code checkpoint.bin} — the latest {@link org.optopt.cli.checkpoint.Checkpoint};</li>
  *   <li>{@code metrics.json} — the final results, written last and atomically;</li>
  *   <li>{@code STATUS} — {@code running}, then {@code complete} or {@code failed: reason}.</li>
  * </ul>
  * A run without {@code metrics.json} and with a {@code STATUS} other than {@code complete} is
- * incomplete; tools must not read it as a result.
+ * incomplete; tools must not read it as a result. The logs are written in whole rows (see
+ * {@link RowLog}): after a crash they end in a complete row, at most two seconds behind.
  */
 public final class RunDirectory implements Trainer.Listener, AutoCloseable {
+    private static final String EVALS_HEADER = "step,seconds,test_loss,test_accuracy";
+
     private final Path dir;
-    private final BufferedWriter steps;
-    private final BufferedWriter evals;
+    private final RowLog steps;
+    private final RowLog evals;
     private List<String> hyperparameterNames;
 
-    private RunDirectory(Path dir) throws IOException {
+    private RunDirectory(Path dir, RowLog steps, RowLog evals, List<String> hyperparameterNames) {
         this.dir = dir;
-        this.steps = Files.newBufferedWriter(dir.resolve("steps.csv"), StandardCharsets.UTF_8);
-        this.evals = Files.newBufferedWriter(dir.resolve("evals.csv"), StandardCharsets.UTF_8);
-        evals.write("step,seconds,test_loss,test_accuracy\n");
+        this.steps = steps;
+        this.evals = evals;
+        this.hyperparameterNames = hyperparameterNames;
+        if (evals.length() == 0) {
+            evals.append(EVALS_HEADER);
+        }
     }
 
     /**
@@ -50,7 +57,32 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
         Files.createDirectories(dir);
         writeAtomically(dir.resolve("STATUS"), "running\n");
         writeAtomically(dir.resolve("config.json"), Json.object(config) + "\n");
-        return new RunDirectory(dir);
+        return new RunDirectory(dir, RowLog.create(dir.resolve("steps.csv")), RowLog.create(dir.resolve("evals.csv")),
+                null);
+    }
+
+    /**
+     * Reopens an incomplete run to continue it, its logs cut back to the lengths a checkpoint
+     * recorded (0 and 0 to start again), and marks it running.
+     */
+    public static RunDirectory resume(Path dir, long stepsLength, long evalsLength) throws IOException {
+        List<String> names = null;
+        if (stepsLength > 0) {
+            String header;
+            try (var reader = Files.newBufferedReader(dir.resolve("steps.csv"), StandardCharsets.UTF_8)) {
+                header = reader.readLine();
+            }
+            List<String> columns = List.of(header.split(",", -1));
+            names = columns.size() > 3 ? new ArrayList<>(columns.subList(3, columns.size())) : new ArrayList<>();
+        }
+        writeAtomically(dir.resolve("STATUS"), "running\n");
+        return new RunDirectory(dir, RowLog.resume(dir.resolve("steps.csv"), stepsLength),
+                RowLog.resume(dir.resolve("evals.csv"), evalsLength), names);
+    }
+
+    /** Writes every pending row; returns the lengths of {@code steps.csv} and {@code evals.csv}. */
+    public long[] flushLogs() {
+        return new long[] {steps.flush(), evals.flush()};
     }
 
     /** The directory. */
@@ -60,39 +92,30 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
 
     @Override
     public void onStep(StepRecord r, long totalSteps) {
-        try {
-            if (hyperparameterNames == null) {
-                hyperparameterNames = new ArrayList<>(r.hyperparameters().keySet());
-                steps.write("step,seconds,loss" + (hyperparameterNames.isEmpty() ? "" : ",")
-                        + String.join(",", hyperparameterNames) + "\n");
-            }
-            StringBuilder line = new StringBuilder().append(r.step()).append(',').append(num(r.seconds()))
-                    .append(',').append(num(r.loss()));
-            for (String h : hyperparameterNames) {
-                Double v = r.hyperparameters().get(h);
-                line.append(',').append(v == null ? "" : num(v));
-            }
-            steps.write(line.append('\n').toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + dir.resolve("steps.csv"), e);
+        if (hyperparameterNames == null) {
+            hyperparameterNames = new ArrayList<>(r.hyperparameters().keySet());
+            steps.append("step,seconds,loss" + (hyperparameterNames.isEmpty() ? "" : ",")
+                    + String.join(",", hyperparameterNames));
         }
+        StringBuilder line = new StringBuilder().append(r.step()).append(',').append(num(r.seconds()))
+                .append(',').append(num(r.loss()));
+        for (String h : hyperparameterNames) {
+            Double v = r.hyperparameters().get(h);
+            line.append(',').append(v == null ? "" : num(v));
+        }
+        steps.append(line.toString());
     }
 
     @Override
     public void onEvaluation(EvalRecord r) {
-        try {
-            evals.write(r.step() + "," + num(r.seconds()) + "," + num(r.loss()) + ","
-                    + (Double.isNaN(r.accuracy()) ? "" : num(r.accuracy())) + "\n");
-            evals.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + dir.resolve("evals.csv"), e);
-        }
+        evals.append(r.step() + "," + num(r.seconds()) + "," + num(r.loss()) + ","
+                + (Double.isNaN(r.accuracy()) ? "" : num(r.accuracy())));
+        evals.flush();
     }
 
     /** Writes the final metrics and marks the run complete. */
     public void complete(Map<String, ?> metrics) throws IOException {
-        steps.flush();
-        evals.flush();
+        flushLogs();
         writeAtomically(dir.resolve("metrics.json"), Json.object(metrics) + "\n");
         writeAtomically(dir.resolve("STATUS"), "complete\n");
     }
@@ -100,8 +123,7 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
     /** Marks the run failed with a one-line reason. */
     public void fail(String reason) {
         try {
-            steps.flush();
-            evals.flush();
+            flushLogs();
             writeAtomically(dir.resolve("STATUS"), "failed: " + reason.lines().findFirst().orElse("") + "\n");
         } catch (IOException e) {
             // The original failure is what the user needs to see; the status stays "running".
@@ -116,7 +138,7 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
     }
 
     /** Writes a file through a temporary sibling and an atomic rename. */
-    static void writeAtomically(Path file, String content) throws IOException {
+    public static void writeAtomically(Path file, String content) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, content, StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -30,7 +30,7 @@ public final class TrainingOptions {
     int batchSize;
 
     @Option(names = "--set", paramLabel = "NAME=VALUE",
-            description = "A hyperparameter or option of the optimizer, e.g. lr=0.01 (repeatable).")
+            description = "A hyperparameter or option of the optimizer, e.g. lr=0.01, or a list, e.g. momenta=0.5,0.9 (repeatable).")
     List<String> settings = List.of();
 
     @Option(names = "--evaluations", defaultValue = "20", paramLabel = "K",
@@ -69,6 +69,14 @@ public final class TrainingOptions {
 
     /** Finds data in the data directory, the shared folder ({@code optopt.shared}) or by download. */
     DataSource dataSource() {
+        return dataSource(dataDir, noDownload);
+    }
+
+    /**
+     * Finds data in {@code dataDir} (null: {@code $OPTOPT_DATA}, else {@code ~/.optopt/data}), the
+     * shared folder ({@code optopt.shared}) or, unless {@code noDownload}, by download.
+     */
+    public static DataSource dataSource(Path dataDir, boolean noDownload) {
         Path dir = org.optopt.tasks.data.DataResolver.dataDirectory(dataDir, System.getenv(),
                 System.getProperty("user.home"));
         String shared = System.getProperty("optopt.shared");

@@ -32,4 +32,16 @@ class ComparisonTest {
                 () -> OptimizerSpec.parseSettings(List.of("lr")));
         assertEquals("--set needs NAME=VALUE, got 'lr'", e.getMessage());
     }
+
+    @Test
+    void listValuesParseFromSetAndFromTheParenthesizedForm() {
+        assertEquals(Map.of("momenta", List.of(0.5, 0.9, 0.99)),
+                OptimizerSpec.parseSettings(List.of("momenta=0.5,0.9,0.99")));
+        assertEquals(Map.of("momenta", List.of(0.5, 0.9)), OptimizerSpec.parseSettings(List.of("momenta=[0.5, 0.9]")));
+        OptimizerSpec s = OptimizerSpec.parse("gap-sgdm(0.02, momenta=[0.0,0.9], mode=switch-per-tensor)");
+        assertEquals("gap-sgdm", s.name());
+        assertEquals(Map.of("lr", 0.02, "momenta", List.of(0.0, 0.9), "mode", "switch-per-tensor"), s.settings());
+        assertEquals("A list value must be numbers separated by commas, got '0.5,x'", assertThrows(
+                IllegalArgumentException.class, () -> OptimizerSpec.parseSettings(List.of("momenta=0.5,x"))).getMessage());
+    }
 }

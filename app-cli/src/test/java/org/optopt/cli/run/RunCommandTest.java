@@ -43,6 +43,35 @@ class RunCommandTest {
         assertTrue(r.out().contains("teacher-student-mlp with sgd(lr=0.05), seed 0: 20 steps"), r.out());
     }
 
+    /**
+     * The runner evaluates inside the optimizer's evaluation view: with an EMA of decay 1 - 1e-9 the
+     * average stays at the initial parameters, so the test loss is that of a run with lr 0, while
+     * the training losses are those of the plain run.
+     */
+    @Test
+    void evaluationsUseTheAveragedParameters(@TempDir Path runs) throws IOException {
+        for (String[] run : List.of(new String[] {"plain", "lr=0.05"}, new String[] {"frozen", "lr=0"},
+                new String[] {"averaged", "lr=0.05", "average=ema:0.999999999"})) {
+            List<String> args = new java.util.ArrayList<>(List.of("--backend", "reference", "run", "--task",
+                    "teacher-student-mlp", "--optimizer", "sgd", "--steps", "10", "--evaluations", "1",
+                    "--runs-dir", runs.resolve(run[0]).toString()));
+            for (int i = 1; i < run.length; i++) {
+                args.addAll(List.of("--set", run[i]));
+            }
+            Run r = MainTest.run(args.toArray(String[]::new));
+            assertEquals(0, r.exitCode(), r.err());
+        }
+        String plain = Files.readAllLines(onlyRunDirectory(runs.resolve("plain")).resolve("evals.csv")).get(1);
+        String frozen = Files.readAllLines(onlyRunDirectory(runs.resolve("frozen")).resolve("evals.csv")).get(1);
+        String averaged = Files.readAllLines(onlyRunDirectory(runs.resolve("averaged")).resolve("evals.csv")).get(1);
+        double frozenLoss = Double.parseDouble(frozen.split(",")[2]);
+        assertEquals(frozenLoss, Double.parseDouble(averaged.split(",")[2]), 1e-6 * frozenLoss, averaged + " vs " + frozen);
+        assertFalse(plain.split(",")[2].equals(averaged.split(",")[2]), plain);
+        List<String> plainSteps = Files.readAllLines(onlyRunDirectory(runs.resolve("plain")).resolve("steps.csv"));
+        List<String> averagedSteps = Files.readAllLines(onlyRunDirectory(runs.resolve("averaged")).resolve("steps.csv"));
+        assertEquals(plainSteps.get(10).split(",")[2], averagedSteps.get(10).split(",")[2], "training loss at step 10");
+    }
+
     @Test
     void theSameSeedGivesTheSameLosses(@TempDir Path runs) throws IOException {
         for (String sub : List.of("a", "b")) {

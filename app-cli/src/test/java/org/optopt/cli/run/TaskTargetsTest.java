@@ -2,7 +2,6 @@ package org.optopt.cli.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,20 +12,21 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.optopt.cli.Main;
+import org.optopt.testsupport.SharedFiles;
+import org.optopt.testsupport.IntegrationTest;
 
 /**
  * The suite's MNIST tasks reach their targets with Adam within their default budgets, trained
  * through the real command line on the default backend (nd4j): logreg-mnist 92% in 10 epochs,
  * mnist-mlp 97% in 12 epochs (seed 0).
  */
+@IntegrationTest
 class TaskTargetsTest {
 
     @ParameterizedTest
     @CsvSource({"logreg-mnist", "mnist-mlp"})
     void adamReachesTheTargetWithinTheDefaultBudget(String task) throws IOException {
-        Path shared = Path.of(System.getProperty("optopt.shared", "../shared"));
-        assumeTrue(Files.isRegularFile(shared.resolve("data/mnist/train-images-idx3-ubyte.gz")),
-                "MNIST is not under " + shared + "/data/mnist; skipping the accuracy targets");
+        SharedFiles.configured().data("mnist/train-images-idx3-ubyte.gz");
         Path runs = Files.createTempDirectory("optopt-targets");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -40,6 +40,18 @@ public final class Nd4jBackendProvider implements BackendProvider {
             "org.nd4j.linalg.cpu.nativecpu.CpuBackend",
             "org.bytedeco.javacpp.Loader",
             "org.bytedeco.openblas.global.openblas_nolapack");
+    /** Where ND4J's jars keep the natives of a platform, one folder per platform and extension. */
+    private static final String BINDINGS = "org/nd4j/linalg/cpu/nativecpu/bindings/";
+    /** The variants ND4J publishes natives in, fastest first. */
+    private static final List<NativeVariant> VARIANTS = List.of(
+            new NativeVariant("-avx512", "avx512f"), new NativeVariant("-avx2", "avx2"), new NativeVariant("", null));
+
+    /** A platform extension of ND4J's natives and the cpuinfo flag it needs (null: none). */
+    private record NativeVariant(String extension, String cpuFlag) {
+        boolean runsOn(Path cpuinfo) {
+            return cpuFlag == null || cpuHasFlag(cpuinfo, cpuFlag);
+        }
+    }
 
     @Override
     public String name() {
@@ -56,14 +68,16 @@ public final class Nd4jBackendProvider implements BackendProvider {
         return 100;
     }
 
-    /** Checks the platform, the CPU's AVX2 flag and that ND4J's classes are present; loads no native code. */
+    /**
+     * Checks that ND4J's classes and its natives for this platform are on the class path and that the CPU
+     * can run them; loads no native code. Natives are found under ND4J's bindings folder named by
+     * JavaCPP's platform ({@code linux-x86_64}, {@code macosx-arm64}, ...) and an optional extension
+     * ({@code -avx2}, {@code -avx512}): the build chooses them ({@code javacpp.platform},
+     * {@code javacpp.platform.extension}), and an extension whose instruction set the CPU lacks (per
+     * {@code /proc/cpuinfo} where there is one) would crash the JVM, so it makes the backend unavailable.
+     */
     @Override
     public Availability availability() {
-        String os = System.getProperty("os.name", "?");
-        String arch = System.getProperty("os.arch", "?");
-        if (!os.toLowerCase(Locale.ROOT).startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-            return Availability.unavailable("ND4J natives are bundled for linux-x86_64 only; this is " + os + " " + arch);
-        }
         ClassLoader loader = Nd4jBackendProvider.class.getClassLoader();
         for (String cls : REQUIRED_CLASSES) {
             try {
@@ -72,18 +86,42 @@ public final class Nd4jBackendProvider implements BackendProvider {
                 return Availability.unavailable("ND4J is not on the class path (missing " + cls + ")");
             }
         }
-        if (!cpuHasAvx2(Path.of("/proc/cpuinfo"))) {
-            return Availability.unavailable("the CPU lacks AVX2 (per /proc/cpuinfo) and only ND4J's avx2 natives are bundled");
+        String platform = javacppPlatform(System.getProperty("os.name", "?"), System.getProperty("os.arch", "?"));
+        List<NativeVariant> bundled = VARIANTS.stream()
+                .filter(variant -> loader.getResource(BINDINGS + platform + variant.extension() + "/") != null)
+                .toList();
+        if (bundled.isEmpty()) {
+            return Availability.unavailable("ND4J's natives for " + platform
+                    + " are not on the class path (build on this machine, or with -Djavacpp.platform=" + platform + ")");
         }
-        return Availability.available("linux-x86_64, AVX2, ND4J on the class path");
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        return bundled.stream()
+                .filter(variant -> variant.runsOn(cpuinfo))
+                .findFirst()
+                .map(variant -> Availability.available(platform + variant.extension() + " natives, ND4J on the class path"))
+                .orElseGet(() -> Availability.unavailable("ND4J's natives on the class path need "
+                        + bundled.stream().map(NativeVariant::cpuFlag).toList()
+                        + ", which this CPU lacks (per /proc/cpuinfo); rebuild without -Djavacpp.platform.extension"));
     }
 
-    /** Whether the {@code flags} line of a cpuinfo file lists {@code avx2}; true if the file cannot be read. */
-    static boolean cpuHasAvx2(Path cpuinfo) {
+    /** JavaCPP's name of a platform given Java's {@code os.name} and {@code os.arch}, e.g. {@code linux-x86_64}. */
+    static String javacppPlatform(String osName, String osArch) {
+        String os = osName.toLowerCase(Locale.ROOT);
+        String system = os.startsWith("mac") ? "macosx" : os.startsWith("windows") ? "windows" : os.split("\\s+")[0];
+        String arch = switch (osArch) {
+            case "amd64", "x86_64", "x86-64" -> "x86_64";
+            case "aarch64", "arm64" -> "arm64";
+            default -> osArch;
+        };
+        return system + "-" + arch;
+    }
+
+    /** Whether the {@code flags} line of a cpuinfo file lists {@code flag}; true if the file cannot be read. */
+    static boolean cpuHasFlag(Path cpuinfo, String flag) {
         try (var lines = Files.lines(cpuinfo)) {
             return lines.filter(l -> l.startsWith("flags"))
                     .findFirst()
-                    .map(l -> List.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+")).contains("avx2"))
+                    .map(l -> List.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+")).contains(flag))
                     .orElse(true);
         } catch (IOException | RuntimeException e) {
             return true;

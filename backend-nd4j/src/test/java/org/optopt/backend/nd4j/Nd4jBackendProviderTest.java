@@ -12,7 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.optopt.api.backend.Availability;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.Backends;
 
@@ -66,11 +68,27 @@ class Nd4jBackendProviderTest {
     }
 
     @Test
-    void readsTheAvx2FlagFromCpuinfo(@TempDir Path dir) throws IOException {
+    void readsCpuFlagsFromCpuinfo(@TempDir Path dir) throws IOException {
         Path with = Files.writeString(dir.resolve("with"), "processor : 0\nflags\t\t: fpu sse avx avx2 fma\n");
         Path without = Files.writeString(dir.resolve("without"), "processor : 0\nflags\t\t: fpu sse avx fma avx512f\n");
-        assertTrue(Nd4jBackendProvider.cpuHasAvx2(with));
-        assertFalse(Nd4jBackendProvider.cpuHasAvx2(without));
-        assertTrue(Nd4jBackendProvider.cpuHasAvx2(dir.resolve("missing")), "unreadable cpuinfo must not block");
+        assertTrue(Nd4jBackendProvider.cpuHasFlag(with, "avx2"));
+        assertFalse(Nd4jBackendProvider.cpuHasFlag(without, "avx2"));
+        assertTrue(Nd4jBackendProvider.cpuHasFlag(without, "avx512f"));
+        assertTrue(Nd4jBackendProvider.cpuHasFlag(dir.resolve("missing"), "avx2"), "unreadable cpuinfo must not block");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"Linux, amd64, linux-x86_64", "Linux, aarch64, linux-arm64", "Mac OS X, aarch64, macosx-arm64",
+            "Mac OS X, x86_64, macosx-x86_64", "Windows 11, amd64, windows-x86_64", "Linux, ppc64le, linux-ppc64le"})
+    void namesPlatformsAsJavaCppDoes(String osName, String osArch, String platform) {
+        assertEquals(platform, Nd4jBackendProvider.javacppPlatform(osName, osArch));
+    }
+
+    @Test
+    void theBuildBundlesTheNativesOfThisMachine() {
+        Availability availability = provider.availability();
+        assertTrue(availability.available(), availability.reason());
+        assertTrue(availability.reason().startsWith(Nd4jBackendProvider.javacppPlatform(
+                System.getProperty("os.name"), System.getProperty("os.arch"))), availability.reason());
     }
 }

@@ -1,33 +1,39 @@
 package org.optopt.optimizers.golden;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.optopt.api.backend.Backend;
-import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterSet;
+import org.optopt.optimizers.hyper.GdtuoCatalog;
 import org.optopt.optimizers.hyper.HyperOptimizer;
+import org.optopt.optimizers.hyper.LevelSpec;
 import org.optopt.optimizers.hyper.Towers;
 
 /**
  * Golden trajectories of hypergradient towers written by the gdtuo reference implementation
- * ({@code gdtuo-*.json}, see the golden README): the file names a {@code stack}; {@link #STACKS}
- * gives the constructors the README lists for it, as a stack of gdtuo levels
- * ({@code Towers.parse("gdtuo:" + constructors)}). Every
- * step's parameters and every level's stored hyperparameters are compared.
+ * ({@code gdtuo-*.json}, see the golden README). The tower is read from the file's {@code levels}
+ * — gdtuo constructors, level 0 first, {@code {"class": "Adam", "args": {"alpha": 0.01}}} — so any
+ * stack of gdtuo's classes ({@value #CLASS_NAMES}) of any height replays; absent arguments take
+ * gdtuo's defaults ({@link GdtuoCatalog}). Every step's parameters and every level's stored
+ * hyperparameters are compared.
+ *
+ * <p>A hyper-level constructed with {@code alpha = 0} changes nothing below it; it is replayed as
+ * a frozen level (our towers refuse a learning level with step size 0, gdtuo does not).
  */
 public final class GdtuoGolden implements GoldenFormat {
     /** The relative tolerance of the comparison ({@link ErrorMeter}). */
     public static final double TOLERANCE = 1e-4;
 
-    /** The golden files' stacks and the constructors used for them, in our stack grammar. */
-    public static final Map<String, String> STACKS = Map.of(
-            "sgd/sgd", "sgd(0.01)/sgd(0.01)",
-            "sgd/sgd/sgd", "sgd(0.01)/sgd(1e-4)/sgd(1e-8)",
-            "sgdm/sgd", "sgd(0.01, mu=0.9)/sgd(0.001)",
-            "adagrad/sgd", "adagrad(0.05)/sgd(0.01)",
-            "rmsprop/sgd", "rmsprop(0.01, gamma=0.99)/sgd(1e-4)",
-            "adam/sgd", "adam(0.01)/sgd(1e-4)",
-            "adam/adam", "adam(0.01)/adam");
+    /** gdtuo's optimizer classes, as the README names them. */
+    static final String CLASS_NAMES = "SGD, AdaGrad, RMSProp, Adam";
+
+    /** gdtuo's class names and the {@link GdtuoCatalog} names of their rules. */
+    private static final Map<String, String> CLASSES = Map.of("SGD", "sgd", "AdaGrad", "adagrad", "RMSProp", "rmsprop",
+            "Adam", "adam");
+
+    private final GdtuoCatalog catalog = new GdtuoCatalog();
 
     @Override
     public String name() {
@@ -36,76 +42,87 @@ public final class GdtuoGolden implements GoldenFormat {
 
     @Override
     public boolean accepts(Map<String, Object> json) {
-        return json.containsKey("stack") && json.containsKey("trajectory") && json.containsKey("hyperparameters_per_step");
+        return json.containsKey("levels") && json.containsKey("trajectory") && json.containsKey("hyperparameters_per_step");
     }
 
     /**
-     * Our stack for gdtuo stack {@code stack}.
+     * The tower of the file's {@code levels}, level 0 first.
      *
-     * @throws IllegalArgumentException listing the supported stacks if there is none
+     * @throws IllegalArgumentException naming the field of an unknown class or argument or an invalid value
      */
-    public static String constructors(String stack) {
-        String s = STACKS.get(stack);
-        if (s == null) {
-            throw new IllegalArgumentException("Unsupported gdtuo stack '" + stack + "'; supported: "
-                    + STACKS.keySet().stream().sorted().toList());
+    public Towers.Spec tower(Map<String, Object> json) {
+        List<Object> levels = JsonFields.array(JsonFields.field(json, "levels", "$"), "$.levels");
+        if (levels.isEmpty()) {
+            throw new IllegalArgumentException("Field $.levels holds no level");
         }
-        return s;
+        List<LevelSpec> specs = new ArrayList<>();
+        List<String> text = new ArrayList<>();
+        for (int k = 0; k < levels.size(); k++) {
+            String path = "$.levels[" + k + "]";
+            Map<String, Object> level = JsonFields.object(levels.get(k), path);
+            String cls = JsonFields.string(JsonFields.field(level, "class", path), path + ".class");
+            String name = CLASSES.get(cls);
+            if (name == null) {
+                throw new IllegalArgumentException("Field " + path + ".class: unknown gdtuo class '" + cls + "'; known: "
+                        + CLASS_NAMES);
+            }
+            Map<String, Object> args = level.containsKey("args")
+                    ? new LinkedHashMap<>(JsonFields.object(level.get("args"), path + ".args")) : Map.of();
+            LevelSpec spec;
+            try {
+                spec = catalog.level(name, null, args);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Field " + path + ": " + e.getMessage(), e);
+            }
+            specs.add(spec.frozen(k > 0 && spec.values().get(spec.stepSize()) == 0));
+            text.add(name + args.toString().replace('{', '(').replace('}', ')').replace(" ", ""));
+        }
+        return new Towers.Spec(Towers.GDTUO_PREFIX + String.join("/", text), specs);
     }
 
     @Override
     public GoldenResult replay(Map<String, Object> json, String source, Backend backend) {
-        String stack = constructors(JsonFields.string(JsonFields.field(json, "stack", "$"), "$.stack"));
-        List<Object> trajectory = JsonFields.array(JsonFields.field(json, "trajectory", "$"), "$.trajectory");
+        Towers.Spec stack = tower(json);
         List<Object> hypers = JsonFields.array(JsonFields.field(json, "hyperparameters_per_step", "$"),
                 "$.hyperparameters_per_step");
         ErrorMeter meter = new ErrorMeter();
         try (QuarticProblem problem = new QuarticProblem(json, backend);
-             HyperOptimizer tower = Towers.parse(Towers.GDTUO_PREFIX + stack).build(problem.parameterSet(), backend)) {
-            if (trajectory.size() != problem.steps() || hypers.size() != problem.steps()) {
-                throw new IllegalArgumentException("Fields $.trajectory and $.hyperparameters_per_step have "
-                        + trajectory.size() + " and " + hypers.size() + " steps, $.steps is " + problem.steps());
+             HyperOptimizer tower = stack.build(problem.parameterSet(), backend)) {
+            Trajectory trajectory = new Trajectory(json, problem.steps());
+            if (hypers.size() != problem.steps()) {
+                throw new IllegalArgumentException("Field $.hyperparameters_per_step has " + hypers.size()
+                        + " steps, $.steps is " + problem.steps());
             }
             for (int t = 0; t < problem.steps(); t++) {
                 problem.computeGradients(t);
                 tower.step();
-                String at = "$.trajectory[" + t + "]";
-                Map<String, Object> expected = JsonFields.object(trajectory.get(t), at);
-                for (Parameter p : problem.parameters()) {
-                    meter.compare("step " + (t + 1) + " " + p.name(), p.value().toArray(),
-                            doubles(JsonFields.field(expected, p.name(), at), at + "." + p.name()));
-                }
-                String hat = "$.hyperparameters_per_step[" + t + "]";
-                List<Object> levels = JsonFields.array(hypers.get(t), hat);
-                if (levels.size() != tower.height()) {
-                    throw new IllegalArgumentException("Field " + hat + " has " + levels.size() + " levels, the stack "
-                            + stack + " has " + tower.height());
-                }
-                for (int k = 0; k < levels.size(); k++) {
-                    Map<String, Object> ref = JsonFields.object(levels.get(k), hat + "[" + k + "]");
-                    Map<String, Double> ours = tower.storedHyperparameters(k, ParameterSet.DEFAULT_GROUP);
-                    for (Map.Entry<String, Object> e : ref.entrySet()) {
-                        Double v = ours.get(e.getKey());
-                        if (v == null) {
-                            throw new IllegalArgumentException("Level " + k + " of " + stack + " has no hyperparameter "
-                                    + e.getKey() + " (field " + hat + "[" + k + "])");
-                        }
-                        meter.compare("step " + (t + 1) + " level " + k + " " + e.getKey(), v,
-                                JsonFields.number(e.getValue(), hat + "[" + k + "]." + e.getKey()));
-                    }
-                }
+                trajectory.compare(t, problem.parameters(), meter);
+                compareHyperparameters(t, JsonFields.array(hypers.get(t), "$.hyperparameters_per_step[" + t + "]"),
+                        tower, meter);
             }
-            return new GoldenResult(source, name(), Towers.GDTUO_PREFIX + stack, problem.steps(), meter.compared(),
-                    meter.maxAbs(), meter.maxRel(), TOLERANCE, meter.worst());
+            return new GoldenResult(source, name(), stack.text(), problem.steps(), meter.compared(), meter.maxAbs(),
+                    meter.maxRel(), TOLERANCE, meter.worst());
         }
     }
 
-    private static double[] doubles(Object v, String path) {
-        List<Object> a = JsonFields.array(v, path);
-        double[] out = new double[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = JsonFields.number(a.get(i), path + "[" + i + "]");
+    private static void compareHyperparameters(int t, List<Object> levels, HyperOptimizer tower, ErrorMeter meter) {
+        String at = "$.hyperparameters_per_step[" + t + "]";
+        if (levels.size() != tower.height()) {
+            throw new IllegalArgumentException("Field " + at + " has " + levels.size() + " levels, $.levels has "
+                    + tower.height());
         }
-        return out;
+        for (int k = 0; k < levels.size(); k++) {
+            Map<String, Object> ref = JsonFields.object(levels.get(k), at + "[" + k + "]");
+            Map<String, Double> ours = tower.storedHyperparameters(k, ParameterSet.DEFAULT_GROUP);
+            for (Map.Entry<String, Object> e : ref.entrySet()) {
+                Double v = ours.get(e.getKey());
+                if (v == null) {
+                    throw new IllegalArgumentException("Field " + at + "[" + k + "]." + e.getKey() + ": level " + k
+                            + " has no hyperparameter " + e.getKey() + "; it has " + ours.keySet());
+                }
+                meter.compare("step " + (t + 1) + " level " + k + " " + e.getKey(), v,
+                        JsonFields.number(e.getValue(), at + "[" + k + "]." + e.getKey()));
+            }
+        }
     }
 }

@@ -10,8 +10,8 @@ import java.util.Map;
 import org.optopt.api.backend.Backend;
 
 /**
- * Replays golden files of any registered {@link GoldenFormat} (by default: {@link TorchGolden} and
- * {@link GdtuoGolden}), dispatching on each file's fields.
+ * Replays golden files of any registered {@link GoldenFormat} (by default: {@link TorchGolden},
+ * {@link GdtuoGolden} and {@link OptoptGolden}, tried in this order), dispatching on each file's fields.
  */
 public final class GoldenReplay {
     private final List<GoldenFormat> formats;
@@ -23,7 +23,7 @@ public final class GoldenReplay {
 
     /** The formats this module knows. */
     public static GoldenReplay standard() {
-        return new GoldenReplay(List.of(new TorchGolden(), new GdtuoGolden()));
+        return new GoldenReplay(List.of(new TorchGolden(), new GdtuoGolden(), new OptoptGolden()));
     }
 
     /** This replayer with one more format. */

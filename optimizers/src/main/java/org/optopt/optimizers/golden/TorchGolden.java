@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizers;
-import org.optopt.api.optim.Parameter;
 import org.optopt.optimizers.ElementwiseOptimizer;
 
 /**
@@ -66,10 +65,11 @@ public final class TorchGolden implements GoldenFormat {
         return "torch";
     }
 
+    /** Files whose {@code optimizer} names a torch.optim class of {@link #TABLE}. */
     @Override
     public boolean accepts(Map<String, Object> json) {
-        return json.containsKey("optimizer") && json.containsKey("hyperparameters") && json.containsKey("trajectory")
-                && !json.containsKey("stack");
+        return json.get("optimizer") instanceof String o && TABLE.stream().anyMatch(m -> m.torchClass().equals(o))
+                && json.containsKey("trajectory") && !json.containsKey("stack");
     }
 
     /**
@@ -114,25 +114,11 @@ public final class TorchGolden implements GoldenFormat {
         Map<String, Object> config = configuration(
                 JsonFields.object(JsonFields.field(json, "hyperparameters", "$"), "$.hyperparameters"));
         config.putAll(mapping.fixedOptions());
-        List<Object> trajectory = JsonFields.array(JsonFields.field(json, "trajectory", "$"), "$.trajectory");
         ErrorMeter meter = new ErrorMeter();
         try (QuarticProblem problem = new QuarticProblem(json, backend);
              ElementwiseOptimizer opt = (ElementwiseOptimizer) registry.provider(mapping.optimizer())
                      .create(backend, problem.parameterSet(), config)) {
-            if (trajectory.size() != problem.steps()) {
-                throw new IllegalArgumentException("Field $.trajectory has " + trajectory.size() + " steps, $.steps is "
-                        + problem.steps());
-            }
-            for (int t = 0; t < problem.steps(); t++) {
-                problem.computeGradients(t);
-                opt.step();
-                Map<String, Object> expected = JsonFields.object(trajectory.get(t), "$.trajectory[" + t + "]");
-                for (Parameter p : problem.parameters()) {
-                    String path = "$.trajectory[" + t + "]." + p.name();
-                    meter.compare("step " + (t + 1) + " " + p.name(), p.value().toArray(),
-                            doubles(JsonFields.field(expected, p.name(), "$.trajectory[" + t + "]"), path));
-                }
-            }
+            new Trajectory(json, problem.steps()).replay(problem, opt, meter);
             if (json.containsKey("final_state")) {
                 compareFinalState(JsonFields.object(json.get("final_state"), "$.final_state"), mapping, opt, meter);
             }
@@ -158,18 +144,9 @@ public final class TorchGolden implements GoldenFormat {
                 if (e.getValue() instanceof Double d) {
                     meter.compare(where, opt.scalar(param, ours), d);
                 } else {
-                    meter.compare(where, opt.buffer(param, ours).toArray(), doubles(e.getValue(), path));
+                    meter.compare(where, opt.buffer(param, ours).toArray(), Trajectory.doubles(e.getValue(), path));
                 }
             }
         }
-    }
-
-    private static double[] doubles(Object v, String path) {
-        List<Object> a = JsonFields.array(v, path);
-        double[] out = new double[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = JsonFields.number(a.get(i), path + "[" + i + "]");
-        }
-        return out;
     }
 }

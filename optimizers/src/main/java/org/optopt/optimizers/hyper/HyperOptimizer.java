@@ -45,7 +45,8 @@ import org.optopt.api.tensor.Tensor;
  * their hypergradients sum over that group's tensors only (gdtuo's {@code SGDPerParam} is sgd over
  * one group per tensor). The levels above have one group.
  *
- * <p><b>Bad values</b>: a non-finite model gradient or hypergradient, or a learned hyperparameter
+ * <p><b>Bad values</b>: a non-finite model gradient or hypergradient, a non-finite result of a
+ * rule's reduction passes (e.g. the Trainable Optimizer's residual), or a learned hyperparameter
  * that leaves its domain (e.g. a beta that rounds to 1), is caught before the model's parameters
  * change: under {@link NonFinitePolicy#FAIL} the step throws an {@link IllegalStateException}
  * naming the level and hyperparameter and every level is restored; under
@@ -217,7 +218,8 @@ public final class HyperOptimizer implements Optimizer {
 
     /**
      * Every level's current hyperparameter values, keyed {@code L<level>.<group>.<name>} (the group
-     * part only where a level has more than one group), for per-step traces.
+     * part only where a level has more than one group), and the norms its rule reports
+     * ({@code L<level>.<norm>}, see {@link org.optopt.optimizers.ElementwiseRule#norms()}), for per-step traces.
      */
     @Override
     public Map<String, Double> trace() {
@@ -227,6 +229,7 @@ public final class HyperOptimizer implements Optimizer {
                 String prefix = "L" + l.index + "." + (l.groups().size() > 1 ? g + "." : "");
                 levelHyperparameters(l.index, g).forEach((h, v) -> out.put(prefix + h, v));
             }
+            l.norms().forEach((n, v) -> out.put("L" + l.index + "." + n, v));
         }
         return out;
     }
@@ -357,6 +360,10 @@ public final class HyperOptimizer implements Optimizer {
                 }
                 rawGradients.get(k).copyFrom(f);
                 found.add(h.values());
+            }
+            String problem = l.prepare();
+            if (problem != null && refuse(problem)) {
+                return;
             }
         }
         List<Snapshot> snapshots = new ArrayList<>();

@@ -17,6 +17,7 @@ import org.optopt.api.optim.Reparameterization;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.optimizers.ElementwiseRule;
 import org.optopt.optimizers.NonFinite;
+import org.optopt.optimizers.RulePasses;
 import org.optopt.optimizers.Uniform;
 
 /**
@@ -38,6 +39,7 @@ final class Level implements AutoCloseable {
     private final CompiledKernel step;
     private final CompiledKernel hypergradient;
     private final CompiledKernel parameterCheck;
+    private final RulePasses passes;
     private final Map<String, Map<String, Double>> values = new LinkedHashMap<>();
     private final Map<String, Boolean> frozenGroups = new LinkedHashMap<>();
     private final Map<String, Slot> slots = new LinkedHashMap<>();
@@ -50,6 +52,7 @@ final class Level implements AutoCloseable {
         KernelArgs stepArgs;
         KernelArgs hypergradientArgs;
         KernelArgs checkArgs;
+        RulePasses.Bound passes;
         long steps;
         final Map<String, Double> scalars = new LinkedHashMap<>();
     }
@@ -73,6 +76,7 @@ final class Level implements AutoCloseable {
         this.step = backend.compile(stepKernel);
         this.hypergradient = backend.compile(HyperKernels.hypergradient(learnable));
         this.parameterCheck = backend.compile(HyperKernels.parameterCheck());
+        this.passes = new RulePasses(backend, spec.rule());
         this.direction = spec.direction() == null ? null : spec.direction().bind(backend, parameters);
         for (ParameterGroup g : parameters.groups()) {
             Map<String, Double> v = new LinkedHashMap<>(spec.values());
@@ -102,7 +106,7 @@ final class Level implements AutoCloseable {
                 s.stepArgs.buffer(b.name(), direction.direction(p.name()));
                 continue;
             }
-            Tensor t = backend.full(p.value().shape(), (float) Uniform.evaluate(b.initial(), hyper));
+            Tensor t = b.allocate(backend, p.value(), hyper);
             s.state.put(b.name(), t);
             s.stepArgs.buffer(b.name(), t);
         }
@@ -115,6 +119,10 @@ final class Level implements AutoCloseable {
         for (ElementwiseRule.ScalarState st : spec.rule().scalarStates()) {
             s.scalars.put(st.name(), st.initial());
         }
+        Map<String, Tensor> buffers = new LinkedHashMap<>(s.state);
+        buffers.put(ElementwiseRule.PARAMETER, p.value());
+        buffers.put(ElementwiseRule.GRADIENT, p.gradient());
+        s.passes = passes.bind(p.name(), buffers);
         return s;
     }
 
@@ -219,6 +227,36 @@ final class Level implements AutoCloseable {
     }
 
     /**
+     * Runs the rule's {@link ElementwiseRule#passes()} over every parameter that the next
+     * {@link #step} updates; they read no hyperparameter, so they may run before the levels above
+     * change this level's values.
+     *
+     * @return null, or a one-line description of a non-finite pass result (nothing has changed)
+     */
+    String prepare() {
+        if (spec.rule().passes().isEmpty() || spec.frozen()) {
+            return null;
+        }
+        for (ParameterGroup g : parameters.groups()) {
+            if (frozenGroups.get(g.name())) {
+                continue;
+            }
+            for (Parameter p : g.parameters()) {
+                String problem = slots.get(p.name()).passes.run();
+                if (problem != null) {
+                    return describe() + ": " + problem;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The root over this level's parameters of each of the rule's {@link ElementwiseRule#norms()}. */
+    Map<String, Double> norms() {
+        return passes.norms(slots.values().stream().map(s -> s.passes).toList());
+    }
+
+    /**
      * One update of every parameter of every group that is not frozen, with the learnable
      * hyperparameters at raw values {@code raw}; writes {@code dp.h}. Frozen groups (and a frozen
      * level) keep their values; their {@code dp.h} become 0.
@@ -246,6 +284,7 @@ final class Level implements AutoCloseable {
                 Map<String, Double> env = new LinkedHashMap<>(v);
                 env.put(ElementwiseRule.STEP, (double) (s.steps + 1));
                 env.putAll(s.scalars);
+                env.putAll(s.passes.results());
                 for (int j = 0; j < learnable.size(); j++) {
                     env.put(HyperKernels.rawScalar(learnable.get(j)), (double) raw[gi * learnable.size() + j]);
                 }

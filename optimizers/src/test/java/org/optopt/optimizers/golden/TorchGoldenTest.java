@@ -8,22 +8,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.Backends;
 import org.optopt.api.testkit.ReferenceBackend;
-import org.optopt.optimizers.SharedData;
+import org.optopt.testsupport.SharedFiles;
 
 class TorchGoldenTest {
 
     static List<Path> torchFiles() throws IOException {
-        Path dir = SharedData.golden();
-        if (dir == null) {
-            return List.of();
-        }
+        Path dir = SharedFiles.configured().goldenDir();
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().matches("torch-.*\\.json")).sorted().toList();
         }
@@ -48,7 +44,6 @@ class TorchGoldenTest {
 
     @org.junit.jupiter.api.Test
     void goldenFilesArePresent() throws IOException {
-        Assumptions.assumeTrue(SharedData.golden() != null, "shared golden directory not found; skipped");
         assertTrue(torchFiles().size() >= 14, "expected the 14 torch golden files");
     }
 }

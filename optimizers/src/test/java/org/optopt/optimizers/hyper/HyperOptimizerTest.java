@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,9 +29,9 @@ import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.optim.StateDict;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.testkit.ReferenceBackend;
-import org.optopt.optimizers.SharedData;
 import org.optopt.optimizers.golden.Json;
 import org.optopt.optimizers.golden.QuarticProblem;
+import org.optopt.testsupport.SharedFiles;
 
 /** Towers: hypergradient identities, finite differences, frozen hyper-levels, groups, state, bad input. */
 class HyperOptimizerTest {
@@ -112,9 +111,7 @@ class HyperOptimizerTest {
 
     @Test
     void gdtuoGoldenSgdTowerFollowsTheSameRecursionAndSign() throws IOException {
-        Path golden = SharedData.golden();
-        Assumptions.assumeTrue(golden != null, "shared golden directory not found; skipped");
-        Map<String, Object> json = cast(Json.parse(Files.readString(golden.resolve("gdtuo-sgd_sgd_sgd.json"),
+        Map<String, Object> json = cast(Json.parse(Files.readString(SharedFiles.configured().golden("gdtuo-sgd_sgd_sgd.json"),
                 StandardCharsets.UTF_8)));
         List<Object> steps = cast(json.get("hyperparameters_per_step"));
         // alpha_i = alpha_{i-1} - kappa_i d1_i and kappa_i = kappa_{i-1} - 1e-8 d2_i (top level first).
@@ -153,6 +150,10 @@ class HyperOptimizerTest {
             out.add(Arguments.of(backend, "adagrad(0.05)/sgd(0.01, frozen)", true));
             out.add(Arguments.of(backend, "shampoo(0.1, momentum=0.5)/sgd(0, frozen)", false));
             out.add(Arguments.of(backend, "adam(0.01)/sgd(0.01, frozen)", true));
+            out.add(Arguments.of(backend,
+                    "to-diag(lr=0.05, gamma_a=0.1, gamma_b=0.2, tau=3, learn=lr+gamma_a+gamma_b)/sgd(0, frozen)", false));
+            out.add(Arguments.of(backend, "to-rank1(lr=0.05, gamma_a=0.05, gamma_b=0.2, normalized=true, init=0.3,"
+                    + " learn=lr+gamma_a+gamma_b)/sgd(0, frozen)", false));
         }
         return out.stream();
     }
@@ -214,6 +215,8 @@ class HyperOptimizerTest {
             out.add(Arguments.of(backend, "rmsprop(0.01)/sgd(1e-3, frozen)/sgd(0.1)", "rmsprop", Map.of("lr", 0.01)));
             out.add(Arguments.of(backend, "shampoo(0.1, momentum=0.5, grafting=sgd)/sgd(0, frozen)", "shampoo",
                     Map.of("lr", 0.1, "momentum", 0.5, "grafting", "sgd")));
+            out.add(Arguments.of(backend, "to-rank1(0.05, normalized=true, learn=lr+gamma_a+gamma_b)/sgd(0, frozen)",
+                    "to-rank1", Map.of("lr", 0.05, "normalized", true)));
         }
         return out.stream();
     }

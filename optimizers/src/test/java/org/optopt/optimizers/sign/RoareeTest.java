@@ -18,7 +18,7 @@ class RoareeTest {
     private final ReferenceBackend backend = new ReferenceBackend();
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"tanh, 1.0", "erf, 1.0", "softsign, 1.0", "norm, 1.0", "atan, 1.5707963267948966"})
+    @CsvSource({"tanh, 1.0", "erf, 1.0", "softsign, 1.0", "norm, 1.0", "sigmoid, 1.0", "atan, 1.5707963267948966"})
     void sharpSurrogatesEqualLion(String surrogate, double lionScale) {
         List<Parameter> a = TestProblems.parameters(backend, 8, Shape.vector(50));
         List<Parameter> b = TestProblems.parameters(backend, 8, Shape.vector(50));
@@ -38,6 +38,25 @@ class RoareeTest {
             for (int i = 0; i < x.length; i++) {
                 assertEquals(y[i], x[i], 1e-6, surrogate + " element " + i);
             }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void sigmoidSurrogateFirstStepIsTwiceTheLogisticMinusOne() {
+        List<Parameter> a = TestProblems.parameters(backend, 5, Shape.vector(9));
+        float[] p0 = a.get(0).value().toArray();
+        float[] g = a.get(0).gradient().toArray();
+        double lr = 0.1;
+        double kappa = 3;
+        try (Optimizer roaree = new Roaree().create(backend, ParameterSet.of(a),
+                Map.of("lr", lr, "kappa", kappa, "surrogate", "sigmoid"))) {
+            roaree.step();
+        }
+        float[] p1 = a.get(0).value().toArray();
+        for (int i = 0; i < p0.length; i++) {
+            // m = 0, so c = (1 - beta1)*g; phi(x) = 2/(1 + e^-x) - 1 = tanh(x/2).
+            double x = kappa * 0.1 * g[i];
+            assertEquals(p0[i] - lr * Math.tanh(x / 2), p1[i], 1e-6, "element " + i);
         }
     }
 

@@ -50,6 +50,12 @@ final class StandardTasks {
                                 + "expected loss 0.5 sum h_i theta_i^2 + d/2 (optimum 50).",
                         List.of(), 16, Budget.steps(2000), Target.lossAtMost(50.05),
                         (be, data, seeds, batch) -> new NoisyQuadraticProblem(be, 100, batch, seeds.sampling())),
+                new SuiteTask("ridge-toy",
+                        "Paper C's ridge regression toy (SEEDS.md C.3): 2000 fixed rows x ~ N(0, I_20), y = x.w_true + "
+                                + "0.5 e, F(w) = mean 0.5 (x.w - y)^2 + 0.005 ||w||^2, w0 ~ N(0, I); batch 10, 4000 steps. "
+                                + "Evaluation is the suboptimality F(w) - F* (F* from the normal equations).",
+                        List.of(), 10, Budget.steps(4000), Target.lossAtMost(5e-3),
+                        (be, data, seeds, batch) -> new RidgeToyProblem(be, seeds.init(), seeds.sampling(), batch)),
                 new SuiteTask("rosenbrock",
                         "DeepOBS two_d_rosenbrock: (1-u)^2 + 100 (v-u^2)^2 + u x + v y with x, y ~ N(0,1) per "
                                 + "example, start (-0.5, 1.5); evaluation is the noise-free Rosenbrock value.",

@@ -10,13 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.optopt.testsupport.IntegrationTest;
+import org.optopt.testsupport.SharedFiles;
 
 class CharCorpusTest {
     @TempDir Path tmp;
 
+    @IntegrationTest
     @Test
     void tinyShakespeareHas1115394CharactersAnd65DistinctOnes() throws IOException {
-        Path file = SharedData.file("tinyshakespeare/input.txt");
+        Path file = SharedFiles.configured().data("tinyshakespeare/input.txt");
         CharCorpus corpus = CharCorpus.read(file);
         assertEquals(1115394, corpus.length());
         assertEquals(65, corpus.vocabularySize());

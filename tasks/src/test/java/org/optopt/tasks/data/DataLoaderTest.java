@@ -8,15 +8,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.optopt.testsupport.IntegrationTest;
+import org.optopt.testsupport.SharedFiles;
 
 class DataLoaderTest {
     @TempDir Path tmp;
 
     private DataLoader sharedLoader() {
-        SharedData.file("tinyshakespeare/input.txt");
-        return new DataLoader(new DataResolver(tmp.resolve("data"), SharedData.sharedDir(), tmp.resolve("root"), null));
+        SharedFiles.configured().data("tinyshakespeare/input.txt");
+        return new DataLoader(new DataResolver(tmp.resolve("data"), SharedFiles.configured().root(), tmp.resolve("root"), null));
     }
 
+    @IntegrationTest
     @Test
     void loadsEachSplitWithItsPublishedShape() throws IOException {
         DataLoader loader = sharedLoader();
@@ -32,6 +35,7 @@ class DataLoaderTest {
         assertEquals(65, loader.tinyShakespeare().vocabularySize());
     }
 
+    @IntegrationTest
     @Test
     void missingCifarSaysWhereToGetTheArchive() {
         DataLoader loader = sharedLoader();

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.optopt.testsupport.IntegrationTest;
+import org.optopt.testsupport.SharedFiles;
 
 class DataResolverTest {
     @TempDir Path tmp;
@@ -29,8 +31,8 @@ class DataResolverTest {
 
     /** The shared directory, skipping the test when its data sets are absent. */
     private static Path shared() {
-        SharedData.file("tinyshakespeare/input.txt");
-        return SharedData.sharedDir();
+        SharedFiles.configured().data("tinyshakespeare/input.txt");
+        return SharedFiles.configured().root();
     }
 
     @Test
@@ -43,6 +45,7 @@ class DataResolverTest {
                 DataResolver.dataDirectory(null, Map.of(DataResolver.DATA_ENV, " "), "/home/u"));
     }
 
+    @IntegrationTest
     @Test
     void findsEveryRegisteredFileOfTheSharedDataSets() throws IOException {
         Path shared = shared();
@@ -59,6 +62,7 @@ class DataResolverTest {
         assertTrue(Files.notExists(dataDir()), "resolving local files writes nothing");
     }
 
+    @IntegrationTest
     @Test
     void aFileInTheDataDirectoryWinsOverTheSharedOne() throws IOException {
         Path shared = shared();
@@ -69,6 +73,7 @@ class DataResolverTest {
         assertEquals(own, resolver.resolve(KnownDataSets.TINYSHAKESPEARE, "input.txt"));
     }
 
+    @IntegrationTest
     @Test
     void aCorruptFileInTheDataDirectoryIsAnErrorNotSkipped() throws IOException {
         Path shared = shared();
@@ -82,9 +87,10 @@ class DataResolverTest {
                 + ", actual " + Checksums.sha256(own)), e.getMessage());
     }
 
+    @IntegrationTest
     @Test
     void debianCopiesWithRewrittenGzipHeadersMatchByContent() throws IOException {
-        Path sharedLabels = SharedData.file("fashion-mnist/t10k-labels-idx1-ubyte.gz");
+        Path sharedLabels = SharedFiles.configured().data("fashion-mnist/t10k-labels-idx1-ubyte.gz");
         Path debian = emptyRoot().resolve("usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz");
         Files.createDirectories(debian.getParent());
         try (InputStream in = new GZIPInputStream(Files.newInputStream(sharedLabels))) {
@@ -98,9 +104,10 @@ class DataResolverTest {
         assertArrayEquals(IdxReader.readLabels(sharedLabels), IdxReader.readLabels(found));
     }
 
+    @IntegrationTest
     @Test
     void anUncompressedCopyInTheDataDirectoryIsAccepted() throws IOException {
-        Path gz = SharedData.file("mnist/t10k-labels-idx1-ubyte.gz");
+        Path gz = SharedFiles.configured().data("mnist/t10k-labels-idx1-ubyte.gz");
         Path raw = dataDir().resolve("mnist/t10k-labels-idx1-ubyte");
         Files.createDirectories(raw.getParent());
         try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.optopt.testsupport.IntegrationTest;
+import org.optopt.testsupport.SharedFiles;
 
 /** Downloads through the resolver from a loopback HTTP server that serves the shared data directory. */
 class DownloaderTest {
@@ -25,7 +27,7 @@ class DownloaderTest {
     }
 
     private static Path sharedData() {
-        return SharedData.file("libsvm/a9a").getParent().getParent();
+        return SharedFiles.configured().data("libsvm/a9a").getParent().getParent();
     }
 
     private DataResolver downloadingResolver(FileServer server) {
@@ -41,6 +43,7 @@ class DownloaderTest {
         }
     }
 
+    @IntegrationTest
     @Test
     void goodFilesEndUpInTheDataDirectoryWithTheirChecksum() throws IOException {
         try (FileServer server = new FileServer(sharedData())) {
@@ -59,6 +62,7 @@ class DownloaderTest {
         }
     }
 
+    @IntegrationTest
     @Test
     void aCorruptDownloadIsRejectedReportedAndNotLeftBehind() throws IOException {
         try (FileServer server = new FileServer(sharedData())) {
@@ -77,6 +81,7 @@ class DownloaderTest {
         }
     }
 
+    @IntegrationTest
     @Test
     void aTruncatedDownloadIsRejectedToo() throws IOException {
         try (FileServer server = new FileServer(sharedData())) {
@@ -101,6 +106,7 @@ class DownloaderTest {
         }
     }
 
+    @IntegrationTest
     @Test
     void sharedFilesWinOverDownloads() throws IOException {
         try (FileServer server = new FileServer(sharedData())) {

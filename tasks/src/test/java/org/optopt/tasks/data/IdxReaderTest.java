@@ -17,14 +17,17 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.optopt.testsupport.IntegrationTest;
+import org.optopt.testsupport.SharedFiles;
 
 class IdxReaderTest {
     @TempDir Path tmp;
 
+    @IntegrationTest
     @Test
     void mnistTrainHasSixtyThousandImagesAndTheReadmeLabelHistogram() throws IOException {
-        Dataset train = IdxReader.read(SharedData.file("mnist/train-images-idx3-ubyte.gz"),
-                SharedData.file("mnist/train-labels-idx1-ubyte.gz"), 10);
+        Dataset train = IdxReader.read(SharedFiles.configured().data("mnist/train-images-idx3-ubyte.gz"),
+                SharedFiles.configured().data("mnist/train-labels-idx1-ubyte.gz"), 10);
         assertEquals(60000, train.rows());
         assertEquals(28 * 28, train.width());
         assertArrayEquals(new int[] {5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949},
@@ -39,35 +42,38 @@ class IdxReaderTest {
         assertEquals(255f, max);
     }
 
+    @IntegrationTest
     @Test
     void mnistTestHasTenThousandImagesAndTheReadmeLabelHistogram() throws IOException {
-        IdxReader.Images images = IdxReader.readImages(SharedData.file("mnist/t10k-images-idx3-ubyte.gz"));
+        IdxReader.Images images = IdxReader.readImages(SharedFiles.configured().data("mnist/t10k-images-idx3-ubyte.gz"));
         assertEquals(10000, images.count());
         assertEquals(28, images.rows());
         assertEquals(28, images.columns());
-        int[] labels = IdxReader.readLabels(SharedData.file("mnist/t10k-labels-idx1-ubyte.gz"));
+        int[] labels = IdxReader.readLabels(SharedFiles.configured().data("mnist/t10k-labels-idx1-ubyte.gz"));
         assertArrayEquals(new int[] {980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009},
                 new Dataset(new float[labels.length], 1, labels, 10).classCounts());
     }
 
+    @IntegrationTest
     @Test
     void fashionMnistIsBalancedSixThousandAndOneThousandPerClass() throws IOException {
-        Dataset train = IdxReader.read(SharedData.file("fashion-mnist/train-images-idx3-ubyte.gz"),
-                SharedData.file("fashion-mnist/train-labels-idx1-ubyte.gz"), 10);
+        Dataset train = IdxReader.read(SharedFiles.configured().data("fashion-mnist/train-images-idx3-ubyte.gz"),
+                SharedFiles.configured().data("fashion-mnist/train-labels-idx1-ubyte.gz"), 10);
         int[] sixThousand = new int[10];
         Arrays.fill(sixThousand, 6000);
         assertArrayEquals(sixThousand, train.classCounts());
         assertEquals(784, train.width());
-        Dataset test = IdxReader.read(SharedData.file("fashion-mnist/t10k-images-idx3-ubyte.gz"),
-                SharedData.file("fashion-mnist/t10k-labels-idx1-ubyte.gz"), 10);
+        Dataset test = IdxReader.read(SharedFiles.configured().data("fashion-mnist/t10k-images-idx3-ubyte.gz"),
+                SharedFiles.configured().data("fashion-mnist/t10k-labels-idx1-ubyte.gz"), 10);
         int[] thousand = new int[10];
         Arrays.fill(thousand, 1000);
         assertArrayEquals(thousand, test.classCounts());
     }
 
+    @IntegrationTest
     @Test
     void rawAndGzipCopiesReadTheSame() throws IOException {
-        Path gz = SharedData.file("mnist/t10k-labels-idx1-ubyte.gz");
+        Path gz = SharedFiles.configured().data("mnist/t10k-labels-idx1-ubyte.gz");
         Path raw = tmp.resolve("t10k-labels-idx1-ubyte");
         try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
             Files.write(raw, in.readAllBytes());

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
+import org.optopt.testsupport.IntegrationTest;
+import org.optopt.testsupport.SharedFiles;
 
 class KnownDataSetsTest {
 
@@ -31,16 +33,17 @@ class KnownDataSetsTest {
     }
 
     /** The registry's sizes and checksums, including the gunzipped-content ones, against the verified shared copies. */
+    @IntegrationTest
     @Test
     void registeredSizesAndChecksumsMatchTheSharedFiles() throws IOException {
-        SharedData.file("mnist/t10k-labels-idx1-ubyte.gz");
+        SharedFiles.configured().data("mnist/t10k-labels-idx1-ubyte.gz");
         int checked = 0;
         for (DataSetSpec set : KnownDataSets.all()) {
             if (set.archive() != null) {
                 continue; // CIFAR-10 is not in the shared directory
             }
             for (DataFile file : set.files()) {
-                Path copy = SharedData.sharedDir().resolve("data").resolve(set.directory()).resolve(file.name());
+                Path copy = SharedFiles.configured().root().resolve("data").resolve(set.directory()).resolve(file.name());
                 assertEquals(file.bytes(), Files.size(copy), copy.toString());
                 assertEquals(file.sha256(), Checksums.sha256(copy), copy.toString());
                 if (file.contentSha256() != null) {

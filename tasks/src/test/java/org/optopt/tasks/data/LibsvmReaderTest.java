@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.optopt.testsupport.IntegrationTest;
+import org.optopt.testsupport.SharedFiles;
 
 class LibsvmReaderTest {
     @TempDir Path tmp;
@@ -29,21 +31,24 @@ class LibsvmReaderTest {
         assertEquals(nonZeros, nnz);
     }
 
+    @IntegrationTest
     @Test
     void a9aHas32561RowsAnd123Features() throws IOException {
-        assertCounts(LibsvmReader.read(SharedData.file("libsvm/a9a")), 32561, 7841, 123, 451592);
+        assertCounts(LibsvmReader.read(SharedFiles.configured().data("libsvm/a9a")), 32561, 7841, 123, 451592);
     }
 
+    @IntegrationTest
     @Test
     void a9aTestHas16281RowsAndNeedsTheGivenFeatureCount() throws IOException {
-        Path file = SharedData.file("libsvm/a9a.t");
+        Path file = SharedFiles.configured().data("libsvm/a9a.t");
         assertEquals(122, LibsvmReader.read(file).width(), "largest index in a9a.t is 122");
         assertCounts(LibsvmReader.read(file, 123), 16281, 3846, 123, 225731);
     }
 
+    @IntegrationTest
     @Test
     void w8aHas49749RowsAnd300FeaturesDespiteItsTrailingBlankLine() throws IOException {
-        assertCounts(LibsvmReader.read(SharedData.file("libsvm/w8a")), 49749, 1479, 300, 579586);
+        assertCounts(LibsvmReader.read(SharedFiles.configured().data("libsvm/w8a")), 49749, 1479, 300, 579586);
     }
 
     @Test

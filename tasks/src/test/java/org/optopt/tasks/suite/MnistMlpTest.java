@@ -1,13 +1,13 @@
 package org.optopt.tasks.suite;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.optopt.api.testkit.ReferenceBackend;
+import org.optopt.testsupport.SharedFiles;
+import org.optopt.testsupport.IntegrationTest;
 
 /**
  * Paper B (arXiv 1909.13371 v1), Table 1: the MNIST MLP 784-128-10 (tanh) trained one epoch by
@@ -15,16 +15,17 @@ import org.optopt.api.testkit.ReferenceBackend;
  * (docs PLATFORM.md). Run seed here: 0, which gives 76.05% on the reference backend; seeds 1, 2, 3
  * gave 78.45%, 76.98%, 78.26% (mean of the four 77.4%).
  */
+@IntegrationTest
 class MnistMlpTest {
     @TempDir
     Path temp;
 
     @Test
     void oneEpochOfSgdMatchesPaperB() throws Exception {
-        assumeTrue(Files.isRegularFile(SharedData.shared().resolve("data/mnist/train-images-idx3-ubyte.gz")),
-                "MNIST not present under " + SharedData.shared() + "/data/mnist; skipping the paper-B check");
+        SharedFiles shared = SharedFiles.configured();
+        shared.data("mnist/train-images-idx3-ubyte.gz");
         Task task = TaskRegistry.standard().get("mnist-mlp");
-        try (TrainingProblem p = task.instantiate(new ReferenceBackend(), SharedData.source(temp), 0, 300)) {
+        try (TrainingProblem p = task.instantiate(new ReferenceBackend(), ResolverDataSource.of(temp, shared.root(), false), 0, 300)) {
             Evaluation before = p.evaluate();
             Sgd.train(p, 0.01, p.stepsPerEpoch());
             Evaluation after = p.evaluate();

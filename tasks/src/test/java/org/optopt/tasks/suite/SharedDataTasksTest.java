@@ -11,17 +11,21 @@ import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.testkit.ReferenceBackend;
+import org.optopt.testsupport.SharedFiles;
+import org.optopt.testsupport.IntegrationTest;
 
 /** The data-backed tasks on the shared files: wiring, shapes, and short training runs. */
+@IntegrationTest
 class SharedDataTasksTest {
     @TempDir
     Path temp;
     private final Backend be = new ReferenceBackend();
 
     private ResolverDataSource source(String task) {
-        ResolverDataSource s = SharedData.source(temp);
+        SharedFiles shared = SharedFiles.configured();
+        ResolverDataSource s = ResolverDataSource.of(temp, shared.root(), false);
         for (DataRequirement r : TaskRegistry.standard().get(task).dataRequirements()) {
-            assumeTrue(s.isAvailable(r), "data " + r + " not present under " + SharedData.shared() + "; skipping");
+            assumeTrue(s.isAvailable(r), () -> shared.skipMessage("data/ files of " + r));
         }
         return s;
     }

@@ -1,0 +1,33 @@
+package org.optopt.cli.bench;
+
+import org.optopt.api.kernel.Kernel;
+
+/**
+ * The memory traffic the streaming benchmarks credit a workload with, counted one way for both
+ * {@code bench kernel} and {@code bench optimizers}: per parameter, one float read per buffer the kernel
+ * reads and one float write per buffer it stores; a full optimizer step adds the read of the gradient by
+ * its separate non-finite check.
+ */
+final class StreamTraffic {
+    /** Bytes per parameter of the non-finite gradient check a full optimizer step runs before its kernel. */
+    static final int NON_FINITE_CHECK_BYTES = Float.BYTES;
+
+    private StreamTraffic() {}
+
+    /** Bytes per parameter that one run of {@code kernel} reads and writes. */
+    static int kernelBytes(Kernel kernel) {
+        return Float.BYTES * (kernel.buffers().size() + kernel.storedBuffers().size());
+    }
+
+    /** Bytes per parameter of memory that {@code kernel}'s buffers occupy. */
+    static int footprintBytes(Kernel kernel) {
+        return Float.BYTES * kernel.buffers().size();
+    }
+
+    /** The note printed beside a fraction of the bandwidth baseline above 1, or an empty string. */
+    static String aboveBaselineNote(double fraction) {
+        return fraction > 1.0 ? "  (above 1: the baseline a+=s*b is a rate measured at this footprint, not a hardware "
+                + "ceiling; this kernel's mix of read and written streams moved bytes faster, or the machine's load "
+                + "changed between the two timings, which run one after the other)" : "";
+    }
+}

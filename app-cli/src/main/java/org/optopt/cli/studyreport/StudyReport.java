@@ -1,0 +1,298 @@
+package org.optopt.cli.studyreport;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import org.optopt.cli.report.LinePlot;
+import org.optopt.cli.report.Series;
+import org.optopt.cli.run.EvalRecord;
+import org.optopt.cli.run.RunLogs;
+import org.optopt.cli.run.StepRecord;
+import org.optopt.cli.score.Profiles;
+import org.optopt.cli.score.StudyScores;
+import org.optopt.cli.study.Study;
+import org.optopt.cli.study.StudyDirectory;
+import org.optopt.cli.study.Trial;
+
+/**
+ * A study's report: one static HTML page with its figures beside it (each as SVG and PNG).
+ * <ul>
+ *   <li>the score tables and performance profiles (steps to target) of each ruleset;</li>
+ *   <li>per task, every configuration's final test loss and accuracy (mean and sample standard
+ *       deviation over seeds);</li>
+ *   <li>per task, the training loss and the test metric of each optimizer's best configuration
+ *       (the sweep point with the lowest median final test loss) with min-max bands over seeds;</li>
+ *   <li>per task, every effective hyperparameter of those configurations that changes during
+ *       training (tower levels, learned or scheduled values) over steps;</li>
+ *   <li>per task, learning-rate sensitivity: each swept optimizer's median final test loss against
+ *       {@code log10(lr)}.</li>
+ * </ul>
+ * Only complete trials contribute curves.
+ */
+public final class StudyReport {
+    private final StudyDirectory dir;
+    private final StudyDirectory.Saved saved;
+    private final StudyScores scores;
+
+    /** The report of the study saved in {@code dir}. */
+    public StudyReport(StudyDirectory dir, StudyDirectory.Saved saved) throws IOException {
+        this.dir = dir;
+        this.saved = saved;
+        this.scores = StudyScores.of(dir, saved);
+    }
+
+    /** A complete trial's records. */
+    private record Done(Trial trial, List<StepRecord> steps, List<EvalRecord> evals) {
+        double finalLoss() {
+            return evals.get(evals.size() - 1).loss();
+        }
+    }
+
+    /** Writes {@code index.html} and its figures into {@code out}; returns the page. */
+    public Path write(Path out) throws IOException {
+        Files.createDirectories(out);
+        Study study = saved.study();
+        List<Done> done = new ArrayList<>();
+        for (Trial t : saved.trials()) {
+            Path run = dir.trialDirectory(t);
+            if (dir.recorded(t) == StudyDirectory.State.DONE) {
+                List<EvalRecord> evals = RunLogs.evaluations(run);
+                if (!evals.isEmpty()) {
+                    done.add(new Done(t, RunLogs.steps(run), evals));
+                }
+            }
+        }
+        StringBuilder html = new StringBuilder();
+        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
+                .append(escape("Study " + study.name())).append("</title>\n<style>body{font-family:sans-serif;"
+                        + "max-width:1100px;margin:auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
+                        + "padding:3px 8px;text-align:right}th:first-child,td:first-child{text-align:left}"
+                        + "img{max-width:100%}</style>\n</head>\n<body>\n")
+                .append("<h1>").append(escape("Study " + study.name())).append("</h1>\n<p>")
+                .append(done.size()).append(" of ").append(saved.trials().size()).append(" trials complete; tasks ")
+                .append(escape(String.join(", ", study.tasks()))).append("; seeds ").append(study.seeds())
+                .append(".</p>\n");
+        int figure = 0;
+        for (var ruleset : scores.rulesets().entrySet()) {
+            String title = ruleset.getKey().equals("external") ? "External tuning" : "Self tuning";
+            html.append("<h2>").append(title).append("</h2>\n");
+            html.append(table(ruleset.getValue()));
+            Map<String, double[]> ratios = Profiles.ratios(ruleset.getValue().steps(), scores.optimizers());
+            List<Series> curves = new ArrayList<>();
+            ratios.forEach((o, r) -> {
+                List<double[]> c = Profiles.curve(r, 61);
+                double[] x = c.stream().mapToDouble(p -> p[0]).toArray();
+                double[] y = c.stream().mapToDouble(p -> p[1]).toArray();
+                curves.add(new Series(o + String.format(Locale.ROOT, " (area %.3f)", Profiles.area(r)), x, y, y, y));
+            });
+            html.append(figure(out, "profile-" + ruleset.getKey(), List.of(new LinePlot.Panel(
+                    title + ": performance profile (steps to target)", "tau", "fraction of tasks", false, curves))));
+            figure++;
+        }
+        for (String task : study.tasks()) {
+            List<Done> ofTask = done.stream().filter(d -> d.trial().task().equals(task) && !d.trial().selfTuning()).toList();
+            if (ofTask.isEmpty()) {
+                continue;
+            }
+            html.append("<h2>").append(escape(task)).append("</h2>\n").append(finalResults(ofTask));
+            Map<String, List<Done>> best = best(ofTask);
+            html.append(figure(out, "curves-" + task, curves(task, best)));
+            List<LinePlot.Panel> hyper = hyperparameters(task, best);
+            if (!hyper.isEmpty()) {
+                html.append(figure(out, "hyperparameters-" + task, hyper));
+            }
+            LinePlot.Panel sensitivity = sensitivity(task, ofTask);
+            if (sensitivity != null) {
+                html.append(figure(out, "lr-sensitivity-" + task, List.of(sensitivity)));
+            }
+        }
+        html.append("</body>\n</html>\n");
+        Path page = out.resolve("index.html");
+        Path tmp = out.resolve("index.html.tmp");
+        Files.writeString(tmp, html);
+        Files.move(tmp, page, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return page;
+    }
+
+    /** Per configuration: complete seeds, final test loss and accuracy as mean +- sample std. */
+    private static String finalResults(List<Done> trials) {
+        Map<String, List<Done>> byConfig = new LinkedHashMap<>();
+        trials.forEach(d -> byConfig.computeIfAbsent(d.trial().optimizer().toString(), k -> new ArrayList<>()).add(d));
+        boolean accuracy = trials.stream().anyMatch(d -> !Double.isNaN(d.evals().get(d.evals().size() - 1).accuracy()));
+        StringBuilder sb = new StringBuilder("<table>\n<tr><th>configuration</th><th>seeds</th><th>final test loss</th>"
+                + (accuracy ? "<th>final test accuracy %</th>" : "") + "</tr>\n");
+        byConfig.forEach((config, runs) -> {
+            sb.append("<tr><td>").append(escape(config)).append("</td><td>").append(runs.size()).append("</td><td>")
+                    .append(meanStd(runs.stream().mapToDouble(Done::finalLoss).toArray(), "%.4g")).append("</td>");
+            if (accuracy) {
+                sb.append("<td>").append(meanStd(runs.stream().mapToDouble(d -> 100 * d.evals()
+                        .get(d.evals().size() - 1).accuracy()).toArray(), "%.2f")).append("</td>");
+            }
+            sb.append("</tr>\n");
+        });
+        return sb.append("</table>\n").toString();
+    }
+
+    private static String meanStd(double[] v, String format) {
+        double mean = Arrays.stream(v).average().orElse(Double.NaN);
+        double ss = Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum();
+        double std = v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0;
+        return String.format(Locale.ROOT, format + " &plusmn; " + format, mean, std);
+    }
+
+    /** Per optimizer label, the seeds of the configuration with the lowest median final test loss. */
+    private Map<String, List<Done>> best(List<Done> trials) {
+        Map<String, Map<String, List<Done>>> byConfig = new LinkedHashMap<>();
+        for (Done d : trials) {
+            String label = scores.optimizers().get(d.trial().entry());
+            byConfig.computeIfAbsent(label, k -> new LinkedHashMap<>())
+                    .computeIfAbsent(d.trial().optimizer().toString(), k -> new ArrayList<>()).add(d);
+        }
+        Map<String, List<Done>> out = new LinkedHashMap<>();
+        byConfig.forEach((label, configs) -> {
+            List<Done> bestRuns = null;
+            double bestLoss = Double.POSITIVE_INFINITY;
+            for (List<Done> runs : configs.values()) {
+                double loss = Profiles.median(runs.stream().mapToDouble(Done::finalLoss)
+                        .map(v -> Double.isNaN(v) ? Double.POSITIVE_INFINITY : v).toArray());
+                if (bestRuns == null || loss < bestLoss) {
+                    bestRuns = runs;
+                    bestLoss = loss;
+                }
+            }
+            out.put(configs.size() > 1 ? bestRuns.get(0).trial().optimizer().toString() : label, bestRuns);
+        });
+        return out;
+    }
+
+    private static List<LinePlot.Panel> curves(String task, Map<String, List<Done>> best) {
+        boolean accuracy = best.values().stream().flatMap(List::stream)
+                .anyMatch(d -> !Double.isNaN(d.evals().get(0).accuracy()));
+        List<Series> train = new ArrayList<>();
+        List<Series> test = new ArrayList<>();
+        best.forEach((label, runs) -> {
+            train.add(band(label, runs.stream().map(d -> smooth(d.steps())).toList()));
+            test.add(band(label, runs.stream().map(d -> points(d.evals(), EvalRecord::step,
+                    accuracy ? EvalRecord::accuracy : EvalRecord::loss)).toList()));
+        });
+        return List.of(new LinePlot.Panel(task + ": training loss", "step", "loss (moving average)", true, train),
+                new LinePlot.Panel(task + ": test " + (accuracy ? "accuracy" : "loss"), "step",
+                        accuracy ? "accuracy" : "loss", !accuracy, test));
+    }
+
+    /** Hyperparameters that change during training, one panel for all. */
+    private static List<LinePlot.Panel> hyperparameters(String task, Map<String, List<Done>> best) {
+        List<Series> series = new ArrayList<>();
+        best.forEach((label, runs) -> {
+            for (String name : runs.get(0).steps().get(0).hyperparameters().keySet()) {
+                List<double[][]> curves = runs.stream().map(d -> points(d.steps(), StepRecord::step,
+                        s -> s.hyperparameters().getOrDefault(name, Double.NaN))).toList();
+                double[] y = curves.get(0)[1];
+                boolean varies = Arrays.stream(y).anyMatch(v -> v != y[0]);
+                if (varies) {
+                    series.add(band(label + " " + name, curves));
+                }
+            }
+        });
+        return series.isEmpty() ? List.of() : List.of(new LinePlot.Panel(task + ": effective hyperparameters",
+                "step", "value", true, series));
+    }
+
+    /** Median final test loss against log10(lr), per optimizer with several learning rates. */
+    private LinePlot.Panel sensitivity(String task, List<Done> trials) {
+        List<Series> series = new ArrayList<>();
+        for (int e = 0; e < scores.optimizers().size(); e++) {
+            int entry = e;
+            Map<Double, List<Double>> byLr = new java.util.TreeMap<>();
+            for (Done d : trials) {
+                if (d.trial().entry() == entry && d.trial().optimizer().settings().get("lr") instanceof Double lr) {
+                    byLr.computeIfAbsent(lr, k -> new ArrayList<>()).add(d.finalLoss());
+                }
+            }
+            if (byLr.size() < 2) {
+                continue;
+            }
+            double[] x = byLr.keySet().stream().mapToDouble(Math::log10).toArray();
+            double[] mid = byLr.values().stream().mapToDouble(l -> Profiles.median(l.stream().mapToDouble(v -> v).toArray()))
+                    .toArray();
+            double[] low = byLr.values().stream().mapToDouble(l -> l.stream().mapToDouble(v -> v).min().orElseThrow()).toArray();
+            double[] high = byLr.values().stream().mapToDouble(l -> l.stream().mapToDouble(v -> v).max().orElseThrow()).toArray();
+            series.add(new Series(scores.optimizers().get(e), x, mid, low, high));
+        }
+        return series.isEmpty() ? null : new LinePlot.Panel(task + ": learning-rate sensitivity", "log10(lr)",
+                "final test loss (median, min-max over seeds and other settings)", true, series);
+    }
+
+    private static double[][] smooth(List<StepRecord> steps) {
+        double[][] p = points(steps, StepRecord::step, StepRecord::loss);
+        int window = Math.max(1, steps.size() / 50);
+        double[] y = p[1];
+        double[] out = new double[y.length];
+        double sum = 0;
+        for (int i = 0; i < y.length; i++) {
+            sum += y[i] - (i >= window ? y[i - window] : 0);
+            out[i] = sum / Math.min(i + 1, window);
+        }
+        return new double[][] {p[0], out};
+    }
+
+    private static <T> double[][] points(List<T> records, ToDoubleFunction<T> x, ToDoubleFunction<T> y) {
+        return new double[][] {records.stream().mapToDouble(x).toArray(), records.stream().mapToDouble(y).toArray()};
+    }
+
+    /** Mean with a min-max band over curves at common x (the shortest curve's length). */
+    private static Series band(String label, List<double[][]> curves) {
+        int n = curves.stream().mapToInt(c -> c[0].length).min().orElse(0);
+        double[] mean = new double[n];
+        double[] low = new double[n];
+        double[] high = new double[n];
+        for (int i = 0; i < n; i++) {
+            low[i] = Double.POSITIVE_INFINITY;
+            high[i] = Double.NEGATIVE_INFINITY;
+            for (double[][] c : curves) {
+                mean[i] += c[1][i] / curves.size();
+                low[i] = Math.min(low[i], c[1][i]);
+                high[i] = Math.max(high[i], c[1][i]);
+            }
+        }
+        return new Series(label, Arrays.copyOf(curves.get(0)[0], n), mean, low, high);
+    }
+
+    private static String figure(Path out, String name, List<LinePlot.Panel> panels) throws IOException {
+        String file = name.replaceAll("[^A-Za-z0-9._-]+", "_");
+        LinePlot.write(panels, out.resolve(file + ".svg"), out.resolve(file + ".png"));
+        return "<p><img src=\"" + file + ".svg\" alt=\"" + escape(panels.get(0).title()) + "\"> <a href=\"" + file
+                + ".png\">PNG</a></p>\n";
+    }
+
+    private String table(StudyScores.Ruleset r) {
+        StringBuilder sb = new StringBuilder("<table>\n<tr><th>task</th>");
+        scores.optimizers().forEach(o -> sb.append("<th>").append(escape(o)).append("</th>"));
+        sb.append("</tr>\n");
+        for (String task : scores.tasks()) {
+            sb.append("<tr><td>").append(escape(task)).append("</td>");
+            for (String o : scores.optimizers()) {
+                double st = r.steps().get(task).get(o);
+                double se = r.seconds().get(task).get(o);
+                sb.append("<td>").append(Double.isFinite(st) ? String.format(Locale.ROOT, "%.0f steps (%.2f s)", st, se)
+                        : "not reached").append("</td>");
+            }
+            sb.append("</tr>\n");
+        }
+        sb.append("<tr><td>profile area</td>");
+        Profiles.ratios(r.steps(), scores.optimizers()).forEach((o, ratios) -> sb.append("<td>")
+                .append(String.format(Locale.ROOT, "%.3f", Profiles.area(ratios))).append("</td>"));
+        return sb.append("</tr>\n</table>\n").toString();
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,96 @@
+package org.optopt.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.optopt.cli.checkpoint.Checkpoint;
+import org.optopt.testsupport.IntegrationTest;
+
+/**
+ * A real {@code bin/optopt run} killed with SIGKILL at a random moment, then resumed with
+ * {@code --resume}, ends bit-identical to an uninterrupted run: {@code steps.csv} and
+ * {@code evals.csv} in every column but {@code seconds}, the final parameters and optimizer state.
+ */
+@IntegrationTest
+class ResumeIT {
+    private static final Path ROOT = Path.of(System.getProperty("optopt.root", "..")).toAbsolutePath().normalize();
+    private static final String[] RUN = {"run", "--task", "teacher-student-mlp", "--optimizer", "adam/sgd(1e-5)",
+        "--steps", "20000", "--evaluations", "40", "--checkpoint-every", "300"};
+
+    private static Path only(Path runs) throws IOException {
+        try (Stream<Path> s = Files.list(runs)) {
+            List<Path> dirs = s.toList();
+            assertEquals(1, dirs.size(), dirs.toString());
+            return dirs.get(0);
+        }
+    }
+
+    /** The file without its second column (seconds). */
+    private static List<String> withoutSeconds(Path file) throws IOException {
+        return Files.readAllLines(file).stream().map(l -> l.replaceFirst("^([^,]*),[^,]*", "$1")).toList();
+    }
+
+    private static String[] with(String... more) {
+        return Stream.concat(Stream.of(RUN), Stream.of(more)).toArray(String[]::new);
+    }
+
+    @Test
+    void aKilledRunResumesBitIdentically(@TempDir Path tmp) throws Exception {
+        Path killedRuns = tmp.resolve("killed");
+        List<String> command = new java.util.ArrayList<>(List.of(ROOT.resolve("bin/optopt").toString()));
+        command.addAll(List.of(with("--runs-dir", killedRuns.toString())));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile())
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!Files.exists(killedRuns) || Files.list(killedRuns).findAny().isEmpty()
+                || !Files.exists(Files.list(killedRuns).findFirst().orElseThrow().resolve("checkpoint.bin"))) {
+            assertTrue(p.isAlive(), () -> "the run ended before its first checkpoint: " + read(tmp.resolve("log")));
+            assertTrue(System.nanoTime() < deadline, "no checkpoint after 3 minutes");
+            Thread.sleep(20);
+        }
+        Thread.sleep(ThreadLocalRandom.current().nextLong(0, 2500));
+        p.destroyForcibly(); // SIGKILL
+        p.waitFor();
+        Path dir = only(killedRuns);
+        assertEquals("running", Files.readString(dir.resolve("STATUS")).strip(), "killed before it completed");
+        String steps = Files.readString(dir.resolve("steps.csv"));
+        assertTrue(steps.isEmpty() || steps.endsWith("\n"), "a killed run's log ends in a whole row");
+        long killedAt = steps.lines().count() - 1;
+
+        LauncherIT.Result resumed = LauncherIT.optopt(Map.of(), "run", "--resume", dir.toString());
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertEquals("complete", Files.readString(dir.resolve("STATUS")).strip());
+        Path straightRuns = tmp.resolve("straight");
+        LauncherIT.Result straight = LauncherIT.optopt(Map.of(), with("--runs-dir", straightRuns.toString()));
+        assertEquals(0, straight.exitCode(), straight.err());
+        Path reference = only(straightRuns);
+
+        List<String> a = withoutSeconds(dir.resolve("steps.csv"));
+        assertEquals(20001, a.size(), "killed after " + killedAt + " logged steps");
+        assertEquals(withoutSeconds(reference.resolve("steps.csv")), a, "steps.csv after a kill at ~" + killedAt);
+        assertEquals(withoutSeconds(reference.resolve("evals.csv")), withoutSeconds(dir.resolve("evals.csv")));
+        Checkpoint x = Checkpoint.read(dir.resolve("checkpoint.bin"));
+        Checkpoint y = Checkpoint.read(reference.resolve("checkpoint.bin"));
+        assertEquals(20000, x.step());
+        assertEquals(y.parameters(), x.parameters());
+        assertEquals(y.optimizer(), x.optimizer());
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package org.optopt.cli.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.optopt.tasks.suite.Budget;
+import org.optopt.tasks.suite.TaskRegistry;
+
+/** Sweep expansion against hand-computed grids and the published first points of Sobol and Halton. */
+class TrialsTest {
+    private static Study study(String yaml) {
+        return Study.from(Node.parse(yaml, false, "t.yaml"), "t.yaml");
+    }
+
+    @Test
+    void aLogGridIsGeometricWithExactEnds() {
+        List<Object> v = new Axis.Grid(1e-4, 1e-1, 4, true).values();
+        assertEquals(1e-4, (Double) v.get(0));
+        assertEquals(1e-3, (Double) v.get(1), 1e-18);
+        assertEquals(1e-2, (Double) v.get(2), 1e-17);
+        assertEquals(1e-1, (Double) v.get(3));
+        assertEquals(List.of(0.0, 0.5, 1.0), new Axis.Grid(0, 1, 3, false).values());
+    }
+
+    @Test
+    void sobolAndHaltonPointsAreTheTextbookOnes() {
+        Study.Sample sobol = new Study.Sample(Study.Method.SOBOL, 3, Map.of("a", new Axis.Range(0, 1, false),
+                "b", new Axis.Range(0, 1, false)));
+        // Sobol in two dimensions after the origin: (1/2, 1/2), (3/4, 1/4), (1/4, 3/4).
+        List<Map<String, Object>> s = Trials.samples(new Study.Sample(Study.Method.SOBOL, 3,
+                new java.util.LinkedHashMap<>(Map.of("a", new Axis.Range(0, 1, false)))));
+        assertEquals(List.of(0.5, 0.75, 0.25), s.stream().map(p -> p.get("a")).toList());
+        assertEquals(3, Trials.samples(sobol).size());
+        var space = new java.util.LinkedHashMap<String, Axis.Range>();
+        space.put("x", new Axis.Range(0, 1, false));
+        space.put("y", new Axis.Range(1e-4, 1e-2, true));
+        // Halton in bases 2 and 3 after the origin: (1/2, 1/3), (1/4, 2/3), (3/4, 1/9); y on a log scale.
+        List<Map<String, Object>> h = Trials.samples(new Study.Sample(Study.Method.HALTON, 3, space));
+        assertEquals(List.of(0.5, 0.25, 0.75), h.stream().map(p -> p.get("x")).toList());
+        double[] u = {1.0 / 3, 2.0 / 3, 1.0 / 9};
+        for (int i = 0; i < 3; i++) {
+            assertEquals(1e-4 * Math.pow(100, u[i]), (Double) h.get(i).get("y"), 1e-15);
+        }
+    }
+
+    @Test
+    void trialsCoverGridTimesSeedsAndTheirHashesAreStable() {
+        Study s = study("""
+                name: t
+                tasks: rosenbrock
+                optimizers:
+                  - spec: sgd
+                    set: {momentum: 0.9}
+                    grid: {lr: [0.1, 0.01], nesterov: [true, false]}
+                  - adam
+                seeds: [0, 5]
+                budget: {steps: 10}
+                self_tuning: {budget_factor: 2}
+                """);
+        List<Trial> trials = Trials.expand(s, TaskRegistry.standard()::get, "reference");
+        assertEquals(2 * 2 * 2 + 2 + 2 * 2, trials.size());
+        Trial first = trials.get(0);
+        assertEquals("sgd", first.optimizer().name());
+        assertEquals(Map.of("momentum", 0.9, "lr", 0.1, "nesterov", true), first.optimizer().settings());
+        assertEquals(List.of(0L, 5L), trials.subList(0, 2).stream().map(Trial::seed).toList());
+        assertEquals(Budget.steps(20), trials.get(trials.size() - 1).budget());
+        assertEquals(true, trials.get(trials.size() - 1).selfTuning());
+        assertEquals(Map.of("momentum", 0.9), trials.get(trials.size() - 4).optimizer().settings());
+        assertEquals(trials.stream().map(Trial::hash).distinct().count(), trials.size());
+        List<Trial> again = Trials.expand(s, TaskRegistry.standard()::get, "reference");
+        assertEquals(trials.stream().map(Trial::directoryName).toList(),
+                again.stream().map(Trial::directoryName).toList());
+        assertNotEquals(first.hash(), Trials.expand(s, TaskRegistry.standard()::get, "nd4j").get(0).hash());
+    }
+}
