@@ -3,7 +3,6 @@ package org.optopt.api.probe;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.optopt.api.optim.Choice;
 import org.optopt.api.optim.EvaluationView;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.NonFinitePolicy;
