@@ -2,7 +2,7 @@
 # Training throughput on the mnist-mlp step (MLP 784-128-10, tanh, softmax + NLL, Adam(1e-3),
 # batch 128, float32, data in memory) of three peers, interleaved for ROUNDS rounds in one run:
 #   optopt   `bin/optopt bench task --task mnist-mlp --threads T --json` (with its matmul roofline)
-#   PyTorch  scripts/pytorch_mnist_mlp.py; optional: skipped, saying so, when `import torch` fails
+#   PyTorch  scripts/pytorch_suite.py --task mnist-mlp; optional: skipped, saying so, when `import torch` fails
 #            (Debian: apt-get install python3-torch libopenblas0-pthread, so that torch's BLAS is
 #            OpenBLAS, as users run it)
 #   DL4J     scripts/dl4j-mnist-mlp (1.0.0-M2.1, ND4J avx2), built with the Maven wrapper on first use
@@ -80,7 +80,7 @@ for ((r = 1; r <= rounds; r++)); do
   ours+=("$(value examples_per_s <<<"$o")"); roof+=("$(value roofline_examples_per_s <<<"$o")")
   line=$(printf 'round %d: optopt %.0f (roofline %.0f)' "$r" "${ours[-1]}" "${roof[-1]}")
   if [[ -n "$py" ]]; then
-    p=$(run pytorch env "${py_env[@]}" "$py" "$root/scripts/pytorch_mnist_mlp.py" --threads "$threads" --steps "$steps")
+    p=$(run pytorch env "${py_env[@]}" "$py" "$root/scripts/pytorch_suite.py" --task mnist-mlp --threads "$threads" --steps "$steps")
     torch+=("$(value examples_per_s <<<"$p")")
     line+=$(printf ', pytorch %.0f' "${torch[-1]}")
   fi

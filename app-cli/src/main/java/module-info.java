@@ -15,6 +15,7 @@ module org.optopt.cli {
     requires com.fasterxml.jackson.dataformat.yaml;
     requires com.fasterxml.jackson.databind;
     requires commons.math3;
+    requires jdk.management;
 
     uses org.optopt.api.backend.BackendProvider;
     uses org.optopt.api.optim.OptimizerProvider;

@@ -2,6 +2,7 @@
 module org.optopt.tasks {
     requires transitive org.optopt.api;
     requires java.net.http;
+    requires org.apache.commons.compress;
 
     exports org.optopt.tasks.autodiff;
     exports org.optopt.tasks.data;

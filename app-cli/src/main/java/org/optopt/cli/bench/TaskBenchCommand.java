@@ -14,6 +14,7 @@ import org.optopt.api.optim.Optimizers;
 import org.optopt.cli.report.Json;
 import org.optopt.cli.session.BackendChoice;
 import org.optopt.tasks.data.DataResolver;
+import org.optopt.tasks.nn.Flops;
 import org.optopt.tasks.suite.ResolverDataSource;
 import org.optopt.tasks.suite.TaskRegistry;
 import picocli.CommandLine.Command;
@@ -23,8 +24,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code optopt bench task}: training throughput of a task (forward, backward and an Adam step per
- * mini-batch, data already in memory) beside the roofline of that step: the best rate the
- * backend's matrix product reaches on the step's largest product, turned into examples/s.
+ * mini-batch of the task's own batch size, data already in memory) beside the roofline of that step:
+ * the best rate the backend's matrix product reaches on the step's largest product, applied to the
+ * task's FLOP model ({@link org.optopt.tasks.nn.Flops}). {@code --threads N} sets both the
+ * backend's matrix-product threads and its kernel threads.
  */
 @Command(name = "task", mixinStandardHelpOptions = true,
         description = "Training throughput (examples/s) of a task against the matmul roofline of its step.")
@@ -40,10 +43,11 @@ final class TaskBenchCommand implements Runnable {
     @Option(names = "--task", defaultValue = "mnist-mlp", description = "Task (default: ${DEFAULT-VALUE}).")
     private String taskName;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "Examples per step (default: ${DEFAULT-VALUE}).")
-    private int batchSize;
+    @Option(names = "--batch-size", description = "Examples per step (default: the task's batch size).")
+    private Integer batchSize;
 
-    @Option(names = "--threads", description = "Backend threads (same as --backend-option threads=N).")
+    @Option(names = "--threads", description = "Backend threads for matrix products and kernels (same as"
+            + " --backend-option threads=N --backend-option kernel-threads=N).")
     private Integer threads;
 
     @Option(names = "--steps", defaultValue = "2000",
@@ -69,8 +73,11 @@ final class TaskBenchCommand implements Runnable {
                 throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
             }
             choice.putOption("threads", Integer.toString(threads));
+            choice.putOption("kernel-threads", Integer.toString(threads));
         }
-        if (steps < 1 || batchSize < 1) {
+        var task = tasks.get(taskName);
+        int batch = batchSize == null ? task.defaultBatchSize() : batchSize;
+        if (steps < 1 || batch < 1) {
             throw new IllegalArgumentException("--steps and --batch-size must be at least 1");
         }
         String shared = System.getProperty("optopt.shared");
@@ -78,7 +85,7 @@ final class TaskBenchCommand implements Runnable {
                 shared == null ? null : Path.of(shared), true);
         TaskBenchmark.Result r;
         try {
-            r = new TaskBenchmark(backend.get(), optimizers.provider("adam")).run(tasks.get(taskName), data, batchSize, steps);
+            r = new TaskBenchmark(backend.get(), optimizers.provider("adam")).run(task, data, batch, steps);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -89,19 +96,29 @@ final class TaskBenchCommand implements Runnable {
             m.put("task", r.task());
             m.put("backend", r.backend());
             m.put("threads", threadCount);
-            m.put("batch_size", batchSize);
+            m.put("batch_size", r.batchSize());
             m.put("step_ms", r.stepMillis());
+            m.put("steps_per_s", r.stepsPerSecond());
+            m.put("cpu_ms_per_step", r.cpuMillisPerStep());
             m.put("examples_per_s", r.examplesPerSecond());
             m.put("matmul_gflops", r.matmulGflops());
             m.put("flop_per_example", r.flopPerExample());
+            m.put("forward_flop_per_example", r.flops().forward());
+            m.put("backward_flop_per_example", r.flops().backward());
             m.put("roofline_examples_per_s", r.rooflineExamplesPerSecond());
             m.put("fraction_of_roofline", r.examplesPerSecond() / r.rooflineExamplesPerSecond());
             out.println(Json.object(m));
             return;
         }
-        out.printf(Locale.ROOT, "task %s, batch %d, backend %s, threads %s%n", r.task(), batchSize, r.backend(), threadCount);
-        out.printf(Locale.ROOT, "  forward+backward+adam  %8.3f ms/step  %,10.0f examples/s%n", r.stepMillis(),
-                r.examplesPerSecond());
+        out.printf(Locale.ROOT, "task %s, batch %d, backend %s, threads %s%n", r.task(), r.batchSize(), r.backend(),
+                threadCount);
+        out.printf(Locale.ROOT, "  forward+backward+adam  %8.3f ms/step  %8.2f steps/s  %,10.0f examples/s"
+                + "  (process CPU %.3f ms/step)%n", r.stepMillis(), r.stepsPerSecond(), r.examplesPerSecond(),
+                r.cpuMillisPerStep());
+        for (Flops.Layer l : r.flops().layers()) {
+            out.printf(Locale.ROOT, "    %-10s %-9s %,14d FLOP/example forward %,14d backward%n", l.name(), l.kind(),
+                    l.forward(), l.backward());
+        }
         out.printf(Locale.ROOT, "  roofline               %8.1f GFLOP/s  %,10.0f examples/s (%,d FLOP/example)%n",
                 r.matmulGflops(), r.rooflineExamplesPerSecond(), r.flopPerExample());
         out.printf(Locale.ROOT, "fraction of roofline: %.2f%n", r.examplesPerSecond() / r.rooflineExamplesPerSecond());

@@ -1,15 +1,14 @@
 package org.optopt.cli.bench;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.OptimizerProvider;
-import org.optopt.api.optim.Parameter;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
+import org.optopt.tasks.nn.Flops;
 import org.optopt.tasks.suite.DataSource;
 import org.optopt.tasks.suite.Task;
 import org.optopt.tasks.suite.TrainingProblem;
@@ -17,17 +16,26 @@ import org.optopt.tasks.suite.TrainingProblem;
 /**
  * Times training steps of a task and, in the same run, the roofline of such a step.
  *
- * <p>The step's FLOP count is derived from its parameter matrices (stored {@code n_out x n_in}, as
- * {@code nn.Linear} does, first layer first): a dense layer costs {@code 2 n_in n_out} per example forward and the same for its
- * weight gradient, plus the same again for the input gradient except for the first layer
- * (784-128-10: 409,088 FLOP per example). The roofline is the best GFLOP/s of
- * {@link Backend#gemmInPlace} on the largest product of the step ({@code batch x n_in} by
- * {@code n_in x n_out}), divided by that count.
+ * <p>The step's FLOP count is the task's {@link Flops} model (every layer's forward and backward
+ * products, pooling comparisons, LSTM gate work, embedding scatters). The roofline is the best
+ * GFLOP/s of {@link Backend#gemmInPlace} on the largest product of the model's dominant layer at
+ * the benchmarked batch size, divided by that count: the step's speed if every FLOP ran at the
+ * rate of its largest matrix product.
  */
 final class TaskBenchmark {
     /** Everything measured. */
-    record Result(String task, String backend, double stepMillis, double examplesPerSecond, double matmulGflops,
-            long flopPerExample, double rooflineExamplesPerSecond) {}
+    record Result(String task, String backend, int batchSize, double stepMillis, double cpuMillisPerStep,
+            double examplesPerSecond, double matmulGflops, Flops flops, double rooflineExamplesPerSecond) {
+        /** Training steps per second. */
+        double stepsPerSecond() {
+            return 1e3 / stepMillis;
+        }
+
+        /** FLOP per example of forward and backward passes. */
+        long flopPerExample() {
+            return flops.total();
+        }
+    }
 
     private final Backend backend;
     private final OptimizerProvider adam;
@@ -39,16 +47,9 @@ final class TaskBenchmark {
 
     Result run(Task task, DataSource data, int batchSize, int steps) throws IOException {
         try (TrainingProblem problem = task.instantiate(backend, data, 0, batchSize)) {
-            List<int[]> layers = new ArrayList<>();
-            for (Parameter p : problem.parameters().parameters()) {
-                if (p.value().shape().rank() == 2) {
-                    layers.add(p.value().shape().dims());
-                }
-            }
-            if (layers.isEmpty()) {
-                throw new IllegalArgumentException("Task " + task.name() + " has no weight matrices; bench task measures"
-                        + " dense networks such as mnist-mlp");
-            }
+            Flops flops = problem.flops();
+            Flops.Layer dominant = flops.dominant().orElseThrow(() -> new IllegalArgumentException("Task "
+                    + task.name() + " has no FLOP model; bench task measures network tasks (dense, conv, LSTM)"));
             Optimizer optimizer = adam.create(backend, problem.parameters(), Map.of());
             Runnable step = () -> {
                 problem.lossAndGradient();
@@ -59,40 +60,38 @@ final class TaskBenchmark {
                 step.run();
             }
             double[] ms = new double[steps];
+            long cpu0 = processCpuNanos();
             for (int i = 0; i < steps; i++) {
                 problem.nextBatch();
                 long t0 = System.nanoTime();
                 step.run();
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
-            java.util.Arrays.sort(ms);
+            double cpuPerStep = (processCpuNanos() - cpu0) / 1e6 / steps;
+            Arrays.sort(ms);
             double median = ms[steps / 2];
-            long flop = flopPerExample(layers);
-            double gflops = bestGemmGflops(batchSize, layers);
-            return new Result(task.name(), backend.name(), median, batchSize / (median / 1e3), gflops, flop,
-                    gflops * 1e9 / flop);
+            double gflops = bestGemmGflops(batchSize * dominant.rows(), dominant.depth(), dominant.columns());
+            return new Result(task.name(), backend.name(), batchSize, median, cpuPerStep, batchSize / (median / 1e3),
+                    gflops, flops, gflops * 1e9 / flops.total());
         }
     }
 
-    /** Dense-layer FLOP per example for forward, weight gradient and input gradient (not of the first layer). */
-    static long flopPerExample(List<int[]> layers) {
-        long flop = 0;
-        for (int i = 0; i < layers.size(); i++) {
-            long mac = (long) layers.get(i)[0] * layers.get(i)[1];
-            flop += 2 * mac * (i == 0 ? 2 : 3);
-        }
-        return flop;
+    /**
+     * CPU time of this process (all its threads), which on a loaded machine measures the work of a
+     * step better than the wall clock.
+     */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    private double bestGemmGflops(int batch, List<int[]> layers) {
-        int[] largest = layers.stream().max(java.util.Comparator.comparingLong(d -> (long) d[0] * d[1])).orElseThrow();
-        int in = largest[1];
-        int outDim = largest[0];
-        try (Tensor x = backend.randomUniform(Shape.matrix(batch, in), -1, 1, 1);
-                Tensor w = backend.randomUniform(Shape.matrix(in, outDim), -1, 1, 2);
-                Tensor y = backend.zeros(Shape.matrix(batch, outDim))) {
+    /** The best rate of {@code [rows, depth] x [depth, columns]} over 200 runs after 50 warm-up runs. */
+    private double bestGemmGflops(int rows, int depth, int columns) {
+        try (Tensor x = backend.randomUniform(Shape.matrix(rows, depth), -1, 1, 1);
+                Tensor w = backend.randomUniform(Shape.matrix(depth, columns), -1, 1, 2);
+                Tensor y = backend.zeros(Shape.matrix(rows, columns))) {
             Timing t = Timing.of(() -> backend.gemmInPlace(1f, x, false, w, false, 0f, y), 50, 200);
-            return 2.0 * batch * in * outDim / (t.minMillis() * 1e6);
+            return 2.0 * rows * depth * columns / (t.minMillis() * 1e6);
         }
     }
 }

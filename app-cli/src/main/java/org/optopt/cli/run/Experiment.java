@@ -38,11 +38,8 @@ public final class Experiment {
         this(backend, optimizers, data, err, ProbeOptions.of(List.of(), 1), p -> { });
     }
 
-    /**
-     * An experiment whose new runs get {@code probes} attached (resumed runs do not: probe state is
-     * not checkpointed); {@code probed} sees each probed optimizer.
-     */
-    public Experiment(Backend backend, Optimizers optimizers, DataSource data, PrintWriter err, ProbeOptions probes,
+    /** An experiment whose optimizers get {@code probes} attached; {@code probed} sees each probed optimizer. */
+    Experiment(Backend backend, Optimizers optimizers, DataSource data, PrintWriter err, ProbeOptions probes,
             Consumer<ProbedOptimizer> probed) {
         this.backend = backend;
         this.optimizers = optimizers;
@@ -116,7 +113,7 @@ public final class Experiment {
             throw new IllegalArgumentException("Run " + dir + " is complete; there is nothing to resume");
         }
         Task task = tasks.apply(args.task());
-        BiFunction<Backend, ParameterSet, Optimizer> factory = OptimizerFactory.of(args.spec(), optimizers);
+        BiFunction<Backend, ParameterSet, Optimizer> factory = probes.attach(OptimizerFactory.of(args.spec(), optimizers), probed);
         Path file = RunCheckpoints.file(dir);
         org.optopt.cli.checkpoint.Checkpoint from = java.nio.file.Files.exists(file)
                 ? org.optopt.cli.checkpoint.Checkpoint.read(file) : null;

@@ -10,26 +10,34 @@ import org.optopt.cli.MainTest.Run;
 
 class TaskBenchmarkTest {
     @Test
-    void flopPerExampleOfTheMnistMlpIsTheIssuesCount() {
-        assertEquals(409_088, TaskBenchmark.flopPerExample(List.of(new int[] {128, 784}, new int[] {10, 128})));
-    }
-
-    @Test
     void benchTaskPrintsThroughputAndRooflineAsJson() {
         Run r = MainTest.run("--backend", "reference", "bench", "task", "--task", "teacher-student-mlp", "--batch-size", "16",
                 "--steps", "5", "--json");
         assertEquals(0, r.exitCode(), r.err());
         String json = r.out().strip();
-        for (String key : List.of("task", "threads", "examples_per_s", "roofline_examples_per_s")) {
+        // teacher-student-mlp is 10-32-1 with biases: forward 2*10*32 + 32 + 2*32*1 + 1 = 737,
+        // backward 672 + (65 + 64) = 801
+        assertTrue(json.contains("\"flop_per_example\": 1538"), json);
+        assertTrue(json.contains("\"batch_size\": 16"), json);
+        for (String key : List.of("task", "threads", "steps_per_s", "cpu_ms_per_step", "examples_per_s",
+                "roofline_examples_per_s")) {
             assertTrue(json.contains("\"" + key + "\": "), key + " missing in " + json);
         }
         assertTrue(json.contains("\"task\": \"teacher-student-mlp\""), json);
     }
 
     @Test
-    void tasksWithoutWeightMatricesAreRefused() {
+    void theTasksOwnBatchSizeIsTheDefault() {
+        Run r = MainTest.run("--backend", "reference", "bench", "task", "--task", "teacher-student-mlp", "--steps", "2",
+                "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("\"batch_size\": 32"), r.out());
+    }
+
+    @Test
+    void tasksWithoutAFlopModelAreRefused() {
         Run r = MainTest.run("--backend", "reference", "bench", "task", "--task", "rosenbrock", "--steps", "2");
         assertEquals(1, r.exitCode());
-        assertTrue(r.err().contains("Task rosenbrock has no weight matrices"), r.err());
+        assertTrue(r.err().contains("Task rosenbrock has no FLOP model"), r.err());
     }
 }

@@ -1,7 +1,6 @@
 package org.optopt.tasks.autodiff;
 
 import static org.optopt.api.kernel.Expr.buffer;
-import static org.optopt.api.kernel.Expr.local;
 
 import org.optopt.api.backend.Backend;
 import org.optopt.api.kernel.BinaryOp;
@@ -13,14 +12,25 @@ import org.optopt.api.tensor.Tensor;
 /**
  * 2-D convolution and max-pooling of images in the NHWC matrix layout of {@link ImageShape}.
  *
- * <p>Convolution is im2col as a gather followed by one matrix product: the input gets one extra
- * zero row ({@link Shapes#padRows}); a precomputed index map lists, for every output pixel and
- * every kernel tap (ky, kx), the input row it reads (the zero row where the tap falls into the
- * padding); {@link Shapes#gatherRows} builds the patch matrix {@code [outRows, kh*kw*c]} and
- * {@link Linalg#affine} multiplies it by the weight {@code [outChannels, kh*kw*c]} (columns ordered
- * ky, kx, channel). All gradients follow from those three differentiable operations.
+ * <p>Convolution is im2col in two gathers followed by one matrix product: the input gets one
+ * extra zero row ({@link Shapes#padRows}); a first {@link Shapes#gatherRows} builds horizontal
+ * strips (for every row of the vertically padded image and every output column, the {@code kw}
+ * input pixels under the kernel's row, the zero row in the padding: {@code kw*c} values), a second
+ * stacks {@code kh} strips into each output pixel's patch ({@code [outRows, kh*kw*c]}), and
+ * {@link Linalg#affine} multiplies the patches by the weight {@code [outChannels, kh*kw*c]} (columns
+ * ordered ky, kx, channel). All gradients follow from these differentiable operations. Two gathers
+ * copy rows of {@code c} and of {@code kw*c} values where one gather would copy {@code kh*kw} rows
+ * of {@code c} per output pixel: for a single input channel that is 5 rows of 1 and 5 rows of 5
+ * values per pixel instead of 25 rows of 1, and rows are what a gather pays for.
  */
 public final class Conv {
+    /** {@code share = r * [w >= y]}: a slot's part of the remaining gradient. */
+    private static final Kernel SLOT_SHARE = Kernel.builder("maxpool_slot_share")
+            .store("share", buffer("r").times(new Expr.Binary(BinaryOp.GE, buffer("w"), buffer("y")))).build();
+    /** {@code r = r - share}: what the later slots of the window may still take. */
+    private static final Kernel DROP_SHARE = Kernel.builder("maxpool_drop_share")
+            .store("r", buffer("r").minus(buffer("share"))).build();
+
     private Conv() {}
 
     /** The output layout of a convolution or pooling window sweep. */
@@ -58,32 +68,59 @@ public final class Conv {
         }
         ImageShape out = outputShape(in, kernelH, kernelW, stride, padding, weight.shape().dim(0));
         Window window = new Window(in, kernelH, kernelW, stride, padding);
-        int[] map = x.tape().memo(window, Conv::patchRows);
-        Var patches = Shapes.gatherRows(Shapes.padRows(x, 1), map);
-        Var cols = Shapes.reshape(patches, Shape.matrix(out.rows(), taps * in.channels()));
+        int paddedHeight = in.height() + 2 * padding;
+        int[] across = x.tape().memo(new Across(window), k -> horizontalRows(k.window()));
+        int[] down = x.tape().memo(new Down(window), k -> verticalRows(k.window()));
+        Var strips = Shapes.reshape(Shapes.gatherRows(Shapes.padRows(x, 1), across),
+                Shape.matrix(in.batch() * paddedHeight * out.width(), kernelW * in.channels()));
+        Var cols = Shapes.reshape(Shapes.gatherRows(strips, down), Shape.matrix(out.rows(), taps * in.channels()));
         return Linalg.affine(cols, weight, bias);
     }
 
     private record Window(ImageShape in, int kernelH, int kernelW, int stride, int padding) {}
 
-    /** For output pixel p and tap t, entry {@code p*taps + t} is the input row read (or the zero row). */
-    private static int[] patchRows(Window w) {
+    private record Across(Window window) {}
+
+    private record Down(Window window) {}
+
+    /**
+     * Stage one of im2col: for every row y of the vertically padded image, every output column ox
+     * and every horizontal tap kx, the input row read (the zero row {@code in.rows()} in the padding).
+     */
+    private static int[] horizontalRows(Window w) {
         ImageShape in = w.in();
         ImageShape out = outputShape(in, w.kernelH(), w.kernelW(), w.stride(), w.padding(), 1);
+        int paddedHeight = in.height() + 2 * w.padding();
         int zeroRow = in.rows();
-        int taps = w.kernelH() * w.kernelW();
-        int[] map = new int[out.rows() * taps];
+        int[] map = new int[in.batch() * paddedHeight * out.width() * w.kernelW()];
+        int k = 0;
+        for (int n = 0; n < in.batch(); n++) {
+            for (int yp = 0; yp < paddedHeight; yp++) {
+                int iy = yp - w.padding();
+                for (int ox = 0; ox < out.width(); ox++) {
+                    for (int kx = 0; kx < w.kernelW(); kx++) {
+                        int ix = ox * w.stride() - w.padding() + kx;
+                        boolean inside = iy >= 0 && iy < in.height() && ix >= 0 && ix < in.width();
+                        map[k++] = inside ? in.row(n, iy, ix) : zeroRow;
+                    }
+                }
+            }
+        }
+        return map;
+    }
+
+    /** Stage two: for every output pixel and vertical tap ky, the strip (row of stage one) read. */
+    private static int[] verticalRows(Window w) {
+        ImageShape in = w.in();
+        ImageShape out = outputShape(in, w.kernelH(), w.kernelW(), w.stride(), w.padding(), 1);
+        int paddedHeight = in.height() + 2 * w.padding();
+        int[] map = new int[out.rows() * w.kernelH()];
         int k = 0;
         for (int n = 0; n < in.batch(); n++) {
             for (int oy = 0; oy < out.height(); oy++) {
                 for (int ox = 0; ox < out.width(); ox++) {
                     for (int ky = 0; ky < w.kernelH(); ky++) {
-                        for (int kx = 0; kx < w.kernelW(); kx++) {
-                            int iy = oy * w.stride() - w.padding() + ky;
-                            int ix = ox * w.stride() - w.padding() + kx;
-                            boolean inside = iy >= 0 && iy < in.height() && ix >= 0 && ix < in.width();
-                            map[k++] = inside ? in.row(n, iy, ix) : zeroRow;
-                        }
+                        map[k++] = (n * paddedHeight + oy * w.stride() + ky) * out.width() + ox;
                     }
                 }
             }
@@ -93,10 +130,17 @@ public final class Conv {
 
     /**
      * Max-pooling over {@code size x size} windows moved by {@code stride}, without padding (the
-     * output size is rounded down). The window's values are gathered as {@code size^2} matrices; a
-     * fused kernel takes their maximum, and its adjoint routes the gradient to the first maximal
-     * entry of each window (row-major order, as PyTorch), scattered back with
-     * {@link Backend#scatterAddRowsInPlace}.
+     * output size is rounded down). The window's values are gathered as {@code size^2} matrices
+     * ("slots") and one fused kernel takes their maximum. The gradient goes to the first maximal
+     * entry of each window (row-major order, as PyTorch): a remainder {@code r}, initially the
+     * output's gradient, passes the slots in order; slot j takes {@code r * [w_j >= y]} and the
+     * remainder keeps {@code r - that}, so a later tie receives nothing. Each slot's share is
+     * scattered back with {@link Backend#scatterAddRowsInPlace}. (Non-finite output gradients may
+     * turn the later slots' shares into NaN, since {@code inf - inf} is NaN.)
+     *
+     * <p>Why two small kernels per slot rather than one kernel for all slots: the nd4j backend's
+     * loops stop vectorizing once a kernel has several stores or many buffers; the fused form with
+     * selects took 45-70 ms on the first pooling of fmnist-2c2d, the small kernels about 1 ms.
      */
     public static Var maxPool2d(Var x, ImageShape in, int size, int stride) {
         Tape tape = x.tape();
@@ -106,37 +150,30 @@ public final class Conv {
         }
         ImageShape out = outputShape(in, size, size, stride, 0, in.channels());
         int[][] maps = tape.memo(new Window(in, size, size, stride, 0), Conv::windowSlots);
-        PoolKernels kernels = tape.memo(new PoolKey(maps.length), k -> PoolKernels.of(k.slots()));
+        Kernel forward = tape.memo(new PoolKey(maps.length), k -> maxOfSlots(k.slots()));
         Tensor xv = x.value();
-        Object[] forward = new Object[2 * maps.length + 2];
+        Object[] bindings = new Object[2 * maps.length + 2];
         Tensor[] slots = new Tensor[maps.length];
         for (int j = 0; j < maps.length; j++) {
             slots[j] = tape.own(be.gatherRows(xv, maps[j]));
-            forward[2 * j] = "w" + j;
-            forward[2 * j + 1] = slots[j];
+            bindings[2 * j] = "w" + j;
+            bindings[2 * j + 1] = slots[j];
         }
         Tensor y = tape.lease(out.matrix());
-        forward[2 * maps.length] = "y";
-        forward[2 * maps.length + 1] = y;
-        tape.run(kernels.forward(), forward);
+        bindings[2 * maps.length] = "y";
+        bindings[2 * maps.length + 1] = y;
+        tape.run(forward, bindings);
         return tape.result(y, g -> {
-            Object[] backward = new Object[4 * maps.length + 4];
-            Tensor[] grads = new Tensor[maps.length];
-            for (int j = 0; j < maps.length; j++) {
-                grads[j] = tape.lease(out.matrix());
-                backward[4 * j] = "w" + j;
-                backward[4 * j + 1] = slots[j];
-                backward[4 * j + 2] = "g" + j;
-                backward[4 * j + 3] = grads[j];
-            }
-            backward[4 * maps.length] = "y";
-            backward[4 * maps.length + 1] = y;
-            backward[4 * maps.length + 2] = "gy";
-            backward[4 * maps.length + 3] = g;
-            tape.run(kernels.backward(), backward);
             Tensor gx = tape.gradOf(x);
+            Tensor share = tape.lease(out.matrix());
+            Tensor remainder = tape.lease(out.matrix());
+            be.copyInPlace(g, remainder);
             for (int j = 0; j < maps.length; j++) {
-                be.scatterAddRowsInPlace(gx, maps[j], grads[j]);
+                tape.run(SLOT_SHARE, "r", remainder, "w", slots[j], "y", y, "share", share);
+                if (j + 1 < maps.length) {
+                    tape.run(DROP_SHARE, "r", remainder, "share", share);
+                }
+                be.scatterAddRowsInPlace(gx, maps[j], share);
             }
         }, x);
     }
@@ -163,23 +200,12 @@ public final class Conv {
         return maps;
     }
 
-    /** The fused forward ({@code y = max_j w_j}) and backward (first maximum takes gy) kernels. */
-    private record PoolKernels(Kernel forward, Kernel backward) {
-        static PoolKernels of(int slots) {
-            Expr max = buffer("w0");
-            for (int j = 1; j < slots; j++) {
-                max = max.max(buffer("w" + j));
-            }
-            Kernel forward = Kernel.builder("maxpool" + slots + "_forward").store("y", max).build();
-            Kernel.Builder b = Kernel.builder("maxpool" + slots + "_backward");
-            Expr taken = Expr.zero();
-            for (int j = 0; j < slots; j++) {
-                Expr atMax = new Expr.Binary(BinaryOp.GE, buffer("w" + j), buffer("y"));
-                b.let("hit" + j, atMax.times(Expr.one().minus(taken)));
-                b.store("g" + j, Expr.select(local("hit" + j), buffer("gy"), Expr.zero()));
-                taken = taken.plus(local("hit" + j));
-            }
-            return new PoolKernels(forward, b.build());
+    /** The kernel {@code y = max_j w_j} over {@code slots} buffers. */
+    private static Kernel maxOfSlots(int slots) {
+        Expr max = buffer("w0");
+        for (int j = 1; j < slots; j++) {
+            max = max.max(buffer("w" + j));
         }
+        return Kernel.builder("maxpool" + slots + "_forward").store("y", max).build();
     }
 }

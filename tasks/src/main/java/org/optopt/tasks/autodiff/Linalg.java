@@ -6,7 +6,8 @@ import org.optopt.api.tensor.Tensor;
 
 /**
  * Matrix products through {@link Backend#gemmInPlace}: transposes are folded into the product,
- * never materialized, and gradients accumulate with {@code beta = 1}.
+ * never materialized, and gradients accumulate with {@code beta = 1} (or are written with
+ * {@code beta = 0} where the product is the first contribution, see {@link Tape#gradSink}).
  */
 public final class Linalg {
     private Linalg() {}
@@ -34,20 +35,20 @@ public final class Linalg {
         Tensor c = tape.lease(Shape.matrix(m, n));
         be.gemmInPlace(1f, av, transposeA, bv, transposeB, 0f, c);
         return tape.result(c, g -> {
-            Tensor ga = tape.gradOf(a);
+            Tape.GradSink ga = tape.gradSink(a);
             if (ga != null) {
                 if (transposeA) {
-                    be.gemmInPlace(1f, bv, transposeB, g, true, 1f, ga);
+                    be.gemmInPlace(1f, bv, transposeB, g, true, ga.beta(), ga.tensor());
                 } else {
-                    be.gemmInPlace(1f, g, false, bv, !transposeB, 1f, ga);
+                    be.gemmInPlace(1f, g, false, bv, !transposeB, ga.beta(), ga.tensor());
                 }
             }
-            Tensor gb = tape.gradOf(b);
+            Tape.GradSink gb = tape.gradSink(b);
             if (gb != null) {
                 if (transposeB) {
-                    be.gemmInPlace(1f, g, true, av, transposeA, 1f, gb);
+                    be.gemmInPlace(1f, g, true, av, transposeA, gb.beta(), gb.tensor());
                 } else {
-                    be.gemmInPlace(1f, av, !transposeA, g, false, 1f, gb);
+                    be.gemmInPlace(1f, av, !transposeA, g, false, gb.beta(), gb.tensor());
                 }
             }
         }, a, b);
@@ -85,13 +86,13 @@ public final class Linalg {
             be.gemmInPlace(1f, xv, false, wv, true, 0f, y);
         }
         Tape.Backward backward = g -> {
-            Tensor gx = tape.gradOf(x);
+            Tape.GradSink gx = tape.gradSink(x);
             if (gx != null) {
-                be.gemmInPlace(1f, g, false, wv, false, 1f, gx);
+                be.gemmInPlace(1f, g, false, wv, false, gx.beta(), gx.tensor());
             }
-            Tensor gw = tape.gradOf(w);
+            Tape.GradSink gw = tape.gradSink(w);
             if (gw != null) {
-                be.gemmInPlace(1f, g, true, xv, false, 1f, gw);
+                be.gemmInPlace(1f, g, true, xv, false, gw.beta(), gw.tensor());
             }
             if (b != null && b.requiresGrad()) {
                 Tensor gb = tape.view(tape.gradOf(b), Shape.matrix(1, out));

@@ -15,7 +15,7 @@ public final class Shapes {
             throw new IllegalArgumentException("reshape: cannot view shape " + x.shape() + " as " + shape);
         }
         Tensor y = tape.view(x.value(), shape);
-        return tape.result(y, g -> tape.accumulate(x, tape.view(g, x.shape())), x);
+        return tape.result(y, g -> tape.adoptGradient(x, g), x);
     }
 
     /**
@@ -64,6 +64,44 @@ public final class Shapes {
             rows[i] = i * count + index;
         }
         return gatherRows(reshape(x, Shape.matrix(n * count, cols / count)), rows);
+    }
+
+    /**
+     * The matrices {@code parts} (equal column counts) stacked row-wise, first part first. Each
+     * part's gradient is its block of rows of the result's gradient.
+     */
+    public static Var concatRows(Var... parts) {
+        if (parts.length == 0) {
+            throw new IllegalArgumentException("concatRows: no parts");
+        }
+        Tape tape = parts[0].tape();
+        Backend be = tape.backend();
+        int cols = parts[0].shape().dim(1);
+        int[][] rows = new int[parts.length][];
+        int total = 0;
+        for (int p = 0; p < parts.length; p++) {
+            parts[p].shape().requireRank(2, "concatRows part");
+            if (parts[p].shape().dim(1) != cols) {
+                throw new IllegalArgumentException("concatRows: part " + p + " has shape " + parts[p].shape()
+                        + ", part 0 has " + cols + " columns");
+            }
+            rows[p] = new int[parts[p].shape().dim(0)];
+            for (int i = 0; i < rows[p].length; i++) {
+                rows[p][i] = total + i;
+            }
+            total += rows[p].length;
+        }
+        Tensor y = tape.leaseZeros(Shape.matrix(total, cols));
+        for (int p = 0; p < parts.length; p++) {
+            be.scatterAddRowsInPlace(y, rows[p], parts[p].value());
+        }
+        return tape.result(y, g -> {
+            for (int p = 0; p < parts.length; p++) {
+                if (parts[p].requiresGrad()) {
+                    tape.accumulate(parts[p], tape.own(be.gatherRows(g, rows[p])));
+                }
+            }
+        }, parts);
     }
 
     private static int[] identity(Tape tape, int n) {

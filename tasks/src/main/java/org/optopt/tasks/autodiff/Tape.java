@@ -268,6 +268,41 @@ public final class Tape implements AutoCloseable {
     }
 
     /**
+     * Where a contribution to v's gradient goes: on first use a pooled tensor with unspecified
+     * contents, which the contribution overwrites ({@code beta = 0}), afterwards the accumulated
+     * gradient ({@code beta = 1}); this spares zero-filling and re-reading large gradients (the
+     * patch matrix of a convolution). Null if v needs no gradient.
+     */
+    GradSink gradSink(Var v) {
+        if (!v.requiresGrad()) {
+            return null;
+        }
+        Tensor g = v.rawGrad();
+        if (g != null) {
+            return new GradSink(g, 1f);
+        }
+        g = lease(v.shape());
+        v.setGrad(g);
+        return new GradSink(g, 0f);
+    }
+
+    /** A gradient tensor and the factor its old contents keep when a contribution is written. */
+    record GradSink(Tensor tensor, float beta) {}
+
+    /**
+     * Makes {@code g} (a gradient of another shape and the same size, no longer read by anyone)
+     * the gradient of v, as a view, if v has none yet; otherwise adds it. Spares a copy for
+     * reshapes.
+     */
+    void adoptGradient(Var v, Tensor g) {
+        if (v.requiresGrad() && v.rawGrad() == null) {
+            v.setGrad(view(g, v.shape()));
+        } else {
+            accumulate(v, view(g, v.shape()));
+        }
+    }
+
+    /**
      * A new result: requires a gradient if any input does, in which case {@code backward} is
      * recorded for it.
      */

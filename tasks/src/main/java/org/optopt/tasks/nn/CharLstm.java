@@ -40,40 +40,49 @@ public final class CharLstm {
         this.readout = new Linear(params, "readout", hidden, vocab, true, init, seeds);
     }
 
+    /** The count per sequence of {@code steps} characters: embedding, every LSTM layer, the read-out at every step. */
+    public Flops flops(int steps) {
+        Flops f = Flops.none().plus(Flops.embedding("embedding", embedding.value().shape().dim(1), steps));
+        for (int l = 0; l < layers.size(); l++) {
+            f = f.plus(layers.get(l).flops("lstm" + (l + 1), steps));
+        }
+        return f.plus(readout.flops(true).repeated(steps));
+    }
+
     /** The vocabulary size. */
     public int vocab() {
         return vocab;
     }
 
     /**
-     * Logits {@code [n, vocab]} for every time step of a batch of {@code n} sequences, from the zero
-     * state: {@code inputs[t][i]} is the character id of sequence i at step t.
+     * Logits {@code [steps*n, vocab]} for every time step of a batch of {@code n} sequences, from
+     * the zero state: {@code inputs[t][i]} is the character id of sequence i at step t, and row
+     * {@code t*n + i} of the result holds its logits. Each layer runs over the whole sequence
+     * ({@link Lstm#sequence}); the embedding lookup and the read-out are one operation each.
      */
-    public List<Var> forward(Tape tape, int[][] inputs) {
+    public Var forward(Tape tape, int[][] inputs) {
         if (inputs.length == 0) {
             throw new IllegalArgumentException("CharLstm: no time steps");
         }
         int n = inputs[0].length;
-        Var table = ParameterStore.bind(tape, embedding);
-        Lstm.State[] states = new Lstm.State[layers.size()];
-        for (int l = 0; l < layers.size(); l++) {
-            Shape s = Shape.matrix(n, layers.get(l).hidden());
-            states[l] = new Lstm.State(tape.zeros(s), tape.zeros(s));
-        }
-        List<Var> logits = new ArrayList<>(inputs.length);
-        for (int[] step : inputs) {
-            for (int id : step) {
+        int[] ids = new int[inputs.length * n];
+        for (int t = 0; t < inputs.length; t++) {
+            if (inputs[t].length != n) {
+                throw new IllegalArgumentException("CharLstm: step " + t + " has " + inputs[t].length
+                        + " sequences, step 0 has " + n);
+            }
+            for (int i = 0; i < n; i++) {
+                int id = inputs[t][i];
                 if (id < 0 || id >= vocab) {
                     throw new IllegalArgumentException("CharLstm: character id " + id + " outside [0, " + vocab + ")");
                 }
+                ids[t * n + i] = id;
             }
-            Var x = Shapes.gatherRows(table, step);
-            for (int l = 0; l < layers.size(); l++) {
-                states[l] = layers.get(l).step(x, states[l]);
-                x = states[l].h();
-            }
-            logits.add(readout.forward(x));
         }
-        return logits;
+        Var x = Shapes.gatherRows(ParameterStore.bind(tape, embedding), ids);
+        for (Lstm layer : layers) {
+            x = layer.sequence(x, inputs.length);
+        }
+        return readout.forward(x);
     }
 }

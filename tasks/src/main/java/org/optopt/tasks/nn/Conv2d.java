@@ -12,6 +12,7 @@ import org.optopt.tasks.autodiff.Var;
  * {@code [outChannels, k*k*inChannels]} with columns ordered (ky, kx, channel).
  */
 public final class Conv2d {
+    private final String name;
     private final Parameter weight;
     private final Parameter bias;
     private final int inChannels;
@@ -32,6 +33,7 @@ public final class Conv2d {
                 init.weight(params.backend(), Shape.matrix(outChannels, fanIn), fanIn, fanOut, seeds.nextLong()));
         this.bias = params.add(name + ".bias",
                 init.bias(params.backend(), Shape.vector(outChannels), fanIn, seeds.nextLong()));
+        this.name = name;
         this.inChannels = inChannels;
         this.kernel = kernel;
         this.stride = stride;
@@ -41,6 +43,12 @@ public final class Conv2d {
     /** The layout of the output for input layout {@code in}. */
     public ImageShape outputShape(ImageShape in) {
         return Conv.outputShape(in, kernel, kernel, stride, padding, weight.value().shape().dim(0));
+    }
+
+    /** This layer's count on images of layout {@code in}; {@code inputGradient} false where its input is data. */
+    public Flops.Layer flops(ImageShape in, boolean inputGradient) {
+        ImageShape out = outputShape(in);
+        return Flops.conv(name, out.height(), out.width(), kernel, kernel, inChannels, out.channels(), inputGradient);
     }
 
     /** The convolution of images {@code x} of layout {@code in}. */

@@ -14,7 +14,7 @@ import org.optopt.tasks.autodiff.Var;
  * {@code height*width*channels} values in (y, x, channel) order; the flattening before the dense
  * layers is in the same order.
  */
-public final class ConvNet2c2d {
+public final class ConvNet2c2d implements Network {
     private final int height;
     private final int width;
     private final int channels;
@@ -42,6 +42,7 @@ public final class ConvNet2c2d {
     }
 
     /** Logits {@code [n, classes]} of a batch {@code [n, height*width*channels]}. */
+    @Override
     public Var forward(Var images) {
         int n = images.shape().dim(0);
         ImageShape in = new ImageShape(n, height, width, channels);
@@ -56,5 +57,18 @@ public final class ConvNet2c2d {
         ImageShape s4 = Conv.outputShape(s3, 2, 2, 2, 0, s3.channels());
         Var flat = Shapes.reshape(p2, Shape.matrix(n, s4.height() * s4.width() * s4.channels()));
         return fc2.forward(Elementwise.relu(fc1.forward(flat)));
+    }
+
+    /** conv1 (its input is data), pool1, conv2, pool2, fc1, fc2. */
+    @Override
+    public Flops flops() {
+        ImageShape in = new ImageShape(1, height, width, channels);
+        ImageShape s1 = conv1.outputShape(in);
+        ImageShape s2 = Conv.outputShape(s1, 2, 2, 2, 0, s1.channels());
+        ImageShape s3 = conv2.outputShape(s2);
+        ImageShape s4 = Conv.outputShape(s3, 2, 2, 2, 0, s3.channels());
+        return new Flops(java.util.List.of(conv1.flops(in, false),
+                Flops.pool("pool1", s2.height(), s2.width(), s2.channels(), 2), conv2.flops(s2, true),
+                Flops.pool("pool2", s4.height(), s4.width(), s4.channels(), 2), fc1.flops(true), fc2.flops(true)));
     }
 }

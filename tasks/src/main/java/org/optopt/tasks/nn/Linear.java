@@ -7,7 +7,8 @@ import org.optopt.tasks.autodiff.Linalg;
 import org.optopt.tasks.autodiff.Var;
 
 /** A fully connected layer {@code y = x W^T + b} with {@code W} of shape {@code [out, in]} (PyTorch's layout). */
-public final class Linear {
+public final class Linear implements Network {
+    private final String name;
     private final Parameter weight;
     private final Parameter bias;
 
@@ -20,6 +21,7 @@ public final class Linear {
         if (in <= 0 || out <= 0) {
             throw new IllegalArgumentException("Linear " + name + ": sizes must be positive, got " + in + " -> " + out);
         }
+        this.name = name;
         this.weight = params.add(name + ".weight",
                 init.weight(params.backend(), Shape.matrix(out, in), in, out, seeds.nextLong()));
         this.bias = withBias
@@ -28,9 +30,22 @@ public final class Linear {
     }
 
     /** The layer applied to a batch {@code x} of shape {@code [n, in]}. */
+    @Override
     public Var forward(Var x) {
         return Linalg.affine(x, ParameterStore.bind(x.tape(), weight),
                 bias == null ? null : ParameterStore.bind(x.tape(), bias));
+    }
+
+    /** This layer's count, its input being data (no input gradient). */
+    @Override
+    public Flops flops() {
+        return new Flops(java.util.List.of(flops(false)));
+    }
+
+    /** This layer's count; {@code inputGradient} false where its input is data. */
+    public Flops.Layer flops(boolean inputGradient) {
+        Shape w = weight.value().shape();
+        return Flops.dense(name, w.dim(1), w.dim(0), bias != null, inputGradient);
     }
 
     /** The weight parameter. */

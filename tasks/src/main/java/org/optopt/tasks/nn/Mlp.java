@@ -12,7 +12,7 @@ import org.optopt.tasks.autodiff.Var;
  * activation after every hidden layer and, optionally, after the output layer (paper B's MNIST
  * network applies tanh to its logits too).
  */
-public final class Mlp {
+public final class Mlp implements Network {
     private final List<Linear> layers = new ArrayList<>();
     private final UnaryFn hidden;
     private final UnaryFn output;
@@ -37,6 +37,7 @@ public final class Mlp {
     }
 
     /** The network applied to a batch {@code [n, widths[0]]}. */
+    @Override
     public Var forward(Var x) {
         Var h = x;
         for (int i = 0; i < layers.size(); i++) {
@@ -47,5 +48,15 @@ public final class Mlp {
             }
         }
         return h;
+    }
+
+    /** Every layer as dense; the first one's input is data. */
+    @Override
+    public Flops flops() {
+        Flops f = Flops.none();
+        for (int i = 0; i < layers.size(); i++) {
+            f = f.plus(layers.get(i).flops(i > 0));
+        }
+        return f;
     }
 }

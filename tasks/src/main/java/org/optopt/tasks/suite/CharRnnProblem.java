@@ -1,15 +1,14 @@
 package org.optopt.tasks.suite;
 
-import java.util.List;
 import java.util.SplittableRandom;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.ParameterSet;
-import org.optopt.tasks.autodiff.Elementwise;
 import org.optopt.tasks.autodiff.Losses;
 import org.optopt.tasks.autodiff.Tape;
 import org.optopt.tasks.autodiff.Var;
 import org.optopt.tasks.data.CharCorpus;
 import org.optopt.tasks.nn.CharLstm;
+import org.optopt.tasks.nn.Flops;
 import org.optopt.tasks.nn.Init;
 import org.optopt.tasks.nn.ParameterStore;
 
@@ -70,6 +69,11 @@ final class CharRnnProblem implements TrainingProblem {
     }
 
     @Override
+    public Flops flops() {
+        return model.flops(steps);
+    }
+
+    @Override
     public int batchSize() {
         return batchSize;
     }
@@ -106,17 +110,19 @@ final class CharRnnProblem implements TrainingProblem {
         }
         tape.reset();
         params.zeroGrads();
-        Var loss = meanLoss(model.forward(tape, inputs), targets);
+        Var loss = Losses.crossEntropy(model.forward(tape, inputs), flatten(targets));
         tape.backward(loss);
         return loss.value().item();
     }
 
-    private static Var meanLoss(List<Var> logits, int[][] targets) {
-        Var total = Losses.crossEntropy(logits.get(0), targets[0]);
-        for (int t = 1; t < logits.size(); t++) {
-            total = Elementwise.add(total, Losses.crossEntropy(logits.get(t), targets[t]));
+    /** Targets in the row order of {@link CharLstm#forward}'s logits: step-major. */
+    private static int[] flatten(int[][] targets) {
+        int n = targets[0].length;
+        int[] flat = new int[targets.length * n];
+        for (int t = 0; t < targets.length; t++) {
+            System.arraycopy(targets[t], 0, flat, t * n, n);
         }
-        return Elementwise.scale(total, 1.0 / logits.size());
+        return flat;
     }
 
     @Override
@@ -135,14 +141,13 @@ final class CharRnnProblem implements TrainingProblem {
             int[][] out = new int[steps][n];
             window(test, starts, in, out);
             evaluationTape.reset();
-            List<Var> logits = model.forward(evaluationTape, in);
-            lossSum += meanLoss(logits, out).value().item() * n * steps;
-            for (int t = 0; t < steps; t++) {
-                int[] predicted = backend().argmax(logits.get(t).value());
-                for (int b = 0; b < n; b++) {
-                    if (predicted[b] == out[t][b]) {
-                        correct++;
-                    }
+            Var logits = model.forward(evaluationTape, in);
+            int[] labels = flatten(out);
+            lossSum += Losses.crossEntropy(logits, labels).value().item() * n * steps;
+            int[] predicted = backend().argmax(logits.value());
+            for (int k = 0; k < labels.length; k++) {
+                if (predicted[k] == labels[k]) {
+                    correct++;
                 }
             }
             predictions += (long) n * steps;

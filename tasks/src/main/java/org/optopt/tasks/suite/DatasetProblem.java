@@ -2,13 +2,14 @@ package org.optopt.tasks.suite;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.function.UnaryOperator;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.tasks.autodiff.Shapes;
 import org.optopt.tasks.autodiff.Tape;
 import org.optopt.tasks.autodiff.Var;
+import org.optopt.tasks.nn.Flops;
+import org.optopt.tasks.nn.Network;
 import org.optopt.tasks.nn.ParameterStore;
 
 /**
@@ -31,7 +32,7 @@ final class DatasetProblem implements TrainingProblem {
     }
 
     private final ParameterStore params;
-    private final UnaryOperator<Var> model;
+    private final Network model;
     private final Head head;
     private final Tensor train;
     private final Tensor test;
@@ -46,7 +47,7 @@ final class DatasetProblem implements TrainingProblem {
      *
      * @param model maps a batch of features to outputs (binding its parameters to the batch's tape)
      */
-    DatasetProblem(ParameterStore params, UnaryOperator<Var> model, Head head, Tensor train, Tensor test,
+    DatasetProblem(ParameterStore params, Network model, Head head, Tensor train, Tensor test,
             MiniBatchSampler sampler, AutoCloseable... extra) {
         this.params = Objects.requireNonNull(params, "params");
         this.model = model;
@@ -67,6 +68,11 @@ final class DatasetProblem implements TrainingProblem {
     @Override
     public ParameterSet parameters() {
         return params.asParameterSet();
+    }
+
+    @Override
+    public Flops flops() {
+        return model.flops();
     }
 
     @Override
@@ -92,7 +98,7 @@ final class DatasetProblem implements TrainingProblem {
         tape.reset();
         params.zeroGrads();
         Var x = Shapes.gatherRows(tape.constant(train), batch);
-        Var loss = head.loss(model.apply(x), batch, false);
+        Var loss = head.loss(model.forward(x), batch, false);
         tape.backward(loss);
         return loss.value().item();
     }
@@ -109,7 +115,7 @@ final class DatasetProblem implements TrainingProblem {
                 rows[i] = start + i;
             }
             evaluationTape.reset();
-            Var out = model.apply(Shapes.gatherRows(evaluationTape.constant(test), rows));
+            Var out = model.forward(Shapes.gatherRows(evaluationTape.constant(test), rows));
             lossSum += head.loss(out, rows, true).value().item() * (double) rows.length;
             long c = head.correct(out.value(), rows, true);
             correct = c < 0 || correct < 0 ? -1 : correct + c;

@@ -3,16 +3,15 @@ package org.optopt.tasks.suite;
 import java.io.IOException;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.UnaryOperator;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.tasks.autodiff.UnaryFn;
-import org.optopt.tasks.autodiff.Var;
 import org.optopt.tasks.nn.ConvNet2c2d;
 import org.optopt.tasks.nn.Init;
 import org.optopt.tasks.nn.Linear;
 import org.optopt.tasks.nn.Mlp;
+import org.optopt.tasks.nn.Network;
 import org.optopt.tasks.nn.ParameterStore;
 
 /** The definitions of the suite's tasks. */
@@ -32,7 +31,7 @@ final class StandardTasks {
     /** Builds a model's forward function, creating its parameters in {@code params}. */
     @FunctionalInterface
     private interface ModelFactory {
-        UnaryOperator<Var> create(ParameterStore params, int inputs, int classes, long seed);
+        Network create(ParameterStore params, int inputs, int classes, long seed);
     }
 
     static List<Task> all() {
@@ -111,24 +110,24 @@ final class StandardTasks {
                         (be, data, seeds, batch) -> TeacherStudent.problem(be, seeds.init(), seeds.sampling(), batch)));
     }
 
-    private static UnaryOperator<Var> linear(ParameterStore params, int inputs, int classes, long seed) {
+    private static Network linear(ParameterStore params, int inputs, int classes, long seed) {
         Linear layer = new Linear(params, "linear", inputs, classes, true, Init.PYTORCH_DEFAULT,
                 new SplittableRandom(seed));
-        return layer::forward;
+        return layer;
     }
 
-    private static UnaryOperator<Var> gdtuoMlp(ParameterStore params, int inputs, int classes, long seed) {
+    private static Network gdtuoMlp(ParameterStore params, int inputs, int classes, long seed) {
         Mlp mlp = new Mlp(params, new int[] {inputs, 128, classes}, UnaryFn.TANH, UnaryFn.TANH, Init.PYTORCH_DEFAULT,
                 seed);
-        return mlp::forward;
+        return mlp;
     }
 
-    private static UnaryOperator<Var> convNet(ParameterStore params, int inputs, int classes, long seed) {
+    private static Network convNet(ParameterStore params, int inputs, int classes, long seed) {
         if (inputs != 28 * 28) {
             throw new IllegalArgumentException("2c2d expects 28x28 images, got rows of " + inputs);
         }
         ConvNet2c2d net = new ConvNet2c2d(params, 28, 28, 1, classes, Init.DEEPOBS_TRUNCATED_NORMAL, seed);
-        return net::forward;
+        return net;
     }
 
     private static TrainingProblem w8a(Backend be, DataSource data, SuiteTask.Seeds seeds, int batch)
@@ -174,7 +173,7 @@ final class StandardTasks {
                     + test.width() + ", classes " + train.classes() + " vs " + test.classes());
         }
         ParameterStore params = new ParameterStore(be);
-        UnaryOperator<Var> model = factory.create(params, train.width(), train.classes(), seeds.init());
+        Network model = factory.create(params, train.width(), train.classes(), seeds.init());
         return new DatasetProblem(params, model, Heads.classification(be, train.labels(), test.labels()),
                 matrix(be, train, scale), matrix(be, test, scale),
                 new MiniBatchSampler(train.rows(), batch, false, seeds.sampling()));

@@ -35,7 +35,7 @@ final class TeacherStudent {
         }
         ParameterStore params = new ParameterStore(backend);
         Mlp student = new Mlp(params, WIDTHS, UnaryFn.TANH, null, Init.PYTORCH_DEFAULT, initSeed);
-        return new DatasetProblem(params, student::forward, Heads.meanSquaredError(trainY, testY), trainX, testX,
+        return new DatasetProblem(params, student, Heads.meanSquaredError(trainY, testY), trainX, testX,
                 new MiniBatchSampler(TRAIN, batchSize, false, samplingSeed), trainY, testY);
     }
 

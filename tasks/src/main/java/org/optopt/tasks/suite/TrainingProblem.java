@@ -3,6 +3,7 @@ package org.optopt.tasks.suite;
 import java.util.List;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.ParameterSet;
+import org.optopt.tasks.nn.Flops;
 
 /**
  * An instantiated task: parameters with gradient buffers, a seeded stream of mini-batches, the
@@ -26,6 +27,11 @@ public interface TrainingProblem extends AutoCloseable {
 
     /** The trainable parameters, in a fixed order, as one group (the set optimizers are created over). */
     ParameterSet parameters();
+
+    /** FLOP per example of a training step's forward and backward passes; none unless the task is a network. */
+    default Flops flops() {
+        return Flops.none();
+    }
 
     /** Examples per mini-batch. */
     int batchSize();

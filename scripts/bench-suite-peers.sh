@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Training throughput of every network task of the suite in optopt and in PyTorch, interleaved
+# task by task for ROUNDS rounds in one run, at each task's own batch size:
+#   optopt   `bin/optopt bench task --task T --threads N --json` (with its roofline)
+#   PyTorch  scripts/pytorch_suite.py --task T (the same network, Adam(1e-3), cross-entropy);
+#            run only where `import torch` works; otherwise the script says so and prints optopt alone
+#            (Debian: apt-get install python3-torch libopenblas0-pthread, so that torch's BLAS is OpenBLAS)
+# and prints per task the median steps/s of each, optopt's fraction of its roofline and the ratio
+# optopt/pytorch. A task whose data optopt cannot find is skipped, saying so.
+# Not a test and no test depends on it.
+# Usage: scripts/bench-suite-peers.sh [ROUNDS] [THREADS] [STEPS] [TASK...]
+#   defaults: 3 rounds, 1 thread, per-task steps (3000 for the dense tasks, whose JIT warm-up is long;
+#   300 for char-rnn-shakespeare, 100 for fmnist-2c2d), every network task.
+# PYTHON: the Python with torch (default: python3, then /usr/bin/python3).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+rounds="${1:-3}"
+threads="${2:-1}"
+steps="${3:-0}"
+shift $(( $# < 3 ? $# : 3 ))
+tasks=("$@")
+[[ ${#tasks[@]} -gt 0 ]] || tasks=(mnist-mlp logreg-mnist logreg-a9a logreg-w8a fmnist-2c2d char-rnn-shakespeare)
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "ROUNDS must be a positive integer, got '$rounds'" >&2; exit 2; }
+[[ "$threads" =~ ^[1-9][0-9]*$ ]] || { echo "THREADS must be a positive integer, got '$threads'" >&2; exit 2; }
+[[ "$steps" =~ ^[0-9]+$ ]] || { echo "STEPS must be a non-negative integer (0: per-task default), got '$steps'" >&2; exit 2; }
+
+steps_for() {
+  if (( steps > 0 )); then echo "$steps"; return; fi
+  case "$1" in fmnist-2c2d) echo 100 ;; char-rnn-shakespeare) echo 300 ;; *) echo 3000 ;; esac
+}
+
+# --- PyTorch (optional) ---
+py=""
+for candidate in "${PYTHON:-python3}" /usr/bin/python3; do
+  if "$candidate" -c 'import torch' 2>/dev/null; then py="$candidate"; break; fi
+done
+py_env=()
+if [[ -z "$py" ]]; then
+  echo "PyTorch: NOT AVAILABLE here ('import torch' fails for \$PYTHON, python3 and /usr/bin/python3);"
+  echo "         measuring optopt alone, no ratios. Install python3-torch (Debian) to compare."
+else
+  blas_dir=/usr/lib/x86_64-linux-gnu/openblas-pthread
+  if [[ -d "$blas_dir" ]]; then   # torch's libblas.so.3 -> OpenBLAS, for the Python process only
+    py_env=("LD_LIBRARY_PATH=$blas_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
+  fi
+  echo "PyTorch: $("$py" -c 'import torch; print(torch.__version__)')${py_env[*]:+, BLAS: OpenBLAS from $blas_dir}"
+fi
+
+"$root/bin/optopt" backends >/dev/null   # builds optopt on first use, outside the timings
+
+errors="$(mktemp)"
+trap 'rm -f "$errors"' EXIT
+value() {   # value KEY: the number after "KEY": in the JSON line on stdin
+  local v
+  v=$(sed -n "s/.*\"$1\": \([0-9.eE+-]*\).*/\1/p")
+  [[ -n "$v" ]] || { echo "no \"$1\" in a peer's output" >&2; exit 1; }
+  echo "$v"
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+summary=()
+for task in "${tasks[@]}"; do
+  n=$(steps_for "$task")
+  ours=(); frac=(); torch=()
+  for ((r = 1; r <= rounds; r++)); do
+    if ! o=$("$root/bin/optopt" bench task --task "$task" --threads "$threads" --steps "$n" --json 2>"$errors"); then
+      echo "$task: optopt skipped: $(tail -1 "$errors")"
+      continue 2
+    fi
+    ours+=("$(value steps_per_s <<<"$o")"); frac+=("$(value fraction_of_roofline <<<"$o")")
+    line=$(printf '%s round %d: optopt %.2f steps/s (%.2f of roofline)' "$task" "$r" "${ours[-1]}" "${frac[-1]}")
+    if [[ -n "$py" ]]; then
+      p=$(env "${py_env[@]}" "$py" "$root/scripts/pytorch_suite.py" --task "$task" --threads "$threads" \
+            --steps "$n" 2>"$errors") || { echo "pytorch failed on $task:" >&2; cat "$errors" >&2; exit 1; }
+      torch+=("$(value steps_per_s <<<"$p")")
+      line+=$(printf ', pytorch %.2f steps/s' "${torch[-1]}")
+    fi
+    echo "$line"
+  done
+  mo=$(median "${ours[@]}"); mf=$(median "${frac[@]}")
+  if [[ -n "$py" ]]; then
+    mp=$(median "${torch[@]}")
+    summary+=("$(awk -v t="$task" -v o="$mo" -v f="$mf" -v p="$mp" 'BEGIN {
+      printf "%-22s optopt %8.2f steps/s (%.2f of roofline)  pytorch %8.2f  optopt/pytorch %.2f", t, o, f, p, o / p }')")
+  else
+    summary+=("$(awk -v t="$task" -v o="$mo" -v f="$mf" 'BEGIN {
+      printf "%-22s optopt %8.2f steps/s (%.2f of roofline)  pytorch n/a", t, o, f }')")
+  fi
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "medians over $rounds round(s), $threads thread(s):"
+printf '%s\n' "${summary[@]}"
