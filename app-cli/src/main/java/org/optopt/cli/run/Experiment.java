@@ -2,6 +2,7 @@ package org.optopt.cli.run;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -10,11 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.Optimizers;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.probe.ProbedOptimizer;
+import org.optopt.cli.checkpoint.Checkpoint;
 import org.optopt.cli.format.ErrorMessages;
 import org.optopt.tasks.suite.Budget;
 import org.optopt.tasks.suite.DataSource;
@@ -109,17 +112,17 @@ public final class Experiment {
      * @throws IllegalArgumentException if {@code dir} is not a run directory, is complete, or its
      *     checkpoint is corrupt
      */
-    public Outcome resume(Path dir, java.util.function.Function<String, Task> tasks) throws IOException {
+    public Outcome resume(Path dir, Function<String, Task> tasks) throws IOException {
         RunArguments args = RunArguments.read(dir);
-        if (java.nio.file.Files.readString(dir.resolve("STATUS")).strip().equals("complete")) {
+        if (Files.readString(dir.resolve("STATUS")).strip().equals("complete")) {
             throw new IllegalArgumentException("Run " + dir + " is complete; there is nothing to resume");
         }
         Task task = tasks.apply(args.task());
         BiFunction<Backend, ParameterSet, Optimizer> factory = probes.attach(OptimizerFactory.of(args.spec(), optimizers)
                 .create(), probed);
         Path file = RunCheckpoints.file(dir);
-        org.optopt.cli.checkpoint.Checkpoint from = java.nio.file.Files.exists(file)
-                ? org.optopt.cli.checkpoint.Checkpoint.read(file) : null;
+        Checkpoint from = Files.exists(file)
+                ? Checkpoint.read(file) : null;
         try (RunDirectory run = RunDirectory.resume(dir, from == null ? 0 : from.stepsLogLength(),
                 from == null ? 0 : from.evalsLogLength())) {
             return train(run, task, args, factory, from);
@@ -127,7 +130,7 @@ public final class Experiment {
     }
 
     private Outcome train(RunDirectory run, Task task, RunArguments args,
-            BiFunction<Backend, ParameterSet, Optimizer> factory, org.optopt.cli.checkpoint.Checkpoint from)
+            BiFunction<Backend, ParameterSet, Optimizer> factory, Checkpoint from)
             throws IOException {
         OptimizerSpec spec = args.spec();
         long seed = args.seed();
@@ -204,7 +207,7 @@ public final class Experiment {
 
     private static Path unique(Path dir) {
         Path p = dir;
-        for (int k = 2; java.nio.file.Files.exists(p); k++) {
+        for (int k = 2; Files.exists(p); k++) {
             p = dir.resolveSibling(dir.getFileName() + "-" + k);
         }
         return p;
