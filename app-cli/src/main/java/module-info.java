@@ -11,6 +11,8 @@ module org.optopt.cli {
     requires com.google.guice;
     requires jakarta.inject;
     requires info.picocli;
+    requires org.knowm.xchart;
+    requires VectorGraphics2D;
     requires java.desktop;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires com.fasterxml.jackson.databind;
