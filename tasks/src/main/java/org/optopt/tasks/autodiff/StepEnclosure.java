@@ -19,7 +19,8 @@ import org.optopt.api.optim.LineBound;
  * </pre>
  * with {@code [R]} the sharp interval {@code [min(R(a), R(b)), max(R(a), R(b))]} of the range's
  * end points {@code a, b} where {@code sigma''} is monotone on {@code [a, b]} (AutoBound's
- * theorem: R is then monotone), and else a valid wider interval stated per function.
+ * theorem: R is then monotone), and else a valid wider interval stated per function. Integer
+ * powers are multiplied out as polynomials first, as AutoBound does ({@link #pow}).
  * {@code R(x)} is the mean of {@code sigma''/2} under the weight {@code 2(1-t)} along the segment
  * from {@code u0} to {@code x}, so {@code [R]} always lies in half the range of {@code sigma''}.
  *
