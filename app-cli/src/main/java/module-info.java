@@ -21,6 +21,7 @@ module org.optopt.cli {
 
     uses org.optopt.api.backend.BackendProvider;
     uses org.optopt.api.optim.OptimizerProvider;
+    uses org.optopt.api.bench.IncumbentProvider;
 
     opens org.optopt.cli to info.picocli, com.google.guice;
     opens org.optopt.cli.bench to info.picocli, com.google.guice;

@@ -19,11 +19,12 @@ import org.optopt.api.tensor.Tensor;
 import org.optopt.optimizers.BaseOptimizer;
 import org.optopt.optimizers.OptimizerDefinition;
 import org.optopt.optimizers.Rules;
+import org.optopt.theory.SymmetricFunction;
 
 /**
  * Runs {@link Shampoo} with backend primitives: gemm for the factor statistics and the two-sided
  * preconditioning, small fused kernels for the elementwise parts, and the inverse roots on the
- * host ({@link JacobiEigen}). State per parameter: {@code L}, {@code R}, {@code L_root},
+ * host ({@link SymmetricFunction}, EJML). State per parameter: {@code L}, {@code R}, {@code L_root},
  * {@code R_root}, {@code buf}, and {@code A} with Adagrad grafting.
  */
 public final class ShampooOptimizer extends BaseOptimizer {
@@ -164,7 +165,7 @@ public final class ShampooOptimizer extends BaseOptimizer {
             largest = Math.max(largest, Math.abs(a[i][i]));
         }
         double bound = ROUNDING * largest * n;
-        double[][] r = JacobiEigen.apply(a, lambda -> {
+        double[][] r = SymmetricFunction.apply(a, lambda -> {
             if (lambda < -bound) {
                 throw new IllegalStateException("Shampoo statistic " + what + " has eigenvalue " + lambda
                         + ", beyond float rounding of a positive semi-definite sum");
