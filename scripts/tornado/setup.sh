@@ -92,7 +92,7 @@ build_source() {
   # The GraalVM jars TornadoVM's own helper would download, read from that helper.
   local version jars jar
   version="$(sed -n 's/^VERSION = "\(.*\)"/\1/p' "$src/bin/pull_graal_jars.py")"
-  jars="$(grep -o 'f"[a-z/-]*/{VERSION}/[a-z-]*-{VERSION}.jar"' "$src/bin/pull_graal_jars.py" | tr -d 'f"')"
+  jars="$(grep -o 'f"[a-z/-]*/{VERSION}/[a-z-]*-{VERSION}.jar"' "$src/bin/pull_graal_jars.py" | sed 's/^f"//; s/"$//')"
   mkdir -p "$src/graalJars"
   for jar in $jars; do
     jar="${jar//\{VERSION\}/$version}"
