@@ -11,10 +11,13 @@ module org.optopt.cli {
     requires com.google.guice;
     requires jakarta.inject;
     requires info.picocli;
+    requires org.knowm.xchart;
+    requires VectorGraphics2D;
     requires java.desktop;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires com.fasterxml.jackson.databind;
     requires commons.math3;
+    requires jdk.management;
 
     uses org.optopt.api.backend.BackendProvider;
     uses org.optopt.api.optim.OptimizerProvider;

@@ -64,7 +64,9 @@ final class KernelBenchmark {
 
     /**
      * The kernel of elementwise optimizer {@code name} with default options, its scalars bound to
-     * the hyperparameters' defaults, the step count to 10 and scalar state to its initial values.
+     * the hyperparameters' defaults, the step count to 10 and scalar state to its initial values. The
+     * results of a rule's reduction passes are bound to 1 and the passes are not timed: this is the
+     * update kernel alone ({@code bench optimizers} times whole steps).
      *
      * @throws IllegalArgumentException if the optimizer is unknown or not elementwise
      */
@@ -76,6 +78,7 @@ final class KernelBenchmark {
         Map<String, Double> values = new LinkedHashMap<>();
         definition.hyperparameters().forEach(h -> values.put(h.name(), h.defaultValue()));
         rule.scalarStates().forEach(s -> values.put(s.name(), s.initial()));
+        rule.passResults().forEach(r -> values.put(r, 1.0));
         values.put(ElementwiseRule.STEP, 10.0);
         values.keySet().retainAll(rule.kernel().scalars());
         return new KernelBenchmark(backend, rule.kernel(), values, size, warmup, runs);

@@ -99,6 +99,7 @@ final class TaskBenchCommand implements Runnable {
             m.put("batch_size", r.batchSize());
             m.put("step_ms", r.stepMillis());
             m.put("steps_per_s", r.stepsPerSecond());
+            m.put("cpu_ms_per_step", r.cpuMillisPerStep());
             m.put("examples_per_s", r.examplesPerSecond());
             m.put("matmul_gflops", r.matmulGflops());
             m.put("flop_per_example", r.flopPerExample());
@@ -111,8 +112,9 @@ final class TaskBenchCommand implements Runnable {
         }
         out.printf(Locale.ROOT, "task %s, batch %d, backend %s, threads %s%n", r.task(), r.batchSize(), r.backend(),
                 threadCount);
-        out.printf(Locale.ROOT, "  forward+backward+adam  %8.3f ms/step  %8.2f steps/s  %,10.0f examples/s%n",
-                r.stepMillis(), r.stepsPerSecond(), r.examplesPerSecond());
+        out.printf(Locale.ROOT, "  forward+backward+adam  %8.3f ms/step  %8.2f steps/s  %,10.0f examples/s"
+                + "  (process CPU %.3f ms/step)%n", r.stepMillis(), r.stepsPerSecond(), r.examplesPerSecond(),
+                r.cpuMillisPerStep());
         for (Flops.Layer l : r.flops().layers()) {
             out.printf(Locale.ROOT, "    %-10s %-9s %,14d FLOP/example forward %,14d backward%n", l.name(), l.kind(),
                     l.forward(), l.backward());

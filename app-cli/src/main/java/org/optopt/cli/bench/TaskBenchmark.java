@@ -24,8 +24,8 @@ import org.optopt.tasks.suite.TrainingProblem;
  */
 final class TaskBenchmark {
     /** Everything measured. */
-    record Result(String task, String backend, int batchSize, double stepMillis, double examplesPerSecond,
-            double matmulGflops, Flops flops, double rooflineExamplesPerSecond) {
+    record Result(String task, String backend, int batchSize, double stepMillis, double cpuMillisPerStep,
+            double examplesPerSecond, double matmulGflops, Flops flops, double rooflineExamplesPerSecond) {
         /** Training steps per second. */
         double stepsPerSecond() {
             return 1e3 / stepMillis;
@@ -60,18 +60,29 @@ final class TaskBenchmark {
                 step.run();
             }
             double[] ms = new double[steps];
+            long cpu0 = processCpuNanos();
             for (int i = 0; i < steps; i++) {
                 problem.nextBatch();
                 long t0 = System.nanoTime();
                 step.run();
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
+            double cpuPerStep = (processCpuNanos() - cpu0) / 1e6 / steps;
             Arrays.sort(ms);
             double median = ms[steps / 2];
             double gflops = bestGemmGflops(batchSize * dominant.rows(), dominant.depth(), dominant.columns());
-            return new Result(task.name(), backend.name(), batchSize, median, batchSize / (median / 1e3), gflops,
-                    flops, gflops * 1e9 / flops.total());
+            return new Result(task.name(), backend.name(), batchSize, median, cpuPerStep, batchSize / (median / 1e3),
+                    gflops, flops, gflops * 1e9 / flops.total());
         }
+    }
+
+    /**
+     * CPU time of this process (all its threads), which on a loaded machine measures the work of a
+     * step better than the wall clock.
+     */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** The best rate of {@code [rows, depth] x [depth, columns]} over 200 runs after 50 warm-up runs. */
