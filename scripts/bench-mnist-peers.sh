@@ -26,22 +26,8 @@ JAVA_HOME="$("$root/bin/find-jdk")"
 export JAVA_HOME
 
 # --- PyTorch (optional) ---
-py=""
-for candidate in "${PYTHON:-python3}" /usr/bin/python3; do
-  if "$candidate" -c 'import torch' 2>/dev/null; then py="$candidate"; break; fi
-done
-py_env=()
-if [[ -z "$py" ]]; then
-  echo "PyTorch: skipped, not importable (tried \$PYTHON, python3, /usr/bin/python3); install python3-torch (Debian)."
-else
-  blas_dir=/usr/lib/x86_64-linux-gnu/openblas-pthread
-  if [[ -d "$blas_dir" ]]; then   # torch's libblas.so.3 -> OpenBLAS, for the Python process only
-    py_env=("LD_LIBRARY_PATH=$blas_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
-    echo "PyTorch: $("$py" -c 'import torch; print(torch.__version__)'), BLAS: OpenBLAS from $blas_dir"
-  else
-    echo "PyTorch: $("$py" -c 'import torch; print(torch.__version__)'), BLAS: the system default libblas.so.3 (install libopenblas0-pthread for OpenBLAS)"
-  fi
-fi
+# shellcheck source=lib/pytorch.sh
+source "$root/scripts/lib/pytorch.sh"
 
 # --- DL4J: built on first use or when its sources changed ---
 dl4j="$root/scripts/dl4j-mnist-mlp"

@@ -30,21 +30,9 @@ steps_for() {
 }
 
 # --- PyTorch (optional) ---
-py=""
-for candidate in "${PYTHON:-python3}" /usr/bin/python3; do
-  if "$candidate" -c 'import torch' 2>/dev/null; then py="$candidate"; break; fi
-done
-py_env=()
-if [[ -z "$py" ]]; then
-  echo "PyTorch: NOT AVAILABLE here ('import torch' fails for \$PYTHON, python3 and /usr/bin/python3);"
-  echo "         measuring optopt alone, no ratios. Install python3-torch (Debian) to compare."
-else
-  blas_dir=/usr/lib/x86_64-linux-gnu/openblas-pthread
-  if [[ -d "$blas_dir" ]]; then   # torch's libblas.so.3 -> OpenBLAS, for the Python process only
-    py_env=("LD_LIBRARY_PATH=$blas_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
-  fi
-  echo "PyTorch: $("$py" -c 'import torch; print(torch.__version__)')${py_env[*]:+, BLAS: OpenBLAS from $blas_dir}"
-fi
+# shellcheck source=lib/pytorch.sh
+source "$root/scripts/lib/pytorch.sh"
+[[ -n "$py" ]] || echo "Measuring optopt alone, no ratios."
 
 "$root/bin/optopt" backends >/dev/null   # builds optopt on first use, outside the timings
 
