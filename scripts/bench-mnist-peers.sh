@@ -26,8 +26,8 @@ JAVA_HOME="$("$root/bin/find-jdk")"
 export JAVA_HOME
 
 # --- PyTorch (optional) ---
-# shellcheck source=lib/pytorch.sh
-source "$root/scripts/lib/pytorch.sh"
+# shellcheck source=lib/peers.sh
+source "$root/scripts/lib/peers.sh"   # also value KEY and median NUMBER...
 
 # --- DL4J: built on first use or when its sources changed ---
 dl4j="$root/scripts/dl4j-mnist-mlp"
@@ -50,14 +50,6 @@ run() {
     echo "$name failed: $*" >&2; cat "$errors" >&2; exit 1
   fi
 }
-# value KEY: the number after "KEY": in the JSON line on stdin; fails if absent.
-value() {
-  local v
-  v=$(sed -n "s/.*\"$1\": \([0-9.eE+-]*\).*/\1/p")
-  [[ -n "$v" ]] || { echo "no \"$1\" in a peer's output" >&2; exit 1; }
-  echo "$v"
-}
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 ours=(); roof=(); torch=(); dl=()

@@ -30,21 +30,14 @@ steps_for() {
 }
 
 # --- PyTorch (optional) ---
-# shellcheck source=lib/pytorch.sh
-source "$root/scripts/lib/pytorch.sh"
+# shellcheck source=lib/peers.sh
+source "$root/scripts/lib/peers.sh"   # also value KEY and median NUMBER...
 [[ -n "$py" ]] || echo "Measuring optopt alone, no ratios."
 
 "$root/bin/optopt" backends >/dev/null   # builds optopt on first use, outside the timings
 
 errors="$(mktemp)"
 trap 'rm -f "$errors"' EXIT
-value() {   # value KEY: the number after "KEY": in the JSON line on stdin
-  local v
-  v=$(sed -n "s/.*\"$1\": \([0-9.eE+-]*\).*/\1/p")
-  [[ -n "$v" ]] || { echo "no \"$1\" in a peer's output" >&2; exit 1; }
-  echo "$v"
-}
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 summary=()
