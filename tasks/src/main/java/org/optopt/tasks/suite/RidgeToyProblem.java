@@ -6,7 +6,6 @@ import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Closure;
 import org.optopt.api.optim.LineBound;
 import org.optopt.api.optim.Parameter;
-import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Shape;
 import org.optopt.tasks.autodiff.StepEnclosure;
 import org.optopt.tasks.nn.ParameterStore;
@@ -23,21 +22,19 @@ import org.optopt.tasks.nn.ParameterStore;
  * normal equations solved in double. The initial {@code w ~ N(0, I)} comes from the init seed.
  * The model is linear and tiny, so losses and gradients are computed on the host in double.
  */
-final class RidgeToyProblem implements TrainingProblem {
+final class RidgeToyProblem extends SampledProblem {
     static final int EXAMPLES = 2000;
     static final int DIMENSION = 20;
     static final double LAMBDA = 0.01;
     static final long DATA_SEED = 2508_01764L;
 
-    private final ParameterStore params;
     private final Parameter w;
     private final double[][] x = new double[EXAMPLES][DIMENSION];
     private final double[] y = new double[EXAMPLES];
     private final double optimum;
-    private final MiniBatchSampler sampler;
-    private int[] batch;
 
     RidgeToyProblem(Backend backend, long initSeed, long samplingSeed, int batchSize) {
+        super(new ParameterStore(backend), new MiniBatchSampler(EXAMPLES, batchSize, false, samplingSeed));
         SplittableRandom data = new SplittableRandom(DATA_SEED);
         double[] truth = new double[DIMENSION];
         for (int j = 0; j < DIMENSION; j++) {
@@ -52,13 +49,11 @@ final class RidgeToyProblem implements TrainingProblem {
             y[n] = dot + 0.5 * data.nextGaussian();
         }
         this.optimum = objective(solveNormalEquations());
-        this.sampler = new MiniBatchSampler(EXAMPLES, batchSize, false, samplingSeed);
         SplittableRandom init = new SplittableRandom(initSeed);
         float[] w0 = new float[DIMENSION];
         for (int j = 0; j < DIMENSION; j++) {
             w0[j] = (float) init.nextGaussian();
         }
-        this.params = new ParameterStore(backend);
         this.w = params.add("w", backend.fromArray(w0, Shape.vector(DIMENSION)));
     }
 
@@ -128,35 +123,8 @@ final class RidgeToyProblem implements TrainingProblem {
     }
 
     @Override
-    public Backend backend() {
-        return params.backend();
-    }
-
-    @Override
-    public ParameterSet parameters() {
-        return params.asParameterSet();
-    }
-
-    @Override
-    public int batchSize() {
-        return sampler.batchSize();
-    }
-
-    @Override
-    public long stepsPerEpoch() {
-        return sampler.batchesPerEpoch();
-    }
-
-    @Override
-    public void nextBatch() {
-        batch = sampler.next();
-    }
-
-    @Override
     public double lossAndGradient() {
-        if (batch == null) {
-            throw new IllegalStateException("lossAndGradient before the first nextBatch()");
-        }
+        int[] batch = batch();
         double[] v = weights();
         double[] g = new double[DIMENSION];
         double loss = 0;
