@@ -3,6 +3,7 @@ package org.optopt.api.probe;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.optopt.api.optim.Closure;
 import org.optopt.api.optim.EvaluationView;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.NonFinitePolicy;
@@ -81,6 +82,18 @@ public final class ProbedOptimizer implements Optimizer {
 
     @Override
     public void step() {
+        observe();
+        optimizer.step();
+    }
+
+    @Override
+    public void step(Closure closure) {
+        observe();
+        optimizer.step(closure);
+    }
+
+    /** Lets the probes observe the gradients of this step, within the bursts. */
+    private void observe() {
         long phase = steps % period;
         if (phase < burst) {
             for (Probe p : probes) {
@@ -91,7 +104,6 @@ public final class ProbedOptimizer implements Optimizer {
             }
         }
         steps++;
-        optimizer.step();
     }
 
     @Override

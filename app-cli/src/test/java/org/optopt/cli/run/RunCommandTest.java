@@ -164,8 +164,8 @@ class RunCommandTest {
     void tasksListsTheSuite() {
         Run r = MainTest.run("tasks", "--no-estimate");
         assertEquals(0, r.exitCode(), r.err());
-        for (String t : List.of("quadratic-deep", "noisy-quadratic", "rosenbrock", "logreg-a9a", "logreg-w8a", "logreg-mnist",
-                "mnist-mlp", "fmnist-2c2d", "char-rnn-shakespeare", "teacher-student-mlp")) {
+        for (String t : List.of("quadratic-deep", "noisy-quadratic", "rosenbrock", "logreg-synthetic", "logreg-a9a",
+                "logreg-w8a", "logreg-mnist", "mnist-mlp", "fmnist-2c2d", "char-rnn-shakespeare", "teacher-student-mlp")) {
             assertTrue(r.out().contains(t), t + " missing in\n" + r.out());
         }
     }

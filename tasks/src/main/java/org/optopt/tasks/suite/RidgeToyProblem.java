@@ -1,10 +1,14 @@
 package org.optopt.tasks.suite;
 
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Closure;
+import org.optopt.api.optim.LineBound;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Shape;
+import org.optopt.tasks.autodiff.StepEnclosure;
 import org.optopt.tasks.nn.ParameterStore;
 
 /**
@@ -169,6 +173,31 @@ final class RidgeToyProblem implements TrainingProblem {
         }
         w.gradient().copyFrom(out);
         return loss / batch.length + 0.5 * LAMBDA * dot(v, v);
+    }
+
+    /** With one batch per epoch (the full data), a closure with the exact {@link #lineBound}. */
+    @Override
+    public Closure closure() {
+        return stepsPerEpoch() > 1 ? TrainingProblem.super.closure() : Closure.of(this::lossAndGradient, this::lineBound);
+    }
+
+    /**
+     * {@code F(w + eta d)} on the current batch, a quadratic in {@code eta}: the residuals
+     * {@code e_n + eta x_n.d} squared and the decay term, through {@link StepEnclosure} (exact here).
+     */
+    private LineBound lineBound(Map<String, float[]> direction, double maxStep) {
+        double[] v = weights();
+        double[] d = new double[DIMENSION];
+        float[] given = direction.get(w.name());
+        for (int j = 0; given != null && j < DIMENSION; j++) {
+            d[j] = given[j];
+        }
+        StepEnclosure residuals = StepEnclosure.affine(0, 0, maxStep);
+        for (int n : batch) {
+            residuals = residuals.plus(StepEnclosure.affine(dot(x[n], v) - y[n], dot(x[n], d), maxStep).square());
+        }
+        StepEnclosure decay = StepEnclosure.quadratic(dot(v, v), 2 * dot(v, d), dot(d, d), maxStep);
+        return residuals.times(0.5 / batch.length).plus(decay.times(0.5 * LAMBDA)).toLineBound();
     }
 
     @Override
