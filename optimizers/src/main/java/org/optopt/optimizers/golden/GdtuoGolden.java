@@ -19,6 +19,10 @@ import org.optopt.optimizers.hyper.Towers;
  * gdtuo's defaults ({@link GdtuoCatalog}). Every step's parameters and every level's stored
  * hyperparameters are compared.
  *
+ * <p>The relative tolerance is the file's optional field {@code tolerance}, else {@link #TOLERANCE}: a stack
+ * whose learned step sizes grow large amplifies float32 rounding, so gdtuo's own float32 and float64 runs
+ * of it can differ by more than 1e-4, and its file states the tolerance that this spread allows.
+ *
  * <p>A hyper-level constructed with {@code alpha = 0} changes nothing below it; it is replayed as
  * a frozen level (our towers refuse a learning level with step size 0, gdtuo does not).
  */
@@ -101,7 +105,7 @@ public final class GdtuoGolden implements GoldenFormat {
                         tower, meter);
             }
             return new GoldenResult(source, name(), stack.text(), problem.steps(), meter.compared(), meter.maxAbs(),
-                    meter.maxRel(), TOLERANCE, meter.worst());
+                    meter.maxRel(), OptoptGolden.tolerance(json, TOLERANCE), meter.worst());
         }
     }
 

@@ -38,13 +38,13 @@ public final class OptoptGolden implements GoldenFormat {
     }
 
     /**
-     * The relative tolerance of a file: its field {@code tolerance}, else {@link TorchGolden#TOLERANCE}.
+     * The relative tolerance of a file: its field {@code tolerance}, else the format's default.
      *
      * @throws IllegalArgumentException if the field is not a number &gt; 0
      */
-    static double tolerance(Map<String, Object> json) {
+    static double tolerance(Map<String, Object> json, double fallback) {
         if (!json.containsKey("tolerance")) {
-            return TorchGolden.TOLERANCE;
+            return fallback;
         }
         double t = JsonFields.number(json.get("tolerance"), "$.tolerance");
         if (!(t > 0) || Double.isInfinite(t)) {
@@ -58,7 +58,7 @@ public final class OptoptGolden implements GoldenFormat {
         String name = JsonFields.string(JsonFields.field(json, "optimizer", "$"), "$.optimizer");
         Map<String, Object> config = json.containsKey("hyperparameters")
                 ? JsonFields.object(json.get("hyperparameters"), "$.hyperparameters") : Map.of();
-        double tolerance = tolerance(json);
+        double tolerance = tolerance(json, TorchGolden.TOLERANCE);
         var provider = registry.provider(name);
         ErrorMeter meter = new ErrorMeter();
         try (QuarticProblem problem = new QuarticProblem(json, backend);
