@@ -15,6 +15,7 @@ module org.optopt.optimizers {
     exports org.optopt.optimizers.gap;
     exports org.optopt.optimizers.trainable;
     exports org.optopt.optimizers.probe;
+    exports org.optopt.optimizers.greedy;
 
     provides org.optopt.api.optim.OptimizerProvider with
             org.optopt.optimizers.sgd.Sgd,
@@ -39,5 +40,6 @@ module org.optopt.optimizers {
             org.optopt.optimizers.schedulefree.ScheduleFreeSgd,
             org.optopt.optimizers.trainable.FullTo,
             org.optopt.optimizers.trainable.DiagonalTo,
-            org.optopt.optimizers.trainable.RankOneTo;
+            org.optopt.optimizers.trainable.RankOneTo,
+            org.optopt.optimizers.greedy.Greedy;
 }
