@@ -41,5 +41,6 @@ module org.optopt.optimizers {
             org.optopt.optimizers.trainable.FullTo,
             org.optopt.optimizers.trainable.DiagonalTo,
             org.optopt.optimizers.trainable.RankOneTo,
-            org.optopt.optimizers.greedy.Greedy;
+            org.optopt.optimizers.greedy.Greedy,
+            org.optopt.optimizers.matrix.AdagradFull;
 }

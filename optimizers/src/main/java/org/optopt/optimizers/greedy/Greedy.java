@@ -11,8 +11,8 @@ import org.optopt.optimizers.OptimizerDefinition;
 
 /**
  * The greedy optimizer of paper A (SEEDS.md A.3): it measures gradient statistics with the probes
- * of {@code org.optopt.optimizers.probe} and, at step 1 and then every {@code redesign_every}
- * steps, re-solves the design problem of a budget family ({@code org.optopt.theory}) and writes
+ * of {@code org.optopt.optimizers.probe} and, every {@code redesign_every} steps (T, 2T, ...),
+ * re-solves the design problem of a budget family ({@code org.optopt.theory}) and writes
  * the new preconditioner, learning rate and momentum into itself:
  * <pre>
  * every T steps:  Q, lr  = the budget's closed-form design from the probes' statistics
@@ -29,10 +29,13 @@ import org.optopt.optimizers.OptimizerDefinition;
  *     (a dense Sigma per tensor is beyond the probes).
  * <li>{@code metric}: P = I, Q = lr I with lr = c sqrt(d) / sqrt(E|g|^2) ({@code StepSize.fromRadius},
  *     radius c sqrt(d) for d coordinates): normalized SGD.
- * <li>{@code kronecker}: per matrix parameter (sides up to 1024) Q = c (rows cols)^(1/4)
+ * <li>{@code kronecker}: per matrix parameter (sides up to 256: the host eigendecompositions) Q = c (rows cols)^(1/4)
  *     L^-1/4 (x) R^-1/4, applied as L^-1/4 buf R^-1/4, L and R from the Kronecker probe each
  *     damped by {@code damping} times its mean eigenvalue; other parameters as {@code update-rms}.
  * </ul>
+ * Before the first design (steps 1 to T - 1) it steps by the metric budget with P = I on each
+ * step's own gradient (lr = c sqrt(d) / |g|, no momentum): one gradient is too little to set a
+ * per-coordinate preconditioner for T steps (1/|g_i| of a single sample is unbounded).
  * There is no curvature probe yet, so lr comes from the radius, never from eta*. A design whose
  * statistics are not finite is skipped (logged as a decision with {@code skipped = 1}) and the
  * previous Q, lr and m stay. Every decision goes to the trace as {@code decision.<budget>.<field>}
@@ -60,7 +63,8 @@ public final class Greedy extends OptimizerDefinition {
     @Override
     public String updateRule(Map<String, String> choices) {
         return "greedy(budget=" + resolveChoices(choices).get("budget") + ")\n"
-                + "  at step 1 and every redesign_every steps, from the probes (EMA 0.99):\n"
+                + "  steps 1..T-1: lr = radius*sqrt(d)/|g|, Q = I, m = 0\n"
+                + "  at steps T, 2T, ... (T = redesign_every), from the probes (EMA 0.99):\n"
                 + "    Q, lr = closed-form design of the budget (radius c per coordinate)\n"
                 + "    m = min(argmax J(m), max_momentum),  J(m) = sqrt(1-m^2) * sum_k m^k R(k)\n"
                 + "  buf = m*buf + g ;  p = p - lr*sqrt(1-m^2) * Q buf\n";

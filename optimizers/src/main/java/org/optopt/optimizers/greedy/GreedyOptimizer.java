@@ -38,6 +38,8 @@ import org.optopt.theory.UpdateRms;
  */
 public final class GreedyOptimizer extends BaseOptimizer {
     private static final double PROBE_BETA = 0.99;
+    /** Matrices with a longer side are preconditioned diagonally under {@code kronecker} (host eigen cost). */
+    static final int MAX_FACTOR_SIDE = 256;
     private static final Kernel DIAGONAL = Kernel.builder("greedy_diagonal")
             .store("buf", scalar("momentum").times(buffer("buf")).plus(g()))
             .store("p", p().minus(scalar("lr").times(buffer("q")).times(buffer("buf"))))
@@ -59,6 +61,7 @@ public final class GreedyOptimizer extends BaseOptimizer {
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private double lr;
     private double momentum;
+    private long designs;
     private Map<String, Double> decision = Map.of();
 
     private final class Slot {
@@ -118,7 +121,7 @@ public final class GreedyOptimizer extends BaseOptimizer {
         this.secondMoment = new SecondMomentProbe(backend, parameters, PROBE_BETA);
         this.autocorrelation = new AutocorrelationProbe(backend, parameters, AutocorrelationProbe.DEFAULT_LAGS, PROBE_BETA);
         this.kronecker = budget.equals("kronecker")
-                ? new KroneckerProbe(backend, parameters, PROBE_BETA, KroneckerProbe.DEFAULT_MAX_SIDE) : null;
+                ? new KroneckerProbe(backend, parameters, PROBE_BETA, MAX_FACTOR_SIDE) : null;
         List<String> factored = kronecker == null ? List.of() : kronecker.factored();
         for (Parameter p : parameters.parameters()) {
             slots.put(p.name(), new Slot(p, factored.contains(p.name())));
@@ -136,7 +139,10 @@ public final class GreedyOptimizer extends BaseOptimizer {
         }
         Map<String, Double> first = active.values().iterator().next();
         long every = Math.round(first.get("redesign_every"));
-        decision = stepCount() % every == 0 ? redesign(first) : Map.of();
+        decision = (stepCount() + 1) % every == 0 ? redesign(first) : Map.of();
+        if (designs == 0) {
+            lr = warmUpRate(first.get("radius"));
+        }
         active.forEach(this::update);
     }
 
@@ -154,6 +160,20 @@ public final class GreedyOptimizer extends BaseOptimizer {
             backend.gemmInPlace(1f, s.left, false, s.state.get("R_root"), false, 0f, s.preconditioned);
             apply.run(s.applyArgs.scalar("lr", applied));
         }
+    }
+
+    /**
+     * Before the first design: the metric budget with P = I on this step's own gradient, lr =
+     * c sqrt(d) / |g| (normalized SGD at the per-coordinate radius; 0 for a zero gradient).
+     */
+    private double warmUpRate(double c) {
+        double sq = 0;
+        long d = 0;
+        for (Parameter p : parameters().parameters()) {
+            sq += backend.dot(p.gradient(), p.gradient());
+            d += p.value().shape().size();
+        }
+        return sq > 0 ? StepSize.fromRadius(c * Math.sqrt(d), sq).eta() : 0;
     }
 
     /**
@@ -211,6 +231,7 @@ public final class GreedyOptimizer extends BaseOptimizer {
             });
             lr = designedLr;
             momentum = m;
+            designs++;
         }
         out.put(prefix + "value", finite ? value : Double.NaN);
         out.put(prefix + "lr", lr);
@@ -237,7 +258,13 @@ public final class GreedyOptimizer extends BaseOptimizer {
             trace += factor[i][i];
         }
         double delta = damping * trace / n;
-        double[][] r = JacobiEigen.apply(factor, x -> scale * Math.pow(Math.max(x, 0) + delta, -0.25));
+        double[][] symmetric = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                symmetric[i][j] = 0.5 * (factor[i][j] + factor[j][i]);
+            }
+        }
+        double[][] r = JacobiEigen.apply(symmetric, x -> scale * Math.pow(Math.max(x, 0) + delta, -0.25));
         float[] out = new float[n * n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
@@ -277,13 +304,14 @@ public final class GreedyOptimizer extends BaseOptimizer {
 
     @Override
     protected Map<String, Double> optimizerState() {
-        return Map.of("lr", lr, "momentum", momentum);
+        return Map.of("lr", lr, "momentum", momentum, "designs", (double) designs);
     }
 
     @Override
     protected void restoreOptimizerState(Map<String, Double> state) {
         lr = state.get("lr");
         momentum = state.get("momentum");
+        designs = state.get("designs").longValue();
     }
 
     @Override
