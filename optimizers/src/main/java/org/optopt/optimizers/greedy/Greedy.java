@@ -20,7 +20,7 @@ import org.optopt.optimizers.OptimizerDefinition;
  * every step:     buf = m*buf + g ;  p = p - lr*sqrt(1 - m^2) * Q buf
  * </pre>
  * The factor sqrt(1 - m^2) is J's normalization of the filter h_k = m^k (||h||_2 = 1), so the
- * budget bounds the filtered update as it bounds a plain one. {@code radius} c is per coordinate in
+ * budget bounds the filtered update as it bounds a plain one. {@code lr} is the radius c, per coordinate in
  * every family (an update of RMS about c per coordinate), whatever the budget's own scale:
  * <ul>
  * <li>{@code update-rms} (default): Q = diag(c / sqrt(s_i)), s_i = E[g_i^2] ({@code UpdateRms}).
@@ -49,8 +49,8 @@ public final class Greedy extends OptimizerDefinition {
     public Greedy() {
         super("greedy", "greedy design: every redesign_every steps the budget's optimal preconditioner, lr and "
                         + "momentum from probed gradient statistics (paper A)",
-                List.of(new Hyperparameter("radius", 1e-3, Domain.greaterThan(0),
-                                "budget radius c per coordinate (the update's RMS per coordinate)"),
+                List.of(new Hyperparameter("lr", 1e-3, Domain.greaterThan(0),
+                                "the budget radius c per coordinate (the update's RMS per coordinate)"),
                         new Hyperparameter("redesign_every", 50, Domain.integerAtLeast(1),
                                 "re-solve the design every this many steps (T)"),
                         new Hyperparameter("max_momentum", 0.99, Domain.closed(0, 0.999),
@@ -63,9 +63,9 @@ public final class Greedy extends OptimizerDefinition {
     @Override
     public String updateRule(Map<String, String> choices) {
         return "greedy(budget=" + resolveChoices(choices).get("budget") + ")\n"
-                + "  steps 1..T-1: lr = radius*sqrt(d)/|g|, Q = I, m = 0\n"
+                + "  steps 1..T-1: lr = c*sqrt(d)/|g|, Q = I, m = 0\n"
                 + "  at steps T, 2T, ... (T = redesign_every), from the probes (EMA 0.99):\n"
-                + "    Q, lr = closed-form design of the budget (radius c per coordinate)\n"
+                + "    Q, lr = closed-form design of the budget (radius c = the lr setting, per coordinate)\n"
                 + "    m = min(argmax J(m), max_momentum),  J(m) = sqrt(1-m^2) * sum_k m^k R(k)\n"
                 + "  buf = m*buf + g ;  p = p - lr*sqrt(1-m^2) * Q buf\n";
     }

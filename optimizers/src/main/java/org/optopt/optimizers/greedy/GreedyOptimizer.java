@@ -126,7 +126,7 @@ public final class GreedyOptimizer extends BaseOptimizer {
         for (Parameter p : parameters.parameters()) {
             slots.put(p.name(), new Slot(p, factored.contains(p.name())));
         }
-        this.lr = groupValues(parameters.groups().get(0).name()).get("radius");
+        this.lr = groupValues(parameters.groups().get(0).name()).get("lr");
         this.momentum = 0;
     }
 
@@ -141,7 +141,7 @@ public final class GreedyOptimizer extends BaseOptimizer {
         long every = Math.round(first.get("redesign_every"));
         decision = (stepCount() + 1) % every == 0 ? redesign(first) : Map.of();
         if (designs == 0) {
-            lr = warmUpRate(first.get("radius"));
+            lr = warmUpRate(first.get("lr"));
         }
         active.forEach(this::update);
     }
@@ -181,7 +181,7 @@ public final class GreedyOptimizer extends BaseOptimizer {
      * a statistic or a designed value is not finite; returns the decision's trace entries.
      */
     private Map<String, Double> redesign(Map<String, Double> hyper) {
-        double c = hyper.get("radius");
+        double c = hyper.get("lr");
         double sqNorm = secondMoment.statistics().get("sq_norm");
         double[] r = autocorrelation.autocorrelations();
         Map<String, float[]> diagonals = new LinkedHashMap<>();

@@ -23,10 +23,11 @@ import org.optopt.theory.UpdateSecondMoment;
 
 /**
  * Runs {@link AdagradFull}: Sigma accumulates on the host in double (a float sum of many rank-one
- * terms is not PSD to the design's tolerance), the root comes from
+ * terms is not PSD to the design's tolerance; each entry is kept as a float pair, about 48 bits),
+ * the root comes from
  * {@link UpdateSecondMoment#closedForm}, and {@code root g} is one gemm on the backend. State per
- * parameter: {@code root} (d x d, float, what the steps use) and Sigma saved exactly enough as the
- * float pair {@code sigma_hi} + {@code sigma_lo}; scalar {@code t}.
+ * parameter: {@code root} (d x d, float, what the steps use) and Sigma saved exactly as the float
+ * pair {@code sigma_hi} + {@code sigma_lo}; scalar {@code t}.
  */
 public final class AdagradFullOptimizer extends BaseOptimizer {
     private static final Kernel APPLY = Kernel.builder("adagrad_full_apply")
@@ -84,7 +85,7 @@ public final class AdagradFullOptimizer extends BaseOptimizer {
             float[] g = p.gradient().toArray();
             for (int i = 0; i < s.d; i++) {
                 for (int j = 0; j < s.d; j++) {
-                    s.sigma[i * s.d + j] += (double) g[i] * g[j];
+                    s.sigma[i * s.d + j] = pairRounded(s.sigma[i * s.d + j] + (double) g[i] * g[j]);
                 }
             }
             if (s.step % Math.round(hyper.get("update_every")) == 0) {
@@ -94,6 +95,15 @@ public final class AdagradFullOptimizer extends BaseOptimizer {
             apply.run(s.applyArgs.scalar("lr", hyper.get("lr")));
             s.step++;
         }
+    }
+
+    /**
+     * x rounded to the nearest float pair hi + lo (about 48 significant bits), so that the saved
+     * {@code sigma_hi} and {@code sigma_lo} hold Sigma exactly and a loaded state continues bit for bit.
+     */
+    private static double pairRounded(double x) {
+        float hi = (float) x;
+        return (double) hi + (float) (x - hi);
     }
 
     /** (Sigma + eps I)^-1/2, Q* of the update-second-moment budget at radius 1; 0 while Sigma is 0. */

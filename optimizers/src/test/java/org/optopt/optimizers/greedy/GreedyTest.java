@@ -53,7 +53,7 @@ class GreedyTest {
         double c = 1e-3;
         int t = 10;
         try (GreedyOptimizer opt = new Greedy().create(backend, ParameterSet.of(params),
-                Map.of("radius", c, "redesign_every", t))) {
+                Map.of("lr", c, "redesign_every", t))) {
             for (int k = 1; k <= t; k++) {
                 p.gradient().copyFrom(G);
                 opt.step();
@@ -80,7 +80,7 @@ class GreedyTest {
     void metricDesignIsNormalizedSgdAtTheRadius() {
         List<Parameter> params = TestProblems.parameters(backend, 2, Shape.vector(3));
         try (GreedyOptimizer opt = new Greedy().create(backend, ParameterSet.of(params),
-                Map.of("radius", 0.01, "redesign_every", 4, "budget", "metric"))) {
+                Map.of("lr", 0.01, "redesign_every", 4, "budget", "metric"))) {
             for (int k = 0; k < 4; k++) {
                 params.get(0).gradient().copyFrom(G);
                 opt.step();
