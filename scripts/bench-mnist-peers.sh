@@ -26,22 +26,8 @@ JAVA_HOME="$("$root/bin/find-jdk")"
 export JAVA_HOME
 
 # --- PyTorch (optional) ---
-py=""
-for candidate in "${PYTHON:-python3}" /usr/bin/python3; do
-  if "$candidate" -c 'import torch' 2>/dev/null; then py="$candidate"; break; fi
-done
-py_env=()
-if [[ -z "$py" ]]; then
-  echo "PyTorch: skipped, not importable (tried \$PYTHON, python3, /usr/bin/python3); install python3-torch (Debian)."
-else
-  blas_dir=/usr/lib/x86_64-linux-gnu/openblas-pthread
-  if [[ -d "$blas_dir" ]]; then   # torch's libblas.so.3 -> OpenBLAS, for the Python process only
-    py_env=("LD_LIBRARY_PATH=$blas_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
-    echo "PyTorch: $("$py" -c 'import torch; print(torch.__version__)'), BLAS: OpenBLAS from $blas_dir"
-  else
-    echo "PyTorch: $("$py" -c 'import torch; print(torch.__version__)'), BLAS: the system default libblas.so.3 (install libopenblas0-pthread for OpenBLAS)"
-  fi
-fi
+# shellcheck source=lib/peers.sh
+source "$root/scripts/lib/peers.sh"   # also value KEY and median NUMBER...
 
 # --- DL4J: built on first use or when its sources changed ---
 dl4j="$root/scripts/dl4j-mnist-mlp"
@@ -64,14 +50,6 @@ run() {
     echo "$name failed: $*" >&2; cat "$errors" >&2; exit 1
   fi
 }
-# value KEY: the number after "KEY": in the JSON line on stdin; fails if absent.
-value() {
-  local v
-  v=$(sed -n "s/.*\"$1\": \([0-9.eE+-]*\).*/\1/p")
-  [[ -n "$v" ]] || { echo "no \"$1\" in a peer's output" >&2; exit 1; }
-  echo "$v"
-}
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 ours=(); roof=(); torch=(); dl=()

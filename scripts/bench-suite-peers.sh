@@ -30,33 +30,14 @@ steps_for() {
 }
 
 # --- PyTorch (optional) ---
-py=""
-for candidate in "${PYTHON:-python3}" /usr/bin/python3; do
-  if "$candidate" -c 'import torch' 2>/dev/null; then py="$candidate"; break; fi
-done
-py_env=()
-if [[ -z "$py" ]]; then
-  echo "PyTorch: NOT AVAILABLE here ('import torch' fails for \$PYTHON, python3 and /usr/bin/python3);"
-  echo "         measuring optopt alone, no ratios. Install python3-torch (Debian) to compare."
-else
-  blas_dir=/usr/lib/x86_64-linux-gnu/openblas-pthread
-  if [[ -d "$blas_dir" ]]; then   # torch's libblas.so.3 -> OpenBLAS, for the Python process only
-    py_env=("LD_LIBRARY_PATH=$blas_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
-  fi
-  echo "PyTorch: $("$py" -c 'import torch; print(torch.__version__)')${py_env[*]:+, BLAS: OpenBLAS from $blas_dir}"
-fi
+# shellcheck source=lib/peers.sh
+source "$root/scripts/lib/peers.sh"   # also value KEY and median NUMBER...
+[[ -n "$py" ]] || echo "Measuring optopt alone, no ratios."
 
 "$root/bin/optopt" backends >/dev/null   # builds optopt on first use, outside the timings
 
 errors="$(mktemp)"
 trap 'rm -f "$errors"' EXIT
-value() {   # value KEY: the number after "KEY": in the JSON line on stdin
-  local v
-  v=$(sed -n "s/.*\"$1\": \([0-9.eE+-]*\).*/\1/p")
-  [[ -n "$v" ]] || { echo "no \"$1\" in a peer's output" >&2; exit 1; }
-  echo "$v"
-}
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 summary=()

@@ -12,6 +12,7 @@ module org.optopt.api {
     exports org.optopt.api.kernel;
     exports org.optopt.api.optim;
     exports org.optopt.api.probe;
+    exports org.optopt.api.bench;
 
     uses org.optopt.api.backend.BackendProvider;
     uses org.optopt.api.optim.OptimizerProvider;

@@ -11,6 +11,8 @@ module org.optopt.cli {
     requires com.google.guice;
     requires jakarta.inject;
     requires info.picocli;
+    requires org.knowm.xchart;
+    requires VectorGraphics2D;
     requires java.desktop;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires com.fasterxml.jackson.databind;
@@ -19,6 +21,7 @@ module org.optopt.cli {
 
     uses org.optopt.api.backend.BackendProvider;
     uses org.optopt.api.optim.OptimizerProvider;
+    uses org.optopt.api.bench.IncumbentProvider;
 
     opens org.optopt.cli to info.picocli, com.google.guice;
     opens org.optopt.cli.bench to info.picocli, com.google.guice;

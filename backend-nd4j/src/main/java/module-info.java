@@ -12,4 +12,5 @@ module org.optopt.backend.nd4j {
     requires jdk.unsupported;
 
     provides org.optopt.api.backend.BackendProvider with org.optopt.backend.nd4j.Nd4jBackendProvider;
+    provides org.optopt.api.bench.IncumbentProvider with org.optopt.backend.nd4j.Nd4jIncumbentProvider;
 }

@@ -3,7 +3,8 @@
  * &lt;Q, Sigma&gt; over a budget set of PSD operators Q, in closed form where one exists and with a
  * numeric interior-point solver otherwise; and the hyperparameters that the same objective implies
  * (step size under a quadratic model, momentum from gradient autocorrelations, learning rate from a
- * budget radius).
+ * budget radius); and matrix functions of symmetric matrices ({@code SymmetricFunction}) for
+ * optimizers that precondition with them.
  *
  * <p>Dense linear algebra is EJML's ({@code org.ejml:ejml-ddense}): a maintained, pure-Java library
  * with symmetric eigendecompositions, Cholesky factorizations and inverses in double precision,

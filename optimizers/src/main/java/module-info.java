@@ -1,7 +1,11 @@
-/** The optimizer library: standard optimizers as kernels, schedules, golden conformance, hypergradient towers. */
+/**
+ * The optimizer library: standard optimizers as kernels, schedules and hypergradient towers. Its
+ * golden conformance replay ({@code org.optopt.optimizers.golden}) is exported only to the CLI.
+ */
 module org.optopt.optimizers {
     requires transitive org.optopt.api;
     requires org.optopt.theory;
+    requires com.fasterxml.jackson.databind;
 
     exports org.optopt.optimizers;
     exports org.optopt.optimizers.sgd;
@@ -10,12 +14,14 @@ module org.optopt.optimizers {
     exports org.optopt.optimizers.sign;
     exports org.optopt.optimizers.schedulefree;
     exports org.optopt.optimizers.schedule;
-    exports org.optopt.optimizers.golden;
+    // The golden replay is a conformance harness, not library API: only the CLI's `golden` command sees it.
+    exports org.optopt.optimizers.golden to org.optopt.cli;
     exports org.optopt.optimizers.hyper;
     exports org.optopt.optimizers.gap;
     exports org.optopt.optimizers.trainable;
     exports org.optopt.optimizers.probe;
     exports org.optopt.optimizers.greedy;
+    exports org.optopt.optimizers.linesearch;
 
     provides org.optopt.api.optim.OptimizerProvider with
             org.optopt.optimizers.sgd.Sgd,
@@ -42,5 +48,6 @@ module org.optopt.optimizers {
             org.optopt.optimizers.trainable.DiagonalTo,
             org.optopt.optimizers.trainable.RankOneTo,
             org.optopt.optimizers.greedy.Greedy,
-            org.optopt.optimizers.matrix.AdagradFull;
+            org.optopt.optimizers.matrix.AdagradFull,
+            org.optopt.optimizers.linesearch.SafeRate;
 }

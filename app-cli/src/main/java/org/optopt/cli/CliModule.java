@@ -3,9 +3,12 @@ package org.optopt.cli;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.ServiceLoader;
 import java.util.function.Supplier;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.Backends;
+import org.optopt.api.bench.IncumbentProvider;
 import org.optopt.api.optim.Optimizers;
 import org.optopt.cli.session.BackendChoice;
 import org.optopt.tasks.suite.TaskRegistry;
@@ -28,6 +31,13 @@ class CliModule extends AbstractModule {
     @Singleton
     Optimizers optimizers() {
         return Optimizers.discover();
+    }
+
+    /** The optional benchmark peers of the backends ({@code bench kernel}'s incumbents), discovered like the backends. */
+    @Provides
+    @Singleton
+    List<IncumbentProvider> benchmarkPeers() {
+        return ServiceLoader.load(IncumbentProvider.class).stream().map(ServiceLoader.Provider::get).toList();
     }
 
     @Provides

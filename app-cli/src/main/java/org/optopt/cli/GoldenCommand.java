@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.optopt.api.backend.Backend;
+import org.optopt.cli.format.ErrorMessages;
 import org.optopt.optimizers.golden.GoldenReplay;
 import org.optopt.optimizers.golden.GoldenResult;
 import picocli.CommandLine.Command;

@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import java.io.PrintWriter;
+import org.optopt.cli.format.ErrorMessages;
 import picocli.CommandLine;
 
 /**
@@ -20,7 +21,9 @@ public final class Main {
 
     /**
      * Runs the command line with the given output streams and returns the exit code: 0 on
-     * success, 1 on a failed command, 2 on a usage error.
+     * success, 1 on a failed command, 2 on a usage error (an unknown or repeated option, an
+     * invalid value, an unknown task, optimizer or hyperparameter). Either error is one line on
+     * {@code err}.
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         return run(args, out, err, new CliModule());
@@ -42,10 +45,11 @@ public final class Main {
         });
         cli.setParameterExceptionHandler((e, a) -> {
             CommandLine c = e.getCommandLine();
-            c.getErr().println("optopt: " + e.getMessage());
-            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            c.getErr().println("optopt: error: " + ErrorMessages.usage(e) + " (see '" + c.getCommandSpec().qualifiedName()
+                    + " --help')");
             return 2;
         });
+        HelpLayout.install(cli);
         return cli.execute(args);
     }
 }

@@ -9,6 +9,7 @@ import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
 import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.kernel.Kernel;
+import org.optopt.api.optim.Closure;
 import org.optopt.api.optim.EvaluationView;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.HyperparameterList;
@@ -52,6 +53,7 @@ public abstract class BaseOptimizer implements Optimizer {
     private long skipped;
     private boolean closed;
     private boolean evaluating;
+    private Closure closure;
 
     /**
      * Sets up the shared part.
@@ -199,6 +201,29 @@ public abstract class BaseOptimizer implements Optimizer {
     /** The position of the schedule of {@code hyperparameter}, or -1 if none drives it. */
     public final long schedulePosition(String hyperparameter) {
         return positions.getOrDefault(hyperparameter, -1L);
+    }
+
+    /** Runs {@link #step()} with {@code closure} available to the update through {@link #closure()}. */
+    @Override
+    public final void step(Closure closure) {
+        this.closure = Objects.requireNonNull(closure, "closure");
+        try {
+            step();
+        } finally {
+            this.closure = null;
+        }
+    }
+
+    /**
+     * The closure of the step in progress, for updates that re-evaluate or bound the loss.
+     *
+     * @throws IllegalStateException if the step was called without one
+     */
+    protected final Closure closure() {
+        if (closure == null) {
+            throw new IllegalStateException(name() + " needs the loss as a function of the step: call step(closure)");
+        }
+        return closure;
     }
 
     @Override

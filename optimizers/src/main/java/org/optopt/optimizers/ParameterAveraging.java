@@ -13,6 +13,7 @@ import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
 import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.kernel.Kernel;
+import org.optopt.api.optim.Closure;
 import org.optopt.api.optim.EvaluationView;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.NonFinitePolicy;
@@ -129,11 +130,21 @@ public final class ParameterAveraging implements Optimizer {
 
     @Override
     public void step() {
+        step(null);
+    }
+
+    /** Steps the inner optimizer (with {@code closure} unless null), then folds the new values into the average. */
+    @Override
+    public void step(Closure closure) {
         if (evaluating) {
             throw new IllegalStateException("Optimizer " + name() + " cannot step while an evaluation view is open");
         }
         long before = inner.stepCount();
-        inner.step();
+        if (closure == null) {
+            inner.step();
+        } else {
+            inner.step(closure);
+        }
         if (inner.stepCount() == before) {
             return; // skipped for a non-finite gradient
         }

@@ -52,7 +52,7 @@ class BaseOptimizerTest {
     private static void steps(Optimizer opt, List<Parameter> params, int from, int n) {
         for (int t = from; t < from + n; t++) {
             TestProblems.parabola(params, 100 + t);
-            opt.step();
+            opt.step(TestProblems.parabolaClosure(params, 100 + t));
         }
     }
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Closure;
 import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.OptimizerProvider;
 import org.optopt.api.optim.Optimizers;
@@ -45,7 +46,8 @@ class OptimizerTableTest {
         List<Parameter> params = TestProblems.parameters(backend, 3, Shape.matrix(3, 5), Shape.vector(7));
         float[] before = params.get(0).value().toArray();
         try (Optimizer opt = Optimizers.discover().provider(name).create(backend, ParameterSet.of(params), config)) {
-            opt.step();
+            TestProblems.parabola(params, 11);
+            opt.step(TestProblems.parabolaClosure(params, 11));
             assertEquals(1, opt.stepCount());
             float[] after = params.get(0).value().toArray();
             for (int i = 0; i < after.length; i++) {
@@ -72,8 +74,9 @@ class OptimizerTableTest {
         try (Optimizer opt = Optimizers.discover().provider(name).create(backend, ParameterSet.of(params), row.valid().get(0))) {
             double initial = TestProblems.parabola(params, 11);
             double loss = initial;
+            Closure closure = TestProblems.parabolaClosure(params, 11);
             for (int t = 0; t < OptimizerCases.CONVERGE_STEPS; t++) {
-                opt.step();
+                opt.step(closure);
                 loss = TestProblems.parabola(params, 11);
             }
             assertTrue(loss < row.convergeBelow() * initial,

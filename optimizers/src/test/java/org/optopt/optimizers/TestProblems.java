@@ -2,8 +2,11 @@ package org.optopt.optimizers;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Closure;
+import org.optopt.api.optim.LineBound;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.tensor.Shape;
 
@@ -38,6 +41,27 @@ public final class TestProblems {
      * [-1, 1): writes its gradient into every parameter and returns f.
      */
     public static double parabola(List<Parameter> params, long seed) {
+        return parabola(params, seed, null, null);
+    }
+
+    /**
+     * The {@link #parabola} as a closure for {@code step(closure)}, with its exact line bound
+     * {@code f(x + eta d) = f + eta sum a (x - c) d + eta^2 sum a d^2 / 2} (a closed form, so the
+     * interval coefficient is one point).
+     */
+    public static Closure parabolaClosure(List<Parameter> params, long seed) {
+        return Closure.of(() -> parabola(params, seed), (direction, maxStep) -> {
+            double[] slopeAndCurvature = new double[2];
+            double f = parabola(params, seed, direction, slopeAndCurvature);
+            return new LineBound(f, slopeAndCurvature[0], slopeAndCurvature[1], slopeAndCurvature[1], maxStep);
+        });
+    }
+
+    /**
+     * The parabola; without a {@code direction} (null) it writes the gradient, with one it adds the
+     * slope and curvature along it to {@code out} instead.
+     */
+    private static double parabola(List<Parameter> params, long seed, Map<String, float[]> direction, double[] out) {
         double f = 0;
         for (int k = 0; k < params.size(); k++) {
             Parameter p = params.get(k);
@@ -50,8 +74,15 @@ public final class TestProblems {
                 float d = x[i] - c[i];
                 g[i] = ai * d;
                 f += 0.5 * ai * d * d;
+                float[] dir = direction == null ? null : direction.get(p.name());
+                if (dir != null) {
+                    out[0] += ai * d * dir[i];
+                    out[1] += 0.5 * ai * dir[i] * dir[i];
+                }
             }
-            p.gradient().copyFrom(g);
+            if (direction == null) {
+                p.gradient().copyFrom(g);
+            }
         }
         return f;
     }

@@ -1,6 +1,5 @@
 package org.optopt.api.backend;
 
-import java.util.Optional;
 import org.optopt.api.kernel.BinaryOp;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.kernel.ReduceOp;
@@ -172,14 +171,6 @@ public interface Backend extends AutoCloseable {
      */
     default int kernelThreads() {
         return 1;
-    }
-
-    /**
-     * The backend's own native implementation of a well-known update (e.g. {@code adam}) over
-     * {@code size} parameters, used by benchmarks as the incumbent to beat. Empty if it has none.
-     */
-    default Optional<Incumbent> incumbent(String kernel, int size) {
-        return Optional.empty();
     }
 
     /** Releases the backend's resources; tensors it created must not be used afterwards. */

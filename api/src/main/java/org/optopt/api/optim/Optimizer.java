@@ -92,6 +92,19 @@ public interface Optimizer extends AutoCloseable {
      */
     void step();
 
+    /**
+     * Applies one update with the loss at hand (torch's {@code step(closure)}): optimizers that
+     * re-evaluate the loss or bound it along their direction (SafeRate) use {@code closure}; on
+     * entry the gradients hold the gradient of {@code closure}'s loss at the current parameters.
+     * The default ignores the closure and calls {@link #step()}, so a runner may always pass one.
+     *
+     * @throws IllegalStateException as {@link #step()}, or naming why the closure does not serve
+     *     this optimizer (for example a mini-batch loss given to one that needs a full-batch bound)
+     */
+    default void step(Closure closure) {
+        step();
+    }
+
     /** The number of steps applied (skipped steps excluded). */
     long stepCount();
 

@@ -25,6 +25,12 @@ public interface Probe extends AutoCloseable {
      */
     void observe(ParameterSet parameters);
 
+    /**
+     * Says that the next observation does not directly follow the last one (steps were skipped,
+     * e.g. by sampling); probes of lagged statistics restart their history. By default nothing.
+     */
+    default void gap() {}
+
     /** The number of observations so far. */
     long observations();
 

@@ -3,7 +3,8 @@ package org.optopt.api.probe;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.optopt.api.optim.Choice;
+import org.optopt.api.optim.Closure;
+import org.optopt.api.optim.EvaluationView;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.NonFinitePolicy;
 import org.optopt.api.optim.Optimizer;
@@ -14,6 +15,13 @@ import org.optopt.api.optim.StateDict;
  * An optimizer with probes attached: each {@link #step()} lets every probe observe the gradients,
  * then steps the wrapped optimizer (any optimizer, a hypergradient tower included). The probes
  * only read gradients, so the parameters and the optimizer's state evolve exactly as without them.
+ * Every other method, the evaluation view of an averaging optimizer included, is the wrapped
+ * optimizer's.
+ *
+ * <p>Sampling: with a period P and a burst B (1 and 1 by default: every step), the probes observe
+ * the steps whose index i (from 0) has i mod P &lt; B, i.e. bursts of B consecutive steps every P
+ * steps, at a cost of B/P of observing every step; before each burst they are told of the
+ * {@linkplain Probe#gap() gap}. Lag-k statistics need bursts of at least k + 1 steps.
  *
  * <p>{@link #trace()} adds the probes' statistics as {@code probe.<probe>.<statistic>} after the
  * first step and then after every {@code every} steps (steps 1, every + 1, 2 every + 1, ...), so a
@@ -24,16 +32,33 @@ public final class ProbedOptimizer implements Optimizer {
     private final Optimizer optimizer;
     private final List<Probe> probes;
     private final int every;
+    private final int period;
+    private final int burst;
+    private long steps;
 
     /**
-     * Attaches {@code probes} to {@code optimizer}.
+     * Attaches {@code probes} to {@code optimizer}, observing every step.
      *
      * @param every how often the trace carries the statistics, in steps (at least 1)
      * @throws IllegalArgumentException if {@code every} &lt; 1 or two probes share a name
      */
     public ProbedOptimizer(Optimizer optimizer, List<Probe> probes, int every) {
+        this(optimizer, probes, every, 1, 1);
+    }
+
+    /**
+     * Attaches {@code probes} to {@code optimizer}, observing bursts of {@code burst} steps every {@code period} steps.
+     *
+     * @param every how often the trace carries the statistics, in steps (at least 1)
+     * @throws IllegalArgumentException if {@code every} &lt; 1, unless 1 &lt;= burst &lt;= period, or if two
+     *     probes share a name
+     */
+    public ProbedOptimizer(Optimizer optimizer, List<Probe> probes, int every, int period, int burst) {
         if (every < 1) {
             throw new IllegalArgumentException("the probe interval must be at least 1 step, got " + every);
+        }
+        if (burst < 1 || burst > period) {
+            throw new IllegalArgumentException("a probe burst must be 1 to the period (" + period + ") steps, got " + burst);
         }
         if (probes.stream().map(Probe::name).distinct().count() != probes.size()) {
             throw new IllegalArgumentException("two probes share a name: " + probes.stream().map(Probe::name).toList());
@@ -41,6 +66,8 @@ public final class ProbedOptimizer implements Optimizer {
         this.optimizer = optimizer;
         this.probes = List.copyOf(probes);
         this.every = every;
+        this.period = period;
+        this.burst = burst;
     }
 
     /** The attached probes. */
@@ -55,17 +82,34 @@ public final class ProbedOptimizer implements Optimizer {
 
     @Override
     public void step() {
-        for (Probe p : probes) {
-            p.observe(optimizer.parameters());
-        }
+        observe();
         optimizer.step();
+    }
+
+    @Override
+    public void step(Closure closure) {
+        observe();
+        optimizer.step(closure);
+    }
+
+    /** Lets the probes observe the gradients of this step, within the bursts. */
+    private void observe() {
+        long phase = steps % period;
+        if (phase < burst) {
+            for (Probe p : probes) {
+                if (phase == 0 && steps > 0 && burst < period) {
+                    p.gap();
+                }
+                p.observe(optimizer.parameters());
+            }
+        }
+        steps++;
     }
 
     @Override
     public Map<String, Double> trace() {
         Map<String, Double> trace = optimizer.trace();
-        long observed = probes.isEmpty() ? 0 : probes.get(0).observations();
-        if (observed == 0 || (observed - 1) % every != 0) {
+        if (steps == 0 || (steps - 1) % every != 0) {
             return trace;
         }
         Map<String, Double> all = new LinkedHashMap<>(trace);
@@ -93,6 +137,21 @@ public final class ProbedOptimizer implements Optimizer {
     @Override
     public Map<String, String> choices() {
         return optimizer.choices();
+    }
+
+    @Override
+    public Map<String, List<Double>> hyperparameterLists() {
+        return optimizer.hyperparameterLists();
+    }
+
+    @Override
+    public boolean averagesParameters() {
+        return optimizer.averagesParameters();
+    }
+
+    @Override
+    public EvaluationView evaluationView() {
+        return optimizer.evaluationView();
     }
 
     @Override

@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,7 +33,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
-import org.optopt.api.backend.Incumbent;
 import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.backend.support.InterpretedKernel;
 import org.optopt.api.kernel.BinaryOp;
@@ -775,18 +773,8 @@ public abstract class BackendConformanceTest {
     }
 
     @Test
-    public void hasANameAndOptionalIncumbents() {
+    public void hasAName() {
         assertFalse(backend.name().isBlank());
-        assertTrue(backend.incumbent("no-such-update", 10).isEmpty());
-        for (String update : List.of("sgd", "adam")) {
-            Optional<Incumbent> inc = backend.incumbent(update, 1003);
-            if (inc.isPresent()) {
-                try (Incumbent i = inc.get()) {
-                    assertFalse(i.description().isBlank());
-                    i.step();
-                }
-            }
-        }
     }
 
     // ---- kernels ---------------------------------------------------------------------------

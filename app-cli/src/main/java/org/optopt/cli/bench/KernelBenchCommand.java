@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.bench.IncumbentProvider;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Optimizers;
 import org.optopt.cli.report.Json;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code optopt bench kernel}: times one compiled kernel step on the chosen backend beside a
  * memory-bandwidth baseline (a += s*b) over the same footprint and, where the backend has one, its own native
- * implementation of the same update (the incumbent). Without {@code --size}, at two sizes: one resident in
+ * implementation of the same update (the incumbent, from the backend's optional benchmark peer,
+ * {@link IncumbentProvider}). Without {@code --size}, at two sizes: one resident in
  * the last-level cache and one well beyond it ({@link MemoryLevel}), each labelled with the limit it measures.
  * The bytes credited are the kernel's alone ({@link StreamTraffic}); {@code bench optimizers} times a full
  * step, which adds the non-finite check's gradient read.
@@ -30,6 +32,7 @@ import picocli.CommandLine.Spec;
 final class KernelBenchCommand implements Runnable {
     private final Supplier<Backend> backend;
     private final Optimizers optimizers;
+    private final List<IncumbentProvider> peers;
 
     @Spec
     private CommandSpec spec;
@@ -45,9 +48,10 @@ final class KernelBenchCommand implements Runnable {
     private Repetitions repetitions;
 
     @Inject
-    KernelBenchCommand(Supplier<Backend> backend, Optimizers optimizers) {
+    KernelBenchCommand(Supplier<Backend> backend, Optimizers optimizers, List<IncumbentProvider> peers) {
         this.backend = backend;
         this.optimizers = optimizers;
+        this.peers = List.copyOf(peers);
     }
 
     @Override
@@ -62,7 +66,7 @@ final class KernelBenchCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         for (int n : sizes) {
             KernelBenchmark.Result r = KernelBenchmark.ofOptimizer(optimizers, kernelName, b, n, repetitions.warmup,
-                    repetitions.runs).run();
+                    repetitions.runs).run(peers);
             if (repetitions.json) {
                 out.println(Json.object(toMap(r, memory)));
                 continue;

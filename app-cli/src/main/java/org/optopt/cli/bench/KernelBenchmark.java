@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
-import org.optopt.api.backend.Incumbent;
 import org.optopt.api.backend.KernelArgs;
+import org.optopt.api.bench.IncumbentProvider;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Optimizers;
 import org.optopt.optimizers.ElementwiseDefinition;
@@ -18,8 +18,8 @@ import org.optopt.api.tensor.Tensor;
 
 /**
  * Times a compiled kernel over {@code size} elements, a bandwidth baseline over the same memory footprint on
- * as many threads as the backend's kernels use, and the backend's incumbent for the same kernel name, all in
- * one run.
+ * as many threads as the backend's kernels use, and the incumbent for the same kernel name that a benchmark
+ * peer of the backend provides ({@link IncumbentProvider}), all in one run.
  */
 final class KernelBenchmark {
     /** Timing of the backend's native implementation. */
@@ -64,7 +64,9 @@ final class KernelBenchmark {
 
     /**
      * The kernel of elementwise optimizer {@code name} with default options, its scalars bound to
-     * the hyperparameters' defaults, the step count to 10 and scalar state to its initial values.
+     * the hyperparameters' defaults, the step count to 10 and scalar state to its initial values. The
+     * results of a rule's reduction passes are bound to 1 and the passes are not timed: this is the
+     * update kernel alone ({@code bench optimizers} times whole steps).
      *
      * @throws IllegalArgumentException if the optimizer is unknown or not elementwise
      */
@@ -76,6 +78,7 @@ final class KernelBenchmark {
         Map<String, Double> values = new LinkedHashMap<>();
         definition.hyperparameters().forEach(h -> values.put(h.name(), h.defaultValue()));
         rule.scalarStates().forEach(s -> values.put(s.name(), s.initial()));
+        rule.passResults().forEach(r -> values.put(r, 1.0));
         values.put(ElementwiseRule.STEP, 10.0);
         values.keySet().retainAll(rule.kernel().scalars());
         return new KernelBenchmark(backend, rule.kernel(), values, size, warmup, runs);
@@ -86,7 +89,8 @@ final class KernelBenchmark {
         return kernel;
     }
 
-    Result run() {
+    /** Runs the measurements; {@code peers} are searched for an incumbent of this backend and kernel. */
+    Result run(List<IncumbentProvider> peers) {
         CompiledKernel compiled = backend.compile(kernel);
         KernelArgs args = compiled.args();
         List<Tensor> tensors = new ArrayList<>();
@@ -110,12 +114,16 @@ final class KernelBenchmark {
             baselineBytes = bandwidth.bytesPerRun();
         }
 
-        Optional<IncumbentResult> incumbent = backend.incumbent(kernel.name(), size).map(inc -> {
-            try (inc) {
-                return new IncumbentResult(inc.description(), Timing.of(inc::step, Math.max(2, warmup / 2),
-                        Math.max(3, runs / 2)));
-            }
-        });
+        Optional<IncumbentResult> incumbent = peers.stream()
+                .filter(p -> p.backend().equals(backend.name()))
+                .flatMap(p -> p.incumbent(kernel.name(), size, backend.kernelThreads()).stream())
+                .findFirst()
+                .map(inc -> {
+                    try (inc) {
+                        return new IncumbentResult(inc.description(), Timing.of(inc::step, Math.max(2, warmup / 2),
+                                Math.max(3, runs / 2)));
+                    }
+                });
         return new Result(kernel.name(), size, backend.name(), backend.kernelThreads(), StreamTraffic.kernelBytes(kernel),
                 footprint, kernelTiming, baseline, baselineBytes, incumbent);
     }

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code optopt bench probes}: each statistic probe's cost per step against the Adam step and the
- * whole training step (forward, backward, Adam) of a task, measured in the same run.
+ * whole training step (forward, backward, Adam) of a task, measured in the same run; with
+ * {@code --period P --burst B} also amortized over the sampling of {@code optopt run --probe-period}.
  */
 @Command(name = "probes", mixinStandardHelpOptions = true,
         description = "Cost of each statistic probe per step against an Adam step and a training step, same run.")
@@ -49,6 +50,13 @@ final class ProbeBenchCommand implements Runnable {
     @Option(names = "--probes", split = ",", description = "Probes to time (default: all).")
     private List<String> probes = Probes.NAMES;
 
+    @Option(names = "--period", defaultValue = "1", paramLabel = "P",
+            description = "Also report the cost amortized over sampling: bursts of --burst steps every P steps (default: ${DEFAULT-VALUE}).")
+    private int period;
+
+    @Option(names = "--burst", defaultValue = "1", paramLabel = "B", description = "Steps per burst (default: ${DEFAULT-VALUE}).")
+    private int burst;
+
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     private boolean json;
 
@@ -64,6 +72,10 @@ final class ProbeBenchCommand implements Runnable {
         if (steps < 1 || batchSize < 1) {
             throw new IllegalArgumentException("--steps and --batch-size must be at least 1");
         }
+        if (burst < 1 || burst > period) {
+            throw new IllegalArgumentException("--burst must be 1 to --period (" + period + "), got " + burst);
+        }
+        double sampled = (double) burst / period;
         String shared = System.getProperty("optopt.shared");
         var data = ResolverDataSource.of(DataResolver.dataDirectory(null, System.getenv(), System.getProperty("user.home")),
                 shared == null ? null : Path.of(shared), true);
@@ -82,20 +94,24 @@ final class ProbeBenchCommand implements Runnable {
             m.put("backend", r.backend());
             m.put("forward_backward_ms", r.forwardBackwardMillis());
             m.put("adam_step_ms", r.adamMillis());
+            m.put("period", period);
+            m.put("burst", burst);
             for (ProbeBenchmark.ProbeTime p : r.probes()) {
                 m.put(p.probe() + "_ms", p.millis());
                 m.put(p.probe() + "_per_adam_step", p.millis() / r.adamMillis());
                 m.put(p.probe() + "_per_training_step", p.millis() / training);
+                m.put(p.probe() + "_sampled_per_training_step", sampled * p.millis() / training);
             }
             out.println(Json.object(m));
             return;
         }
         out.printf(Locale.ROOT, "%s on %s, batch %d, medians of %d steps: forward+backward %.3f ms, Adam step %.3f ms%n",
                 r.task(), r.backend(), batchSize, steps, r.forwardBackwardMillis(), r.adamMillis());
-        out.printf(Locale.ROOT, "%-16s %10s %14s %18s%n", "PROBE", "MS", "/ ADAM STEP", "/ TRAINING STEP");
+        out.printf(Locale.ROOT, "%-16s %10s %14s %18s %28s%n", "PROBE", "MS", "/ ADAM STEP", "/ TRAINING STEP",
+                "SAMPLED " + burst + "/" + period + " / TRAINING STEP");
         for (ProbeBenchmark.ProbeTime p : r.probes()) {
-            out.printf(Locale.ROOT, "%-16s %10.4f %13.1f%% %17.1f%%%n", p.probe(), p.millis(), 100 * p.millis() / r.adamMillis(),
-                    100 * p.millis() / training);
+            out.printf(Locale.ROOT, "%-16s %10.4f %13.1f%% %17.1f%% %27.2f%%%n", p.probe(), p.millis(),
+                    100 * p.millis() / r.adamMillis(), 100 * p.millis() / training, 100 * sampled * p.millis() / training);
         }
     }
 }

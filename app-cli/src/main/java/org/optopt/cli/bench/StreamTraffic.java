@@ -1,6 +1,7 @@
 package org.optopt.cli.bench;
 
 import org.optopt.api.kernel.Kernel;
+import org.optopt.optimizers.ElementwiseRule;
 
 /**
  * The memory traffic the streaming benchmarks credit a workload with, counted one way for both
@@ -17,6 +18,11 @@ final class StreamTraffic {
     /** Bytes per parameter that one run of {@code kernel} reads and writes. */
     static int kernelBytes(Kernel kernel) {
         return Float.BYTES * (kernel.buffers().size() + kernel.storedBuffers().size());
+    }
+
+    /** Bytes per parameter that one step of {@code rule} reads and writes: its update kernel and its reduction passes. */
+    static int ruleBytes(ElementwiseRule rule) {
+        return kernelBytes(rule.kernel()) + rule.passes().stream().mapToInt(StreamTraffic::kernelBytes).sum();
     }
 
     /** Bytes per parameter of memory that {@code kernel}'s buffers occupy. */

@@ -1,23 +1,28 @@
 package org.optopt.cli.design;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.optopt.optimizers.golden.Json;
 
 /**
  * A JSON file of named matrices, e.g. {@code {"sigma": [[1, 0], [0, 2]]}}: the inputs of
  * {@code optopt design}. Every error names the file and the key.
  */
 public final class MatrixFile {
-    private final Path path;
-    private final Map<?, ?> root;
+    private static final ObjectMapper MAPPER =
+            JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
-    private MatrixFile(Path path, Map<?, ?> root) {
+    private final Path path;
+    private final JsonNode root;
+
+    private MatrixFile(Path path, JsonNode root) {
         this.path = path;
         this.root = root;
     }
@@ -36,16 +41,18 @@ public final class MatrixFile {
         } catch (IOException e) {
             throw new IllegalArgumentException(path + ": cannot be read: " + e.getMessage());
         }
-        Object parsed;
+        JsonNode parsed;
         try {
-            parsed = Json.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(path + ": not valid JSON: " + e.getMessage());
+            parsed = MAPPER.readTree(text);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(path + ": not valid JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                            + ", column " + e.getLocation().getColumnNr()));
         }
-        if (!(parsed instanceof Map<?, ?> map)) {
+        if (parsed == null || !parsed.isObject()) {
             throw new IllegalArgumentException(path + ": expected a JSON object such as {\"sigma\": [[...], ...]}");
         }
-        return new MatrixFile(path, map);
+        return new MatrixFile(path, parsed);
     }
 
     /** The file's path. */
@@ -55,7 +62,7 @@ public final class MatrixFile {
 
     /** Whether the object has {@code key}. */
     public boolean has(String key) {
-        return root.containsKey(key);
+        return root.has(key);
     }
 
     /**
@@ -65,24 +72,25 @@ public final class MatrixFile {
      * @throws IllegalArgumentException naming the file and key if it is absent or not an array of arrays of numbers
      */
     public double[][] matrix(String key) {
-        Object v = root.get(key);
+        JsonNode v = root.get(key);
         if (v == null) {
             throw new IllegalArgumentException(path + ": no \"" + key + "\" entry (expected {\"" + key + "\": [[...], ...]})");
         }
-        if (!(v instanceof List<?> rows) || rows.isEmpty()) {
+        if (!v.isArray() || v.isEmpty()) {
             throw new IllegalArgumentException(path + ": \"" + key + "\" must be a non-empty array of rows");
         }
-        double[][] m = new double[rows.size()][];
+        double[][] m = new double[v.size()][];
         for (int i = 0; i < m.length; i++) {
-            if (!(rows.get(i) instanceof List<?> row)) {
+            JsonNode row = v.get(i);
+            if (!row.isArray()) {
                 throw new IllegalArgumentException(path + ": \"" + key + "\" row " + i + " is not an array");
             }
             m[i] = new double[row.size()];
             for (int j = 0; j < m[i].length; j++) {
-                if (!(row.get(j) instanceof Double d)) {
+                if (!row.get(j).isNumber()) {
                     throw new IllegalArgumentException(path + ": \"" + key + "\"[" + i + "][" + j + "] is not a number");
                 }
-                m[i][j] = d;
+                m[i][j] = row.get(j).doubleValue();
             }
         }
         return m;
@@ -94,14 +102,17 @@ public final class MatrixFile {
      * @throws IllegalArgumentException naming the file if it is present but not two positive integers
      */
     public Optional<int[]> shape(String key) {
-        Object v = root.get(key);
+        JsonNode v = root.get(key);
         if (v == null) {
             return Optional.empty();
         }
-        if (v instanceof List<?> l && l.size() == 2 && l.get(0) instanceof Double r && l.get(1) instanceof Double c
-                && r >= 1 && c >= 1 && r == Math.rint(r) && c == Math.rint(c)) {
-            return Optional.of(new int[] {r.intValue(), c.intValue()});
+        if (v.isArray() && v.size() == 2 && positiveInteger(v.get(0)) && positiveInteger(v.get(1))) {
+            return Optional.of(new int[] {v.get(0).intValue(), v.get(1).intValue()});
         }
         throw new IllegalArgumentException(path + ": \"" + key + "\" must be [rows, cols] with positive integers");
+    }
+
+    private static boolean positiveInteger(JsonNode n) {
+        return n.isNumber() && n.canConvertToExactIntegral() && n.canConvertToInt() && n.intValue() >= 1;
     }
 }

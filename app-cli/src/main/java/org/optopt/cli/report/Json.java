@@ -1,62 +1,77 @@
 package org.optopt.cli.report;
 
-import java.util.Locale;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Writes flat JSON objects of strings and numbers (what the commands' {@code --json} output needs). */
+/**
+ * JSON for run files and the commands' {@code --json} output, written by Jackson on one line as
+ * {@code {"key": value, ...}}. Maps keep their iteration order and may nest; non-finite numbers
+ * (JSON has none) are written as {@code null}.
+ */
 public final class Json {
+    private static final ObjectWriter WRITER = new ObjectMapper().writer(new OneLine());
+
     private Json() {}
 
-    /**
-     * One JSON object with the entries in iteration order. Numbers print in full precision;
-     * non-finite numbers print as null; other values print as strings.
-     */
+    /** One JSON object with the entries in iteration order. */
     public static String object(Map<String, ?> entries) {
-        StringBuilder sb = new StringBuilder("{");
-        boolean first = true;
-        for (Map.Entry<String, ?> e : entries.entrySet()) {
-            if (!first) {
-                sb.append(", ");
-            }
-            first = false;
-            sb.append(string(e.getKey())).append(": ").append(value(e.getValue()));
+        try {
+            return WRITER.writeValueAsString(finite(entries));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("Cannot write JSON: " + e.getOriginalMessage(), e);
         }
-        return sb.append('}').toString();
-    }
-
-    private static String value(Object v) {
-        if (v == null) {
-            return "null";
-        }
-        if (v instanceof Double d) {
-            return Double.isFinite(d) ? String.format(Locale.ROOT, "%.6g", d).replaceFirst("\\.?0+(e|$)", "$1") : "null";
-        }
-        if (v instanceof Number || v instanceof Boolean) {
-            return v.toString();
-        }
-        return string(v.toString());
     }
 
     /** A JSON string literal with the required escapes. */
     public static String string(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
+        try {
+            return WRITER.writeValueAsString(s);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("Cannot write JSON: " + e.getOriginalMessage(), e);
         }
-        return sb.append('"').toString();
+    }
+
+    /** The value with non-finite floating-point numbers replaced by null, at any depth. */
+    private static Object finite(Object v) {
+        if (v instanceof Double d && !Double.isFinite(d) || v instanceof Float f && !Float.isFinite(f)) {
+            return null;
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(k, finite(x)));
+            return out;
+        }
+        if (v instanceof Collection<?> c) {
+            return c.stream().map(Json::finite).toList();
+        }
+        return v;
+    }
+
+    /** {@code {"a": 1, "b": [1, 2]}}: one line, a space after each colon and comma. */
+    private static final class OneLine extends MinimalPrettyPrinter {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(": ");
+        }
+
+        @Override
+        public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(", ");
+        }
+
+        @Override
+        public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(", ");
+        }
     }
 }

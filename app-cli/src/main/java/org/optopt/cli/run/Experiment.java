@@ -2,6 +2,7 @@ package org.optopt.cli.run;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -10,11 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.Optimizers;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.probe.ProbedOptimizer;
+import org.optopt.cli.checkpoint.Checkpoint;
+import org.optopt.cli.format.ErrorMessages;
 import org.optopt.tasks.suite.Budget;
 import org.optopt.tasks.suite.DataSource;
 import org.optopt.tasks.suite.Task;
@@ -59,7 +63,7 @@ public final class Experiment {
 
     /**
      * Trains and records one run under {@code runsDir}. On failure the run directory is marked
-     * failed and the exception propagates.
+     * failed (or removed, when the run failed before its first step) and the exception propagates.
      */
     Outcome run(Task task, OptimizerSpec spec, long seed, int batchSize, Budget budget, int evaluations, Path runsDir)
             throws IOException {
@@ -93,8 +97,9 @@ public final class Experiment {
      */
     public Outcome runIn(Path dir, Task task, RunArguments args) throws IOException {
         OptimizerSpec spec = args.spec();
-        BiFunction<Backend, ParameterSet, Optimizer> factory = probes.attach(OptimizerFactory.of(spec, optimizers), probed);
-        try (RunDirectory run = RunDirectory.create(dir, config(task, spec, args))) {
+        OptimizerFactory optimizer = OptimizerFactory.of(spec, optimizers);
+        BiFunction<Backend, ParameterSet, Optimizer> factory = probes.attach(optimizer.create(), probed);
+        try (RunDirectory run = RunDirectory.create(dir, config(task, optimizer, args))) {
             args.write(dir);
             return train(run, task, args, factory, null);
         }
@@ -107,16 +112,17 @@ public final class Experiment {
      * @throws IllegalArgumentException if {@code dir} is not a run directory, is complete, or its
      *     checkpoint is corrupt
      */
-    public Outcome resume(Path dir, java.util.function.Function<String, Task> tasks) throws IOException {
+    public Outcome resume(Path dir, Function<String, Task> tasks) throws IOException {
         RunArguments args = RunArguments.read(dir);
-        if (java.nio.file.Files.readString(dir.resolve("STATUS")).strip().equals("complete")) {
+        if (Files.readString(dir.resolve("STATUS")).strip().equals("complete")) {
             throw new IllegalArgumentException("Run " + dir + " is complete; there is nothing to resume");
         }
         Task task = tasks.apply(args.task());
-        BiFunction<Backend, ParameterSet, Optimizer> factory = probes.attach(OptimizerFactory.of(args.spec(), optimizers), probed);
+        BiFunction<Backend, ParameterSet, Optimizer> factory = probes.attach(OptimizerFactory.of(args.spec(), optimizers)
+                .create(), probed);
         Path file = RunCheckpoints.file(dir);
-        org.optopt.cli.checkpoint.Checkpoint from = java.nio.file.Files.exists(file)
-                ? org.optopt.cli.checkpoint.Checkpoint.read(file) : null;
+        Checkpoint from = Files.exists(file)
+                ? Checkpoint.read(file) : null;
         try (RunDirectory run = RunDirectory.resume(dir, from == null ? 0 : from.stepsLogLength(),
                 from == null ? 0 : from.evalsLogLength())) {
             return train(run, task, args, factory, from);
@@ -124,7 +130,7 @@ public final class Experiment {
     }
 
     private Outcome train(RunDirectory run, Task task, RunArguments args,
-            BiFunction<Backend, ParameterSet, Optimizer> factory, org.optopt.cli.checkpoint.Checkpoint from)
+            BiFunction<Backend, ParameterSet, Optimizer> factory, Checkpoint from)
             throws IOException {
         OptimizerSpec spec = args.spec();
         long seed = args.seed();
@@ -151,23 +157,33 @@ public final class Experiment {
             run.complete(metrics);
             return new Outcome(dir, r);
         } catch (RuntimeException | IOException e) {
-            run.fail(String.valueOf(e.getMessage()));
+            if (from == null && !run.started()) {
+                // Failed before its first step (missing data, a failed download): nothing to keep or resume.
+                run.discard();
+            } else {
+                run.fail(ErrorMessages.describe(e));
+            }
             throw e;
         }
     }
 
-    private Map<String, Object> config(Task task, OptimizerSpec spec, RunArguments args) {
+    private Map<String, Object> config(Task task, OptimizerFactory optimizer, RunArguments args) {
+        OptimizerSpec spec = optimizer.spec();
         int batchSize = args.batchSize();
         Budget budget = args.budget();
         long seed = args.seed();
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("task", task.name());
         config.put("optimizer", spec.toString());
+        config.put("hyperparameters", optimizer.hyperparameters());
         config.put("seed", seed);
         config.put("batch_size", batchSize > 0 ? batchSize : task.defaultBatchSize());
         config.put("budget", (budget != null ? budget : task.defaultBudget()).toString());
         config.put("backend", backend.name());
+        config.put("evaluations", args.evaluations());
         config.put("target", task.target().toString());
+        config.put("optopt_version", Provenance.version());
+        config.put("git_commit", Provenance.gitCommit().orElse(null));
         return config;
     }
 
@@ -191,7 +207,7 @@ public final class Experiment {
 
     private static Path unique(Path dir) {
         Path p = dir;
-        for (int k = 2; java.nio.file.Files.exists(p); k++) {
+        for (int k = 2; Files.exists(p); k++) {
             p = dir.resolveSibling(dir.getFileName() + "-" + k);
         }
         return p;

@@ -21,21 +21,30 @@ import org.optopt.optimizers.hyper.Towers;
 /**
  * Turns an {@link OptimizerSpec} into an optimizer factory, checking every setting's name and
  * domain first, so that mistakes are reported before any data is loaded.
+ *
+ * @param spec the optimizer as the user named it
+ * @param create builds the optimizer over a problem's parameters
+ * @param hyperparameters the initial value of every hyperparameter and option, defaults included
+ *     (a tower's as {@code L<k>.<name>}, the names of its {@code steps.csv} columns)
  */
-final class OptimizerFactory {
+record OptimizerFactory(OptimizerSpec spec, BiFunction<Backend, ParameterSet, Optimizer> create,
+        Map<String, Object> hyperparameters) {
     private static final String LEVEL_PREFIX = "level";
 
     /** The setting that wraps any optimizer in {@link ParameterAveraging}: {@code average=ema:0.999} or {@code swa:START}. */
     static final String AVERAGE = "average";
 
-    private OptimizerFactory() {}
+    /** Copies the values. */
+    OptimizerFactory {
+        hyperparameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));
+    }
 
     /**
      * The factory for {@code spec}.
      *
      * @throws IllegalArgumentException on an unknown optimizer, level or setting, or a value outside its domain
      */
-    static BiFunction<Backend, ParameterSet, Optimizer> of(OptimizerSpec spec, Optimizers registry) {
+    static OptimizerFactory of(OptimizerSpec spec, Optimizers registry) {
         Object average = spec.settings().get(AVERAGE);
         if (average == null) {
             return spec.tower() ? tower(spec) : single(spec, registry);
@@ -43,11 +52,14 @@ final class OptimizerFactory {
         ParameterAveraging.validate(String.valueOf(average));
         Map<String, Object> rest = new LinkedHashMap<>(spec.settings());
         rest.remove(AVERAGE);
-        BiFunction<Backend, ParameterSet, Optimizer> inner = of(new OptimizerSpec(spec.text(), spec.name(), rest, spec.tower()), registry);
-        return (backend, params) -> new ParameterAveraging(inner.apply(backend, params), backend, String.valueOf(average));
+        OptimizerFactory inner = of(new OptimizerSpec(spec.text(), spec.name(), rest, spec.tower()), registry);
+        Map<String, Object> values = new LinkedHashMap<>(inner.hyperparameters());
+        values.put(AVERAGE, String.valueOf(average));
+        return new OptimizerFactory(spec, (backend, params) -> new ParameterAveraging(inner.create().apply(backend, params),
+                backend, String.valueOf(average)), values);
     }
 
-    private static BiFunction<Backend, ParameterSet, Optimizer> single(OptimizerSpec spec, Optimizers registry) {
+    private static OptimizerFactory single(OptimizerSpec spec, Optimizers registry) {
         OptimizerProvider provider = registry.provider(spec.name());
         for (Map.Entry<String, Object> e : spec.settings().entrySet()) {
             Optional<Hyperparameter> hyper = find(provider.hyperparameters(), e.getKey());
@@ -69,19 +81,30 @@ final class OptimizerFactory {
                 list.get().require(numbers(provider.name(), e.getKey(), e.getValue()));
             }
         }
-        return (backend, params) -> provider.create(backend, params, spec.settings());
+        Map<String, Object> values = new LinkedHashMap<>();
+        provider.hyperparameters().forEach(h -> values.put(h.name(), spec.settings().getOrDefault(h.name(), h.defaultValue())));
+        provider.choices().forEach(c -> values.put(c.name(),
+                spec.settings().getOrDefault(c.name(), OptimizerSpec.value(c.defaultValue()))));
+        return new OptimizerFactory(spec, (backend, params) -> provider.create(backend, params, spec.settings()), values);
     }
 
-    private static BiFunction<Backend, ParameterSet, Optimizer> tower(OptimizerSpec spec) {
+    private static OptimizerFactory tower(OptimizerSpec spec) {
         Towers.Spec stack = Towers.parse(spec.text());
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (int k = 0; k < stack.levels().size(); k++) {
+            for (Map.Entry<String, Double> v : stack.levels().get(k).values().entrySet()) {
+                values.put("L" + k + "." + v.getKey(), v.getValue());
+            }
+        }
         for (Map.Entry<String, Object> e : spec.settings().entrySet()) {
             Target t = target(e.getKey(), stack);
             if (!(e.getValue() instanceof Double v)) {
                 throw new IllegalArgumentException("--set " + e.getKey() + " needs a number for a tower, got " + e.getValue());
             }
             t.definition().require(v);
+            values.put("L" + t.level() + "." + t.definition().name(), v);
         }
-        return (backend, params) -> {
+        return new OptimizerFactory(spec, (backend, params) -> {
             HyperOptimizer h = stack.build(params, backend);
             for (Map.Entry<String, Object> e : spec.settings().entrySet()) {
                 Target t = target(e.getKey(), stack);
@@ -90,7 +113,7 @@ final class OptimizerFactory {
                 }
             }
             return h;
-        };
+        }, values);
     }
 
     /** A list setting's numbers: a list, or one number as a list of one. */

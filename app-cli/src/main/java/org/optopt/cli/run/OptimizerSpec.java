@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.optopt.cli.format.Numbers;
 import org.optopt.optimizers.hyper.Towers;
 
 /**
@@ -92,7 +93,8 @@ public record OptimizerSpec(String text, String name, Map<String, Object> settin
         return out;
     }
 
-    private static Object value(String text) {
+    /** {@code text} as a setting's value: a boolean, a number, else the text itself. */
+    static Object value(String text) {
         String lower = text.toLowerCase(Locale.ROOT);
         if (lower.equals("true") || lower.equals("false")) {
             return Boolean.parseBoolean(lower);
@@ -114,7 +116,10 @@ public record OptimizerSpec(String text, String name, Map<String, Object> settin
         }
     }
 
-    /** {@code name} or {@code name(k=v, ...)}; a tower prints its stack and settings. */
+    /**
+     * {@code name} or {@code name(k=v, ...)} with numbers as {@link Numbers#compact} writes them
+     * ({@code lr=3e-4}); a tower prints its stack and settings.
+     */
     @Override
     public String toString() {
         if (settings.isEmpty()) {
@@ -123,7 +128,8 @@ public record OptimizerSpec(String text, String name, Map<String, Object> settin
         StringBuilder sb = new StringBuilder(tower ? text + " " : name).append(tower ? "[" : "(");
         boolean first = true;
         for (Map.Entry<String, Object> e : settings.entrySet()) {
-            sb.append(first ? "" : ", ").append(e.getKey()).append('=').append(e.getValue());
+            sb.append(first ? "" : ", ").append(e.getKey()).append('=')
+                    .append(e.getValue() instanceof Double d ? Numbers.compact(d) : e.getValue());
             first = false;
         }
         return sb.append(tower ? "]" : ")").toString();

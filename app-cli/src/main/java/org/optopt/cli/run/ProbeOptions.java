@@ -11,9 +11,10 @@ import org.optopt.optimizers.probe.Probes;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --probes NAME,...} and {@code --probe-every N}: statistic probes attached to the trained
- * optimizer; their statistics become {@code probe.<name>.<statistic>} columns of {@code steps.csv},
- * filled after step 1 and every N steps.
+ * {@code --probes NAME,...}, {@code --probe-every N} and the sampling {@code --probe-period P
+ * --probe-burst B}: statistic probes attached to the trained optimizer (see
+ * {@link ProbedOptimizer}); their statistics become {@code probe.<name>.<statistic>} columns of
+ * {@code steps.csv}, filled after step 1 and every N steps.
  */
 public final class ProbeOptions {
     @Option(names = "--probes", split = ",", paramLabel = "NAME",
@@ -24,11 +25,21 @@ public final class ProbeOptions {
             description = "Write the probes' statistics to steps.csv every N steps (default: ${DEFAULT-VALUE}).")
     int every;
 
+    @Option(names = "--probe-period", defaultValue = "1", paramLabel = "P",
+            description = "Observe bursts of --probe-burst steps every P steps (default: ${DEFAULT-VALUE}, every step).")
+    int period;
+
+    @Option(names = "--probe-burst", defaultValue = "1", paramLabel = "B",
+            description = "Consecutive steps observed per period; lag-k statistics need B > k (default: ${DEFAULT-VALUE}).")
+    int burst;
+
     /** Options with the given probes, for callers outside picocli. */
     public static ProbeOptions of(List<String> names, int every) {
         ProbeOptions o = new ProbeOptions();
         o.names = List.copyOf(names);
         o.every = every;
+        o.period = 1;
+        o.burst = 1;
         return o;
     }
 
@@ -36,6 +47,9 @@ public final class ProbeOptions {
     void validate() {
         if (every < 1) {
             throw new IllegalArgumentException("--probe-every must be at least 1, got " + every);
+        }
+        if (burst < 1 || burst > period) {
+            throw new IllegalArgumentException("--probe-burst must be 1 to --probe-period (" + period + "), got " + burst);
         }
         for (String n : names) {
             if (!Probes.NAMES.contains(n)) {
@@ -53,7 +67,7 @@ public final class ProbeOptions {
         }
         return (backend, params) -> {
             ProbedOptimizer p = new ProbedOptimizer(factory.apply(backend, params), Probes.create(names, backend, params),
-                    every);
+                    every, period, burst);
             created.accept(p);
             return p;
         };

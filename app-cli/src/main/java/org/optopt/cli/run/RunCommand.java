@@ -2,10 +2,12 @@ package org.optopt.cli.run;
 
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizers;
+import org.optopt.cli.format.Numbers;
 import org.optopt.tasks.suite.Task;
 import org.optopt.tasks.suite.TaskRegistry;
 import picocli.CommandLine.Command;
@@ -32,6 +34,7 @@ public final class RunCommand implements Runnable {
     @Mixin
     private ProbeOptions probes;
 
+    // Checked in run(), not by picocli, so that an unknown option is reported before a missing one.
     @Option(names = "--optimizer", paramLabel = "OPT",
             description = "An optimizer (see 'optopt optimizers'), e.g. adam or sgd(0.1, momentum=0.9), or a"
                     + " hypergradient tower, e.g. adam/sgd(1e-5) or sgd(0.01)/sgd(0.01)/sgd(0.01).")
@@ -66,33 +69,40 @@ public final class RunCommand implements Runnable {
         if (checkpointEvery < 1) {
             throw new ParameterException(spec.commandLine(), "--checkpoint-every must be at least 1, got " + checkpointEvery);
         }
+        options.validate(spec);
         PrintWriter out = spec.commandLine().getOut();
-        Experiment experiment = new Experiment(backend.get(), optimizers, options.dataSource(), spec.commandLine().getErr(),
-                probes, p -> { });
         try {
             Experiment.Outcome o;
             Task task;
-            OptimizerSpec os;
+            String label;
             if (resume != null) {
                 RunArguments args = RunArguments.read(resume);
                 task = tasks.get(args.task());
-                os = args.spec();
+                label = args.spec().toString();
                 seed = args.seed();
-                o = experiment.resume(resume, tasks::get);
+                o = experiment().resume(resume, tasks::get);
             } else {
-                task = tasks.get(options.task);
-                os = OptimizerSpec.parse(optimizer).with(OptimizerSpec.parseSettings(options.settings));
-                o = experiment.run(task, os, seed, options.batchSize, options.budget(), options.evaluations,
+                task = TrainingOptions.usage(spec, () -> tasks.get(options.task));
+                OptimizerFactory factory = TrainingOptions.usage(spec, () -> OptimizerFactory.of(
+                        OptimizerSpec.parse(optimizer).with(OptimizerSpec.parseSettings(options.settings)), optimizers));
+                label = factory.spec().toString();
+                o = experiment().run(task, factory.spec(), seed, options.batchSize(), options.budget(), options.evaluations,
                         options.runsDir, checkpointEvery);
             }
             EvalRecord last = o.result().finalEvaluation();
-            out.printf(Locale.ROOT, "%s with %s, seed %d: %d steps in %.1f s; test loss %.4g%s; target %s %s%n",
-                    task.name(), os, seed, last.step(), last.seconds(), last.loss(),
+            out.printf(Locale.ROOT, "%s with %s, seed %d: %d steps in %.1f s; test loss %s%s; target %s %s%n",
+                    task.name(), label, seed, last.step(), last.seconds(), Numbers.significant(last.loss(), 4),
                     Double.isNaN(last.accuracy()) ? "" : String.format(Locale.ROOT, ", test accuracy %.2f%%", 100 * last.accuracy()),
                     task.target(), o.result().reachedTarget() ? "reached at step " + o.result().stepsToTarget() : "not reached");
-            out.println("run directory: " + o.directory());
+            List<String> plots = new Comparison(task, List.of(new Comparison.Entry(label, List.of(o.result()), 0)))
+                    .writePlots(o.directory());
+            out.println("run directory: " + o.directory() + " (plots: " + String.join(", ", plots) + ")");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    private Experiment experiment() {
+        return new Experiment(backend.get(), optimizers, options.dataSource(), spec.commandLine().getErr(), probes, p -> { });
     }
 }

@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.optopt.cli.checkpoint.RowLog;
+import org.optopt.cli.format.ErrorMessages;
 import org.optopt.cli.report.Json;
 
 /**
  * The files of one training run:
  * <ul>
- *   <li>{@code config.json} — task, optimizer, seed, budget, backend;</li>
+ *   <li>{@code config.json} — task, optimizer, every hyperparameter's initial value, seed, batch size,
+ *       budget, backend, optopt's version and git commit;</li>
  *   <li>{@code steps.csv} — step, seconds, loss and every effective hyperparameter, one row per step;</li>
  *   <li>{@code evals.csv} — step, seconds, test loss, test accuracy;</li>
  *   <li>{@code decisions.csv} — only for an optimizer that reports decisions (the optimizer event
@@ -43,6 +45,9 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
     private RowLog decisions;
     private List<String> decisionFields;
 
+    /** The highest directory that {@link #create} made (dir itself or a new runs directory), else null. */
+    private Path created;
+
     private RunDirectory(Path dir, RowLog steps, RowLog evals, List<String> hyperparameterNames) {
         this.dir = dir;
         this.steps = steps;
@@ -62,11 +67,21 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
         if (Files.exists(dir)) {
             throw new IllegalArgumentException("Run directory " + dir + " already exists");
         }
-        Files.createDirectories(dir);
+        Path created = dir.toAbsolutePath();
+        while (created.getParent() != null && !Files.exists(created.getParent())) {
+            created = created.getParent();
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IOException("Cannot create the run directory " + dir + ": " + ErrorMessages.describe(e), e);
+        }
         writeAtomically(dir.resolve("STATUS"), "running\n");
         writeAtomically(dir.resolve("config.json"), Json.object(config) + "\n");
-        return new RunDirectory(dir, RowLog.create(dir.resolve("steps.csv")), RowLog.create(dir.resolve("evals.csv")),
-                null);
+        RunDirectory run = new RunDirectory(dir, RowLog.create(dir.resolve("steps.csv")),
+                RowLog.create(dir.resolve("evals.csv")), null);
+        run.created = created;
+        return run;
     }
 
     /**
@@ -187,11 +202,41 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
         writeAtomically(dir.resolve("STATUS"), "complete\n");
     }
 
-    /** Marks the run failed with a one-line reason. */
+    /** Whether a step has been recorded since the directory was created or resumed. */
+    public boolean started() {
+        return hyperparameterNames != null;
+    }
+
+    /**
+     * Removes a created run that failed before its first step: its files, its directory, and the
+     * directories {@link #create} made for it (a new runs or comparison directory) where they are
+     * left empty. A run that fails before it starts (missing data, a failed download) leaves
+     * nothing behind.
+     */
+    public void discard() throws IOException {
+        if (created == null) {
+            throw new IllegalStateException("Only a created run can be discarded, not a resumed one: " + dir);
+        }
+        close();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        for (Path d = dir.toAbsolutePath(); d != null && d.startsWith(created); d = d.getParent()) {
+            try {
+                Files.delete(d);
+            } catch (java.nio.file.DirectoryNotEmptyException e) {
+                return; // other runs live there
+            }
+        }
+    }
+
+    /** Marks the run failed with the reason, joined to one line. */
     public void fail(String reason) {
         try {
             flushLogs();
-            writeAtomically(dir.resolve("STATUS"), "failed: " + reason.lines().findFirst().orElse("") + "\n");
+            writeAtomically(dir.resolve("STATUS"), "failed: " + ErrorMessages.oneLine(reason) + "\n");
         } catch (IOException e) {
             // The original failure is what the user needs to see; the status stays "running".
         }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Closure;
 import org.optopt.api.optim.EvaluationView;
 import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.ParameterSet;
@@ -116,6 +117,7 @@ public final class Trainer {
             List<StepRecord> steps = new ArrayList<>();
             List<EvalRecord> evals = new ArrayList<>();
             Progress restored = checkpoints.restore(problem, optimizer, steps, evals);
+            Closure closure = problem.closure();
             long stepsToTarget = restored == null ? -1 : restored.stepsToTarget();
             double secondsToTarget = restored == null ? Double.NaN : restored.secondsToTarget();
             double trainingNanos = restored == null ? 0 : restored.trainingNanos();
@@ -123,7 +125,7 @@ public final class Trainer {
                 long t0 = System.nanoTime();
                 problem.nextBatch();
                 double loss = problem.lossAndGradient();
-                optimizer.step();
+                optimizer.step(closure); // line-search-like optimizers re-evaluate or bound the loss
                 trainingNanos += System.nanoTime() - t0;
                 // After the step: a tower updates its lower levels' values at the start of a step.
                 var hyper = optimizer.trace();

@@ -2,6 +2,7 @@ package org.optopt.cli.study;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,8 +58,8 @@ public record Study(String name, List<String> tasks, List<Entry> optimizers, Lis
     public record Entry(String spec, Map<String, Object> settings, Map<String, Axis> grid, Sample sample) {
         /** Copies the maps. */
         public Entry {
-            settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
-            grid = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(grid));
+            settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+            grid = Collections.unmodifiableMap(new LinkedHashMap<>(grid));
         }
     }
 
@@ -80,7 +81,7 @@ public record Study(String name, List<String> tasks, List<Entry> optimizers, Lis
     public record Sample(Method method, int count, Map<String, Axis.Range> space) {
         /** Copies the map. */
         public Sample {
-            space = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(space));
+            space = Collections.unmodifiableMap(new LinkedHashMap<>(space));
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -129,7 +130,7 @@ public final class StudyCommand implements Runnable {
 
         /** The study with its backend named (saved so that status and scores find the same trials). */
         private static Study resolve(Study study, String backend) {
-            Map<String, Node> tree = new java.util.LinkedHashMap<>(study.tree().map());
+            Map<String, Node> tree = new LinkedHashMap<>(study.tree().map());
             tree.put("backend", new Node(backend, 0));
             Node root = new Node(tree, 0);
             return Study.from(root, "study");

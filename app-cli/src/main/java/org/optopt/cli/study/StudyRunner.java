@@ -3,8 +3,11 @@ package org.optopt.cli.study;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.optopt.cli.run.Experiment;
 import org.optopt.cli.run.RunArguments;
 import org.optopt.tasks.suite.Task;
@@ -75,10 +78,10 @@ public final class StudyRunner {
 
     /** Removes a run directory killed before it wrote its arguments (nothing in it to resume). */
     private void deleteIncomplete(Trial trial) throws IOException {
-        var dir = directory.trialDirectory(trial);
+        Path dir = directory.trialDirectory(trial);
         if (Files.exists(dir)) {
-            try (var files = Files.walk(dir)) {
-                for (var p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(p);
                 }
             }

@@ -18,6 +18,14 @@ class ComparisonTest {
     }
 
     @Test
+    void oneSeedPrintsItsValueAndSeveralTheirSpread() {
+        java.util.function.DoubleFunction<String> three = v -> org.optopt.cli.format.Numbers.significant(v, 3);
+        assertEquals("4.06e-4", Comparison.meanStd(new double[] {4.0614e-4}, three, three));
+        // mean 2e-3, sample standard deviation 1e-3
+        assertEquals("0.002 +- 0.001", Comparison.meanStd(new double[] {1e-3, 2e-3, 3e-3}, three, three));
+    }
+
+    @Test
     void optimizerSpecsParseNamesAndSettings() {
         assertEquals(Map.of("lr", 0.1, "nesterov", true), OptimizerSpec.parse("sgd(0.1, nesterov)").settings());
         assertTrue(OptimizerSpec.parse("adam/sgd(1e-5)").tower());
@@ -25,6 +33,7 @@ class ComparisonTest {
         assertEquals("sgd", s.name());
         assertEquals(Map.of("lr", 0.1, "momentum", 0.9, "nesterov", true), s.settings());
         assertEquals("sgd(lr=0.1, momentum=0.9, nesterov=true)", s.toString());
+        assertEquals("lion(lr=3e-4)", OptimizerSpec.parse("lion(lr=3.0E-4)").toString());
         assertEquals("adam", OptimizerSpec.parse(" adam ").toString());
         assertEquals("tanh", OptimizerSpec.parseSettings(List.of("surrogate=tanh")).get("surrogate"));
         assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.parse("sgd(lr=0.1"));

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.optopt.cli.MainTest;
@@ -22,6 +24,14 @@ class RunCommandTest {
             List<Path> dirs = s.toList();
             assertEquals(1, dirs.size(), dirs.toString());
             return dirs.get(0);
+        }
+    }
+
+    private static String readStatus(Path runDirectory) {
+        try {
+            return Files.readString(runDirectory.resolve("STATUS")).strip();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -39,7 +49,15 @@ class RunCommandTest {
         assertEquals(3, Files.readAllLines(dir.resolve("evals.csv")).size());
         String metrics = Files.readString(dir.resolve("metrics.json"));
         assertTrue(metrics.contains("\"steps\": 20") && metrics.contains("\"test_loss\": "), metrics);
-        assertTrue(Files.readString(dir.resolve("config.json")).contains("\"optimizer\": \"sgd(lr=0.05)\""));
+        String config = Files.readString(dir.resolve("config.json"));
+        assertTrue(config.contains("\"optimizer\": \"sgd(lr=0.05)\""), config);
+        // Every hyperparameter, the defaults of sgd (torch.optim.SGD's) included, and the option.
+        assertTrue(config.contains("\"hyperparameters\": {\"lr\": 0.05, \"momentum\": 0.0, \"dampening\": 0.0,"
+                + " \"weight_decay\": 0.0, \"nesterov\": false}"), config);
+        assertTrue(config.contains("\"optopt_version\": \""), config);
+        assertTrue(config.contains("\"git_commit\": "), config);
+        assertTrue(ImageIO.read(dir.resolve("curves.png").toFile()).getWidth() > 1000);
+        assertFalse(Files.exists(dir.resolve("hyperparameters.png")), "nothing learned, nothing to plot");
         assertTrue(r.out().contains("teacher-student-mlp with sgd(lr=0.05), seed 0: 20 steps"), r.out());
     }
 
@@ -104,24 +122,24 @@ class RunCommandTest {
         assertEquals(2, noTask.exitCode());
         assertTrue(noTask.err().contains("Missing required option: '--task=TASK'"), noTask.err());
         Run unknownTask = MainTest.run("--backend", "reference", "run", "--task", "nope", "--optimizer", "sgd", "--runs-dir", dir);
-        assertEquals(1, unknownTask.exitCode());
+        assertEquals(2, unknownTask.exitCode());
         assertTrue(unknownTask.err().contains("Unknown task 'nope'; known tasks: "), unknownTask.err());
         Run unknownOptimizer = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "nope",
                 "--runs-dir", dir);
-        assertEquals(1, unknownOptimizer.exitCode());
+        assertEquals(2, unknownOptimizer.exitCode());
         assertTrue(unknownOptimizer.err().contains("nope") && unknownOptimizer.err().contains("adam"), unknownOptimizer.err());
         Run unknownSetting = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "sgd",
                 "--set", "beta7=1", "--runs-dir", dir);
-        assertEquals(1, unknownSetting.exitCode());
+        assertEquals(2, unknownSetting.exitCode());
         assertTrue(unknownSetting.err().contains("Optimizer sgd has no hyperparameter or option 'beta7'"),
                 unknownSetting.err());
         Run negativeLr = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "sgd",
                 "--set", "lr=-1", "--runs-dir", dir);
-        assertEquals(1, negativeLr.exitCode());
+        assertEquals(2, negativeLr.exitCode());
         assertTrue(negativeLr.err().contains("lr") && negativeLr.err().contains("-1"), negativeLr.err());
         Run zeroSteps = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "sgd",
                 "--steps", "0", "--runs-dir", dir);
-        assertEquals(1, zeroSteps.exitCode());
+        assertEquals(2, zeroSteps.exitCode());
         assertTrue(zeroSteps.err().contains("--steps must be at least 1, got 0"), zeroSteps.err());
         assertTrue(runs.toFile().list().length == 0, "no run directory for rejected input");
     }
@@ -133,8 +151,9 @@ class RunCommandTest {
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("sgd(lr=0.001)") && r.out().contains("adam(lr=0.01, beta1=0.8)"), r.out());
         Path dir = onlyRunDirectory(runs);
-        assertTrue(Files.size(dir.resolve("curves.png")) > 1000);
-        assertTrue(Files.readString(dir.resolve("curves.svg")).contains("<polyline"));
+        BufferedImage png = ImageIO.read(dir.resolve("curves.png").toFile());
+        assertTrue(png.getWidth() > 1000 && png.getHeight() > 300, png.getWidth() + "x" + png.getHeight());
+        assertTrue(Files.readString(dir.resolve("curves.svg")).contains("<svg"));
         assertEquals(5, Files.readAllLines(dir.resolve("summary.csv")).size());
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(4, s.filter(Files::isDirectory).count());
@@ -143,12 +162,35 @@ class RunCommandTest {
 
     @Test
     void tasksListsTheSuite() {
-        Run r = MainTest.run("tasks");
+        Run r = MainTest.run("tasks", "--no-estimate");
         assertEquals(0, r.exitCode(), r.err());
-        for (String t : List.of("quadratic-deep", "noisy-quadratic", "rosenbrock", "logreg-a9a", "logreg-w8a", "logreg-mnist",
-                "mnist-mlp", "fmnist-2c2d", "char-rnn-shakespeare", "teacher-student-mlp")) {
+        for (String t : List.of("quadratic-deep", "noisy-quadratic", "rosenbrock", "logreg-synthetic", "logreg-a9a",
+                "logreg-w8a", "logreg-mnist", "mnist-mlp", "fmnist-2c2d", "char-rnn-shakespeare", "teacher-student-mlp")) {
             assertTrue(r.out().contains(t), t + " missing in\n" + r.out());
         }
+    }
+
+    @Test
+    void tasksEstimatesTheRunTimeOfTheTasksAsked() {
+        Run r = MainTest.run("--backend", "reference", "tasks", "rosenbrock", "teacher-student-mlp");
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(4, lines.size(), r.out());
+        assertTrue(lines.get(0).endsWith("RUN TIME"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("rosenbrock ") && lines.get(1).matches(".*~[0-9.]+ (s|min|h)$"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("teacher-student-mlp ") && lines.get(2).matches(".*~[0-9.]+ (s|min|h)$"),
+                lines.get(2));
+        assertTrue(lines.get(3).contains("timed on a few steps of Adam on reference"), lines.get(3));
+    }
+
+    @Test
+    void runTimeEstimatesAddSetupStepsAndEvaluations() {
+        RunTimeEstimate e = new RunTimeEstimate(2, 0.01, 0.5, 1000);
+        assertEquals(2 + 10 + 20 * 0.5, e.seconds(), 1e-12);
+        assertEquals("~22 s", e.text());
+        assertEquals("~17 min", new RunTimeEstimate(0, 1, 0, 1000).text());
+        assertEquals("~2.8 h", new RunTimeEstimate(0, 1, 0, 10_000).text());
+        assertEquals(3 * 0.5 + 3 * 0.1, new RunTimeEstimate(0, 0.1, 0.5, 3).seconds(), 1e-12, "no more evaluations than steps");
     }
 
     @Test
@@ -172,15 +214,15 @@ class RunCommandTest {
     void towerErrorsNameTheColumnOrTheLevel(@TempDir Path runs) {
         Run badStack = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "adam/sgd(1e-5",
                 "--runs-dir", runs.toString());
-        assertEquals(1, badStack.exitCode());
+        assertEquals(2, badStack.exitCode());
         assertTrue(badStack.err().contains("column"), badStack.err());
         Run badLevel = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "adam/sgd(1e-5)",
                 "--set", "level2.lr=1", "--runs-dir", runs.toString());
-        assertEquals(1, badLevel.exitCode());
+        assertEquals(2, badLevel.exitCode());
         assertTrue(badLevel.err().contains("has levels 0 to 1"), badLevel.err());
         Run badName = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "adam/sgd(1e-5)",
                 "--set", "level1.beta9=1", "--runs-dir", runs.toString());
-        assertEquals(1, badName.exitCode());
+        assertEquals(2, badName.exitCode());
         assertTrue(badName.err().contains("level 1 (sgd) has no hyperparameter 'beta9'"), badName.err());
     }
 
@@ -188,10 +230,20 @@ class RunCommandTest {
     void compareGoesOnPastADivergingOptimizer(@TempDir Path runs) throws IOException {
         Run r = MainTest.run("--backend", "reference", "compare", "--task", "rosenbrock", "--optimizers",
                 "sgd(lr=1e6),adam(lr=0.01)", "--seeds", "2", "--steps", "20", "--runs-dir", runs.toString());
-        assertEquals(0, r.exitCode(), r.err());
-        assertEquals(2, r.err().lines().filter(l -> l.startsWith("optopt: warning: sgd(lr=1000000.0) seed")).count(), r.err());
+        assertEquals(1, r.exitCode(), "a partly failed comparison fails: " + r.err());
+        assertEquals(2, r.err().lines().filter(l -> l.startsWith("optopt: warning: sgd(lr=1e6) seed")).count(), r.err());
+        assertTrue(r.err().strip().endsWith("optopt: error: 2 of 4 runs failed (see the warnings above);"
+                + " the table and plots show the others"), r.err());
         assertTrue(r.out().contains("every run failed (2)") && r.out().contains("adam(lr=0.01)"), r.out());
-        assertTrue(Files.exists(onlyRunDirectory(runs).resolve("curves.png")));
+        Path dir = onlyRunDirectory(runs);
+        assertTrue(Files.exists(dir.resolve("curves.png")));
+        try (Stream<Path> s = Files.list(dir)) {
+            List<String> failed = s.filter(Files::isDirectory).filter(d -> d.getFileName().toString().contains("sgd"))
+                    .map(d -> readStatus(d)).toList();
+            for (String status : failed) {
+                assertTrue(status.startsWith("failed: Gradient of parameter") && !status.contains("null"), status);
+            }
+        }
         Run allFail = MainTest.run("--backend", "reference", "compare", "--task", "rosenbrock", "--optimizers", "sgd(lr=1e6)",
                 "--seeds", "1", "--steps", "20", "--runs-dir", runs.resolve("b").toString());
         assertEquals(1, allFail.exitCode());

@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.factory.Nd4j;
-import org.optopt.api.backend.Incumbent;
+import org.optopt.api.bench.Incumbent;
 
 /**
  * ND4J's own Adam step, the way DL4J runs it: the native {@code adam_updater} custom op computes

@@ -1,9 +1,7 @@
 package org.optopt.backend.nd4j;
 
 import java.util.Arrays;
-import java.util.Optional;
 import org.optopt.api.backend.CompiledKernel;
-import org.optopt.api.backend.Incumbent;
 import org.optopt.api.backend.support.GemmShape;
 import org.optopt.api.backend.support.HeapBackend;
 import org.optopt.api.kernel.BinaryOp;
@@ -17,7 +15,7 @@ import org.optopt.api.tensor.Tensor;
  * elementwise work), kernels compile to one fused loop each ({@link KernelCompiler}), so do the
  * elementwise primitives and full reductions ({@link FusedPrimitives}); matrix products run on
  * ND4J's bundled OpenBLAS ({@link OpenBlas}); every other primitive is {@link HeapBackend}'s
- * plain-Java loop. ND4J itself runs only the {@link #incumbent} it is compared against.
+ * plain-Java loop. ND4J itself runs only the incumbent it is compared against ({@link Nd4jIncumbentProvider}).
  */
 public final class Nd4jBackend extends HeapBackend {
     private final int threads;
@@ -126,21 +124,5 @@ public final class Nd4jBackend extends HeapBackend {
     @Override
     public CompiledKernel compile(Kernel kernel) {
         return new FusedKernel(this, kernel, kernelLoop);
-    }
-
-    /**
-     * {@code adam}: ND4J's native {@code adam_updater} op followed by {@code params.subi(update)},
-     * over fresh INDArrays of {@code size} parameters (lr 1e-3, beta1 0.9, beta2 0.999, eps 1e-8),
-     * on as many threads as compiled kernels use. Empty for any other name.
-     */
-    @Override
-    public Optional<Incumbent> incumbent(String kernel, int size) {
-        if (!"adam".equals(kernel)) {
-            return Optional.empty();
-        }
-        if (size < 1) {
-            throw new IllegalArgumentException("incumbent size must be at least 1 but is " + size);
-        }
-        return Optional.of(new Nd4jAdamIncumbent(size, kernelThreads()));
     }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.optopt.api.backend.CompiledKernel;
-import org.optopt.api.backend.Incumbent;
+import org.optopt.api.bench.Incumbent;
 import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.kernel.BinaryOp;
 import org.optopt.api.kernel.Expr;
@@ -263,7 +263,9 @@ class Nd4jBackendTest {
 
     @Test
     void adamIncumbentRunsNd4jsNativeOpAndMovesItsParameters() {
-        try (Incumbent incumbent = backend.incumbent("adam", 1001).orElseThrow()) {
+        Nd4jIncumbentProvider peers = new Nd4jIncumbentProvider();
+        assertEquals(Nd4jBackendProvider.NAME, peers.backend());
+        try (Incumbent incumbent = peers.incumbent("adam", 1001, backend.kernelThreads()).orElseThrow()) {
             assertEquals("ND4J AdamUpdater (native op)", incumbent.description());
             Nd4jAdamIncumbent adam = (Nd4jAdamIncumbent) incumbent;
             float[] before = adam.params();
@@ -276,7 +278,8 @@ class Nd4jBackendTest {
             incumbent.step();
             assertFalse(Arrays.equals(after, adam.params()));
         }
-        assertTrue(backend.incumbent("lion", 10).isEmpty());
-        assertThrows(IllegalArgumentException.class, () -> backend.incumbent("adam", 0));
+        assertTrue(peers.incumbent("lion", 10, 1).isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> peers.incumbent("adam", 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> peers.incumbent("adam", 10, 0));
     }
 }

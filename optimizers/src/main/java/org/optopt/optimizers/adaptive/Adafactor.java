@@ -163,23 +163,13 @@ public final class Adafactor extends OptimizerDefinition {
                     int base = b * rows * cols;
                     double rowSum = 0;
                     for (int i = 0; i < rows; i++) {
-                        double sum = 0;
-                        for (int j = 0; j < cols; j++) {
-                            float x = g[base + i * cols + j];
-                            sum += x * x;
-                        }
                         int k = b * rows + i;
-                        r[k] = r[k] + w * ((float) (sum / cols) - r[k]);
+                        r[k] = r[k] + w * ((float) meanSquare(g, base + i * cols, cols, 1) - r[k]);
                         rowSum += r[k];
                     }
                     for (int j = 0; j < cols; j++) {
-                        double sum = 0;
-                        for (int i = 0; i < rows; i++) {
-                            float x = g[base + i * cols + j];
-                            sum += x * x;
-                        }
                         int k = b * cols + j;
-                        c[k] = c[k] + w * ((float) (sum / rows) - c[k]);
+                        c[k] = c[k] + w * ((float) meanSquare(g, base + j, rows, cols) - c[k]);
                     }
                     float denominator = Math.max((float) (rowSum / rows), eps1);
                     for (int i = 0; i < rows; i++) {
@@ -217,6 +207,16 @@ public final class Adafactor extends OptimizerDefinition {
                 apply.run(bind(s.applyArgs, values));
                 advance(s);
             }
+        }
+
+        /** The mean of {@code x^2} over the {@code count} entries of {@code g} from {@code start} {@code stride} apart. */
+        private static double meanSquare(float[] g, int start, int count, int stride) {
+            double sum = 0;
+            for (int k = 0; k < count; k++) {
+                float x = g[start + k * stride];
+                sum += x * x;
+            }
+            return sum / count;
         }
     }
 }

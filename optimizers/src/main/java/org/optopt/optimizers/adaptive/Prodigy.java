@@ -107,9 +107,8 @@ public final class Prodigy extends OptimizerDefinition {
     }
 
     /**
-     * Runs Prodigy. State per parameter: {@code p0}, {@code m}, {@code v}, {@code s}, its step count
-     * {@code t}, and the shared scalars {@code d}, {@code d_max}, {@code numerator} and {@code k}
-     * (the same in every parameter's entry).
+     * Runs Prodigy. State per parameter: {@code p0}, {@code m}, {@code v}, {@code s} and its step
+     * count {@code t}; optimizer-wide: {@code d}, {@code d_max}, {@code numerator} and {@code k}.
      */
     private static final class Run extends SlotOptimizer {
         private final boolean decouple;
@@ -135,25 +134,6 @@ public final class Prodigy extends OptimizerDefinition {
                         .buffer("s", state("s", backend.zeros(shape)));
                 applyArgs = apply.args().buffer("p", p.value()).buffer("m", state.get("m")).buffer("v", state.get("v"));
             }
-
-            @Override
-            protected Map<String, Double> scalars() {
-                Map<String, Double> out = super.scalars();
-                out.put("d", d);
-                out.put("d_max", dMax);
-                out.put("numerator", numerator);
-                out.put("k", (double) k);
-                return out;
-            }
-
-            @Override
-            protected void restore(Map<String, Double> scalars) {
-                super.restore(scalars);
-                d = scalars.get("d");
-                dMax = scalars.get("d_max");
-                numerator = scalars.get("numerator");
-                k = scalars.get("k").longValue();
-            }
         }
 
         Run(Prodigy definition, Backend backend, ParameterSet parameters, OptimizerDefinition.Config config) {
@@ -166,6 +146,24 @@ public final class Prodigy extends OptimizerDefinition {
             parameters.parameters().forEach(p -> addSlot(p, new ProdigySlot(p)));
             d = groupValues(parameters.groups().get(0).name()).get("d0");
             dMax = d;
+        }
+
+        @Override
+        protected Map<String, Double> optimizerState() {
+            Map<String, Double> out = new LinkedHashMap<>();
+            out.put("d", d);
+            out.put("d_max", dMax);
+            out.put("numerator", numerator);
+            out.put("k", (double) k);
+            return out;
+        }
+
+        @Override
+        protected void restoreOptimizerState(Map<String, Double> state) {
+            d = state.get("d");
+            dMax = state.get("d_max");
+            numerator = state.get("numerator");
+            k = state.get("k").longValue();
         }
 
         @Override

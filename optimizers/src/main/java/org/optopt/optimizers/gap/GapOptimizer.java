@@ -10,9 +10,9 @@ import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterGroup;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Tensor;
-import org.optopt.optimizers.BaseOptimizer;
 import org.optopt.optimizers.ElementwiseRule;
 import org.optopt.optimizers.OptimizerDefinition;
+import org.optopt.optimizers.SlotOptimizer;
 import org.optopt.optimizers.Uniform;
 
 /**
@@ -29,7 +29,7 @@ import org.optopt.optimizers.Uniform;
  * {@code beta1}) in switch mode, one per tensor ({@code momentum.<parameter>}) per tensor — and
  * {@code switches}, so a run's {@code steps.csv} shows the choice of every step.
  */
-public final class GapOptimizer extends BaseOptimizer {
+public final class GapOptimizer extends SlotOptimizer {
     private static final String SWITCHES = "switches";
     private static final String MODEL_CHOICE = "choice";
 
@@ -38,24 +38,56 @@ public final class GapOptimizer extends BaseOptimizer {
     private final boolean perTensor;
     private final CompiledKernel accumulate;
     private final CompiledKernel apply;
-    private final Map<String, Slot> slots = new LinkedHashMap<>();
     private int modelChoice = -1;
     private long switches;
 
-    private static final class Slot {
-        final Map<String, Tensor> buffers = new LinkedHashMap<>();
-        final KernelArgs accumulateArgs;
-        final KernelArgs applyArgs;
-        final double[] scores;
+    /** One parameter's state: a buffer per candidate, the shared buffers, the scores and the last choice. */
+    private final class GapSlot extends Slot {
+        final KernelArgs accumulateArgs = accumulate.args();
+        final KernelArgs applyArgs = apply.args();
+        final double[] scores = new double[candidates.size()];
         final int size;
-        long step;
         int choice = -1;
 
-        Slot(int candidates, int size, KernelArgs accumulateArgs, KernelArgs applyArgs) {
-            this.scores = new double[candidates];
-            this.size = size;
-            this.accumulateArgs = accumulateArgs;
-            this.applyArgs = applyArgs;
+        GapSlot(Parameter p, Map<String, Double> hyper) {
+            size = p.value().shape().size();
+            for (int j = 0; j < candidates.size(); j++) {
+                state(gap.candidateBuffer(j), backend.zeros(p.value().shape()));
+            }
+            for (ElementwiseRule.StateBuffer b : gap.sharedState()) {
+                state(b.name(), backend.full(p.value().shape(), (float) Uniform.evaluate(b.initial(), hyper)));
+            }
+            Map<String, Tensor> bound = new LinkedHashMap<>(state);
+            bound.put(ElementwiseRule.PARAMETER, p.value());
+            bound.put(ElementwiseRule.GRADIENT, p.gradient());
+            for (Map.Entry<String, Tensor> b : bound.entrySet()) {
+                bindIfRead(accumulateArgs, b.getKey(), b.getValue());
+                bindIfRead(applyArgs, b.getKey(), b.getValue());
+            }
+        }
+
+        /** Binds candidate {@code j}'s buffer as the chosen one of the apply kernel. */
+        void bindChosen(int j) {
+            applyArgs.buffer(gap.chosenBuffer(), state.get(gap.candidateBuffer(j)));
+        }
+
+        @Override
+        protected Map<String, Double> scalars() {
+            Map<String, Double> out = super.scalars();
+            for (int j = 0; j < scores.length; j++) {
+                out.put("score_" + j, scores[j]);
+            }
+            out.put(MODEL_CHOICE, (double) choice);
+            return out;
+        }
+
+        @Override
+        protected void restore(Map<String, Double> scalars) {
+            super.restore(scalars);
+            for (int j = 0; j < scores.length; j++) {
+                scores[j] = scalars.get("score_" + j);
+            }
+            choice = scalars.get(MODEL_CHOICE).intValue();
         }
     }
 
@@ -69,21 +101,7 @@ public final class GapOptimizer extends BaseOptimizer {
         for (ParameterGroup g : parameters.groups()) {
             Map<String, Double> hyper = groupValues(g.name());
             for (Parameter p : g.parameters()) {
-                Slot s = new Slot(candidates.size(), p.value().shape().size(), accumulate.args(), apply.args());
-                for (int j = 0; j < candidates.size(); j++) {
-                    s.buffers.put(definition.candidateBuffer(j), backend.zeros(p.value().shape()));
-                }
-                for (ElementwiseRule.StateBuffer b : definition.sharedState()) {
-                    s.buffers.put(b.name(), backend.full(p.value().shape(), (float) Uniform.evaluate(b.initial(), hyper)));
-                }
-                Map<String, Tensor> bound = new LinkedHashMap<>(s.buffers);
-                bound.put(ElementwiseRule.PARAMETER, p.value());
-                bound.put(ElementwiseRule.GRADIENT, p.gradient());
-                for (Map.Entry<String, Tensor> b : bound.entrySet()) {
-                    bindIfRead(s.accumulateArgs, b.getKey(), b.getValue());
-                    bindIfRead(s.applyArgs, b.getKey(), b.getValue());
-                }
-                slots.put(p.name(), s);
+                addSlot(p, new GapSlot(p, hyper));
             }
         }
     }
@@ -91,12 +109,6 @@ public final class GapOptimizer extends BaseOptimizer {
     private static void bindIfRead(KernelArgs args, String buffer, Tensor tensor) {
         if (args.kernel().bufferIndex(buffer) >= 0) {
             args.buffer(buffer, tensor);
-        }
-    }
-
-    private static void bindScalars(KernelArgs args, Map<String, Double> env) {
-        for (String name : args.kernel().scalars()) {
-            args.scalar(name, env.get(name));
         }
     }
 
@@ -116,11 +128,7 @@ public final class GapOptimizer extends BaseOptimizer {
      * @throws IllegalArgumentException on an unknown parameter
      */
     public int choice(String parameter) {
-        Slot s = slots.get(parameter);
-        if (s == null) {
-            throw new IllegalArgumentException("Unknown parameter " + parameter + "; parameters are " + slots.keySet());
-        }
-        return s.choice;
+        return ((GapSlot) slot(parameter)).choice;
     }
 
     @Override
@@ -134,13 +142,12 @@ public final class GapOptimizer extends BaseOptimizer {
         Map<Parameter, double[]> scores = new LinkedHashMap<>();
         for (Map.Entry<ParameterGroup, Map<String, Double>> g : active.entrySet()) {
             for (Parameter p : g.getKey().parameters()) {
-                Slot s = slots.get(p.name());
-                Map<String, Double> e = new LinkedHashMap<>(g.getValue());
-                e.put(ElementwiseRule.STEP, (double) (s.step + 1));
+                GapSlot s = (GapSlot) slot(p.name());
+                Map<String, Double> e = withStep(g.getValue(), s);
                 for (int j = 0; j < candidates.size(); j++) {
                     e.put(gap.candidateScalar(j), candidates.get(j));
                 }
-                bindScalars(s.accumulateArgs, e);
+                bind(s.accumulateArgs, e);
                 var reductions = accumulate.run(s.accumulateArgs);
                 double jEma = g.getValue().get("j_ema");
                 for (int j = 0; j < candidates.size(); j++) {
@@ -164,7 +171,7 @@ public final class GapOptimizer extends BaseOptimizer {
             modelChoice = chosen;
         }
         for (Map.Entry<Parameter, Map<String, Double>> e : env.entrySet()) {
-            Slot s = slots.get(e.getKey().name());
+            GapSlot s = (GapSlot) slot(e.getKey().name());
             int chosen = perTensor ? argmax(s.scores) : modelChoice;
             if (perTensor && s.choice >= 0 && chosen != s.choice) {
                 switches++;
@@ -172,10 +179,9 @@ public final class GapOptimizer extends BaseOptimizer {
             s.choice = chosen;
             Map<String, Double> values = e.getValue();
             values.put(gap.candidate(), candidates.get(chosen));
-            s.applyArgs.buffer(gap.chosenBuffer(), s.buffers.get(gap.candidateBuffer(chosen)));
-            bindScalars(s.applyArgs, values);
-            apply.run(s.applyArgs);
-            s.step++;
+            s.bindChosen(chosen);
+            apply.run(bind(s.applyArgs, values));
+            advance(s);
         }
     }
 
@@ -194,7 +200,7 @@ public final class GapOptimizer extends BaseOptimizer {
     public Map<String, Double> trace() {
         Map<String, Double> out = new LinkedHashMap<>(effectiveHyperparameters(parameters().groups().get(0).name()));
         if (perTensor) {
-            slots.forEach((name, s) -> out.put(gap.candidate() + "." + name, value(s.choice)));
+            parameters().parameters().forEach(p -> out.put(gap.candidate() + "." + p.name(), value(choice(p.name()))));
         } else {
             out.put(gap.candidate(), value(modelChoice));
         }
@@ -204,33 +210,6 @@ public final class GapOptimizer extends BaseOptimizer {
 
     private double value(int choice) {
         return choice < 0 ? Double.NaN : candidates.get(choice);
-    }
-
-    @Override
-    protected Map<String, Tensor> buffers(Parameter p) {
-        return slots.get(p.name()).buffers;
-    }
-
-    @Override
-    protected Map<String, Double> scalarState(Parameter p) {
-        Slot s = slots.get(p.name());
-        Map<String, Double> out = new LinkedHashMap<>();
-        out.put(ElementwiseRule.STEP, (double) s.step);
-        for (int j = 0; j < s.scores.length; j++) {
-            out.put("score_" + j, s.scores[j]);
-        }
-        out.put(MODEL_CHOICE, (double) s.choice);
-        return out;
-    }
-
-    @Override
-    protected void restoreScalarState(Parameter p, Map<String, Double> state) {
-        Slot s = slots.get(p.name());
-        s.step = state.get(ElementwiseRule.STEP).longValue();
-        for (int j = 0; j < s.scores.length; j++) {
-            s.scores[j] = state.get("score_" + j);
-        }
-        s.choice = state.get(MODEL_CHOICE).intValue();
     }
 
     /** A state's choices must be candidate indices (or -1, none yet). */

@@ -1,22 +1,30 @@
 package org.optopt.optimizers.golden;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A minimal JSON reader (RFC 8259) for golden files: objects become {@link LinkedHashMap}s,
- * arrays {@link ArrayList}s, numbers {@link Double}s, and strings, booleans and null themselves.
- * Errors name the position.
+ * Reads golden files (RFC 8259 JSON, parsed by Jackson) into plain values: objects become
+ * {@link LinkedHashMap}s, arrays {@link ArrayList}s, and strings, booleans and null themselves.
+ *
+ * <p>Every number becomes a {@link Double}, integers included, so that the golden readers need one
+ * numeric type; Jackson parses decimal numbers with {@link Double#parseDouble}, so values are
+ * bit-identical to the file's shortest round-trip representation.
  */
 public final class Json {
-    private final String text;
-    private int pos;
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
-    private Json(String text) {
-        this.text = text;
-    }
+    private Json() {}
 
     /**
      * Parses one JSON value that makes up the whole text.
@@ -24,176 +32,37 @@ public final class Json {
      * @throws IllegalArgumentException naming the offset of the first syntax error
      */
     public static Object parse(String text) {
-        Json j = new Json(text);
-        Object v = j.value();
-        j.skipSpace();
-        if (j.pos != text.length()) {
-            throw j.error("trailing characters");
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(text);
+        } catch (JacksonException e) {
+            JsonLocation at = e.getLocation();
+            long offset = at == null ? 0 : Math.max(at.getCharOffset(), 0);
+            throw new IllegalArgumentException("JSON syntax error at offset " + offset + ": " + e.getOriginalMessage());
         }
-        return v;
+        if (root == null || root.isMissingNode()) {
+            throw new IllegalArgumentException("JSON syntax error at offset " + text.length() + ": unexpected end of input");
+        }
+        return plain(root);
     }
 
-    private Object value() {
-        skipSpace();
-        if (pos >= text.length()) {
-            throw error("unexpected end of input");
-        }
-        char c = text.charAt(pos);
-        return switch (c) {
-            case '{' -> object();
-            case '[' -> array();
-            case '"' -> string();
-            case 't' -> literal("true", Boolean.TRUE);
-            case 'f' -> literal("false", Boolean.FALSE);
-            case 'n' -> literal("null", null);
-            default -> {
-                if (c == '-' || (c >= '0' && c <= '9')) {
-                    yield number();
-                }
-                throw error("unexpected character '" + c + "'");
+    private static Object plain(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case OBJECT -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                node.properties().forEach(e -> m.put(e.getKey(), plain(e.getValue())));
+                yield m;
             }
+            case ARRAY -> {
+                List<Object> a = new ArrayList<>(node.size());
+                node.forEach(e -> a.add(plain(e)));
+                yield a;
+            }
+            case NUMBER -> node.doubleValue();
+            case STRING -> node.textValue();
+            case BOOLEAN -> node.booleanValue();
+            case NULL -> null;
+            case BINARY, MISSING, POJO -> throw new IllegalArgumentException("JSON value of unexpected kind " + node.getNodeType());
         };
-    }
-
-    private Map<String, Object> object() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        pos++;
-        skipSpace();
-        if (peek() == '}') {
-            pos++;
-            return m;
-        }
-        while (true) {
-            skipSpace();
-            if (peek() != '"') {
-                throw error("expected a string key");
-            }
-            String key = string();
-            skipSpace();
-            expect(':');
-            m.put(key, value());
-            skipSpace();
-            char c = next();
-            if (c == '}') {
-                return m;
-            }
-            if (c != ',') {
-                throw error("expected ',' or '}'");
-            }
-        }
-    }
-
-    private List<Object> array() {
-        List<Object> a = new ArrayList<>();
-        pos++;
-        skipSpace();
-        if (peek() == ']') {
-            pos++;
-            return a;
-        }
-        while (true) {
-            a.add(value());
-            skipSpace();
-            char c = next();
-            if (c == ']') {
-                return a;
-            }
-            if (c != ',') {
-                throw error("expected ',' or ']'");
-            }
-        }
-    }
-
-    private String string() {
-        pos++;
-        StringBuilder sb = new StringBuilder();
-        while (true) {
-            char c = next();
-            if (c == '"') {
-                return sb.toString();
-            }
-            if (c == '\\') {
-                char e = next();
-                switch (e) {
-                    case '"', '\\', '/' -> sb.append(e);
-                    case 'b' -> sb.append('\b');
-                    case 'f' -> sb.append('\f');
-                    case 'n' -> sb.append('\n');
-                    case 'r' -> sb.append('\r');
-                    case 't' -> sb.append('\t');
-                    case 'u' -> {
-                        if (pos + 4 > text.length()) {
-                            throw error("truncated \\u escape");
-                        }
-                        try {
-                            sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                        } catch (NumberFormatException ex) {
-                            throw error("bad \\u escape");
-                        }
-                        pos += 4;
-                    }
-                    default -> throw error("bad escape '\\" + e + "'");
-                }
-            } else if (c < 0x20) {
-                throw error("control character in string");
-            } else {
-                sb.append(c);
-            }
-        }
-    }
-
-    private Double number() {
-        int start = pos;
-        while (pos < text.length() && "+-0123456789.eE".indexOf(text.charAt(pos)) >= 0) {
-            pos++;
-        }
-        String s = text.substring(start, pos);
-        if (!s.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")) {
-            pos = start;
-            throw error("malformed number '" + s + "'");
-        }
-        return Double.parseDouble(s);
-    }
-
-    private Object literal(String word, Object value) {
-        if (!text.startsWith(word, pos)) {
-            throw error("expected '" + word + "'");
-        }
-        pos += word.length();
-        return value;
-    }
-
-    private void skipSpace() {
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-                return;
-            }
-            pos++;
-        }
-    }
-
-    private char peek() {
-        if (pos >= text.length()) {
-            throw error("unexpected end of input");
-        }
-        return text.charAt(pos);
-    }
-
-    private char next() {
-        char c = peek();
-        pos++;
-        return c;
-    }
-
-    private void expect(char c) {
-        if (next() != c) {
-            pos--;
-            throw error("expected '" + c + "'");
-        }
-    }
-
-    private IllegalArgumentException error(String what) {
-        return new IllegalArgumentException("JSON syntax error at offset " + pos + ": " + what);
     }
 }

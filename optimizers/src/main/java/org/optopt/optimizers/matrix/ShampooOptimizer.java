@@ -2,9 +2,6 @@ package org.optopt.optimizers.matrix;
 
 import static org.optopt.api.kernel.Expr.scalar;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
@@ -16,17 +13,18 @@ import org.optopt.api.optim.ParameterGroup;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
-import org.optopt.optimizers.BaseOptimizer;
 import org.optopt.optimizers.OptimizerDefinition;
 import org.optopt.optimizers.Rules;
+import org.optopt.theory.SymmetricFunction;
+import org.optopt.optimizers.SlotOptimizer;
 
 /**
  * Runs {@link Shampoo} with backend primitives: gemm for the factor statistics and the two-sided
  * preconditioning, small fused kernels for the elementwise parts, and the inverse roots on the
- * host ({@link JacobiEigen}). State per parameter: {@code L}, {@code R}, {@code L_root},
+ * host ({@link SymmetricFunction}, EJML). State per parameter: {@code L}, {@code R}, {@code L_root},
  * {@code R_root}, {@code buf}, and {@code A} with Adagrad grafting.
  */
-public final class ShampooOptimizer extends BaseOptimizer {
+public final class ShampooOptimizer extends SlotOptimizer {
     /** Sides longer than this are not preconditioned. */
     public static final int MAX_SIDE = 1024;
     /** Relative size (per row) of the float32 rounding of the statistics. */
@@ -48,48 +46,46 @@ public final class ShampooOptimizer extends BaseOptimizer {
     private final CompiledKernel decayed;
     private final CompiledKernel adagradGraft;
     private final CompiledKernel apply;
-    private final Map<String, Slot> slots = new LinkedHashMap<>();
 
-    private final class Slot {
-        final Map<String, Tensor> state = new LinkedHashMap<>();
-        final List<Tensor> workspace = new ArrayList<>();
+    /** One parameter's state, workspace and bound kernel arguments. */
+    private final class ShampooSlot extends Slot {
         final Tensor matrixG;
+        final Tensor leftStats;
+        final Tensor rightStats;
+        final Tensor leftRoot;
+        final Tensor rightRoot;
         final Tensor left;
         final Tensor preconditioned;
         final KernelArgs decayArgs;
         final KernelArgs graftArgs;
         final KernelArgs applyArgs;
-        long step;
 
-        Slot(Parameter p) {
+        ShampooSlot(Parameter p) {
             Shape shape = p.value().shape();
             int rows = shape.rank() == 0 ? 1 : shape.rank() == 1 ? 1 : shape.dim(0);
             int cols = shape.size() / Math.max(rows, 1);
             Shape matrix = Shape.matrix(rows, cols);
             Tensor g = work(backend.zeros(shape));
             matrixG = work(backend.reshape(g, matrix));
-            state.put("L", backend.zeros(Shape.matrix(rows, rows)));
-            state.put("R", backend.zeros(Shape.matrix(cols, cols)));
-            state.put("L_root", identity(rows));
-            state.put("R_root", identity(cols));
-            state.put("buf", backend.zeros(shape));
-            if (grafting.equals("adagrad")) {
-                state.put("A", backend.zeros(shape));
-            }
+            leftStats = state("L", backend.zeros(Shape.matrix(rows, rows)));
+            rightStats = state("R", backend.zeros(Shape.matrix(cols, cols)));
+            leftRoot = state("L_root", identity(rows));
+            rightRoot = state("R_root", identity(cols));
+            Tensor buf = state("buf", backend.zeros(shape));
             left = work(backend.zeros(matrix));
             Tensor pre = work(backend.zeros(shape));
             preconditioned = work(backend.reshape(pre, matrix));
             decayArgs = decayed.args().buffer("G", g).buffer("g", p.gradient()).buffer("p", p.value());
             graftArgs = adagradGraft.args().buffer("G", g);
             if (grafting.equals("adagrad")) {
-                graftArgs.buffer("A", state.get("A"));
+                graftArgs.buffer("A", state("A", backend.zeros(shape)));
             }
-            applyArgs = apply.args().buffer("buf", state.get("buf")).buffer("P", pre).buffer("p", p.value());
+            applyArgs = apply.args().buffer("buf", buf).buffer("P", pre).buffer("p", p.value());
         }
 
-        private Tensor work(Tensor t) {
-            workspace.add(t);
-            return t;
+        /** Whether the inverse roots are recomputed this step: every {@code every} steps from the first. */
+        boolean rootsDue(long every) {
+            return step % every == 0;
         }
 
         private Tensor identity(int n) {
@@ -108,28 +104,28 @@ public final class ShampooOptimizer extends BaseOptimizer {
         this.adagradGraft = backend.compile(ADAGRAD_GRAFT);
         this.apply = backend.compile(APPLY);
         for (Parameter p : parameters.parameters()) {
-            slots.put(p.name(), new Slot(p));
+            addSlot(p, new ShampooSlot(p));
         }
     }
 
     @Override
     protected void update(ParameterGroup group, Map<String, Double> hyper) {
         for (Parameter p : group.parameters()) {
-            Slot s = slots.get(p.name());
+            ShampooSlot s = (ShampooSlot) slot(p.name());
             Tensor g = s.matrixG;
             s.decayArgs.scalar("weight_decay", hyper.get("weight_decay"));
             decayed.run(s.decayArgs);
-            Tensor l = s.state.get("L");
-            Tensor r = s.state.get("R");
+            Tensor l = s.leftStats;
+            Tensor r = s.rightStats;
             backend.gemmInPlace(1f, g, false, g, true, 1f, l);
             backend.gemmInPlace(1f, g, true, g, false, 1f, r);
             long every = Math.round(hyper.get("update_every"));
-            if (s.step % every == 0) {
-                inverseFourthRoot(l, hyper.get("eps"), s.state.get("L_root"), p.name() + "/L");
-                inverseFourthRoot(r, hyper.get("eps"), s.state.get("R_root"), p.name() + "/R");
+            if (s.rootsDue(every)) {
+                inverseFourthRoot(l, hyper.get("eps"), s.leftRoot, p.name() + "/L");
+                inverseFourthRoot(r, hyper.get("eps"), s.rightRoot, p.name() + "/R");
             }
-            backend.gemmInPlace(1f, s.state.get("L_root"), false, g, false, 0f, s.left);
-            backend.gemmInPlace(1f, s.left, false, s.state.get("R_root"), false, 0f, s.preconditioned);
+            backend.gemmInPlace(1f, s.leftRoot, false, g, false, 0f, s.left);
+            backend.gemmInPlace(1f, s.left, false, s.rightRoot, false, 0f, s.preconditioned);
             double scale = 1;
             if (!grafting.equals("none")) {
                 double target = grafting.equals("sgd") ? backend.norm2(g)
@@ -139,7 +135,7 @@ public final class ShampooOptimizer extends BaseOptimizer {
             }
             apply.run(s.applyArgs.scalar("momentum", hyper.get("momentum")).scalar("scale", scale)
                     .scalar("lr", hyper.get("lr")));
-            s.step++;
+            advance(s);
         }
     }
 
@@ -164,7 +160,7 @@ public final class ShampooOptimizer extends BaseOptimizer {
             largest = Math.max(largest, Math.abs(a[i][i]));
         }
         double bound = ROUNDING * largest * n;
-        double[][] r = JacobiEigen.apply(a, lambda -> {
+        double[][] r = SymmetricFunction.apply(a, lambda -> {
             if (lambda < -bound) {
                 throw new IllegalStateException("Shampoo statistic " + what + " has eigenvalue " + lambda
                         + ", beyond float rounding of a positive semi-definite sum");
@@ -178,34 +174,5 @@ public final class ShampooOptimizer extends BaseOptimizer {
             }
         }
         root.copyFrom(out);
-    }
-
-    @Override
-    protected Map<String, Tensor> buffers(Parameter p) {
-        return slots.get(p.name()).state;
-    }
-
-    @Override
-    protected Map<String, Double> scalarState(Parameter p) {
-        return Map.of("t", (double) slots.get(p.name()).step);
-    }
-
-    @Override
-    protected void restoreScalarState(Parameter p, Map<String, Double> state) {
-        slots.get(p.name()).step = state.get("t").longValue();
-    }
-
-    /** The live state buffer {@code buffer} of parameter {@code parameter}. */
-    public Tensor buffer(String parameter, String buffer) {
-        Slot s = slots.get(parameter);
-        if (s == null || !s.state.containsKey(buffer)) {
-            throw new IllegalArgumentException("No state buffer " + buffer + " of parameter " + parameter);
-        }
-        return s.state.get(buffer);
-    }
-
-    @Override
-    protected void releaseWorkspace() {
-        slots.values().forEach(s -> s.workspace.forEach(Tensor::close));
     }
 }

@@ -24,7 +24,8 @@ import org.optopt.theory.MomentumScore;
  * r0 = sum(g*g) ;  rk = sum(g*prev_k)  (k = 1..K)
  * prev_K = prev_(K-1) ; ... ; prev_1 = g
  * </pre>
- * Lag k enters its EMA from the (k+1)-th observation on (when prev_k holds a real gradient).
+ * Lag k enters its EMA from the (k+1)-th consecutive observation on (when prev_k holds the
+ * gradient of k steps ago; after a {@linkplain #gap() gap} it waits again).
  * Statistics: {@code R0..RK}; {@code momentum}, the argmax of J(m) = sqrt(1-m^2) sum_k m^k R(k)
  * ({@link MomentumScore}); {@code rho} = R(1)/R(0), the plug-in momentum; and {@code noise_scale}
  * = (R(0) - R(1))/R(1). Since g_t = G + noise with independent noise between steps, R(1) estimates
@@ -42,6 +43,8 @@ public final class AutocorrelationProbe extends StreamingProbe {
     private final List<Tensor> history = new ArrayList<>();
     private final List<KernelArgs> args = new ArrayList<>();
     private final double[] ema;
+    private final long[] counts;
+    private long consecutive;
 
     /**
      * A probe of lags 0..{@code lags} over {@code parameters} on {@code backend}.
@@ -65,6 +68,7 @@ public final class AutocorrelationProbe extends StreamingProbe {
             args.add(a);
         }
         ema = new double[lags + 1];
+        counts = new long[lags + 1];
     }
 
     static Kernel kernel(int lags) {
@@ -92,17 +96,28 @@ public final class AutocorrelationProbe extends StreamingProbe {
                 r[k] += red.get(k);
             }
         }
-        for (int k = 0; k <= lags && k < observations(); k++) {
+        consecutive++;
+        for (int k = 0; k <= lags && k < consecutive; k++) {
             ema[k] = ema(ema[k], r[k]);
+            counts[k]++;
         }
+    }
+
+    /** After a gap prev_k no longer holds the gradient of k steps ago: lag k waits for k new observations. */
+    @Override
+    public void gap() {
+        consecutive = 0;
     }
 
     /** The bias-corrected R(0..K) seen so far (lags not yet observed are absent). */
     public double[] autocorrelations() {
-        int seen = (int) Math.min(lags + 1, observations());
+        int seen = 0;
+        while (seen <= lags && counts[seen] > 0) {
+            seen++;
+        }
         double[] r = new double[seen];
         for (int k = 0; k < seen; k++) {
-            r[k] = ema[k] * correction(observations() - k);
+            r[k] = ema[k] * correction(counts[k]);
         }
         return r;
     }

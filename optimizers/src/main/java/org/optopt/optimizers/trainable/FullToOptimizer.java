@@ -4,9 +4,7 @@ import static org.optopt.api.kernel.Expr.scalar;
 import static org.optopt.optimizers.Rules.g;
 import static org.optopt.optimizers.Rules.p;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
@@ -19,8 +17,8 @@ import org.optopt.api.optim.ParameterGroup;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
-import org.optopt.optimizers.BaseOptimizer;
 import org.optopt.optimizers.OptimizerDefinition;
+import org.optopt.optimizers.SlotOptimizer;
 import org.optopt.optimizers.Uniform;
 
 /**
@@ -31,7 +29,7 @@ import org.optopt.optimizers.Uniform;
  * {@code Aw = A w} (gemm), then {@code b -= gamma_b_t r; w -= lr (Aw + b)} (one kernel).
  * State per parameter: {@code A} (d x d) and {@code b}.
  */
-public final class FullToOptimizer extends BaseOptimizer {
+public final class FullToOptimizer extends SlotOptimizer {
     private static final Kernel RESIDUAL = Kernel.builder("to_full_residual")
             .store("r", Expr.buffer("Aw").plus(Expr.buffer("b")).minus(g()))
             .sum(Estimators.RESIDUAL_NORM, Expr.buffer("r").square())
@@ -46,39 +44,30 @@ public final class FullToOptimizer extends BaseOptimizer {
     private final boolean normalized;
     private final CompiledKernel residual;
     private final CompiledKernel apply;
-    private final Map<String, Slot> slots = new LinkedHashMap<>();
 
-    private final class Slot {
-        final Map<String, Tensor> state = new LinkedHashMap<>();
-        final List<Tensor> workspace = new ArrayList<>();
+    /** One parameter's state, workspace and bound kernel arguments. */
+    private final class FullSlot extends Slot {
         final Tensor matrix;
+        final Tensor bias;
         final Tensor column;
         final Tensor product;
         final Tensor residualColumn;
         final KernelArgs residualArgs;
         final KernelArgs applyArgs;
         Reductions last;
-        long step;
 
-        Slot(Parameter p) {
+        FullSlot(Parameter p) {
             int d = p.value().shape().size();
-            matrix = backend.zeros(Shape.matrix(d, d));
-            state.put("A", matrix);
-            Tensor b = backend.zeros(p.value().shape());
-            state.put("b", b);
+            matrix = state("A", backend.zeros(Shape.matrix(d, d)));
+            bias = state("b", backend.zeros(p.value().shape()));
             column = work(backend.reshape(p.value(), Shape.matrix(d, 1)));
             Tensor aw = work(backend.zeros(p.value().shape()));
             product = work(backend.reshape(aw, Shape.matrix(d, 1)));
             Tensor r = work(backend.zeros(p.value().shape()));
             residualColumn = work(backend.reshape(r, Shape.matrix(d, 1)));
-            residualArgs = residual.args().buffer("r", r).buffer("Aw", aw).buffer("b", b)
+            residualArgs = residual.args().buffer("r", r).buffer("Aw", aw).buffer("b", bias)
                     .buffer("g", p.gradient()).buffer("p", p.value());
-            applyArgs = apply.args().buffer("b", b).buffer("r", r).buffer("p", p.value()).buffer("Aw", aw);
-        }
-
-        private Tensor work(Tensor t) {
-            workspace.add(t);
-            return t;
+            applyArgs = apply.args().buffer("b", bias).buffer("r", r).buffer("p", p.value()).buffer("Aw", aw);
         }
     }
 
@@ -99,14 +88,14 @@ public final class FullToOptimizer extends BaseOptimizer {
             }
         }
         for (Parameter p : parameters.parameters()) {
-            slots.put(p.name(), new Slot(p));
+            addSlot(p, new FullSlot(p));
         }
     }
 
     @Override
     protected String prepare(ParameterGroup group) {
         for (Parameter p : group.parameters()) {
-            Slot s = slots.get(p.name());
+            FullSlot s = (FullSlot) slot(p.name());
             backend.gemmInPlace(1f, s.matrix, false, s.column, false, 0f, s.product);
             s.last = residual.run(s.residualArgs);
             double norm = s.last.get(Estimators.RESIDUAL_NORM);
@@ -120,16 +109,15 @@ public final class FullToOptimizer extends BaseOptimizer {
     @Override
     protected void update(ParameterGroup group, Map<String, Double> hyper) {
         for (Parameter p : group.parameters()) {
-            Slot s = slots.get(p.name());
-            Map<String, Double> env = new LinkedHashMap<>(hyper);
-            env.put("t", (double) (s.step + 1));
+            FullSlot s = (FullSlot) slot(p.name());
+            Map<String, Double> env = withStep(hyper, s);
             env.put(Estimators.W_SQUARED, s.last.get(Estimators.W_SQUARED));
             double gammaA = Uniform.evaluate(Estimators.stepSize("gamma_a", normalized), env);
             double gammaB = Uniform.evaluate(Estimators.stepSize("gamma_b", normalized), env);
             backend.gemmInPlace((float) -gammaA, s.residualColumn, false, s.column, true, 1f, s.matrix);
             backend.gemmInPlace(1f, s.matrix, false, s.column, false, 0f, s.product);
             apply.run(s.applyArgs.scalar("gamma_b_t", gammaB).scalar("lr", hyper.get("lr")));
-            s.step++;
+            advance(s);
         }
     }
 
@@ -140,43 +128,15 @@ public final class FullToOptimizer extends BaseOptimizer {
         double r = 0;
         double a = 0;
         double b = 0;
-        for (Slot s : slots.values()) {
+        for (Parameter p : parameters().parameters()) {
+            FullSlot s = (FullSlot) slot(p.name());
             r += s.last == null ? Double.NaN : s.last.get(Estimators.RESIDUAL_NORM);
             a += backend.dot(s.matrix, s.matrix);
-            b += backend.dot(s.state.get("b"), s.state.get("b"));
+            b += backend.dot(s.bias, s.bias);
         }
         out.put(Estimators.RESIDUAL_NORM, Math.sqrt(r));
         out.put("A_norm", Math.sqrt(a));
         out.put(Estimators.B_NORM, Math.sqrt(b));
         return out;
-    }
-
-    @Override
-    protected Map<String, Tensor> buffers(Parameter p) {
-        return slots.get(p.name()).state;
-    }
-
-    @Override
-    protected Map<String, Double> scalarState(Parameter p) {
-        return Map.of("t", (double) slots.get(p.name()).step);
-    }
-
-    @Override
-    protected void restoreScalarState(Parameter p, Map<String, Double> state) {
-        slots.get(p.name()).step = state.get("t").longValue();
-    }
-
-    /** The live state tensor {@code A} or {@code b} of parameter {@code parameter}. */
-    public Tensor buffer(String parameter, String buffer) {
-        Slot s = slots.get(parameter);
-        if (s == null || !s.state.containsKey(buffer)) {
-            throw new IllegalArgumentException("No state buffer " + buffer + " of parameter " + parameter);
-        }
-        return s.state.get(buffer);
-    }
-
-    @Override
-    protected void releaseWorkspace() {
-        slots.values().forEach(s -> s.workspace.forEach(Tensor::close));
     }
 }

@@ -196,4 +196,32 @@ class ProbesTest {
         List<Probe> two = Probes.create(List.of("second-moment"), backend, set);
         assertThrows(IllegalArgumentException.class, () -> new ProbedOptimizer(null, List.of(two.get(0), two.get(0)), 1));
     }
+
+    @Test
+    void samplingObservesBurstsAndLagsNeverSpanAGap() {
+        List<Parameter> params = parameters();
+        ParameterSet set = ParameterSet.of(params);
+        AutocorrelationProbe ac = new AutocorrelationProbe(backend, set, 2, BETA);
+        try (ProbedOptimizer probed = new ProbedOptimizer(new Adam().create(backend, set, Map.of()), List.of(ac), 1, 5, 3)) {
+            double[] r = new double[3];
+            long[] n = new long[3];
+            for (int i = 0; i < 12; i++) {
+                load(params, gradients(i));
+                probed.step();
+                if (i % 5 < 3) {
+                    for (int k = 0; k <= i % 5; k++) { // within the burst only
+                        r[k] = BETA * r[k] + (1 - BETA) * dot(gradients(i), gradients(i - k));
+                        n[k]++;
+                    }
+                }
+            }
+            assertEquals(8, ac.observations());
+            assertArrayEquals(new long[] {8, 5, 2}, n);
+            double[] rk = ac.autocorrelations();
+            for (int k = 0; k <= 2; k++) {
+                double expected = r[k] / (1 - Math.pow(BETA, n[k]));
+                assertEquals(expected, rk[k], 1e-5 * Math.abs(expected), "R" + k);
+            }
+        }
+    }
 }

@@ -76,6 +76,63 @@ class TrainableOptimizerTest {
         }
     }
 
+    /**
+     * to-full against the issue's rule evaluated in double on the host (decay, normalization, the
+     * updated A and b in the step), on two tensors with fresh random gradients each step.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.optopt.optimizers.hyper.TestBackends#names")
+    void fullToFollowsItsRule(String backendName) {
+        Backend backend = TestBackends.named(backendName);
+        List<Parameter> params = TestProblems.parameters(backend, 9, Shape.matrix(2, 3), Shape.vector(4));
+        double lr = 0.05;
+        double gammaA = 0.05;
+        double gammaB = 0.2;
+        double tau = 5;
+        List<double[]> w = new ArrayList<>();
+        List<double[][]> a = new ArrayList<>();
+        List<double[]> b = new ArrayList<>();
+        for (Parameter p : params) {
+            int d = p.value().shape().size();
+            w.add(toDouble(p.value().toArray()));
+            a.add(new double[d][d]);
+            b.add(new double[d]);
+        }
+        try (Optimizer opt = create(backend, "to-full", params, Map.of("lr", lr, "gamma_a", gammaA, "gamma_b", gammaB,
+                "tau", tau, "normalized", true))) {
+            for (int t = 0; t < 15; t++) {
+                for (int k = 0; k < params.size(); k++) {
+                    double[] x = w.get(k);
+                    float[] g = TestProblems.uniform(x.length, 50L * t + k);
+                    params.get(k).gradient().copyFrom(g);
+                    double scale = (1 + t / tau) * (1 + dot(x, x));
+                    double[] r = gradient(a.get(k), b.get(k), x);
+                    for (int i = 0; i < x.length; i++) {
+                        r[i] -= g[i];
+                    }
+                    for (int i = 0; i < x.length; i++) {
+                        for (int j = 0; j < x.length; j++) {
+                            a.get(k)[i][j] -= gammaA / scale * r[i] * x[j];
+                        }
+                        b.get(k)[i] -= gammaB / scale * r[i];
+                    }
+                    double[] estimate = gradient(a.get(k), b.get(k), x);
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] -= lr * estimate[i];
+                    }
+                }
+                opt.step();
+                for (int k = 0; k < params.size(); k++) {
+                    float[] got = params.get(k).value().toArray();
+                    for (int i = 0; i < got.length; i++) {
+                        assertEquals(w.get(k)[i], got[i], 1e-5 * Math.max(1, Math.abs(w.get(k)[i])),
+                                "step " + (t + 1) + " " + params.get(k).name() + "[" + i + "]");
+                    }
+                }
+            }
+        }
+    }
+
     static Stream<Arguments> quadraticCases() {
         return TestBackends.names().stream().flatMap(b -> Stream.of(
                 Arguments.of(b, "to-full", Map.of("lr", 0.05, "gamma_a", 0.1, "gamma_b", 0.2)),
@@ -202,6 +259,14 @@ class TrainableOptimizerTest {
             }
         }
         return g;
+    }
+
+    private static double dot(double[] u, double[] v) {
+        double s = 0;
+        for (int i = 0; i < u.length; i++) {
+            s += u[i] * v[i];
+        }
+        return s;
     }
 
     private static double[] toDouble(float[] f) {

@@ -2,7 +2,6 @@ package org.optopt.tasks.suite;
 
 import java.util.SplittableRandom;
 import org.optopt.api.backend.Backend;
-import org.optopt.api.optim.ParameterSet;
 import org.optopt.tasks.autodiff.Losses;
 import org.optopt.tasks.autodiff.Tape;
 import org.optopt.tasks.autodiff.Var;
@@ -21,8 +20,7 @@ import org.optopt.tasks.nn.ParameterStore;
  * consecutive windows and reports mean cross-entropy (nats per character) and next-character
  * accuracy.
  */
-final class CharRnnProblem implements TrainingProblem {
-    private final ParameterStore params;
+final class CharRnnProblem extends StoredProblem {
     private final CharLstm model;
     private final int[] train;
     private final int[] test;
@@ -36,6 +34,7 @@ final class CharRnnProblem implements TrainingProblem {
 
     CharRnnProblem(Backend backend, String text, int batchSize, int steps, int embed, int hidden, int layers,
             long initSeed, long samplingSeed) {
+        super(new ParameterStore(backend));
         CharCorpus corpus = CharCorpus.of(text);
         int[] ids = corpus.ids();
         int vocab = corpus.vocabularySize();
@@ -49,23 +48,12 @@ final class CharRnnProblem implements TrainingProblem {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("Batch size must be positive, got " + batchSize);
         }
-        this.params = new ParameterStore(backend);
         this.model = new CharLstm(params, vocab, embed, hidden, layers, Init.PYTORCH_DEFAULT, initSeed);
         this.batchSize = batchSize;
         this.steps = steps;
         this.random = new SplittableRandom(samplingSeed);
         this.tape = new Tape(backend);
         this.evaluationTape = new Tape(backend);
-    }
-
-    @Override
-    public Backend backend() {
-        return params.backend();
-    }
-
-    @Override
-    public ParameterSet parameters() {
-        return params.asParameterSet();
     }
 
     @Override

@@ -1,9 +1,6 @@
 package org.optopt.tasks.suite;
 
 import java.util.List;
-import java.util.Objects;
-import org.optopt.api.backend.Backend;
-import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.tasks.autodiff.Shapes;
 import org.optopt.tasks.autodiff.Tape;
@@ -19,7 +16,7 @@ import org.optopt.tasks.nn.ParameterStore;
  * evaluation split in chunks of the batch size (so its memory stays that of a training step) on a
  * separate tape.
  */
-final class DatasetProblem implements TrainingProblem {
+final class DatasetProblem extends SampledProblem {
     /** Turns model outputs into a mean loss over the given rows of a split. */
     interface Head {
         /** The mean loss of {@code output} for rows {@code rows} of the training or evaluation split. */
@@ -31,16 +28,13 @@ final class DatasetProblem implements TrainingProblem {
         }
     }
 
-    private final ParameterStore params;
     private final Network model;
     private final Head head;
     private final Tensor train;
     private final Tensor test;
-    private final MiniBatchSampler sampler;
     private final AutoCloseable[] extra;
     private final Tape tape;
     private final Tape evaluationTape;
-    private int[] batch;
 
     /**
      * Takes ownership of the parameters, both feature matrices and {@code extra} resources.
@@ -49,25 +43,14 @@ final class DatasetProblem implements TrainingProblem {
      */
     DatasetProblem(ParameterStore params, Network model, Head head, Tensor train, Tensor test,
             MiniBatchSampler sampler, AutoCloseable... extra) {
-        this.params = Objects.requireNonNull(params, "params");
+        super(params, sampler);
         this.model = model;
         this.head = head;
         this.train = train;
         this.test = test;
-        this.sampler = sampler;
         this.extra = extra;
         this.tape = new Tape(params.backend());
         this.evaluationTape = new Tape(params.backend());
-    }
-
-    @Override
-    public Backend backend() {
-        return params.backend();
-    }
-
-    @Override
-    public ParameterSet parameters() {
-        return params.asParameterSet();
     }
 
     @Override
@@ -76,25 +59,8 @@ final class DatasetProblem implements TrainingProblem {
     }
 
     @Override
-    public int batchSize() {
-        return sampler.batchSize();
-    }
-
-    @Override
-    public long stepsPerEpoch() {
-        return sampler.batchesPerEpoch();
-    }
-
-    @Override
-    public void nextBatch() {
-        batch = sampler.next();
-    }
-
-    @Override
     public double lossAndGradient() {
-        if (batch == null) {
-            throw new IllegalStateException("lossAndGradient before the first nextBatch()");
-        }
+        int[] batch = batch();
         tape.reset();
         params.zeroGrads();
         Var x = Shapes.gatherRows(tape.constant(train), batch);
@@ -108,7 +74,7 @@ final class DatasetProblem implements TrainingProblem {
         int n = test.shape().dim(0);
         double lossSum = 0;
         long correct = 0;
-        int chunk = sampler.batchSize();
+        int chunk = batchSize();
         for (int start = 0; start < n; start += chunk) {
             int[] rows = new int[Math.min(chunk, n - start)];
             for (int i = 0; i < rows.length; i++) {

@@ -1,10 +1,13 @@
 package org.optopt.tasks.suite;
 
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Closure;
+import org.optopt.api.optim.LineBound;
 import org.optopt.api.optim.Parameter;
-import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Shape;
+import org.optopt.tasks.autodiff.StepEnclosure;
 import org.optopt.tasks.nn.ParameterStore;
 
 /**
@@ -19,21 +22,19 @@ import org.optopt.tasks.nn.ParameterStore;
  * normal equations solved in double. The initial {@code w ~ N(0, I)} comes from the init seed.
  * The model is linear and tiny, so losses and gradients are computed on the host in double.
  */
-final class RidgeToyProblem implements TrainingProblem {
+final class RidgeToyProblem extends SampledProblem {
     static final int EXAMPLES = 2000;
     static final int DIMENSION = 20;
     static final double LAMBDA = 0.01;
     static final long DATA_SEED = 2508_01764L;
 
-    private final ParameterStore params;
     private final Parameter w;
     private final double[][] x = new double[EXAMPLES][DIMENSION];
     private final double[] y = new double[EXAMPLES];
     private final double optimum;
-    private final MiniBatchSampler sampler;
-    private int[] batch;
 
     RidgeToyProblem(Backend backend, long initSeed, long samplingSeed, int batchSize) {
+        super(new ParameterStore(backend), new MiniBatchSampler(EXAMPLES, batchSize, false, samplingSeed));
         SplittableRandom data = new SplittableRandom(DATA_SEED);
         double[] truth = new double[DIMENSION];
         for (int j = 0; j < DIMENSION; j++) {
@@ -48,13 +49,11 @@ final class RidgeToyProblem implements TrainingProblem {
             y[n] = dot + 0.5 * data.nextGaussian();
         }
         this.optimum = objective(solveNormalEquations());
-        this.sampler = new MiniBatchSampler(EXAMPLES, batchSize, false, samplingSeed);
         SplittableRandom init = new SplittableRandom(initSeed);
         float[] w0 = new float[DIMENSION];
         for (int j = 0; j < DIMENSION; j++) {
             w0[j] = (float) init.nextGaussian();
         }
-        this.params = new ParameterStore(backend);
         this.w = params.add("w", backend.fromArray(w0, Shape.vector(DIMENSION)));
     }
 
@@ -124,35 +123,8 @@ final class RidgeToyProblem implements TrainingProblem {
     }
 
     @Override
-    public Backend backend() {
-        return params.backend();
-    }
-
-    @Override
-    public ParameterSet parameters() {
-        return params.asParameterSet();
-    }
-
-    @Override
-    public int batchSize() {
-        return sampler.batchSize();
-    }
-
-    @Override
-    public long stepsPerEpoch() {
-        return sampler.batchesPerEpoch();
-    }
-
-    @Override
-    public void nextBatch() {
-        batch = sampler.next();
-    }
-
-    @Override
     public double lossAndGradient() {
-        if (batch == null) {
-            throw new IllegalStateException("lossAndGradient before the first nextBatch()");
-        }
+        int[] batch = batch();
         double[] v = weights();
         double[] g = new double[DIMENSION];
         double loss = 0;
@@ -169,6 +141,31 @@ final class RidgeToyProblem implements TrainingProblem {
         }
         w.gradient().copyFrom(out);
         return loss / batch.length + 0.5 * LAMBDA * dot(v, v);
+    }
+
+    /** With one batch per epoch (the full data), a closure with the exact {@link #lineBound}. */
+    @Override
+    public Closure closure() {
+        return stepsPerEpoch() > 1 ? TrainingProblem.super.closure() : Closure.of(this::lossAndGradient, this::lineBound);
+    }
+
+    /**
+     * {@code F(w + eta d)} on the current batch, a quadratic in {@code eta}: the residuals
+     * {@code e_n + eta x_n.d} squared and the decay term, through {@link StepEnclosure} (exact here).
+     */
+    private LineBound lineBound(Map<String, float[]> direction, double maxStep) {
+        double[] v = weights();
+        double[] d = new double[DIMENSION];
+        float[] given = direction.get(w.name());
+        for (int j = 0; given != null && j < DIMENSION; j++) {
+            d[j] = given[j];
+        }
+        StepEnclosure residuals = StepEnclosure.affine(0, 0, maxStep);
+        for (int n : batch) {
+            residuals = residuals.plus(StepEnclosure.affine(dot(x[n], v) - y[n], dot(x[n], d), maxStep).square());
+        }
+        StepEnclosure decay = StepEnclosure.quadratic(dot(v, v), 2 * dot(v, d), dot(d, d), maxStep);
+        return residuals.times(0.5 / batch.length).plus(decay.times(0.5 * LAMBDA)).toLineBound();
     }
 
     @Override

@@ -2,8 +2,6 @@ package org.optopt.tasks.suite;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import org.optopt.api.backend.Backend;
-import org.optopt.api.optim.ParameterSet;
 import org.optopt.tasks.autodiff.Tape;
 import org.optopt.tasks.autodiff.Var;
 import org.optopt.tasks.nn.ParameterStore;
@@ -12,8 +10,7 @@ import org.optopt.tasks.nn.ParameterStore;
  * A problem with an unlimited stream of fresh noise samples and a closed-form expected loss,
  * which is what {@link #evaluate()} reports. An "epoch" is a nominal number of examples.
  */
-abstract class StreamProblem implements TrainingProblem {
-    protected final ParameterStore params;
+abstract class StreamProblem extends StoredProblem {
     private final SplittableRandom random;
     private final int batchSize;
     private final int nominalEpoch;
@@ -21,10 +18,10 @@ abstract class StreamProblem implements TrainingProblem {
     private boolean hasBatch;
 
     StreamProblem(ParameterStore params, int batchSize, int nominalEpoch, long seed) {
+        super(params);
         if (batchSize <= 0) {
             throw new IllegalArgumentException("Batch size must be positive, got " + batchSize);
         }
-        this.params = params;
         this.batchSize = batchSize;
         this.nominalEpoch = nominalEpoch;
         this.random = new SplittableRandom(seed);
@@ -42,16 +39,6 @@ abstract class StreamProblem implements TrainingProblem {
 
     /** Releases tensors beyond the parameters. */
     protected abstract void closeData();
-
-    @Override
-    public Backend backend() {
-        return params.backend();
-    }
-
-    @Override
-    public ParameterSet parameters() {
-        return params.asParameterSet();
-    }
 
     @Override
     public int batchSize() {

@@ -2,6 +2,7 @@ package org.optopt.tasks.suite;
 
 import java.util.List;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Closure;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.tasks.nn.Flops;
 
@@ -49,6 +50,20 @@ public interface TrainingProblem extends AutoCloseable {
      * @throws IllegalStateException if {@link #nextBatch()} has not been called
      */
     double lossAndGradient();
+
+    /**
+     * The current batch's loss as a {@link Closure} for {@link org.optopt.api.optim.Optimizer#step(Closure)}:
+     * {@link Closure#evaluate()} is {@link #lossAndGradient()}. By default it has no
+     * {@link Closure#lineBound line bound}; full-batch problems whose loss has an interval Taylor
+     * enclosure ({@link org.optopt.tasks.autodiff.StepEnclosure}) override this.
+     */
+    default Closure closure() {
+        String why = stepsPerEpoch() > 1
+                ? "the loss is a mini-batch estimate (batch " + batchSize() + ", " + stepsPerEpoch()
+                        + " batches per epoch), a different function at every step"
+                : "this task's loss has no interval Taylor enclosure";
+        return Closure.of(this::lossAndGradient, why);
+    }
 
     /** Loss (and accuracy, for classification) on the evaluation split at the current parameters. */
     Evaluation evaluate();

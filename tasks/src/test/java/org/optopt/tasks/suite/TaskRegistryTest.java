@@ -14,8 +14,8 @@ class TaskRegistryTest {
 
     @Test
     void listsTheSuite() {
-        assertEquals(List.of("quadratic-deep", "noisy-quadratic", "ridge-toy", "rosenbrock", "logreg-a9a", "logreg-w8a",
-                "logreg-mnist", "mnist-mlp", "fmnist-2c2d", "char-rnn-shakespeare", "teacher-student-mlp"),
+        assertEquals(List.of("quadratic-deep", "noisy-quadratic", "ridge-toy", "rosenbrock", "logreg-synthetic",
+                "logreg-a9a", "logreg-w8a", "logreg-mnist", "mnist-mlp", "fmnist-2c2d", "char-rnn-shakespeare", "teacher-student-mlp"),
                 registry.names());
         Task mlp = registry.get("mnist-mlp");
         assertEquals(128, mlp.defaultBatchSize());

@@ -1,4 +1,4 @@
-package org.optopt.api.backend;
+package org.optopt.api.bench;
 
 /**
  * A backend's own native implementation of a well-known update, measured by benchmarks beside

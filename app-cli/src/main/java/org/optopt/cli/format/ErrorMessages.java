@@ -1,0 +1,81 @@
+package org.optopt.cli.format;
+
+import com.google.inject.ProvisionException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.ReadOnlyFileSystemException;
+import picocli.CommandLine.OverwrittenOptionException;
+import picocli.CommandLine.ParameterException;
+
+/** Turns exceptions into the one-line messages the command prints. */
+public final class ErrorMessages {
+    private ErrorMessages() {}
+
+    /**
+     * The innermost meaningful message of {@code e}, on one line, without wrapper noise: a
+     * file-system error names the file and what went wrong ({@code /proc/x: permission denied}),
+     * an exception without a message is named by its class, never {@code null}.
+     */
+    public static String describe(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof ProvisionException || t.getMessage() == null) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof FileSystemException f) {
+            return fileSystem(f);
+        }
+        String message = t.getMessage();
+        if (message == null || message.isBlank()) {
+            return t instanceof ReadOnlyFileSystemException ? "read-only file system" : t.getClass().getSimpleName();
+        }
+        String line = oneLine(message);
+        return t instanceof IllegalArgumentException || t instanceof IllegalStateException
+                || t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException
+                ? line : t.getClass().getSimpleName() + ": " + line;
+    }
+
+    /**
+     * A usage error's message: picocli's own words where they are clear, without its "Error: "
+     * prefix; an option given twice is named as such.
+     */
+    public static String usage(ParameterException e) {
+        if (e instanceof OverwrittenOptionException o && o.getOverwritten() instanceof picocli.CommandLine.Model.OptionSpec opt) {
+            return "option " + opt.longestName() + " was given more than once; give it once";
+        }
+        String message = oneLine(String.valueOf(e.getMessage()));
+        return message.startsWith("Error: ") ? message.substring("Error: ".length()) : message;
+    }
+
+    /** A multi-line message on one line: list items ("- x") separated by "; ", other lines by a space. */
+    public static String oneLine(String message) {
+        StringBuilder sb = new StringBuilder();
+        boolean previousItem = false;
+        for (String raw : message.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
+            boolean item = raw.startsWith("- ");
+            if (!sb.isEmpty()) {
+                sb.append(item && previousItem ? "; " : !item && previousItem ? ". " : " ");
+            }
+            sb.append(item ? raw.substring(2) : raw);
+            previousItem = item;
+        }
+        return sb.toString();
+    }
+
+    /** The file, the other file if any, and the reason (the JDK leaves the reason out for common errors). */
+    private static String fileSystem(FileSystemException f) {
+        String reason = f.getReason() != null ? f.getReason()
+                : f instanceof AccessDeniedException ? "permission denied"
+                : f instanceof NoSuchFileException ? "no such file or directory"
+                : f instanceof FileAlreadyExistsException ? "already exists"
+                : f instanceof NotDirectoryException ? "not a directory"
+                : f instanceof DirectoryNotEmptyException ? "directory not empty"
+                : f.getClass().getSimpleName();
+        String file = f.getFile() == null ? "" : f.getFile();
+        String other = f.getOtherFile() == null ? "" : " -> " + f.getOtherFile();
+        return file.isEmpty() && other.isEmpty() ? oneLine(reason) : file + other + ": " + oneLine(reason);
+    }
+}

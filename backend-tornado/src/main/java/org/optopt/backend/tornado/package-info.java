@@ -1,0 +1,39 @@
+/**
+ * The {@code tornado} backend: optopt's kernels on TornadoVM devices (GPUs through OpenCL or PTX,
+ * multi-core CPUs through PoCL, FPGAs).
+ *
+ * <h2>Two builds of one module</h2>
+ * TornadoVM is not on the package registries this project builds from; it is installed as an SDK
+ * ({@code scripts/tornado/setup.sh}). Without it the module is only
+ * {@link org.optopt.backend.tornado.TornadoBackendProvider}, which reports the backend unavailable
+ * ({@code no TornadoVM runtime: ...}) and never throws. With {@code TORNADOVM_HOME} set, the Maven
+ * profile {@code tornadovm} also compiles the package {@code org.optopt.backend.tornado.device}
+ * (sources in {@code src/tornado}) against the SDK's own {@code tornado-api} jar, with a module
+ * descriptor that {@code requires static tornado.api}; {@code scripts/tornado/optopt} runs the CLI
+ * with the SDK's JVM options.
+ *
+ * <h2>Kernels: one generated {@code @Parallel} task per kernel</h2>
+ * Each compiled {@link org.optopt.api.kernel.Kernel} becomes one Java class (generated as source,
+ * compiled in memory by javac with {@code -g}, as TornadoVM needs the local-variable annotation
+ * of the loop) whose static method is a single {@code @Parallel} loop with the kernel's whole element
+ * program in its body, so an update rule such as Adam stays one fused device loop. Functions beyond
+ * the float instructions call {@link org.optopt.api.kernel.KernelMath}'s own methods, which
+ * TornadoVM compiles from their bytecode. Reductions write one term per element on the device and
+ * are combined in double on the host. TornadoVM's float shortcuts ({@code fma} fusion, fast relaxed
+ * math) are turned off, and so is its bailout recovery: a kernel the device cannot compile fails
+ * with an error naming the kernel and the device, never a silent run on the host.
+ *
+ * <h2>Data and the other primitives</h2>
+ * In this first version tensors are host heap arrays (as in
+ * {@link org.optopt.api.backend.support.HeapBackend}): every kernel execution copies its bound
+ * buffers to the device and the stored ones back, and every primitive other than kernels (matrix
+ * products included) runs on the host in plain Java. Keeping tensors resident on the device across
+ * steps and device matrix products are the next steps; a kernel binds at most 18 buffers (a
+ * TornadoVM task takes at most 20 arguments).
+ *
+ * <h2>Devices</h2>
+ * {@code --backend-option device=} picks a device by TornadoVM's {@code BACKEND:DEVICE} number (as
+ * {@code tornado --devices} lists them), a bare device index, or a part of its name; a name that
+ * matches no device, or several, is an error listing the devices.
+ */
+package org.optopt.backend.tornado;

@@ -1,0 +1,34 @@
+# Sourced by the bench-*-peers.sh scripts: their JSON and median helpers, and the PyTorch peer.
+#
+# value KEY: the number after "KEY": in the JSON line on stdin; fails if absent.
+value() {
+  local v
+  v=$(sed -n "s/.*\"$1\": \([0-9.eE+-]*\).*/\1/p")
+  [[ -n "$v" ]] || { echo "no \"$1\" in a peer's output" >&2; exit 1; }
+  echo "$v"
+}
+# median NUMBER...: the median of the numbers.
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# Finds a Python that imports torch and reports it. Sets py (the Python, empty when none) and
+# py_env (environment for running it: torch's libblas.so.3 resolved to OpenBLAS where installed,
+# for the Python process only).
+# PYTHON: the Python to try first (then python3, then /usr/bin/python3).
+py=""
+for candidate in "${PYTHON:-python3}" /usr/bin/python3; do
+  if "$candidate" -c 'import torch' 2>/dev/null; then py="$candidate"; break; fi
+done
+py_env=()
+if [[ -z "$py" ]]; then
+  echo "PyTorch: NOT AVAILABLE here ('import torch' fails for \$PYTHON, python3 and /usr/bin/python3);"
+  echo "         install python3-torch (Debian) to compare."
+else
+  blas_dir=/usr/lib/x86_64-linux-gnu/openblas-pthread
+  if [[ -d "$blas_dir" ]]; then
+    py_env=("LD_LIBRARY_PATH=$blas_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
+    echo "PyTorch: $("$py" -c 'import torch; print(torch.__version__)'), BLAS: OpenBLAS from $blas_dir"
+  else
+    echo "PyTorch: $("$py" -c 'import torch; print(torch.__version__)'), BLAS: the system default libblas.so.3" \
+      "(install libopenblas0-pthread for OpenBLAS)"
+  fi
+fi
