@@ -20,12 +20,12 @@ import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.optimizers.BaseOptimizer;
 import org.optopt.optimizers.OptimizerDefinition;
-import org.optopt.optimizers.matrix.JacobiEigen;
 import org.optopt.optimizers.probe.AutocorrelationProbe;
 import org.optopt.optimizers.probe.KroneckerProbe;
 import org.optopt.optimizers.probe.SecondMomentProbe;
 import org.optopt.theory.MomentumScore;
 import org.optopt.theory.StepSize;
+import org.optopt.theory.SymmetricFunction;
 import org.optopt.theory.UpdateRms;
 
 /**
@@ -264,7 +264,7 @@ public final class GreedyOptimizer extends BaseOptimizer {
                 symmetric[i][j] = 0.5 * (factor[i][j] + factor[j][i]);
             }
         }
-        double[][] r = JacobiEigen.apply(symmetric, x -> scale * Math.pow(Math.max(x, 0) + delta, -0.25));
+        double[][] r = SymmetricFunction.apply(symmetric, x -> scale * Math.pow(Math.max(x, 0) + delta, -0.25));
         float[] out = new float[n * n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
