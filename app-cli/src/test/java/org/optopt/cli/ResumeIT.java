@@ -19,7 +19,8 @@ import org.optopt.testsupport.IntegrationTest;
 /**
  * A real {@code bin/optopt run} killed with SIGKILL at a random moment, then resumed with
  * {@code --resume}, ends bit-identical to an uninterrupted run: {@code steps.csv} and
- * {@code evals.csv} in every column but {@code seconds}, the final parameters and optimizer state.
+ * {@code evals.csv} in every column but {@code seconds}, {@code steps.jsonl} in every key but
+ * {@code seconds}, the final parameters and optimizer state.
  */
 @IntegrationTest
 class ResumeIT {
@@ -38,6 +39,11 @@ class ResumeIT {
     /** The file without its second column (seconds). */
     private static List<String> withoutSeconds(Path file) throws IOException {
         return Files.readAllLines(file).stream().map(l -> l.replaceFirst("^([^,]*),[^,]*", "$1")).toList();
+    }
+
+    /** The JSONL file's lines without their {@code seconds} entry. */
+    private static List<String> jsonWithoutSeconds(Path file) throws IOException {
+        return Files.readAllLines(file).stream().map(l -> l.replaceFirst(", \"seconds\": [^,]*", "")).toList();
     }
 
     private static String[] with(String... more) {
@@ -79,6 +85,9 @@ class ResumeIT {
         assertEquals(20001, a.size(), "killed after " + killedAt + " logged steps");
         assertEquals(withoutSeconds(reference.resolve("steps.csv")), a, "steps.csv after a kill at ~" + killedAt);
         assertEquals(withoutSeconds(reference.resolve("evals.csv")), withoutSeconds(dir.resolve("evals.csv")));
+        List<String> json = jsonWithoutSeconds(dir.resolve("steps.jsonl"));
+        assertEquals(20000, json.size(), "steps.jsonl after a kill at ~" + killedAt);
+        assertEquals(jsonWithoutSeconds(reference.resolve("steps.jsonl")), json, "steps.jsonl after a kill at ~" + killedAt);
         Checkpoint x = Checkpoint.read(dir.resolve("checkpoint.bin"));
         Checkpoint y = Checkpoint.read(reference.resolve("checkpoint.bin"));
         assertEquals(20000, x.step());

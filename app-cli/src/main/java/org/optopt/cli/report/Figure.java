@@ -39,6 +39,8 @@ public final class Figure {
     private static final int HEIGHT = 420;
     /** Enough for the plot area's width in pixels; XChart's SVG has one element per segment. */
     private static final int MAX_POINTS = 300;
+    /** A curve of at most this many points (one evaluation per run, a short sweep) shows them as markers. */
+    private static final int FEW_POINTS = 3;
     private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
         new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
         new Color(0xbcbd22), new Color(0x17becf)};
@@ -108,7 +110,7 @@ public final class Figure {
             int digits = digitsToTellApart(panel);
             style.setyAxisTickLabelsFormattingFunction(v -> Numbers.significant(v, digits));
         }
-        style.setMarkerSize(0);
+        style.setMarkerSize(8);
         double xmin = Double.POSITIVE_INFINITY;
         double xmax = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < panel.series().size(); i++) {
@@ -132,7 +134,8 @@ public final class Figure {
             line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
             line.setLineColor(color);
             line.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-            line.setMarker(SeriesMarkers.NONE);
+            line.setMarker(s.x().length <= FEW_POINTS ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            line.setMarkerColor(color);
         }
         offTheGrid(chart, panel);
         Panel.Reference ref = panel.reference();

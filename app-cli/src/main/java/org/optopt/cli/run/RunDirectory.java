@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,6 +20,9 @@ import org.optopt.cli.report.Json;
  *   <li>{@code config.json} — task, optimizer, every hyperparameter's initial value, seed, batch size,
  *       budget, backend, optopt's version and git commit;</li>
  *   <li>{@code steps.csv} — step, seconds, loss and every effective hyperparameter, one row per step;</li>
+ *   <li>{@code steps.jsonl} — the same values, one JSON object per step ({@code {"step": 1, "seconds": ...,
+ *       "loss": ..., "lr": ...}}) at full double precision (the CSV rounds to 9 significant digits); a
+ *       non-finite value or a hyperparameter without a value that step is {@code null};</li>
  *   <li>{@code evals.csv} — step, seconds, test loss, test accuracy;</li>
  *   <li>{@code decisions.csv} — only for an optimizer that reports decisions (the optimizer event
  *       log: trace entries {@code decision.<name>.<field>} at the steps where it decides, e.g.
@@ -31,7 +35,9 @@ import org.optopt.cli.report.Json;
  * </ul>
  * A run without {@code metrics.json} and with a {@code STATUS} other than {@code complete} is
  * incomplete; tools must not read it as a result. The logs are written in whole rows (see
- * {@link RowLog}): after a crash they end in a complete row, at most two seconds behind.
+ * {@link RowLog}): after a crash they end in a complete row, at most two seconds behind. The two
+ * step logs are flushed together; a checkpoint records the CSV's length, and a resumed run cuts
+ * {@code steps.jsonl} to as many lines as the cut CSV has rows.
  */
 public final class RunDirectory implements Trainer.Listener, AutoCloseable {
     private static final String EVALS_HEADER = "step,seconds,test_loss,test_accuracy";
@@ -40,6 +46,7 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
 
     private final Path dir;
     private final RowLog steps;
+    private final RowLog stepsJson;
     private final RowLog evals;
     private List<String> hyperparameterNames;
     private RowLog decisions;
@@ -48,9 +55,10 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
     /** The highest directory that {@link #create} made (dir itself or a new runs directory), else null. */
     private Path created;
 
-    private RunDirectory(Path dir, RowLog steps, RowLog evals, List<String> hyperparameterNames) {
+    private RunDirectory(Path dir, RowLog steps, RowLog stepsJson, RowLog evals, List<String> hyperparameterNames) {
         this.dir = dir;
         this.steps = steps;
+        this.stepsJson = stepsJson;
         this.evals = evals;
         this.hyperparameterNames = hyperparameterNames;
         if (evals.length() == 0) {
@@ -79,7 +87,7 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
         writeAtomically(dir.resolve("STATUS"), "running\n");
         writeAtomically(dir.resolve("config.json"), Json.object(config) + "\n");
         RunDirectory run = new RunDirectory(dir, RowLog.create(dir.resolve("steps.csv")),
-                RowLog.create(dir.resolve("evals.csv")), null);
+                RowLog.create(dir.resolve("steps.jsonl")), RowLog.create(dir.resolve("evals.csv")), null);
         run.created = created;
         return run;
     }
@@ -90,6 +98,7 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
      */
     public static RunDirectory resume(Path dir, long stepsLength, long evalsLength) throws IOException {
         List<String> names = null;
+        long rows = 0;
         if (stepsLength > 0) {
             String header;
             try (var reader = Files.newBufferedReader(dir.resolve("steps.csv"), StandardCharsets.UTF_8)) {
@@ -97,9 +106,12 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
             }
             List<String> columns = List.of(header.split(",", -1));
             names = columns.size() > 3 ? new ArrayList<>(columns.subList(3, columns.size())) : new ArrayList<>();
+            rows = linesIn(dir.resolve("steps.csv"), stepsLength) - 1;
         }
         writeAtomically(dir.resolve("STATUS"), "running\n");
+        Path json = dir.resolve("steps.jsonl");
         RunDirectory run = new RunDirectory(dir, RowLog.resume(dir.resolve("steps.csv"), stepsLength),
+                RowLog.resume(json, Files.exists(json) ? lengthOfLines(json, rows) : 0),
                 RowLog.resume(dir.resolve("evals.csv"), evalsLength), names);
         run.resumeDecisions(stepsLength);
         return run;
@@ -130,11 +142,48 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
         decisionFields = header.subList(3, header.size());
     }
 
+    /** The number of line ends in the first {@code length} bytes of {@code file}. */
+    private static long linesIn(Path file, long length) throws IOException {
+        long lines = 0;
+        try (var in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+            for (long i = 0; i < length; i++) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                lines += b == '\n' ? 1 : 0;
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * The byte length of the first {@code lines} lines of {@code file}.
+     *
+     * @throws IllegalStateException if it has fewer (the logs are flushed together before every checkpoint)
+     */
+    private static long lengthOfLines(Path file, long lines) throws IOException {
+        long length = 0;
+        long seen = 0;
+        try (var in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+            while (seen < lines) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IllegalStateException(file + " has " + seen + " steps but steps.csv has " + lines);
+                }
+                length++;
+                seen += b == '\n' ? 1 : 0;
+            }
+        }
+        return length;
+    }
+
     /** Writes every pending row; returns the lengths of {@code steps.csv} and {@code evals.csv}. */
     public long[] flushLogs() {
         if (decisions != null) {
             decisions.flush();
         }
+        stepsJson.flush();
         return new long[] {steps.flush(), evals.flush()};
     }
 
@@ -162,10 +211,16 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
         }
         StringBuilder line = new StringBuilder().append(r.step()).append(',').append(num(r.seconds()))
                 .append(',').append(num(r.loss()));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("step", r.step());
+        json.put("seconds", r.seconds());
+        json.put("loss", r.loss());
         for (String h : hyperparameterNames) {
             Double v = r.hyperparameters().get(h);
             line.append(',').append(v == null ? "" : num(v));
+            json.put(h, v);
         }
+        stepsJson.append(Json.object(json));
         steps.append(line.toString());
     }
 
@@ -244,7 +299,7 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try (steps; evals) {
+        try (stepsJson; steps; evals) {
             if (decisions != null) {
                 decisions.close();
             }

@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizers;
 import org.optopt.cli.run.Experiment;
+import org.optopt.cli.run.ProgressBar;
 import org.optopt.cli.run.TrainingOptions;
 import org.optopt.cli.session.BackendChoice;
 import org.optopt.tasks.suite.TaskRegistry;
@@ -107,10 +108,16 @@ public final class StudyCommand implements Runnable {
                     }
                     trials = List.of(trials.get(trialIndex));
                 }
+                String label = "study " + resolved.name();
                 if (jobs > 1) {
-                    Workers.run(spec.root().commandLine().getParseResult().originalArgs(), jobs, err);
+                    Workers.run(spec.root().commandLine().getParseResult().originalArgs(), jobs, dir,
+                            new StudyProgress(dir, trials, new ProgressBar(err, label, System.console() != null)), err);
                 } else {
-                    StudyRunner.Tally t = new StudyRunner(resolved, dir, experiment, tasks::get, err).run(trials);
+                    // A line before the first trial and after each: during a trial its own bar has the line.
+                    StudyProgress progress = new StudyProgress(dir, trials,
+                            new ProgressBar(err, label, false, System::nanoTime, 0));
+                    StudyRunner.Tally t = new StudyRunner(resolved, dir, experiment, tasks::get, err, progress)
+                            .run(trials);
                     out.printf(Locale.ROOT, "this worker: %d trial(s) run, %d resumed, %d failed%n", t.ran(),
                             t.resumed(), t.failed());
                 }

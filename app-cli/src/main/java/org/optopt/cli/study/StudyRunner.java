@@ -15,7 +15,9 @@ import org.optopt.tasks.suite.Task;
 /**
  * Works through a study's trials in one process: claims each trial nobody holds, skips it if it is
  * done or failed, resumes it if it was interrupted, and otherwise runs it in its own run directory.
- * A failing trial is reported and marked failed, and the runner goes on.
+ * A failing trial is reported and marked failed, and the runner goes on. The study's progress line
+ * is shown before the first trial and after each trial this runner works on (between trials, as a
+ * plain line: during a trial its own progress bar has the terminal's line).
  */
 public final class StudyRunner {
     private final Study study;
@@ -23,15 +25,17 @@ public final class StudyRunner {
     private final Experiment experiment;
     private final Function<String, Task> tasks;
     private final PrintWriter err;
+    private final StudyProgress progress;
 
-    /** A runner of {@code study}'s trials in {@code directory}. */
+    /** A runner of {@code study}'s trials in {@code directory}, showing their progress on {@code progress}. */
     public StudyRunner(Study study, StudyDirectory directory, Experiment experiment, Function<String, Task> tasks,
-            PrintWriter err) {
+            PrintWriter err, StudyProgress progress) {
         this.study = study;
         this.directory = directory;
         this.experiment = experiment;
         this.tasks = tasks;
         this.err = err;
+        this.progress = progress;
     }
 
     /** How many trials this worker ran, resumed and saw fail. */
@@ -42,6 +46,7 @@ public final class StudyRunner {
         int ran = 0;
         int resumed = 0;
         int failed = 0;
+        progress.update();
         for (Trial trial : trials) {
             try (StudyDirectory.Claim claim = directory.claim(trial)) {
                 if (claim == null) {
@@ -72,6 +77,7 @@ public final class StudyRunner {
                             + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
                 }
             }
+            progress.update(); // reached only for a trial this runner worked on: the others continue above
         }
         return new Tally(ran, resumed, failed);
     }

@@ -1,7 +1,10 @@
 package org.optopt.cli.study;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,12 +13,22 @@ import java.util.List;
  * and waits for them. The workers share the study directory as any runners do (see
  * {@link StudyDirectory}): each takes the next trial nobody holds. The command line is this
  * process's own ({@link ProcessHandle.Info}), so workers get the same JVM, module path and options.
+ * Each worker's output (its trials and their progress) goes to {@code workers/worker-K.log} in the
+ * study directory, so that this process's study progress line has the terminal to itself; it
+ * redraws the line while it waits (the {@link StudyProgress}'s bar decides how often it is drawn).
  */
 final class Workers {
+    /** How often the study's progress is read while the workers run. */
+    private static final long POLL_MILLIS = 1000;
+
     private Workers() {}
 
-    /** Runs {@code jobs} workers of the command whose arguments were {@code args}. */
-    static void run(List<String> args, int jobs, PrintWriter err) throws IOException {
+    /**
+     * Runs {@code jobs} workers of the command whose arguments were {@code args}, their logs in
+     * {@code directory}, showing {@code progress} until every worker has exited.
+     */
+    static void run(List<String> args, int jobs, StudyDirectory directory, StudyProgress progress, PrintWriter err)
+            throws IOException {
         ProcessHandle.Info info = ProcessHandle.current().info();
         String[] all = info.arguments().orElseThrow(() -> new IllegalStateException(
                 "--jobs needs this process's command line, which the operating system does not report"));
@@ -30,22 +43,29 @@ final class Workers {
                 command.add(a);
             }
         }
+        Path logs = Files.createDirectories(directory.path().resolve("workers"));
+        err.println("workers' output: " + logs.resolve("worker-K.log") + ", K = 1.." + jobs);
+        err.flush();
         List<Process> workers = new ArrayList<>();
-        for (int w = 0; w < jobs; w++) {
-            workers.add(new ProcessBuilder(command).inheritIO().start());
+        for (int w = 1; w <= jobs; w++) {
+            File log = logs.resolve("worker-" + w + ".log").toFile();
+            workers.add(new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectErrorStream(true).redirectOutput(log).start());
         }
-        int failed = 0;
-        for (Process p : workers) {
-            try {
-                failed += p.waitFor() == 0 ? 0 : 1;
-            } catch (InterruptedException e) {
-                workers.forEach(Process::destroy);
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the workers", e);
+        try {
+            while (workers.stream().anyMatch(Process::isAlive)) {
+                progress.update();
+                Thread.sleep(POLL_MILLIS);
             }
+        } catch (InterruptedException e) {
+            workers.forEach(Process::destroy);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the workers", e);
         }
+        progress.update();
+        long failed = workers.stream().filter(p -> p.exitValue() != 0).count();
         if (failed > 0) {
-            err.println("optopt: warning: " + failed + " of " + jobs + " workers exited with an error");
+            err.println("optopt: warning: " + failed + " of " + jobs + " workers exited with an error (see their logs)");
         }
     }
 }

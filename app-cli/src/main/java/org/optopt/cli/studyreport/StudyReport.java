@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import org.optopt.cli.report.Figure;
+import org.optopt.cli.report.Panel;
 import org.optopt.cli.report.Series;
 import org.optopt.cli.run.EvalRecord;
 import org.optopt.cli.run.RunLogs;
@@ -91,7 +93,7 @@ public final class StudyReport {
                 double[] y = c.stream().mapToDouble(p -> p[1]).toArray();
                 curves.add(new Series(o + String.format(Locale.ROOT, " (area %.3f)", Profiles.area(r)), x, y, y, y));
             });
-            html.append(figure(out, "profile-" + ruleset.getKey(), List.of(new Charts.Panel(
+            html.append(figure(out, "profile-" + ruleset.getKey(), List.of(new Panel(
                     title + ": performance profile (steps to target)", "tau", "fraction of tasks", false, curves))));
             figure++;
         }
@@ -103,11 +105,11 @@ public final class StudyReport {
             html.append("<h2>").append(escape(task)).append("</h2>\n").append(finalResults(ofTask));
             Map<String, List<Done>> best = best(ofTask);
             html.append(figure(out, "curves-" + task, curves(task, best)));
-            List<Charts.Panel> hyper = hyperparameters(task, best);
+            List<Panel> hyper = hyperparameters(task, best);
             if (!hyper.isEmpty()) {
                 html.append(figure(out, "hyperparameters-" + task, hyper));
             }
-            Charts.Panel sensitivity = sensitivity(task, ofTask);
+            Panel sensitivity = sensitivity(task, ofTask);
             if (sensitivity != null) {
                 html.append(figure(out, "lr-sensitivity-" + task, List.of(sensitivity)));
             }
@@ -171,7 +173,7 @@ public final class StudyReport {
         return out;
     }
 
-    private static List<Charts.Panel> curves(String task, Map<String, List<Done>> best) {
+    private static List<Panel> curves(String task, Map<String, List<Done>> best) {
         boolean accuracy = best.values().stream().flatMap(List::stream)
                 .anyMatch(d -> !Double.isNaN(d.evals().get(0).accuracy()));
         List<Series> train = new ArrayList<>();
@@ -181,13 +183,13 @@ public final class StudyReport {
             test.add(band(label, runs.stream().map(d -> points(d.evals(), EvalRecord::step,
                     accuracy ? EvalRecord::accuracy : EvalRecord::loss)).toList()));
         });
-        return List.of(new Charts.Panel(task + ": training loss", "step", "loss (moving average)", true, train),
-                new Charts.Panel(task + ": test " + (accuracy ? "accuracy" : "loss"), "step",
+        return List.of(new Panel(task + ": training loss", "step", "loss (moving average)", true, train),
+                new Panel(task + ": test " + (accuracy ? "accuracy" : "loss"), "step",
                         accuracy ? "accuracy" : "loss", !accuracy, test));
     }
 
     /** Hyperparameters that change during training, one panel for all. */
-    private static List<Charts.Panel> hyperparameters(String task, Map<String, List<Done>> best) {
+    private static List<Panel> hyperparameters(String task, Map<String, List<Done>> best) {
         List<Series> series = new ArrayList<>();
         best.forEach((label, runs) -> {
             for (String name : runs.get(0).steps().get(0).hyperparameters().keySet()) {
@@ -200,12 +202,12 @@ public final class StudyReport {
                 }
             }
         });
-        return series.isEmpty() ? List.of() : List.of(new Charts.Panel(task + ": effective hyperparameters",
+        return series.isEmpty() ? List.of() : List.of(new Panel(task + ": effective hyperparameters",
                 "step", "value", true, series));
     }
 
     /** Median final test loss against log10(lr), per optimizer with several learning rates. */
-    private Charts.Panel sensitivity(String task, List<Done> trials) {
+    private Panel sensitivity(String task, List<Done> trials) {
         List<Series> series = new ArrayList<>();
         for (int e = 0; e < scores.optimizers().size(); e++) {
             int entry = e;
@@ -225,7 +227,7 @@ public final class StudyReport {
             double[] high = byLr.values().stream().mapToDouble(l -> l.stream().mapToDouble(v -> v).max().orElseThrow()).toArray();
             series.add(new Series(scores.optimizers().get(e), x, mid, low, high));
         }
-        return series.isEmpty() ? null : new Charts.Panel(task + ": learning-rate sensitivity", "log10(lr)",
+        return series.isEmpty() ? null : new Panel(task + ": learning-rate sensitivity", "log10(lr)",
                 "final test loss (median, min-max over seeds and other settings)", true, series);
     }
 
@@ -264,9 +266,9 @@ public final class StudyReport {
         return new Series(label, Arrays.copyOf(curves.get(0)[0], n), mean, low, high);
     }
 
-    private static String figure(Path out, String name, List<Charts.Panel> panels) throws IOException {
+    private static String figure(Path out, String name, List<Panel> panels) throws IOException {
         String file = name.replaceAll("[^A-Za-z0-9._-]+", "_");
-        Charts.write(panels, out.resolve(file + ".svg"), out.resolve(file + ".png"));
+        Figure.write(panels, out.resolve(file + ".png"), out.resolve(file + ".svg"));
         return "<p><img src=\"" + file + ".svg\" alt=\"" + escape(panels.get(0).title()) + "\"> <a href=\"" + file
                 + ".png\">PNG</a></p>\n";
     }

@@ -37,4 +37,19 @@ class ProgressBarTest {
         assertTrue(lines.get(0).contains(" 1500/100000 ") && lines.get(0).contains("ETA 16m25s"), lines.get(0));
         assertTrue(lines.get(lines.size() - 1).contains("done in 16m40s"), lines.get(lines.size() - 1));
     }
+
+    @Test
+    void aCountsTimeLeftComesFromWhatWasDoneSinceItsFirstLine() {
+        StringWriter out = new StringWriter();
+        long[] now = {0};
+        ProgressBar bar = new ProgressBar(new PrintWriter(out, true), "study s", false, () -> now[0], 0);
+        bar.show(2, 10, "2 done"); // two trials finished by an earlier run: no rate yet
+        now[0] = 60_000_000_000L;
+        bar.show(4, 10, "4 done"); // 2 trials a minute: 6 left take 3 minutes
+        now[0] = 90_000_000_000L;
+        bar.show(10, 10, "10 done");
+        assertEquals(List.of("study s [####....................] 2/10  2 done  ETA ?",
+                "study s [#########...............] 4/10  4 done  ETA 3m00s",
+                "study s [########################] 10/10  10 done  done in 1m30s"), out.toString().lines().toList());
+    }
 }

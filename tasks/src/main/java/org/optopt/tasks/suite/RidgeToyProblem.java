@@ -146,7 +146,7 @@ final class RidgeToyProblem extends SampledProblem {
     /** With one batch per epoch (the full data), a closure with the exact {@link #lineBound}. */
     @Override
     public Closure closure() {
-        return stepsPerEpoch() > 1 ? TrainingProblem.super.closure() : Closure.of(this::lossAndGradient, this::lineBound);
+        return stepsPerEpoch() > 1 ? super.closure() : Closure.of(this::lossAndGradient, this::lineBound);
     }
 
     /**
@@ -161,6 +161,7 @@ final class RidgeToyProblem extends SampledProblem {
             d[j] = given[j];
         }
         StepEnclosure residuals = StepEnclosure.affine(0, 0, maxStep);
+        int[] batch = batch();
         for (int n : batch) {
             residuals = residuals.plus(StepEnclosure.affine(dot(x[n], v) - y[n], dot(x[n], d), maxStep).square());
         }
