@@ -20,6 +20,7 @@ module org.optopt.optimizers {
     exports org.optopt.optimizers.gap;
     exports org.optopt.optimizers.trainable;
     exports org.optopt.optimizers.probe;
+    exports org.optopt.optimizers.greedy;
     exports org.optopt.optimizers.linesearch;
 
     provides org.optopt.api.optim.OptimizerProvider with
@@ -46,5 +47,7 @@ module org.optopt.optimizers {
             org.optopt.optimizers.trainable.FullTo,
             org.optopt.optimizers.trainable.DiagonalTo,
             org.optopt.optimizers.trainable.RankOneTo,
+            org.optopt.optimizers.greedy.Greedy,
+            org.optopt.optimizers.matrix.AdagradFull,
             org.optopt.optimizers.linesearch.SafeRate;
 }

@@ -49,17 +49,29 @@ public record UpdateRms(double radius, double eps) implements Budget {
     @Override
     public Optional<Design> closedForm(SecondMoment sigma) {
         double[] s = sigma.diagonal();
-        double[] q = new double[s.length];
+        double[] q = optimum(s);
         double value = 0;
         for (int i = 0; i < s.length; i++) {
-            double denominator = Math.sqrt(s[i]) + eps;
-            q[i] = denominator > 0 ? radius / denominator : 0;
             value += q[i] * s[i];
         }
         Map<String, Double> hyper = new LinkedHashMap<>();
         hyper.put("lr", radius);
         hyper.put("eps", eps);
         return Optional.of(Design.closedForm(this, Linalg.diag(q), value, eps == 0 ? "rmsprop" : "adam", hyper));
+    }
+
+    /**
+     * The diagonal of Q*, q*_i = c / (sqrt(s_i) + eps) (0 where the denominator is 0), for the
+     * per-coordinate second moments {@code s} alone: the budget is separable, so this needs no
+     * d x d matrix and serves tensors of any size (the optimal value is sum_i q*_i s_i).
+     */
+    public double[] optimum(double[] s) {
+        double[] q = new double[s.length];
+        for (int i = 0; i < s.length; i++) {
+            double denominator = Math.sqrt(s[i]) + eps;
+            q[i] = denominator > 0 ? radius / denominator : 0;
+        }
+        return q;
     }
 
     @Override

@@ -140,7 +140,16 @@ public final class OptimizerCases {
                     Map.of("normalized", true, "tau", 5.0, "init", 0.1), Map.of("lr", 0.3, "normalized", true)), 1e-2,
                     trainableErrors(error(Map.of("init", 0.0), "init = 0\\.0.*init > 0"))),
             new Case("to-full", List.of(Map.of("lr", 0.3), Map.of("normalized", true, "tau", 5.0, "max_elements", 64)),
-                    1e-2, trainableErrors(error(Map.of("max_elements", 0), "max_elements = 0\\.0.*integer >= 1"))));
+                    1e-2, trainableErrors(error(Map.of("max_elements", 0), "max_elements = 0\\.0.*integer >= 1"))),
+            new Case("greedy", List.of(Map.of("lr", 0.05, "redesign_every", 10),
+                    Map.of("lr", 0.05, "redesign_every", 10, "budget", "metric"),
+                    Map.of("lr", 0.05, "redesign_every", 10, "budget", "kronecker")), 0.5, List.of(
+                            error(Map.of("lr", 0.0), "lr = 0\\.0.*lr > 0"),
+                            error(Map.of("redesign_every", 0), "redesign_every = 0\\.0.*integer >= 1"),
+                            error(Map.of("budget", "spectral"), "budget = spectral.*one of \\[update-rms"))),
+            new Case("adagrad-full", List.of(Map.of("lr", 0.5), Map.of("lr", 0.5, "eps", 1e-6, "update_every", 3)), 1e-2,
+                    errors(error(Map.of("max_elements", 2), "max_elements = 2"),
+                            error(Map.of("eps", -1.0), "eps = -1\\.0.*eps >= 0"))));
 
     /** The Trainable Optimizer's refusals: zero or negative step sizes, a negative decay, a bad option. */
     private static List<ErrorCase> trainableErrors(ErrorCase... specific) {

@@ -24,6 +24,10 @@ import org.optopt.cli.report.Json;
  *       "loss": ..., "lr": ...}}) at full double precision (the CSV rounds to 9 significant digits); a
  *       non-finite value or a hyperparameter without a value that step is {@code null};</li>
  *   <li>{@code evals.csv} — step, seconds, test loss, test accuracy;</li>
+ *   <li>{@code decisions.csv} — only for an optimizer that reports decisions (the optimizer event
+ *       log: trace entries {@code decision.<name>.<field>} at the steps where it decides, e.g.
+ *       {@code greedy}'s re-designs): step, seconds, decision name and its fields, one row per
+ *       decision; those entries stay out of {@code steps.csv};</li>
  *   <li>{@code run.json} — the arguments to continue the run with ({@code optopt run --resume});</li>
  *   <li>{@code checkpoint.bin} — the latest {@link org.optopt.cli.checkpoint.Checkpoint};</li>
  *   <li>{@code metrics.json} — the final results, written last and atomically;</li>
@@ -37,12 +41,16 @@ import org.optopt.cli.report.Json;
  */
 public final class RunDirectory implements Trainer.Listener, AutoCloseable {
     private static final String EVALS_HEADER = "step,seconds,test_loss,test_accuracy";
+    /** The prefix of the trace entries that are decisions, written to {@code decisions.csv}. */
+    public static final String DECISION = "decision.";
 
     private final Path dir;
     private final RowLog steps;
     private final RowLog stepsJson;
     private final RowLog evals;
     private List<String> hyperparameterNames;
+    private RowLog decisions;
+    private List<String> decisionFields;
 
     /** The highest directory that {@link #create} made (dir itself or a new runs directory), else null. */
     private Path created;
@@ -102,9 +110,36 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
         }
         writeAtomically(dir.resolve("STATUS"), "running\n");
         Path json = dir.resolve("steps.jsonl");
-        return new RunDirectory(dir, RowLog.resume(dir.resolve("steps.csv"), stepsLength),
+        RunDirectory run = new RunDirectory(dir, RowLog.resume(dir.resolve("steps.csv"), stepsLength),
                 RowLog.resume(json, Files.exists(json) ? lengthOfLines(json, rows) : 0),
                 RowLog.resume(dir.resolve("evals.csv"), evalsLength), names);
+        run.resumeDecisions(stepsLength);
+        return run;
+    }
+
+    /** Keeps the decisions up to the last step {@code steps.csv} keeps ({@code stepsLength} bytes). */
+    private void resumeDecisions(long stepsLength) throws IOException {
+        Path file = dir.resolve("decisions.csv");
+        if (!Files.exists(file)) {
+            return;
+        }
+        List<String> kept = Files.readAllLines(file, StandardCharsets.UTF_8);
+        long lastStep = 0;
+        if (stepsLength > 0) {
+            List<String> rows = RunLogs.lines(dir.resolve("steps.csv"));
+            lastStep = rows.size() > 1 ? Long.parseLong(rows.get(rows.size() - 1).split(",", 2)[0]) : 0;
+        }
+        long last = lastStep;
+        List<String> rows = kept.isEmpty() ? kept : new ArrayList<>(kept.subList(0, 1));
+        kept.stream().skip(1).filter(r -> Long.parseLong(r.split(",", 2)[0]) <= last).forEach(rows::add);
+        if (rows.size() <= 1) {
+            Files.delete(file);
+            return;
+        }
+        decisions = RowLog.create(file);
+        rows.forEach(decisions::append);
+        List<String> header = List.of(rows.get(0).split(",", -1));
+        decisionFields = header.subList(3, header.size());
     }
 
     /** The number of line ends in the first {@code length} bytes of {@code file}. */
@@ -145,6 +180,9 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
 
     /** Writes every pending row; returns the lengths of {@code steps.csv} and {@code evals.csv}. */
     public long[] flushLogs() {
+        if (decisions != null) {
+            decisions.flush();
+        }
         stepsJson.flush();
         return new long[] {steps.flush(), evals.flush()};
     }
@@ -156,8 +194,18 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
 
     @Override
     public void onStep(StepRecord r, long totalSteps) {
+        Map<String, Map<String, Double>> decided = new java.util.LinkedHashMap<>();
+        r.hyperparameters().forEach((key, value) -> {
+            if (key.startsWith(DECISION) && key.lastIndexOf('.') > DECISION.length()) {
+                int dot = key.lastIndexOf('.');
+                decided.computeIfAbsent(key.substring(DECISION.length(), dot), k -> new java.util.LinkedHashMap<>())
+                        .put(key.substring(dot + 1), value);
+            }
+        });
+        decided.forEach((name, fields) -> logDecision(r, name, fields));
         if (hyperparameterNames == null) {
             hyperparameterNames = new ArrayList<>(r.hyperparameters().keySet());
+            hyperparameterNames.removeIf(h -> h.startsWith(DECISION));
             steps.append("step,seconds,loss" + (hyperparameterNames.isEmpty() ? "" : ",")
                     + String.join(",", hyperparameterNames));
         }
@@ -174,6 +222,25 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
         }
         stepsJson.append(Json.object(json));
         steps.append(line.toString());
+    }
+
+    private void logDecision(StepRecord r, String name, Map<String, Double> fields) {
+        if (decisions == null) {
+            try {
+                decisions = RowLog.create(dir.resolve("decisions.csv"));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            decisionFields = new ArrayList<>(fields.keySet());
+            decisions.append("step,seconds,decision," + String.join(",", decisionFields));
+        }
+        StringBuilder line = new StringBuilder().append(r.step()).append(',').append(num(r.seconds())).append(',')
+                .append(name);
+        for (String f : decisionFields) {
+            Double v = fields.get(f);
+            line.append(',').append(v == null ? "" : num(v));
+        }
+        decisions.append(line.toString());
     }
 
     @Override
@@ -233,7 +300,9 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
     @Override
     public void close() throws IOException {
         try (stepsJson; steps; evals) {
-            // closes both
+            if (decisions != null) {
+                decisions.close();
+            }
         }
     }
 

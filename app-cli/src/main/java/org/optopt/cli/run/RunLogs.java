@@ -47,7 +47,7 @@ public final class RunLogs {
         return out;
     }
 
-    private static List<String> lines(Path file) throws IOException {
+    static List<String> lines(Path file) throws IOException {
         if (!Files.exists(file)) {
             return List.of();
         }
