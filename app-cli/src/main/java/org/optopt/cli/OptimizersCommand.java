@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.optopt.api.optim.Choice;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.HyperparameterList;
+import org.optopt.cli.format.Numbers;
 import org.optopt.api.optim.OptimizerProvider;
 import org.optopt.api.optim.Optimizers;
 import picocli.CommandLine.Command;
@@ -42,7 +43,7 @@ final class OptimizersCommand implements Runnable {
     static void list(Optimizers registry, PrintWriter out) {
         for (OptimizerProvider p : registry.providers()) {
             out.printf("%-9s %s%n", p.name(), p.description());
-            out.printf("          %s%n", Stream.concat(p.hyperparameters().stream().map(h -> h.name() + "=" + h.defaultValue()),
+            out.printf("          %s%n", Stream.concat(p.hyperparameters().stream().map(h -> h.name() + "=" + Numbers.compact(h.defaultValue())),
                     p.hyperparameterLists().stream().map(l -> l.name() + "=" + HyperparameterList.format(l.defaultValue())))
                     .collect(Collectors.joining(", ")));
             if (!p.choices().isEmpty()) {
@@ -99,7 +100,7 @@ final class OptimizersCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             out.printf("%s: %s%n%nhyperparameters:%n", p.name(), p.description());
             for (Hyperparameter h : p.hyperparameters()) {
-                out.printf("  %-26s default %-8s %-24s %s%n", h.name(), h.defaultValue(), h.domain().describe(h.name()),
+                out.printf("  %-26s default %-8s %-24s %s%n", h.name(), Numbers.compact(h.defaultValue()), h.domain().describe(h.name()),
                         h.description());
             }
             for (HyperparameterList l : p.hyperparameterLists()) {

@@ -21,7 +21,7 @@ class OptimizerCommandsTest {
         for (String name : new String[] {"adam", "adamw", "sgd", "lion", "roaree", "shampoo", "nadam"}) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(name + " ")), name + " missing:\n" + r.out());
         }
-        assertTrue(r.out().contains("lr=0.001, beta1=0.9, beta2=0.999, eps=1.0E-8"), r.out());
+        assertTrue(r.out().contains("lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8"), r.out());
         assertEquals(r.out(), MainTest.run("optimizers").out());
     }
 
