@@ -18,10 +18,6 @@ sgd_lrs="${SGD_LRS:-0.01 0.05 0.1}"
 adam_lrs="${ADAM_LRS:-0.001 0.003}"
 runs="${RUNS:-$(mktemp -d -t paper-a-runs.XXXXXX)}"
 
-# bin/optopt looks for the shared data beside the checkout; a worktree may sit elsewhere.
-if [[ -z "${OPTOPT_SHARED:-}" && ! -d "$root/../shared" && -d /work/shared ]]; then
-  export OPTOPT_SHARED=/work/shared
-fi
 optopt=("$root/bin/optopt")
 common=(--task mnist-mlp --epochs "$epochs" --seeds "$seeds" --evaluations 1)
 

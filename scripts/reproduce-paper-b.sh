@@ -24,10 +24,6 @@ py=/usr/bin/python3   # Debian's python3-matplotlib, if installed, draws the PNG
 [[ -x "$py" ]] || py=python3
 helper=("$py" "$root/scripts/paper_b.py")
 
-# bin/optopt looks for the shared data beside the checkout; a worktree may sit elsewhere.
-if [[ -z "${OPTOPT_SHARED:-}" && ! -d "$root/../shared" && -d /work/shared ]]; then
-  export OPTOPT_SHARED=/work/shared
-fi
 optopt=("$root/bin/optopt")
 paper=(--task mnist-mlp --batch-size 300 --epochs 1 --evaluations 1)
 

@@ -20,9 +20,6 @@ runs="${RUNS:-$(mktemp -d -t paper-c-runs.XXXXXX)}"
 py=python3
 helper=("$py" "$root/scripts/paper_c.py")
 
-if [[ -z "${OPTOPT_SHARED:-}" && ! -d "$root/../shared" && -d /work/shared ]]; then
-  export OPTOPT_SHARED=/work/shared
-fi
 shared="${OPTOPT_SHARED:-$root/../shared}"
 optopt=("$root/bin/optopt")
 mkdir -p "$out"

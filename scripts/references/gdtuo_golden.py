@@ -25,7 +25,7 @@ Usage (needs PyTorch; Debian's python3-torch is 1.13):
              gdtuo's own float32 and float64 runs differ by more than that
 Example (the paper-B 3-level Adam stack, Adam() / SGD(1e-3) / SGD(1e-4); gdtuo's float32 and float64
 runs of it differ by up to 7.8e-4 relative, hence the tolerance):
-  /usr/bin/python3 scripts/references/gdtuo_golden.py --tolerance=0.001 /work/gdtuo-src/src/gradient_descent_the_ultimate_optimizer \\
+  /usr/bin/python3 scripts/references/gdtuo_golden.py --tolerance=0.001 GDTUO_CHECKOUT/src/gradient_descent_the_ultimate_optimizer \\
     ../shared/golden/gdtuo-adam_sgd.json gdtuo-adam_sgd_sgd.json adam/sgd/sgd \\
     '{"class":"Adam","args":{}}' '{"class":"SGD","args":{"alpha":0.001}}' '{"class":"SGD","args":{"alpha":0.0001}}'
 """
