@@ -43,7 +43,7 @@ public final class Shapes {
         int[] identity = identity(tape, n);
         Tensor y = tape.leaseZeros(Shape.matrix(n + extra, x.shape().dim(1)));
         be.scatterAddRowsInPlace(y, identity, x.value());
-        return tape.result(y, g -> tape.accumulate(x, tape.own(be.gatherRows(g, identity))), x);
+        return tape.result(y, g -> tape.adoptGradient(x, tape.own(be.gatherRows(g, identity))), x);
     }
 
     /**
@@ -98,7 +98,7 @@ public final class Shapes {
         return tape.result(y, g -> {
             for (int p = 0; p < parts.length; p++) {
                 if (parts[p].requiresGrad()) {
-                    tape.accumulate(parts[p], tape.own(be.gatherRows(g, rows[p])));
+                    tape.adoptGradient(parts[p], tape.own(be.gatherRows(g, rows[p])));
                 }
             }
         }, parts);

@@ -290,9 +290,9 @@ public final class Tape implements AutoCloseable {
     record GradSink(Tensor tensor, float beta) {}
 
     /**
-     * Makes {@code g} (a gradient of another shape and the same size, no longer read by anyone)
-     * the gradient of v, as a view, if v has none yet; otherwise adds it. Spares a copy for
-     * reshapes.
+     * Makes {@code g} (a gradient of v's shape or another of the same size, no longer read by
+     * anyone) the gradient of v, as a view, if v has none yet; otherwise adds it. Spares a
+     * zero-fill and a copy for reshapes and for freshly gathered row blocks.
      */
     void adoptGradient(Var v, Tensor g) {
         if (v.requiresGrad() && v.rawGrad() == null) {
