@@ -6,13 +6,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.optopt.cli.run.RunDirectory;
 
 /**
  * Loads a study file and applies command-line overrides: {@code study.seeds=5},
@@ -105,9 +105,6 @@ public final class StudyFile {
     /** Writes the resolved study (as YAML) to {@code file} atomically. */
     public static void write(Study study, Path file) throws IOException {
         YAMLMapper yaml = new YAMLMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, yaml.writeValueAsString(study.tree().plain()));
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
+        RunDirectory.writeAtomically(file, yaml.writeValueAsString(study.tree().plain()));
     }
 }

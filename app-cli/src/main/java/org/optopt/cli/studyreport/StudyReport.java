@@ -14,6 +14,7 @@ import org.optopt.cli.report.Figure;
 import org.optopt.cli.report.Panel;
 import org.optopt.cli.report.Series;
 import org.optopt.cli.run.EvalRecord;
+import org.optopt.cli.run.RunDirectory;
 import org.optopt.cli.run.RunLogs;
 import org.optopt.cli.run.StepRecord;
 import org.optopt.cli.score.Profiles;
@@ -116,9 +117,7 @@ public final class StudyReport {
         }
         html.append("</body>\n</html>\n");
         Path page = out.resolve("index.html");
-        Path tmp = out.resolve("index.html.tmp");
-        Files.writeString(tmp, html);
-        Files.move(tmp, page, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        RunDirectory.writeAtomically(page, html.toString());
         return page;
     }
 
