@@ -102,14 +102,6 @@ public final class GreedyOptimizer extends BaseOptimizer {
             workspace.add(t);
             return t;
         }
-
-        private Tensor identity(int n) {
-            float[] d = new float[n * n];
-            for (int i = 0; i < n; i++) {
-                d[i * n + i] = 1f;
-            }
-            return backend.fromArray(d, Shape.matrix(n, n));
-        }
     }
 
     GreedyOptimizer(Greedy definition, Backend backend, ParameterSet parameters, OptimizerDefinition.Config config) {
