@@ -78,9 +78,7 @@ public final class GreedyOptimizer extends BaseOptimizer {
         Slot(Parameter p, boolean factored) {
             this.factored = factored;
             Shape shape = p.value().shape();
-            float[] ones = new float[shape.size()];
-            java.util.Arrays.fill(ones, 1f);
-            state.put("q", backend.fromArray(ones, shape));
+            state.put("q", backend.full(shape, 1f));
             state.put("buf", backend.zeros(shape));
             diagonalArgs = diagonal.args().buffer("buf", state.get("buf")).buffer("q", state.get("q"))
                     .buffer("g", p.gradient()).buffer("p", p.value());
