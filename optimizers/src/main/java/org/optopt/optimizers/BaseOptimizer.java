@@ -19,6 +19,7 @@ import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterGroup;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.optim.StateDict;
+import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.optimizers.schedule.Schedule;
 
@@ -544,6 +545,15 @@ public abstract class BaseOptimizer implements Optimizer {
             }
             releaseWorkspace();
         }
+    }
+
+    /** A new {@code n x n} identity matrix on the backend (the caller owns it). */
+    protected final Tensor identity(int n) {
+        float[] d = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            d[i * n + i] = 1f;
+        }
+        return backend.fromArray(d, Shape.matrix(n, n));
     }
 
     /** Releases tensors a subclass holds besides its state buffers; called once by {@link #close()}. */

@@ -13,7 +13,6 @@ import org.optopt.api.tensor.Tensor;
 import org.optopt.optimizers.ElementwiseRule;
 import org.optopt.optimizers.OptimizerDefinition;
 import org.optopt.optimizers.SlotOptimizer;
-import org.optopt.optimizers.Uniform;
 
 /**
  * Runs a {@link GapDefinition}: per parameter, one state buffer per candidate plus the shared
@@ -55,7 +54,7 @@ public final class GapOptimizer extends SlotOptimizer {
                 state(gap.candidateBuffer(j), backend.zeros(p.value().shape()));
             }
             for (ElementwiseRule.StateBuffer b : gap.sharedState()) {
-                state(b.name(), backend.full(p.value().shape(), (float) Uniform.evaluate(b.initial(), hyper)));
+                state(b.name(), b.allocate(backend, p.value(), hyper));
             }
             Map<String, Tensor> bound = new LinkedHashMap<>(state);
             bound.put(ElementwiseRule.PARAMETER, p.value());

@@ -78,9 +78,7 @@ public final class GreedyOptimizer extends BaseOptimizer {
         Slot(Parameter p, boolean factored) {
             this.factored = factored;
             Shape shape = p.value().shape();
-            float[] ones = new float[shape.size()];
-            java.util.Arrays.fill(ones, 1f);
-            state.put("q", backend.fromArray(ones, shape));
+            state.put("q", backend.full(shape, 1f));
             state.put("buf", backend.zeros(shape));
             diagonalArgs = diagonal.args().buffer("buf", state.get("buf")).buffer("q", state.get("q"))
                     .buffer("g", p.gradient()).buffer("p", p.value());
@@ -101,14 +99,6 @@ public final class GreedyOptimizer extends BaseOptimizer {
         private Tensor work(Tensor t) {
             workspace.add(t);
             return t;
-        }
-
-        private Tensor identity(int n) {
-            float[] d = new float[n * n];
-            for (int i = 0; i < n; i++) {
-                d[i * n + i] = 1f;
-            }
-            return backend.fromArray(d, Shape.matrix(n, n));
         }
     }
 

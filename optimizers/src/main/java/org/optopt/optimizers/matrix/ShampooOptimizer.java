@@ -87,14 +87,6 @@ public final class ShampooOptimizer extends SlotOptimizer {
         boolean rootsDue(long every) {
             return step % every == 0;
         }
-
-        private Tensor identity(int n) {
-            float[] d = new float[n * n];
-            for (int i = 0; i < n; i++) {
-                d[i * n + i] = 1f;
-            }
-            return backend.fromArray(d, Shape.matrix(n, n));
-        }
     }
 
     ShampooOptimizer(Shampoo definition, Backend backend, ParameterSet parameters, OptimizerDefinition.Config config) {
