@@ -70,11 +70,12 @@ class CliErrorsTest {
         Run r = train("run", "--set", "lrr=0.1");
         assertEquals(2, r.exitCode(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
-        assertTrue(r.err().startsWith("optopt: error: Optimizer sgd has no hyperparameter or option 'lrr'; it has [lr,"),
-                r.err());
+        assertTrue(r.err().startsWith("optopt: error: Invalid setting \"lrr=0.1\" at column 1: sgd has no hyperparameter"
+                + " or option 'lrr'; it has lr, "), r.err());
         Run compare = train("compare", "--optimizers", "adam,sgd(lrr=1)");
         assertEquals(2, compare.exitCode(), compare.err());
-        assertTrue(compare.err().contains("no hyperparameter or option 'lrr'"), compare.err());
+        assertTrue(compare.err().startsWith("optopt: error: Invalid optimizer \"sgd(lrr=1)\" at column 5: sgd has no"
+                + " hyperparameter or option 'lrr'; it has lr, "), compare.err());
         assertFalse(Files.exists(tmp.resolve("runs")), "the comparison is checked before any run starts");
     }
 

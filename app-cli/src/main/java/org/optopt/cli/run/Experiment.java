@@ -19,6 +19,8 @@ import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.probe.ProbedOptimizer;
 import org.optopt.cli.checkpoint.Checkpoint;
 import org.optopt.cli.format.ErrorMessages;
+import org.optopt.optimizers.spec.OptimizerSpec;
+import org.optopt.optimizers.spec.OptimizerSpecs;
 import org.optopt.tasks.suite.Budget;
 import org.optopt.tasks.suite.DataSource;
 import org.optopt.tasks.suite.Task;
@@ -31,7 +33,7 @@ public final class Experiment {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final Backend backend;
-    private final Optimizers optimizers;
+    private final OptimizerSpecs specs;
     private final DataSource data;
     private final PrintWriter err;
     private final ProbeOptions probes;
@@ -46,7 +48,7 @@ public final class Experiment {
     Experiment(Backend backend, Optimizers optimizers, DataSource data, PrintWriter err, ProbeOptions probes,
             Consumer<ProbedOptimizer> probed) {
         this.backend = backend;
-        this.optimizers = optimizers;
+        this.specs = new OptimizerSpecs(optimizers);
         this.data = data;
         this.err = err;
         this.probes = probes;
@@ -74,7 +76,7 @@ public final class Experiment {
     Outcome run(Task task, OptimizerSpec spec, long seed, int batchSize, Budget budget, int evaluations, Path runsDir,
             int checkpointEvery) throws IOException {
         String name = LocalDateTime.now().format(STAMP) + "-" + task.name() + "-" + sanitize(spec.toString()) + "-s" + seed;
-        return runIn(unique(runsDir.resolve(name)), task, new RunArguments(task.name(), spec.text(), spec.settings(),
+        return runIn(unique(runsDir.resolve(name)), task, new RunArguments(task.name(), spec.toString(), Map.of(),
                 seed, batchSize, budget, evaluations, checkpointEvery));
     }
 
@@ -82,26 +84,15 @@ public final class Experiment {
     public static final int CHECKPOINT_EVERY = 500;
 
     /**
-     * Checks an optimizer's name and settings (names and domains) without training.
-     *
-     * @throws IllegalArgumentException naming the first problem
-     */
-    public void check(OptimizerSpec spec) {
-        OptimizerFactory.of(spec, optimizers);
-    }
-
-    /**
      * Trains and records one run in {@code dir}, which must not exist yet.
      *
      * @throws IllegalArgumentException if {@code dir} exists, or on a bad optimizer setting
      */
     public Outcome runIn(Path dir, Task task, RunArguments args) throws IOException {
-        OptimizerSpec spec = args.spec();
-        OptimizerFactory optimizer = OptimizerFactory.of(spec, optimizers);
-        BiFunction<Backend, ParameterSet, Optimizer> factory = probes.attach(optimizer.create(), probed);
-        try (RunDirectory run = RunDirectory.create(dir, config(task, optimizer, args))) {
+        OptimizerSpec spec = args.spec(specs);
+        try (RunDirectory run = RunDirectory.create(dir, config(task, spec, args))) {
             args.write(dir);
-            return train(run, task, args, factory, null);
+            return train(run, task, spec, args, null);
         }
     }
 
@@ -118,21 +109,19 @@ public final class Experiment {
             throw new IllegalArgumentException("Run " + dir + " is complete; there is nothing to resume");
         }
         Task task = tasks.apply(args.task());
-        BiFunction<Backend, ParameterSet, Optimizer> factory = probes.attach(OptimizerFactory.of(args.spec(), optimizers)
-                .create(), probed);
+        OptimizerSpec spec = args.spec(specs);
         Path file = RunCheckpoints.file(dir);
         Checkpoint from = Files.exists(file)
                 ? Checkpoint.read(file) : null;
         try (RunDirectory run = RunDirectory.resume(dir, from == null ? 0 : from.stepsLogLength(),
                 from == null ? 0 : from.evalsLogLength())) {
-            return train(run, task, args, factory, from);
+            return train(run, task, spec, args, from);
         }
     }
 
-    private Outcome train(RunDirectory run, Task task, RunArguments args,
-            BiFunction<Backend, ParameterSet, Optimizer> factory, Checkpoint from)
+    private Outcome train(RunDirectory run, Task task, OptimizerSpec spec, RunArguments args, Checkpoint from)
             throws IOException {
-        OptimizerSpec spec = args.spec();
+        BiFunction<Backend, ParameterSet, Optimizer> factory = probes.attach((b, p) -> specs.build(spec, b, p), probed);
         long seed = args.seed();
         Path dir = run.path();
         ProgressBar progress = new ProgressBar(err, task.name() + " " + spec + " seed " + seed, System.console() != null);
@@ -167,15 +156,14 @@ public final class Experiment {
         }
     }
 
-    private Map<String, Object> config(Task task, OptimizerFactory optimizer, RunArguments args) {
-        OptimizerSpec spec = optimizer.spec();
+    private Map<String, Object> config(Task task, OptimizerSpec spec, RunArguments args) {
         int batchSize = args.batchSize();
         Budget budget = args.budget();
         long seed = args.seed();
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("task", task.name());
         config.put("optimizer", spec.toString());
-        config.put("hyperparameters", optimizer.hyperparameters());
+        config.put("hyperparameters", specs.hyperparameters(spec));
         config.put("seed", seed);
         config.put("batch_size", batchSize > 0 ? batchSize : task.defaultBatchSize());
         config.put("budget", (budget != null ? budget : task.defaultBudget()).toString());

@@ -48,8 +48,7 @@ public final class ProbeRun {
         AtomicReference<ProbedOptimizer> probed = new AtomicReference<>();
         Experiment e = new Experiment(backend, optimizers, options.dataSource(), err, ProbeOptions.of(Probes.NAMES, EVERY),
                 probed::set);
-        OptimizerSpec spec = OptimizerSpec.parse(optimizer).with(OptimizerSpec.parseSettings(options.settings));
-        Experiment.Outcome o = e.run(task, spec, seed, options.batchSize(), options.budget(), options.evaluations,
+        Experiment.Outcome o = e.run(task, options.optimizer(optimizers, optimizer), seed, options.batchSize(), options.budget(), options.evaluations,
                 options.runsDir);
         return new Collected(task.name(), o.directory(), probed.get(), o.result().steps().size());
     }

@@ -131,7 +131,7 @@ class RunCommandTest {
         Run unknownSetting = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "sgd",
                 "--set", "beta7=1", "--runs-dir", dir);
         assertEquals(2, unknownSetting.exitCode());
-        assertTrue(unknownSetting.err().contains("Optimizer sgd has no hyperparameter or option 'beta7'"),
+        assertTrue(unknownSetting.err().contains("Invalid setting \"beta7=1\" at column 1: sgd has no hyperparameter or option 'beta7'"),
                 unknownSetting.err());
         Run negativeLr = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "sgd",
                 "--set", "lr=-1", "--runs-dir", dir);
@@ -223,7 +223,8 @@ class RunCommandTest {
         Run badName = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "adam/sgd(1e-5)",
                 "--set", "level1.beta9=1", "--runs-dir", runs.toString());
         assertEquals(2, badName.exitCode());
-        assertTrue(badName.err().contains("level 1 (sgd) has no hyperparameter 'beta9'"), badName.err());
+        assertTrue(badName.err().contains("Invalid setting \"level1.beta9=1\" at column 1: sgd has no hyperparameter or option"
+                + " 'beta9'; it has lr, momentum"), badName.err());
     }
 
     @Test

@@ -128,6 +128,32 @@ public final class OptimizerSpecs {
     }
 
     /**
+     * Checks the syntax of {@code text} only, without a registry (for files read before one is at hand).
+     *
+     * @throws SpecException naming the column of the first problem
+     */
+    public static void checkSyntax(String text) {
+        SpecParser.spec(text);
+    }
+
+    /**
+     * The arguments of a single optimizer as written in {@code text} (none for a tower): values as
+     * numbers, lists of numbers or words, a bare key as {@code true}, the positional step size under
+     * {@code lr}. This is the form in which earlier versions keyed study trials, kept so that their
+     * trial hashes stay valid.
+     *
+     * @throws SpecException on a syntax error
+     */
+    public static Map<String, Object> writtenArguments(String text) {
+        SpecParser.Spec syntax = SpecParser.spec(text);
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (!syntax.gdtuo() && syntax.levels().size() == 1) {
+            syntax.levels().get(0).args().forEach(a -> out.put(a.key() == null ? "lr" : a.key(), a.value()));
+        }
+        return out;
+    }
+
+    /**
      * {@code spec} with one setting {@code [levelK.]key=value} applied (see the class comment).
      *
      * @throws SpecException naming the setting, and the column where the problem is in it
@@ -151,6 +177,9 @@ public final class OptimizerSpecs {
             } else {
                 d = new Draft(spec.tower() || alwaysTower, spec.gdtuo(), k, old.optimizer());
                 d.keep(old, spec.average());
+                if (!d.knows(a.key())) {
+                    throw new SpecException("setting", setting, s.keyColumn(), d.unknown(a.key()));
+                }
                 d.put(a.key(), a.value());
             }
             changed = spec.with(k, d.level(), k == 0 ? d.average : spec.average());
@@ -158,6 +187,8 @@ public final class OptimizerSpecs {
         } catch (Problem p) {
             throw new SpecException("setting", setting, p.level == k && a.key().equals(p.key) ? a.column() : 0,
                     p.getMessage());
+        } catch (SpecException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
             throw new SpecException("setting", setting, a.column(), e.getMessage());
         }
@@ -172,6 +203,15 @@ public final class OptimizerSpecs {
      */
     public OptimizerSpec set(OptimizerSpec spec, String key, Object value) {
         return set(spec, key + "=" + text(value));
+    }
+
+    /** {@code spec} with every setting {@code [levelK.]key=value} of {@code settings} applied in order. */
+    public OptimizerSpec set(OptimizerSpec spec, List<String> settings) {
+        OptimizerSpec out = spec;
+        for (String s : settings) {
+            out = set(out, s);
+        }
+        return out;
     }
 
     /** {@code spec} with every setting of {@code settings} applied in order (see {@link #set(OptimizerSpec, String, Object)}). */
@@ -456,11 +496,19 @@ public final class OptimizerSpecs {
                 String w = value instanceof Double d ? SpecNumbers.format(d) : word(key, value, "a word");
                 options.put(key, choice == null ? w : choice.require(w));
             } else {
-                throw new IllegalArgumentException(o + " has no hyperparameter or option '" + key + "'; it has "
-                        + String.join(", ", vocabulary.names())
-                        + (tower ? "; a tower level also " + LEARN + " and " + FROZEN : "")
-                        + "; and schedule.<hyperparameter>");
+                throw new IllegalArgumentException(unknown(key));
             }
+        }
+
+        /** Whether {@code key} names a hyperparameter, list, option or special key of this level. */
+        boolean knows(String key) {
+            return vocabulary.names().contains(key) || key.startsWith(SpecParser.SCHEDULE)
+                    || List.of(LEARN, FROZEN, AVERAGE).contains(key);
+        }
+
+        String unknown(String key) {
+            return vocabulary.optimizer() + " has no hyperparameter or option '" + key + "'; it has "
+                    + String.join(", ", vocabulary.names()) + (tower ? ", and as a tower level " + LEARN + ", " + FROZEN : "");
         }
 
         private static List<Double> numbers(List<?> l) {
