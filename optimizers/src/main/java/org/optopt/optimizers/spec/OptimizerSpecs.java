@@ -110,7 +110,7 @@ public final class OptimizerSpecs {
             Draft d = draft(tower, syntax.gdtuo(), k, l.name(), syntax, l.column());
             for (SpecParser.Arg a : l.args()) {
                 try {
-                    d.put(a.key(), a.value());
+                    d.putNew(a.key(), a.value());
                 } catch (IllegalArgumentException e) {
                     throw new SpecException("optimizer", text, a.column(), e.getMessage());
                 }
@@ -159,8 +159,42 @@ public final class OptimizerSpecs {
      * @throws SpecException naming the setting, and the column where the problem is in it
      */
     public OptimizerSpec set(OptimizerSpec spec, String setting) {
-        SpecParser.Setting s = SpecParser.setting(setting);
+        return set(spec, List.of(setting));
+    }
+
+    /**
+     * {@code spec} with every setting {@code [levelK.]key=value} of {@code settings} applied in
+     * order; each value is checked as it is set, the spec as a whole (cross-checks such as nesterov
+     * needing momentum, tower rules) once all are applied, so their order does not matter.
+     *
+     * @throws SpecException naming the setting, and the column where the problem is in it
+     */
+    public OptimizerSpec set(OptimizerSpec spec, List<String> settings) {
+        OptimizerSpec out = spec;
+        List<SpecParser.Setting> parsed = new ArrayList<>();
+        for (String setting : settings) {
+            SpecParser.Setting s = SpecParser.setting(setting);
+            parsed.add(s);
+            out = assign(out, s);
+        }
+        try {
+            check(out);
+        } catch (Problem p) {
+            for (int i = parsed.size() - 1; i >= 0; i--) {
+                SpecParser.Setting s = parsed.get(i);
+                if (s.level() == p.level && s.argument().key().equals(p.key)) {
+                    throw new SpecException("setting", s.text(), s.argument().column(), p.getMessage());
+                }
+            }
+            throw new SpecException("setting", String.join(" ", settings), 0, p.getMessage());
+        }
+        return out;
+    }
+
+    /** {@code spec} with {@code s} applied, its value checked, the whole not yet. */
+    private OptimizerSpec assign(OptimizerSpec spec, SpecParser.Setting s) {
         int k = s.level();
+        String setting = s.text();
         if (k >= spec.levels().size()) {
             throw new SpecException("setting", setting, s.keyColumn(), spec.levels().size() == 1
                     ? spec + " is a single optimizer, it has no level " + k
@@ -168,7 +202,6 @@ public final class OptimizerSpecs {
         }
         OptimizerSpec.Level old = spec.levels().get(k);
         SpecParser.Arg a = s.argument();
-        OptimizerSpec changed;
         try {
             Draft d;
             if (a.key().equals(NAME)) {
@@ -182,17 +215,12 @@ public final class OptimizerSpecs {
                 }
                 d.put(a.key(), a.value());
             }
-            changed = spec.with(k, d.level(), k == 0 ? d.average : spec.average());
-            check(changed);
-        } catch (Problem p) {
-            throw new SpecException("setting", setting, p.level == k && a.key().equals(p.key) ? a.column() : 0,
-                    p.getMessage());
+            return spec.with(k, d.level(), k == 0 ? d.average : spec.average());
         } catch (SpecException e) {
             throw e;
         } catch (IllegalArgumentException e) {
             throw new SpecException("setting", setting, a.column(), e.getMessage());
         }
-        return changed;
     }
 
     /**
@@ -202,25 +230,12 @@ public final class OptimizerSpecs {
      * @throws SpecException naming the setting
      */
     public OptimizerSpec set(OptimizerSpec spec, String key, Object value) {
-        return set(spec, key + "=" + text(value));
+        return set(spec, Map.of(key, value));
     }
 
-    /** {@code spec} with every setting {@code [levelK.]key=value} of {@code settings} applied in order. */
-    public OptimizerSpec set(OptimizerSpec spec, List<String> settings) {
-        OptimizerSpec out = spec;
-        for (String s : settings) {
-            out = set(out, s);
-        }
-        return out;
-    }
-
-    /** {@code spec} with every setting of {@code settings} applied in order (see {@link #set(OptimizerSpec, String, Object)}). */
+    /** {@code spec} with every setting of {@code settings} applied (see {@link #set(OptimizerSpec, List)}). */
     public OptimizerSpec set(OptimizerSpec spec, Map<String, ?> settings) {
-        OptimizerSpec out = spec;
-        for (Map.Entry<String, ?> e : settings.entrySet()) {
-            out = set(out, e.getKey(), e.getValue());
-        }
-        return out;
+        return set(spec, settings.entrySet().stream().map(e -> e.getKey() + "=" + text(e.getValue())).toList());
     }
 
     private static String text(Object value) {
@@ -429,6 +444,15 @@ public final class OptimizerSpecs {
             }
         }
 
+        /** {@link #put}, refusing a hyperparameter given before (as the step size or by name). */
+        void putNew(String key, Object value) {
+            String h = key != null ? key : vocabulary.hyperparameters().isEmpty() ? null : vocabulary.hyperparameters().get(0).name();
+            if (values.containsKey(h)) {
+                throw new IllegalArgumentException("argument '" + h + "' is given twice");
+            }
+            put(key, value);
+        }
+
         /**
          * Checks and records one argument.
          *
@@ -443,9 +467,6 @@ public final class OptimizerSpecs {
                     throw new IllegalArgumentException(o + " has no hyperparameters, so no step size");
                 }
                 key = vocabulary.hyperparameters().get(0).name();
-                if (values.containsKey(key)) {
-                    throw new IllegalArgumentException("argument '" + key + "' is given twice");
-                }
             }
             String h = key;
             Choice choice = choice(vocabulary.choices(), key);
