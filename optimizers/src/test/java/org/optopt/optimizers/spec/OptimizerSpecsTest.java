@@ -184,7 +184,13 @@ class OptimizerSpecsTest {
         try (Optimizer plain = SPECS.build(SPECS.parse("sgd(0.1, schedule.lr=cosine(10))"), b, params);
              Optimizer tower = SPECS.build(SPECS.parse("adam/sgd(1e-5)"), b, params);
              Optimizer averaged = SPECS.build(SPECS.parse("sgd(0.1, average=ema:0.9)"), b, params)) {
-            assertTrue(plain instanceof BaseOptimizer base && base.schedulePosition("lr") == 0, "the schedule is attached");
+            BaseOptimizer base = (BaseOptimizer) plain;
+            // cosine(10) at position 3: 0.1 (1 + cos(3 pi/10))/2
+            for (int k = 0; k < 3; k++) {
+                base.step();
+            }
+            assertEquals(0.1 * (1 + Math.cos(3 * Math.PI / 10)) / 2,
+                    base.effectiveHyperparameters(params.groups().get(0).name()).get("lr"), 1e-15);
             assertTrue(tower instanceof HyperOptimizer);
             assertTrue(averaged instanceof ParameterAveraging);
         }
