@@ -25,6 +25,7 @@ import org.optopt.optimizers.runtime.GroupSettings;
 import org.optopt.optimizers.runtime.SlotState;
 import org.optopt.optimizers.runtime.StateReader;
 import org.optopt.optimizers.runtime.StateWriter;
+import org.optopt.optimizers.runtime.StepLedger;
 import org.optopt.optimizers.schedule.Schedule;
 
 /**
@@ -41,9 +42,6 @@ import org.optopt.optimizers.schedule.Schedule;
  * per parameter and state buffer.
  */
 public abstract class BaseOptimizer implements Optimizer {
-    private static final String NAN_IF_ANY = "nan_if_any";
-    private static final Kernel ANY_NON_FINITE = NonFinite.check(ElementwiseRule.GRADIENT, NAN_IF_ANY);
-
     /** The backend that owns the parameters and the state. */
     protected final Backend backend;
     private final OptimizerDefinition definition;
@@ -51,11 +49,8 @@ public abstract class BaseOptimizer implements Optimizer {
     private final Map<String, String> choices;
     private final Map<String, List<Double>> lists;
     private final GroupSettings settings;
-    private final CompiledKernel anyNonFinite;
-    private final Map<String, KernelArgs> anyNonFiniteArgs = new LinkedHashMap<>();
-    private NonFinitePolicy policy = NonFinitePolicy.FAIL;
-    private long steps;
-    private long skipped;
+    private final NonFinite.Detector nonFiniteGradient;
+    private final StepLedger ledger;
     private boolean closed;
     private boolean evaluating;
     private Closure closure;
@@ -75,21 +70,10 @@ public abstract class BaseOptimizer implements Optimizer {
         this.lists = config.lists();
         this.settings = new GroupSettings(parameters, config.hyperparameters(),
                 definition.hyperparameters().stream().map(Hyperparameter::name).toList(),
-                new GroupSettings.Validation() {
-                    @Override
-                    public Hyperparameter definition(String name) {
-                        return definition.hyperparameter(name);
-                    }
-
-                    @Override
-                    public void check(Map<String, Double> values) {
-                        definition.validate(values, choices);
-                    }
-                }, g -> "Parameter group " + g);
-        this.anyNonFinite = backend.compile(ANY_NON_FINITE);
-        for (Parameter p : parameters.parameters()) {
-            anyNonFiniteArgs.put(p.name(), anyNonFinite.args().buffer(ElementwiseRule.GRADIENT, p.gradient()));
-        }
+                GroupSettings.Validation.of(definition::hyperparameter, v -> definition.validate(v, choices)),
+                g -> "Parameter group " + g);
+        this.nonFiniteGradient = new NonFinite.Detector(backend, parameters, Parameter::gradient);
+        this.ledger = new StepLedger(definition.name());
     }
 
     /** The definition this optimizer was created from. */
@@ -156,12 +140,12 @@ public abstract class BaseOptimizer implements Optimizer {
 
     @Override
     public final NonFinitePolicy nonFinitePolicy() {
-        return policy;
+        return ledger.policy();
     }
 
     @Override
     public final void setNonFinitePolicy(NonFinitePolicy policy) {
-        this.policy = Objects.requireNonNull(policy, "policy");
+        ledger.setPolicy(policy);
     }
 
     /**
@@ -216,37 +200,23 @@ public abstract class BaseOptimizer implements Optimizer {
         }
         for (ParameterGroup g : active) {
             for (Parameter p : g.parameters()) {
-                if (!NonFinite.seen(anyNonFinite.run(anyNonFiniteArgs.get(p.name())).get(NAN_IF_ANY))) {
-                    continue;
-                }
-                if (policy == NonFinitePolicy.SKIP_NON_FINITE) {
-                    skipped++;
+                if (nonFiniteGradient.seen(p) && ledger.refuse(NonFinite.gradientMessage(p))) {
                     return;
                 }
-                long bad = NonFinite.count(p.gradient());
-                throw new IllegalStateException("Gradient of parameter " + p.name() + " has " + bad
-                        + " non-finite element(s) (NaN or infinite); step " + (steps + 1)
-                        + " of " + name() + " not applied, parameters and state unchanged");
             }
         }
         for (ParameterGroup g : active) {
             String problem = prepare(g);
-            if (problem == null) {
-                continue;
-            }
-            if (policy == NonFinitePolicy.SKIP_NON_FINITE) {
-                skipped++;
+            if (problem != null && ledger.refuse(problem)) {
                 return;
             }
-            throw new IllegalStateException(problem + "; step " + (steps + 1) + " of " + name()
-                    + " not applied, parameters and state unchanged");
         }
         Map<ParameterGroup, Map<String, Double>> effective = new LinkedHashMap<>();
         for (ParameterGroup g : active) {
             effective.put(g, effectiveHyperparameters(g.name()));
         }
         update(effective);
-        steps++;
+        ledger.applied();
         settings.advance();
     }
 
@@ -339,12 +309,12 @@ public abstract class BaseOptimizer implements Optimizer {
 
     @Override
     public final long stepCount() {
-        return steps;
+        return ledger.steps();
     }
 
     @Override
     public final long skippedSteps() {
-        return skipped;
+        return ledger.skipped();
     }
 
     @Override
@@ -358,7 +328,7 @@ public abstract class BaseOptimizer implements Optimizer {
             SlotState.write(w, p.name(), buffers(p), scalarState(p));
         }
         optimizerState().forEach((k, v) -> w.scalar("optimizer/" + k, v));
-        return w.build(name(), parameters, steps, skipped);
+        return w.build(name(), parameters, ledger.steps(), ledger.skipped());
     }
 
     @Override
@@ -387,8 +357,7 @@ public abstract class BaseOptimizer implements Optimizer {
         });
         restoreOptimizerState(optimizerWide);
         settings.restore(loaded);
-        steps = state.stepCount();
-        skipped = state.skippedSteps();
+        ledger.restore(state.stepCount(), state.skippedSteps());
     }
 
     /** The name of the group holding parameter {@code p}. */

@@ -14,6 +14,7 @@ import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.optim.StateDict;
 import org.optopt.optimizers.runtime.StateReader;
 import org.optopt.optimizers.runtime.StateWriter;
+import org.optopt.optimizers.runtime.StepLedger;
 import org.optopt.optimizers.schedule.Schedule;
 
 /**
@@ -72,9 +73,7 @@ public final class HyperOptimizer implements Optimizer {
     private final String name;
     private final ParameterSet parameters;
     private final List<Level> levels = new ArrayList<>();
-    private NonFinitePolicy policy = NonFinitePolicy.FAIL;
-    private long steps;
-    private long skipped;
+    private final StepLedger ledger;
     private boolean closed;
 
     /**
@@ -91,6 +90,7 @@ public final class HyperOptimizer implements Optimizer {
         Objects.requireNonNull(backend, "backend");
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.name = String.join("/", specs.stream().map(LevelSpec::optimizer).toList());
+        this.ledger = new StepLedger("tower " + name);
         int top = specs.size() - 1;
         for (int k = 0; k <= top; k++) {
             LevelSpec s = specs.get(k);
@@ -116,7 +116,7 @@ public final class HyperOptimizer implements Optimizer {
                 Level level = new Level(k, s, k < top ? s.learnable() : List.of(), backend, current);
                 levels.add(level);
                 if (k < top) {
-                    current = ParameterSet.of(List.of(level.raw()));
+                    current = ParameterSet.of(List.of(level.learned().parameter()));
                 }
             }
         } catch (RuntimeException e) {
@@ -173,7 +173,7 @@ public final class HyperOptimizer implements Optimizer {
      * computed by the last step: {@code d loss / d raw.h}.
      */
     public Map<String, Double> hypergradients(int level, String group) {
-        return level(level).hypergradients(group);
+        return level(level).learned().hypergradients(group);
     }
 
     /**
@@ -298,12 +298,12 @@ public final class HyperOptimizer implements Optimizer {
 
     @Override
     public NonFinitePolicy nonFinitePolicy() {
-        return policy;
+        return ledger.policy();
     }
 
     @Override
     public void setNonFinitePolicy(NonFinitePolicy policy) {
-        this.policy = Objects.requireNonNull(policy, "policy");
+        ledger.setPolicy(policy);
     }
 
     @Override
@@ -313,19 +313,18 @@ public final class HyperOptimizer implements Optimizer {
         List<double[]> found = new ArrayList<>();
         for (Level l : levels) {
             Level.Hypergradients h = l.hypergradients();
-            if (h.nonFiniteParameter() != null && refuse("Gradient of parameter " + h.nonFiniteParameter() + " has "
-                    + h.nonFiniteCount() + " non-finite element(s) (NaN or infinite)")) {
+            if (h.nonFinite() != null && ledger.refuse(h.nonFinite())) {
                 return;
             }
             if (l.index < top) {
-                String problem = l.setRawGradient(h.values());
-                if (problem != null && refuse(problem)) {
+                String problem = l.learned().setGradient(h.values());
+                if (problem != null && ledger.refuse(problem)) {
                     return;
                 }
             }
             found.add(h.values());
             String problem = l.prepare();
-            if (problem != null && refuse(problem)) {
+            if (problem != null && ledger.refuse(problem)) {
                 return;
             }
         }
@@ -340,7 +339,7 @@ public final class HyperOptimizer implements Optimizer {
                 levels.get(k - 1).requireValid();
             } catch (IllegalArgumentException e) {
                 undo.forEach(Runnable::run);
-                if (refuse(e.getMessage())) {
+                if (ledger.refuse(e.getMessage())) {
                     return;
                 }
             }
@@ -349,31 +348,21 @@ public final class HyperOptimizer implements Optimizer {
         for (Level l : levels) {
             l.commit(found.get(l.index));
         }
-        steps++;
+        ledger.applied();
         if (bad != null) {
-            throw new IllegalStateException("Step " + steps + " of tower " + name + " made " + bad
+            throw new IllegalStateException("Step " + ledger.steps() + " of tower " + name + " made " + bad
                     + " non-finite with level 0 hyperparameters " + trace() + "; lower the hyper-step sizes");
         }
     }
 
-    /** Applies the policy to a bad step: true if skipped (counted), else throws. */
-    private boolean refuse(String problem) {
-        if (policy == NonFinitePolicy.SKIP_NON_FINITE) {
-            skipped++;
-            return true;
-        }
-        throw new IllegalStateException(problem + "; step " + (steps + 1) + " of tower " + name
-                + " not applied, parameters and state unchanged");
-    }
-
     @Override
     public long stepCount() {
-        return steps;
+        return ledger.steps();
     }
 
     @Override
     public long skippedSteps() {
-        return skipped;
+        return ledger.skipped();
     }
 
     @Override
@@ -381,7 +370,7 @@ public final class HyperOptimizer implements Optimizer {
         requireOpen();
         StateWriter w = StateWriter.root();
         levels.forEach(l -> l.write(w.child("L" + l.index)));
-        return w.build(name, parameters, steps, skipped);
+        return w.build(name, parameters, ledger.steps(), ledger.skipped());
     }
 
     @Override
@@ -396,8 +385,7 @@ public final class HyperOptimizer implements Optimizer {
         r.requireEverythingRead();
         loaded.forEach(l -> l.loadDirection().run());
         loaded.forEach(l -> l.apply().run());
-        steps = state.stepCount();
-        skipped = state.skippedSteps();
+        ledger.restore(state.stepCount(), state.skippedSteps());
     }
 
     @Override

@@ -1,10 +1,8 @@
 package org.optopt.optimizers.hyper;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
 import org.optopt.api.backend.KernelArgs;
@@ -14,9 +12,7 @@ import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterGroup;
 import org.optopt.api.optim.ParameterSet;
-import org.optopt.api.optim.Reparameterization;
 import org.optopt.api.optim.StateDict;
-import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.optimizers.ElementwiseRule;
 import org.optopt.optimizers.NonFinite;
@@ -29,17 +25,14 @@ import org.optopt.optimizers.schedule.Schedule;
 
 /**
  * One level of a tower bound to its parameters (the model's, or the raw hyperparameters of the
- * level below): a thin layer over the runtime a plain optimizer uses — its {@link GroupSettings}
- * (values, frozen groups, schedules) and its {@link BoundRule} running the fused kernel of
+ * level below): a thin layer over the runtime a plain optimizer uses — {@link GroupSettings}
+ * (values, frozen groups, schedules) and a {@link BoundRule} running the fused kernel of
  * {@link HyperKernels#step} with one {@code dp.h} buffer per learnable hyperparameter — plus the
- * hypergradient and parameter-check kernels and the raw values of its learnable hyperparameters,
- * the parameter of the level above.
+ * hypergradient kernel and the {@link LearnedHyperparameters} the level above trains.
  *
- * <p>Raw values are laid out group by group: index {@code groupIndex * learnable.size() + j} for
- * the j-th learnable hyperparameter. State layout (under the level's node {@code L<k>/}): options
- * {@code optimizer}, the choices, {@code learn} and {@code frozen} (which must match), the
- * settings' and slots' entries, tensor ({@code L<k>.raw}, {@code raw}), scalars
- * {@code hypergradient/<group>/<name>} and, for a direction source, its state under
+ * <p>State layout (under the level's node {@code L<k>/}): options {@code optimizer}, the choices,
+ * {@code learn} and {@code frozen} (which must match); the entries of the settings, the slots
+ * ({@link SlotState}) and the learned hyperparameters; for a direction source, its state under
  * {@code direction/}.
  */
 final class Level implements AutoCloseable {
@@ -47,21 +40,26 @@ final class Level implements AutoCloseable {
     final LevelSpec spec;
     final ParameterSet parameters;
     final List<String> learnable;
-    private final List<Reparameterization> reparams = new ArrayList<>();
     private final GroupSettings settings;
+    private final LearnedHyperparameters learned;
     private final BoundRule rule;
     private final CompiledKernel hypergradient;
-    private final CompiledKernel parameterCheck;
     private final Map<String, KernelArgs> hypergradientArgs = new LinkedHashMap<>();
-    private final Map<String, KernelArgs> checkArgs = new LinkedHashMap<>();
+    /**
+     * Checks the parameters after the update: a kernel of its own, since a reduction inside the
+     * update loop would keep compiled backends from vectorizing the update (measured 4x slower).
+     */
+    private final NonFinite.Detector nonFiniteParameter;
     private final Backend backend;
     private final DirectionSource.Bound direction;
-    /** The raw values of the learnable hyperparameters and their gradient; null if nothing is learned. */
-    private final Parameter raw;
-    private double[] lastHypergradients;
 
-    /** The sums over one step's parameters. */
-    record Hypergradients(double[] values, String nonFiniteParameter, long nonFiniteCount) {}
+    /**
+     * The sums over one step's parameters.
+     *
+     * @param values by raw index
+     * @param nonFinite null, or the description of a non-finite gradient of a group that is not frozen
+     */
+    record Hypergradients(double[] values, String nonFinite) {}
 
     /** A state {@link #read} checked: {@link #loadDirection()} (which may still refuse), then {@link #apply()}. */
     record Loaded(Runnable loadDirection, Runnable apply) {}
@@ -76,65 +74,28 @@ final class Level implements AutoCloseable {
         this.backend = backend;
         this.parameters = parameters;
         this.learnable = List.copyOf(learnable);
-        Map<String, Reparameterization> byName = new LinkedHashMap<>();
-        for (String h : learnable) {
-            Reparameterization r = spec.hyperparameter(h).reparameterization();
-            byName.put(h, r);
-            reparams.add(r);
-        }
         boolean severalGroups = parameters.groups().size() > 1;
         this.settings = new GroupSettings(parameters, spec.values(),
-                spec.hyperparameters().stream().map(Hyperparameter::name).toList(), new GroupSettings.Validation() {
-                    @Override
-                    public Hyperparameter definition(String name) {
-                        return spec.hyperparameter(name);
-                    }
-
-                    @Override
-                    public void check(Map<String, Double> values) {
-                        spec.hyperparameters().forEach(h -> h.require(values.get(h.name())));
-                        spec.check().check(values);
-                    }
-                }, g -> describe() + (severalGroups ? " group " + g : ""));
-        this.raw = learnable.isEmpty() ? null : rawParameter(backend);
+                spec.hyperparameters().stream().map(Hyperparameter::name).toList(),
+                GroupSettings.Validation.of(spec::hyperparameter, v -> {
+                    spec.hyperparameters().forEach(h -> h.require(v.get(h.name())));
+                    spec.check().check(v);
+                }), g -> describe() + (severalGroups ? " group " + g : ""));
+        this.learned = new LearnedHyperparameters(index, describe(), spec, learnable, settings.groups(),
+                settings::values, backend);
         this.direction = spec.direction() == null ? null : spec.direction().bind(backend, parameters);
-        this.rule = new BoundRule(backend, spec.rule(), HyperKernels.step(spec.rule(), byName), parameters,
-                settings::values, learnable.stream().map(HyperKernels::derivativeBuffer).toList(),
+        this.rule = new BoundRule(backend, spec.rule(), HyperKernels.step(spec.rule(), learned.reparameterizations()),
+                parameters, settings::values, learnable.stream().map(HyperKernels::derivativeBuffer).toList(),
                 (buffer, parameter) -> direction != null && buffer.equals(spec.direction().buffer())
                         ? direction.direction(parameter) : null);
         this.hypergradient = backend.compile(HyperKernels.hypergradient(learnable));
-        this.parameterCheck = backend.compile(HyperKernels.parameterCheck());
         for (Parameter p : parameters.parameters()) {
             KernelArgs a = hypergradient.args().buffer(ElementwiseRule.GRADIENT, p.gradient());
-            rule.buffers(p.name()).forEach((name, t) -> {
-                if (hypergradient.kernel().bufferIndex(name) >= 0) {
-                    a.buffer(name, t);
-                }
-            });
+            learnable.forEach(h -> a.buffer(HyperKernels.derivativeBuffer(h),
+                    rule.buffer(p.name(), HyperKernels.derivativeBuffer(h))));
             hypergradientArgs.put(p.name(), a);
-            checkArgs.put(p.name(), parameterCheck.args().buffer(ElementwiseRule.PARAMETER, p.value()));
         }
-        this.lastHypergradients = new double[rawSize()];
-    }
-
-    private Parameter rawParameter(Backend backend) {
-        float[] r = new float[rawSize()];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = learnableRaw(i, settings.values(group(i)).get(learnable.get(i % learnable.size())));
-        }
-        return new Parameter("L" + index + ".raw", backend.fromArray(r, Shape.vector(r.length)),
-                backend.zeros(Shape.vector(r.length)));
-    }
-
-    /** The raw value of raw index {@code i} for value {@code v}, checked to be learnable. */
-    private float learnableRaw(int i, double v) {
-        Reparameterization rep = reparams.get(i % learnable.size());
-        float x = (float) rep.inverse(v);
-        if (!Float.isFinite(x) || rep.derivative(x) == 0) {
-            throw new IllegalArgumentException(describeRaw(i) + " = " + v + " cannot be learned: its " + rep
-                    + " reparameterization has no usable derivative there");
-        }
-        return x;
+        this.nonFiniteParameter = new NonFinite.Detector(backend, parameters, Parameter::value);
     }
 
     /** A short name for messages: {@code level 1 (sgd)}. */
@@ -147,70 +108,28 @@ final class Level implements AutoCloseable {
         return rule.kernel();
     }
 
-    /** The raw values of the learnable hyperparameters with their gradient: the parameter of the level above. */
-    Parameter raw() {
-        return raw;
+    /** The hyperparameters the level above learns. */
+    LearnedHyperparameters learned() {
+        return learned;
     }
 
-    private int rawSize() {
-        return settings.groups().size() * learnable.size();
-    }
-
-    private String group(int rawIndex) {
-        return settings.groups().get(rawIndex / learnable.size());
-    }
-
-    /** The (group, hyperparameter) of raw index {@code i}, for messages. */
-    String describeRaw(int i) {
-        return describe() + " hyperparameter " + learnable.get(i % learnable.size())
-                + (settings.groups().size() > 1 ? " of group " + group(i) : "");
-    }
-
-    /**
-     * Checks the current raw values (as the level above proposes them): finite, mapped into each
-     * hyperparameter's domain and passing the cross-checks.
-     *
-     * @throws IllegalArgumentException naming the level, hyperparameter, raw and mapped value
-     */
+    /** Checks the current raw values (see {@link LearnedHyperparameters#requireValid}). */
     void requireValid() {
-        requireValid(raw.value().toArray(), settings::values);
-    }
-
-    private void requireValid(float[] r, Function<String, Map<String, Double>> values) {
-        int i = 0;
-        for (String g : settings.groups()) {
-            Map<String, Double> v = new LinkedHashMap<>(values.apply(g));
-            for (int j = 0; j < learnable.size(); j++, i++) {
-                String h = learnable.get(j);
-                double x = reparams.get(j).forward(r[i]);
-                Hyperparameter def = spec.hyperparameter(h);
-                if (!Float.isFinite(r[i]) || !def.domain().contains(x)) {
-                    throw new IllegalArgumentException(describeRaw(i) + " became " + x + " (raw " + r[i]
-                            + "), outside " + def.domain().describe(h));
-                }
-                v.put(h, x);
-            }
-            try {
-                spec.check().check(v);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(describe() + (settings.groups().size() > 1 ? " group " + g : "")
-                        + ": " + e.getMessage(), e);
-            }
-        }
+        learned.requireValid(learned.read(), settings::values);
     }
 
     /**
      * Runs the hypergradient kernel over every parameter: {@code sum(g*dp.h)} summed over each
-     * group's tensors, and the count of non-finite gradient elements.
+     * group's tensors, and the count of non-finite gradient elements of groups that are not frozen.
      */
     Hypergradients hypergradients() {
-        double[] out = new double[rawSize()];
+        double[] out = new double[settings.groups().size() * learnable.size()];
         int gi = 0;
         for (ParameterGroup g : parameters.groups()) {
             for (Parameter p : g.parameters()) {
                 Reductions r = hypergradient.run(hypergradientArgs.get(p.name()));
                 if (NonFinite.seen(r.get(HyperKernels.NON_FINITE)) && !settings.isFrozen(g.name())) {
-                    return new Hypergradients(out, p.name(), NonFinite.count(p.gradient()));
+                    return new Hypergradients(out, NonFinite.gradientMessage(p));
                 }
                 for (int j = 0; j < learnable.size(); j++) {
                     out[gi * learnable.size() + j] += r.get(HyperKernels.hypergradient(learnable.get(j)));
@@ -218,24 +137,7 @@ final class Level implements AutoCloseable {
             }
             gi++;
         }
-        return new Hypergradients(out, null, 0);
-    }
-
-    /**
-     * Sets the gradient of the raw values to {@code hypergradients}, rounded to float.
-     *
-     * @return null, or a one-line description of a non-finite one (nothing has changed then)
-     */
-    String setRawGradient(double[] hypergradients) {
-        float[] f = new float[hypergradients.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) hypergradients[i];
-            if (!Float.isFinite(f[i])) {
-                return "Hypergradient of " + describeRaw(i) + " is " + hypergradients[i];
-            }
-        }
-        raw.gradient().copyFrom(f);
-        return null;
+        return new Hypergradients(out, null);
     }
 
     /**
@@ -250,11 +152,9 @@ final class Level implements AutoCloseable {
             return null;
         }
         for (ParameterGroup g : parameters.groups()) {
-            if (!settings.isFrozen(g.name())) {
-                String problem = rule.prepare(g);
-                if (problem != null) {
-                    return describe() + ": " + problem;
-                }
+            String problem = settings.isFrozen(g.name()) ? null : rule.prepare(g);
+            if (problem != null) {
+                return describe() + ": " + problem;
             }
         }
         return null;
@@ -282,21 +182,13 @@ final class Level implements AutoCloseable {
      * @return the first parameter the update made non-finite (with its count), or null
      */
     String step() {
-        float[] r = raw == null ? new float[0] : raw.value().toArray();
+        float[] r = learned.read();
         String bad = null;
         if (direction != null && !spec.frozen()) {
             direction.compute();
         }
-        int gi = 0;
         for (ParameterGroup g : parameters.groups()) {
-            Map<String, Double> v = settings.values(g.name());
-            Map<String, Double> rawScalars = new LinkedHashMap<>();
-            for (int j = 0; j < learnable.size(); j++) {
-                String h = learnable.get(j);
-                float x = r[gi * learnable.size() + j];
-                v.put(h, reparams.get(j).forward(x));
-                rawScalars.put(HyperKernels.rawScalar(h), (double) x);
-            }
+            Map<String, Double> rawScalars = learned.apply(r, g.name(), settings.values(g.name()));
             boolean skip = spec.frozen() || settings.isFrozen(g.name());
             Map<String, Double> effective = settings.effective(g.name());
             for (Parameter p : g.parameters()) {
@@ -305,19 +197,17 @@ final class Level implements AutoCloseable {
                     continue;
                 }
                 rule.update(p.name(), effective, rawScalars);
-                if (NonFinite.seen(parameterCheck.run(checkArgs.get(p.name())).get(HyperKernels.NON_FINITE_PARAMETER))
-                        && bad == null) {
+                if (nonFiniteParameter.seen(p) && bad == null) {
                     bad = NonFinite.count(p.value()) + " element(s) of " + p.name();
                 }
             }
-            gi++;
         }
         return bad;
     }
 
-    /** Completes an applied step: keeps its hypergradients for {@link #hypergradients(String)} and moves the schedules on. */
+    /** Completes an applied step: keeps its hypergradients and moves the schedules on. */
     void commit(double[] hypergradients) {
-        lastHypergradients = hypergradients;
+        learned.commit(hypergradients);
         settings.advance();
     }
 
@@ -325,79 +215,39 @@ final class Level implements AutoCloseable {
         return settings.groups();
     }
 
-    /**
-     * The current values of group {@code group}'s hyperparameters: learnable ones from their raw
-     * values, the others as set (schedules not applied).
-     */
+    /** The current values of group {@code group}: learned ones from their raw values, the others as set. */
     Map<String, Double> values(String group) {
-        Map<String, Double> v = new LinkedHashMap<>(settings.values(group));
-        if (raw != null) {
-            float[] r = raw.value().toArray();
-            int gi = settings.groups().indexOf(group);
-            for (int j = 0; j < learnable.size(); j++) {
-                v.put(learnable.get(j), reparams.get(j).forward(r[gi * learnable.size() + j]));
-            }
-        }
-        return v;
+        return learned.current(group, settings.values(group));
     }
 
-    /** The values of group {@code group} as stored: the raw value {@code x} with {@code h = f(x)} of each one's reparameterization. */
+    /** {@link #values} as stored (see {@link LearnedHyperparameters#stored}). */
     Map<String, Double> storedValues(String group) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        float[] r = raw == null ? null : raw.value().toArray();
-        int gi = settings.groups().indexOf(group);
-        values(group).forEach((h, v) -> {
-            int j = learnable.indexOf(h);
-            out.put(h, r != null && j >= 0 ? r[gi * learnable.size() + j]
-                    : spec.hyperparameter(h).reparameterization().inverse(v));
-        });
-        return out;
-    }
-
-    /** The hypergradients of group {@code group}'s learnable hyperparameters computed by the last step. */
-    Map<String, Double> hypergradients(String group) {
-        int gi = settings.groups().indexOf(group);
-        if (gi < 0) {
-            throw new IllegalArgumentException("Unknown group '" + group + "' of " + describe());
-        }
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (int j = 0; j < learnable.size(); j++) {
-            out.put(learnable.get(j), lastHypergradients[gi * learnable.size() + j]);
-        }
-        return out;
+        return learned.stored(group, settings.values(group));
     }
 
     /**
-     * Sets {@code name = value} in group {@code group}, validated: a learnable hyperparameter
-     * restarts from this value (its raw value is set), a fixed one is replaced.
+     * Sets {@code name = value} in group {@code group}, validated: a learned hyperparameter restarts
+     * from this value (its raw value is set), a fixed one is replaced.
      *
      * @throws IllegalArgumentException on an unknown group or name, or an invalid or unlearnable value
      */
     void set(String group, String name, double value) {
-        float x = rawOf(group, name, value);
+        settings.validated(group, name, value);
+        learned.requireLearnable(group, name, value);
         if (direction != null) {
             direction.setHyperparameter(group, name, value);
         }
         settings.set(group, name, value);
-        int j = learnable.indexOf(name);
-        if (j >= 0) {
-            float[] r = raw.value().toArray();
-            r[settings.groups().indexOf(group) * learnable.size() + j] = x;
-            raw.value().copyFrom(r);
-        }
+        learned.set(group, name, value);
     }
 
     /** Sets {@code name = value} in every group, validated in all before any changes. */
     void setAll(String name, double value) {
-        settings.groups().forEach(g -> rawOf(g, name, value));
+        for (String g : settings.groups()) {
+            settings.validated(g, name, value);
+            learned.requireLearnable(g, name, value);
+        }
         settings.groups().forEach(g -> set(g, name, value));
-    }
-
-    /** Validates {@code name = value} in {@code group}; the raw value if {@code name} is learnable, else 0. */
-    private float rawOf(String group, String name, double value) {
-        settings.validated(group, name, value);
-        int j = learnable.indexOf(name);
-        return j < 0 ? 0 : learnableRaw(settings.groups().indexOf(group) * learnable.size() + j, value);
     }
 
     boolean isFrozen(String group) {
@@ -438,9 +288,11 @@ final class Level implements AutoCloseable {
     /** Copies this level's parameters, state and settings to the host; running the result restores them. */
     Runnable snapshot() {
         Map<Tensor, float[]> values = new LinkedHashMap<>();
-        parameters.parameters().forEach(p -> values.put(p.value(), p.value().toArray()));
         Map<String, SlotState> slots = new LinkedHashMap<>();
-        parameters.parameters().forEach(p -> slots.put(p.name(), rule.state(p.name())));
+        for (Parameter p : parameters.parameters()) {
+            values.put(p.value(), p.value().toArray());
+            slots.put(p.name(), rule.state(p.name()));
+        }
         GroupSettings.Snapshot s = settings.snapshot();
         return () -> {
             values.forEach(Tensor::copyFrom);
@@ -448,8 +300,6 @@ final class Level implements AutoCloseable {
             settings.restore(s);
         };
     }
-
-    // ---- state -------------------------------------------------------------------------------
 
     private Map<String, String> structure() {
         Map<String, String> out = new LinkedHashMap<>();
@@ -465,12 +315,7 @@ final class Level implements AutoCloseable {
         structure().forEach(w::option);
         settings.write(w);
         rule.write(w);
-        if (raw != null) {
-            w.tensor(raw.name(), "raw", raw.value());
-        }
-        for (String g : settings.groups()) {
-            hypergradients(g).forEach((h, v) -> w.scalar("hypergradient/" + g + "/" + h, v));
-        }
+        learned.write(w);
         if (direction != null) {
             w.child("direction").embed(direction.state());
         }
@@ -481,15 +326,7 @@ final class Level implements AutoCloseable {
         structure().forEach(r::expect);
         GroupSettings.Snapshot s = settings.read(r);
         Map<String, SlotState> slots = rule.read(r);
-        float[] rawValues = raw == null ? null : r.tensor(raw.name(), "raw", raw.value().shape());
-        if (rawValues != null) {
-            requireValid(rawValues, s.values()::get);
-        }
-        double[] hg = new double[rawSize()];
-        for (int i = 0; i < hg.length; i++) {
-            hg[i] = r.scalar("hypergradient/" + group(i) + "/" + learnable.get(i % learnable.size()),
-                    "hypergradient of " + describeRaw(i));
-        }
+        Runnable raw = learned.read(r, s.values()::get);
         StateDict inner = direction == null ? null : r.child("direction", describe() + "'s direction").embedded(parameters);
         return new Loaded(() -> {
             if (inner != null) {
@@ -498,10 +335,7 @@ final class Level implements AutoCloseable {
         }, () -> {
             settings.restore(s);
             slots.forEach(rule::restore);
-            if (rawValues != null) {
-                raw.value().copyFrom(rawValues);
-            }
-            lastHypergradients = hg;
+            raw.run();
         });
     }
 
@@ -511,9 +345,6 @@ final class Level implements AutoCloseable {
             direction.close();
         }
         rule.close();
-        if (raw != null) {
-            raw.value().close();
-            raw.gradient().close();
-        }
+        learned.close();
     }
 }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.ParameterGroup;
@@ -34,6 +35,21 @@ public final class GroupSettings {
          * @throws IllegalArgumentException naming the offending values
          */
         void check(Map<String, Double> values);
+
+        /** The validation with these two parts. */
+        static Validation of(Function<String, Hyperparameter> definitions, Consumer<Map<String, Double>> check) {
+            return new Validation() {
+                @Override
+                public Hyperparameter definition(String name) {
+                    return definitions.apply(name);
+                }
+
+                @Override
+                public void check(Map<String, Double> values) {
+                    check.accept(values);
+                }
+            };
+        }
     }
 
     /**
