@@ -1,15 +1,13 @@
 package org.optopt.optimizers.adaptive;
 
-import static org.optopt.api.kernel.Expr.buffer;
-import static org.optopt.api.kernel.Expr.scalar;
-import static org.optopt.optimizers.Rules.coupledDecay;
-import static org.optopt.optimizers.Rules.p;
-import static org.optopt.optimizers.Rules.t;
+import static org.optopt.optimizers.transform.Chain.chain;
+import static org.optopt.optimizers.transform.Transforms.addCoupledWeightDecay;
+import static org.optopt.optimizers.transform.Transforms.scaleByInverseTimeDecay;
+import static org.optopt.optimizers.transform.Transforms.scaleByLearningRate;
+import static org.optopt.optimizers.transform.Transforms.scaleByRss;
 
 import java.util.List;
 import java.util.Map;
-import org.optopt.api.kernel.Expr;
-import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Domain;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.optimizers.ElementwiseDefinition;
@@ -38,14 +36,6 @@ public final class Adagrad extends ElementwiseDefinition {
 
     @Override
     public ElementwiseRule rule(Map<String, String> choices) {
-        Expr d = Expr.local("d");
-        Expr clr = scalar("lr").div(Expr.one().plus(t().minus(1).times(scalar("lr_decay"))));
-        Kernel kernel = Kernel.builder("adagrad")
-                .let("d", coupledDecay())
-                .store("sum", buffer("sum").plus(d.times(d)))
-                .store("p", p().minus(clr.times(d).div(buffer("sum").sqrt().plus(scalar("eps")))))
-                .build();
-        return new ElementwiseRule(kernel,
-                List.of(new ElementwiseRule.StateBuffer("sum", scalar("initial_accumulator_value"))), List.of());
+        return chain("adagrad", addCoupledWeightDecay(), scaleByRss(), scaleByLearningRate("lr"), scaleByInverseTimeDecay());
     }
 }

@@ -1,21 +1,13 @@
 package org.optopt.optimizers.adaptive;
 
-import static org.optopt.api.kernel.Expr.buffer;
-import static org.optopt.api.kernel.Expr.one;
-import static org.optopt.api.kernel.Expr.scalar;
-import static org.optopt.optimizers.Rules.biasCorrection;
-import static org.optopt.optimizers.Rules.coupledDecay;
-import static org.optopt.optimizers.Rules.decoupledDecay;
-import static org.optopt.optimizers.Rules.ema;
-import static org.optopt.optimizers.Rules.emaSquare;
-import static org.optopt.optimizers.Rules.g;
-import static org.optopt.optimizers.Rules.p;
+import static org.optopt.optimizers.transform.Chain.chain;
+import static org.optopt.optimizers.transform.Transforms.addCoupledWeightDecay;
+import static org.optopt.optimizers.transform.Transforms.decayParameters;
+import static org.optopt.optimizers.transform.Transforms.scaleByAdam;
+import static org.optopt.optimizers.transform.Transforms.scaleByLearningRate;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.optopt.api.kernel.Expr;
-import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Choice;
 import org.optopt.optimizers.ElementwiseDefinition;
 import org.optopt.optimizers.ElementwiseRule;
@@ -56,31 +48,7 @@ public class Adam extends ElementwiseDefinition {
     @Override
     public final ElementwiseRule rule(Map<String, String> choices) {
         boolean amsgrad = Boolean.parseBoolean(choices.get("amsgrad"));
-        Kernel.Builder k = Kernel.builder(name() + (amsgrad ? "_amsgrad" : ""));
-        if (decoupled) {
-            k.store("p", decoupledDecay());
-            k.let("d", g());
-        } else {
-            k.let("d", coupledDecay());
-        }
-        Expr d = Expr.local("d");
-        k.store("m", ema("m", "beta1", d));
-        k.store("v", emaSquare("v", "beta2", d));
-        String second = "v";
-        if (amsgrad) {
-            k.store("vmax", buffer("vmax").max(buffer("v")));
-            second = "vmax";
-        }
-        // torch divides sqrt(v) by sqrt(1 - beta2^t); multiplying by the hoisted reciprocal leaves one
-        // division per element (faster; the results differ from torch's by rounding only).
-        Expr denom = buffer(second).sqrt().times(one().div(biasCorrection("beta2").sqrt())).plus(scalar("eps"));
-        Expr stepSize = scalar("lr").div(biasCorrection("beta1"));
-        k.store("p", p().minus(stepSize.times(buffer("m")).div(denom)));
-        List<ElementwiseRule.StateBuffer> state = new ArrayList<>(List.of(
-                new ElementwiseRule.StateBuffer("m", Expr.zero()), new ElementwiseRule.StateBuffer("v", Expr.zero())));
-        if (amsgrad) {
-            state.add(new ElementwiseRule.StateBuffer("vmax", Expr.zero()));
-        }
-        return new ElementwiseRule(k.build(), state, List.of());
+        return chain(name() + (amsgrad ? "_amsgrad" : ""), decoupled ? decayParameters() : addCoupledWeightDecay(),
+                scaleByAdam(amsgrad), scaleByLearningRate("lr"));
     }
 }

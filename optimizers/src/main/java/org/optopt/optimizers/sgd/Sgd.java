@@ -1,15 +1,12 @@
 package org.optopt.optimizers.sgd;
 
-import static org.optopt.api.kernel.Expr.buffer;
-import static org.optopt.api.kernel.Expr.scalar;
-import static org.optopt.optimizers.Rules.coupledDecay;
-import static org.optopt.optimizers.Rules.p;
-import static org.optopt.optimizers.Rules.t;
+import static org.optopt.optimizers.transform.Chain.chain;
+import static org.optopt.optimizers.transform.Transforms.addCoupledWeightDecay;
+import static org.optopt.optimizers.transform.Transforms.scaleByLearningRate;
+import static org.optopt.optimizers.transform.Transforms.trace;
 
 import java.util.List;
 import java.util.Map;
-import org.optopt.api.kernel.Expr;
-import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Choice;
 import org.optopt.api.optim.Domain;
 import org.optopt.api.optim.Hyperparameter;
@@ -50,15 +47,6 @@ public final class Sgd extends ElementwiseDefinition {
     @Override
     public ElementwiseRule rule(Map<String, String> choices) {
         boolean nesterov = Boolean.parseBoolean(choices.get("nesterov"));
-        Expr momentum = scalar("momentum");
-        Expr accumulate = t().gt(Expr.one()).times(momentum.gt(Expr.zero()));
-        Expr d = Expr.local("d");
-        Expr buf = buffer("buf");
-        Kernel kernel = Kernel.builder(nesterov ? "sgd_nesterov" : "sgd")
-                .let("d", coupledDecay())
-                .store("buf", Expr.select(accumulate, momentum.times(buf).plus(scalar("dampening").oneMinus().times(d)), d))
-                .store("p", p().minus(scalar("lr").times(nesterov ? d.plus(momentum.times(buf)) : buf)))
-                .build();
-        return new ElementwiseRule(kernel, List.of(new ElementwiseRule.StateBuffer("buf", Expr.zero())), List.of());
+        return chain(nesterov ? "sgd_nesterov" : "sgd", addCoupledWeightDecay(), trace(nesterov), scaleByLearningRate("lr"));
     }
 }
