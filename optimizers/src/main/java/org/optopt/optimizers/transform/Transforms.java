@@ -128,6 +128,19 @@ public final class Transforms {
         };
     }
 
+    /**
+     * The second-moment scaling of Schedule-Free AdamW's reference: {@code v = beta2*v + (1 - beta2)*u*u}
+     * and the update {@code u/(sqrt(v) + eps)}, later scales multiplying the quotient.
+     */
+    public static Transform scaleBySecondMoment() {
+        return (u, rule) -> {
+            Expr d = u.value();
+            rule.state("v", zero());
+            Expr v = rule.store("v", emaSquare("v", "beta2", d));
+            return Update.of(d.div(v.sqrt().plus(scalar("eps"))));
+        };
+    }
+
     /** Adam's moments {@code m = beta1*m + (1 - beta1)*u}, {@code v = beta2*v + (1 - beta2)*u*u}; returns v. */
     private static Expr moments(Expr d, RuleBuilder rule) {
         rule.state("m", zero());
