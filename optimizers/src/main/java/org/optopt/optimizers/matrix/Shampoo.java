@@ -6,7 +6,10 @@ import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Choice;
 import org.optopt.api.optim.Domain;
 import org.optopt.api.optim.Hyperparameter;
+import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.ParameterSet;
+import org.optopt.api.tensor.Tensor;
+import org.optopt.optimizers.Capabilities;
 import org.optopt.optimizers.Hyperparameters;
 import org.optopt.optimizers.OptimizerDefinition;
 
@@ -53,6 +56,18 @@ public final class Shampoo extends OptimizerDefinition {
                     default -> "";
                 }
                 + "  buf = momentum*buf + P ;  p = p - lr*buf\n";
+    }
+
+    /** A matrix optimizer and a tower level along its momentum buffer, learning lr. */
+    @Override
+    public Capabilities capabilities() {
+        return Capabilities.matrixLevel(List.of("lr"));
+    }
+
+    /** The momentum buffer {@code buf}: the step is {@code p = p - lr*buf}. */
+    @Override
+    public Tensor direction(Optimizer optimizer, String parameter) {
+        return ((ShampooOptimizer) optimizer).buffer(parameter, "buf");
     }
 
     @Override

@@ -56,6 +56,16 @@ public final class Transforms {
         return scaleBy(scalar(name));
     }
 
+    /** As {@link #scaleByLearningRate} with the step size multiplying from the right ({@code u*lr}), as gdtuo writes SGD. */
+    public static Transform scaleByLearningRateFromRight(String name) {
+        return (u, rule) -> {
+            if (!(u instanceof Update.Term term)) {
+                throw new IllegalArgumentException("A step size from the right needs a single update term, got " + u);
+            }
+            return term.scaledFromRight().scaled(scalar(name));
+        };
+    }
+
     /** The update times the uniform {@code factor}. */
     public static Transform scaleBy(Expr factor) {
         return (u, rule) -> u.scaled(factor);
