@@ -77,8 +77,25 @@ public final class RuleBuilder {
     }
 
     ElementwiseRule build(Update update) {
+        step(update);
+        return new ElementwiseRule(kernel.build(), buffers, scalars, averaged);
+    }
+
+    /** The stage that subtracts {@code update} from the iterate, or stores its value into {@code output} if not null. */
+    Chain.Stage stage(Update update, String output) {
+        if (output == null) {
+            step(update);
+        } else {
+            store(output, update.value());
+        }
+        if (!scalars.isEmpty() || averaged.isPresent()) {
+            throw new IllegalArgumentException("Stage " + name + " of a non-elementwise optimizer keeps no scalar state");
+        }
+        return new Chain.Stage(kernel.build(), buffers);
+    }
+
+    private void step(Update update) {
         store(iterate, update.subtractFrom(Expr.buffer(iterate)));
         afterStep.forEach(s -> s.accept(this));
-        return new ElementwiseRule(kernel.build(), buffers, scalars, averaged);
     }
 }

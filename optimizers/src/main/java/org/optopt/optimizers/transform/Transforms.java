@@ -92,6 +92,14 @@ public final class Transforms {
         };
     }
 
+    /** Heavy-ball momentum {@code buf = momentum*buf + u} (from 0, no first-step rule); the update {@code buf}. */
+    public static Transform heavyBall() {
+        return (u, rule) -> {
+            Expr buf = rule.state("buf", zero());
+            return Update.of(rule.store("buf", scalar("momentum").times(buf).plus(u.value())));
+        };
+    }
+
     /**
      * torch RMSprop's momentum, active where {@code momentum > 0}: {@code buf = momentum*buf + u}
      * and the update {@code buf}; else {@code buf = 0} and the update {@code u} as it came.
