@@ -2,7 +2,9 @@ package org.optopt.optimizers.hyper;
 
 import java.util.List;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Optimizers;
 import org.optopt.api.optim.ParameterSet;
+import org.optopt.optimizers.Variant;
 import org.optopt.optimizers.spec.OptimizerSpec;
 import org.optopt.optimizers.spec.OptimizerSpecs;
 
@@ -15,7 +17,7 @@ import org.optopt.optimizers.spec.OptimizerSpecs;
 public final class Towers {
     private Towers() {}
 
-    /** The prefix selecting gdtuo's update rules and conventions ({@link GdtuoCatalog}). */
+    /** The prefix selecting gdtuo's update rules and conventions ({@link Variant#GDTUO}). */
     public static final String GDTUO_PREFIX = "gdtuo:";
 
     /**
@@ -37,13 +39,26 @@ public final class Towers {
     }
 
     /**
-     * Parses {@code stack}, any height (one level is a tower of one), with levels from
-     * {@code catalog}, or from gdtuo's after the prefix {@value #GDTUO_PREFIX}.
+     * Parses {@code stack}, any height (one level is a tower of one), with levels from the
+     * optimizers of {@code registry}, or from their gdtuo variants after the prefix {@value #GDTUO_PREFIX}.
+     *
+     * @throws org.optopt.optimizers.spec.SpecException naming the column of the first problem
+     */
+    public static Spec parse(String stack, Optimizers registry) {
+        return parse(stack, OptimizerSpecs.towers(registry));
+    }
+
+    /**
+     * Parses {@code stack}, any height, with levels from {@code catalog} (which has no
+     * {@value #GDTUO_PREFIX} conventions of its own: a prefixed stack is refused).
      *
      * @throws org.optopt.optimizers.spec.SpecException naming the column of the first problem
      */
     public static Spec parse(String stack, LevelCatalog catalog) {
-        OptimizerSpecs specs = OptimizerSpecs.towers(catalog);
+        return parse(stack, OptimizerSpecs.towers(catalog));
+    }
+
+    private static Spec parse(String stack, OptimizerSpecs specs) {
         OptimizerSpec spec = specs.parse(stack);
         return new Spec(stack, specs.levels(spec));
     }

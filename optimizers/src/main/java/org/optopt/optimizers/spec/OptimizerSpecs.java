@@ -17,7 +17,7 @@ import org.optopt.api.optim.ParameterSet;
 import org.optopt.optimizers.BaseOptimizer;
 import org.optopt.optimizers.OptimizerDefinition;
 import org.optopt.optimizers.ParameterAveraging;
-import org.optopt.optimizers.hyper.GdtuoCatalog;
+import org.optopt.optimizers.Variant;
 import org.optopt.optimizers.hyper.HyperOptimizer;
 import org.optopt.optimizers.hyper.LevelCatalog;
 import org.optopt.optimizers.hyper.LevelSpec;
@@ -73,26 +73,36 @@ public final class OptimizerSpecs {
 
     private final Optimizers registry;
     private final LevelCatalog towers;
-    private final LevelCatalog gdtuo = new GdtuoCatalog();
+    private final LevelCatalog gdtuo;
     private final boolean alwaysTower;
 
-    /** The language over {@code registry}: its optimizers, and its elementwise ones as tower levels. */
+    /**
+     * The language over {@code registry}: its optimizers, those that can be tower levels as
+     * levels, and their gdtuo variants ({@link Variant#GDTUO}) after {@code gdtuo:}.
+     */
     public OptimizerSpecs(Optimizers registry) {
-        this(registry, new RegistryCatalog(registry), false);
+        this(registry, new RegistryCatalog(registry), RegistryCatalog.variants(registry, Variant.GDTUO), false);
     }
 
-    private OptimizerSpecs(Optimizers registry, LevelCatalog towers, boolean alwaysTower) {
+    private OptimizerSpecs(Optimizers registry, LevelCatalog towers, LevelCatalog gdtuo, boolean alwaysTower) {
         this.registry = registry;
         this.towers = towers;
+        this.gdtuo = gdtuo;
         this.alwaysTower = alwaysTower;
+    }
+
+    /** The language over {@code registry} in which every spec, one level or more, is a tower. */
+    public static OptimizerSpecs towers(Optimizers registry) {
+        return new OptimizerSpecs(registry, new RegistryCatalog(registry), RegistryCatalog.variants(registry, Variant.GDTUO),
+                true);
     }
 
     /**
      * The language over a catalog of tower levels only: every spec, one level or more, is a tower
-     * whose levels come from {@code catalog} (or gdtuo's after {@code gdtuo:}).
+     * whose levels come from {@code catalog}; the {@code gdtuo:} prefix is refused.
      */
     public static OptimizerSpecs towers(LevelCatalog catalog) {
-        return new OptimizerSpecs(null, catalog, true);
+        return new OptimizerSpecs(null, catalog, null, true);
     }
 
     /**
@@ -260,9 +270,14 @@ public final class OptimizerSpecs {
         return spec.average() == null ? inner : new ParameterAveraging(inner, backend, spec.average());
     }
 
-    /** Builds the tower of {@code spec} (any height; one level is a tower of one). */
+    /** Builds the tower of {@code spec} (any height; one level is a tower of one), schedules attached. */
     public HyperOptimizer tower(OptimizerSpec spec, Backend backend, ParameterSet parameters) {
-        return new HyperOptimizer(levels(spec), backend, parameters);
+        HyperOptimizer h = new HyperOptimizer(levels(spec), backend, parameters);
+        for (int k = 0; k < spec.levels().size(); k++) {
+            int level = k;
+            spec.levels().get(k).schedules().forEach((name, s) -> h.schedule(level, name, s.schedule()));
+        }
+        return h;
     }
 
     private Optimizer single(OptimizerSpec spec, Backend backend, ParameterSet parameters) {
@@ -385,6 +400,9 @@ public final class OptimizerSpecs {
     }
 
     private LevelCatalog catalog(boolean gdtuoLevel) {
+        if (gdtuoLevel && gdtuo == null) {
+            throw new IllegalArgumentException("gdtuo's conventions need a registry (OptimizerSpecs over an Optimizers)");
+        }
         return gdtuoLevel ? gdtuo : towers;
     }
 
@@ -581,11 +599,6 @@ public final class OptimizerSpecs {
         int top = spec.levels().size() - 1;
         for (int k = 0; k <= top; k++) {
             OptimizerSpec.Level l = spec.levels().get(k);
-            if (!l.schedules().isEmpty()) {
-                // HyperOptimizer cannot drive a level's hyperparameter by a schedule yet.
-                throw new Problem(k, SpecParser.SCHEDULE + l.schedules().keySet().iterator().next(),
-                        "schedules apply to single optimizers; tower levels do not take them yet");
-            }
             Map<String, Object> named = new LinkedHashMap<>(l.values());
             named.putAll(l.lists());
             named.putAll(l.options());
@@ -603,6 +616,12 @@ public final class OptimizerSpecs {
                 }
             }
             level = level.frozen(l.frozen());
+            for (String h : l.schedules().keySet()) {
+                if (level.learnable().contains(h) && k < top) {
+                    throw new Problem(k, SpecParser.SCHEDULE + h, "level " + k + " (" + l.optimizer() + ") has " + h
+                            + " learned by level " + (k + 1) + ", so it cannot follow a schedule; drop " + h + " from its learn=");
+                }
+            }
             if (k == top && level.learnableGiven() && !level.learnable().isEmpty()) {
                 throw new Problem(k, LEARN, "level " + k + " (" + l.optimizer() + ") is the rightmost level: nothing learns its "
                         + String.join("+", level.learnable()) + "; drop learn= or add a level");

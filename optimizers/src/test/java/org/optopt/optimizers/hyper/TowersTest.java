@@ -18,7 +18,7 @@ import org.optopt.optimizers.spec.SpecException;
 
 /** The stack grammar: valid stacks and their levels, invalid ones with the column of the problem. */
 class TowersTest {
-    private static final LevelCatalog REGISTRY = new RegistryCatalog(Optimizers.discover());
+    private static final Optimizers REGISTRY = Optimizers.discover();
 
     @Test
     void parsesTheExamplesOfTheGrammar() {
@@ -50,7 +50,7 @@ class TowersTest {
         assertTrue(Towers.parse("adam/sgd(0, frozen)", REGISTRY).levels().get(1).frozen());
         assertTrue(Towers.parse("adam/sgd(0, frozen=true)", REGISTRY).levels().get(1).frozen());
         assertFalse(Towers.parse("adam/sgd(1e-4, frozen=false)", REGISTRY).levels().get(1).frozen());
-        Towers.Spec gdtuo = Towers.parse("adam(0.01, learn=alpha)/sgd(1e-4)", new GdtuoCatalog());
+        Towers.Spec gdtuo = Towers.parse("adam(0.01, learn=alpha)/sgd(1e-4)", RegistryCatalog.gdtuo());
         assertEquals(List.of("alpha"), gdtuo.levels().get(0).learnable());
     }
 
@@ -108,10 +108,10 @@ class TowersTest {
     void unknownNamesListTheKnownOnes() {
         SpecException e = assertThrows(SpecException.class, () -> Towers.parse("adamm", REGISTRY));
         assertTrue(e.getMessage().contains("adam, ") && e.getMessage().contains("sgd"), e.getMessage());
-        e = assertThrows(SpecException.class, () -> Towers.parse("nadam/sgdm", new GdtuoCatalog()));
+        e = assertThrows(SpecException.class, () -> Towers.parse("nadam/sgdm", RegistryCatalog.gdtuo()));
         assertEquals(1, e.column());
         assertTrue(e.getMessage().contains("adagrad, adam, rmsprop, sgd"), e.getMessage());
-        e = assertThrows(SpecException.class, () -> Towers.parse("adam(eps=1e-8)/sgd", new GdtuoCatalog()));
+        e = assertThrows(SpecException.class, () -> Towers.parse("adam(eps=1e-8)/sgd", RegistryCatalog.gdtuo()));
         assertTrue(e.getMessage().contains("it has alpha, beta1, beta2"), e.getMessage());
     }
 

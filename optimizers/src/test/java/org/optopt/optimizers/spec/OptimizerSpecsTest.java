@@ -117,8 +117,8 @@ class OptimizerSpecsTest {
         "adam/sgd(0)|10|a learning level needs a step size > 0",
         "adam/sgd(1e-5, learn=lr)|16|is the rightmost level",
         "adam(learn=lr+bogus)/sgd(1e-5)|6|Unknown learnable hyperparameter 'bogus'",
-        "adam(lr=1e-3, schedule.lr=cosine(10))/sgd(1e-5)|15|tower levels do not take them yet",
-        "gdtuo:adam/nadam|12|Unknown gdtuo optimizer 'nadam'",
+        "adam(lr=1e-3, schedule.lr=cosine(10))/sgd(1e-5)|15|has lr learned by level 1, so it cannot follow a schedule",
+        "gdtuo:adam/nadam|12|Optimizer 'nadam' cannot be a tower level (it has no gdtuo variant)",
         "gdtuo:adam(eps=1e-8)|12|adam has no hyperparameter or option 'eps'; it has alpha, beta1, beta2",
     })
     void badSpecsNameTheColumn(String text, int column, String message) {
@@ -165,7 +165,7 @@ class OptimizerSpecsTest {
         "sgd(0.05)/sgd(1e-4)|level1.name=gap-sgdm|13|cannot be a tower level",
         "sgd(0.05)/sgd(1e-4)|level1.lr=0|11|a learning level needs a step size > 0",
         "sgd|schedule.lr=cosine(steps=0)|13|must be a whole number >= 1",
-        "sgd(0.05)/sgd(1e-4)|level1.schedule.lr=cosine(9)|20|tower levels do not take them yet",
+        "sgd(0.05)/sgd(1e-4)|level0.schedule.lr=cosine(9)|20|has lr learned by level 1, so it cannot follow a schedule",
         "sgd(momentum=0.9, nesterov)|momentum=0|0|Nesterov momentum requires momentum > 0",
     })
     void badSettingsNameTheSettingAndColumn(String spec, String setting, int column, String message) {
@@ -182,7 +182,7 @@ class OptimizerSpecsTest {
         Parameter p = new Parameter("w", b.zeros(Shape.vector(3)), b.zeros(Shape.vector(3)));
         ParameterSet params = ParameterSet.of(List.of(p));
         try (Optimizer plain = SPECS.build(SPECS.parse("sgd(0.1, schedule.lr=cosine(10))"), b, params);
-             Optimizer tower = SPECS.build(SPECS.parse("adam/sgd(1e-5)"), b, params);
+             Optimizer tower = SPECS.build(SPECS.parse("adam(learn=beta1, schedule.lr=cosine(10))/sgd(1e-5)"), b, params);
              Optimizer averaged = SPECS.build(SPECS.parse("sgd(0.1, average=ema:0.9)"), b, params)) {
             BaseOptimizer base = (BaseOptimizer) plain;
             // cosine(10) at position 3: 0.1 (1 + cos(3 pi/10))/2
@@ -191,7 +191,7 @@ class OptimizerSpecsTest {
             }
             assertEquals(0.1 * (1 + Math.cos(3 * Math.PI / 10)) / 2,
                     base.effectiveHyperparameters(params.groups().get(0).name()).get("lr"), 1e-15);
-            assertTrue(tower instanceof HyperOptimizer);
+            assertEquals(0, ((HyperOptimizer) tower).schedulePosition(0, "lr"), "the tower level's schedule is attached");
             assertTrue(averaged instanceof ParameterAveraging);
         }
         assertEquals(Map.of("L0.lr", 1e-3, "L1.lr", 1e-5), Map.of("L0.lr",
