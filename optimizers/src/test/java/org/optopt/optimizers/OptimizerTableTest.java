@@ -21,7 +21,7 @@ import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.testkit.ReferenceBackend;
 import org.optopt.optimizers.hyper.RegistryCatalog;
-import org.optopt.optimizers.hyper.Towers;
+import org.optopt.optimizers.spec.Towers;
 
 class OptimizerTableTest {
     private final Backend backend = new ReferenceBackend();

@@ -14,7 +14,7 @@ import java.util.Map;
  */
 final class SpecParser {
     /** The prefix selecting gdtuo's update rules and conventions. */
-    static final String GDTUO_PREFIX = org.optopt.optimizers.hyper.Towers.GDTUO_PREFIX;
+    static final String GDTUO_PREFIX = Towers.GDTUO_PREFIX;
     /** The key prefix of a schedule, e.g. {@code schedule.lr}. */
     static final String SCHEDULE = "schedule.";
     /** The key prefix of a tower level in a setting, e.g. {@code level1.lr}. */

@@ -1,6 +1,7 @@
 package org.optopt.optimizers.hyper;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import org.optopt.optimizers.spec.Towers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

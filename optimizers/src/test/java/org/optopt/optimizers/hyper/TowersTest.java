@@ -1,6 +1,7 @@
 package org.optopt.optimizers.hyper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.optopt.optimizers.spec.Towers;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -21,7 +21,7 @@ import org.optopt.api.testkit.ReferenceBackend;
 import org.optopt.optimizers.TestProblems;
 import org.optopt.optimizers.adaptive.Adam;
 import org.optopt.optimizers.hyper.RegistryCatalog;
-import org.optopt.optimizers.hyper.Towers;
+import org.optopt.optimizers.spec.Towers;
 
 /** Probe statistics against EMAs computed here in plain double loops, and probes leave optimizers' numbers unchanged. */
 class ProbesTest {

@@ -1,12 +1,13 @@
-package org.optopt.optimizers.hyper;
+package org.optopt.optimizers.spec;
 
 import java.util.List;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizers;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.optimizers.Variant;
-import org.optopt.optimizers.spec.OptimizerSpec;
-import org.optopt.optimizers.spec.OptimizerSpecs;
+import org.optopt.optimizers.hyper.HyperOptimizer;
+import org.optopt.optimizers.hyper.LevelCatalog;
+import org.optopt.optimizers.hyper.LevelSpec;
 
 /**
  * Hypergradient towers from stack strings such as {@code adam/sgd(1e-5)} or
@@ -42,7 +43,7 @@ public final class Towers {
      * Parses {@code stack}, any height (one level is a tower of one), with levels from the
      * optimizers of {@code registry}, or from their gdtuo variants after the prefix {@value #GDTUO_PREFIX}.
      *
-     * @throws org.optopt.optimizers.spec.SpecException naming the column of the first problem
+     * @throws SpecException naming the column of the first problem
      */
     public static Spec parse(String stack, Optimizers registry) {
         return parse(stack, OptimizerSpecs.towers(registry));
@@ -52,7 +53,7 @@ public final class Towers {
      * Parses {@code stack}, any height, with levels from {@code catalog} (which has no
      * {@value #GDTUO_PREFIX} conventions of its own: a prefixed stack is refused).
      *
-     * @throws org.optopt.optimizers.spec.SpecException naming the column of the first problem
+     * @throws SpecException naming the column of the first problem
      */
     public static Spec parse(String stack, LevelCatalog catalog) {
         return parse(stack, OptimizerSpecs.towers(catalog));
