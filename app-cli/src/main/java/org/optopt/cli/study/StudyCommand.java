@@ -132,9 +132,9 @@ public final class StudyCommand implements Runnable {
         /** Resolves a trial's optimizer and settings as its run will, so that a bad one stops the study before any trial. */
         private static void check(OptimizerSpecs specs, Trial t) {
             try {
-                specs.set(specs.parse(t.optimizer()), t.settings());
+                specs.set(specs.parse(t.optimizer().text()), t.optimizer().settings());
             } catch (IllegalArgumentException e) {
-                throw new StudyException("optimizers[" + t.entry() + "] (" + t.label() + "): " + e.getMessage());
+                throw new StudyException("optimizers[" + t.entry() + "] (" + t.optimizer() + "): " + e.getMessage());
             }
         }
 

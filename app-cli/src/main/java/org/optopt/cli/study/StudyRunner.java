@@ -66,7 +66,7 @@ public final class StudyRunner {
                     } else {
                         deleteIncomplete(trial);
                         experiment.runIn(directory.trialDirectory(trial), tasks.apply(trial.task()),
-                                new RunArguments(trial.task(), trial.optimizer(), trial.settings(),
+                                new RunArguments(trial.task(), trial.optimizer().text(), trial.optimizer().settings(),
                                         trial.seed(), trial.batchSize(), trial.budget(), trial.evaluations(),
                                         study.checkpointEvery()));
                         ran++;

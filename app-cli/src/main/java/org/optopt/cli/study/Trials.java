@@ -39,11 +39,10 @@ public final class Trials {
             int batch = study.batchSize() > 0 ? study.batchSize() : task.defaultBatchSize();
             for (int e = 0; e < study.optimizers().size(); e++) {
                 Study.Entry entry = study.optimizers().get(e);
+                StudyOptimizer base = StudyOptimizer.of(entry.spec()).with(entry.settings());
                 for (Map<String, Object> point : points(entry)) {
-                    Map<String, Object> settings = new LinkedHashMap<>(entry.settings());
-                    settings.putAll(point);
                     for (long seed : study.seeds()) {
-                        out.add(new Trial(out.size(), e, name, entry.spec(), settings, seed, budget, batch,
+                        out.add(new Trial(out.size(), e, name, base.with(point), seed, budget, batch,
                                 study.evaluations(), backend, false));
                     }
                 }
@@ -56,10 +55,11 @@ public final class Trials {
                 Budget enlarged = new Budget((long) Math.ceil(b.count() * study.selfTuningFactor()), b.unit());
                 int batch = study.batchSize() > 0 ? study.batchSize() : task.defaultBatchSize();
                 for (int e = 0; e < study.optimizers().size(); e++) {
-                    Study.Entry entry = study.optimizers().get(e);
+                    StudyOptimizer defaults = StudyOptimizer.of(study.optimizers().get(e).spec())
+                            .with(study.optimizers().get(e).settings());
                     for (long seed : study.seeds()) {
-                        out.add(new Trial(out.size(), e, name, entry.spec(), entry.settings(), seed, enlarged, batch,
-                                study.evaluations(), backend, true));
+                        out.add(new Trial(out.size(), e, name, defaults, seed, enlarged, batch, study.evaluations(),
+                                backend, true));
                     }
                 }
             }

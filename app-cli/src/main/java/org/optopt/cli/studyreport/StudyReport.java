@@ -124,7 +124,7 @@ public final class StudyReport {
     /** Per configuration: complete seeds, final test loss and accuracy as mean +- sample std. */
     private static String finalResults(List<Done> trials) {
         Map<String, List<Done>> byConfig = new LinkedHashMap<>();
-        trials.forEach(d -> byConfig.computeIfAbsent(d.trial().label(), k -> new ArrayList<>()).add(d));
+        trials.forEach(d -> byConfig.computeIfAbsent(d.trial().optimizer().toString(), k -> new ArrayList<>()).add(d));
         boolean accuracy = trials.stream().anyMatch(d -> !Double.isNaN(d.evals().get(d.evals().size() - 1).accuracy()));
         StringBuilder sb = new StringBuilder("<table>\n<tr><th>configuration</th><th>seeds</th><th>final test loss</th>"
                 + (accuracy ? "<th>final test accuracy %</th>" : "") + "</tr>\n");
@@ -153,7 +153,7 @@ public final class StudyReport {
         for (Done d : trials) {
             String label = scores.optimizers().get(d.trial().entry());
             byConfig.computeIfAbsent(label, k -> new LinkedHashMap<>())
-                    .computeIfAbsent(d.trial().label(), k -> new ArrayList<>()).add(d);
+                    .computeIfAbsent(d.trial().optimizer().toString(), k -> new ArrayList<>()).add(d);
         }
         Map<String, List<Done>> out = new LinkedHashMap<>();
         byConfig.forEach((label, configs) -> {
@@ -167,7 +167,7 @@ public final class StudyReport {
                     bestLoss = loss;
                 }
             }
-            out.put(configs.size() > 1 ? bestRuns.get(0).trial().label() : label, bestRuns);
+            out.put(configs.size() > 1 ? bestRuns.get(0).trial().optimizer().toString() : label, bestRuns);
         });
         return out;
     }
@@ -212,7 +212,7 @@ public final class StudyReport {
             int entry = e;
             Map<Double, List<Double>> byLr = new java.util.TreeMap<>();
             for (Done d : trials) {
-                if (d.trial().entry() == entry && d.trial().arguments().get("lr") instanceof Double lr) {
+                if (d.trial().entry() == entry && d.trial().optimizer().settings().get("lr") instanceof Double lr) {
                     byLr.computeIfAbsent(lr, k -> new ArrayList<>()).add(d.finalLoss());
                 }
             }

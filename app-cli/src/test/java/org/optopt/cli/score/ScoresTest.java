@@ -69,8 +69,8 @@ class ScoresTest {
                 "teacher-student-mlp adam self", new double[] {700, 800, 900});
         StudyDirectory d = new StudyDirectory(out);
         for (Trial t : d.load(TaskRegistry.standard()::get).trials()) {
-            String key = t.task() + " " + t.optimizer() + " "
-                    + (t.selfTuning() ? "self" : String.valueOf(t.arguments().getOrDefault("lr", "-")));
+            String key = t.task() + " " + t.optimizer().name() + " "
+                    + (t.selfTuning() ? "self" : String.valueOf(t.optimizer().settings().getOrDefault("lr", "-")));
             double steps = given.get(key)[(int) t.seed()];
             Path run = d.trialDirectory(t);
             Files.createDirectories(run);

@@ -63,12 +63,12 @@ class TrialsTest {
         List<Trial> trials = Trials.expand(s, TaskRegistry.standard()::get, "reference");
         assertEquals(2 * 2 * 2 + 2 + 2 * 2, trials.size());
         Trial first = trials.get(0);
-        assertEquals("sgd", first.optimizer());
-        assertEquals(Map.of("momentum", 0.9, "lr", 0.1, "nesterov", true), first.settings());
+        assertEquals("sgd", first.optimizer().name());
+        assertEquals(Map.of("momentum", 0.9, "lr", 0.1, "nesterov", true), first.optimizer().settings());
         assertEquals(List.of(0L, 5L), trials.subList(0, 2).stream().map(Trial::seed).toList());
         assertEquals(Budget.steps(20), trials.get(trials.size() - 1).budget());
         assertEquals(true, trials.get(trials.size() - 1).selfTuning());
-        assertEquals(Map.of("momentum", 0.9), trials.get(trials.size() - 4).settings());
+        assertEquals(Map.of("momentum", 0.9), trials.get(trials.size() - 4).optimizer().settings());
         assertEquals(trials.stream().map(Trial::hash).distinct().count(), trials.size());
         List<Trial> again = Trials.expand(s, TaskRegistry.standard()::get, "reference");
         assertEquals(trials.stream().map(Trial::directoryName).toList(),
@@ -78,15 +78,18 @@ class TrialsTest {
 
     @Test
     void aSingleOptimizersWrittenArgumentsKeyItsTrialAsSettingsAlwaysHave() {
+        StudyOptimizer written = StudyOptimizer.of(" sgd(0.1, nesterov, momentum=0.9) ");
+        assertEquals("sgd", written.name());
+        assertEquals("sgd(lr=0.1, nesterov=true, momentum=0.9)", written.toString());
         Budget b = Budget.steps(10);
-        Trial written = new Trial(0, 0, "rosenbrock", "sgd(0.1, nesterov, momentum=0.9)", Map.of(), 0, b, 8, 2, "reference", false);
-        Trial set = new Trial(0, 0, "rosenbrock", "sgd(0.1, nesterov, momentum=0.9)",
-                Map.of("lr", 0.1, "nesterov", true, "momentum", 0.9), 0, b, 8, 2, "reference", false);
-        assertEquals(Map.of("lr", "0.1", "momentum", "0.9", "nesterov", "true"), written.config().get("settings"));
-        assertEquals(written.hash(), set.hash());
-        assertEquals("rosenbrock-sgd-s0-" + written.hash(), written.directoryName());
-        Trial tower = new Trial(0, 0, "rosenbrock", "adam/sgd(1e-5)", Map.of("level1.lr", 2e-5), 0, b, 8, 2, "reference", false);
-        assertEquals(Map.of("level1.lr", "2.0E-5"), tower.config().get("settings"));
-        assertEquals("rosenbrock-adam_sgd_1e-5_-s0-" + tower.hash(), tower.directoryName());
+        Trial t = new Trial(0, 0, "rosenbrock", written, 0, b, 8, 2, "reference", false);
+        assertEquals(Map.of("lr", "0.1", "momentum", "0.9", "nesterov", "true"), t.config().get("settings"));
+        Trial same = new Trial(0, 0, "rosenbrock", new StudyOptimizer("sgd(0.1, nesterov, momentum=0.9)",
+                Map.of("lr", 0.1, "nesterov", true, "momentum", 0.9)), 0, b, 8, 2, "reference", false);
+        assertEquals(t.hash(), same.hash());
+        assertEquals("rosenbrock-sgd-s0-" + t.hash(), t.directoryName());
+        StudyOptimizer tower = StudyOptimizer.of("adam/sgd(1e-5)").with(Map.of("level1.lr", 2e-5));
+        assertEquals("adam/sgd(1e-5) [level1.lr=2e-5]", tower.toString());
+        assertEquals("adam/sgd(1e-5)", tower.name());
     }
 }
