@@ -311,7 +311,7 @@ class HyperOptimizerTest {
                 tower.step();
                 assertEquals(0.0, tower.hypergradients(0, "second").get("alpha"), "a frozen group did not move");
                 assertNotEquals(0.0, tower.hypergradients(0, "first").get("alpha"));
-                assertEquals("true", tower.state().options().get("frozen/second"));
+                assertEquals("true", tower.state().options().get("L0/frozen/second"));
             }
         }
     }
