@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.optopt.cli.checkpoint.Checkpoint;
+import org.optopt.tasks.training.Checkpoint;
 import org.optopt.testsupport.IntegrationTest;
 
 /**

@@ -2,7 +2,6 @@ package org.optopt.cli.run;
 
 import java.util.List;
 import java.util.function.BiFunction;
-import java.util.function.Consumer;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.ParameterSet;
@@ -58,18 +57,13 @@ public final class ProbeOptions {
         }
     }
 
-    /** {@code factory} with the probes attached (unchanged if none); {@code created} sees each probed optimizer. */
-    BiFunction<Backend, ParameterSet, Optimizer> attach(BiFunction<Backend, ParameterSet, Optimizer> factory,
-            Consumer<ProbedOptimizer> created) {
+    /** {@code factory} with the probes attached (unchanged if none). */
+    BiFunction<Backend, ParameterSet, Optimizer> attach(BiFunction<Backend, ParameterSet, Optimizer> factory) {
         validate();
         if (names.isEmpty()) {
             return factory;
         }
-        return (backend, params) -> {
-            ProbedOptimizer p = new ProbedOptimizer(factory.apply(backend, params), Probes.create(names, backend, params),
-                    every, period, burst);
-            created.accept(p);
-            return p;
-        };
+        return (backend, params) -> new ProbedOptimizer(factory.apply(backend, params),
+                Probes.create(names, backend, params), every, period, burst);
     }
 }

@@ -1,4 +1,4 @@
-package org.optopt.cli.report;
+package org.optopt.tasks.training;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
