@@ -55,11 +55,11 @@ class ArchitectureTest {
                 .should().onlyDependOnClassesThat().resideInAnyPackage(allowed("org.optopt.api..")));
     }
 
-    /** core-theory depends on api and its dense linear-algebra library (EJML) only. */
+    /** core-theory depends on its dense linear-algebra library (EJML) only. */
     @Test
-    void coreTheoryDependsOnApiOnly() {
+    void coreTheoryDependsOnEjmlOnly() {
         check(classes().that().resideInAPackage("org.optopt.theory..").should().onlyDependOnClassesThat()
-                .resideInAnyPackage(allowed("org.optopt.api..", "org.optopt.theory..", "org.ejml.."))
+                .resideInAnyPackage(allowed("org.optopt.theory..", "org.ejml.."))
                 .allowEmptyShould(true));
     }
 
