@@ -11,16 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.optopt.api.backend.Backend;
-import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.Optimizers;
 import org.optopt.tasks.suite.Budget;
 import org.optopt.tasks.suite.DataSource;
 import org.optopt.tasks.suite.Task;
-import org.optopt.tasks.suite.TrainingProblem;
-import org.optopt.tasks.training.EvalRecord;
 import org.optopt.tasks.training.RunDirectory;
 import org.optopt.tasks.training.RunOptions;
-import org.optopt.tasks.training.StepRecord;
 import org.optopt.tasks.training.Trainer;
 
 /**
@@ -135,24 +131,7 @@ public final class Experiment {
     private Trainer.Listener listener(Task task, RunArguments args) {
         ProgressBar progress = new ProgressBar(err, task.name() + " " + args.spec() + " seed " + args.seed(),
                 System.console() != null);
-        return new Trainer.Listener() {
-            @Override
-            public void onStep(StepRecord record, long total) {
-                progress.onStep(record, total);
-                observer.onStep(record, total);
-            }
-
-            @Override
-            public void onEvaluation(EvalRecord record) {
-                progress.onEvaluation(record);
-                observer.onEvaluation(record);
-            }
-
-            @Override
-            public void onFinish(TrainingProblem problem, Optimizer optimizer) {
-                observer.onFinish(problem, optimizer);
-            }
-        };
+        return progress.andThen(observer);
     }
 
     private static String sanitize(String s) {

@@ -12,8 +12,6 @@ import org.optopt.api.probe.ProbedOptimizer;
 import org.optopt.optimizers.probe.Probes;
 import org.optopt.tasks.suite.TaskRegistry;
 import org.optopt.tasks.suite.TrainingProblem;
-import org.optopt.tasks.training.EvalRecord;
-import org.optopt.tasks.training.StepRecord;
 import org.optopt.tasks.training.Trainer;
 
 /**
@@ -56,12 +54,6 @@ public final class ProbeRun {
         var task = tasks.get(options.task);
         AtomicReference<T> statistics = new AtomicReference<>();
         Trainer.Listener reader = new Trainer.Listener() {
-            @Override
-            public void onStep(StepRecord record, long totalSteps) {}
-
-            @Override
-            public void onEvaluation(EvalRecord record) {}
-
             @Override
             public void onFinish(TrainingProblem problem, Optimizer trained) {
                 statistics.set(read.apply((ProbedOptimizer) trained));

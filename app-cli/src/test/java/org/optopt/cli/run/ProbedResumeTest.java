@@ -20,7 +20,6 @@ import org.optopt.tasks.suite.Budget;
 import org.optopt.tasks.suite.ResolverDataSource;
 import org.optopt.tasks.suite.Task;
 import org.optopt.tasks.suite.TaskRegistry;
-import org.optopt.tasks.training.EvalRecord;
 import org.optopt.tasks.training.RunDirectory;
 import org.optopt.tasks.training.StepRecord;
 import org.optopt.tasks.training.Trainer;
@@ -69,9 +68,6 @@ class ProbedResumeTest {
                     throw new Interrupted();
                 }
             }
-
-            @Override
-            public void onEvaluation(EvalRecord record) {}
         }).runIn(dir, TASK, args));
         assertEquals("failed: interrupted at step 13", Files.readString(dir.resolve(RunDirectory.STATUS)).strip());
         experiment(tmp, Trainer.Listener.NONE).resume(dir, name -> TASK);

@@ -32,8 +32,9 @@ import org.optopt.tasks.suite.TrainingProblem;
  * try (Backend backend = Backends.discover().createDefault(Map.of())) {
  *     RunOptions options = RunOptions.defaults().withSteps(2_000).withEvaluateEvery(200).withSeed(1)
  *             .withCheckpointEvery(500).withDirectory(Path.of("runs/adam"));
+ *     OptimizerProvider adam = Optimizers.discover().provider("adam");
  *     Trainer.Result result = new Trainer(task, backend, ResolverDataSource.standard(null, true))
- *             .run((b, parameters) -> new Adam().create(b, parameters, Map.of("lr", 0.01)), options);
+ *             .run((b, parameters) -> adam.create(b, parameters, Map.of("lr", 0.01)), options);
  *     result.evaluations().forEach(System.out::println);
  * }
  * }</pre>
@@ -45,28 +46,46 @@ import org.optopt.tasks.suite.TrainingProblem;
  * closed. The backend and the data source stay the caller's.
  */
 public final class Trainer {
-    /** Receives the records as they are made (run directories, progress bars). */
+    /** Receives the records as they are made (run directories, progress bars); each method by default does nothing. */
     public interface Listener {
         /** A listener that does nothing. */
-        Listener NONE = new Listener() {
-            @Override
-            public void onStep(StepRecord record, long totalSteps) {}
-
-            @Override
-            public void onEvaluation(EvalRecord record) {}
-        };
+        Listener NONE = new Listener() {};
 
         /** Called after each step. */
-        void onStep(StepRecord record, long totalSteps);
+        default void onStep(StepRecord record, long totalSteps) {}
 
         /** Called after each evaluation. */
-        void onEvaluation(EvalRecord record);
+        default void onEvaluation(EvalRecord record) {}
 
         /**
          * Called once after the last step and its evaluation, before the trainer closes the
-         * optimizer and the problem: the moment to read their final state. By default nothing.
+         * optimizer and the problem: the moment to read their final state.
          */
         default void onFinish(TrainingProblem problem, Optimizer optimizer) {}
+
+        /** This listener, then {@code next}, at every call. */
+        default Listener andThen(Listener next) {
+            Listener first = this;
+            return new Listener() {
+                @Override
+                public void onStep(StepRecord record, long totalSteps) {
+                    first.onStep(record, totalSteps);
+                    next.onStep(record, totalSteps);
+                }
+
+                @Override
+                public void onEvaluation(EvalRecord record) {
+                    first.onEvaluation(record);
+                    next.onEvaluation(record);
+                }
+
+                @Override
+                public void onFinish(TrainingProblem problem, Optimizer optimizer) {
+                    first.onFinish(problem, optimizer);
+                    next.onFinish(problem, optimizer);
+                }
+            };
+        }
     }
 
     /**
@@ -216,24 +235,7 @@ public final class Trainer {
             Listener listener, Checkpoint from) throws IOException {
         RunCheckpoints checkpoints = new RunCheckpoints(run, options.checkpointEvery(), from);
         try {
-            Result r = train(optimizer, options, new Listener() {
-                @Override
-                public void onStep(StepRecord record, long totalSteps) {
-                    run.onStep(record, totalSteps);
-                    listener.onStep(record, totalSteps);
-                }
-
-                @Override
-                public void onEvaluation(EvalRecord record) {
-                    run.onEvaluation(record);
-                    listener.onEvaluation(record);
-                }
-
-                @Override
-                public void onFinish(TrainingProblem problem, Optimizer trained) {
-                    listener.onFinish(problem, trained);
-                }
-            }, checkpoints);
+            Result r = train(optimizer, options, run.andThen(listener), checkpoints);
             Map<String, Object> metrics = r.metrics();
             metrics.put("checkpoint_seconds", checkpoints.seconds());
             run.complete(metrics);

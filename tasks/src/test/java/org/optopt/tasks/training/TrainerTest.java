@@ -169,12 +169,6 @@ class TrainerTest {
         final List<float[]> values = new ArrayList<>();
 
         @Override
-        public void onStep(StepRecord record, long totalSteps) {}
-
-        @Override
-        public void onEvaluation(EvalRecord record) {}
-
-        @Override
         public void onFinish(TrainingProblem problem, Optimizer optimizer) {
             problem.parameters().parameters().forEach(p -> values.add(p.value().toArray()));
         }
@@ -196,20 +190,12 @@ class TrainerTest {
         FinalValues resumedValues = new FinalValues();
         List<Long> seen = new ArrayList<>();
         Trainer.Result resumed = trainer().resume((b, params) -> new PlainSgd(b, params, LR, 0),
-                options.withDirectory(dir), new Trainer.Listener() {
+                options.withDirectory(dir), resumedValues.andThen(new Trainer.Listener() {
                     @Override
                     public void onStep(StepRecord record, long totalSteps) {
                         seen.add(record.step());
                     }
-
-                    @Override
-                    public void onEvaluation(EvalRecord record) {}
-
-                    @Override
-                    public void onFinish(TrainingProblem problem, Optimizer optimizer) {
-                        resumedValues.onFinish(problem, optimizer);
-                    }
-                });
+                }));
 
         assertEquals(13L, seen.get(0), "the listener sees the steps after the checkpoint");
         // Records before the checkpoint come back from the logs, at their 9 significant digits.
