@@ -101,12 +101,16 @@ public final class Experiment {
         config.put("optimizer", optimizer.spec().toString());
         config.put("hyperparameters", optimizer.hyperparameters());
         RunOptions options = options(dir, args).withConfig(config).withFile(RunArguments.FILE, args.json());
+        if (probes.any()) {
+            options = options.withFile(ProbeOptions.FILE, probes.json());
+        }
         return new Outcome(dir, trainer(task).run(probes.attach(optimizer.create()), options, listener(task, args)));
     }
 
     /**
      * Continues the incomplete run in {@code dir} from its checkpoint (from the start if it has
-     * none), so that it ends as the uninterrupted run would have.
+     * none), with its own arguments and probes (not this experiment's), so that it ends as the
+     * uninterrupted run would have.
      *
      * @throws IllegalArgumentException if {@code dir} is not a run directory, is complete, or its
      *     checkpoint is corrupt
@@ -114,7 +118,7 @@ public final class Experiment {
     public Outcome resume(Path dir, Function<String, Task> tasks) throws IOException {
         RunArguments args = RunArguments.read(dir);
         Task task = tasks.apply(args.task());
-        var optimizer = probes.attach(OptimizerFactory.of(args.spec(), optimizers).create());
+        var optimizer = ProbeOptions.read(dir).attach(OptimizerFactory.of(args.spec(), optimizers).create());
         return new Outcome(dir, trainer(task).resume(optimizer, options(dir, args), listener(task, args)));
     }
 

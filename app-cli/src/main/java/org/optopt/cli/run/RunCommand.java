@@ -50,7 +50,7 @@ public final class RunCommand implements Runnable {
     private int checkpointEvery;
 
     @Option(names = "--resume", paramLabel = "DIR",
-            description = "Continue the interrupted run in DIR from its checkpoint, with its own arguments.")
+            description = "Continue the interrupted run in DIR from its checkpoint, with its own arguments and probes.")
     private java.nio.file.Path resume;
 
     @Inject

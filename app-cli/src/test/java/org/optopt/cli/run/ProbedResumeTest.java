@@ -70,7 +70,8 @@ class ProbedResumeTest {
             }
         }).runIn(dir, TASK, args));
         assertEquals("failed: interrupted at step 13", Files.readString(dir.resolve(RunDirectory.STATUS)).strip());
-        experiment(tmp, Trainer.Listener.NONE).resume(dir, name -> TASK);
+        new Experiment(new ReferenceBackend(), Optimizers.discover(), ResolverDataSource.of(tmp, null, false),
+                new PrintWriter(new StringWriter())).resume(dir, name -> TASK); // the probes come from probes.json
 
         List<String> steps = withoutSeconds(dir.resolve("steps.csv"));
         assertTrue(steps.get(0).contains(",probe.autocorrelation.R1,"), steps.get(0));

@@ -25,7 +25,9 @@ import java.util.Map;
  *       log: trace entries {@code decision.<name>.<field>} at the steps where it decides, e.g.
  *       {@code greedy}'s re-designs): step, seconds, decision name and its fields, one row per
  *       decision; those entries stay out of {@code steps.csv};</li>
- *   <li>{@code run.json} — the arguments to continue the run with ({@code optopt run --resume});</li>
+ *   <li>the caller's files ({@link RunOptions#files()}), e.g. the {@code optopt} command's
+ *       {@code run.json} and {@code probes.json}, the arguments and probes to continue the run with
+ *       ({@code optopt run --resume});</li>
  *   <li>{@code checkpoint.bin} — the latest {@link Checkpoint};</li>
  *   <li>{@code metrics.json} — the final results, written last and atomically;</li>
  *   <li>{@code STATUS} — {@code running}, then {@code complete} or {@code failed: reason}.</li>
