@@ -43,8 +43,11 @@ class ClosedFormTest {
                 new Row("metric-identity", (d, r) -> Metric.of(0.5 + r.nextDouble(),
                         SecondMoment.of("P", CommonOps_DDRM.identity(d)), 0)),
                 new Row("metric-kfac", (d, r) -> d % 2 == 0
-                        ? Metric.kronecker(0.5 + r.nextDouble(), RandomMatrices.wishart(2, r), RandomMatrices.wishart(d / 2, r), 0.01)
-                        : Metric.kronecker(0.5 + r.nextDouble(), RandomMatrices.wishart(1, r), RandomMatrices.wishart(d, r), 0)),
+                        ? new KroneckerMetric(0.5 + r.nextDouble(), RandomMatrices.wishart(2, r), RandomMatrices.wishart(d / 2, r), 0.01)
+                        : new KroneckerMetric(0.5 + r.nextDouble(), RandomMatrices.wishart(1, r), RandomMatrices.wishart(d, r), 0)),
+                new Row("metric-kfac-rectangular", (d, r) -> d % 3 == 0 && d > 3
+                        ? new KroneckerMetric(0.5 + r.nextDouble(), RandomMatrices.wishart(d / 3, r), RandomMatrices.wishart(3, r), 0.1)
+                        : new KroneckerMetric(0.5 + r.nextDouble(), RandomMatrices.wishart(d, r), RandomMatrices.wishart(1, r), 0.1)),
                 new Row("kronecker", (d, r) -> d % 2 == 0 ? new Kronecker(0.5 + r.nextDouble(), 2, d / 2)
                         : new Kronecker(0.5 + r.nextDouble(), 1, d)));
         return rows.stream().flatMap(row -> Stream.iterate(1, d -> d <= 8, d -> d + 1)
