@@ -40,7 +40,7 @@ public record KroneckerMetric(double radius, SecondMoment left, SecondMoment rig
     /** Checks the radius, the damping and that the damped factors are nonsingular. */
     public KroneckerMetric {
         Budget.requirePositive("radius", radius);
-        Metric.requireDamping(damping);
+        requireDamping(damping);
         for (SecondMoment f : List.of(left, right)) {
             double[] e = f.eigenvalues();
             double root = Math.sqrt(damping);
@@ -117,9 +117,31 @@ public record KroneckerMetric(double radius, SecondMoment left, SecondMoment rig
         }
         DMatrixRMaj ai = damped(left, -1);
         DMatrixRMaj gi = damped(right, -1);
-        DMatrixRMaj lm = l.matrix();
-        double tau = Linalg.inner(ai, lm) * Linalg.inner(gi, r.matrix()) / org.ejml.dense.row.CommonOps_DDRM.trace(lm);
+        double tau = Linalg.inner(ai, l.matrix()) * Linalg.inner(gi, r.matrix()) / l.trace();
         return factored(ai, gi, tau);
+    }
+
+    /**
+     * K-FAC from gradient statistics alone: the design of the budget whose factors are the
+     * statistics themselves, scaled to mean eigenvalue 1 and damped with the mean kept at 1,
+     * A = (rows L / tr L + sqrt(damping) I) / (1 + sqrt(damping)) and likewise B from R (no further
+     * damping), with Sigma ~ L (x) R / tr L ({@link #fromStatistics}). The damping is thus relative
+     * to the factors' scale, and P = I when both statistics are multiples of I, for any damping: the
+     * radius is then the update's Euclidean length, as for normalized SGD.
+     *
+     * @param radius c &gt; 0
+     * @param l L = E[G G^T]
+     * @param r R = E[G^T G]
+     * @param damping gamma &gt;= 0, relative to the normalized factors
+     * @throws IllegalArgumentException if a damped factor is singular
+     */
+    public static Factored fromGradientStatistics(double radius, SecondMoment l, SecondMoment r, double damping) {
+        requireDamping(damping);
+        double root = Math.sqrt(damping);
+        KroneckerMetric budget = new KroneckerMetric(radius,
+                l.scaled(l.dimension() / l.trace() / (1 + root), root / (1 + root)),
+                r.scaled(r.dimension() / r.trace() / (1 + root), root / (1 + root)), 0);
+        return budget.fromStatistics(l, r);
     }
 
     /** The hyperparameters of a design: {@code lr}, the factor sizes and the damping. */
@@ -137,6 +159,10 @@ public record KroneckerMetric(double radius, SecondMoment left, SecondMoment rig
             throw new IllegalArgumentException("tr(P^-1 Sigma) = " + tau + ": sigma is zero");
         }
         return new Factored(ai, gi, radius / Math.sqrt(tau), radius * Math.sqrt(tau));
+    }
+
+    private static void requireDamping(double damping) {
+        Metric.requireDamping(damping);
     }
 
     /** (F + sqrt(damping) I)^p. */

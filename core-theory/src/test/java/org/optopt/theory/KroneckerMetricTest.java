@@ -71,6 +71,37 @@ class KroneckerMetricTest {
     }
 
     @Test
+    void gradientStatisticsThatAreMultiplesOfIdentityGiveNormalizedSgd() {
+        // L = 2 I (3x3), R = 3 I (2x2): tr L = 6 = tr R = E|g|^2. The normalized damped factors are I
+        // for every damping, so P = I and Q* = c I / sqrt(E|g|^2).
+        SecondMoment l = SecondMoment.of("L", new double[][] {{2, 0, 0}, {0, 2, 0}, {0, 0, 2}});
+        SecondMoment r = SecondMoment.of("R", new double[][] {{3, 0}, {0, 3}});
+        for (double damping : new double[] {0, 0.25, 3}) {
+            KroneckerMetric.Factored f = KroneckerMetric.fromGradientStatistics(0.5, l, r, damping);
+            assertEquals(0.5 / Math.sqrt(6), f.lr(), 1e-15);
+            assertEquals(1, f.leftInverse().get(0, 0), 1e-15);
+            assertEquals(0, f.leftInverse().get(0, 1), 1e-15);
+            assertEquals(1, f.rightInverse().get(1, 1), 1e-15);
+        }
+    }
+
+    @Test
+    void gradientStatisticsDampRelativeToTheFactorScale() {
+        // L = diag(1, 3) (mean eigenvalue 2), R = [4] (1x1), damping 0.25 (sqrt 0.5):
+        // A = (diag(0.5, 1.5) + 0.5 I) / 1.5 = diag(2/3, 4/3), B = [1]; Sigma ~ L (x) R / tr L = diag(1, 3),
+        // tau = 1.5 + 2.25 = 3.75, lr = c / sqrt(3.75). Scaling L and R by s leaves the factors as they are
+        // and scales tau by s.
+        for (double s : new double[] {1, 100}) {
+            SecondMoment l = SecondMoment.of("L", new double[][] {{s, 0}, {0, 3 * s}});
+            SecondMoment r = SecondMoment.of("R", new double[][] {{4 * s}});
+            KroneckerMetric.Factored f = KroneckerMetric.fromGradientStatistics(2, l, r, 0.25);
+            assertEquals(1.5, f.leftInverse().get(0, 0), 1e-14);
+            assertEquals(0.75, f.leftInverse().get(1, 1), 1e-14);
+            assertEquals(2 / Math.sqrt(3.75 * s), f.lr(), 1e-14);
+        }
+    }
+
+    @Test
     void singularFactorNeedsDamping() {
         SecondMoment singular = SecondMoment.of("A", new double[][] {{1, 1}, {1, 1}});
         SecondMoment g = SecondMoment.of("G", new double[][] {{1}});
