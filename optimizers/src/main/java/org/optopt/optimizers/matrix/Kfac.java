@@ -6,6 +6,7 @@ import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Domain;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.ParameterSet;
+import org.optopt.optimizers.Capabilities;
 import org.optopt.optimizers.Hyperparameters;
 import org.optopt.optimizers.OptimizerDefinition;
 
@@ -51,6 +52,12 @@ public final class Kfac extends OptimizerDefinition {
                         new Hyperparameter("max_side", KfacOptimizer.DEFAULT_MAX_SIDE, Domain.integerAtLeast(1),
                                 "longest side that gets a factor (others keep the identity)")),
                 List.of());
+    }
+
+    /** A matrix optimizer (Kronecker-factored preconditioner); not a tower level. */
+    @Override
+    public Capabilities capabilities() {
+        return Capabilities.matrixOnly();
     }
 
     @Override
