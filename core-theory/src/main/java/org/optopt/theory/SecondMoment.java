@@ -124,8 +124,11 @@ public final class SecondMoment {
         for (int i = 0; i < values.length; i++) {
             values[i] = s * values[i] + shift;
         }
-        Linalg.Eigen e = new Linalg.Eigen(values, eigen.vectors());
-        return new SecondMoment(e.apply(x -> x), e);
+        DMatrixRMaj m = Linalg.scale(s, matrix);
+        for (int i = 0; i < m.numRows; i++) {
+            m.add(i, i, shift);
+        }
+        return new SecondMoment(m, new Linalg.Eigen(values, eigen.vectors()));
     }
 
     /** The trace. */
