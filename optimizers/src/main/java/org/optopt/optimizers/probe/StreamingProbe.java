@@ -5,6 +5,7 @@ import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.probe.Probe;
+import org.optopt.api.tensor.Tensor;
 
 /**
  * What every probe here shares: the parameter set it was created for (checked at each observation)
@@ -60,6 +61,19 @@ abstract class StreamingProbe implements Probe {
     /** m = beta m + (1 - beta) x. */
     protected final double ema(double m, double x) {
         return beta * m + (1 - beta) * x;
+    }
+
+    /** The square matrix {@code t} (n x n, row-major) in double, times {@code scale}. */
+    protected static double[][] square(Tensor t, double scale) {
+        int n = t.shape().dim(0);
+        float[] v = t.toArray();
+        double[][] m = new double[n][n];
+        for (int r = 0; r < n; r++) {
+            for (int q = 0; q < n; q++) {
+                m[r][q] = v[r * n + q] * scale;
+            }
+        }
+        return m;
     }
 
     /** The bias correction 1/(1 - beta^n) of an EMA over n observations. */
