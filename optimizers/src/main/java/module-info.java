@@ -50,5 +50,6 @@ module org.optopt.optimizers {
             org.optopt.optimizers.trainable.RankOneTo,
             org.optopt.optimizers.greedy.Greedy,
             org.optopt.optimizers.matrix.AdagradFull,
+            org.optopt.optimizers.matrix.Kfac,
             org.optopt.optimizers.linesearch.SafeRate;
 }

@@ -134,6 +134,19 @@ abstract class StreamingProbe implements Probe {
         return beta * m + (1 - beta) * x;
     }
 
+    /** The square matrix {@code t} (n x n, row-major) in double, times {@code scale}. */
+    protected static double[][] square(Tensor t, double scale) {
+        int n = t.shape().dim(0);
+        float[] v = t.toArray();
+        double[][] m = new double[n][n];
+        for (int r = 0; r < n; r++) {
+            for (int q = 0; q < n; q++) {
+                m[r][q] = v[r * n + q] * scale;
+            }
+        }
+        return m;
+    }
+
     /** The bias correction 1/(1 - beta^n) of an EMA over n observations. */
     protected final double correction(long n) {
         return 1 / (1 - Math.pow(beta, n));
