@@ -197,7 +197,9 @@ public interface Backend extends AutoCloseable {
      * The gradient of {@link #maxPoolInPlace}: for every output pixel and channel, adds
      * {@code outGrad} to {@code imageGrad} at the first window position (row-major (ky, kx) order)
      * whose value is {@code >=} the pooled value {@code out} (as PyTorch, which sends a tied window's
-     * gradient to one position). {@code out} must be the pooled value of {@code images}.
+     * gradient to one position). {@code out} must be the pooled value of {@code images}. The default
+     * composition passes a remainder through the positions, which turns a non-finite {@code outGrad}
+     * into NaN at the window's later positions ({@code inf - inf}); {@code HeapBackend} does not.
      *
      * @throws IllegalArgumentException if a shape does not match the window, naming it
      */

@@ -12,35 +12,56 @@ import org.optopt.api.backend.ImageWindow;
 final class WindowLoops {
     private WindowLoops() {}
 
-    /** im2col: see {@link org.optopt.api.backend.Backend#im2colInPlace}. */
-    static void im2col(float[] x, ImageWindow w, float[] patches) {
+    /** One (output pixel, window row) pair of a sweep; see {@link #forEachRow}. */
+    private interface WindowRow {
+        /**
+         * @param patch offset of the row's first value in the patch matrix
+         * @param image offset in the image of the pixel under window column {@code lo}, or -1 where
+         *     the window row lies in the padding
+         * @param lo first window column inside the image
+         * @param hi end (exclusive) of the window columns inside the image
+         */
+        void visit(int patch, int image, int lo, int hi);
+    }
+
+    /** Visits every output pixel's window rows in patch-matrix order. */
+    private static void forEachRow(ImageWindow w, WindowRow row) {
         int c = w.channels();
         int rowLength = w.kernelW() * c;
-        int dst = 0;
+        int patch = 0;
         for (int n = 0; n < w.batch(); n++) {
             for (int oy = 0; oy < w.outHeight(); oy++) {
                 for (int ox = 0; ox < w.outWidth(); ox++) {
                     int ix0 = ox * w.stride() - w.padding();
                     int lo = Math.max(0, -ix0);
                     int hi = Math.min(w.kernelW(), w.width() - ix0);
-                    for (int ky = 0; ky < w.kernelH(); ky++, dst += rowLength) {
+                    for (int ky = 0; ky < w.kernelH(); ky++, patch += rowLength) {
                         int iy = oy * w.stride() - w.padding() + ky;
-                        if (iy < 0 || iy >= w.height() || hi <= lo) {
-                            Arrays.fill(patches, dst, dst + rowLength, 0f);
-                            continue;
-                        }
-                        int src = ((n * w.height() + iy) * w.width() + ix0 + lo) * c;
-                        if (lo > 0) {
-                            Arrays.fill(patches, dst, dst + lo * c, 0f);
-                        }
-                        copy(x, src, patches, dst + lo * c, (hi - lo) * c);
-                        if (hi < w.kernelW()) {
-                            Arrays.fill(patches, dst + hi * c, dst + rowLength, 0f);
-                        }
+                        boolean inside = iy >= 0 && iy < w.height() && hi > lo;
+                        row.visit(patch, inside ? ((n * w.height() + iy) * w.width() + ix0 + lo) * c : -1, lo, hi);
                     }
                 }
             }
         }
+    }
+
+    /** im2col: see {@link org.optopt.api.backend.Backend#im2colInPlace}. */
+    static void im2col(float[] x, ImageWindow w, float[] patches) {
+        int c = w.channels();
+        int rowLength = w.kernelW() * c;
+        forEachRow(w, (dst, src, lo, hi) -> {
+            if (src < 0) {
+                Arrays.fill(patches, dst, dst + rowLength, 0f);
+                return;
+            }
+            if (lo > 0) {
+                Arrays.fill(patches, dst, dst + lo * c, 0f);
+            }
+            copy(x, src, patches, dst + lo * c, (hi - lo) * c);
+            if (hi * c < rowLength) {
+                Arrays.fill(patches, dst + hi * c, dst + rowLength, 0f);
+            }
+        });
     }
 
     /** A plain loop for the short rows of few-channel images, where a call of {@code arraycopy} costs more. */
@@ -57,29 +78,16 @@ final class WindowLoops {
     /** col2im: see {@link org.optopt.api.backend.Backend#col2imAddInPlace}. */
     static void col2imAdd(float[] patches, ImageWindow w, float[] x) {
         int c = w.channels();
-        int rowLength = w.kernelW() * c;
-        int src = 0;
-        for (int n = 0; n < w.batch(); n++) {
-            for (int oy = 0; oy < w.outHeight(); oy++) {
-                for (int ox = 0; ox < w.outWidth(); ox++) {
-                    int ix0 = ox * w.stride() - w.padding();
-                    int lo = Math.max(0, -ix0);
-                    int hi = Math.min(w.kernelW(), w.width() - ix0);
-                    for (int ky = 0; ky < w.kernelH(); ky++, src += rowLength) {
-                        int iy = oy * w.stride() - w.padding() + ky;
-                        if (iy < 0 || iy >= w.height() || hi <= lo) {
-                            continue;
-                        }
-                        int dst = ((n * w.height() + iy) * w.width() + ix0 + lo) * c;
-                        int from = src + lo * c;
-                        int length = (hi - lo) * c;
-                        for (int j = 0; j < length; j++) {
-                            x[dst + j] += patches[from + j];
-                        }
-                    }
-                }
+        forEachRow(w, (patch, dst, lo, hi) -> {
+            if (dst < 0) {
+                return;
             }
-        }
+            int from = patch + lo * c;
+            int length = (hi - lo) * c;
+            for (int j = 0; j < length; j++) {
+                x[dst + j] += patches[from + j];
+            }
+        });
     }
 
     /** Max-pooling: see {@link org.optopt.api.backend.Backend#maxPoolInPlace}. */
