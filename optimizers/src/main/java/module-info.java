@@ -9,6 +9,7 @@ module org.optopt.optimizers {
 
     exports org.optopt.optimizers;
     exports org.optopt.optimizers.sgd;
+    exports org.optopt.optimizers.transform;
     exports org.optopt.optimizers.adaptive;
     exports org.optopt.optimizers.matrix;
     exports org.optopt.optimizers.sign;

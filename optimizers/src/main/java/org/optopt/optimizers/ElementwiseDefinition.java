@@ -26,6 +26,19 @@ public abstract class ElementwiseDefinition extends OptimizerDefinition {
      */
     public abstract ElementwiseRule rule(Map<String, String> choices);
 
+    /**
+     * Elementwise, a tower level differentiable in every hyperparameter its default rule reads,
+     * averaged if that rule has an averaged view.
+     */
+    @Override
+    public Capabilities capabilities() {
+        ElementwiseRule rule = rule(resolveChoices(Map.of()));
+        List<String> scalars = rule.hyperparameterScalars();
+        List<String> differentiable = hyperparameters().stream().map(Hyperparameter::name).filter(scalars::contains)
+                .toList();
+        return new Capabilities(true, false, true, differentiable, rule.averaged().isPresent());
+    }
+
     @Override
     public final String updateRule(Map<String, String> choices) {
         return rule(resolveChoices(choices)).listing();
