@@ -12,6 +12,8 @@ import org.optopt.optimizers.spec.OptimizerSpec;
 import org.optopt.optimizers.spec.OptimizerSpecs;
 import org.optopt.tasks.suite.Task;
 import org.optopt.tasks.suite.TaskRegistry;
+import org.optopt.tasks.training.EvalRecord;
+import org.optopt.tasks.training.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,7 +52,7 @@ public final class RunCommand implements Runnable {
     private int checkpointEvery;
 
     @Option(names = "--resume", paramLabel = "DIR",
-            description = "Continue the interrupted run in DIR from its checkpoint, with its own arguments.")
+            description = "Continue the interrupted run in DIR from its checkpoint, with its own arguments and probes.")
     private java.nio.file.Path resume;
 
     @Inject
@@ -104,6 +106,7 @@ public final class RunCommand implements Runnable {
     }
 
     private Experiment experiment() {
-        return new Experiment(backend.get(), optimizers, options.dataSource(), spec.commandLine().getErr(), probes, p -> { });
+        return new Experiment(backend.get(), optimizers, options.dataSource(), spec.commandLine().getErr(), probes,
+                Trainer.Listener.NONE);
     }
 }
