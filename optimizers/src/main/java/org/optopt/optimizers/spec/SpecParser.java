@@ -96,19 +96,7 @@ final class SpecParser {
         String name = name("an optimizer name");
         List<Arg> args = new ArrayList<>();
         skipSpaces();
-        if (accept('(')) {
-            skipSpaces();
-            if (!accept(')')) {
-                do {
-                    skipSpaces();
-                    args.add(argument(args));
-                    skipSpaces();
-                } while (accept(','));
-                if (!accept(')')) {
-                    throw error(pos, "expected ',' or ')' but found " + found());
-                }
-            }
-        }
+        items('(', ')', () -> args.add(argument(args)));
         return new Level(name, start + 1, args);
     }
 
@@ -168,19 +156,8 @@ final class SpecParser {
         if (key.startsWith(SCHEDULE)) {
             return schedule();
         }
-        if (accept('[')) {
-            List<Double> list = new ArrayList<>();
-            skipSpaces();
-            if (!accept(']')) {
-                do {
-                    skipSpaces();
-                    list.add(number());
-                    skipSpaces();
-                } while (accept(','));
-                if (!accept(']')) {
-                    throw error(pos, "expected ',' or ']' but found " + found());
-                }
-            }
+        List<Double> list = new ArrayList<>();
+        if (items('[', ']', () -> list.add(number()))) {
             return list;
         }
         if (startsNumber()) {
@@ -189,7 +166,7 @@ final class SpecParser {
             if (!bareList || !accept(',')) {
                 return v;
             }
-            List<Double> list = new ArrayList<>(List.of(v));
+            list.add(v);
             do {
                 skipSpaces();
                 list.add(number());
@@ -235,40 +212,54 @@ final class SpecParser {
         List<Double> positional = new ArrayList<>();
         Map<String, Double> named = new LinkedHashMap<>();
         skipSpaces();
-        if (accept('(')) {
-            skipSpaces();
-            if (!accept(')')) {
-                do {
-                    skipSpaces();
-                    int argStart = pos;
-                    if (startsNumber()) {
-                        if (!named.isEmpty()) {
-                            throw error(argStart, "a number without a name may not follow named arguments");
-                        }
-                        positional.add(number());
-                    } else {
-                        String key = name("an argument name or a number");
-                        skipSpaces();
-                        if (!accept('=')) {
-                            throw error(pos, "expected '=' after " + key + " but found " + found());
-                        }
-                        skipSpaces();
-                        if (named.put(key, number()) != null) {
-                            throw error(argStart, "argument '" + key + "' is given twice");
-                        }
-                    }
-                    skipSpaces();
-                } while (accept(','));
-                if (!accept(')')) {
-                    throw error(pos, "expected ',' or ')' but found " + found());
+        items('(', ')', () -> {
+            int argStart = pos;
+            if (startsNumber()) {
+                if (!named.isEmpty()) {
+                    throw error(argStart, "a number without a name may not follow named arguments");
                 }
+                positional.add(number());
+                return;
             }
-        }
+            String key = name("an argument name or a number");
+            skipSpaces();
+            if (!accept('=')) {
+                throw error(pos, "expected '=' after " + key + " but found " + found());
+            }
+            skipSpaces();
+            if (named.put(key, number()) != null) {
+                throw error(argStart, "argument '" + key + "' is given twice");
+            }
+        });
         try {
             return ScheduleSpec.phase(name, positional, named);
         } catch (IllegalArgumentException e) {
             throw error(start, e.getMessage());
         }
+    }
+
+    /**
+     * {@code open [ item { "," item } ] close}, spaces allowed around the items.
+     *
+     * @return false (having read nothing) if the next character is not {@code open}
+     */
+    private boolean items(char open, char close, Runnable item) {
+        if (!accept(open)) {
+            return false;
+        }
+        skipSpaces();
+        if (accept(close)) {
+            return true;
+        }
+        do {
+            skipSpaces();
+            item.run();
+            skipSpaces();
+        } while (accept(','));
+        if (!accept(close)) {
+            throw error(pos, "expected ',' or '" + close + "' but found " + found());
+        }
+        return true;
     }
 
     private String key() {
