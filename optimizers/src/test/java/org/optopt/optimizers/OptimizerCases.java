@@ -169,7 +169,10 @@ public final class OptimizerCases {
                             error(Map.of("budget", "spectral"), "budget = spectral.*one of \\[update-rms"))),
             new Case("adagrad-full", MATRIX, List.of(Map.of("lr", 0.5), Map.of("lr", 0.5, "eps", 1e-6, "update_every", 3)), 1e-2,
                     errors(error(Map.of("max_elements", 2), "max_elements = 2"),
-                            error(Map.of("eps", -1.0), "eps = -1\\.0.*eps >= 0"))));
+                            error(Map.of("eps", -1.0), "eps = -1\\.0.*eps >= 0"))),
+            new Case("kfac", MATRIX, List.of(Map.of("lr", 0.03, "damping", 1.0), Map.of("lr", 0.05, "momentum", 0.5, "update_every", 3, "max_side", 4)),
+                    1e-2, errors(error(Map.of("damping", 0.0), "damping = 0\\.0.*damping > 0"),
+                            error(Map.of("beta", 1.0), "beta = 1\\.0"))));
 
     /** The Trainable Optimizer's refusals: zero or negative step sizes, a negative decay, a bad option. */
     private static List<ErrorCase> trainableErrors(ErrorCase... specific) {
