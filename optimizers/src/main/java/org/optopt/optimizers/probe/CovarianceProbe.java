@@ -83,6 +83,20 @@ public final class CovarianceProbe extends StreamingProbe {
     }
 
     @Override
+    protected void save(Map<String, Double> scalars, List<StateDict.StateTensor> tensors) {
+        for (int j = 0; j < covered.size(); j++) {
+            tensors.add(stateBuffer(parameters.get(covered.get(j)).name(), "sigma", sigmas.get(j)));
+        }
+    }
+
+    @Override
+    protected void restore(StateDict state) {
+        for (int j = 0; j < covered.size(); j++) {
+            restore(state, parameters.get(covered.get(j)).name(), "sigma", sigmas.get(j));
+        }
+    }
+
+    @Override
     public Map<String, Double> statistics() {
         Map<String, Double> s = new LinkedHashMap<>();
         if (observations() == 0) {
