@@ -67,21 +67,6 @@ public final class CovarianceProbe extends StreamingProbe {
         }
     }
 
-    /** Saves each covered parameter's Sigma as its state buffer {@code sigma}. */
-    @Override
-    protected void save(Map<String, Double> scalars, List<StateDict.StateTensor> tensors) {
-        for (int j = 0; j < covered.size(); j++) {
-            tensors.add(stateBuffer(parameters.get(covered.get(j)).name(), "sigma", sigmas.get(j)));
-        }
-    }
-
-    @Override
-    protected void restore(StateDict state) {
-        for (int j = 0; j < covered.size(); j++) {
-            restore(state, parameters.get(covered.get(j)).name(), "sigma", sigmas.get(j));
-        }
-    }
-
     @Override
     protected void save(Map<String, Double> scalars, List<StateDict.StateTensor> tensors) {
         for (int j = 0; j < covered.size(); j++) {
