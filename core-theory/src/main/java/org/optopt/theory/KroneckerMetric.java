@@ -62,7 +62,17 @@ public record KroneckerMetric(double radius, SecondMoment left, SecondMoment rig
      * @param lr c / sqrt(tau)
      * @param value c sqrt(tau)
      */
-    public record Factored(DMatrixRMaj leftInverse, DMatrixRMaj rightInverse, double lr, double value) {}
+    public record Factored(DMatrixRMaj leftInverse, DMatrixRMaj rightInverse, double lr, double value) {
+        /** Entry (i, j) of A_d^-1 (for callers that do not use EJML's types). */
+        public double leftInverse(int i, int j) {
+            return leftInverse.get(i, j);
+        }
+
+        /** Entry (i, j) of G_d^-1. */
+        public double rightInverse(int i, int j) {
+            return rightInverse.get(i, j);
+        }
+    }
 
     @Override
     public String name() {
