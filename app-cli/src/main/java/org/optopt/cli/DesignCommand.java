@@ -130,13 +130,13 @@ final class DesignCommand implements Callable<Integer> {
             boolean kfac = budget.strip().equals("metric") && metric == null;
             Budget b = kfac ? budgetOf(Optional.of(SecondMoment.of("P", new double[][] {{1}})), Optional.empty(),
                     Optional.empty(), Optional.empty()) : budget(Optional.of(new int[] {1, 1}));
-            ProbeRun.Collected run = ProbeRun.collect(backend.get(), optimizers, tasks, training, optimizer, seed,
-                    spec.commandLine().getErr());
-            List<TaskDesign> layers = kfac ? TaskDesign.kfac(run.optimizer(), radius, damping, this::solve)
-                    : TaskDesign.of(run.optimizer(), b, this::solve);
-            Map<String, Double> global = TaskDesign.global(run.optimizer());
-            out.print(json ? DesignReport.json(run, b, global, layers) + System.lineSeparator()
-                    : DesignReport.text(run, b, global, layers));
+            ProbeRun.Collected<Designs> run = ProbeRun.collect(backend.get(), optimizers, tasks, training, optimizer,
+                    seed, spec.commandLine().getErr(),
+                    probed -> new Designs(kfac ? TaskDesign.kfac(probed, radius, damping, this::solve)
+                            : TaskDesign.of(probed, b, this::solve), TaskDesign.global(probed)));
+            Designs d = run.statistics();
+            out.print(json ? DesignReport.json(run, b, d.global(), d.layers()) + System.lineSeparator()
+                    : DesignReport.text(run, b, d.global(), d.layers()));
         } else {
             MatrixFile sigmaFile = MatrixFile.read(sigma);
             SecondMoment s = inFile(sigmaFile, () -> SecondMoment.of("sigma", sigmaFile.matrix("sigma")));
@@ -147,6 +147,9 @@ final class DesignCommand implements Callable<Integer> {
         out.flush();
         return 0;
     }
+
+    /** The designs per layer and the global statistics of a probed run. */
+    private record Designs(List<TaskDesign> layers, Map<String, Double> global) {}
 
     private Design solve(Budget b, SecondMoment sigma) {
         Optional<Design> closed = Design.NUMERIC.equals(solver) ? Optional.empty() : b.closedForm(sigma);

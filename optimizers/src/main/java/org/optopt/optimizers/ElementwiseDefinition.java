@@ -3,6 +3,7 @@ package org.optopt.optimizers;
 import java.util.List;
 import java.util.Map;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Capabilities;
 import org.optopt.api.optim.Choice;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.ParameterSet;

@@ -12,7 +12,6 @@ import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterGroup;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Tensor;
-import org.optopt.optimizers.runtime.BoundRule;
 
 /**
  * Runs an {@link ElementwiseRule} as a plain optimizer: a thin layer that puts the rule's

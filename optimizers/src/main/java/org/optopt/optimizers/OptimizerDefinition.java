@@ -229,11 +229,6 @@ public abstract class OptimizerDefinition implements OptimizerProvider {
         return all;
     }
 
-    /** What this optimizer can do; the default: none of the capabilities. */
-    public Capabilities capabilities() {
-        return Capabilities.NONE;
-    }
-
     /**
      * This optimizer in the conventions {@code convention} (e.g. {@link Variant#GDTUO}), an
      * elementwise rule of that implementation; the default has none.

@@ -2,6 +2,7 @@ package org.optopt.optimizers;
 
 import java.util.List;
 import java.util.Map;
+import org.optopt.api.optim.Capabilities;
 
 /**
  * The one table that drives the optimizer tests (torch.optim's test style): per registered

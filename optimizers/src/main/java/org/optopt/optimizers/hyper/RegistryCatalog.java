@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.optopt.api.kernel.Expr;
-import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Choice;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.OptimizerProvider;
@@ -14,8 +13,10 @@ import org.optopt.api.optim.Optimizers;
 import org.optopt.optimizers.ElementwiseDefinition;
 import org.optopt.optimizers.ElementwiseRule;
 import org.optopt.optimizers.OptimizerDefinition;
-import org.optopt.optimizers.Rules;
 import org.optopt.optimizers.Variant;
+import org.optopt.optimizers.transform.Chain;
+import org.optopt.optimizers.transform.Transforms;
+import org.optopt.optimizers.transform.Update;
 
 /**
  * Tower levels made of the optimizers of an {@link Optimizers} registry whose
@@ -156,7 +157,6 @@ public final class RegistryCatalog implements LevelCatalog {
     }
 
     /** The update of an optimizer whose step is {@code p - lr*D} along a direction it computes itself. */
-    private static final ElementwiseRule DIRECTION_RULE = new ElementwiseRule(Kernel.builder("along_direction")
-            .store(ElementwiseRule.PARAMETER, Rules.p().minus(Expr.scalar("lr").times(Expr.buffer("D"))))
-            .build(), List.of(new ElementwiseRule.StateBuffer("D", Expr.zero())), List.of());
+    private static final ElementwiseRule DIRECTION_RULE = Chain.chain("along_direction",
+            (u, rule) -> Update.of(rule.state("D", Expr.zero())), Transforms.scaleByLearningRate("lr"));
 }

@@ -3,10 +3,10 @@ package org.optopt.optimizers.matrix;
 import java.util.List;
 import java.util.Map;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Capabilities;
 import org.optopt.api.optim.Domain;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.ParameterSet;
-import org.optopt.optimizers.Capabilities;
 import org.optopt.optimizers.Hyperparameters;
 import org.optopt.optimizers.OptimizerDefinition;
 

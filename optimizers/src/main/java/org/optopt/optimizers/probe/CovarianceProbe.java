@@ -7,6 +7,7 @@ import java.util.Map;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterSet;
+import org.optopt.api.optim.StateDict;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 
@@ -63,6 +64,20 @@ public final class CovarianceProbe extends StreamingProbe {
         for (int j = 0; j < covered.size(); j++) {
             Tensor g = columns.get(j);
             backend.gemmInPlace((float) (1 - beta), g, false, g, true, (float) beta, sigmas.get(j));
+        }
+    }
+
+    @Override
+    protected void save(Map<String, Double> scalars, List<StateDict.StateTensor> tensors) {
+        for (int j = 0; j < covered.size(); j++) {
+            tensors.add(stateBuffer(parameters.get(covered.get(j)).name(), "sigma", sigmas.get(j)));
+        }
+    }
+
+    @Override
+    protected void restore(StateDict state) {
+        for (int j = 0; j < covered.size(); j++) {
+            restore(state, parameters.get(covered.get(j)).name(), "sigma", sigmas.get(j));
         }
     }
 

@@ -15,7 +15,7 @@ import org.optopt.optimizers.ElementwiseRule;
  * subtraction. Kernel semantics apply: a buffer read after its store reads the stored value.
  */
 public final class RuleBuilder {
-    private final String name;
+    private final String ruleName;
     private final Kernel.Builder kernel;
     private final List<ElementwiseRule.StateBuffer> buffers = new ArrayList<>();
     private final List<ElementwiseRule.ScalarState> scalars = new ArrayList<>();
@@ -24,7 +24,7 @@ public final class RuleBuilder {
     private Optional<ElementwiseRule.Averaged> averaged = Optional.empty();
 
     RuleBuilder(String name) {
-        this.name = name;
+        this.ruleName = name;
         this.kernel = Kernel.builder(name);
     }
 
@@ -49,7 +49,7 @@ public final class RuleBuilder {
     public Expr state(String name, Expr initial) {
         if (buffers.stream().anyMatch(b -> b.name().equals(name))) {
             throw new IllegalArgumentException("State buffer " + name + " is declared by two transforms of rule "
-                    + name);
+                    + ruleName);
         }
         buffers.add(new ElementwiseRule.StateBuffer(name, initial));
         return Expr.buffer(name);
@@ -89,7 +89,7 @@ public final class RuleBuilder {
             store(output, update.value());
         }
         if (!scalars.isEmpty() || averaged.isPresent()) {
-            throw new IllegalArgumentException("Stage " + name + " of a non-elementwise optimizer keeps no scalar state");
+            throw new IllegalArgumentException("Stage " + ruleName + " of a non-elementwise optimizer keeps no scalar state");
         }
         return new Chain.Stage(kernel.build(), buffers);
     }

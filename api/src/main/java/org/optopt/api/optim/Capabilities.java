@@ -1,12 +1,12 @@
-package org.optopt.optimizers;
+package org.optopt.api.optim;
 
 import java.util.List;
 
 /**
- * What an optimizer can do, declared by its definition ({@link OptimizerDefinition#capabilities()})
- * so that catalogs, tests and listings ask instead of testing types.
+ * What an optimizer can do, declared by its provider ({@link OptimizerProvider#capabilities()}) so
+ * that tower catalogs, tests and listings ask instead of testing types.
  *
- * @param elementwise its update is one {@link ElementwiseRule} ({@link ElementwiseDefinition#rule})
+ * @param elementwise its update is one elementwise kernel (as {@code optimizers}' {@code ElementwiseRule})
  * @param matrix it preconditions whole tensors viewed as matrices (matrix products, roots)
  * @param towerLevel it can be a level of a hypergradient tower
  * @param differentiable the hyperparameters a tower level can learn (the rule's symbolic
@@ -35,5 +35,23 @@ public record Capabilities(boolean elementwise, boolean matrix, boolean towerLev
     /** A matrix optimizer that is no tower level. */
     public static Capabilities matrixOnly() {
         return new Capabilities(false, true, false, List.of(), false);
+    }
+
+    /** The capabilities as words for listings, e.g. {@code elementwise, tower level (learns lr, beta1), averaged}. */
+    public String describe() {
+        List<String> words = new java.util.ArrayList<>();
+        if (elementwise) {
+            words.add("elementwise");
+        }
+        if (matrix) {
+            words.add("matrix");
+        }
+        if (towerLevel) {
+            words.add("tower level (learns " + String.join(", ", differentiable) + ")");
+        }
+        if (averaged) {
+            words.add("averaged");
+        }
+        return words.isEmpty() ? "none of elementwise, matrix, tower level, averaged" : String.join(", ", words);
     }
 }

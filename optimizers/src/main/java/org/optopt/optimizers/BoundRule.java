@@ -1,4 +1,4 @@
-package org.optopt.optimizers.runtime;
+package org.optopt.optimizers;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,9 +13,9 @@ import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterGroup;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Tensor;
-import org.optopt.optimizers.ElementwiseRule;
-import org.optopt.optimizers.RulePasses;
-import org.optopt.optimizers.Uniform;
+import org.optopt.optimizers.runtime.SlotState;
+import org.optopt.optimizers.runtime.StateReader;
+import org.optopt.optimizers.runtime.StateWriter;
 
 /**
  * An {@link ElementwiseRule} bound to parameters: per parameter its state buffers, its step count
