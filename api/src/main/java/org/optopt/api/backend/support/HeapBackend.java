@@ -123,6 +123,9 @@ public abstract class HeapBackend implements Backend {
             }
             return wrap(out, a.shape());
         }
+        if (isColumnOf(b.shape(), a.shape())) {
+            return wrap(zipColumn(op, x, y, a.shape().dim(1)), a.shape());
+        }
         Broadcast bc = Broadcast.of(a.shape(), b.shape());
         int[] ia = bc.indexA();
         int[] ib = bc.indexB();
@@ -131,6 +134,26 @@ public abstract class HeapBackend implements Backend {
             out[i] = KernelMath.apply(op, x[ia[i]], y[ib[i]]);
         }
         return wrap(out, bc.result());
+    }
+
+    /** Whether {@code column} is {@code [rows, 1]} beside a matrix {@code [rows, cols]} (a per-row operand). */
+    private static boolean isColumnOf(Shape column, Shape matrix) {
+        return matrix.rank() == 2 && column.rank() == 2 && column.dim(0) == matrix.dim(0) && column.dim(1) == 1;
+    }
+
+    /**
+     * {@code op(x[r][j], y[r])} for a matrix of {@code cols} columns and one value per row: the
+     * broadcast that row-wise softmax and losses use, without {@link Broadcast}'s index maps.
+     */
+    private static float[] zipColumn(BinaryOp op, float[] x, float[] y, int cols) {
+        float[] out = new float[x.length];
+        for (int r = 0; r < y.length; r++) {
+            float v = y[r];
+            for (int j = r * cols; j < (r + 1) * cols; j++) {
+                out[j] = KernelMath.apply(op, x[j], v);
+            }
+        }
+        return out;
     }
 
     @Override
