@@ -155,5 +155,4 @@ public final class WindowGathers {
         }
         return rows;
     }
-    }
 }
