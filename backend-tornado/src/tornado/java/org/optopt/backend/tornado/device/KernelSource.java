@@ -39,22 +39,22 @@ import org.optopt.api.kernel.UnaryOp;
  * tensors and empties into the stored ones at every run. Packing was chosen over splitting such a
  * kernel into several tasks because a split would recompute (or spill to memory) every local value
  * that statements on both sides share; its cost, copies on the host and no device residency, falls
- * only on these rare kernels (no optimizer of this repository binds more than a dozen buffers).
+ * only on such kernels.
  *
  * <p>Arithmetic is the float instructions of {@link org.optopt.api.kernel.KernelMath}; square
- * root and comparisons are written out as {@code KernelMath} computes them, and {@code exp},
- * {@code log}, {@code sigmoid}, {@code softsign} and {@code atan} call
+ * root and comparisons are written out as {@code KernelMath} computes them ({@code >=} and
+ * {@code <=} as {@code > || ==}: TornadoVM turns {@code a <= b} into {@code !(a > b)}, true for NaN),
+ * and {@code exp}, {@code log}, {@code sigmoid}, {@code softsign} and {@code atan} call
  * {@code KernelMath}'s own methods, which TornadoVM compiles for the device from their bytecode (the
- * device's {@code exp}, {@code log}, ... in double, rounded to float). The others would not compile,
- * or not to the same bits: {@code tanh} calls {@link Math#fma}, {@code erf} {@link Math#copySign},
- * {@code softplus} {@link Math#log1p}, {@code sign} {@link Math#signum}, and {@code max}/{@code min}
- * and {@code pow} would become the device's {@code fmax}/{@code fmin}/{@code pow}, which differ on NaN,
- * signed zeros and {@code pow(1, inf)}. Comparisons {@code >=} and {@code <=} are written as
- * {@code > || ==}, as TornadoVM turns {@code a <= b} into {@code !(a > b)}, true for NaN. For these the class declares native
- * methods that {@link DeviceMethods} fills with bytecode: {@code KernelMath}'s own {@code tanh} and
- * {@code erf}, and {@link org.optopt.backend.tornado.PortableMath}'s arithmetic-only versions of the
- * {@code Math} methods, to which the copied bodies' calls are redirected. So the device computes the
- * host's bits, and the approximations' coefficients are not written twice.
+ * device's {@code exp}, {@code log}, ... in double, rounded to float). The other functions would not
+ * compile, or not to the same bits: {@code tanh} calls {@link Math#fma}, {@code erf}
+ * {@link Math#copySign}, {@code softplus} {@link Math#log1p}, {@code sign} {@link Math#signum}, and
+ * {@code max}, {@code min} and {@code pow} would become the device's {@code fmax}, {@code fmin} and
+ * {@code pow}, which differ on NaN, signed zeros and {@code pow(1, inf)}. For these the class
+ * declares native methods that {@link DeviceMethods} fills with bytecode: {@code KernelMath}'s own,
+ * its calls of such {@code Math} methods redirected to
+ * {@link org.optopt.backend.tornado.PortableMath}'s arithmetic-only equivalents. So the device
+ * computes the host's bits, and the approximations' coefficients are not written twice.
  */
 final class KernelSource {
     static final String PACKAGE = "org.optopt.backend.tornado.generated";
