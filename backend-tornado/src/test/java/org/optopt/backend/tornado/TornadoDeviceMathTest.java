@@ -6,11 +6,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.kernel.BinaryOp;
 import org.optopt.api.kernel.Expr;
@@ -25,23 +22,9 @@ import org.optopt.api.tensor.Tensor;
  * equal to NaN) on special values and 60,000 others from tiny to huge, so that a failing op is named
  * by its own test. Skipped, saying why, without a TornadoVM SDK.
  */
-class TornadoDeviceMathTest {
+class TornadoDeviceMathTest extends DeviceUnderTest {
     private static final float[] X = inputs(1);
     private static final float[] Y = inputs(2);
-    private static Backend backend;
-
-    @BeforeAll
-    static void start() {
-        backend = DeviceUnderTest.create();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (backend != null) {
-            backend.close();
-        }
-    }
-
     static Stream<UnaryOp> unaryOps() {
         return Arrays.stream(UnaryOp.values());
     }

@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
@@ -30,21 +28,7 @@ import org.optopt.backend.tornado.DeviceTransfers.Counts;
  * values checked against the reference backend (the kernel interpreter on host arrays). Skipped,
  * saying why, without a TornadoVM SDK.
  */
-class TornadoResidencyTest {
-    private static Backend backend;
-
-    @BeforeAll
-    static void start() {
-        backend = DeviceUnderTest.create();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (backend != null) {
-            backend.close();
-        }
-    }
-
+class TornadoResidencyTest extends DeviceUnderTest {
     private static Counts counts() {
         return ((DeviceTransfers) backend).transfers();
     }
