@@ -51,7 +51,7 @@ class TowersTest {
         assertTrue(Towers.parse("adam/sgd(0, frozen)", REGISTRY).levels().get(1).frozen());
         assertTrue(Towers.parse("adam/sgd(0, frozen=true)", REGISTRY).levels().get(1).frozen());
         assertFalse(Towers.parse("adam/sgd(1e-4, frozen=false)", REGISTRY).levels().get(1).frozen());
-        Towers.Spec gdtuo = Towers.parse("adam(0.01, learn=alpha)/sgd(1e-4)", RegistryCatalog.gdtuo());
+        Towers.Spec gdtuo = Towers.parse("adam(0.01, learn=alpha)/sgd(1e-4)", RegistryCatalog.gdtuo(Optimizers.discover()));
         assertEquals(List.of("alpha"), gdtuo.levels().get(0).learnable());
     }
 
@@ -109,10 +109,10 @@ class TowersTest {
     void unknownNamesListTheKnownOnes() {
         SpecException e = assertThrows(SpecException.class, () -> Towers.parse("adamm", REGISTRY));
         assertTrue(e.getMessage().contains("adam, ") && e.getMessage().contains("sgd"), e.getMessage());
-        e = assertThrows(SpecException.class, () -> Towers.parse("nadam/sgdm", RegistryCatalog.gdtuo()));
+        e = assertThrows(SpecException.class, () -> Towers.parse("nadam/sgdm", RegistryCatalog.gdtuo(Optimizers.discover())));
         assertEquals(1, e.column());
         assertTrue(e.getMessage().contains("adagrad, adam, rmsprop, sgd"), e.getMessage());
-        e = assertThrows(SpecException.class, () -> Towers.parse("adam(eps=1e-8)/sgd", RegistryCatalog.gdtuo()));
+        e = assertThrows(SpecException.class, () -> Towers.parse("adam(eps=1e-8)/sgd", RegistryCatalog.gdtuo(Optimizers.discover())));
         assertTrue(e.getMessage().contains("it has alpha, beta1, beta2"), e.getMessage());
     }
 
@@ -130,7 +130,7 @@ class TowersTest {
     @Test
     void catalogLevelsCarryTheOptimizersOwnChecks() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> RegistryCatalog.discover().level("sgd", 0.1, Map.of("nesterov", true)));
+                () -> new RegistryCatalog(Optimizers.discover()).level("sgd", 0.1, Map.of("nesterov", true)));
         assertTrue(e.getMessage().contains("Nesterov"), e.getMessage());
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.optopt.api.optim.Optimizer;
+import org.optopt.api.optim.Optimizers;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.probe.Probe;
@@ -236,7 +237,7 @@ class ProbesTest {
     }
 
     private Optimizer create(String stack, List<Parameter> params) {
-        return stack.contains("/") ? Towers.parse(stack, RegistryCatalog.discover()).build(ParameterSet.of(params), backend)
+        return stack.contains("/") ? Towers.parse(stack, new RegistryCatalog(Optimizers.discover())).build(ParameterSet.of(params), backend)
                 : new Adam().create(backend, ParameterSet.of(params), Map.of());
     }
 
