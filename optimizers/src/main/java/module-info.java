@@ -9,6 +9,7 @@ module org.optopt.optimizers {
 
     exports org.optopt.optimizers;
     exports org.optopt.optimizers.sgd;
+    exports org.optopt.optimizers.transform;
     exports org.optopt.optimizers.adaptive;
     exports org.optopt.optimizers.matrix;
     exports org.optopt.optimizers.sign;
@@ -50,5 +51,6 @@ module org.optopt.optimizers {
             org.optopt.optimizers.trainable.RankOneTo,
             org.optopt.optimizers.greedy.Greedy,
             org.optopt.optimizers.matrix.AdagradFull,
+            org.optopt.optimizers.matrix.Kfac,
             org.optopt.optimizers.linesearch.SafeRate;
 }

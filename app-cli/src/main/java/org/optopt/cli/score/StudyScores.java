@@ -12,6 +12,7 @@ import java.util.Map;
 import org.optopt.cli.study.Study;
 import org.optopt.cli.study.StudyDirectory;
 import org.optopt.cli.study.Trial;
+import org.optopt.cli.study.Trials;
 
 /**
  * A study's scores under AlgoPerf's two rulesets, in steps to the target (primary) and in training
@@ -24,8 +25,8 @@ import org.optopt.cli.study.Trial;
  *       enlarged budget; the median over seeds. Only for studies with {@code self_tuning}.</li>
  * </ul>
  * A trial that failed, is unfinished or never reached the target counts as infinitely slow.
- * Optimizers are named by their study entry's spec (with {@code #k} appended where two entries
- * share a spec).
+ * Optimizers are named by their study entry's label ({@link Study#labels()}); an entry's seeds are
+ * its own where it has them.
  *
  * @param optimizers the optimizers' names, in study order
  * @param tasks the tasks
@@ -64,10 +65,11 @@ public record StudyScores(List<String> optimizers, List<String> tasks, Map<Strin
             Map<String, Double> st = new LinkedHashMap<>();
             Map<String, Double> se = new LinkedHashMap<>();
             for (int e = 0; e < names.size(); e++) {
-                double[] bestSteps = new double[study.seeds().size()];
-                double[] bestSeconds = new double[study.seeds().size()];
-                for (int s = 0; s < study.seeds().size(); s++) {
-                    long seed = study.seeds().get(s);
+                List<Long> seeds = Trials.seeds(study, study.optimizers().get(e));
+                double[] bestSteps = new double[seeds.size()];
+                double[] bestSeconds = new double[seeds.size()];
+                for (int s = 0; s < seeds.size(); s++) {
+                    long seed = seeds.get(s);
                     bestSteps[s] = Double.POSITIVE_INFINITY;
                     bestSeconds[s] = Double.POSITIVE_INFINITY;
                     for (Trial t : trials) {
@@ -102,14 +104,8 @@ public record StudyScores(List<String> optimizers, List<String> tasks, Map<Strin
         return new Time(steps.asDouble(), seconds == null || seconds.isNull() ? Double.POSITIVE_INFINITY : seconds.asDouble());
     }
 
-    /** The entries' specs, made unique with {@code #k}. */
+    /** The entries' names ({@link Study#labels()}). */
     static List<String> names(Study study) {
-        List<String> out = new ArrayList<>();
-        for (int e = 0; e < study.optimizers().size(); e++) {
-            String spec = study.optimizers().get(e).spec();
-            long same = study.optimizers().stream().filter(x -> x.spec().equals(spec)).count();
-            out.add(same > 1 ? spec + "#" + e : spec);
-        }
-        return out;
+        return study.labels();
     }
 }

@@ -29,11 +29,14 @@ import org.optopt.tasks.suite.Budget;
  * @param output the study directory
  * @param selfTuningFactor where positive, each optimizer also runs at its defaults with the budget
  *     multiplied by this factor (the self-tuning ruleset); 0 for none
+ * @param interleaveSeeds whether trials run seed by seed (every configuration's first seed, then every
+ *     second seed, ...) instead of configuration by configuration, so that a drift of the machine's
+ *     load spreads over all configurations (for studies that compare step times)
  * @param tree the resolved study as a tree (overrides applied), saved beside the results
  */
 public record Study(String name, List<String> tasks, List<Entry> optimizers, List<Long> seeds, Budget budget,
         int batchSize, String backend, int evaluations, int checkpointEvery, Path output, double selfTuningFactor,
-        Node tree) {
+        boolean interleaveSeeds, Node tree) {
 
     /** Test-split evaluations per run when the file does not say. */
     public static final int DEFAULT_EVALUATIONS = 20;
@@ -48,19 +51,95 @@ public record Study(String name, List<String> tasks, List<Entry> optimizers, Lis
     }
 
     /**
+     * Each entry's name in scores and reports: its label, else its spec, with {@code #k} (the entry's
+     * index) appended where several unlabelled entries share a spec.
+     */
+    public List<String> labels() {
+        List<String> out = new ArrayList<>();
+        for (int e = 0; e < optimizers.size(); e++) {
+            Entry entry = optimizers.get(e);
+            long same = optimizers.stream().filter(x -> x.label() == null && x.spec().equals(entry.spec())).count();
+            out.add(entry.label() != null ? entry.label() : same > 1 ? entry.spec() + "#" + e : entry.spec());
+        }
+        return out;
+    }
+
+    /**
      * One optimizer of a study and its sweep.
      *
      * @param spec the optimizer or tower as on the command line, e.g. {@code adam/sgd(1e-5)}
      * @param settings fixed settings, as {@code --set} gives them
-     * @param grid hyperparameters swept over every combination of their values, in file order
+     * @param grid hyperparameters swept over every combination of their values, in file order; a key
+     *     naming several hyperparameters separated by commas ({@code "lr, level1.lr"}) gives them all
+     *     the same value
      * @param sample quasi-random samples of further hyperparameters, or null
+     * @param label the entry's name in scores and reports (unique in the study), or null for its spec
+     *     (see {@link Study#labels()})
+     * @param scope where the entry departs from the study's tasks, seeds, budget, batch size and evaluations
+     * @param learned settings taken from an earlier entry's finished trials, or null
+     * @param reference published values of the entry's results by metric name ({@code test_accuracy},
+     *     {@code test_loss}), shown beside ours in the report
+     * @param baseline the label of the entry whose time per step the report divides this entry's by, or null
      */
-    public record Entry(String spec, Map<String, Object> settings, Map<String, Axis> grid, Sample sample) {
+    public record Entry(String spec, Map<String, Object> settings, Map<String, Axis> grid, Sample sample,
+            String label, Scope scope, Learned learned, Map<String, Double> reference, String baseline) {
         /** Copies the maps. */
         public Entry {
             settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
             grid = Collections.unmodifiableMap(new LinkedHashMap<>(grid));
+            reference = Collections.unmodifiableMap(new LinkedHashMap<>(reference));
         }
+
+        /** An entry with the study's scope, labelled by its spec, without learned settings, references or baseline. */
+        public Entry(String spec, Map<String, Object> settings, Map<String, Axis> grid, Sample sample) {
+            this(spec, settings, grid, sample, null, Scope.STUDY, null, Map.of(), null);
+        }
+
+        /** The hyperparameter names of a grid key ({@code "lr, level1.lr"} names two). */
+        public static List<String> names(String gridKey) {
+            return java.util.Arrays.stream(gridKey.split(",")).map(String::strip).toList();
+        }
+    }
+
+    /**
+     * Where an entry departs from its study; each null (or 0) field means "as the study says".
+     *
+     * @param tasks the study's tasks this entry trains, or null for all
+     * @param seeds the entry's seeds, or null
+     * @param budget the entry's budget, or null
+     * @param batchSize the entry's batch size, or 0
+     * @param evaluations the entry's evaluations per run, or 0
+     */
+    public record Scope(List<String> tasks, List<Long> seeds, Budget budget, int batchSize, int evaluations) {
+        /** The study's scope unchanged. */
+        public static final Scope STUDY = new Scope(null, null, null, 0, 0);
+    }
+
+    /**
+     * Settings an entry takes from the end of another entry's trials: the hyperparameters' values in
+     * the last row of each source trial's {@code steps.csv} (column {@code L<level>.<name>} of a
+     * tower, else {@code <name>}), averaged over the source trials. The source trials are those of
+     * the same task, and either every seed ({@link Combine#MEAN}) or the same seed
+     * ({@link Combine#SEED}).
+     *
+     * @param from the index of the source entry (an earlier entry of the study)
+     * @param hyperparameters the names taken, as settings of this entry
+     * @param level the source tower's level the values come from (0: the model's optimizer)
+     * @param combine which source trials each trial of this entry averages
+     */
+    public record Learned(int from, List<String> hyperparameters, int level, Combine combine) {
+        /** Copies the list. */
+        public Learned {
+            hyperparameters = List.copyOf(hyperparameters);
+        }
+    }
+
+    /** Which source trials a trial with learned settings reads. */
+    public enum Combine {
+        /** The source entry's trials of every seed, averaged: each seed of this entry runs the same values. */
+        MEAN,
+        /** The source entry's trial of the same seed: each seed runs its own source's values. */
+        SEED
     }
 
     /** How quasi-random points are drawn. */
@@ -86,8 +165,10 @@ public record Study(String name, List<String> tasks, List<Entry> optimizers, Lis
     }
 
     private static final Set<String> KEYS = Set.of("name", "tasks", "optimizers", "seeds", "budget", "batch_size",
-            "backend", "evaluations", "checkpoint_every", "output", "self_tuning");
-    private static final Set<String> ENTRY_KEYS = Set.of("spec", "set", "grid", "sample");
+            "backend", "evaluations", "checkpoint_every", "output", "self_tuning", "interleave_seeds");
+    private static final Set<String> ENTRY_KEYS = Set.of("spec", "set", "grid", "sample", "label", "tasks", "seeds",
+            "budget", "batch_size", "evaluations", "learned", "reference", "baseline");
+    private static final Set<String> METRICS = Set.of("test_accuracy", "test_loss");
 
     /**
      * The study described by {@code root}.
@@ -115,10 +196,11 @@ public record Study(String name, List<String> tasks, List<Entry> optimizers, Lis
             }
             List<Entry> entries = new ArrayList<>();
             for (int i = 0; i < opts.list().size(); i++) {
-                entries.add(entry(opts.list().get(i), "optimizers[" + i + "]"));
+                entries.add(entry(opts.list().get(i), "optimizers[" + i + "]", tasks, entries));
             }
-            List<Long> seeds = seeds(m.get("seeds"));
-            Budget budget = m.containsKey("budget") ? budget(m.get("budget")) : null;
+            checkBaselines(opts, entries);
+            List<Long> seeds = seeds(m.get("seeds"), "seeds");
+            Budget budget = m.containsKey("budget") ? budget(m.get("budget"), "budget") : null;
             int batchSize = m.containsKey("batch_size") ? positiveInt(m.get("batch_size"), "batch_size") : 0;
             String backend = m.containsKey("backend") ? string(m.get("backend"), "backend") : null;
             int evaluations = m.containsKey("evaluations") ? positiveInt(m.get("evaluations"), "evaluations")
@@ -127,14 +209,28 @@ public record Study(String name, List<String> tasks, List<Entry> optimizers, Lis
                     : DEFAULT_CHECKPOINT_EVERY;
             Path output = Path.of(m.containsKey("output") ? string(m.get("output"), "output") : "studies/" + name);
             double selfTuning = selfTuning(m.get("self_tuning"));
+            boolean interleave = m.containsKey("interleave_seeds") && bool(m.get("interleave_seeds"), "interleave_seeds");
             return new Study(name, tasks, entries, seeds, budget, batchSize, backend, evaluations, every, output,
-                    selfTuning, root);
+                    selfTuning, interleave, root);
         }
 
-        private Entry entry(Node n, String path) {
+        private Entry entry(Node n, String path, List<String> studyTasks, List<Entry> earlier) {
+            Entry entry;
             if (n.value() instanceof String s) {
-                return new Entry(spec(n, s, path), Map.of(), Map.of(), null);
+                entry = new Entry(spec(n, s, path), Map.of(), Map.of(), null);
+            } else {
+                entry = fullEntry(n, path, studyTasks, earlier);
             }
+            for (Entry e : earlier) {
+                if (entry.label() != null && (entry.label().equals(e.label()) || entry.label().equals(e.spec()))) {
+                    throw fail(n, path, "label '" + entry.label() + "' names an earlier entry too; labels must be"
+                            + " distinct from each other and from other entries' specs");
+                }
+            }
+            return entry;
+        }
+
+        private Entry fullEntry(Node n, String path, List<String> studyTasks, List<Entry> earlier) {
             Map<String, Node> m = map(n, path);
             unknownKeys(m, ENTRY_KEYS, path + ".");
             String spec = spec(required(m, "spec", n, path + "."), string(m.get("spec"), path + ".spec"), path + ".spec");
@@ -144,10 +240,111 @@ public record Study(String name, List<String> tasks, List<Entry> optimizers, Lis
             }
             Map<String, Axis> grid = new LinkedHashMap<>();
             if (m.containsKey("grid")) {
-                map(m.get("grid"), path + ".grid").forEach((k, v) -> grid.put(k, gridAxis(v, path + ".grid." + k)));
+                map(m.get("grid"), path + ".grid").forEach((k, v) -> {
+                    if (Entry.names(k).stream().anyMatch(String::isEmpty)) {
+                        throw fail(v, path + ".grid." + k, "expected hyperparameter names separated by commas");
+                    }
+                    grid.put(k, gridAxis(v, path + ".grid." + k));
+                });
             }
             Sample sample = m.containsKey("sample") ? sample(m.get("sample"), path + ".sample") : null;
-            return new Entry(spec, settings, grid, sample);
+            String label = m.containsKey("label") ? string(m.get("label"), path + ".label") : null;
+            Learned learned = m.containsKey("learned") ? learned(m.get("learned"), path + ".learned", earlier) : null;
+            Map<String, Double> reference = new LinkedHashMap<>();
+            if (m.containsKey("reference")) {
+                map(m.get("reference"), path + ".reference").forEach((k, v) -> {
+                    if (!METRICS.contains(k)) {
+                        throw fail(v, path + ".reference." + k, "unknown metric; expected one of " + METRICS.stream()
+                                .sorted().toList());
+                    }
+                    if (!(v.value() instanceof Double d) || !Double.isFinite(d)) {
+                        throw fail(v, path + ".reference." + k, "expected a number, got " + describe(v));
+                    }
+                    reference.put(k, d);
+                });
+            }
+            String baseline = m.containsKey("baseline") ? string(m.get("baseline"), path + ".baseline") : null;
+            return new Entry(spec, settings, grid, sample, label, scope(m, path, studyTasks), learned, reference,
+                    baseline);
+        }
+
+        private Scope scope(Map<String, Node> m, String path, List<String> studyTasks) {
+            List<String> tasks = null;
+            if (m.containsKey("tasks")) {
+                tasks = stringOrList(m.get("tasks"), path + ".tasks");
+                for (int i = 0; i < tasks.size(); i++) {
+                    if (!studyTasks.contains(tasks.get(i))) {
+                        throw fail(m.get("tasks"), path + ".tasks", "'" + tasks.get(i) + "' is not one of the study's"
+                                + " tasks " + studyTasks);
+                    }
+                }
+            }
+            List<Long> seeds = m.containsKey("seeds") ? seeds(m.get("seeds"), path + ".seeds") : null;
+            Budget budget = m.containsKey("budget") ? budget(m.get("budget"), path + ".budget") : null;
+            int batch = m.containsKey("batch_size") ? positiveInt(m.get("batch_size"), path + ".batch_size") : 0;
+            int evaluations = m.containsKey("evaluations") ? positiveInt(m.get("evaluations"), path + ".evaluations") : 0;
+            return new Scope(tasks, seeds, budget, batch, evaluations);
+        }
+
+        /** {@code {from: LABEL, hyperparameters: [names], level: 0, combine: mean|seed}}. */
+        private Learned learned(Node n, String path, List<Entry> earlier) {
+            Map<String, Node> m = map(n, path);
+            unknownKeys(m, Set.of("from", "hyperparameters", "level", "combine"), path + ".");
+            Node fromNode = required(m, "from", n, path + ".");
+            String from = string(fromNode, path + ".from");
+            int source = find(earlier, from, fromNode, path + ".from", "earlier entry");
+            Entry src = earlier.get(source);
+            if (!src.grid().isEmpty() || src.sample() != null) {
+                throw fail(fromNode, path + ".from", "entry '" + from + "' sweeps its settings; learned values come"
+                        + " from an entry without a sweep");
+            }
+            List<String> names = stringOrList(required(m, "hyperparameters", n, path + "."), path + ".hyperparameters");
+            int level = m.containsKey("level") ? nonNegativeInt(m.get("level"), path + ".level") : 0;
+            String combine = m.containsKey("combine") ? string(m.get("combine"), path + ".combine") : "mean";
+            if (!Set.of("mean", "seed").contains(combine)) {
+                throw fail(m.get("combine"), path + ".combine", "expected mean or seed, got '" + combine + "'");
+            }
+            return new Learned(source, names, level, Combine.valueOf(combine.toUpperCase(Locale.ROOT)));
+        }
+
+        /** Every baseline names one entry. */
+        private void checkBaselines(Node opts, List<Entry> entries) {
+            for (int i = 0; i < entries.size(); i++) {
+                String b = entries.get(i).baseline();
+                if (b != null) {
+                    find(entries, b, opts.list().get(i).map().get("baseline"), "optimizers[" + i + "].baseline", "entry");
+                }
+            }
+        }
+
+        /** The index of the one entry of {@code entries} with label {@code name}, or without a label and spec {@code name}. */
+        private int find(List<Entry> entries, String name, Node at, String path, String what) {
+            List<Integer> found = new ArrayList<>();
+            for (int i = 0; i < entries.size(); i++) {
+                Entry e = entries.get(i);
+                if (name.equals(e.label()) || e.label() == null && name.equals(e.spec())) {
+                    found.add(i);
+                }
+            }
+            if (found.size() != 1) {
+                throw fail(at, path, (found.isEmpty() ? "no " + what + " is labelled '" : "several entries are named '")
+                        + name + "'" + (found.isEmpty() ? "" : "; give them labels"));
+            }
+            return found.get(0);
+        }
+
+        private boolean bool(Node n, String path) {
+            if (n.value() instanceof Boolean b) {
+                return b;
+            }
+            throw fail(n, path, "expected true or false, got " + describe(n));
+        }
+
+        private int nonNegativeInt(Node n, String path) {
+            if (!(n.value() instanceof Double d) || d != Math.rint(d) || d < 0 || d > Integer.MAX_VALUE) {
+                throw fail(n, path, "expected a non-negative integer, got " + describe(n));
+            }
+            return d.intValue();
         }
 
         private String spec(Node n, String text, String path) {
@@ -226,12 +423,12 @@ public record Study(String name, List<String> tasks, List<Entry> optimizers, Lis
             }
         }
 
-        private List<Long> seeds(Node n) {
+        private List<Long> seeds(Node n, String path) {
             if (n == null) {
                 return List.of(0L);
             }
             if (n.value() instanceof Double) {
-                int count = positiveInt(n, "seeds");
+                int count = positiveInt(n, path);
                 List<Long> out = new ArrayList<>();
                 for (long s = 0; s < count; s++) {
                     out.add(s);
@@ -243,25 +440,25 @@ public record Study(String name, List<String> tasks, List<Entry> optimizers, Lis
                 for (int i = 0; i < n.list().size(); i++) {
                     Node s = n.list().get(i);
                     if (!(s.value() instanceof Double d) || d != Math.rint(d)) {
-                        throw fail(s, "seeds[" + i + "]", "expected an integer seed");
+                        throw fail(s, path + "[" + i + "]", "expected an integer seed");
                     }
                     out.add(d.longValue());
                 }
                 if (out.stream().distinct().count() != out.size()) {
-                    throw fail(n, "seeds", "seeds must be distinct, got " + out);
+                    throw fail(n, path, "seeds must be distinct, got " + out);
                 }
                 return out;
             }
-            throw fail(n, "seeds", "expected a number of seeds or a list of integer seeds");
+            throw fail(n, path, "expected a number of seeds or a list of integer seeds");
         }
 
-        private Budget budget(Node n) {
-            Map<String, Node> m = map(n, "budget");
+        private Budget budget(Node n, String path) {
+            Map<String, Node> m = map(n, path);
             if (m.size() != 1 || !(m.containsKey("steps") || m.containsKey("epochs"))) {
-                throw fail(n, "budget", "expected {steps: N} or {epochs: N}");
+                throw fail(n, path, "expected {steps: N} or {epochs: N}");
             }
-            return m.containsKey("steps") ? Budget.steps(positiveInt(m.get("steps"), "budget.steps"))
-                    : Budget.epochs(positiveInt(m.get("epochs"), "budget.epochs"));
+            return m.containsKey("steps") ? Budget.steps(positiveInt(m.get("steps"), path + ".steps"))
+                    : Budget.epochs(positiveInt(m.get("epochs"), path + ".epochs"));
         }
 
         /** {@code false}/absent (none), {@code true} (factor 1.5) or {@code {budget_factor: x}}. */

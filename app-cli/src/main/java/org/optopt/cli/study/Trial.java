@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.optopt.cli.run.OptimizerSpec;
@@ -25,14 +26,38 @@ import org.optopt.tasks.suite.Budget;
  * @param evaluations test-split evaluations
  * @param backend the backend's name
  * @param selfTuning whether this is the self-tuning ruleset's defaults-only run
+ * @param learned where some settings come from the end of other trials, or null
  */
 public record Trial(int index, int entry, String task, OptimizerSpec optimizer, long seed, Budget budget,
-        int batchSize, int evaluations, String backend, boolean selfTuning) {
+        int batchSize, int evaluations, String backend, boolean selfTuning, Learned learned) {
+
+    /**
+     * Settings a trial takes from the last {@code steps.csv} row of other trials (see
+     * {@link Study.Learned}); they are resolved when the trial starts, once its sources are finished.
+     *
+     * @param sources the trials whose values are averaged
+     * @param hyperparameters the names taken
+     * @param level the sources' tower level the values come from
+     */
+    public record Learned(List<Trial> sources, List<String> hyperparameters, int level) {
+        /** Copies the lists. */
+        public Learned {
+            sources = List.copyOf(sources);
+            hyperparameters = List.copyOf(hyperparameters);
+        }
+
+        /** The {@code steps.csv} column of {@code name}: {@code L<level>.<name>} in a tower's log, else the name. */
+        public String column(String name, java.util.Set<String> columns) {
+            String tower = "L" + level + "." + name;
+            return columns.contains(tower) || level > 0 ? tower : name;
+        }
+    }
 
     /**
      * Everything that determines the trial's results, in a canonical order (settings sorted by
      * name, numbers in Java's shortest round-trip form). Checkpoint spacing is not part of it: it
-     * does not change results.
+     * does not change results. Learned settings enter as the recipe (names, level and the sources'
+     * hashes), known before the sources finish, so the directory's name never changes.
      */
     public Map<String, Object> config() {
         Map<String, Object> c = new LinkedHashMap<>();
@@ -46,6 +71,13 @@ public record Trial(int index, int entry, String task, OptimizerSpec optimizer, 
         c.put("batch_size", batchSize);
         c.put("evaluations", evaluations);
         c.put("backend", backend);
+        if (learned != null) {
+            Map<String, Object> recipe = new TreeMap<>();
+            recipe.put("hyperparameters", learned.hyperparameters());
+            recipe.put("level", learned.level());
+            recipe.put("from", learned.sources().stream().map(Trial::hash).toList());
+            c.put("learned", recipe);
+        }
         return c;
     }
 
@@ -69,6 +101,8 @@ public record Trial(int index, int entry, String task, OptimizerSpec optimizer, 
     /** The settings as the command line would name the trial, e.g. {@code adam(lr=0.001)}. */
     @Override
     public String toString() {
-        return task + " " + optimizer + " seed " + seed + (selfTuning ? " (self-tuning)" : "");
+        return task + " " + optimizer + (learned == null ? "" : " with " + String.join(", ", learned.hyperparameters())
+                + " learned by " + learned.sources().size() + " trial(s)") + " seed " + seed
+                + (selfTuning ? " (self-tuning)" : "");
     }
 }

@@ -13,8 +13,11 @@ import org.optopt.tasks.suite.Budget;
 import org.optopt.tasks.suite.Task;
 
 /**
- * Expands a study into its trials, in a fixed order: task, optimizer entry, sweep point, seed; then,
- * with the self-tuning ruleset, each entry's defaults-only runs at the enlarged budget.
+ * Expands a study into its trials, in a fixed order: task, optimizer entry, sweep point, seed (with
+ * {@code interleave_seeds}: seed first, then task, entry, sweep point); then, with the self-tuning
+ * ruleset, each entry's defaults-only runs at the enlarged budget. An entry's scope (its tasks,
+ * seeds, budget, batch size, evaluations) overrides the study's; a trial with learned settings
+ * names its source trials (same task; every seed, or its own seed).
  *
  * <p>A sweep point combines every value of every grid axis (the first axis varies slowest) with
  * each quasi-random sample. Samples come from Apache Commons Math's Sobol generator or its Halton
@@ -34,21 +37,41 @@ public final class Trials {
      */
     public static List<Trial> expand(Study study, Function<String, Task> tasks, String backend) {
         List<Trial> out = new ArrayList<>();
+        Map<String, List<List<Trial>>> byTaskAndEntry = new LinkedHashMap<>();
         for (String name : study.tasks()) {
             Task task = tasks.apply(name);
-            Budget budget = study.budget() != null ? study.budget() : task.defaultBudget();
-            int batch = study.batchSize() > 0 ? study.batchSize() : task.defaultBatchSize();
+            List<List<Trial>> entries = new ArrayList<>();
+            byTaskAndEntry.put(name, entries);
             for (int e = 0; e < study.optimizers().size(); e++) {
                 Study.Entry entry = study.optimizers().get(e);
+                Study.Scope scope = entry.scope();
+                List<Trial> ofEntry = new ArrayList<>();
+                entries.add(ofEntry);
+                if (scope.tasks() != null && !scope.tasks().contains(name)) {
+                    continue;
+                }
+                Budget budget = scope.budget() != null ? scope.budget()
+                        : study.budget() != null ? study.budget() : task.defaultBudget();
+                int batch = scope.batchSize() > 0 ? scope.batchSize()
+                        : study.batchSize() > 0 ? study.batchSize() : task.defaultBatchSize();
+                int evaluations = scope.evaluations() > 0 ? scope.evaluations() : study.evaluations();
                 OptimizerSpec base = OptimizerSpec.parse(entry.spec()).with(entry.settings());
                 for (Map<String, Object> point : points(entry)) {
-                    for (long seed : study.seeds()) {
-                        out.add(new Trial(out.size(), e, name, base.with(point), seed, budget, batch,
-                                study.evaluations(), backend, false));
+                    for (long seed : seeds(study, entry)) {
+                        ofEntry.add(new Trial(0, e, name, base.with(point), seed, budget, batch, evaluations, backend,
+                                false, learned(entry.learned(), entries, seed)));
                     }
                 }
             }
         }
+        List<Trial> ordered = new ArrayList<>();
+        byTaskAndEntry.values().forEach(entries -> entries.forEach(ordered::addAll));
+        if (study.interleaveSeeds()) {
+            // stable: within one seed the order stays task, entry, sweep point
+            ordered.sort(java.util.Comparator.comparingInt(t -> seeds(study, study.optimizers().get(t.entry()))
+                    .indexOf(t.seed())));
+        }
+        ordered.forEach(t -> out.add(at(out.size(), t)));
         if (study.selfTuningFactor() > 0) {
             for (String name : study.tasks()) {
                 Task task = tasks.apply(name);
@@ -56,16 +79,41 @@ public final class Trials {
                 Budget enlarged = new Budget((long) Math.ceil(b.count() * study.selfTuningFactor()), b.unit());
                 int batch = study.batchSize() > 0 ? study.batchSize() : task.defaultBatchSize();
                 for (int e = 0; e < study.optimizers().size(); e++) {
-                    OptimizerSpec defaults = OptimizerSpec.parse(study.optimizers().get(e).spec())
-                            .with(study.optimizers().get(e).settings());
-                    for (long seed : study.seeds()) {
+                    Study.Entry entry = study.optimizers().get(e);
+                    if (entry.learned() != null
+                            || entry.scope().tasks() != null && !entry.scope().tasks().contains(name)) {
+                        continue; // settings learned by other trials are not defaults
+                    }
+                    OptimizerSpec defaults = OptimizerSpec.parse(entry.spec()).with(entry.settings());
+                    for (long seed : seeds(study, entry)) {
                         out.add(new Trial(out.size(), e, name, defaults, seed, enlarged, batch, study.evaluations(),
-                                backend, true));
+                                backend, true, null));
                     }
                 }
             }
         }
         return out;
+    }
+
+    /** The entry's seeds, else the study's. */
+    public static List<Long> seeds(Study study, Study.Entry entry) {
+        return entry.scope().seeds() != null ? entry.scope().seeds() : study.seeds();
+    }
+
+    /** {@code t} at position {@code index} of the trial order, its learned sources renumbered alike. */
+    private static Trial at(int index, Trial t) {
+        return new Trial(index, t.entry(), t.task(), t.optimizer(), t.seed(), t.budget(), t.batchSize(),
+                t.evaluations(), t.backend(), t.selfTuning(), t.learned());
+    }
+
+    /** The sources of a trial of an entry with learned settings (null without). */
+    private static Trial.Learned learned(Study.Learned learned, List<List<Trial>> entries, long seed) {
+        if (learned == null) {
+            return null;
+        }
+        List<Trial> sources = entries.get(learned.from()).stream()
+                .filter(t -> learned.combine() == Study.Combine.MEAN || t.seed() == seed).toList();
+        return new Trial.Learned(sources, learned.hyperparameters(), learned.level());
     }
 
     /** Every setting combination of an entry's sweep (one empty combination without a sweep). */
@@ -78,7 +126,7 @@ public final class Trials {
             for (Map<String, Object> p : points) {
                 for (Object v : values) {
                     Map<String, Object> q = new LinkedHashMap<>(p);
-                    q.put(axis.getKey(), v);
+                    Study.Entry.names(axis.getKey()).forEach(k -> q.put(k, v));
                     next.add(q);
                 }
             }

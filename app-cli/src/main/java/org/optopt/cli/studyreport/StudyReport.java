@@ -13,30 +13,32 @@ import java.util.function.ToDoubleFunction;
 import org.optopt.cli.report.Figure;
 import org.optopt.cli.report.Panel;
 import org.optopt.cli.report.Series;
-import org.optopt.cli.run.EvalRecord;
-import org.optopt.cli.run.RunDirectory;
-import org.optopt.cli.run.RunLogs;
-import org.optopt.cli.run.StepRecord;
 import org.optopt.cli.score.Profiles;
 import org.optopt.cli.score.StudyScores;
 import org.optopt.cli.study.Study;
 import org.optopt.cli.study.StudyDirectory;
 import org.optopt.cli.study.Trial;
+import org.optopt.tasks.training.EvalRecord;
+import org.optopt.tasks.training.RunDirectory;
+import org.optopt.tasks.training.RunLogs;
+import org.optopt.tasks.training.StepRecord;
 
 /**
  * A study's report: one static HTML page with its figures beside it (each as SVG and PNG).
  * <ul>
  *   <li>the score tables and performance profiles (steps to target) of each ruleset;</li>
- *   <li>per task, every configuration's final test loss and accuracy (mean and sample standard
- *       deviation over seeds);</li>
+ *   <li>per task, the {@link ConfigurationTable}: every configuration's seeds (done, failed), final
+ *       test loss and accuracy (mean and sample standard deviation over seeds), reference value,
+ *       hyperparameters at the end, time per step and its ratio to a baseline entry (also written
+ *       as {@code results.csv});</li>
  *   <li>per task, the training loss and the test metric of each optimizer's best configuration
  *       (the sweep point with the lowest median final test loss) with min-max bands over seeds;</li>
  *   <li>per task, every effective hyperparameter of those configurations that changes during
  *       training (tower levels, learned or scheduled values) over steps;</li>
- *   <li>per task, learning-rate sensitivity: each swept optimizer's median final test loss against
- *       {@code log10(lr)}.</li>
+ *   <li>per task and swept hyperparameter, its {@link Sensitivity}: a table and a figure of the
+ *       final test metric against the hyperparameter's value.</li>
  * </ul>
- * Only complete trials contribute curves.
+ * Only complete trials contribute curves; failed ones are counted in the tables.
  */
 public final class StudyReport {
     private final StudyDirectory dir;
@@ -50,27 +52,24 @@ public final class StudyReport {
         this.scores = StudyScores.of(dir, saved);
     }
 
-    /** A complete trial's records. */
-    private record Done(Trial trial, List<StepRecord> steps, List<EvalRecord> evals) {
-        double finalLoss() {
-            return evals.get(evals.size() - 1).loss();
-        }
-    }
-
     /** Writes {@code index.html} and its figures into {@code out}; returns the page. */
     public Path write(Path out) throws IOException {
         Files.createDirectories(out);
         Study study = saved.study();
-        List<Done> done = new ArrayList<>();
+        List<TrialResult> finished = new ArrayList<>();
         for (Trial t : saved.trials()) {
             Path run = dir.trialDirectory(t);
-            if (dir.recorded(t) == StudyDirectory.State.DONE) {
+            StudyDirectory.State state = dir.recorded(t);
+            if (state == StudyDirectory.State.DONE) {
                 List<EvalRecord> evals = RunLogs.evaluations(run);
                 if (!evals.isEmpty()) {
-                    done.add(new Done(t, RunLogs.steps(run), evals));
+                    finished.add(new TrialResult(t, false, RunLogs.steps(run), evals));
                 }
+            } else if (state == StudyDirectory.State.FAILED) {
+                finished.add(new TrialResult(t, true, List.of(), List.of()));
             }
         }
+        List<TrialResult> done = finished.stream().filter(r -> !r.failed()).toList();
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
                 .append(escape("Study " + study.name())).append("</title>\n<style>body{font-family:sans-serif;"
@@ -98,69 +97,57 @@ public final class StudyReport {
                     title + ": performance profile (steps to target)", "tau", "fraction of tasks", false, curves))));
             figure++;
         }
+        StringBuilder csv = new StringBuilder(ConfigurationTable.csvHeader());
         for (String task : study.tasks()) {
-            List<Done> ofTask = done.stream().filter(d -> d.trial().task().equals(task) && !d.trial().selfTuning()).toList();
+            List<TrialResult> ofTask = finished.stream()
+                    .filter(d -> d.trial().task().equals(task) && !d.trial().selfTuning()).toList();
+            List<TrialResult> doneOfTask = ofTask.stream().filter(r -> !r.failed()).toList();
             if (ofTask.isEmpty()) {
                 continue;
             }
-            html.append("<h2>").append(escape(task)).append("</h2>\n").append(finalResults(ofTask));
-            Map<String, List<Done>> best = best(ofTask);
+            ConfigurationTable table = ConfigurationTable.of(study, ofTask);
+            csv.append(table.csv(task));
+            html.append("<h2>").append(escape(task)).append("</h2>\n").append(table.html());
+            if (doneOfTask.isEmpty()) {
+                continue;
+            }
+            Map<String, List<TrialResult>> best = best(doneOfTask);
             html.append(figure(out, "curves-" + task, curves(task, best)));
             List<Panel> hyper = hyperparameters(task, best);
             if (!hyper.isEmpty()) {
                 html.append(figure(out, "hyperparameters-" + task, hyper));
             }
-            Panel sensitivity = sensitivity(task, ofTask);
-            if (sensitivity != null) {
-                html.append(figure(out, "lr-sensitivity-" + task, List.of(sensitivity)));
+            for (String key : Sensitivity.keys(study)) {
+                Sensitivity s = Sensitivity.of(study, key, ofTask);
+                if (s != null) {
+                    html.append("<h3>").append(escape(task + ": sensitivity to " + key)).append("</h3>\n").append(s.html())
+                            .append(figure(out, Study.Entry.names(key).get(0) + "-sensitivity-" + task,
+                                    List.of(s.panel(task))));
+                }
             }
         }
+        html.append("<p><a href=\"results.csv\">results.csv</a>: the configuration tables as CSV.</p>\n");
         html.append("</body>\n</html>\n");
+        RunDirectory.writeAtomically(out.resolve("results.csv"), csv.toString());
         Path page = out.resolve("index.html");
         RunDirectory.writeAtomically(page, html.toString());
         return page;
     }
 
-    /** Per configuration: complete seeds, final test loss and accuracy as mean +- sample std. */
-    private static String finalResults(List<Done> trials) {
-        Map<String, List<Done>> byConfig = new LinkedHashMap<>();
-        trials.forEach(d -> byConfig.computeIfAbsent(d.trial().optimizer().toString(), k -> new ArrayList<>()).add(d));
-        boolean accuracy = trials.stream().anyMatch(d -> !Double.isNaN(d.evals().get(d.evals().size() - 1).accuracy()));
-        StringBuilder sb = new StringBuilder("<table>\n<tr><th>configuration</th><th>seeds</th><th>final test loss</th>"
-                + (accuracy ? "<th>final test accuracy %</th>" : "") + "</tr>\n");
-        byConfig.forEach((config, runs) -> {
-            sb.append("<tr><td>").append(escape(config)).append("</td><td>").append(runs.size()).append("</td><td>")
-                    .append(meanStd(runs.stream().mapToDouble(Done::finalLoss).toArray(), "%.4g")).append("</td>");
-            if (accuracy) {
-                sb.append("<td>").append(meanStd(runs.stream().mapToDouble(d -> 100 * d.evals()
-                        .get(d.evals().size() - 1).accuracy()).toArray(), "%.2f")).append("</td>");
-            }
-            sb.append("</tr>\n");
-        });
-        return sb.append("</table>\n").toString();
-    }
-
-    private static String meanStd(double[] v, String format) {
-        double mean = Arrays.stream(v).average().orElse(Double.NaN);
-        double ss = Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum();
-        double std = v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0;
-        return String.format(Locale.ROOT, format + " &plusmn; " + format, mean, std);
-    }
-
     /** Per optimizer label, the seeds of the configuration with the lowest median final test loss. */
-    private Map<String, List<Done>> best(List<Done> trials) {
-        Map<String, Map<String, List<Done>>> byConfig = new LinkedHashMap<>();
-        for (Done d : trials) {
+    private Map<String, List<TrialResult>> best(List<TrialResult> trials) {
+        Map<String, Map<String, List<TrialResult>>> byConfig = new LinkedHashMap<>();
+        for (TrialResult d : trials) {
             String label = scores.optimizers().get(d.trial().entry());
             byConfig.computeIfAbsent(label, k -> new LinkedHashMap<>())
                     .computeIfAbsent(d.trial().optimizer().toString(), k -> new ArrayList<>()).add(d);
         }
-        Map<String, List<Done>> out = new LinkedHashMap<>();
+        Map<String, List<TrialResult>> out = new LinkedHashMap<>();
         byConfig.forEach((label, configs) -> {
-            List<Done> bestRuns = null;
+            List<TrialResult> bestRuns = null;
             double bestLoss = Double.POSITIVE_INFINITY;
-            for (List<Done> runs : configs.values()) {
-                double loss = Profiles.median(runs.stream().mapToDouble(Done::finalLoss)
+            for (List<TrialResult> runs : configs.values()) {
+                double loss = Profiles.median(runs.stream().mapToDouble(TrialResult::finalLoss)
                         .map(v -> Double.isNaN(v) ? Double.POSITIVE_INFINITY : v).toArray());
                 if (bestRuns == null || loss < bestLoss) {
                     bestRuns = runs;
@@ -172,7 +159,7 @@ public final class StudyReport {
         return out;
     }
 
-    private static List<Panel> curves(String task, Map<String, List<Done>> best) {
+    private static List<Panel> curves(String task, Map<String, List<TrialResult>> best) {
         boolean accuracy = best.values().stream().flatMap(List::stream)
                 .anyMatch(d -> !Double.isNaN(d.evals().get(0).accuracy()));
         List<Series> train = new ArrayList<>();
@@ -188,7 +175,7 @@ public final class StudyReport {
     }
 
     /** Hyperparameters that change during training, one panel for all. */
-    private static List<Panel> hyperparameters(String task, Map<String, List<Done>> best) {
+    private static List<Panel> hyperparameters(String task, Map<String, List<TrialResult>> best) {
         List<Series> series = new ArrayList<>();
         best.forEach((label, runs) -> {
             for (String name : runs.get(0).steps().get(0).hyperparameters().keySet()) {
@@ -203,31 +190,6 @@ public final class StudyReport {
         });
         return series.isEmpty() ? List.of() : List.of(new Panel(task + ": effective hyperparameters",
                 "step", "value", true, series));
-    }
-
-    /** Median final test loss against log10(lr), per optimizer with several learning rates. */
-    private Panel sensitivity(String task, List<Done> trials) {
-        List<Series> series = new ArrayList<>();
-        for (int e = 0; e < scores.optimizers().size(); e++) {
-            int entry = e;
-            Map<Double, List<Double>> byLr = new java.util.TreeMap<>();
-            for (Done d : trials) {
-                if (d.trial().entry() == entry && d.trial().optimizer().settings().get("lr") instanceof Double lr) {
-                    byLr.computeIfAbsent(lr, k -> new ArrayList<>()).add(d.finalLoss());
-                }
-            }
-            if (byLr.size() < 2) {
-                continue;
-            }
-            double[] x = byLr.keySet().stream().mapToDouble(Math::log10).toArray();
-            double[] mid = byLr.values().stream().mapToDouble(l -> Profiles.median(l.stream().mapToDouble(v -> v).toArray()))
-                    .toArray();
-            double[] low = byLr.values().stream().mapToDouble(l -> l.stream().mapToDouble(v -> v).min().orElseThrow()).toArray();
-            double[] high = byLr.values().stream().mapToDouble(l -> l.stream().mapToDouble(v -> v).max().orElseThrow()).toArray();
-            series.add(new Series(scores.optimizers().get(e), x, mid, low, high));
-        }
-        return series.isEmpty() ? null : new Panel(task + ": learning-rate sensitivity", "log10(lr)",
-                "final test loss (median, min-max over seeds and other settings)", true, series);
     }
 
     private static double[][] smooth(List<StepRecord> steps) {
@@ -292,7 +254,7 @@ public final class StudyReport {
         return sb.append("</tr>\n</table>\n").toString();
     }
 
-    private static String escape(String s) {
+    static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -36,6 +36,10 @@ class ReportTest {
         while (m.find()) {
             Path image = out.resolve(m.group(1));
             assertTrue(Files.isRegularFile(image), "referenced but missing: " + image);
+            if (image.toString().endsWith(".csv")) {
+                assertTrue(Files.readString(image).startsWith("task,entry,configuration,"), image.toString());
+                continue;
+            }
             if (image.toString().endsWith(".png")) {
                 BufferedImage png = ImageIO.read(image.toFile());
                 assertNotNull(png, "not a PNG: " + image);

@@ -35,7 +35,7 @@ import org.optopt.testsupport.SharedFiles;
 
 /** Towers: hypergradient identities, finite differences, frozen hyper-levels, groups, state, bad input. */
 class HyperOptimizerTest {
-    private static final GdtuoCatalog GDTUO = new GdtuoCatalog();
+    private static final RegistryCatalog GDTUO = RegistryCatalog.gdtuo();
     private static final String G = ParameterSet.DEFAULT_GROUP;
 
     @TempDir

@@ -1,0 +1,192 @@
+package org.optopt.cli.studyreport;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.optopt.cli.score.Profiles;
+import org.optopt.cli.study.Study;
+import org.optopt.cli.study.Trial;
+import org.optopt.tasks.training.StepRecord;
+
+/**
+ * The report's table of one task's configurations: per study entry and sweep point, the seeds that
+ * finished and failed, final test loss and accuracy (mean and sample standard deviation over the
+ * complete seeds), the entry's published reference value, the values its changing or learned
+ * hyperparameters had at the end (mean over seeds), the training time per step and that time
+ * relative to the entry's {@code baseline}. Also written as CSV.
+ */
+final class ConfigurationTable {
+    /** One configuration's row. */
+    record Row(String entry, String configuration, int done, int failed, double[] loss, double[] accuracy,
+            Map<String, Double> reference, Map<String, Double> end, double secondsPerStep, String baseline,
+            double vsBaseline) {}
+
+    private final List<Row> rows;
+    private final boolean accuracy;
+
+    private ConfigurationTable(List<Row> rows, boolean accuracy) {
+        this.rows = rows;
+        this.accuracy = accuracy;
+    }
+
+    /** The table of {@code results} (one task's finished trials, self-tuning runs excluded). */
+    static ConfigurationTable of(Study study, List<TrialResult> results) {
+        List<String> labels = study.labels();
+        Map<String, List<TrialResult>> groups = new LinkedHashMap<>();
+        for (TrialResult r : results) {
+            groups.computeIfAbsent(r.trial().entry() + "\u0000" + configuration(r.trial()), k -> new ArrayList<>()).add(r);
+        }
+        List<Row> rows = new ArrayList<>();
+        Map<String, Double> firstTimeOfEntry = new LinkedHashMap<>();
+        for (List<TrialResult> g : groups.values()) {
+            Trial t = g.get(0).trial();
+            List<TrialResult> done = g.stream().filter(r -> !r.failed()).toList();
+            double spp = Profiles.median(done.stream().mapToDouble(TrialResult::secondsPerStep).toArray());
+            firstTimeOfEntry.putIfAbsent(labels.get(t.entry()), spp);
+            rows.add(new Row(labels.get(t.entry()), configuration(t), done.size(), g.size() - done.size(),
+                    done.stream().mapToDouble(TrialResult::finalLoss).toArray(),
+                    done.stream().mapToDouble(TrialResult::finalAccuracy).filter(a -> !Double.isNaN(a)).toArray(),
+                    study.optimizers().get(t.entry()).reference(), end(done), spp,
+                    study.optimizers().get(t.entry()).baseline(), Double.NaN));
+        }
+        List<Row> withBaselines = rows.stream().map(r -> r.baseline() == null ? r : new Row(r.entry(),
+                r.configuration(), r.done(), r.failed(), r.loss(), r.accuracy(), r.reference(), r.end(),
+                r.secondsPerStep(), r.baseline(), r.secondsPerStep()
+                        / firstTimeOfEntry.getOrDefault(baselineLabel(study, r.baseline()), Double.NaN))).toList();
+        return new ConfigurationTable(withBaselines, rows.stream().anyMatch(r -> r.accuracy().length > 0));
+    }
+
+    /** The rows. */
+    List<Row> rows() {
+        return rows;
+    }
+
+    /** The display name of the entry a {@code baseline} key names (a label, or an unlabelled entry's spec). */
+    private static String baselineLabel(Study study, String baseline) {
+        for (int e = 0; e < study.optimizers().size(); e++) {
+            Study.Entry entry = study.optimizers().get(e);
+            if (baseline.equals(entry.label()) || entry.label() == null && baseline.equals(entry.spec())) {
+                return study.labels().get(e);
+            }
+        }
+        return baseline;
+    }
+
+    /** The optimizer with its settings, and the learned settings' names. */
+    static String configuration(Trial t) {
+        return t.optimizer() + (t.learned() == null ? "" : " + learned " + String.join(", ", t.learned().hyperparameters()));
+    }
+
+    /**
+     * The last row's value, averaged over the runs, of every hyperparameter that changed during
+     * training in some run (a tower's learned values, a schedule, a choice) or was learned from
+     * other trials; names in log order.
+     */
+    private static Map<String, Double> end(List<TrialResult> done) {
+        Set<String> names = new LinkedHashSet<>();
+        for (TrialResult r : done) {
+            List<StepRecord> s = r.steps();
+            if (s.isEmpty()) {
+                continue;
+            }
+            Map<String, Double> first = s.get(0).hyperparameters();
+            s.get(s.size() - 1).hyperparameters().forEach((k, v) -> {
+                if (!v.equals(first.get(k))) {
+                    names.add(k);
+                }
+            });
+            if (r.trial().learned() != null) {
+                for (String n : r.trial().learned().hyperparameters()) {
+                    names.add(first.containsKey(n) ? n : "L0." + n); // a plain optimizer's column, or a tower's level 0
+                }
+            }
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String n : names) {
+            double[] v = done.stream().filter(r -> !r.steps().isEmpty())
+                    .mapToDouble(r -> r.steps().get(r.steps().size() - 1).hyperparameters().getOrDefault(n, Double.NaN))
+                    .toArray();
+            out.put(n, java.util.Arrays.stream(v).average().orElse(Double.NaN));
+        }
+        return out;
+    }
+
+    /** The table as HTML. */
+    String html() {
+        StringBuilder sb = new StringBuilder("<table>\n<tr><th>entry</th><th>configuration</th><th>seeds</th>"
+                + "<th>final test loss</th>" + (accuracy ? "<th>final test accuracy %</th>" : "")
+                + "<th>reference</th><th>hyperparameters at the end (mean)</th><th>ms/step</th><th>vs baseline</th></tr>\n");
+        for (Row r : rows) {
+            sb.append("<tr><td>").append(StudyReport.escape(r.entry())).append("</td><td>")
+                    .append(StudyReport.escape(r.configuration())).append("</td><td>").append(r.done())
+                    .append(r.failed() > 0 ? " (" + r.failed() + " failed)" : "").append("</td><td>")
+                    .append(TrialResult.meanStd(r.loss(), "%.4g")).append("</td>");
+            if (accuracy) {
+                sb.append("<td>").append(TrialResult.meanStd(scale(r.accuracy()), "%.2f")).append("</td>");
+            }
+            sb.append("<td>").append(StudyReport.escape(reference(r.reference()))).append("</td><td>")
+                    .append(StudyReport.escape(end(r.end()))).append("</td><td>")
+                    .append(number("%.3f", 1000 * r.secondsPerStep())).append("</td><td>")
+                    .append(r.baseline() == null ? "" : StudyReport.escape(number("%.3f", r.vsBaseline())
+                            + " x " + r.baseline())).append("</td></tr>\n");
+        }
+        return sb.append("</table>\n").toString();
+    }
+
+    /** The rows as CSV lines (with a header), for {@code task}. */
+    static String csvHeader() {
+        return "task,entry,configuration,seeds_done,seeds_failed,test_loss_mean,test_loss_std,test_accuracy_mean,"
+                + "test_accuracy_std,reference_test_loss,reference_test_accuracy,end_hyperparameters,seconds_per_step,"
+                + "baseline,vs_baseline\n";
+    }
+
+    /** The rows as CSV lines of {@code task}. */
+    String csv(String task) {
+        StringBuilder sb = new StringBuilder();
+        for (Row r : rows) {
+            double[] loss = r.loss().length > 0 ? TrialResult.meanAndStd(r.loss()) : new double[] {Double.NaN, Double.NaN};
+            double[] acc = r.accuracy().length > 0 ? TrialResult.meanAndStd(r.accuracy())
+                    : new double[] {Double.NaN, Double.NaN};
+            sb.append(String.join(",", quote(task), quote(r.entry()), quote(r.configuration()),
+                    String.valueOf(r.done()), String.valueOf(r.failed()), cell(loss[0]), cell(loss[1]), cell(acc[0]),
+                    cell(acc[1]), cell(r.reference().getOrDefault("test_loss", Double.NaN)),
+                    cell(r.reference().getOrDefault("test_accuracy", Double.NaN)), quote(end(r.end())),
+                    cell(r.secondsPerStep()), quote(r.baseline() == null ? "" : r.baseline()), cell(r.vsBaseline())))
+                    .append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static double[] scale(double[] v) {
+        return java.util.Arrays.stream(v).map(x -> 100 * x).toArray();
+    }
+
+    private static String reference(Map<String, Double> ref) {
+        List<String> out = new ArrayList<>();
+        ref.forEach((k, v) -> out.add(k.equals("test_accuracy") ? String.format(Locale.ROOT, "%.2f%%", 100 * v)
+                : String.format(Locale.ROOT, "loss %.4g", v)));
+        return String.join(", ", out);
+    }
+
+    private static String end(Map<String, Double> end) {
+        List<String> out = new ArrayList<>();
+        end.forEach((k, v) -> out.add(k + " " + String.format(Locale.ROOT, "%.4g", v)));
+        return String.join(", ", out);
+    }
+
+    private static String number(String format, double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, format, v) : "-";
+    }
+
+    private static String cell(double v) {
+        return Double.isFinite(v) ? String.valueOf(v) : "";
+    }
+
+    private static String quote(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+}
