@@ -46,6 +46,8 @@ public abstract class BaseOptimizer implements Optimizer {
     private final Map<String, String> choices;
     private final Map<String, List<Double>> lists;
     private final GroupSettings settings;
+    /** Per group, the hyperparameter values its latest step used (schedules applied). */
+    private final Map<String, Map<String, Double>> lastStepValues = new LinkedHashMap<>();
     private final NonFinite.Detector nonFiniteGradient;
     private final StepLedger ledger;
     private boolean closed;
@@ -111,6 +113,25 @@ public abstract class BaseOptimizer implements Optimizer {
     /** The hyperparameters of group {@code group} as the next step will use them (schedules applied). */
     public final Map<String, Double> effectiveHyperparameters(String group) {
         return settings.effective(group);
+    }
+
+    /**
+     * The hyperparameter values the latest step used in group {@code group} (schedules applied);
+     * before the group's first step, its base values.
+     */
+    protected final Map<String, Double> lastStepValues(String group) {
+        Map<String, Double> used = lastStepValues.get(group);
+        return used != null ? used : settings.values(group);
+    }
+
+    /**
+     * The values the step just taken used in the first group, schedules applied (so a run's
+     * {@code steps.csv} shows a scheduled learning rate as it was applied); subclasses add their
+     * own per-step values to this map.
+     */
+    @Override
+    public Map<String, Double> trace() {
+        return new LinkedHashMap<>(lastStepValues(parameters.groups().get(0).name()));
     }
 
     @Override
@@ -213,6 +234,7 @@ public abstract class BaseOptimizer implements Optimizer {
             effective.put(g, effectiveHyperparameters(g.name()));
         }
         update(effective);
+        effective.forEach((g, v) -> lastStepValues.put(g.name(), v));
         ledger.applied();
         settings.advance();
     }

@@ -24,8 +24,6 @@ public final class ElementwiseOptimizer extends BaseOptimizer {
     private final BoundRule bound;
     private final View evaluation;
     private final View training;
-    /** Per group, the hyperparameter values of its last step: those that made the training values. */
-    private final Map<String, Map<String, Double>> lastStepValues = new LinkedHashMap<>();
 
     ElementwiseOptimizer(ElementwiseDefinition definition, Backend backend, ParameterSet parameters,
                          OptimizerDefinition.Config config) {
@@ -62,7 +60,7 @@ public final class ElementwiseOptimizer extends BaseOptimizer {
         /** Runs on every parameter with the hyperparameter values of its group's last step. */
         void write() {
             for (ParameterGroup g : parameters().groups()) {
-                Map<String, Double> hyper = lastStepValues.getOrDefault(g.name(), groupValues(g.name()));
+                Map<String, Double> hyper = lastStepValues(g.name());
                 for (Parameter p : g.parameters()) {
                     KernelArgs a = args.get(p.name());
                     kernel.kernel().scalars().forEach(name -> a.scalar(name, hyper.get(name)));
@@ -114,7 +112,7 @@ public final class ElementwiseOptimizer extends BaseOptimizer {
     /** The hyperparameters of the first group and the root over all parameters of each of the rule's {@link ElementwiseRule#norms()}. */
     @Override
     public Map<String, Double> trace() {
-        Map<String, Double> out = new LinkedHashMap<>(hyperparameters());
+        Map<String, Double> out = super.trace();
         out.putAll(bound.norms());
         return out;
     }
@@ -126,7 +124,6 @@ public final class ElementwiseOptimizer extends BaseOptimizer {
 
     @Override
     protected void update(ParameterGroup group, Map<String, Double> hyper) {
-        lastStepValues.put(group.name(), hyper);
         for (Parameter p : group.parameters()) {
             bound.update(p.name(), hyper, Map.of());
         }

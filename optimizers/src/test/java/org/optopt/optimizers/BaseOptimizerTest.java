@@ -85,6 +85,31 @@ class BaseOptimizerTest {
         }
     }
 
+    /**
+     * A step's trace shows the values that step used: under {@code cosine(period 4, min 0.1 lr)} the
+     * lr of step t (position t - 1) is {@code base * (0.1 + 0.9 * (1 + cos(pi (t - 1) / 4)) / 2)},
+     * while {@code hyperparameters()} keeps the base value.
+     */
+    @ParameterizedTest
+    @MethodSource("org.optopt.optimizers.BaseOptimizerTest#scheduledOptimizers")
+    void theTraceShowsTheScheduledValuesTheStepUsed(String name) {
+        List<Parameter> a = TestProblems.parameters(backend, 1, Shape.matrix(3, 4), Shape.vector(5));
+        try (Optimizer opt = create(name, a)) {
+            double base = opt.hyperparameters().get("lr");
+            ((BaseOptimizer) opt).schedule("lr", Schedules.cosine(4, 0.1 * base));
+            for (int t = 1; t <= 5; t++) {
+                steps(opt, a, t, 1);
+                double factor = 0.1 + 0.9 * (1 + Math.cos(Math.PI * (t - 1) / 4)) / 2;
+                assertEquals(base * factor, opt.trace().get("lr"), 1e-12 * base, name + " step " + t);
+                assertEquals(base, opt.hyperparameters().get("lr"));
+            }
+        }
+    }
+
+    static List<String> scheduledOptimizers() {
+        return List.of("sgd", "adam", "shampoo", "gap-sgdm", "muon");
+    }
+
     @Test
     void mismatchedStatesAreRefusedAndNothingIsHalfLoaded() throws IOException {
         List<Parameter> a = TestProblems.parameters(backend, 1, Shape.matrix(3, 4), Shape.vector(5));

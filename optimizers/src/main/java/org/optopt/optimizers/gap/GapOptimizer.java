@@ -197,7 +197,7 @@ public final class GapOptimizer extends SlotOptimizer {
 
     @Override
     public Map<String, Double> trace() {
-        Map<String, Double> out = new LinkedHashMap<>(effectiveHyperparameters(parameters().groups().get(0).name()));
+        Map<String, Double> out = super.trace();
         if (perTensor) {
             parameters().parameters().forEach(p -> out.put(gap.candidate() + "." + p.name(), value(choice(p.name()))));
         } else {

@@ -285,7 +285,7 @@ public final class GreedyOptimizer extends BaseOptimizer {
     /** The hyperparameters, the designed lr and momentum, and at a design step its decision. */
     @Override
     public Map<String, Double> trace() {
-        Map<String, Double> out = new LinkedHashMap<>(hyperparameters());
+        Map<String, Double> out = super.trace();
         out.put("designed_lr", lr);
         out.put("designed_momentum", momentum);
         out.putAll(decision);

@@ -76,7 +76,7 @@ public final class SafeRateOptimizer extends BaseOptimizer {
     /** The first group's {@code lr}, the last step size {@code eta} and the next trust region {@code eta_max}. */
     @Override
     public Map<String, Double> trace() {
-        Map<String, Double> out = new LinkedHashMap<>(hyperparameters());
+        Map<String, Double> out = super.trace();
         out.put(ETA, eta);
         out.put(ETA_MAX, Double.isNaN(etaMax) ? hyperparameters().get("lr") : etaMax);
         return out;

@@ -124,7 +124,7 @@ public final class FullToOptimizer extends SlotOptimizer {
     /** The first group's hyperparameters and the estimator's health over all parameters: ||r||, ||A||, ||b||. */
     @Override
     public Map<String, Double> trace() {
-        Map<String, Double> out = new LinkedHashMap<>(hyperparameters());
+        Map<String, Double> out = super.trace();
         double r = 0;
         double a = 0;
         double b = 0;
