@@ -187,7 +187,7 @@ public final class HyperOptimizer implements Optimizer {
         for (Level l : levels) {
             for (String g : l.groups()) {
                 String prefix = "L" + l.index + "." + (l.groups().size() > 1 ? g + "." : "");
-                l.values(g).forEach((h, v) -> out.put(prefix + h, v));
+                l.tracedValues(g).forEach((h, v) -> out.put(prefix + h, v));
             }
             l.norms().forEach((n, v) -> out.put("L" + l.index + "." + n, v));
         }

@@ -41,6 +41,9 @@ final class Level implements AutoCloseable {
     final ParameterSet parameters;
     final List<String> learnable;
     private final GroupSettings settings;
+    /** Per group, the values (schedules applied) of the step in progress, and of the latest applied step. */
+    private final Map<String, Map<String, Double>> stepValues = new LinkedHashMap<>();
+    private final Map<String, Map<String, Double>> appliedValues = new LinkedHashMap<>();
     private final LearnedHyperparameters learned;
     private final BoundRule rule;
     private final CompiledKernel hypergradient;
@@ -191,6 +194,7 @@ final class Level implements AutoCloseable {
             Map<String, Double> rawScalars = learned.apply(r, g.name(), settings.values(g.name()));
             boolean skip = spec.frozen() || settings.isFrozen(g.name());
             Map<String, Double> effective = settings.effective(g.name());
+            stepValues.put(g.name(), effective);
             for (Parameter p : g.parameters()) {
                 if (skip) {
                     learnable.forEach(h -> backend.fillInPlace(rule.buffer(p.name(), HyperKernels.derivativeBuffer(h)), 0f));
@@ -208,6 +212,7 @@ final class Level implements AutoCloseable {
     /** Completes an applied step: keeps its hypergradients and moves the schedules on. */
     void commit(double[] hypergradients) {
         learned.commit(hypergradients);
+        appliedValues.putAll(stepValues);
         settings.advance();
     }
 
@@ -218,6 +223,14 @@ final class Level implements AutoCloseable {
     /** The current values of group {@code group}: learned ones from their raw values, the others as set. */
     Map<String, Double> values(String group) {
         return learned.current(group, settings.values(group));
+    }
+
+    /**
+     * The values the latest applied step used in group {@code group}: learned ones from their raw
+     * values, scheduled ones as the schedule gave them; before the first step, {@link #values}.
+     */
+    Map<String, Double> tracedValues(String group) {
+        return learned.current(group, appliedValues.getOrDefault(group, settings.values(group)));
     }
 
     /** {@link #values} as stored (see {@link LearnedHyperparameters#stored}). */

@@ -49,6 +49,7 @@ class TowerSettingsTest {
                     expected[i] = (float) (expected[i] - lr * (expected[i] + 0.01 * expected[i]));
                 }
                 assertArrayEquals(expected, w.value().toArray(), 1e-6f, "step " + (t + 1));
+                assertEquals(lr, tower.trace().get("L0.lr"), 1e-15, "the trace shows the lr step " + (t + 1) + " used");
             }
             assertEquals(10, tower.schedulePosition(0, "lr"));
             assertEquals(0.1, tower.levelHyperparameters(0, ParameterSet.DEFAULT_GROUP).get("lr"), "the base value stays");
