@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Optimizers;
 import org.optopt.cli.format.ErrorMessages;
 import org.optopt.optimizers.golden.GoldenReplay;
 import org.optopt.optimizers.golden.GoldenResult;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Spec;
         description = "Replay golden trajectories (../shared/golden/torch-*.json, gdtuo-*.json and optopt-*.json) and compare every step.")
 final class GoldenCommand implements Callable<Integer> {
     private final Supplier<Backend> backend;
+    private final Optimizers registry;
 
     @Spec
     private CommandSpec spec;
@@ -33,15 +35,16 @@ final class GoldenCommand implements Callable<Integer> {
     private List<Path> files;
 
     @Inject
-    GoldenCommand(Supplier<Backend> backend) {
+    GoldenCommand(Supplier<Backend> backend, Optimizers registry) {
         this.backend = backend;
+        this.registry = registry;
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        GoldenReplay replay = GoldenReplay.standard();
+        GoldenReplay replay = GoldenReplay.standard(registry);
         Backend b = backend.get();
         out.printf("%-36s %-44s %5s %10s %10s %9s  %s%n", "FILE", "OPTIMIZER", "STEPS", "MAX ABS", "MAX REL", "TOLERANCE",
                 "RESULT");

@@ -118,6 +118,69 @@ class BaseOptimizerTest {
         }
     }
 
+    /**
+     * {@code states/adam-layout1.state} was written by the commit before the runtime refactoring
+     * (layout 1, no {@code layout} key): adam(lr=0.01, amsgrad) over W = [[1, -2, 3], [-4, 0.5, -0.25]]
+     * and b = [0.1, -0.2], lr under exponential(0.9), after 3 steps with gradient = parameter. It
+     * loads, equals the state this build reaches by the same steps, and continues identically.
+     */
+    @Test
+    void aPlainOptimizerStateFileOfLayoutOneLoads() throws Exception {
+        StateDict old = StateDict.read(Path.of(getClass().getResource("/states/adam-layout1.state").toURI()));
+        assertEquals(null, old.options().get("layout"), "not a layout 1 file");
+        List<Parameter> a = layoutOneParameters();
+        List<Parameter> b = layoutOneParameters();
+        try (BaseOptimizer ran = layoutOneAdam(a); BaseOptimizer loaded = layoutOneAdam(b)) {
+            for (int t = 0; t < 3; t++) {
+                a.forEach(p -> p.gradient().copyFrom(p.value().toArray()));
+                ran.step();
+            }
+            loaded.loadState(old);
+            assertEquals(ran.state(), loaded.state());
+            assertEquals(3, loaded.schedulePosition("lr"));
+            for (int i = 0; i < a.size(); i++) {
+                b.get(i).value().copyFrom(a.get(i).value().toArray());
+            }
+            for (BaseOptimizer o : List.of(ran, loaded)) {
+                List<Parameter> params = o == ran ? a : b;
+                for (int t = 0; t < 2; t++) {
+                    params.forEach(p -> p.gradient().copyFrom(p.value().toArray()));
+                    o.step();
+                }
+            }
+            for (int i = 0; i < a.size(); i++) {
+                assertArrayEquals(a.get(i).value().toArray(), b.get(i).value().toArray());
+            }
+        }
+    }
+
+    private List<Parameter> layoutOneParameters() {
+        return List.of(new Parameter("W", backend.fromArray(new float[] {1, -2, 3, -4, 0.5f, -0.25f}, Shape.matrix(2, 3)),
+                        backend.zeros(Shape.matrix(2, 3))),
+                new Parameter("b", backend.fromArray(new float[] {0.1f, -0.2f}, Shape.vector(2)), backend.zeros(Shape.vector(2))));
+    }
+
+    private BaseOptimizer layoutOneAdam(List<Parameter> params) {
+        BaseOptimizer o = (BaseOptimizer) Optimizers.discover().provider("adam").create(backend, ParameterSet.of(params),
+                Map.of("lr", 0.01, "amsgrad", true));
+        o.schedule("lr", Schedules.exponential(0.9));
+        return o;
+    }
+
+    @Test
+    void aStateOfALaterLayoutIsRefused() {
+        List<Parameter> a = layoutOneParameters();
+        try (BaseOptimizer adam = layoutOneAdam(a)) {
+            StateDict s = adam.state();
+            Map<String, String> options = new java.util.LinkedHashMap<>(s.options());
+            options.put("layout", "3");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> adam.loadState(
+                    new StateDict(s.optimizer(), s.parameters(), s.stepCount(), s.skippedSteps(), options, s.scalars(),
+                            s.tensors())));
+            assertTrue(e.getMessage().contains("layout version 3"), e.getMessage());
+        }
+    }
+
     private static void assertRefused(Optimizer target, StateDict state, String pattern) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> target.loadState(state));
         assertTrue(java.util.regex.Pattern.compile(pattern).matcher(e.getMessage()).find(), e.getMessage());

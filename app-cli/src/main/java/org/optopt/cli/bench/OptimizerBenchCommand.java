@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
         description = "Time one step of every elementwise optimizer against a bandwidth baseline.")
 final class OptimizerBenchCommand implements Runnable {
     private final Supplier<Backend> backend;
+    private final Optimizers registry;
 
     @Spec
     private CommandSpec spec;
@@ -46,8 +47,9 @@ final class OptimizerBenchCommand implements Runnable {
     private Repetitions repetitions;
 
     @Inject
-    OptimizerBenchCommand(Supplier<Backend> backend) {
+    OptimizerBenchCommand(Supplier<Backend> backend, Optimizers registry) {
         this.backend = backend;
+        this.registry = registry;
     }
 
     /** One optimizer's measurement. */
@@ -72,7 +74,7 @@ final class OptimizerBenchCommand implements Runnable {
             throw new IllegalArgumentException("--size must be at least 1, got " + size);
         }
         Backend b = backend.get();
-        List<ElementwiseDefinition> definitions = Optimizers.discover().providers().stream()
+        List<ElementwiseDefinition> definitions = registry.providers().stream()
                 .filter(ElementwiseDefinition.class::isInstance).map(ElementwiseDefinition.class::cast).toList();
         MemoryLevel memory = MemoryLevel.detect();
         int footprint = definitions.stream().mapToInt(d -> StreamTraffic.footprintBytes(d.rule(d.resolve(Map.of()).choices()).kernel())).max()

@@ -18,18 +18,25 @@
  * of the loop) whose static method is a single {@code @Parallel} loop with the kernel's whole element
  * program in its body, so an update rule such as Adam stays one fused device loop. Functions beyond
  * the float instructions call {@link org.optopt.api.kernel.KernelMath}'s own methods, which
- * TornadoVM compiles from their bytecode. Reductions write one term per element on the device and
- * are combined in double on the host. TornadoVM's float shortcuts ({@code fma} fusion, fast relaxed
- * math) are turned off, and so is its bailout recovery: a kernel the device cannot compile fails
- * with an error naming the kernel and the device, never a silent run on the host.
+ * TornadoVM compiles from their bytecode; where that bytecode would not compile for the device
+ * ({@code tanh}'s {@code Math.fma}, {@code erf}'s {@code Math.copySign}, {@code signum}) or would
+ * compile to other bits ({@code max}/{@code min} as the device's {@code fmax}/{@code fmin}), the
+ * kernel class gets a copy of the method's bytecode with those calls redirected to
+ * {@link org.optopt.backend.tornado.PortableMath}'s arithmetic-only equivalents (exact, tested
+ * against the JDK's). Reductions write one term per element on the device and are combined in double
+ * on the host. A kernel binding more buffers than a TornadoVM task takes arguments (20) gets them
+ * packed into one buffer table. TornadoVM's float shortcuts ({@code fma} fusion, fast relaxed math)
+ * are turned off, and so is its bailout recovery: a kernel the device cannot compile fails with an
+ * error naming the kernel and the device, never a silent run on the host.
  *
- * <h2>Data and the other primitives</h2>
- * In this first version tensors are host heap arrays (as in
- * {@link org.optopt.api.backend.support.HeapBackend}): every kernel execution copies its bound
- * buffers to the device and the stored ones back, and every primitive other than kernels (matrix
- * products included) runs on the host in plain Java. Keeping tensors resident on the device across
- * steps and device matrix products are the next steps; a kernel binds at most 18 buffers (a
- * TornadoVM task takes at most 20 arguments).
+ * <h2>Data: resident on the device between kernels</h2>
+ * A tensor is a host array and, once a kernel has written it, a device copy; each knows which is
+ * current. A kernel run copies in the buffers it only reads, and the buffers it writes only at its
+ * first run: after that they stay on the device, so an optimizer's state never leaves it, and the
+ * parameters come back only when the host reads them ({@code toArray}, or a host primitive such as
+ * the forward pass's matrix product, which run in plain Java on the host copy). A host write makes
+ * the device copies out of date, and the next run copies in again. The copies are counted
+ * ({@link org.optopt.backend.tornado.DeviceTransfers}).
  *
  * <h2>Devices</h2>
  * {@code --backend-option device=} picks a device by TornadoVM's {@code BACKEND:DEVICE} number (as

@@ -1,9 +1,5 @@
 package org.optopt.backend.tornado;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import java.util.Map;
-import org.optopt.api.backend.Availability;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.testkit.BackendConformanceTest;
 
@@ -15,10 +11,6 @@ import org.optopt.api.testkit.BackendConformanceTest;
 class TornadoBackendConformanceTest extends BackendConformanceTest {
     @Override
     protected Backend createBackend() {
-        TornadoBackendProvider provider = new TornadoBackendProvider();
-        Availability a = provider.availability();
-        assumeTrue(a.available(), () -> "tornado backend unavailable: " + a.reason());
-        String device = System.getProperty("optopt.tornado.device");
-        return provider.create(device == null ? Map.of() : Map.of(TornadoBackendProvider.DEVICE, device));
+        return DeviceUnderTest.create();
     }
 }

@@ -6,17 +6,18 @@ import java.util.List;
 import java.util.Map;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.ParameterSet;
+import org.optopt.api.optim.Optimizers;
 import org.optopt.optimizers.hyper.RegistryCatalog;
 import org.optopt.optimizers.hyper.HyperOptimizer;
 import org.optopt.optimizers.hyper.LevelSpec;
-import org.optopt.optimizers.hyper.Towers;
+import org.optopt.optimizers.spec.Towers;
 
 /**
  * Golden trajectories of hypergradient towers written by the gdtuo reference implementation
  * ({@code gdtuo-*.json}, see the golden README). The tower is read from the file's {@code levels}
  * — gdtuo constructors, level 0 first, {@code {"class": "Adam", "args": {"alpha": 0.01}}} — so any
  * stack of gdtuo's classes ({@value #CLASS_NAMES}) of any height replays; absent arguments take
- * gdtuo's defaults ({@link RegistryCatalog#gdtuo()}). Every step's parameters and every level's stored
+ * gdtuo's defaults ({@link RegistryCatalog#gdtuo(Optimizers)}). Every step's parameters and every level's stored
  * hyperparameters are compared.
  *
  * <p>The relative tolerance is the file's optional field {@code tolerance}, else {@link #TOLERANCE}: a stack
@@ -37,7 +38,12 @@ public final class GdtuoGolden implements GoldenFormat {
     private static final Map<String, String> CLASSES = Map.of("SGD", "sgd", "AdaGrad", "adagrad", "RMSProp", "rmsprop",
             "Adam", "adam");
 
-    private final RegistryCatalog catalog = RegistryCatalog.gdtuo();
+    private final RegistryCatalog catalog;
+
+    /** Replays with the gdtuo variants of the optimizers of {@code registry}. */
+    public GdtuoGolden(Optimizers registry) {
+        this.catalog = RegistryCatalog.gdtuo(registry);
+    }
 
     @Override
     public String name() {

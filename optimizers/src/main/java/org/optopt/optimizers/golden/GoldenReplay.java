@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Optimizers;
 
 /**
  * Replays golden files of any registered {@link GoldenFormat} (by default: {@link TorchGolden},
@@ -22,8 +23,8 @@ public final class GoldenReplay {
     }
 
     /** The formats this module knows. */
-    public static GoldenReplay standard() {
-        return new GoldenReplay(List.of(new TorchGolden(), new GdtuoGolden(), new OptoptGolden()));
+    public static GoldenReplay standard(Optimizers registry) {
+        return new GoldenReplay(List.of(new TorchGolden(registry), new GdtuoGolden(registry), new OptoptGolden(registry)));
     }
 
     /** This replayer with one more format. */

@@ -16,11 +16,6 @@ import org.optopt.api.optim.Optimizers;
 public final class OptoptGolden implements GoldenFormat {
     private final Optimizers registry;
 
-    /** Replays through the optimizers found by {@link Optimizers#discover()}. */
-    public OptoptGolden() {
-        this(Optimizers.discover());
-    }
-
     /** Replays through the optimizers of {@code registry}. */
     public OptoptGolden(Optimizers registry) {
         this.registry = registry;

@@ -50,11 +50,6 @@ public final class TorchGolden implements GoldenFormat {
 
     private final Optimizers registry;
 
-    /** Replays through the optimizers found by {@link Optimizers#discover()}. */
-    public TorchGolden() {
-        this(Optimizers.discover());
-    }
-
     /** Replays through the optimizers of {@code registry}. */
     public TorchGolden(Optimizers registry) {
         this.registry = registry;

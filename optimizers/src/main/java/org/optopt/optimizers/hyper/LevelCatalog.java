@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The optimizers a tower's levels can be made of, by name: the {@link RegistryCatalog} of every
- * elementwise optimizer found by {@link org.optopt.api.optim.Optimizers#discover()}, or a catalog
+ * tower-level optimizer of a registry ({@link org.optopt.api.optim.Optimizers}), or a catalog
  * of other conventions (e.g. gdtuo's update rules).
  */
 public interface LevelCatalog {

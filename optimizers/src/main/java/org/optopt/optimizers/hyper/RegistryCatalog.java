@@ -52,14 +52,9 @@ public final class RegistryCatalog implements LevelCatalog {
         return new RegistryCatalog(registry, convention);
     }
 
-    /** The catalog of every optimizer found by {@link Optimizers#discover()}. */
-    public static RegistryCatalog discover() {
-        return new RegistryCatalog(Optimizers.discover());
-    }
-
-    /** The catalog of gdtuo's conventions ({@link Variant#GDTUO}) of the optimizers found by {@link Optimizers#discover()}. */
-    public static RegistryCatalog gdtuo() {
-        return variants(Optimizers.discover(), Variant.GDTUO);
+    /** The catalog of gdtuo's conventions ({@link Variant#GDTUO}) of the optimizers of {@code registry}. */
+    public static RegistryCatalog gdtuo(Optimizers registry) {
+        return variants(registry, Variant.GDTUO);
     }
 
     @Override

@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Optimizers;
 import org.optopt.api.testkit.ReferenceBackend;
 import org.optopt.optimizers.hyper.TestBackends;
-import org.optopt.optimizers.hyper.Towers;
+import org.optopt.optimizers.spec.Towers;
 import org.optopt.testsupport.SharedFiles;
 
 class GdtuoGoldenTest {
@@ -45,7 +46,7 @@ class GdtuoGoldenTest {
     }
 
     private static void check(Path file, Backend backend) throws IOException {
-        GoldenResult r = GoldenReplay.standard().replay(file, backend);
+        GoldenResult r = GoldenReplay.standard(Optimizers.discover()).replay(file, backend);
         System.out.printf("%s [%s] %s steps=%d compared=%d maxAbs=%.3g maxRel=%.3g worst=%s%n", file.getFileName(),
                 backend.name(), r.optimizer(), r.steps(), r.compared(), r.maxAbsError(), r.maxRelError(), r.worst());
         assertEquals("gdtuo", r.format());
@@ -63,7 +64,7 @@ class GdtuoGoldenTest {
     @MethodSource("org.optopt.optimizers.hyper.TestBackends#names")
     void replaysGdtuosThreeLevelAdamStack(String backend) throws IOException, URISyntaxException {
         Path file = Path.of(GdtuoGoldenTest.class.getResource("/golden/gdtuo-adam_sgd_sgd.json").toURI());
-        GoldenResult r = GoldenReplay.standard().replay(file, TestBackends.named(backend));
+        GoldenResult r = GoldenReplay.standard(Optimizers.discover()).replay(file, TestBackends.named(backend));
         assertEquals("gdtuo:adam()/sgd(alpha=0.001)/sgd(alpha=1.0E-4)",
                 r.optimizer());
         assertEquals(40, r.steps());
@@ -104,7 +105,7 @@ class GdtuoGoldenTest {
     void replaysAHeightFourStackFromItsLevels() throws IOException {
         Map<String, Object> json = shipped("gdtuo-sgd_sgd_sgd.json");
         addLevel(json, level("SGD", Map.of("alpha", 0.0)), Map.of("alpha", 0.0, "mu", 0.0));
-        GoldenResult r = new GdtuoGolden().replay(json, "height-4", new ReferenceBackend());
+        GoldenResult r = new GdtuoGolden(Optimizers.discover()).replay(json, "height-4", new ReferenceBackend());
         assertEquals(4, r.optimizer().split("/").length, r.optimizer());
         assertTrue(r.passed(), () -> "max relative error " + r.maxRelError() + " at " + r.worst());
     }
@@ -159,7 +160,7 @@ class GdtuoGoldenTest {
         }
         json.put("trajectory", trajectory);
         json.put("hyperparameters_per_step", hypers);
-        GoldenResult r = new GdtuoGolden().replay(json, "adagrad/adam", new ReferenceBackend());
+        GoldenResult r = new GdtuoGolden(Optimizers.discover()).replay(json, "adagrad/adam", new ReferenceBackend());
         assertTrue(r.optimizer().startsWith("gdtuo:adagrad(alpha=0.05)/adam("), r.optimizer());
         assertTrue(r.passed(), () -> "max relative error " + r.maxRelError() + " at " + r.worst());
     }
@@ -169,7 +170,7 @@ class GdtuoGoldenTest {
         Map<String, Object> json = Map.of("levels", List.of(level("RMSProp", Map.of()), level("Adam", Map.of()),
                 level("AdaGrad", Map.of("alpha", 0.02)), level("SGD", Map.of("alpha", 1e-3, "mu", 0.5)),
                 level("SGD", Map.of())));
-        Towers.Spec tower = new GdtuoGolden().tower(json);
+        Towers.Spec tower = new GdtuoGolden(Optimizers.discover()).tower(json);
         assertEquals(5, tower.levels().size());
         assertEquals(Map.of("alpha", 0.01, "gamma", 0.99), tower.levels().get(0).values());
         assertEquals(Map.of("alpha", 0.001, "beta1", 0.9, "beta2", 0.999), tower.levels().get(1).values());
@@ -180,7 +181,7 @@ class GdtuoGoldenTest {
 
     @Test
     void unknownClassesAndArgumentsAreOneLineErrorsNamingTheField() {
-        GdtuoGolden format = new GdtuoGolden();
+        GdtuoGolden format = new GdtuoGolden(Optimizers.discover());
         IllegalArgumentException cls = assertThrows(IllegalArgumentException.class,
                 () -> format.tower(Map.of("levels", List.of(level("Adam", Map.of()), level("LBFGS", Map.of())))));
         assertEquals("Field $.levels[1].class: unknown gdtuo class 'LBFGS'; known: SGD, AdaGrad, RMSProp, Adam",

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.optopt.api.optim.Optimizers;
 import org.optopt.optimizers.hyper.TestBackends;
 
 /**
@@ -36,7 +37,7 @@ class NumpyReferencesTest {
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("filesAndBackends")
     void matchesTheNumpyReference(Path file, String backend) throws IOException {
-        GoldenResult r = GoldenReplay.standard().replay(file, TestBackends.named(backend));
+        GoldenResult r = GoldenReplay.standard(Optimizers.discover()).replay(file, TestBackends.named(backend));
         assertTrue(r.passed(), () -> file.getFileName() + ": max relative error " + r.maxRelError() + " at " + r.worst());
         assertTrue(r.tolerance() <= 1e-5, "tolerance " + r.tolerance());
     }

@@ -45,7 +45,7 @@ class OptoptGoldenTest {
         String optimizer = JsonFields.string(read(file).get("optimizer"), "$.optimizer");
         Assumptions.assumeTrue(Optimizers.discover().names().contains(optimizer),
                 () -> file.getFileName() + ": optimizer " + optimizer + " is not in the registry yet; skipped");
-        GoldenResult r = GoldenReplay.standard().replay(file, TestBackends.named(backend));
+        GoldenResult r = GoldenReplay.standard(Optimizers.discover()).replay(file, TestBackends.named(backend));
         System.out.printf("%s [%s] %s steps=%d compared=%d maxAbs=%.3g maxRel=%.3g worst=%s%n", file.getFileName(),
                 backend, r.optimizer(), r.steps(), r.compared(), r.maxAbsError(), r.maxRelError(), r.worst());
         assertEquals("optopt", r.format());
@@ -64,7 +64,7 @@ class OptoptGoldenTest {
         json.put("optimizer", "sgd");
         assertEquals(Map.of("lr", 0.05, "momentum", 0.9, "nesterov", true, "weight_decay", 0.01),
                 json.get("hyperparameters"));
-        GoldenResult r = new OptoptGolden().replay(json, "sgd", new ReferenceBackend());
+        GoldenResult r = new OptoptGolden(Optimizers.discover()).replay(json, "sgd", new ReferenceBackend());
         assertEquals(TorchGolden.TOLERANCE, r.tolerance());
         assertTrue(r.optimizer().startsWith("sgd{nesterov=true}"), r.optimizer());
         assertTrue(r.passed(), () -> "max relative error " + r.maxRelError() + " at " + r.worst());
@@ -77,13 +77,13 @@ class OptoptGoldenTest {
         json.remove("final_state");
         json.put("optimizer", "adam");
         json.put("tolerance", 1e-12);
-        GoldenResult strict = new OptoptGolden().replay(json, "adam", new ReferenceBackend());
+        GoldenResult strict = new OptoptGolden(Optimizers.discover()).replay(json, "adam", new ReferenceBackend());
         assertEquals(1e-12, strict.tolerance());
         assertFalse(strict.passed(), "float rounding differs from torch by more than 1e-12");
         json.put("tolerance", 1e-5);
-        assertTrue(new OptoptGolden().replay(json, "adam", new ReferenceBackend()).passed());
+        assertTrue(new OptoptGolden(Optimizers.discover()).replay(json, "adam", new ReferenceBackend()).passed());
         json.put("hyperparameters", Map.of());
-        assertFalse(new OptoptGolden().replay(json, "adam", new ReferenceBackend()).passed(),
+        assertFalse(new OptoptGolden(Optimizers.discover()).replay(json, "adam", new ReferenceBackend()).passed(),
                 "with the default lr 1e-3 instead of the file's 0.01 the trajectory must differ");
     }
 
@@ -92,7 +92,7 @@ class OptoptGoldenTest {
         Map<String, Object> json = new LinkedHashMap<>(shipped("optopt-gap-sgdm.json"));
         json.put("optimizer", "no-such-optimizer");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new OptoptGolden().replay(json, "x", new ReferenceBackend()));
+                () -> new OptoptGolden(Optimizers.discover()).replay(json, "x", new ReferenceBackend()));
         assertTrue(e.getMessage().startsWith("Unknown optimizer 'no-such-optimizer'; known optimizers: "), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
     }
@@ -103,12 +103,12 @@ class OptoptGoldenTest {
         json.put("optimizer", "adam");
         json.put("hyperparameters", Map.of("beta1s", List.of(0.5, 0.9)));
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-                () -> new OptoptGolden().replay(json, "x", new ReferenceBackend()));
+                () -> new OptoptGolden(Optimizers.discover()).replay(json, "x", new ReferenceBackend()));
         assertTrue(unknown.getMessage().contains("'beta1s'"), unknown.getMessage());
         json.put("hyperparameters", Map.of());
         json.put("tolerance", -1.0);
         IllegalArgumentException tolerance = assertThrows(IllegalArgumentException.class,
-                () -> new OptoptGolden().replay(json, "x", new ReferenceBackend()));
+                () -> new OptoptGolden(Optimizers.discover()).replay(json, "x", new ReferenceBackend()));
         assertEquals("Field $.tolerance must be a finite number > 0, got -1.0", tolerance.getMessage());
     }
 }

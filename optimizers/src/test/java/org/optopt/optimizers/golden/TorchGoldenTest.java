@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.Backends;
+import org.optopt.api.optim.Optimizers;
 import org.optopt.api.testkit.ReferenceBackend;
 import org.optopt.testsupport.SharedFiles;
 
@@ -36,7 +37,7 @@ class TorchGoldenTest {
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("filesAndBackends")
     void replaysWithinTolerance(Path file, String backendName) throws IOException {
-        GoldenResult r = GoldenReplay.standard().replay(file, backend(backendName));
+        GoldenResult r = GoldenReplay.standard(Optimizers.discover()).replay(file, backend(backendName));
         System.out.printf("%s %s %s steps=%d compared=%d maxAbs=%.3g maxRel=%.3g worst=%s%n", backendName, file.getFileName(),
                 r.optimizer(), r.steps(), r.compared(), r.maxAbsError(), r.maxRelError(), r.worst());
         assertTrue(r.passed(), () -> file + ": max relative error " + r.maxRelError() + " at " + r.worst());

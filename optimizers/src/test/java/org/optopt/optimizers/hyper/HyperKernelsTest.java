@@ -18,6 +18,7 @@ import org.optopt.api.kernel.Derivative;
 import org.optopt.api.kernel.Expr;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.kernel.KernelInterpreter;
+import org.optopt.api.optim.Optimizers;
 import org.optopt.api.optim.Reparameterization;
 import org.optopt.optimizers.ElementwiseRule;
 
@@ -27,7 +28,7 @@ import org.optopt.optimizers.ElementwiseRule;
  */
 class HyperKernelsTest {
     private static final int N = 257;
-    private static final RegistryCatalog GDTUO = RegistryCatalog.gdtuo();
+    private static final RegistryCatalog GDTUO = RegistryCatalog.gdtuo(Optimizers.discover());
 
     static List<String> backends() {
         return TestBackends.names();

@@ -31,7 +31,7 @@ import uk.ac.manchester.tornado.api.annotations.Parallel;
  * variable tables), and loads it in a class loader of its own.
  *
  * <p>TornadoVM reads those annotations from the class file, which it asks the <em>system</em> class
- * loader for, so the class file is also written (atomically) into the kernel folder, a folder on
+ * loader for, so the class file (its native methods filled by {@link DeviceMethods}) is also written (atomically) into the kernel folder, a folder on
  * the JVM's class path ({@link TornadoDeviceFactory#kernelFolder()}); class names carry a hash of
  * their source, so a file left by an earlier run holds the same class.
  *
@@ -75,8 +75,9 @@ final class KernelClassCompiler {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot compile generated kernel " + simpleName + ": " + e, e);
         }
-        write(kernelFolder, binaryName, classes.get(binaryName).toByteArray());
-        return new Loader(KernelClassCompiler.class.getClassLoader(), classes).load(binaryName);
+        byte[] bytes = DeviceMethods.fill(classes.get(binaryName).toByteArray());
+        write(kernelFolder, binaryName, bytes);
+        return new Loader(KernelClassCompiler.class.getClassLoader(), binaryName, bytes).load();
     }
 
     private static void write(Path folder, String binaryName, byte[] bytes) {
@@ -128,16 +129,18 @@ final class KernelClassCompiler {
         }
     }
 
-    /** Defines the compiled classes (in its unnamed module, which TornadoVM may reflect on). */
+    /** Defines the compiled class (in its unnamed module, which TornadoVM may reflect on). */
     private static final class Loader extends ClassLoader {
-        private final Map<String, ByteArrayOutputStream> classes;
+        private final String name;
+        private final byte[] bytes;
 
-        Loader(ClassLoader parent, Map<String, ByteArrayOutputStream> classes) {
+        Loader(ClassLoader parent, String name, byte[] bytes) {
             super(parent);
-            this.classes = classes;
+            this.name = name;
+            this.bytes = bytes;
         }
 
-        Class<?> load(String name) {
+        Class<?> load() {
             try {
                 return loadClass(name);
             } catch (ClassNotFoundException e) {
@@ -146,13 +149,11 @@ final class KernelClassCompiler {
         }
 
         @Override
-        protected Class<?> findClass(String name) throws ClassNotFoundException {
-            ByteArrayOutputStream bytes = classes.get(name);
-            if (bytes == null) {
-                throw new ClassNotFoundException(name);
+        protected Class<?> findClass(String wanted) throws ClassNotFoundException {
+            if (!wanted.equals(name)) {
+                throw new ClassNotFoundException(wanted);
             }
-            byte[] b = bytes.toByteArray();
-            return defineClass(name, b, 0, b.length);
+            return defineClass(name, bytes, 0, bytes.length);
         }
     }
 }

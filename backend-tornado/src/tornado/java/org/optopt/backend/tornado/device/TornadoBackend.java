@@ -4,28 +4,55 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
 import org.optopt.api.backend.support.HeapBackend;
+import org.optopt.api.backend.support.HeapTensor;
+import org.optopt.api.kernel.BinaryOp;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.kernel.KernelPlan;
+import org.optopt.api.kernel.ReduceOp;
+import org.optopt.api.kernel.UnaryOp;
+import org.optopt.api.tensor.Shape;
+import org.optopt.api.tensor.Tensor;
+import org.optopt.backend.tornado.DeviceTransfers;
 import org.optopt.backend.tornado.TornadoBackendProvider;
+import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
 
 /**
  * The {@code tornado} backend: compiled kernels run on a TornadoVM device, one generated
- * {@code @Parallel} task per kernel ({@link KernelSource}, {@link DeviceKernel}); tensors are host
- * heap arrays and every other primitive is {@link HeapBackend}'s plain-Java loop on the host.
+ * {@code @Parallel} task per kernel ({@link KernelSource}, {@link DeviceKernel}), and their tensors
+ * stay in device memory between runs; every other primitive is {@link HeapBackend}'s plain-Java loop
+ * on the host copy, which {@link Storage} brings up to date first (and marks the device copy out of
+ * date where the primitive writes). So an optimizer's state tensors, which only its kernel touches,
+ * never leave the device, and a parameter crosses only when the host reads or writes it.
+ *
+ * <p>All device and residency work is serialized on this object.
  */
-final class TornadoBackend extends HeapBackend {
+final class TornadoBackend implements Backend, DeviceTransfers {
     private final TornadoDevices.Entry device;
+    private final Path kernelFolder;
+    private final HostArithmetic host = new HostArithmetic();
     private final Map<Kernel, Class<?>> taskClasses = new ConcurrentHashMap<>();
     private final List<DeviceKernel> compiled = new ArrayList<>();
-
-    private final Path kernelFolder;
+    private long toDevice;
+    private long toDeviceBytes;
+    private long toHost;
+    private long toHostBytes;
 
     TornadoBackend(TornadoDevices.Entry device, Path kernelFolder) {
         this.device = device;
         this.kernelFolder = kernelFolder;
+    }
+
+    /** The host arithmetic: HeapBackend's loops over the host copies. */
+    private static final class HostArithmetic extends HeapBackend {
+        @Override
+        public String name() {
+            return TornadoBackendProvider.NAME;
+        }
     }
 
     @Override
@@ -37,6 +64,182 @@ final class TornadoBackend extends HeapBackend {
     TornadoDevices.Entry device() {
         return device;
     }
+
+    // ---- residency ------------------------------------------------------------------------
+
+    /**
+     * The tensor {@code t} as this backend's, checked to be one of its tensors.
+     *
+     * @throws IllegalArgumentException naming {@code what} if another backend created it
+     */
+    DeviceTensor own(Tensor t, String what) {
+        Objects.requireNonNull(t, what);
+        if (!(t instanceof DeviceTensor d) || d.owner != this) {
+            throw new IllegalArgumentException(what + " was not created by this backend");
+        }
+        return d;
+    }
+
+    /** How a host primitive uses a tensor, which decides what {@link Storage} must do first. */
+    private enum Use { READ, WRITE, OVERWRITE }
+
+    /** The host copy of {@code t}, brought up to date as {@code use} needs (a closed tensor is left for the host to reject). */
+    private HeapTensor host(Tensor t, String what, Use use) {
+        DeviceTensor d = own(t, what);
+        synchronized (this) {
+            if (!d.isClosed()) {
+                switch (use) {
+                    case READ -> d.storage.forHostRead();
+                    case WRITE -> d.storage.forHostWrite();
+                    case OVERWRITE -> d.storage.forHostOverwrite();
+                }
+            }
+        }
+        return d.host;
+    }
+
+    private HeapTensor read(Tensor t, String what) {
+        return host(t, what, Use.READ);
+    }
+
+    /** A new tensor over the host result of the host arithmetic. */
+    private Tensor adopt(Tensor hostResult) {
+        HeapTensor h = (HeapTensor) hostResult;
+        return new DeviceTensor(this, new Storage(h.data()), h, false);
+    }
+
+    synchronized void countToDevice(long bytes) {
+        toDevice++;
+        toDeviceBytes += bytes;
+    }
+
+    synchronized void countToHost(long bytes) {
+        toHost++;
+        toHostBytes += bytes;
+    }
+
+    @Override
+    public synchronized Counts transfers() {
+        return new Counts(toDevice, toDeviceBytes, toHost, toHostBytes);
+    }
+
+    // ---- creation -------------------------------------------------------------------------
+
+    @Override
+    public Tensor zeros(Shape shape) {
+        return adopt(host.zeros(shape));
+    }
+
+    @Override
+    public Tensor full(Shape shape, float value) {
+        return adopt(host.full(shape, value));
+    }
+
+    @Override
+    public Tensor fromArray(float[] data, Shape shape) {
+        return adopt(host.fromArray(data, shape));
+    }
+
+    @Override
+    public Tensor copy(Tensor x) {
+        return adopt(host.copy(read(x, "copy source")));
+    }
+
+    @Override
+    public Tensor reshape(Tensor x, Shape shape) {
+        DeviceTensor d = own(x, "reshape source");
+        HeapTensor view = (HeapTensor) host.reshape(d.host, shape);
+        return new DeviceTensor(this, d.storage, view, true);
+    }
+
+    @Override
+    public Tensor randomNormal(Shape shape, double mean, double std, long seed) {
+        return adopt(host.randomNormal(shape, mean, std, seed));
+    }
+
+    @Override
+    public Tensor randomUniform(Shape shape, double low, double high, long seed) {
+        return adopt(host.randomUniform(shape, low, high, seed));
+    }
+
+    // ---- host primitives ------------------------------------------------------------------
+
+    @Override
+    public Tensor map(UnaryOp op, Tensor x) {
+        return adopt(host.map(op, read(x, "map operand")));
+    }
+
+    @Override
+    public Tensor zip(BinaryOp op, Tensor a, Tensor b) {
+        return adopt(host.zip(op, read(a, "left operand"), read(b, "right operand")));
+    }
+
+    @Override
+    public Tensor zip(BinaryOp op, Tensor a, float b) {
+        return adopt(host.zip(op, read(a, "left operand"), b));
+    }
+
+    @Override
+    public void axpyInPlace(float alpha, Tensor x, Tensor y) {
+        host.axpyInPlace(alpha, read(x, "x"), host(y, "y", Use.WRITE));
+    }
+
+    @Override
+    public void fillInPlace(Tensor x, float value) {
+        host.fillInPlace(host(x, "fill target", Use.OVERWRITE), value);
+    }
+
+    @Override
+    public void copyInPlace(Tensor source, Tensor target) {
+        HeapTensor s = read(source, "source");
+        host.copyInPlace(s, source.shape().equals(target.shape()) ? host(target, "target", Use.OVERWRITE) : own(target, "target").host);
+    }
+
+    @Override
+    public double reduce(ReduceOp op, Tensor x) {
+        return host.reduce(op, read(x, "reduce operand"));
+    }
+
+    @Override
+    public Tensor reduce(ReduceOp op, Tensor x, int axis) {
+        return adopt(host.reduce(op, read(x, "reduce operand"), axis));
+    }
+
+    @Override
+    public double dot(Tensor a, Tensor b) {
+        return host.dot(read(a, "left operand"), read(b, "right operand"));
+    }
+
+    @Override
+    public int[] argmax(Tensor x) {
+        return host.argmax(read(x, "argmax operand"));
+    }
+
+    @Override
+    public void gemmInPlace(float alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB, float beta,
+            Tensor c) {
+        HeapTensor x = read(a, "gemm A");
+        HeapTensor y = read(b, "gemm B");
+        host.gemmInPlace(alpha, x, transposeA, y, transposeB, beta, host(c, "gemm C", beta == 0f ? Use.OVERWRITE : Use.WRITE));
+    }
+
+    @Override
+    public Tensor transpose(Tensor x) {
+        return adopt(host.transpose(read(x, "transpose operand")));
+    }
+
+    @Override
+    public Tensor gatherRows(Tensor table, int[] rows) {
+        return adopt(host.gatherRows(read(table, "gatherRows table"), rows));
+    }
+
+    @Override
+    public void scatterAddRowsInPlace(Tensor table, int[] rows, Tensor values) {
+        HeapTensor v = read(values, "scatterAddRows values");
+        host.scatterAddRowsInPlace(host(table, "scatterAddRows table", Use.WRITE), rows, v);
+    }
+
+    // ---- kernels --------------------------------------------------------------------------
 
     /** A generated task for {@code kernel} (one class per distinct kernel); the device compiles it on first run. */
     @Override
@@ -50,7 +253,17 @@ final class TornadoBackend extends HeapBackend {
         return k;
     }
 
-    /** Frees the device memory of every kernel's plans. */
+    /**
+     * The processors of a CPU device (PoCL runs a kernel on all of them), else 1: a benchmark's host
+     * bandwidth baseline then uses as many threads as the kernel does; on a GPU no host baseline
+     * compares with device memory, and 1 says that none was matched.
+     */
+    @Override
+    public int kernelThreads() {
+        return device.device().getDeviceType() == TornadoDeviceType.CPU ? Runtime.getRuntime().availableProcessors() : 1;
+    }
+
+    /** Frees the device memory of every kernel's executions. */
     @Override
     public void close() {
         synchronized (compiled) {

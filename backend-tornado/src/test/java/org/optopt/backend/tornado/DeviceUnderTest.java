@@ -1,0 +1,40 @@
+package org.optopt.backend.tornado;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.optopt.api.backend.Availability;
+import org.optopt.api.backend.Backend;
+
+/**
+ * The tornado backend the device tests run on, one per test class: TornadoVM's default device, or
+ * {@code -Doptopt.tornado.device=...}; without a TornadoVM SDK the test class is skipped, saying why.
+ */
+abstract class DeviceUnderTest {
+    /** The backend under test, open for the test class. */
+    static Backend backend;
+
+    @BeforeAll
+    static void start() {
+        backend = create();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (backend != null) {
+            backend.close();
+            backend = null;
+        }
+    }
+
+    /** A new tornado backend on the chosen device (skips the calling test without the SDK). */
+    static Backend create() {
+        TornadoBackendProvider provider = new TornadoBackendProvider();
+        Availability a = provider.availability();
+        assumeTrue(a.available(), () -> "tornado backend unavailable: " + a.reason());
+        String device = System.getProperty("optopt.tornado.device");
+        return provider.create(device == null ? Map.of() : Map.of(TornadoBackendProvider.DEVICE, device));
+    }
+}

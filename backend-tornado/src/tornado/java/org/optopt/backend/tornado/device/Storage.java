@@ -1,0 +1,72 @@
+package org.optopt.backend.tornado.device;
+
+/**
+ * The memory behind a tensor and its views: a host array and, where a kernel has written it, a
+ * device copy in one kernel execution's memory ({@link DeviceKernel}). Which copy is current:
+ * <ul>
+ *   <li>{@code owner == null}: the host array alone;</li>
+ *   <li>{@code owner != null}, {@code hostCurrent}: both, the device copy of {@code owner};</li>
+ *   <li>{@code owner != null}, not {@code hostCurrent}: the device copy alone (a kernel wrote it
+ *       since the host last looked).</li>
+ * </ul>
+ * The host reads through {@link #forHostRead()}, which copies the device data back first where it
+ * is newer, and writes through {@link #forHostWrite()} or {@link #forHostOverwrite()}, after which
+ * the device copies are out of date. Callers hold the backend's lock.
+ */
+final class Storage {
+    final float[] host;
+    private DeviceKernel.Execution owner;
+    private boolean hostCurrent = true;
+    private boolean released;
+
+    Storage(float[] host) {
+        this.host = host;
+    }
+
+    /** The host array, current. */
+    float[] forHostRead() {
+        if (!hostCurrent) {
+            owner.download(this);
+            hostCurrent = true;
+        }
+        return host;
+    }
+
+    /** The host array, current, about to be changed in part (device copies become out of date). */
+    float[] forHostWrite() {
+        forHostRead();
+        owner = null;
+        return host;
+    }
+
+    /** The host array, about to be overwritten whole: nothing is copied back, device copies become out of date. */
+    float[] forHostOverwrite() {
+        owner = null;
+        hostCurrent = true;
+        return host;
+    }
+
+    /** The execution whose device copy is current, or null. */
+    DeviceKernel.Execution owner() {
+        return owner;
+    }
+
+    /** Records that {@code execution}'s kernel wrote the device copy, which is now the only current one. */
+    void writtenOnDevice(DeviceKernel.Execution execution) {
+        owner = execution;
+        hostCurrent = false;
+    }
+
+    /** Whether the tensor that allocated this memory was closed (its executions may free their device copies). */
+    boolean released() {
+        return released;
+    }
+
+    void release() {
+        released = true;
+    }
+
+    int bytes() {
+        return host.length * Float.BYTES;
+    }
+}
