@@ -53,6 +53,30 @@ public record StepSize(double eta, double expectedDrop) {
     }
 
     /**
+     * eta* and D* under the quadratic model with Q = I and an isotropic curvature H = h I: then
+     * gbar^T Q gbar = |gbar|^2 and tr(Q H Q Sigma) = h tr(Sigma) = h E|g|^2, so
+     * <b>eta* = |gbar|^2 / (h E|g|^2)</b> and D* = |gbar|^4 / (2 h E|g|^2). This is what a streaming
+     * probe can supply without d x d matrices: h measured along the optimizer's moves, |gbar|^2 and
+     * E|g|^2 from gradient autocorrelations.
+     *
+     * @param meanGradientSqNorm |gbar|^2
+     * @param curvature h
+     * @param meanSquaredNorm E|g|^2 = |gbar|^2 + tr(C)
+     * @throws IllegalArgumentException if h E|g|^2 &lt;= 0 (no finite optimal step) or |gbar|^2 &lt; 0
+     */
+    public static StepSize isotropic(double meanGradientSqNorm, double curvature, double meanSquaredNorm) {
+        if (!(meanGradientSqNorm >= 0)) {
+            throw new IllegalArgumentException("|gbar|^2 = " + meanGradientSqNorm + " must be non-negative");
+        }
+        double denominator = curvature * meanSquaredNorm;
+        if (!(denominator > 0)) {
+            throw new IllegalArgumentException("h E|g|^2 = " + denominator + " <= 0: no finite optimal step");
+        }
+        return new StepSize(meanGradientSqNorm / denominator,
+                meanGradientSqNorm * meanGradientSqNorm / (2 * denominator));
+    }
+
+    /**
      * eta = c / sqrt(tr(P^-1 Sigma)), the metric budget's learning rate.
      *
      * @throws IllegalArgumentException if the dimensions differ

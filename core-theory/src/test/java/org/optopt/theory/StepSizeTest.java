@@ -50,6 +50,21 @@ class StepSizeTest {
     }
 
     @Test
+    void isotropicCurvatureIsTheQuadraticModelWithQIdentityAndHScaledIdentity() {
+        // SEEDS.md A.5's gbar and C = 0.5 I with H = 2 I: eta* = |g|^2 / (2 (|g|^2 + 1.5)) = 5.25 / 13.5.
+        double[] g = {1, -2, 0.5};
+        StepSize iso = StepSize.isotropic(5.25, 2, 5.25 + 1.5);
+        assertEquals(5.25 / 13.5, iso.eta(), 1e-15);
+        StepSize full = StepSize.quadraticModel(CommonOps_DDRM.identity(3), g, CommonOps_DDRM.diag(2, 2, 2),
+                CommonOps_DDRM.diag(0.5, 0.5, 0.5));
+        assertEquals(full.eta(), iso.eta(), 1e-15);
+        assertEquals(full.expectedDrop(), iso.expectedDrop(), 1e-14);
+        assertThrows(IllegalArgumentException.class, () -> StepSize.isotropic(1, 0, 2));
+        assertThrows(IllegalArgumentException.class, () -> StepSize.isotropic(1, -1, 2));
+        assertThrows(IllegalArgumentException.class, () -> StepSize.isotropic(-1, 1, 2));
+    }
+
+    @Test
     void learningRateFromRadius() {
         assertEquals(0.1 / Math.sqrt(4), StepSize.fromRadius(0.1, 4).eta(), 1e-15);
         SecondMoment sigma = SecondMoment.of("sigma", new double[][] {{2, 0}, {0, 2}});

@@ -11,12 +11,12 @@ import org.optopt.api.probe.Probe;
  * {@value AutocorrelationProbe#DEFAULT_LAGS} autocorrelation lags, Kronecker factors for sides up
  * to {@value KroneckerProbe#DEFAULT_MAX_SIDE}, full Sigma for parameters up to
  * {@value CovarianceProbe#DEFAULT_MAX_ELEMENTS} elements): {@code second-moment}, {@code autocorrelation},
- * {@code kronecker}, {@code covariance}.
+ * {@code kronecker}, {@code covariance}, {@code curvature}.
  */
 public final class Probes {
     /** Every probe name. */
     public static final List<String> NAMES = List.of(SecondMomentProbe.NAME, AutocorrelationProbe.NAME, KroneckerProbe.NAME,
-            CovarianceProbe.NAME);
+            CovarianceProbe.NAME, CurvatureProbe.NAME);
 
     private Probes() {}
 
@@ -39,6 +39,7 @@ public final class Probes {
                         KroneckerProbe.DEFAULT_MAX_SIDE);
                 case CovarianceProbe.NAME -> new CovarianceProbe(backend, parameters, StreamingProbe.DEFAULT_BETA,
                         CovarianceProbe.DEFAULT_MAX_ELEMENTS);
+                case CurvatureProbe.NAME -> new CurvatureProbe(backend, parameters, StreamingProbe.DEFAULT_BETA);
                 default -> throw new IllegalArgumentException("unknown probe '" + name + "'; known: "
                         + String.join(", ", NAMES));
             });
