@@ -31,7 +31,7 @@ public final class ProbeOptions {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--probes", split = ",", paramLabel = "NAME",
-            description = "Statistic probes to attach: second-moment, autocorrelation, kronecker (comma-separated).")
+            description = "Statistic probes to attach (comma-separated): second-moment, autocorrelation, kronecker, covariance, curvature.")
     List<String> names = List.of();
 
     @Option(names = "--probe-every", defaultValue = "10", paramLabel = "N",
