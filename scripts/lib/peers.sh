@@ -24,7 +24,17 @@ if [[ -z "$py" ]]; then
   echo "         install python3-torch (Debian) to compare."
 else
   blas_dir=/usr/lib/x86_64-linux-gnu/openblas-pthread
-  if [[ -d "$blas_dir" ]]; then
+  # Without Debian's OpenBLAS: the OpenBLAS that ND4J ships (and optopt calls), extracted by JavaCPP,
+  # offered to torch as libblas.so.3 through a folder of links (torch's reference BLAS would be ~10x slower).
+  javacpp_blas=$(ls -d "$HOME"/.javacpp/cache/openblas-*/org/bytedeco/openblas/linux-x86_64 2>/dev/null | head -1)
+  if [[ ! -d "$blas_dir" && -f "$javacpp_blas/libopenblas.so.0" ]]; then
+    blas_dir="${TMPDIR:-/tmp}/optopt-torch-blas-$UID"   # links only, refreshed on every run
+    mkdir -p "$blas_dir"
+    ln -sfn "$javacpp_blas/libopenblas.so.0" "$blas_dir/libblas.so.3"
+    ln -sfn "$javacpp_blas/libopenblas.so.0" "$blas_dir/liblapack.so.3"
+    blas_dir="$blas_dir:$javacpp_blas"
+  fi
+  if [[ -d "${blas_dir%%:*}" ]]; then
     py_env=("LD_LIBRARY_PATH=$blas_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
     echo "PyTorch: $("$py" -c 'import torch; print(torch.__version__)'), BLAS: OpenBLAS from $blas_dir"
   else

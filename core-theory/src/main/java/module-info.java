@@ -10,10 +10,10 @@
  * with symmetric eigendecompositions, Cholesky factorizations and inverses in double precision,
  * small (no native code, no further dependencies) and fast on the small dense matrices a design
  * works with. Its jars have no module descriptor, so they are the automatic modules
- * {@code ejml.core} and {@code ejml.ddense}.
+ * {@code ejml.core} and {@code ejml.ddense}. It needs nothing of optopt's: a design works on plain
+ * matrices, not on tensors.
  */
 module org.optopt.theory {
-    requires transitive org.optopt.api;
     requires transitive ejml.core;
     requires ejml.ddense;
 

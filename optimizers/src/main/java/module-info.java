@@ -9,11 +9,13 @@ module org.optopt.optimizers {
 
     exports org.optopt.optimizers;
     exports org.optopt.optimizers.sgd;
+    exports org.optopt.optimizers.transform;
     exports org.optopt.optimizers.adaptive;
     exports org.optopt.optimizers.matrix;
     exports org.optopt.optimizers.sign;
     exports org.optopt.optimizers.schedulefree;
     exports org.optopt.optimizers.schedule;
+    exports org.optopt.optimizers.runtime;
     // The golden replay is a conformance harness, not library API: only the CLI's `golden` command sees it.
     exports org.optopt.optimizers.golden to org.optopt.cli;
     exports org.optopt.optimizers.hyper;
@@ -49,5 +51,6 @@ module org.optopt.optimizers {
             org.optopt.optimizers.trainable.RankOneTo,
             org.optopt.optimizers.greedy.Greedy,
             org.optopt.optimizers.matrix.AdagradFull,
+            org.optopt.optimizers.matrix.Kfac,
             org.optopt.optimizers.linesearch.SafeRate;
 }

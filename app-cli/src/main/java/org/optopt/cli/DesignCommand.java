@@ -123,12 +123,12 @@ final class DesignCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (sigma == null) {
             Budget b = budget(Optional.of(new int[] {1, 1}));
-            ProbeRun.Collected run = ProbeRun.collect(backend.get(), optimizers, tasks, training, optimizer, seed,
-                    spec.commandLine().getErr());
-            List<TaskDesign> layers = TaskDesign.of(run.optimizer(), b, this::solve);
-            Map<String, Double> global = TaskDesign.global(run.optimizer());
-            out.print(json ? DesignReport.json(run, b, global, layers) + System.lineSeparator()
-                    : DesignReport.text(run, b, global, layers));
+            ProbeRun.Collected<Designs> run = ProbeRun.collect(backend.get(), optimizers, tasks, training, optimizer,
+                    seed, spec.commandLine().getErr(),
+                    probed -> new Designs(TaskDesign.of(probed, b, this::solve), TaskDesign.global(probed)));
+            Designs d = run.statistics();
+            out.print(json ? DesignReport.json(run, b, d.global(), d.layers()) + System.lineSeparator()
+                    : DesignReport.text(run, b, d.global(), d.layers()));
         } else {
             MatrixFile sigmaFile = MatrixFile.read(sigma);
             SecondMoment s = inFile(sigmaFile, () -> SecondMoment.of("sigma", sigmaFile.matrix("sigma")));
@@ -139,6 +139,9 @@ final class DesignCommand implements Callable<Integer> {
         out.flush();
         return 0;
     }
+
+    /** The designs per layer and the global statistics of a probed run. */
+    private record Designs(List<TaskDesign> layers, Map<String, Double> global) {}
 
     private Design solve(Budget b, SecondMoment sigma) {
         Optional<Design> closed = Design.NUMERIC.equals(solver) ? Optional.empty() : b.closedForm(sigma);

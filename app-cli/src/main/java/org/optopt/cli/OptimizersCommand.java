@@ -50,6 +50,7 @@ final class OptimizersCommand implements Runnable {
                 out.printf("          options: %s%n", p.choices().stream()
                         .map(c -> c.name() + "=" + c.defaultValue() + " " + c.values()).collect(Collectors.joining(", ")));
             }
+            out.printf("          capabilities: %s%n", p.capabilities().describe());
         }
     }
 
@@ -98,7 +99,8 @@ final class OptimizersCommand implements Runnable {
         public void run() {
             OptimizerProvider p = optimizers.provider(name);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%s: %s%n%nhyperparameters:%n", p.name(), p.description());
+            out.printf("%s: %s%ncapabilities: %s%n%nhyperparameters:%n", p.name(), p.description(),
+                    p.capabilities().describe());
             for (Hyperparameter h : p.hyperparameters()) {
                 out.printf("  %-26s default %-8s %-24s %s%n", h.name(), Numbers.compact(h.defaultValue()), h.domain().describe(h.name()),
                         h.description());

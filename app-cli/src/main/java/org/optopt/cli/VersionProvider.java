@@ -1,6 +1,6 @@
 package org.optopt.cli;
 
-import org.optopt.cli.run.Provenance;
+import org.optopt.tasks.training.Provenance;
 import picocli.CommandLine;
 
 /** Reports the version recorded in the jar's manifest ("development" when run from classes) and the git commit. */

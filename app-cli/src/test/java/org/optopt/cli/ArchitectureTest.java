@@ -55,11 +55,11 @@ class ArchitectureTest {
                 .should().onlyDependOnClassesThat().resideInAnyPackage(allowed("org.optopt.api..")));
     }
 
-    /** core-theory depends on api and its dense linear-algebra library (EJML) only. */
+    /** core-theory depends on its dense linear-algebra library (EJML) only. */
     @Test
-    void coreTheoryDependsOnApiOnly() {
+    void coreTheoryDependsOnEjmlOnly() {
         check(classes().that().resideInAPackage("org.optopt.theory..").should().onlyDependOnClassesThat()
-                .resideInAnyPackage(allowed("org.optopt.api..", "org.optopt.theory..", "org.ejml.."))
+                .resideInAnyPackage(allowed("org.optopt.theory..", "org.ejml.."))
                 .allowEmptyShould(true));
     }
 
@@ -79,11 +79,30 @@ class ArchitectureTest {
                 .resideInAnyPackage(allowed("org.optopt.api..", "org.optopt.optimizers..", "com.fasterxml.jackson..")));
     }
 
-    /** Tasks use the API and, for reading tar archives, Apache Commons Compress only. */
+    /**
+     * Tasks use the API and, for reading tar archives, Apache Commons Compress only; their training
+     * runner ({@code tasks.training}) also writes its run files' JSON with Jackson.
+     */
     @Test
     void tasksDependOnApiAndCommonsCompressOnly() {
-        check(classes().that().resideInAPackage("org.optopt.tasks..").should().onlyDependOnClassesThat()
+        String training = "org.optopt.tasks.training..";
+        check(classes().that().resideInAPackage("org.optopt.tasks..").and().resideOutsideOfPackage(training)
+                .should().onlyDependOnClassesThat()
                 .resideInAnyPackage(allowed("org.optopt.api..", "org.optopt.tasks..", "org.apache.commons.compress..")));
+        check(classes().that().resideInAPackage(training).should().onlyDependOnClassesThat()
+                .resideInAnyPackage(allowed("org.optopt.api..", "org.optopt.tasks..", "com.fasterxml.jackson..")));
+    }
+
+    /**
+     * The training runner is library code: a program calls it without the command, so neither it
+     * nor any other module reaches into {@code app-cli}.
+     */
+    @Test
+    void nothingOutsideTheCommandDependsOnIt() {
+        check(noClasses().that().resideInAPackage("org.optopt.tasks.training..")
+                .should().dependOnClassesThat().resideInAPackage("org.optopt.cli.."));
+        check(noClasses().that().resideOutsideOfPackage("org.optopt.cli..")
+                .should().dependOnClassesThat().resideInAPackage("org.optopt.cli.."));
     }
 
     @Test

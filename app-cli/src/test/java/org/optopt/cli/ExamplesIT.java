@@ -27,7 +27,7 @@ import org.optopt.testsupport.IntegrationTest;
 class ExamplesIT {
     private static final Path ROOT = Path.of(System.getProperty("optopt.root", "..")).toAbsolutePath().normalize();
     private static final String VERSION = System.getProperty("optopt.version", "0.1.0-SNAPSHOT");
-    private static final List<String> MODULES = List.of("api", "core-theory", "optimizers", "backend-nd4j");
+    private static final List<String> MODULES = List.of("api", "core-theory", "optimizers", "tasks", "backend-nd4j");
 
     @TempDir
     static Path work;
@@ -84,6 +84,29 @@ class ExamplesIT {
         return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 
+    /** The example project {@code library}, built once for its programs. */
+    private static Path library;
+
+    private static synchronized Path builtLibrary() throws IOException, InterruptedException {
+        if (library == null) {
+            Path project = project("library");
+            Result build = maven(project, "package", "dependency:copy-dependencies");
+            assertEquals(0, build.exitCode(), build.output());
+            library = project;
+        }
+        return library;
+    }
+
+    /** Runs the library example's program {@code main} with {@code args}. */
+    private static Result runExample(String main, String... args) throws IOException, InterruptedException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-cp", "target/classes:target/dependency/*",
+                "org.example.optopt." + main));
+        command.addAll(List.of(args));
+        return run(builtLibrary(), command);
+    }
+
     private static Result maven(Path project, String... goals) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(ROOT.resolve("mvnw").toString(), "-B", "-o",
                 "-Dmaven.repo.local=" + repository,
@@ -110,13 +133,7 @@ class ExamplesIT {
 
     @Test
     void theLibraryExampleBuildsAgainstTheArtifactsItNamesAndFitsItsProblem() throws Exception {
-        Path project = project("library");
-        Result build = maven(project, "package", "dependency:copy-dependencies");
-        assertEquals(0, build.exitCode(), build.output());
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Result run = run(project, List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-cp", "target/classes:target/dependency/*",
-                "org.example.optopt.LeastSquares"));
+        Result run = runExample("LeastSquares");
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.output().contains("backend nd4j"), run.output());
         // Each fit lands on the weights that generated the data (an exact solution: y = A w*).
@@ -133,5 +150,36 @@ class ExamplesIT {
             }
         }
         assertEquals(List.of("adam", "adam(0.005)/sgd(1e-3)"), fitted, run.output());
+    }
+
+    /**
+     * The training-runner example trains a task through the library alone and leaves a complete
+     * run directory whose evaluations are those it printed.
+     */
+    @Test
+    void theTrainingRunnerExampleTrainsATaskAndWritesARunDirectory() throws Exception {
+        Result run = runExample("TrainTask", "runs/example");
+        assertEquals(0, run.exitCode(), run.output());
+        Matcher eval = Pattern.compile("(?m)^step +(\\d+)  test loss (\\S+)$").matcher(run.output());
+        List<Double> losses = new ArrayList<>();
+        while (eval.find()) {
+            losses.add(Double.parseDouble(eval.group(2)));
+        }
+        assertEquals(8, losses.size(), run.output());
+        for (int i = 1; i < losses.size(); i++) {
+            assertTrue(losses.get(i) < losses.get(i - 1), "Adam fits the teacher ever closer: " + losses);
+        }
+        assertTrue(losses.get(7) < losses.get(0) / 4, "Adam fits the teacher: " + losses);
+        Path dir = builtLibrary().resolve("runs/example");
+        assertEquals("complete", Files.readString(dir.resolve("STATUS")).strip());
+        assertEquals(4001, Files.readAllLines(dir.resolve("steps.csv")).size());
+        List<String> evals = Files.readAllLines(dir.resolve("evals.csv"));
+        assertEquals(9, evals.size());
+        for (int i = 0; i < 8; i++) {
+            double logged = Double.parseDouble(evals.get(i + 1).split(",")[2]);
+            assertEquals(logged, losses.get(i), 1e-3 * logged, evals.get(i + 1));
+        }
+        assertTrue(Files.isRegularFile(dir.resolve("checkpoint.bin")));
+        assertTrue(Files.readString(dir.resolve("config.json")).contains("\"optimizer\": \"adam(lr=0.001)\""));
     }
 }

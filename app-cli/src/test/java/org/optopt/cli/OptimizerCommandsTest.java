@@ -22,6 +22,7 @@ class OptimizerCommandsTest {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(name + " ")), name + " missing:\n" + r.out());
         }
         assertTrue(r.out().contains("lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8"), r.out());
+        assertTrue(r.out().contains("capabilities: matrix, tower level (learns lr)"), r.out());
         assertEquals(r.out(), MainTest.run("optimizers").out());
     }
 
@@ -29,6 +30,8 @@ class OptimizerCommandsTest {
     void showPrintsDomainsAndTheKernel() {
         MainTest.Run r = MainTest.run("optimizers", "show", "adam", "amsgrad=true");
         assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("capabilities: elementwise, tower level (learns lr, beta1, beta2, eps, weight_decay)"),
+                r.out());
         assertTrue(r.out().contains("0 <= beta1 < 1") && r.out().contains("kernel adam_amsgrad(")
                 && r.out().contains("vmax = max(vmax, v)"), r.out());
         MainTest.Run unknown = MainTest.run("optimizers", "show", "adamx");

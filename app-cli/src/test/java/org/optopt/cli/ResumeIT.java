@@ -13,12 +13,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.optopt.cli.checkpoint.Checkpoint;
+import org.optopt.tasks.training.Checkpoint;
 import org.optopt.testsupport.IntegrationTest;
 
 /**
- * A real {@code bin/optopt run} killed with SIGKILL at a random moment, then resumed with
- * {@code --resume}, ends bit-identical to an uninterrupted run: {@code steps.csv} and
+ * A real {@code bin/optopt run} of a tower with probes attached (sampled in bursts), killed with
+ * SIGKILL at a random moment, then resumed with {@code --resume}, ends bit-identical to an
+ * uninterrupted run: {@code steps.csv} (the probes' statistics included) and
  * {@code evals.csv} in every column but {@code seconds}, {@code steps.jsonl} in every key but
  * {@code seconds}, the final parameters and optimizer state.
  */
@@ -26,7 +27,8 @@ import org.optopt.testsupport.IntegrationTest;
 class ResumeIT {
     private static final Path ROOT = Path.of(System.getProperty("optopt.root", "..")).toAbsolutePath().normalize();
     private static final String[] RUN = {"run", "--task", "teacher-student-mlp", "--optimizer", "adam/sgd(1e-5)",
-        "--steps", "20000", "--evaluations", "40", "--checkpoint-every", "300"};
+        "--steps", "20000", "--evaluations", "40", "--checkpoint-every", "300",
+        "--probes", "second-moment,autocorrelation", "--probe-every", "50", "--probe-period", "10", "--probe-burst", "3"};
 
     private static Path only(Path runs) throws IOException {
         try (Stream<Path> s = Files.list(runs)) {
@@ -96,6 +98,7 @@ class ResumeIT {
 
         List<String> a = withoutSeconds(dir.resolve("steps.csv"));
         assertEquals(20001, a.size(), "killed after " + killedAt + " logged steps");
+        assertTrue(a.get(0).contains(",probe.autocorrelation.R1,"), a.get(0));
         assertEquals(withoutSeconds(reference.resolve("steps.csv")), a, "steps.csv after a kill at ~" + killedAt);
         assertEquals(withoutSeconds(reference.resolve("evals.csv")), withoutSeconds(dir.resolve("evals.csv")));
         List<String> json = jsonWithoutSeconds(dir.resolve("steps.jsonl"));

@@ -19,7 +19,7 @@ import org.ejml.data.DMatrixRMaj;
  * closed-form-versus-numeric test table and to {@code docs/theory.md}.
  */
 public sealed interface Budget permits Spectral, Frobenius, Trace, DiagonalL2, DiagonalBox, UpdateRms,
-        UpdateSecondMoment, Metric, Kronecker, WeightedFrobenius, Intersection {
+        UpdateSecondMoment, Metric, KroneckerMetric, Kronecker, WeightedFrobenius, Intersection {
 
     /** The budget's name as {@code optopt design --budget} spells it, e.g. {@code update-rms}. */
     String name();

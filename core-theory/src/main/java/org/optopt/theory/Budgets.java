@@ -94,7 +94,7 @@ public final class Budgets {
                 Budget.requirePositive("radius", radius);
                 if (in.metricFactors().isPresent()) {
                     List<SecondMoment> f = in.metricFactors().get();
-                    yield Metric.kronecker(radius, f.get(0), f.get(1), in.damping());
+                    yield new KroneckerMetric(radius, f.get(0), f.get(1), in.damping());
                 }
                 yield Metric.of(radius, in.metric().orElseThrow(
                         () -> new IllegalArgumentException("the metric budget needs a metric P")), in.damping());

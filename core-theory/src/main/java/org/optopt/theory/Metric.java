@@ -19,8 +19,8 @@ import org.ejml.data.DMatrixRMaj;
  * Sigma = lambda (P Q Sigma + Sigma Q P) is solved by Q = alpha P^-1 for every Sigma: the geometry
  * comes from P, Sigma only sets the step length.)
  *
- * <p>A damping gamma &gt;= 0 replaces P by P + gamma I (for Kronecker factors, each factor by
- * factor + sqrt(gamma) I, K-FAC's damping). A P whose smallest eigenvalue is at most 1e-12 times its
+ * <p>A damping gamma &gt;= 0 replaces P by P + gamma I ({@link KroneckerMetric} solves the
+ * Kronecker-factored P = A (x) G factor by factor, with K-FAC's damping). A P whose smallest eigenvalue is at most 1e-12 times its
  * largest after damping is refused as singular.
  *
  * @param radius c &gt; 0
@@ -52,26 +52,7 @@ public record Metric(double radius, SecondMoment metric, String recovers) implem
         return new Metric(radius, metric, isScaledIdentity(metric) ? "normalized-sgd" : "natural-gradient");
     }
 
-    /**
-     * K-FAC's metric P = (A + sqrt(damping) I) (x) (G + sqrt(damping) I) for a layer with input
-     * second moment A and output-gradient second moment G (row-major vec of a weight of shape
-     * rows(A) x rows(G)).
-     */
-    public static Metric kronecker(double radius, SecondMoment a, SecondMoment g, double damping) {
-        requireDamping(damping);
-        DMatrixRMaj da = a.matrix();
-        DMatrixRMaj dg = g.matrix();
-        double root = Math.sqrt(damping);
-        for (int i = 0; i < da.numRows; i++) {
-            da.add(i, i, root);
-        }
-        for (int i = 0; i < dg.numRows; i++) {
-            dg.add(i, i, root);
-        }
-        return new Metric(radius, SecondMoment.of("metric", Linalg.kron(da, dg)), "k-fac");
-    }
-
-    private static void requireDamping(double damping) {
+    static void requireDamping(double damping) {
         if (!(damping >= 0) || !Double.isFinite(damping)) {
             throw new IllegalArgumentException("damping must be non-negative and finite, got " + damping);
         }

@@ -34,6 +34,20 @@ public final class SecondMoment {
      *     first offending entry or eigenvalue
      */
     public static SecondMoment of(String what, double[][] rows) {
+        return of(what, rows, TOLERANCE);
+    }
+
+    /**
+     * Checks and copies {@code rows} as {@link #of(String, double[][])} does, with a relative
+     * tolerance of the caller's: for a statistic accumulated in single precision (a sum of float
+     * gemms is symmetric and PSD only to float rounding, about 1e-7 times its size relative).
+     *
+     * @throws IllegalArgumentException as {@link #of(String, double[][])}, or if the tolerance is not in [0, 1)
+     */
+    public static SecondMoment of(String what, double[][] rows, double tolerance) {
+        if (!(tolerance >= 0 && tolerance < 1)) {
+            throw new IllegalArgumentException("tolerance must be in [0, 1), got " + tolerance);
+        }
         int n = rows.length;
         if (n == 0) {
             throw new IllegalArgumentException(what + " is empty");
@@ -60,9 +74,9 @@ public final class SecondMoment {
         for (int i = 0; i < n; i++) {
             for (int j = i + 1; j < n; j++) {
                 double gap = Math.abs(a.get(i, j) - a.get(j, i));
-                if (gap > TOLERANCE * largest) {
+                if (gap > tolerance * largest) {
                     throw new IllegalArgumentException(what + " is not symmetric: [" + i + "][" + j + "] = " + a.get(i, j)
-                            + " but [" + j + "][" + i + "] = " + a.get(j, i) + " (tolerance " + TOLERANCE
+                            + " but [" + j + "][" + i + "] = " + a.get(j, i) + " (tolerance " + tolerance
                             + " relative to the largest entry)");
                 }
             }
@@ -70,9 +84,9 @@ public final class SecondMoment {
         DMatrixRMaj sym = Linalg.symmetrized(a);
         Linalg.Eigen e = Linalg.eigen(sym);
         double scale = Math.max(Math.abs(e.max()), Math.abs(e.min()));
-        if (e.min() < -TOLERANCE * scale) {
+        if (e.min() < -tolerance * scale) {
             throw new IllegalArgumentException(what + " is not positive semidefinite: smallest eigenvalue " + e.min()
-                    + " (tolerance " + TOLERANCE + " relative to the largest " + e.max() + ")");
+                    + " (tolerance " + tolerance + " relative to the largest " + e.max() + ")");
         }
         if (e.min() < 0) {
             double[] clipped = e.values().clone();
@@ -94,6 +108,32 @@ public final class SecondMoment {
             }
         }
         return of(what, rows);
+    }
+
+    /**
+     * s times this matrix plus shift times I, for s &gt; 0 and shift &gt;= 0 (no new eigendecomposition).
+     *
+     * @throws IllegalArgumentException unless s is positive and shift non-negative, both finite
+     */
+    public SecondMoment scaled(double s, double shift) {
+        Budget.requirePositive("scale", s);
+        if (!(shift >= 0) || !Double.isFinite(shift)) {
+            throw new IllegalArgumentException("shift must be non-negative and finite, got " + shift);
+        }
+        double[] values = eigen.values().clone();
+        for (int i = 0; i < values.length; i++) {
+            values[i] = s * values[i] + shift;
+        }
+        DMatrixRMaj m = Linalg.scale(s, matrix);
+        for (int i = 0; i < m.numRows; i++) {
+            m.add(i, i, shift);
+        }
+        return new SecondMoment(m, new Linalg.Eigen(values, eigen.vectors()));
+    }
+
+    /** The trace. */
+    public double trace() {
+        return org.ejml.dense.row.CommonOps_DDRM.trace(matrix);
     }
 
     /** The dimension d. */

@@ -6,9 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.optopt.api.backend.Backend;
-import org.optopt.api.backend.CompiledKernel;
-import org.optopt.api.backend.KernelArgs;
-import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Closure;
 import org.optopt.api.optim.EvaluationView;
 import org.optopt.api.optim.Hyperparameter;
@@ -21,37 +18,36 @@ import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.optim.StateDict;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
+import org.optopt.optimizers.runtime.GroupSettings;
+import org.optopt.optimizers.runtime.SlotState;
+import org.optopt.optimizers.runtime.StateReader;
+import org.optopt.optimizers.runtime.StateWriter;
+import org.optopt.optimizers.runtime.StepLedger;
 import org.optopt.optimizers.schedule.Schedule;
 
 /**
  * What every optimizer here shares: per-group hyperparameters validated on write, frozen groups,
- * schedules and their positions, the non-finite gradient policy, step counting, and the complete
- * {@link #state()} / {@link #loadState(StateDict)} round trip. Subclasses supply the update
- * ({@link #update}) and expose their per-parameter state ({@link #buffers}, {@link #scalarState}).
+ * schedules and their positions (all three held by {@link GroupSettings}, the same code a tower
+ * level uses), the non-finite gradient policy, step counting, and the complete {@link #state()} /
+ * {@link #loadState(StateDict)} round trip. Subclasses supply the update ({@link #update}) and
+ * expose their per-parameter state ({@link #buffers}, {@link #scalarState}).
  *
- * <p>State keys: options {@code choice/<name>}, {@code list/<name>}, {@code frozen/<group>}, {@code schedule/<hyperparameter>}
- * (the schedule's description); scalars {@code hyper/<group>/<name>}, {@code position/<hyperparameter>},
- * {@code param/<parameter>/<scalar>}, {@code optimizer/<scalar>}; one tensor per parameter and state buffer.
+ * <p>State layout (see {@link StateWriter}; version 1 files, written before the {@code layout} key
+ * existed, have the same keys and load): options {@code choice/<name>}, {@code list/<name>} (which
+ * must match) and those of {@link GroupSettings}; scalars {@code param/<parameter>/<scalar>}
+ * ({@link SlotState}), {@code optimizer/<scalar>} and those of {@link GroupSettings}; one tensor
+ * per parameter and state buffer.
  */
 public abstract class BaseOptimizer implements Optimizer {
-    private static final String NAN_IF_ANY = "nan_if_any";
-    private static final Kernel ANY_NON_FINITE = NonFinite.check(ElementwiseRule.GRADIENT, NAN_IF_ANY);
-
     /** The backend that owns the parameters and the state. */
     protected final Backend backend;
     private final OptimizerDefinition definition;
     private final ParameterSet parameters;
     private final Map<String, String> choices;
     private final Map<String, List<Double>> lists;
-    private final Map<String, Map<String, Double>> values = new LinkedHashMap<>();
-    private final Map<String, Boolean> frozen = new LinkedHashMap<>();
-    private final Map<String, Schedule> schedules = new LinkedHashMap<>();
-    private final Map<String, Long> positions = new LinkedHashMap<>();
-    private final CompiledKernel anyNonFinite;
-    private final Map<String, KernelArgs> anyNonFiniteArgs = new LinkedHashMap<>();
-    private NonFinitePolicy policy = NonFinitePolicy.FAIL;
-    private long steps;
-    private long skipped;
+    private final GroupSettings settings;
+    private final NonFinite.Detector nonFiniteGradient;
+    private final StepLedger ledger;
     private boolean closed;
     private boolean evaluating;
     private Closure closure;
@@ -69,24 +65,12 @@ public abstract class BaseOptimizer implements Optimizer {
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.choices = config.choices();
         this.lists = config.lists();
-        for (ParameterGroup g : parameters.groups()) {
-            Map<String, Double> v = new LinkedHashMap<>(config.hyperparameters());
-            for (Map.Entry<String, Double> o : g.overrides().entrySet()) {
-                definition.hyperparameter(o.getKey());
-                v.put(o.getKey(), o.getValue());
-            }
-            try {
-                definition.validate(v, choices);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Parameter group " + g.name() + ": " + e.getMessage(), e);
-            }
-            values.put(g.name(), v);
-            frozen.put(g.name(), g.frozen());
-        }
-        this.anyNonFinite = backend.compile(ANY_NON_FINITE);
-        for (Parameter p : parameters.parameters()) {
-            anyNonFiniteArgs.put(p.name(), anyNonFinite.args().buffer(ElementwiseRule.GRADIENT, p.gradient()));
-        }
+        this.settings = new GroupSettings(parameters, config.hyperparameters(),
+                definition.hyperparameters().stream().map(Hyperparameter::name).toList(),
+                GroupSettings.Validation.of(definition::hyperparameter, v -> definition.validate(v, choices)),
+                g -> "Parameter group " + g);
+        this.nonFiniteGradient = new NonFinite.Detector(backend, parameters, Parameter::gradient);
+        this.ledger = new StepLedger(definition.name());
     }
 
     /** The definition this optimizer was created from. */
@@ -121,70 +105,44 @@ public abstract class BaseOptimizer implements Optimizer {
 
     @Override
     public final Map<String, Double> hyperparameters(String group) {
-        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(groupValues(group)));
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings.values(group)));
     }
 
     /** The hyperparameters of group {@code group} as the next step will use them (schedules applied). */
     public final Map<String, Double> effectiveHyperparameters(String group) {
-        Map<String, Double> out = new LinkedHashMap<>(groupValues(group));
-        for (Map.Entry<String, Schedule> s : schedules.entrySet()) {
-            String h = s.getKey();
-            long pos = positions.get(h);
-            double v = s.getValue().value(pos, out.get(h));
-            if (!definition.hyperparameter(h).domain().contains(v)) {
-                throw new IllegalStateException("Schedule " + s.getValue().describe() + " gives " + h + " = " + v
-                        + " at position " + pos + " in group " + group + ", outside "
-                        + definition.hyperparameter(h).domain().describe(h));
-            }
-            out.put(h, v);
-        }
-        return out;
+        return settings.effective(group);
     }
 
     @Override
     public final void setHyperparameter(String group, String name, double value) {
         requireOpen();
-        Map<String, Double> v = new LinkedHashMap<>(groupValues(group));
-        definition.hyperparameter(name);
-        v.put(name, value);
-        definition.validate(v, choices);
-        values.put(group, v);
+        settings.set(group, name, value);
     }
 
     @Override
     public final void setHyperparameter(String name, double value) {
         requireOpen();
-        definition.hyperparameter(name);
-        Map<String, Map<String, Double>> next = new LinkedHashMap<>();
-        for (String g : values.keySet()) {
-            Map<String, Double> v = new LinkedHashMap<>(values.get(g));
-            v.put(name, value);
-            definition.validate(v, choices);
-            next.put(g, v);
-        }
-        values.putAll(next);
+        settings.setAll(name, value);
     }
 
     @Override
     public final boolean isFrozen(String group) {
-        groupValues(group);
-        return frozen.get(group);
+        return settings.isFrozen(group);
     }
 
     @Override
     public final void setFrozen(String group, boolean freeze) {
-        groupValues(group);
-        frozen.put(group, freeze);
+        settings.setFrozen(group, freeze);
     }
 
     @Override
     public final NonFinitePolicy nonFinitePolicy() {
-        return policy;
+        return ledger.policy();
     }
 
     @Override
     public final void setNonFinitePolicy(NonFinitePolicy policy) {
-        this.policy = Objects.requireNonNull(policy, "policy");
+        ledger.setPolicy(policy);
     }
 
     /**
@@ -194,14 +152,12 @@ public abstract class BaseOptimizer implements Optimizer {
      * @throws IllegalArgumentException if there is no such hyperparameter
      */
     public final void schedule(String hyperparameter, Schedule schedule) {
-        definition.hyperparameter(hyperparameter);
-        schedules.put(hyperparameter, Objects.requireNonNull(schedule, "schedule"));
-        positions.put(hyperparameter, 0L);
+        settings.schedule(hyperparameter, schedule);
     }
 
     /** The position of the schedule of {@code hyperparameter}, or -1 if none drives it. */
     public final long schedulePosition(String hyperparameter) {
-        return positions.getOrDefault(hyperparameter, -1L);
+        return settings.position(hyperparameter);
     }
 
     /** Runs {@link #step()} with {@code closure} available to the update through {@link #closure()}. */
@@ -235,44 +191,30 @@ public abstract class BaseOptimizer implements Optimizer {
         }
         List<ParameterGroup> active = new ArrayList<>();
         for (ParameterGroup g : parameters.groups()) {
-            if (!frozen.get(g.name())) {
+            if (!settings.isFrozen(g.name())) {
                 active.add(g);
             }
         }
         for (ParameterGroup g : active) {
             for (Parameter p : g.parameters()) {
-                if (!NonFinite.seen(anyNonFinite.run(anyNonFiniteArgs.get(p.name())).get(NAN_IF_ANY))) {
-                    continue;
-                }
-                if (policy == NonFinitePolicy.SKIP_NON_FINITE) {
-                    skipped++;
+                if (nonFiniteGradient.seen(p) && ledger.refuse(NonFinite.gradientMessage(p))) {
                     return;
                 }
-                long bad = NonFinite.count(p.gradient());
-                throw new IllegalStateException("Gradient of parameter " + p.name() + " has " + bad
-                        + " non-finite element(s) (NaN or infinite); step " + (steps + 1)
-                        + " of " + name() + " not applied, parameters and state unchanged");
             }
         }
         for (ParameterGroup g : active) {
             String problem = prepare(g);
-            if (problem == null) {
-                continue;
-            }
-            if (policy == NonFinitePolicy.SKIP_NON_FINITE) {
-                skipped++;
+            if (problem != null && ledger.refuse(problem)) {
                 return;
             }
-            throw new IllegalStateException(problem + "; step " + (steps + 1) + " of " + name()
-                    + " not applied, parameters and state unchanged");
         }
         Map<ParameterGroup, Map<String, Double>> effective = new LinkedHashMap<>();
         for (ParameterGroup g : active) {
             effective.put(g, effectiveHyperparameters(g.name()));
         }
         update(effective);
-        steps++;
-        positions.replaceAll((h, pos) -> pos + 1);
+        ledger.applied();
+        settings.advance();
     }
 
     /**
@@ -364,157 +306,55 @@ public abstract class BaseOptimizer implements Optimizer {
 
     @Override
     public final long stepCount() {
-        return steps;
+        return ledger.steps();
     }
 
     @Override
     public final long skippedSteps() {
-        return skipped;
+        return ledger.skipped();
     }
 
     @Override
     public final StateDict state() {
         requireOpen();
-        List<StateDict.ParameterShape> shapes = new ArrayList<>();
-        List<StateDict.StateTensor> tensors = new ArrayList<>();
-        Map<String, Double> scalars = new LinkedHashMap<>();
+        StateWriter w = StateWriter.root();
+        choices.forEach((k, v) -> w.option("choice/" + k, v));
+        lists.forEach((k, v) -> w.option("list/" + k, HyperparameterList.format(v)));
+        settings.write(w);
         for (Parameter p : parameters.parameters()) {
-            shapes.add(new StateDict.ParameterShape(p.name(), p.value().shape()));
-            for (Map.Entry<String, Tensor> b : buffers(p).entrySet()) {
-                tensors.add(new StateDict.StateTensor(p.name(), b.getKey(), b.getValue().shape(), b.getValue().toArray()));
-            }
-            scalarState(p).forEach((k, v) -> scalars.put("param/" + p.name() + "/" + k, v));
+            SlotState.write(w, p.name(), buffers(p), scalarState(p));
         }
-        values.forEach((g, v) -> v.forEach((h, x) -> scalars.put("hyper/" + g + "/" + h, x)));
-        optimizerState().forEach((k, v) -> scalars.put("optimizer/" + k, v));
-        positions.forEach((h, pos) -> scalars.put("position/" + h, (double) pos));
-        return new StateDict(name(), shapes, steps, skipped, options(), scalars, tensors);
-    }
-
-    private Map<String, String> options() {
-        Map<String, String> options = new LinkedHashMap<>();
-        choices.forEach((k, v) -> options.put("choice/" + k, v));
-        lists.forEach((k, v) -> options.put("list/" + k, HyperparameterList.format(v)));
-        frozen.forEach((g, f) -> options.put("frozen/" + g, f.toString()));
-        schedules.forEach((h, s) -> options.put("schedule/" + h, s.describe()));
-        return options;
+        optimizerState().forEach((k, v) -> w.scalar("optimizer/" + k, v));
+        return w.build(name(), parameters, ledger.steps(), ledger.skipped());
     }
 
     @Override
     public final void loadState(StateDict state) {
         requireOpen();
-        if (!state.optimizer().equals(name())) {
-            throw new IllegalArgumentException("State is of optimizer '" + state.optimizer() + "', not '" + name() + "'");
+        StateReader r = StateReader.of(state, name(), parameters);
+        choices.forEach((k, v) -> r.expect("choice/" + k, v));
+        lists.forEach((k, v) -> r.expect("list/" + k, HyperparameterList.format(v)));
+        GroupSettings.Snapshot loaded = settings.read(r);
+        Map<Parameter, SlotState> slots = new LinkedHashMap<>();
+        for (Parameter p : parameters.parameters()) {
+            slots.put(p, SlotState.read(r, p.name(), buffers(p), scalarState(p).keySet()));
         }
-        List<Parameter> params = parameters.parameters();
-        List<String> mine = params.stream().map(p -> p.name() + p.value().shape()).toList();
-        List<String> theirs = state.parameters().stream().map(StateDict.ParameterShape::toString).toList();
-        if (!mine.equals(theirs)) {
-            throw new IllegalArgumentException("State has parameters " + theirs + " but this optimizer has " + mine);
-        }
-        Map<String, String> expectedOptions = options();
-        Map<String, String> expectedNoFrozen = withoutPrefix(expectedOptions, "frozen/");
-        Map<String, String> theirNoFrozen = withoutPrefix(state.options(), "frozen/");
-        if (!expectedNoFrozen.equals(theirNoFrozen)) {
-            throw new IllegalArgumentException("State has options and schedules " + theirNoFrozen
-                    + " but this optimizer has " + expectedNoFrozen);
-        }
-        Map<String, Boolean> newFrozen = new LinkedHashMap<>();
-        for (String g : frozen.keySet()) {
-            String f = state.options().get("frozen/" + g);
-            if (f == null) {
-                throw new IllegalArgumentException("State has no entry for parameter group " + g);
-            }
-            newFrozen.put(g, Boolean.parseBoolean(f));
-        }
-        Map<String, Map<String, Double>> newValues = new LinkedHashMap<>();
-        for (String g : values.keySet()) {
-            Map<String, Double> v = new LinkedHashMap<>();
-            for (Hyperparameter h : definition.hyperparameters()) {
-                Double x = state.scalars().get("hyper/" + g + "/" + h.name());
-                if (x == null) {
-                    throw new IllegalArgumentException("State lacks hyperparameter " + h.name() + " of group " + g);
-                }
-                v.put(h.name(), x);
-            }
-            try {
-                definition.validate(v, choices);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("State of group " + g + ": " + e.getMessage(), e);
-            }
-            newValues.put(g, v);
-        }
-        Map<String, Long> newPositions = new LinkedHashMap<>();
-        for (String h : positions.keySet()) {
-            Double pos = state.scalars().get("position/" + h);
-            if (pos == null) {
-                throw new IllegalArgumentException("State lacks the position of the schedule of " + h);
-            }
-            newPositions.put(h, pos.longValue());
-        }
-        Map<Parameter, Map<String, Double>> newScalars = new LinkedHashMap<>();
-        int expectedTensors = 0;
-        Map<String, Double> newOptimizerState = new LinkedHashMap<>();
+        Map<String, Double> optimizerWide = new LinkedHashMap<>();
         for (String k : optimizerState().keySet()) {
-            Double x = state.scalars().get("optimizer/" + k);
-            if (x == null) {
-                throw new IllegalArgumentException("State lacks the optimizer-wide scalar " + k);
-            }
-            newOptimizerState.put(k, x);
+            optimizerWide.put(k, r.scalar("optimizer/" + k, "the optimizer-wide scalar " + k));
         }
-        int expectedScalars = newValues.size() * definition.hyperparameters().size() + newPositions.size()
-                + newOptimizerState.size();
-        for (Parameter p : params) {
-            for (Map.Entry<String, Tensor> b : buffers(p).entrySet()) {
-                StateDict.StateTensor t = state.tensor(p.name(), b.getKey());
-                if (t == null) {
-                    throw new IllegalArgumentException("State lacks buffer " + b.getKey() + " of parameter " + p.name());
-                }
-                if (!t.shape().equals(b.getValue().shape())) {
-                    throw new IllegalArgumentException("State buffer " + p.name() + "/" + b.getKey() + " has shape "
-                            + t.shape() + ", expected " + b.getValue().shape());
-                }
-                expectedTensors++;
-            }
-            Map<String, Double> s = new LinkedHashMap<>();
-            for (String k : scalarState(p).keySet()) {
-                Double x = state.scalars().get("param/" + p.name() + "/" + k);
-                if (x == null) {
-                    throw new IllegalArgumentException("State lacks scalar " + k + " of parameter " + p.name());
-                }
-                s.put(k, x);
-            }
-            expectedScalars += s.size();
-            newScalars.put(p, s);
-        }
-        if (state.tensors().size() != expectedTensors) {
-            throw new IllegalArgumentException("State has " + state.tensors().size() + " buffers, expected "
-                    + expectedTensors + ": it holds buffers this optimizer does not have");
-        }
-        if (state.scalars().size() != expectedScalars) {
-            throw new IllegalArgumentException("State has " + state.scalars().size() + " scalars, expected "
-                    + expectedScalars + ": it holds groups, schedules or scalars this optimizer does not have");
-        }
-        checkState(newScalars, newOptimizerState);
+        r.requireEverythingRead();
+        Map<Parameter, Map<String, Double>> perParameter = new LinkedHashMap<>();
+        slots.forEach((p, s) -> perParameter.put(p, s.scalars()));
+        checkState(perParameter, optimizerWide);
         // Everything checked: apply.
-        for (Parameter p : params) {
-            for (Map.Entry<String, Tensor> b : buffers(p).entrySet()) {
-                b.getValue().copyFrom(state.tensor(p.name(), b.getKey()).data());
-            }
-            restoreScalarState(p, newScalars.get(p));
-        }
-        restoreOptimizerState(newOptimizerState);
-        values.putAll(newValues);
-        frozen.putAll(newFrozen);
-        positions.putAll(newPositions);
-        steps = state.stepCount();
-        skipped = state.skippedSteps();
-    }
-
-    private static Map<String, String> withoutPrefix(Map<String, String> m, String prefix) {
-        Map<String, String> out = new LinkedHashMap<>(m);
-        out.keySet().removeIf(k -> k.startsWith(prefix));
-        return out;
+        slots.forEach((p, s) -> {
+            s.restoreBuffers(buffers(p));
+            restoreScalarState(p, s.scalars());
+        });
+        restoreOptimizerState(optimizerWide);
+        settings.restore(loaded);
+        ledger.restore(state.stepCount(), state.skippedSteps());
     }
 
     /** The name of the group holding parameter {@code p}. */
@@ -529,11 +369,7 @@ public abstract class BaseOptimizer implements Optimizer {
 
     /** The current base values of group {@code group}. */
     protected final Map<String, Double> groupValues(String group) {
-        Map<String, Double> v = values.get(group);
-        if (v == null) {
-            throw new IllegalArgumentException("Unknown parameter group '" + group + "'; groups are " + values.keySet());
-        }
-        return v;
+        return settings.values(group);
     }
 
     @Override
@@ -568,6 +404,6 @@ public abstract class BaseOptimizer implements Optimizer {
 
     @Override
     public String toString() {
-        return name() + choices + (lists.isEmpty() ? "" : lists.toString()) + values;
+        return name() + choices + (lists.isEmpty() ? "" : lists.toString()) + settings.snapshot().values();
     }
 }

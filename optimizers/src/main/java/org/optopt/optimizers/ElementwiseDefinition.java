@@ -3,6 +3,7 @@ package org.optopt.optimizers;
 import java.util.List;
 import java.util.Map;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Capabilities;
 import org.optopt.api.optim.Choice;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.ParameterSet;
@@ -25,6 +26,19 @@ public abstract class ElementwiseDefinition extends OptimizerDefinition {
      * @param choices a value for every option (see {@link #resolveChoices(Map)})
      */
     public abstract ElementwiseRule rule(Map<String, String> choices);
+
+    /**
+     * Elementwise, a tower level differentiable in every hyperparameter its default rule reads,
+     * averaged if that rule has an averaged view.
+     */
+    @Override
+    public Capabilities capabilities() {
+        ElementwiseRule rule = rule(resolveChoices(Map.of()));
+        List<String> scalars = rule.hyperparameterScalars();
+        List<String> differentiable = hyperparameters().stream().map(Hyperparameter::name).filter(scalars::contains)
+                .toList();
+        return new Capabilities(true, false, true, differentiable, rule.averaged().isPresent());
+    }
 
     @Override
     public final String updateRule(Map<String, String> choices) {

@@ -1,8 +1,16 @@
 package org.optopt.optimizers;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.optopt.api.backend.Backend;
+import org.optopt.api.backend.CompiledKernel;
+import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.kernel.Expr;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.kernel.ReduceOp;
+import org.optopt.api.optim.Parameter;
+import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Tensor;
 
 /**
@@ -38,5 +46,31 @@ public final class NonFinite {
             }
         }
         return n;
+    }
+
+    /** The gradient of {@code p} has {@code n} non-finite elements: the one wording of that error. */
+    public static String gradientMessage(Parameter p) {
+        return "Gradient of parameter " + p.name() + " has " + count(p.gradient())
+                + " non-finite element(s) (NaN or infinite)";
+    }
+
+    /** The {@link #check} kernel compiled once and bound to one tensor of each parameter. */
+    public static final class Detector {
+        private static final String REDUCTION = "non_finite";
+        private final CompiledKernel kernel;
+        private final Map<String, KernelArgs> args = new LinkedHashMap<>();
+
+        /**
+         * Binds the check to {@code which} tensor (e.g. {@link Parameter#gradient()}) of every parameter.
+         */
+        public Detector(Backend backend, ParameterSet parameters, Function<Parameter, Tensor> which) {
+            kernel = backend.compile(check("x", REDUCTION));
+            parameters.parameters().forEach(p -> args.put(p.name(), kernel.args().buffer("x", which.apply(p))));
+        }
+
+        /** Whether the tensor of {@code p} has a non-finite element (one pass, on the device). */
+        public boolean seen(Parameter p) {
+            return NonFinite.seen(kernel.run(args.get(p.name())).get(REDUCTION));
+        }
     }
 }

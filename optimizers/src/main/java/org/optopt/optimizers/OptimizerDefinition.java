@@ -3,10 +3,13 @@ package org.optopt.optimizers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.optopt.api.optim.Choice;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.HyperparameterList;
+import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.OptimizerProvider;
+import org.optopt.api.tensor.Tensor;
 
 /**
  * The common part of every optimizer provider here: its name, description, hyperparameter and
@@ -224,6 +227,26 @@ public abstract class OptimizerDefinition implements OptimizerProvider {
         lists.forEach(l -> all.add(l.name()));
         choices.forEach(c -> all.add(c.name()));
         return all;
+    }
+
+    /**
+     * This optimizer in the conventions {@code convention} (e.g. {@link Variant#GDTUO}), an
+     * elementwise rule of that implementation; the default has none.
+     */
+    public Optional<Variant> variant(String convention) {
+        return Optional.empty();
+    }
+
+    /**
+     * The live direction {@code D} of parameter {@code parameter} in {@code optimizer} (created by
+     * this definition), for a non-elementwise tower level whose step is {@code p = p - lr*D}: the
+     * level runs the optimizer with {@code lr = 0} and applies the step itself, so {@code lr} is
+     * learnable.
+     *
+     * @throws UnsupportedOperationException for an optimizer that is no such level (the default)
+     */
+    public Tensor direction(Optimizer optimizer, String parameter) {
+        throw new UnsupportedOperationException("Optimizer " + name + " does not step along a direction");
     }
 
     @Override

@@ -12,7 +12,7 @@ import org.optopt.api.tensor.Tensor;
 
 /**
  * The {@link ElementwiseRule#passes()} of a rule compiled for a backend; {@link #bind} binds them
- * to one parameter's buffers. Shared by {@link ElementwiseOptimizer} and the tower levels.
+ * to one parameter's buffers. Used by {@link BoundRule}, under plain optimizers and tower levels alike.
  */
 public final class RulePasses {
     private final ElementwiseRule rule;

@@ -37,7 +37,7 @@ class CompiledEqualsInterpreterTest {
     static Stream<Arguments> cases() {
         Backend nd4j = Backends.discover().provider("nd4j").create(Map.of());
         return OptimizerCases.CASES.stream()
-                .filter(c -> Optimizers.discover().provider(c.name()) instanceof ElementwiseDefinition)
+                .filter(c -> c.capabilities().elementwise())
                 .flatMap(c -> c.valid().stream().map(v -> Arguments.of(nd4j, c.name(), v)));
     }
 

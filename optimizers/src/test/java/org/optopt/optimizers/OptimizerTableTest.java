@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Capabilities;
 import org.optopt.api.optim.Closure;
 import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.OptimizerProvider;
@@ -20,6 +21,8 @@ import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.testkit.ReferenceBackend;
+import org.optopt.optimizers.hyper.RegistryCatalog;
+import org.optopt.optimizers.hyper.Towers;
 
 class OptimizerTableTest {
     private final Backend backend = new ReferenceBackend();
@@ -96,11 +99,38 @@ class OptimizerTableTest {
                 e.getMessage());
     }
 
+    static Stream<String> rows() {
+        return OptimizerCases.CASES.stream().map(OptimizerCases.Case::name);
+    }
+
+    /**
+     * The row's capability columns are what the optimizer declares, and they hold: a tower level
+     * is in the registry's catalog and learns each differentiable hyperparameter (the tower
+     * parser accepts {@code learn=h} only for a scalar of the level's rule), an averaged optimizer
+     * says it averages its parameters.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rows")
+    void declaredCapabilitiesAreTheRowsAndHold(String name) {
+        Capabilities expected = OptimizerCases.of(name).capabilities();
+        OptimizerDefinition definition = (OptimizerDefinition) Optimizers.discover().provider(name);
+        assertEquals(expected, definition.capabilities(), name);
+        assertEquals(expected.towerLevel(), RegistryCatalog.discover().names().contains(name), name + " as a tower level");
+        for (String h : expected.differentiable()) {
+            assertEquals(List.of(h), Towers.parse(name + "(learn=" + h + ")/sgd(1e-5)").levels().get(0).learnable());
+        }
+        List<Parameter> params = TestProblems.parameters(backend, 1, Shape.matrix(2, 3));
+        try (Optimizer o = definition.create(backend, ParameterSet.of(params), OptimizerCases.of(name).valid().get(0))) {
+            assertEquals(expected.averaged(), o.averagesParameters(), name + " averages its parameters");
+        }
+    }
+
     @Test
     void everyElementwiseProviderPrintsItsKernelAndDefinitions() {
         for (OptimizerProvider p : Optimizers.discover().providers()) {
             String rule = p.updateRule(Map.of());
-            assertTrue(rule.startsWith("kernel ") || !(p instanceof ElementwiseDefinition), p.name() + ": " + rule);
+            assertTrue(rule.startsWith("kernel ") || !OptimizerCases.of(p.name()).capabilities().elementwise(),
+                    p.name() + ": " + rule);
             assertTrue(rule.contains("p = "), p.name() + " rule does not store p: " + rule);
             assertTrue(p.hyperparameters().stream().anyMatch(h -> h.name().equals("lr")), p.name() + " has no lr");
         }

@@ -27,11 +27,11 @@ class RuleDerivativeTest {
             Map.entry("initial_accumulator_value", 0.1), Map.entry("momentum_decay", 0.3), Map.entry("kappa", 2.0));
 
     static Stream<Arguments> cases() {
-        return Optimizers.discover().providers().stream()
-                .filter(p -> p instanceof ElementwiseDefinition)
-                .flatMap(p -> {
-                    ElementwiseDefinition d = (ElementwiseDefinition) p;
-                    return OptimizerCases.of(d.name()).valid().stream().map(v -> d.rule(d.resolve(v).choices()))
+        return OptimizerCases.CASES.stream()
+                .filter(c -> c.capabilities().elementwise())
+                .flatMap(c -> {
+                    ElementwiseDefinition d = (ElementwiseDefinition) Optimizers.discover().provider(c.name());
+                    return c.valid().stream().map(v -> d.rule(d.resolve(v).choices()))
                             .distinct()
                             .flatMap(r -> r.hyperparameterScalars().stream().map(h -> Arguments.of(d.name(), r, h)));
                 });

@@ -156,6 +156,58 @@ public interface Backend extends AutoCloseable {
      */
     void scatterAddRowsInPlace(Tensor table, int[] rows, Tensor values);
 
+    // ---- image windows (convolution and pooling) -------------------------------------------
+
+    /**
+     * im2col: writes into {@code patches} ({@link ImageWindow#patchShape}) every output pixel's
+     * window of {@code images} ({@link ImageWindow#imageShape}), row {@code (n*outHeight + oy)*outWidth + ox},
+     * columns ordered (ky, kx, channel), zeros where the window lies in the padding. A convolution
+     * is then one matrix product of the patches with a weight {@code [outChannels, patchColumns]}.
+     * The default composes {@link #gatherRows} ({@link org.optopt.api.backend.support.WindowGathers}).
+     *
+     * @throws IllegalArgumentException if a shape does not match the window, naming it
+     */
+    default void im2colInPlace(Tensor images, ImageWindow window, Tensor patches) {
+        org.optopt.api.backend.support.WindowGathers.im2col(this, images, window, patches);
+    }
+
+    /**
+     * col2im, the adjoint of {@link #im2colInPlace}: adds every patch value to the image element it
+     * was read from ({@code images += im2col^T(patches)}; values read from the padding are dropped).
+     * Where windows overlap the contributions are added in an unspecified order.
+     *
+     * @throws IllegalArgumentException if a shape does not match the window, naming it
+     */
+    default void col2imAddInPlace(Tensor patches, ImageWindow window, Tensor images) {
+        org.optopt.api.backend.support.WindowGathers.col2imAdd(this, patches, window, images);
+    }
+
+    /**
+     * Max-pooling: {@code out} ({@link ImageWindow#pooledShape}) gets, per output pixel and channel,
+     * the largest value of the window over the pixels inside the image (padding never wins;
+     * {@code -infinity} for a window entirely in the padding); NaN if any of them is NaN.
+     *
+     * @throws IllegalArgumentException if a shape does not match the window, naming it
+     */
+    default void maxPoolInPlace(Tensor images, ImageWindow window, Tensor out) {
+        org.optopt.api.backend.support.WindowGathers.maxPool(this, images, window, out);
+    }
+
+    /**
+     * The gradient of {@link #maxPoolInPlace}: for every output pixel and channel, adds
+     * {@code outGrad} to {@code imageGrad} at the first window position (row-major (ky, kx) order)
+     * whose value is {@code >=} the pooled value {@code out} (as PyTorch, which sends a tied window's
+     * gradient to one position). {@code out} must be the pooled value of {@code images}. The default
+     * composition passes a remainder through the positions, which turns a non-finite {@code outGrad}
+     * into NaN at the window's later positions ({@code inf - inf}); {@code HeapBackend} does not.
+     *
+     * @throws IllegalArgumentException if a shape does not match the window, naming it
+     */
+    default void maxPoolBackwardAddInPlace(Tensor images, ImageWindow window, Tensor out, Tensor outGrad,
+            Tensor imageGrad) {
+        org.optopt.api.backend.support.WindowGathers.maxPoolBackwardAdd(this, images, window, out, outGrad, imageGrad);
+    }
+
     // ---- kernels ---------------------------------------------------------------------------
 
     /**

@@ -26,6 +26,14 @@ public interface OptimizerProvider {
     /** The structural options. */
     List<Choice> choices();
 
+    /**
+     * What this optimizer can do (elementwise, matrix, usable as a tower level and learning which
+     * hyperparameters there, averaged evaluation view); by default none of these.
+     */
+    default Capabilities capabilities() {
+        return Capabilities.NONE;
+    }
+
     /** The list-valued hyperparameters (candidate sets, fixed at creation); none by default. */
     default List<HyperparameterList> hyperparameterLists() {
         return List.of();

@@ -2,6 +2,7 @@ package org.optopt.api.probe;
 
 import java.util.Map;
 import org.optopt.api.optim.ParameterSet;
+import org.optopt.api.optim.StateDict;
 
 /**
  * A statistic probe: observes the gradients of a {@link ParameterSet} once per step and keeps
@@ -39,6 +40,22 @@ public interface Probe extends AutoCloseable {
      * per-parameter ones ({@code <parameter>.<statistic>}). Empty before the first observation.
      */
     Map<String, Double> statistics();
+
+    /**
+     * A host copy of the probe's complete streaming state, so that a checkpointed run continues with
+     * bit-identical statistics: {@link StateDict#optimizer()} is the probe's {@link #name()}, the
+     * parameters those it observes, {@link StateDict#stepCount()} its {@link #observations()}, and
+     * its estimates are scalars and state buffers under keys the probe chooses.
+     */
+    StateDict state();
+
+    /**
+     * Restores a state that {@link #state()} of a probe of the same kind, over the same parameters,
+     * returned.
+     *
+     * @throws IllegalArgumentException if the state is another probe's or for other parameters
+     */
+    void loadState(StateDict state);
 
     /** Releases the probe's state tensors. */
     @Override

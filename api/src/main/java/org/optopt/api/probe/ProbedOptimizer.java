@@ -1,5 +1,6 @@
 package org.optopt.api.probe;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +27,18 @@ import org.optopt.api.optim.StateDict;
  * <p>{@link #trace()} adds the probes' statistics as {@code probe.<probe>.<statistic>} after the
  * first step and then after every {@code every} steps (steps 1, every + 1, 2 every + 1, ...), so a
  * run's {@code steps.csv} gets them as columns, filled every {@code every} rows. Everything else
- * (name, hyperparameters, state) is the wrapped optimizer's; {@link #close()} closes the probes too.
+ * (name, hyperparameters) is the wrapped optimizer's; {@link #close()} closes the probes too.
+ *
+ * <p>{@link #state()} is the wrapped optimizer's state plus the probes' (each probe's scalars and
+ * buffers under {@code probe/<name>/<key>}, its observation count as {@code
+ * probe/<name>/observations}) and the sampling position ({@code probe/steps}), so that a
+ * checkpointed run resumes with bit-identical probe statistics; {@link #loadState} splits them
+ * apart again. The wrapped optimizer's own keys never start with {@code probe/}.
  */
 public final class ProbedOptimizer implements Optimizer {
+    /** The prefix of the probes' entries in {@link #state()}. */
+    private static final String PREFIX = "probe/";
+
     private final Optimizer optimizer;
     private final List<Probe> probes;
     private final int every;
@@ -201,12 +211,62 @@ public final class ProbedOptimizer implements Optimizer {
 
     @Override
     public StateDict state() {
-        return optimizer.state();
+        StateDict inner = optimizer.state();
+        Map<String, Double> scalars = new LinkedHashMap<>(inner.scalars());
+        List<StateDict.StateTensor> tensors = new ArrayList<>(inner.tensors());
+        scalars.put(PREFIX + "steps", (double) steps);
+        for (Probe p : probes) {
+            StateDict s = p.state();
+            String prefix = PREFIX + p.name() + "/";
+            scalars.put(prefix + "observations", (double) s.stepCount());
+            s.scalars().forEach((k, v) -> scalars.put(prefix + k, v));
+            for (StateDict.StateTensor t : s.tensors()) {
+                tensors.add(new StateDict.StateTensor(t.parameter(), prefix + t.buffer(), t.shape(), t.data()));
+            }
+        }
+        return new StateDict(inner.optimizer(), inner.parameters(), inner.stepCount(), inner.skippedSteps(),
+                inner.options(), scalars, tensors);
     }
 
+    /**
+     * Restores the wrapped optimizer's state and the probes' from what {@link #state()} returned.
+     *
+     * @throws IllegalArgumentException if the state lacks a probe's entries (it was saved without
+     *     these probes)
+     */
     @Override
     public void loadState(StateDict state) {
-        optimizer.loadState(state);
+        Map<String, Double> scalars = new LinkedHashMap<>(state.scalars());
+        List<StateDict.StateTensor> tensors = new ArrayList<>(state.tensors());
+        Double saved = scalars.remove(PREFIX + "steps");
+        if (saved == null) {
+            throw new IllegalArgumentException("the state has no probe entries (" + PREFIX + "steps); it was saved"
+                    + " without probes " + probes.stream().map(Probe::name).toList());
+        }
+        for (Probe p : probes) {
+            String prefix = PREFIX + p.name() + "/";
+            Double observations = scalars.remove(prefix + "observations");
+            if (observations == null) {
+                throw new IllegalArgumentException("the state has no entries of probe " + p.name());
+            }
+            Map<String, Double> own = new LinkedHashMap<>();
+            scalars.keySet().stream().filter(k -> k.startsWith(prefix)).toList()
+                    .forEach(k -> own.put(k.substring(prefix.length()), scalars.remove(k)));
+            List<StateDict.StateTensor> buffers = new ArrayList<>();
+            for (var it = tensors.iterator(); it.hasNext();) {
+                StateDict.StateTensor t = it.next();
+                if (t.buffer().startsWith(prefix)) {
+                    buffers.add(new StateDict.StateTensor(t.parameter(), t.buffer().substring(prefix.length()),
+                            t.shape(), t.data()));
+                    it.remove();
+                }
+            }
+            p.loadState(new StateDict(p.name(), state.parameters(), observations.longValue(), 0, Map.of(), own,
+                    buffers));
+        }
+        optimizer.loadState(new StateDict(state.optimizer(), state.parameters(), state.stepCount(),
+                state.skippedSteps(), state.options(), scalars, tensors));
+        steps = saved.longValue();
     }
 
     @Override

@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
+import org.optopt.api.backend.ImageWindow;
 import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.backend.support.InterpretedKernel;
 import org.optopt.api.kernel.BinaryOp;
@@ -676,6 +677,67 @@ public abstract class BackendConformanceTest {
         }
         assertThrows(IllegalArgumentException.class, () -> track(backend.gatherRows(
                 track(backend.zeros(Shape.vector(4))), new int[] {0})));
+    }
+
+    /** Small integers as floats: sums of them are exact in any order, and maxima tie often. */
+    static float[] integers(int n, long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = r.nextInt(-8, 9);
+        }
+        return x;
+    }
+
+    @Test
+    public void im2colAndCol2imMatchTheirDefinitions() {
+        for (ImageWindow w : WindowReference.geometries()) {
+            float[] x = integers(w.imageShape().size(), 101);
+            Tensor patches = track(backend.full(w.patchShape(), Float.NaN));
+            backend.im2colInPlace(tensor(x, w.imageShape()), w, patches);
+            assertBitsEqual(WindowReference.im2col(x, w), patches.toArray(), "im2col " + w);
+
+            float[] p = integers(w.patchShape().size(), 102);
+            float[] base = integers(x.length, 103);
+            Tensor images = tensor(base, w.imageShape());
+            backend.col2imAddInPlace(tensor(p, w.patchShape()), w, images);
+            double[] expected = WindowReference.col2imAdd(p, w, base);
+            float[] got = images.toArray();
+            for (int i = 0; i < got.length; i++) {
+                assertEquals(expected[i], got[i], "col2im " + w + " element " + i);
+            }
+        }
+        ImageWindow w = WindowReference.geometries().get(0);
+        Tensor wrong = track(backend.zeros(Shape.matrix(3, 3)));
+        assertMessageContains(assertThrows(IllegalArgumentException.class,
+                () -> backend.im2colInPlace(wrong, w, track(backend.zeros(w.patchShape())))), "[3, 3]");
+        assertMessageContains(assertThrows(IllegalArgumentException.class,
+                () -> backend.col2imAddInPlace(track(backend.zeros(w.imageShape())), w, wrong)), "col2im");
+    }
+
+    @Test
+    public void maxPoolAndItsGradientMatchTheirDefinitions() {
+        for (ImageWindow w : WindowReference.geometries()) {
+            float[] x = integers(w.imageShape().size(), 111);
+            Tensor images = tensor(x, w.imageShape());
+            Tensor out = track(backend.full(w.pooledShape(), Float.NaN));
+            backend.maxPoolInPlace(images, w, out);
+            assertBitsEqual(WindowReference.maxPool(x, w), out.toArray(), "maxPool " + w);
+
+            float[] g = integers(w.pooledShape().size(), 112);
+            float[] base = integers(x.length, 113);
+            Tensor gx = tensor(base, w.imageShape());
+            backend.maxPoolBackwardAddInPlace(images, w, out, tensor(g, w.pooledShape()), gx);
+            assertBitsEqual(WindowReference.maxPoolBackwardAdd(x, w, g, base), gx.toArray(), "maxPool gradient " + w);
+        }
+        ImageWindow w = WindowReference.geometries().get(2);
+        float[] nan = integers(w.imageShape().size(), 114);
+        nan[5] = Float.NaN;
+        Tensor out = track(backend.zeros(w.pooledShape()));
+        backend.maxPoolInPlace(tensor(nan, w.imageShape()), w, out);
+        assertTrue(Float.isNaN(out.toArray()[w.channels() + 1]), "a NaN in a window makes its maximum NaN");
+        assertMessageContains(assertThrows(IllegalArgumentException.class,
+                () -> backend.maxPoolInPlace(track(backend.zeros(w.patchShape())), w, out)), "maxPool images");
     }
 
     @Test

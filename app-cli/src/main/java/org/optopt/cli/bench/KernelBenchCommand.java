@@ -11,7 +11,7 @@ import org.optopt.api.backend.Backend;
 import org.optopt.api.bench.IncumbentProvider;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Optimizers;
-import org.optopt.cli.report.Json;
+import org.optopt.tasks.training.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -71,9 +71,10 @@ final class KernelBenchmark {
      * @throws IllegalArgumentException if the optimizer is unknown or not elementwise
      */
     static KernelBenchmark ofOptimizer(Optimizers registry, String name, Backend backend, int size, int warmup, int runs) {
-        if (!(registry.provider(name) instanceof ElementwiseDefinition definition)) {
+        if (!registry.provider(name).capabilities().elementwise()) {
             throw new IllegalArgumentException("Optimizer " + name + " is not elementwise: it has no single kernel to time");
         }
+        ElementwiseDefinition definition = (ElementwiseDefinition) registry.provider(name);
         ElementwiseRule rule = definition.rule(Map.of());
         Map<String, Double> values = new LinkedHashMap<>();
         definition.hyperparameters().forEach(h -> values.put(h.name(), h.defaultValue()));

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.optopt.cli.report.Json;
 import org.optopt.cli.run.ProbeRun;
+import org.optopt.tasks.training.Json;
 import org.optopt.theory.Budget;
 import org.optopt.theory.Design;
 import org.optopt.theory.Intersection;
@@ -70,7 +70,7 @@ public final class DesignReport {
      * run's global ones) and {@code layers}, each with {@code parameter}, {@code shape},
      * {@code statistics} and either the design's fields or {@code skipped} (the reason).
      */
-    public static String json(ProbeRun.Collected run, Budget budget, Map<String, Double> global, List<TaskDesign> layers) {
+    public static String json(ProbeRun.Collected<?> run, Budget budget, Map<String, Double> global, List<TaskDesign> layers) {
         List<String> f = new ArrayList<>();
         f.add(Json.string("task") + ": " + Json.string(run.task()));
         f.add(Json.string("steps") + ": " + run.steps());
@@ -101,7 +101,7 @@ public final class DesignReport {
     }
 
     /** The per-layer designs of {@code optopt design --task} for people. */
-    public static String text(ProbeRun.Collected run, Budget budget, Map<String, Double> global, List<TaskDesign> layers) {
+    public static String text(ProbeRun.Collected<?> run, Budget budget, Map<String, Double> global, List<TaskDesign> layers) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "run          %s (%d steps, every probe attached)%n", run.directory(), run.steps()));
         sb.append(String.format(Locale.ROOT, "statistics  %s%n", hyper(global)));

@@ -18,6 +18,8 @@ import org.optopt.api.optim.Optimizers;
 import org.optopt.cli.format.ErrorMessages;
 import org.optopt.tasks.suite.Task;
 import org.optopt.tasks.suite.TaskRegistry;
+import org.optopt.tasks.training.RunDirectory;
+import org.optopt.tasks.training.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

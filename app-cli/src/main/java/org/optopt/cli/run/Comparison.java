@@ -19,6 +19,9 @@ import org.optopt.cli.report.Panel;
 import org.optopt.cli.report.Series;
 import org.optopt.tasks.suite.Target;
 import org.optopt.tasks.suite.Task;
+import org.optopt.tasks.training.EvalRecord;
+import org.optopt.tasks.training.StepRecord;
+import org.optopt.tasks.training.Trainer;
 
 /** The results of several optimizers (or one) over several seeds (or one) on one task: table, CSV and plots. */
 final class Comparison {

@@ -9,23 +9,20 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import org.optopt.api.backend.Backend;
-import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.Optimizers;
-import org.optopt.api.optim.ParameterSet;
-import org.optopt.api.probe.ProbedOptimizer;
-import org.optopt.cli.checkpoint.Checkpoint;
-import org.optopt.cli.format.ErrorMessages;
 import org.optopt.tasks.suite.Budget;
 import org.optopt.tasks.suite.DataSource;
 import org.optopt.tasks.suite.Task;
+import org.optopt.tasks.training.RunDirectory;
+import org.optopt.tasks.training.RunOptions;
+import org.optopt.tasks.training.Trainer;
 
 /**
- * One training run of a task with an optimizer and a seed, written to its own run directory
- * (see {@link RunDirectory}) with a progress line on stderr.
+ * One training run of a task with an optimizer spec and a seed, written to its own run directory
+ * by the library's {@link Trainer} (see {@link RunDirectory}), with {@code run.json} for
+ * {@code --resume} and a progress line on stderr.
  */
 public final class Experiment {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -35,22 +32,25 @@ public final class Experiment {
     private final DataSource data;
     private final PrintWriter err;
     private final ProbeOptions probes;
-    private final Consumer<ProbedOptimizer> probed;
+    private final Trainer.Listener observer;
 
     /** An experiment on {@code backend}, reading data through {@code data}, with progress on {@code err}. */
     public Experiment(Backend backend, Optimizers optimizers, DataSource data, PrintWriter err) {
-        this(backend, optimizers, data, err, ProbeOptions.of(List.of(), 1), p -> { });
+        this(backend, optimizers, data, err, ProbeOptions.of(List.of(), 1), Trainer.Listener.NONE);
     }
 
-    /** An experiment whose optimizers get {@code probes} attached; {@code probed} sees each probed optimizer. */
+    /**
+     * An experiment whose optimizers get {@code probes} attached; {@code observer} sees every run's
+     * records and its end ({@link Trainer.Listener#onFinish}, while the optimizer is still open).
+     */
     Experiment(Backend backend, Optimizers optimizers, DataSource data, PrintWriter err, ProbeOptions probes,
-            Consumer<ProbedOptimizer> probed) {
+            Trainer.Listener observer) {
         this.backend = backend;
         this.optimizers = optimizers;
         this.data = data;
         this.err = err;
         this.probes = probes;
-        this.probed = probed;
+        this.observer = observer;
     }
 
     /**
@@ -96,109 +96,46 @@ public final class Experiment {
      * @throws IllegalArgumentException if {@code dir} exists, or on a bad optimizer setting
      */
     public Outcome runIn(Path dir, Task task, RunArguments args) throws IOException {
-        OptimizerSpec spec = args.spec();
-        OptimizerFactory optimizer = OptimizerFactory.of(spec, optimizers);
-        BiFunction<Backend, ParameterSet, Optimizer> factory = probes.attach(optimizer.create(), probed);
-        try (RunDirectory run = RunDirectory.create(dir, config(task, optimizer, args))) {
-            args.write(dir);
-            return train(run, task, args, factory, null);
+        OptimizerFactory optimizer = OptimizerFactory.of(args.spec(), optimizers);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("optimizer", optimizer.spec().toString());
+        config.put("hyperparameters", optimizer.hyperparameters());
+        RunOptions options = options(dir, args).withConfig(config).withFile(RunArguments.FILE, args.json());
+        if (probes.any()) {
+            options = options.withFile(ProbeOptions.FILE, probes.json());
         }
+        return new Outcome(dir, trainer(task).run(probes.attach(optimizer.create()), options, listener(task, args)));
     }
 
     /**
      * Continues the incomplete run in {@code dir} from its checkpoint (from the start if it has
-     * none), so that it ends as the uninterrupted run would have.
+     * none), with its own arguments and probes (not this experiment's), so that it ends as the
+     * uninterrupted run would have.
      *
      * @throws IllegalArgumentException if {@code dir} is not a run directory, is complete, or its
      *     checkpoint is corrupt
      */
     public Outcome resume(Path dir, Function<String, Task> tasks) throws IOException {
         RunArguments args = RunArguments.read(dir);
-        if (Files.readString(dir.resolve("STATUS")).strip().equals("complete")) {
-            throw new IllegalArgumentException("Run " + dir + " is complete; there is nothing to resume");
-        }
         Task task = tasks.apply(args.task());
-        BiFunction<Backend, ParameterSet, Optimizer> factory = probes.attach(OptimizerFactory.of(args.spec(), optimizers)
-                .create(), probed);
-        Path file = RunCheckpoints.file(dir);
-        Checkpoint from = Files.exists(file)
-                ? Checkpoint.read(file) : null;
-        try (RunDirectory run = RunDirectory.resume(dir, from == null ? 0 : from.stepsLogLength(),
-                from == null ? 0 : from.evalsLogLength())) {
-            return train(run, task, args, factory, from);
-        }
+        var optimizer = ProbeOptions.read(dir).attach(OptimizerFactory.of(args.spec(), optimizers).create());
+        return new Outcome(dir, trainer(task).resume(optimizer, options(dir, args), listener(task, args)));
     }
 
-    private Outcome train(RunDirectory run, Task task, RunArguments args,
-            BiFunction<Backend, ParameterSet, Optimizer> factory, Checkpoint from)
-            throws IOException {
-        OptimizerSpec spec = args.spec();
-        long seed = args.seed();
-        Path dir = run.path();
-        ProgressBar progress = new ProgressBar(err, task.name() + " " + spec + " seed " + seed, System.console() != null);
-        RunCheckpoints checkpoints = new RunCheckpoints(run, args.checkpointEvery(), from);
-        try {
-            Trainer.Result r = new Trainer(task, backend, data).run(factory, seed, args.batchSize(), args.budget(),
-                    args.evaluations(), new Trainer.Listener() {
-                        @Override
-                        public void onStep(StepRecord record, long total) {
-                            run.onStep(record, total);
-                            progress.onStep(record, total);
-                        }
-
-                        @Override
-                        public void onEvaluation(EvalRecord record) {
-                            run.onEvaluation(record);
-                            progress.onEvaluation(record);
-                        }
-                    }, checkpoints);
-            Map<String, Object> metrics = metrics(r);
-            metrics.put("checkpoint_seconds", checkpoints.seconds());
-            run.complete(metrics);
-            return new Outcome(dir, r);
-        } catch (RuntimeException | IOException e) {
-            if (from == null && !run.started()) {
-                // Failed before its first step (missing data, a failed download): nothing to keep or resume.
-                run.discard();
-            } else {
-                run.fail(ErrorMessages.describe(e));
-            }
-            throw e;
-        }
+    private Trainer trainer(Task task) {
+        return new Trainer(task, backend, data);
     }
 
-    private Map<String, Object> config(Task task, OptimizerFactory optimizer, RunArguments args) {
-        OptimizerSpec spec = optimizer.spec();
-        int batchSize = args.batchSize();
-        Budget budget = args.budget();
-        long seed = args.seed();
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("task", task.name());
-        config.put("optimizer", spec.toString());
-        config.put("hyperparameters", optimizer.hyperparameters());
-        config.put("seed", seed);
-        config.put("batch_size", batchSize > 0 ? batchSize : task.defaultBatchSize());
-        config.put("budget", (budget != null ? budget : task.defaultBudget()).toString());
-        config.put("backend", backend.name());
-        config.put("evaluations", args.evaluations());
-        config.put("target", task.target().toString());
-        config.put("optopt_version", Provenance.version());
-        config.put("git_commit", Provenance.gitCommit().orElse(null));
-        return config;
+    private static RunOptions options(Path dir, RunArguments args) {
+        return RunOptions.defaults().withBudget(args.budget()).withBatchSize(args.batchSize()).withSeed(args.seed())
+                .withEvaluations(args.evaluations()).withCheckpointEvery(args.checkpointEvery()).withDirectory(dir);
     }
 
-    static Map<String, Object> metrics(Trainer.Result r) {
-        EvalRecord last = r.finalEvaluation();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("steps", last.step());
-        m.put("seconds", last.seconds());
-        m.put("final_train_loss", r.steps().get(r.steps().size() - 1).loss());
-        m.put("test_loss", last.loss());
-        m.put("test_accuracy", last.accuracy());
-        m.put("reached_target", r.reachedTarget());
-        m.put("steps_to_target", r.reachedTarget() ? r.stepsToTarget() : null);
-        m.put("seconds_to_target", r.reachedTarget() ? r.secondsToTarget() : null);
-        return m;
+    /** The progress bar and the observer. */
+    private Trainer.Listener listener(Task task, RunArguments args) {
+        ProgressBar progress = new ProgressBar(err, task.name() + " " + args.spec() + " seed " + args.seed(),
+                System.console() != null);
+        return progress.andThen(observer);
     }
 
     private static String sanitize(String s) {

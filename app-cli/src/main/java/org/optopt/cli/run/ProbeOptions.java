@@ -1,8 +1,15 @@
 package org.optopt.cli.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
-import java.util.function.Consumer;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.ParameterSet;
@@ -14,9 +21,15 @@ import picocli.CommandLine.Option;
  * {@code --probes NAME,...}, {@code --probe-every N} and the sampling {@code --probe-period P
  * --probe-burst B}: statistic probes attached to the trained optimizer (see
  * {@link ProbedOptimizer}); their statistics become {@code probe.<name>.<statistic>} columns of
- * {@code steps.csv}, filled after step 1 and every N steps.
+ * {@code steps.csv}, filled after step 1 and every N steps. A run with probes keeps them in its
+ * directory ({@value #FILE}) so that {@code --resume} attaches the same probes, whose statistics
+ * its checkpoint holds.
  */
 public final class ProbeOptions {
+    /** The file of a run directory that holds its probe options. */
+    static final String FILE = "probes.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @Option(names = "--probes", split = ",", paramLabel = "NAME",
             description = "Statistic probes to attach: second-moment, autocorrelation, kronecker (comma-separated).")
     List<String> names = List.of();
@@ -43,6 +56,47 @@ public final class ProbeOptions {
         return o;
     }
 
+    /** Whether any probe is named. */
+    boolean any() {
+        return !names.isEmpty();
+    }
+
+    /** The text of {@value #FILE}. */
+    String json() throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("probes", names);
+        m.put("every", every);
+        m.put("period", period);
+        m.put("burst", burst);
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n";
+    }
+
+    /**
+     * The probe options saved in run directory {@code dir}: none if it has no {@value #FILE}.
+     *
+     * @throws IllegalArgumentException if the file is not valid
+     */
+    static ProbeOptions read(Path dir) throws IOException {
+        Path file = dir.resolve(FILE);
+        if (!Files.exists(file)) {
+            return of(List.of(), 1);
+        }
+        JsonNode m = JSON.readTree(file.toFile());
+        ProbeOptions o = new ProbeOptions();
+        List<String> names = new ArrayList<>();
+        m.path("probes").forEach(n -> names.add(n.asText()));
+        o.names = List.copyOf(names);
+        o.every = m.path("every").asInt();
+        o.period = m.path("period").asInt();
+        o.burst = m.path("burst").asInt();
+        try {
+            o.validate();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+        return o;
+    }
+
     /** Checks the names and the interval before anything runs. */
     void validate() {
         if (every < 1) {
@@ -58,18 +112,13 @@ public final class ProbeOptions {
         }
     }
 
-    /** {@code factory} with the probes attached (unchanged if none); {@code created} sees each probed optimizer. */
-    BiFunction<Backend, ParameterSet, Optimizer> attach(BiFunction<Backend, ParameterSet, Optimizer> factory,
-            Consumer<ProbedOptimizer> created) {
+    /** {@code factory} with the probes attached (unchanged if none). */
+    BiFunction<Backend, ParameterSet, Optimizer> attach(BiFunction<Backend, ParameterSet, Optimizer> factory) {
         validate();
         if (names.isEmpty()) {
             return factory;
         }
-        return (backend, params) -> {
-            ProbedOptimizer p = new ProbedOptimizer(factory.apply(backend, params), Probes.create(names, backend, params),
-                    every, period, burst);
-            created.accept(p);
-            return p;
-        };
+        return (backend, params) -> new ProbedOptimizer(factory.apply(backend, params),
+                Probes.create(names, backend, params), every, period, burst);
     }
 }

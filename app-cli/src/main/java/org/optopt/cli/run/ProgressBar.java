@@ -4,6 +4,9 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 import org.optopt.cli.format.Numbers;
+import org.optopt.tasks.training.EvalRecord;
+import org.optopt.tasks.training.StepRecord;
+import org.optopt.tasks.training.Trainer;
 
 /**
  * A progress line on stderr: a bar, done of total, details and the time left. On a terminal it

@@ -42,8 +42,8 @@ public record RunArguments(String task, String optimizer, Map<String, Object> se
         return OptimizerSpec.parse(optimizer).with(settings);
     }
 
-    /** Writes {@code run.json} into {@code dir} atomically. */
-    void write(Path dir) throws IOException {
+    /** The text of {@code run.json}. */
+    String json() throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("task", task);
         m.put("optimizer", optimizer);
@@ -53,7 +53,7 @@ public record RunArguments(String task, String optimizer, Map<String, Object> se
         m.put("budget", budget == null ? null : Map.of("count", budget.count(), "unit", budget.unit().name()));
         m.put("evaluations", evaluations);
         m.put("checkpoint_every", checkpointEvery);
-        RunDirectory.writeAtomically(dir.resolve(FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n");
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n";
     }
 
     /**

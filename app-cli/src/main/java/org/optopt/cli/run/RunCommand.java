@@ -10,6 +10,8 @@ import org.optopt.api.optim.Optimizers;
 import org.optopt.cli.format.Numbers;
 import org.optopt.tasks.suite.Task;
 import org.optopt.tasks.suite.TaskRegistry;
+import org.optopt.tasks.training.EvalRecord;
+import org.optopt.tasks.training.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,7 +50,7 @@ public final class RunCommand implements Runnable {
     private int checkpointEvery;
 
     @Option(names = "--resume", paramLabel = "DIR",
-            description = "Continue the interrupted run in DIR from its checkpoint, with its own arguments.")
+            description = "Continue the interrupted run in DIR from its checkpoint, with its own arguments and probes.")
     private java.nio.file.Path resume;
 
     @Inject
@@ -103,6 +105,7 @@ public final class RunCommand implements Runnable {
     }
 
     private Experiment experiment() {
-        return new Experiment(backend.get(), optimizers, options.dataSource(), spec.commandLine().getErr(), probes, p -> { });
+        return new Experiment(backend.get(), optimizers, options.dataSource(), spec.commandLine().getErr(), probes,
+                Trainer.Listener.NONE);
     }
 }

@@ -91,10 +91,7 @@ public final class TrainingOptions {
      * shared folder ({@code optopt.shared}) or, unless {@code noDownload}, by download.
      */
     public static DataSource dataSource(Path dataDir, boolean noDownload) {
-        Path dir = org.optopt.tasks.data.DataResolver.dataDirectory(dataDir, System.getenv(),
-                System.getProperty("user.home"));
-        String shared = System.getProperty("optopt.shared");
-        return ResolverDataSource.of(dir, shared == null ? null : Path.of(shared), !noDownload);
+        return ResolverDataSource.standard(dataDir, !noDownload);
     }
 
     /**

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.optopt.cli.run.RunLogs;
-import org.optopt.cli.run.StepRecord;
+import org.optopt.tasks.training.RunLogs;
+import org.optopt.tasks.training.StepRecord;
 
 /**
  * Resolves a trial's learned settings (see {@link Study.Learned}): each named hyperparameter's value

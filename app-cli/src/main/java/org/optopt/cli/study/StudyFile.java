@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.optopt.cli.run.RunDirectory;
+import org.optopt.tasks.training.RunDirectory;
 
 /**
  * Loads a study file and applies command-line overrides: {@code study.seeds=5},

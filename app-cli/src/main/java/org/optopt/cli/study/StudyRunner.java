@@ -13,8 +13,8 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.optopt.cli.run.Experiment;
 import org.optopt.cli.run.RunArguments;
-import org.optopt.cli.run.RunDirectory;
 import org.optopt.tasks.suite.Task;
+import org.optopt.tasks.training.RunDirectory;
 
 /**
  * Works through a study's trials in one process: claims each trial nobody holds, skips it if it is

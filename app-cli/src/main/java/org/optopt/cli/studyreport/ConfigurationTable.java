@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.optopt.cli.run.StepRecord;
 import org.optopt.cli.score.Profiles;
 import org.optopt.cli.study.Study;
 import org.optopt.cli.study.Trial;
+import org.optopt.tasks.training.StepRecord;
 
 /**
  * The report's table of one task's configurations: per study entry and sweep point, the seeds that

@@ -13,15 +13,15 @@ import java.util.function.ToDoubleFunction;
 import org.optopt.cli.report.Figure;
 import org.optopt.cli.report.Panel;
 import org.optopt.cli.report.Series;
-import org.optopt.cli.run.EvalRecord;
-import org.optopt.cli.run.RunDirectory;
-import org.optopt.cli.run.RunLogs;
-import org.optopt.cli.run.StepRecord;
 import org.optopt.cli.score.Profiles;
 import org.optopt.cli.score.StudyScores;
 import org.optopt.cli.study.Study;
 import org.optopt.cli.study.StudyDirectory;
 import org.optopt.cli.study.Trial;
+import org.optopt.tasks.training.EvalRecord;
+import org.optopt.tasks.training.RunDirectory;
+import org.optopt.tasks.training.RunLogs;
+import org.optopt.tasks.training.StepRecord;
 
 /**
  * A study's report: one static HTML page with its figures beside it (each as SVG and PNG).

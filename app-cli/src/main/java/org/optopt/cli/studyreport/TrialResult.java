@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.optopt.cli.run.EvalRecord;
-import org.optopt.cli.run.StepRecord;
 import org.optopt.cli.score.Profiles;
 import org.optopt.cli.study.Trial;
+import org.optopt.tasks.training.EvalRecord;
+import org.optopt.tasks.training.StepRecord;
 
 /**
  * A finished trial as the report sees it: complete with its logs, or failed (no logs).

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.optopt.tasks.training.StepRecord;
 
 class ProgressBarTest {
     /** Feeds {@code steps} steps, the clock advancing {@code nanosPerStep} each, and returns the lines printed. */

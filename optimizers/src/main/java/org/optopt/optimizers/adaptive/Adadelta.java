@@ -1,15 +1,12 @@
 package org.optopt.optimizers.adaptive;
 
-import static org.optopt.api.kernel.Expr.buffer;
-import static org.optopt.api.kernel.Expr.scalar;
-import static org.optopt.optimizers.Rules.coupledDecay;
-import static org.optopt.optimizers.Rules.emaSquare;
-import static org.optopt.optimizers.Rules.p;
+import static org.optopt.optimizers.transform.Chain.chain;
+import static org.optopt.optimizers.transform.Transforms.addCoupledWeightDecay;
+import static org.optopt.optimizers.transform.Transforms.scaleByAdadelta;
+import static org.optopt.optimizers.transform.Transforms.scaleByLearningRate;
 
 import java.util.List;
 import java.util.Map;
-import org.optopt.api.kernel.Expr;
-import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Domain;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.optimizers.ElementwiseDefinition;
@@ -38,17 +35,6 @@ public final class Adadelta extends ElementwiseDefinition {
 
     @Override
     public ElementwiseRule rule(Map<String, String> choices) {
-        Expr d = Expr.local("d");
-        Expr delta = Expr.local("delta");
-        Expr eps = scalar("eps");
-        Kernel kernel = Kernel.builder("adadelta")
-                .let("d", coupledDecay())
-                .store("square_avg", emaSquare("square_avg", "rho", d))
-                .let("delta", buffer("acc_delta").plus(eps).sqrt().div(buffer("square_avg").plus(eps).sqrt()).times(d))
-                .store("acc_delta", emaSquare("acc_delta", "rho", delta))
-                .store("p", p().minus(scalar("lr").times(delta)))
-                .build();
-        return new ElementwiseRule(kernel, List.of(new ElementwiseRule.StateBuffer("square_avg", Expr.zero()),
-                new ElementwiseRule.StateBuffer("acc_delta", Expr.zero())), List.of());
+        return chain("adadelta", addCoupledWeightDecay(), scaleByAdadelta(), scaleByLearningRate("lr"));
     }
 }

@@ -1,20 +1,23 @@
 package org.optopt.optimizers.adaptive;
 
 import static org.optopt.api.kernel.Expr.buffer;
-import static org.optopt.api.kernel.Expr.scalar;
-import static org.optopt.optimizers.Rules.coupledDecay;
-import static org.optopt.optimizers.Rules.p;
-import static org.optopt.optimizers.Rules.t;
+import static org.optopt.optimizers.transform.Chain.chain;
+import static org.optopt.optimizers.transform.Transforms.addCoupledWeightDecay;
+import static org.optopt.optimizers.transform.Transforms.scaleByInverseTimeDecay;
+import static org.optopt.optimizers.transform.Transforms.scaleByLearningRate;
+import static org.optopt.optimizers.transform.Transforms.scaleByRss;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.optopt.api.kernel.Expr;
-import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Domain;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.optimizers.ElementwiseDefinition;
 import org.optopt.optimizers.ElementwiseRule;
 import org.optopt.optimizers.Hyperparameters;
+import org.optopt.optimizers.Variant;
+import org.optopt.optimizers.transform.Update;
 
 /**
  * Adagrad (torch.optim.Adagrad; Duchi et al. 2011):
@@ -23,6 +26,9 @@ import org.optopt.optimizers.Hyperparameters;
  * sum = sum + d*d                      (sum starts at initial_accumulator_value)
  * p   = p - (lr/(1 + (t - 1)*lr_decay))*d / (sqrt(sum) + eps)
  * </pre>
+ *
+ * <p>Its {@link Variant#GDTUO} variant (alpha = 0.01, stored raw):
+ * {@code G = G + g^2} (G starts at 0.1), {@code p = p - (alpha*g)/sqrt(G + 1e-10)}.
  */
 public final class Adagrad extends ElementwiseDefinition {
     /** Creates the provider. */
@@ -38,14 +44,19 @@ public final class Adagrad extends ElementwiseDefinition {
 
     @Override
     public ElementwiseRule rule(Map<String, String> choices) {
-        Expr d = Expr.local("d");
-        Expr clr = scalar("lr").div(Expr.one().plus(t().minus(1).times(scalar("lr_decay"))));
-        Kernel kernel = Kernel.builder("adagrad")
-                .let("d", coupledDecay())
-                .store("sum", buffer("sum").plus(d.times(d)))
-                .store("p", p().minus(clr.times(d).div(buffer("sum").sqrt().plus(scalar("eps")))))
-                .build();
-        return new ElementwiseRule(kernel,
-                List.of(new ElementwiseRule.StateBuffer("sum", scalar("initial_accumulator_value"))), List.of());
+        return chain("adagrad", addCoupledWeightDecay(), scaleByRss(), scaleByLearningRate("lr"), scaleByInverseTimeDecay());
     }
+
+    @Override
+    public Optional<Variant> variant(String convention) {
+        return convention.equals(Variant.GDTUO) ? Optional.of(GDTUO) : Optional.empty();
+    }
+
+    private static final Variant GDTUO = new Variant(List.of(Variant.raw("alpha", 0.01, "step size")),
+            values -> chain("gdtuo_adagrad", (u, rule) -> {
+                Expr g = u.value();
+                rule.state("G", Expr.constant(0.1));
+                Expr sum = rule.store("G", buffer("G").plus(g.square()));
+                return Update.fraction(g, sum.plus(1e-10).sqrt());
+            }, scaleByLearningRate("alpha")));
 }

@@ -1,25 +1,24 @@
 package org.optopt.optimizers.adaptive;
 
-import static org.optopt.api.kernel.Expr.buffer;
-import static org.optopt.api.kernel.Expr.one;
-import static org.optopt.api.kernel.Expr.scalar;
 import static org.optopt.optimizers.Rules.biasCorrection;
-import static org.optopt.optimizers.Rules.coupledDecay;
-import static org.optopt.optimizers.Rules.decoupledDecay;
 import static org.optopt.optimizers.Rules.ema;
 import static org.optopt.optimizers.Rules.emaSquare;
-import static org.optopt.optimizers.Rules.g;
-import static org.optopt.optimizers.Rules.p;
+import static org.optopt.optimizers.transform.Chain.chain;
+import static org.optopt.optimizers.transform.Transforms.addCoupledWeightDecay;
+import static org.optopt.optimizers.transform.Transforms.decayParameters;
+import static org.optopt.optimizers.transform.Transforms.scaleByAdam;
+import static org.optopt.optimizers.transform.Transforms.scaleByLearningRate;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.optopt.api.kernel.Expr;
-import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Choice;
 import org.optopt.optimizers.ElementwiseDefinition;
 import org.optopt.optimizers.ElementwiseRule;
 import org.optopt.optimizers.Hyperparameters;
+import org.optopt.optimizers.Variant;
+import org.optopt.optimizers.transform.Update;
 
 /**
  * Adam (torch.optim.Adam) and, with decoupled weight decay, AdamW (torch.optim.AdamW); both with
@@ -31,6 +30,11 @@ import org.optopt.optimizers.Hyperparameters;
  * vmax = max(vmax, v)                     (amsgrad; then vmax replaces v below)
  * p = p - (lr/(1 - beta1^t))*m / (sqrt(v)*(1/sqrt(1 - beta2^t)) + eps)
  * </pre>
+ *
+ * <p>Adam's {@link Variant#GDTUO} variant (alpha = 0.001 raw; beta1 = 0.9, beta2 = 0.999 stored as
+ * atanh(2x - 1); eps = 1e-8 fixed): {@code m = beta1*m + (1 - beta1)*g},
+ * {@code v = beta2*v + ((1 - beta2)*g)*g} (v starts at 1e-8),
+ * {@code p = p - alpha*((m/(1 - beta1^t)) / (sqrt(v/(1 - beta2^t)) + 1e-8))}.
  */
 public class Adam extends ElementwiseDefinition {
     private final boolean decoupled;
@@ -56,31 +60,25 @@ public class Adam extends ElementwiseDefinition {
     @Override
     public final ElementwiseRule rule(Map<String, String> choices) {
         boolean amsgrad = Boolean.parseBoolean(choices.get("amsgrad"));
-        Kernel.Builder k = Kernel.builder(name() + (amsgrad ? "_amsgrad" : ""));
-        if (decoupled) {
-            k.store("p", decoupledDecay());
-            k.let("d", g());
-        } else {
-            k.let("d", coupledDecay());
-        }
-        Expr d = Expr.local("d");
-        k.store("m", ema("m", "beta1", d));
-        k.store("v", emaSquare("v", "beta2", d));
-        String second = "v";
-        if (amsgrad) {
-            k.store("vmax", buffer("vmax").max(buffer("v")));
-            second = "vmax";
-        }
-        // torch divides sqrt(v) by sqrt(1 - beta2^t); multiplying by the hoisted reciprocal leaves one
-        // division per element (faster; the results differ from torch's by rounding only).
-        Expr denom = buffer(second).sqrt().times(one().div(biasCorrection("beta2").sqrt())).plus(scalar("eps"));
-        Expr stepSize = scalar("lr").div(biasCorrection("beta1"));
-        k.store("p", p().minus(stepSize.times(buffer("m")).div(denom)));
-        List<ElementwiseRule.StateBuffer> state = new ArrayList<>(List.of(
-                new ElementwiseRule.StateBuffer("m", Expr.zero()), new ElementwiseRule.StateBuffer("v", Expr.zero())));
-        if (amsgrad) {
-            state.add(new ElementwiseRule.StateBuffer("vmax", Expr.zero()));
-        }
-        return new ElementwiseRule(k.build(), state, List.of());
+        return chain(name() + (amsgrad ? "_amsgrad" : ""), decoupled ? decayParameters() : addCoupledWeightDecay(),
+                scaleByAdam(amsgrad), scaleByLearningRate("lr"));
     }
+
+    @Override
+    public final Optional<Variant> variant(String convention) {
+        return !decoupled && convention.equals(Variant.GDTUO) ? Optional.of(GDTUO) : Optional.empty();
+    }
+
+    private static final Variant GDTUO = new Variant(List.of(Variant.raw("alpha", 0.001, "step size"),
+            Variant.unit("beta1", 0.9, "decay of the first moment"), Variant.unit("beta2", 0.999, "decay of the second moment")),
+            values -> chain("gdtuo_adam", (u, rule) -> {
+                Expr g = u.value();
+                rule.state("m", Expr.zero());
+                rule.state("v", Expr.constant(1e-8));
+                Expr m = rule.store("m", ema("m", "beta1", g));
+                Expr v = rule.store("v", emaSquare("v", "beta2", g));
+                Expr mHat = rule.let("m_hat", m.div(biasCorrection("beta1")));
+                Expr vHat = rule.let("v_hat", v.div(biasCorrection("beta2")));
+                return Update.of(mHat.div(vHat.sqrt().plus(1e-8)));
+            }, scaleByLearningRate("alpha")));
 }

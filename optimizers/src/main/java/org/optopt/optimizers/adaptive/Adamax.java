@@ -1,16 +1,12 @@
 package org.optopt.optimizers.adaptive;
 
-import static org.optopt.api.kernel.Expr.buffer;
-import static org.optopt.api.kernel.Expr.scalar;
-import static org.optopt.optimizers.Rules.biasCorrection;
-import static org.optopt.optimizers.Rules.coupledDecay;
-import static org.optopt.optimizers.Rules.ema;
-import static org.optopt.optimizers.Rules.p;
+import static org.optopt.optimizers.transform.Chain.chain;
+import static org.optopt.optimizers.transform.Transforms.addCoupledWeightDecay;
+import static org.optopt.optimizers.transform.Transforms.scaleByAdamax;
+import static org.optopt.optimizers.transform.Transforms.scaleByLearningRate;
 
 import java.util.List;
 import java.util.Map;
-import org.optopt.api.kernel.Expr;
-import org.optopt.api.kernel.Kernel;
 import org.optopt.optimizers.ElementwiseDefinition;
 import org.optopt.optimizers.ElementwiseRule;
 import org.optopt.optimizers.Hyperparameters;
@@ -35,14 +31,6 @@ public final class Adamax extends ElementwiseDefinition {
 
     @Override
     public ElementwiseRule rule(Map<String, String> choices) {
-        Expr d = Expr.local("d");
-        Kernel kernel = Kernel.builder("adamax")
-                .let("d", coupledDecay())
-                .store("m", ema("m", "beta1", d))
-                .store("u", scalar("beta2").times(buffer("u")).max(d.abs().plus(scalar("eps"))))
-                .store("p", p().minus(scalar("lr").div(biasCorrection("beta1")).times(buffer("m")).div(buffer("u"))))
-                .build();
-        return new ElementwiseRule(kernel, List.of(new ElementwiseRule.StateBuffer("m", Expr.zero()),
-                new ElementwiseRule.StateBuffer("u", Expr.zero())), List.of());
+        return chain("adamax", addCoupledWeightDecay(), scaleByAdamax(), scaleByLearningRate("lr"));
     }
 }

@@ -1,18 +1,12 @@
 package org.optopt.optimizers.adaptive;
 
-import static org.optopt.api.kernel.Expr.buffer;
-import static org.optopt.api.kernel.Expr.scalar;
-import static org.optopt.optimizers.Rules.biasCorrection;
-import static org.optopt.optimizers.Rules.coupledDecay;
-import static org.optopt.optimizers.Rules.ema;
-import static org.optopt.optimizers.Rules.emaSquare;
-import static org.optopt.optimizers.Rules.p;
-import static org.optopt.optimizers.Rules.t;
+import static org.optopt.optimizers.transform.Chain.chain;
+import static org.optopt.optimizers.transform.Transforms.addCoupledWeightDecay;
+import static org.optopt.optimizers.transform.Transforms.scaleByLearningRate;
+import static org.optopt.optimizers.transform.Transforms.scaleByNadam;
 
 import java.util.List;
 import java.util.Map;
-import org.optopt.api.kernel.Expr;
-import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Choice;
 import org.optopt.api.optim.Domain;
 import org.optopt.api.optim.Hyperparameter;
@@ -48,33 +42,10 @@ public final class NAdam extends ElementwiseDefinition {
                         "reproduce torch 1.13, whose momentum-term correction counts mu_t twice")));
     }
 
-    private static Expr mu(Expr step) {
-        return scalar("beta1").times(Expr.one().minus(Expr.constant(0.5)
-                .times(Expr.constant(0.96).pow(step.times(scalar("momentum_decay"))))));
-    }
-
     @Override
     public ElementwiseRule rule(Map<String, String> choices) {
-        Expr d = Expr.local("d");
-        Expr denom = Expr.local("denom");
-        Expr mu = mu(t());
-        Expr muNext = mu(t().plus(1));
-        Expr product = scalar("mu_product").times(mu);
-        Expr lr = scalar("lr");
-        Expr gradCoefficient = lr.times(mu.oneMinus()).div(product.oneMinus());
-        Expr nextProduct = Boolean.parseBoolean(choices.get("torch113")) ? product.times(mu).times(muNext)
-                : product.times(muNext);
-        Expr momentumCoefficient = lr.times(muNext).div(nextProduct.oneMinus());
-        Kernel kernel = Kernel.builder(Boolean.parseBoolean(choices.get("torch113")) ? "nadam_torch113" : "nadam")
-                .let("d", coupledDecay())
-                .store("m", ema("m", "beta1", d))
-                .store("v", emaSquare("v", "beta2", d))
-                .let("denom", buffer("v").div(biasCorrection("beta2")).sqrt().plus(scalar("eps")))
-                .store("p", p().minus(gradCoefficient.times(d).div(denom))
-                        .minus(momentumCoefficient.times(buffer("m")).div(denom)))
-                .build();
-        return new ElementwiseRule(kernel,
-                List.of(new ElementwiseRule.StateBuffer("m", Expr.zero()), new ElementwiseRule.StateBuffer("v", Expr.zero())),
-                List.of(new ElementwiseRule.ScalarState("mu_product", 1.0, product)));
+        boolean torch113 = Boolean.parseBoolean(choices.get("torch113"));
+        return chain(torch113 ? "nadam_torch113" : "nadam", addCoupledWeightDecay(), scaleByNadam(torch113),
+                scaleByLearningRate("lr"));
     }
 }

@@ -1,18 +1,12 @@
 package org.optopt.optimizers.adaptive;
 
-import static org.optopt.api.kernel.Expr.buffer;
-import static org.optopt.api.kernel.Expr.scalar;
-import static org.optopt.optimizers.Rules.biasCorrection;
-import static org.optopt.optimizers.Rules.coupledDecay;
-import static org.optopt.optimizers.Rules.ema;
-import static org.optopt.optimizers.Rules.emaSquare;
-import static org.optopt.optimizers.Rules.p;
-import static org.optopt.optimizers.Rules.t;
+import static org.optopt.optimizers.transform.Chain.chain;
+import static org.optopt.optimizers.transform.Transforms.addCoupledWeightDecay;
+import static org.optopt.optimizers.transform.Transforms.scaleByLearningRate;
+import static org.optopt.optimizers.transform.Transforms.scaleByRadam;
 
 import java.util.List;
 import java.util.Map;
-import org.optopt.api.kernel.Expr;
-import org.optopt.api.kernel.Kernel;
 import org.optopt.optimizers.ElementwiseDefinition;
 import org.optopt.optimizers.ElementwiseRule;
 import org.optopt.optimizers.Hyperparameters;
@@ -39,25 +33,6 @@ public final class RAdam extends ElementwiseDefinition {
 
     @Override
     public ElementwiseRule rule(Map<String, String> choices) {
-        Expr d = Expr.local("d");
-        Expr mhat = Expr.local("mhat");
-        Expr lr = scalar("lr");
-        Expr rhoInf = Expr.constant(2).div(scalar("beta2").oneMinus()).minus(1);
-        Expr rhoT = rhoInf.minus(Expr.constant(2).times(t()).times(scalar("beta2").pow(t())).div(biasCorrection("beta2")));
-        Expr rectified = rhoT.gt(Expr.constant(5));
-        Expr rect = Expr.select(rectified, rhoT.minus(4).times(rhoT.minus(2)).times(rhoInf)
-                .div(rhoInf.minus(4).times(rhoInf.minus(2)).times(rhoT)).sqrt(), Expr.zero());
-        Expr adaptive = biasCorrection("beta2").sqrt().div(buffer("v").sqrt().plus(scalar("eps")));
-        Kernel kernel = Kernel.builder("radam")
-                .let("d", coupledDecay())
-                .store("m", ema("m", "beta1", d))
-                .store("v", emaSquare("v", "beta2", d))
-                .let("mhat", buffer("m").div(biasCorrection("beta1")))
-                .store("p", Expr.select(rectified, p().minus(mhat.times(lr).times(adaptive).times(rect)),
-                        p().minus(mhat.times(lr))))
-                .build();
-        return new ElementwiseRule(kernel,
-                List.of(new ElementwiseRule.StateBuffer("m", Expr.zero()), new ElementwiseRule.StateBuffer("v", Expr.zero())),
-                List.of());
+        return chain("radam", addCoupledWeightDecay(), scaleByRadam(), scaleByLearningRate("lr"));
     }
 }

@@ -2,22 +2,24 @@ package org.optopt.optimizers.adaptive;
 
 import static org.optopt.api.kernel.Expr.buffer;
 import static org.optopt.api.kernel.Expr.scalar;
-import static org.optopt.optimizers.Rules.coupledDecay;
-import static org.optopt.optimizers.Rules.ema;
-import static org.optopt.optimizers.Rules.emaSquare;
-import static org.optopt.optimizers.Rules.p;
+import static org.optopt.optimizers.transform.Chain.chain;
+import static org.optopt.optimizers.transform.Transforms.addCoupledWeightDecay;
+import static org.optopt.optimizers.transform.Transforms.scaleByLearningRate;
+import static org.optopt.optimizers.transform.Transforms.scaleByRms;
+import static org.optopt.optimizers.transform.Transforms.traceIfMomentum;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.optopt.api.kernel.Expr;
-import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Choice;
 import org.optopt.api.optim.Domain;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.optimizers.ElementwiseDefinition;
 import org.optopt.optimizers.ElementwiseRule;
 import org.optopt.optimizers.Hyperparameters;
+import org.optopt.optimizers.Variant;
+import org.optopt.optimizers.transform.Update;
 
 /**
  * RMSProp (torch.optim.RMSprop; Hinton's lecture 6e), optionally centered, with momentum:
@@ -29,6 +31,9 @@ import org.optopt.optimizers.Hyperparameters;
  * buf = momentum > 0 ? momentum*buf + d/avg : 0
  * p   = momentum > 0 ? p - lr*buf : p - lr*d/avg
  * </pre>
+ *
+ * <p>Its {@link Variant#GDTUO} variant (alpha = 0.01 stored as its square root, gamma = 0.99 stored
+ * as atanh(2x - 1)): {@code s = gamma*s + (1 - gamma)*g^2}, {@code p = p - (alpha*g)/sqrt(s + 1e-8)}.
  */
 public final class RmsProp extends ElementwiseDefinition {
     /** Creates the provider. */
@@ -45,28 +50,22 @@ public final class RmsProp extends ElementwiseDefinition {
     @Override
     public ElementwiseRule rule(Map<String, String> choices) {
         boolean centered = Boolean.parseBoolean(choices.get("centered"));
-        Expr d = Expr.local("d");
-        Expr momentum = scalar("momentum");
-        Expr useMomentum = momentum.gt(Expr.zero());
-        Kernel.Builder k = Kernel.builder(centered ? "rmsprop_centered" : "rmsprop")
-                .let("d", coupledDecay())
-                .store("square_avg", emaSquare("square_avg", "alpha", d));
-        Expr variance = buffer("square_avg");
-        if (centered) {
-            k.store("grad_avg", ema("grad_avg", "alpha", d));
-            variance = variance.minus(buffer("grad_avg").times(buffer("grad_avg")));
-        }
-        Expr avg = Expr.local("avg");
-        k.let("avg", variance.sqrt().plus(scalar("eps")))
-                .store("buf", Expr.select(useMomentum, momentum.times(buffer("buf")).plus(d.div(avg)), Expr.zero()))
-                .store("p", Expr.select(useMomentum, p().minus(scalar("lr").times(buffer("buf"))),
-                        p().minus(scalar("lr").times(d).div(avg))));
-        List<ElementwiseRule.StateBuffer> state = new ArrayList<>();
-        state.add(new ElementwiseRule.StateBuffer("square_avg", Expr.zero()));
-        if (centered) {
-            state.add(new ElementwiseRule.StateBuffer("grad_avg", Expr.zero()));
-        }
-        state.add(new ElementwiseRule.StateBuffer("buf", Expr.zero()));
-        return new ElementwiseRule(k.build(), state, List.of());
+        return chain(centered ? "rmsprop_centered" : "rmsprop", addCoupledWeightDecay(), scaleByRms(centered),
+                traceIfMomentum(), scaleByLearningRate("lr"));
     }
+
+    @Override
+    public Optional<Variant> variant(String convention) {
+        return convention.equals(Variant.GDTUO) ? Optional.of(GDTUO) : Optional.empty();
+    }
+
+    private static final Variant GDTUO = new Variant(List.of(
+            new Hyperparameter("alpha", 0.01, Domain.atLeast(0), "step size (stored as its square root)"),
+            Variant.unit("gamma", 0.99, "decay of the squared-gradient average")),
+            values -> chain("gdtuo_rmsprop", (u, rule) -> {
+                Expr g = u.value();
+                rule.state("s", Expr.zero());
+                Expr s = rule.store("s", scalar("gamma").times(buffer("s")).plus(scalar("gamma").oneMinus().times(g.square())));
+                return Update.fraction(g, s.plus(1e-8).sqrt());
+            }, scaleByLearningRate("alpha")));
 }

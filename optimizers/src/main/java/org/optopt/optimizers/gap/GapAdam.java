@@ -3,11 +3,11 @@ package org.optopt.optimizers.gap;
 import static org.optopt.api.kernel.Expr.buffer;
 import static org.optopt.api.kernel.Expr.scalar;
 import static org.optopt.optimizers.Rules.biasCorrection;
-import static org.optopt.optimizers.Rules.decoupledDecay;
 import static org.optopt.optimizers.Rules.ema;
 import static org.optopt.optimizers.Rules.emaSquare;
 import static org.optopt.optimizers.Rules.g;
-import static org.optopt.optimizers.Rules.p;
+import static org.optopt.optimizers.transform.Transforms.decayParameters;
+import static org.optopt.optimizers.transform.Transforms.scaleByLearningRate;
 
 import java.util.List;
 import org.optopt.api.kernel.Expr;
@@ -17,6 +17,8 @@ import org.optopt.api.optim.Domain;
 import org.optopt.api.optim.HyperparameterList;
 import org.optopt.optimizers.ElementwiseRule;
 import org.optopt.optimizers.Hyperparameters;
+import org.optopt.optimizers.transform.Chain;
+import org.optopt.optimizers.transform.Update;
 
 /**
  * {@code gap-adam}: Adam (AdamW with weight decay) with beta1 chosen every step among candidates by
@@ -64,11 +66,9 @@ public final class GapAdam extends GapDefinition {
 
     @Override
     public Kernel apply() {
-        return Kernel.builder("gap_adam_apply")
-                .let("denom", denominator())
-                .store(ElementwiseRule.PARAMETER, decoupledDecay())
-                .store(ElementwiseRule.PARAMETER, p().minus(scalar("lr").times(direction(chosenBuffer(), candidate()))))
-                .build();
+        return Chain.from("gap_adam_apply", chosenBuffer(), decayParameters(),
+                (u, rule) -> Update.of(u.value().div(biasCorrection(candidate())).div(rule.let("denom", denominator()))),
+                scaleByLearningRate("lr")).kernel();
     }
 
     @Override

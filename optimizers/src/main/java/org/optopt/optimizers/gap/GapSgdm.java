@@ -3,8 +3,8 @@ package org.optopt.optimizers.gap;
 import static org.optopt.api.kernel.Expr.buffer;
 import static org.optopt.api.kernel.Expr.scalar;
 import static org.optopt.optimizers.Rules.coupledDecay;
-import static org.optopt.optimizers.Rules.p;
 import static org.optopt.optimizers.Rules.t;
+import static org.optopt.optimizers.transform.Transforms.scaleByLearningRate;
 
 import java.util.List;
 import org.optopt.api.kernel.Expr;
@@ -14,6 +14,7 @@ import org.optopt.api.optim.Domain;
 import org.optopt.api.optim.HyperparameterList;
 import org.optopt.optimizers.ElementwiseRule;
 import org.optopt.optimizers.Hyperparameters;
+import org.optopt.optimizers.transform.Chain;
 
 /**
  * {@code gap-sgdm}: SGD with heavy-ball momentum chosen every step among candidate momenta by
@@ -50,9 +51,7 @@ public final class GapSgdm extends GapDefinition {
 
     @Override
     public Kernel apply() {
-        return Kernel.builder("gap_sgdm_apply")
-                .store(ElementwiseRule.PARAMETER, p().minus(scalar("lr").times(buffer(chosenBuffer()))))
-                .build();
+        return Chain.from("gap_sgdm_apply", chosenBuffer(), scaleByLearningRate("lr")).kernel();
     }
 
     @Override

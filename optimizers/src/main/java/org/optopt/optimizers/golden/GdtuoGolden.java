@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.ParameterSet;
-import org.optopt.optimizers.hyper.GdtuoCatalog;
+import org.optopt.optimizers.hyper.RegistryCatalog;
 import org.optopt.optimizers.hyper.HyperOptimizer;
 import org.optopt.optimizers.hyper.LevelSpec;
 import org.optopt.optimizers.hyper.Towers;
@@ -16,7 +16,7 @@ import org.optopt.optimizers.hyper.Towers;
  * ({@code gdtuo-*.json}, see the golden README). The tower is read from the file's {@code levels}
  * — gdtuo constructors, level 0 first, {@code {"class": "Adam", "args": {"alpha": 0.01}}} — so any
  * stack of gdtuo's classes ({@value #CLASS_NAMES}) of any height replays; absent arguments take
- * gdtuo's defaults ({@link GdtuoCatalog}). Every step's parameters and every level's stored
+ * gdtuo's defaults ({@link RegistryCatalog#gdtuo()}). Every step's parameters and every level's stored
  * hyperparameters are compared.
  *
  * <p>The relative tolerance is the file's optional field {@code tolerance}, else {@link #TOLERANCE}: a stack
@@ -33,11 +33,11 @@ public final class GdtuoGolden implements GoldenFormat {
     /** gdtuo's optimizer classes, as the README names them. */
     static final String CLASS_NAMES = "SGD, AdaGrad, RMSProp, Adam";
 
-    /** gdtuo's class names and the {@link GdtuoCatalog} names of their rules. */
+    /** gdtuo's class names and the gdtuo-variant names of their rules. */
     private static final Map<String, String> CLASSES = Map.of("SGD", "sgd", "AdaGrad", "adagrad", "RMSProp", "rmsprop",
             "Adam", "adam");
 
-    private final GdtuoCatalog catalog = new GdtuoCatalog();
+    private final RegistryCatalog catalog = RegistryCatalog.gdtuo();
 
     @Override
     public String name() {

@@ -30,8 +30,6 @@ import org.optopt.optimizers.NonFinite;
 public final class HyperKernels {
     /** The reduction that is NaN if a gradient element is non-finite, else 0. */
     public static final String NON_FINITE = "non_finite";
-    /** The reduction of {@link #step} that is NaN if a new parameter value is non-finite, else 0. */
-    public static final String NON_FINITE_PARAMETER = "non_finite_p";
 
     private HyperKernels() {}
 
@@ -80,15 +78,6 @@ public final class HyperKernels {
     /** The fused update-and-derivatives kernel (see the class description); the rule's own kernel if nothing is learned. */
     public static Kernel step(ElementwiseRule rule, Map<String, Reparameterization> learnable) {
         return learnable.isEmpty() ? rule.kernel() : fused(rule, learnable);
-    }
-
-    /**
-     * The check run after {@link #step} over each parameter: reduction {@value #NON_FINITE_PARAMETER}
-     * is NaN if a new parameter value is non-finite. A kernel of its own: a reduction inside the
-     * update loop would keep compiled backends from vectorizing the update (measured 4x slower).
-     */
-    public static Kernel parameterCheck() {
-        return NonFinite.check(ElementwiseRule.PARAMETER, NON_FINITE_PARAMETER);
     }
 
     private static Kernel fused(ElementwiseRule rule, Map<String, Reparameterization> learnable) {

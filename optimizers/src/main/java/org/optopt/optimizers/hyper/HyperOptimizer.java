@@ -6,14 +6,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.NonFinitePolicy;
 import org.optopt.api.optim.Optimizer;
-import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.optim.StateDict;
-import org.optopt.api.tensor.Shape;
-import org.optopt.api.tensor.Tensor;
+import org.optopt.optimizers.runtime.StateReader;
+import org.optopt.optimizers.runtime.StateWriter;
+import org.optopt.optimizers.runtime.StepLedger;
+import org.optopt.optimizers.schedule.Schedule;
 
 /**
  * A hypergradient tower ("Gradient Descent: The Ultimate Optimizer", Chandra et al. 2022): level 0
@@ -55,22 +57,23 @@ import org.optopt.api.tensor.Tensor;
  * the fused update counts it and the step throws an {@link IllegalStateException} naming the
  * parameter and every level's hyperparameters (the update is applied then; never silently).
  *
+ * <p>Every level runs on the runtime a plain optimizer uses (see {@link Level}): per level and
+ * group, hyperparameters can be set ({@link #setLevelHyperparameter}), frozen ({@link #setFrozen(int,
+ * String, boolean)}) and scheduled ({@link #schedule(int, String, Schedule)}) as on a plain
+ * optimizer. This class orchestrates the levels' step and rolls them back on a refused step.
+ *
  * <p>As an {@link Optimizer}, the tower shows level 0: {@link #hyperparameters(String)} are level
  * 0's current values (learned ones included). {@link #levelHyperparameters(int, String)} and
  * {@link #trace()} expose every level for per-step traces.
+ *
+ * <p>State layout (see {@link StateWriter}, version 2): level k under the node {@code L<k>/}
+ * (see {@link Level}); the step and skipped-step counts. States written before version 2 are refused.
  */
 public final class HyperOptimizer implements Optimizer {
     private final String name;
-    private final Backend backend;
     private final ParameterSet parameters;
     private final List<Level> levels = new ArrayList<>();
-    /** raw.get(k): level k's learnable raw values, level k+1's parameter; for k below the top. */
-    private final List<Tensor> raw = new ArrayList<>();
-    private final List<Tensor> rawGradients = new ArrayList<>();
-    private final List<double[]> lastHypergradients = new ArrayList<>();
-    private NonFinitePolicy policy = NonFinitePolicy.FAIL;
-    private long steps;
-    private long skipped;
+    private final StepLedger ledger;
     private boolean closed;
 
     /**
@@ -84,9 +87,10 @@ public final class HyperOptimizer implements Optimizer {
         if (specs.isEmpty()) {
             throw new IllegalArgumentException("A tower needs at least one level");
         }
-        this.backend = Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(backend, "backend");
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.name = String.join("/", specs.stream().map(LevelSpec::optimizer).toList());
+        this.ledger = new StepLedger("tower " + name);
         int top = specs.size() - 1;
         for (int k = 0; k <= top; k++) {
             LevelSpec s = specs.get(k);
@@ -112,23 +116,13 @@ public final class HyperOptimizer implements Optimizer {
                 Level level = new Level(k, s, k < top ? s.learnable() : List.of(), backend, current);
                 levels.add(level);
                 if (k < top) {
-                    float[] r = level.initialRaw();
-                    Tensor value = backend.fromArray(r, Shape.vector(r.length));
-                    Tensor gradient = backend.zeros(Shape.vector(r.length));
-                    raw.add(value);
-                    rawGradients.add(gradient);
-                    lastHypergradients.add(new double[r.length]);
-                    current = ParameterSet.of(List.of(new Parameter(rawName(k), value, gradient)));
+                    current = ParameterSet.of(List.of(level.learned().parameter()));
                 }
             }
         } catch (RuntimeException e) {
             close();
             throw e;
         }
-    }
-
-    private static String rawName(int level) {
-        return "L" + level + ".raw";
     }
 
     /** The number of levels (1 = a plain optimizer run through the tower machinery). */
@@ -152,7 +146,7 @@ public final class HyperOptimizer implements Optimizer {
     }
 
     /** The fused update kernel of level {@code level} (its update and every {@code dp/d raw.h}). */
-    public org.optopt.api.kernel.Kernel levelKernel(int level) {
+    public Kernel levelKernel(int level) {
         return level(level).stepKernel();
     }
 
@@ -162,17 +156,7 @@ public final class HyperOptimizer implements Optimizer {
      */
     public Map<String, Double> levelHyperparameters(int level, String group) {
         requireOpen();
-        Level l = level(level);
-        Map<String, Double> v = new LinkedHashMap<>(l.values(group));
-        if (level < raw.size()) {
-            float[] r = raw.get(level).toArray();
-            int gi = l.groups().indexOf(group);
-            for (int j = 0; j < l.learnable.size(); j++) {
-                String h = l.learnable.get(j);
-                v.put(h, l.spec.hyperparameter(h).reparameterization().forward(r[gi * l.learnable.size() + j]));
-            }
-        }
-        return v;
+        return level(level).values(group);
     }
 
     /**
@@ -180,21 +164,8 @@ public final class HyperOptimizer implements Optimizer {
      * of each one's reparameterization (gdtuo's convention; e.g. a beta as atanh(2 beta - 1)).
      */
     public Map<String, Double> storedHyperparameters(int level, String group) {
-        Level l = level(level);
-        Map<String, Double> out = new LinkedHashMap<>(levelHyperparameters(level, group));
-        if (level < raw.size()) {
-            float[] r = raw.get(level).toArray();
-            int gi = l.groups().indexOf(group);
-            for (int j = 0; j < l.learnable.size(); j++) {
-                out.put(l.learnable.get(j), (double) r[gi * l.learnable.size() + j]);
-            }
-        }
-        for (Map.Entry<String, Double> e : out.entrySet()) {
-            if (!l.learnable.contains(e.getKey()) || level >= raw.size()) {
-                e.setValue(l.spec.hyperparameter(e.getKey()).reparameterization().inverse(e.getValue()));
-            }
-        }
-        return out;
+        requireOpen();
+        return level(level).storedValues(group);
     }
 
     /**
@@ -202,18 +173,7 @@ public final class HyperOptimizer implements Optimizer {
      * computed by the last step: {@code d loss / d raw.h}.
      */
     public Map<String, Double> hypergradients(int level, String group) {
-        Level l = level(level);
-        Map<String, Double> out = new LinkedHashMap<>();
-        if (level < raw.size()) {
-            int gi = l.groups().indexOf(group);
-            if (gi < 0) {
-                throw new IllegalArgumentException("Unknown group '" + group + "' of " + l.describe());
-            }
-            for (int j = 0; j < l.learnable.size(); j++) {
-                out.put(l.learnable.get(j), lastHypergradients.get(level)[gi * l.learnable.size() + j]);
-            }
-        }
-        return out;
+        return level(level).learned().hypergradients(group);
     }
 
     /**
@@ -227,7 +187,7 @@ public final class HyperOptimizer implements Optimizer {
         for (Level l : levels) {
             for (String g : l.groups()) {
                 String prefix = "L" + l.index + "." + (l.groups().size() > 1 ? g + "." : "");
-                levelHyperparameters(l.index, g).forEach((h, v) -> out.put(prefix + h, v));
+                l.values(g).forEach((h, v) -> out.put(prefix + h, v));
             }
             l.norms().forEach((n, v) -> out.put("L" + l.index + "." + n, v));
         }
@@ -280,13 +240,7 @@ public final class HyperOptimizer implements Optimizer {
     @Override
     public void setHyperparameter(String hyperparameter, double value) {
         requireOpen();
-        Level l = levels.get(0);
-        for (String g : l.groups()) {
-            l.requireValue(g, hyperparameter, value);
-        }
-        for (String g : l.groups()) {
-            setLevelHyperparameter(0, g, hyperparameter, value);
-        }
+        levels.get(0).setAll(hyperparameter, value);
     }
 
     /**
@@ -297,41 +251,59 @@ public final class HyperOptimizer implements Optimizer {
      */
     public void setLevelHyperparameter(int level, String group, String hyperparameter, double value) {
         requireOpen();
-        Level l = level(level);
-        l.setValue(group, hyperparameter, value);
-        int j = l.learnable.indexOf(hyperparameter);
-        if (j >= 0 && level < raw.size()) {
-            float[] r = raw.get(level).toArray();
-            int i = l.groups().indexOf(group) * l.learnable.size() + j;
-            var rep = l.spec.hyperparameter(hyperparameter).reparameterization();
-            float x = (float) rep.inverse(value);
-            if (!Float.isFinite(x) || rep.derivative(x) == 0) {
-                throw new IllegalArgumentException(l.describeRaw(i) + " = " + value + " cannot be learned: its " + rep
-                        + " reparameterization has no usable derivative there");
-            }
-            r[i] = x;
-            raw.get(level).copyFrom(r);
-        }
+        level(level).set(group, hyperparameter, value);
+    }
+
+    /**
+     * Lets {@code schedule} drive hyperparameter {@code hyperparameter} of level {@code level} from
+     * position 0, in every group, as {@code BaseOptimizer#schedule} does on a plain optimizer: the
+     * values set stay the base values; step k uses {@code schedule.value(k - 1, base)}.
+     *
+     * @throws IllegalArgumentException on an unknown level or name, or a hyperparameter the level
+     *     above learns (its value is what is learned)
+     */
+    public void schedule(int level, String hyperparameter, Schedule schedule) {
+        requireOpen();
+        level(level).schedule(hyperparameter, schedule);
+    }
+
+    /** The position of the schedule of {@code hyperparameter} of level {@code level}, or -1 if none drives it. */
+    public long schedulePosition(int level, String hyperparameter) {
+        return level(level).schedulePosition(hyperparameter);
+    }
+
+    /** Whether group {@code group} of level {@code level} is frozen. */
+    public boolean isFrozen(int level, String group) {
+        return level(level).isFrozen(group);
+    }
+
+    /**
+     * Freezes or unfreezes group {@code group} of level {@code level}: a frozen group keeps its
+     * parameters (for a level above 0, the hyperparameters of the level below) fixed.
+     */
+    public void setFrozen(int level, String group, boolean frozen) {
+        requireOpen();
+        level(level).setFrozen(group, frozen);
     }
 
     @Override
     public boolean isFrozen(String group) {
-        return levels.get(0).isFrozen(group);
+        return isFrozen(0, group);
     }
 
     @Override
     public void setFrozen(String group, boolean frozen) {
-        levels.get(0).setFrozen(group, frozen);
+        setFrozen(0, group, frozen);
     }
 
     @Override
     public NonFinitePolicy nonFinitePolicy() {
-        return policy;
+        return ledger.policy();
     }
 
     @Override
     public void setNonFinitePolicy(NonFinitePolicy policy) {
-        this.policy = Objects.requireNonNull(policy, "policy");
+        ledger.setPolicy(policy);
     }
 
     @Override
@@ -339,295 +311,81 @@ public final class HyperOptimizer implements Optimizer {
         requireOpen();
         int top = levels.size() - 1;
         List<double[]> found = new ArrayList<>();
-        for (int k = 0; k <= top; k++) {
-            Level l = levels.get(k);
+        for (Level l : levels) {
             Level.Hypergradients h = l.hypergradients();
-            if (h.nonFiniteParameter() != null) {
-                if (refuse("Gradient of parameter " + h.nonFiniteParameter() + " has " + h.nonFiniteCount()
-                        + " non-finite element(s) (NaN or infinite)")) {
+            if (h.nonFinite() != null && ledger.refuse(h.nonFinite())) {
+                return;
+            }
+            if (l.index < top) {
+                String problem = l.learned().setGradient(h.values());
+                if (problem != null && ledger.refuse(problem)) {
                     return;
                 }
             }
-            if (k < top) {
-                float[] f = new float[h.values().length];
-                for (int i = 0; i < f.length; i++) {
-                    f[i] = (float) h.values()[i];
-                    if (!Float.isFinite(f[i])) {
-                        if (refuse("Hypergradient of " + l.describeRaw(i) + " is " + h.values()[i])) {
-                            return;
-                        }
-                    }
-                }
-                rawGradients.get(k).copyFrom(f);
-                found.add(h.values());
-            }
+            found.add(h.values());
             String problem = l.prepare();
-            if (problem != null && refuse(problem)) {
+            if (problem != null && ledger.refuse(problem)) {
                 return;
             }
         }
-        List<Snapshot> snapshots = new ArrayList<>();
+        levels.forEach(Level::requireSchedules);
+        List<Runnable> undo = new ArrayList<>();
         for (int k = 1; k <= top; k++) {
-            snapshots.add(new Snapshot(levels.get(k)));
+            undo.add(levels.get(k).snapshot());
         }
         for (int k = top; k >= 1; k--) {
-            levels.get(k).step(k < top ? raw.get(k).toArray() : new float[0]);
+            levels.get(k).step();
             try {
-                levels.get(k - 1).requireValid(raw.get(k - 1).toArray());
+                levels.get(k - 1).requireValid();
             } catch (IllegalArgumentException e) {
-                snapshots.forEach(Snapshot::restore);
-                if (refuse(e.getMessage())) {
+                undo.forEach(Runnable::run);
+                if (ledger.refuse(e.getMessage())) {
                     return;
                 }
             }
         }
-        String bad = levels.get(0).step(top > 0 ? raw.get(0).toArray() : new float[0]);
-        for (int k = 0; k < found.size(); k++) {
-            lastHypergradients.set(k, found.get(k));
+        String bad = levels.get(0).step();
+        for (Level l : levels) {
+            l.commit(found.get(l.index));
         }
-        steps++;
+        ledger.applied();
         if (bad != null) {
-            throw new IllegalStateException("Step " + steps + " of tower " + name + " made " + bad
+            throw new IllegalStateException("Step " + ledger.steps() + " of tower " + name + " made " + bad
                     + " non-finite with level 0 hyperparameters " + trace() + "; lower the hyper-step sizes");
-        }
-    }
-
-    /** Applies the policy to a bad step: true if skipped (counted), else throws. */
-    private boolean refuse(String problem) {
-        if (policy == NonFinitePolicy.SKIP_NON_FINITE) {
-            skipped++;
-            return true;
-        }
-        throw new IllegalStateException(problem + "; step " + (steps + 1) + " of tower " + name
-                + " not applied, parameters and state unchanged");
-    }
-
-    /** A host copy of a hyper-level's tensors (its parameters included) and scalars. */
-    private static final class Snapshot {
-        private final Level level;
-        private final Map<Tensor, float[]> tensors = new LinkedHashMap<>();
-        private final Map<String, Double> scalars;
-
-        Snapshot(Level level) {
-            this.level = level;
-            for (Parameter p : level.parameters.parameters()) {
-                tensors.put(p.value(), p.value().toArray());
-            }
-            level.tensors().values().forEach(m -> m.values().forEach(t -> tensors.put(t, t.toArray())));
-            scalars = level.scalars();
-        }
-
-        void restore() {
-            tensors.forEach(Tensor::copyFrom);
-            level.loadScalars(scalars);
         }
     }
 
     @Override
     public long stepCount() {
-        return steps;
+        return ledger.steps();
     }
 
     @Override
     public long skippedSteps() {
-        return skipped;
+        return ledger.skipped();
     }
 
-    // ---- state -------------------------------------------------------------------------------
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Keys: options {@code L<k>/optimizer}, {@code L<k>/<choice>}, {@code L<k>/learn},
-     * {@code L<k>/frozen}, {@code frozen/<group>}; scalars {@code L<k>/param/<parameter>/<name>}
-     * (step counts, scalar states) and {@code L<k>/hyper/<group>/<name>}; tensors
-     * ({@code <parameter>}, {@code L<k>/<buffer>}) for state and {@code dp.h} buffers, and
-     * ({@code L<k>.raw}, {@code value}) for the raw hyperparameters the level above learns.
-     */
     @Override
     public StateDict state() {
         requireOpen();
-        List<StateDict.ParameterShape> shapes = new ArrayList<>();
-        parameters.parameters().forEach(p -> shapes.add(new StateDict.ParameterShape(p.name(), p.value().shape())));
-        List<StateDict.StateTensor> tensors = new ArrayList<>();
-        Map<String, Double> scalars = new LinkedHashMap<>();
-        stateTensors().forEach((key, t) -> tensors.add(new StateDict.StateTensor(key.get(0), key.get(1), t.shape(),
-                t.toArray())));
-        for (Level l : levels) {
-            l.scalars().forEach((k, v) -> scalars.put("L" + l.index + "/" + k, v));
-        }
-        Map<String, String> options = options();
-        for (Level l : levels) {
-            StateDict inner = l.directionState();
-            if (inner != null) {
-                String prefix = "L" + l.index + "/" + DIRECTION + "/";
-                inner.tensors().forEach(t -> tensors.add(new StateDict.StateTensor(t.parameter(), prefix + t.buffer(),
-                        t.shape(), t.data())));
-                inner.scalars().forEach((k, v) -> scalars.put(prefix + k, v));
-                scalars.put(prefix + STEPS, (double) inner.stepCount());
-                scalars.put(prefix + SKIPPED, (double) inner.skippedSteps());
-                inner.options().forEach((k, v) -> options.put(prefix + k, v));
-                options.put(prefix + OPTIMIZER, inner.optimizer());
-            }
-        }
-        return new StateDict(name, shapes, steps, skipped, options, scalars, tensors);
-    }
-
-    private static final String DIRECTION = "direction";
-    private static final String STEPS = "#steps";
-    private static final String SKIPPED = "#skipped";
-    private static final String OPTIMIZER = "#optimizer";
-
-    /** The state of level {@code l}'s direction optimizer within {@code state}, or null if it has none. */
-    private StateDict directionState(Level l, StateDict state) {
-        if (l.directionState() == null) {
-            return null;
-        }
-        String prefix = "L" + l.index + "/" + DIRECTION + "/";
-        List<StateDict.StateTensor> tensors = new ArrayList<>();
-        state.tensors().stream().filter(t -> t.buffer().startsWith(prefix)).forEach(t -> tensors.add(
-                new StateDict.StateTensor(t.parameter(), t.buffer().substring(prefix.length()), t.shape(), t.data())));
-        Map<String, Double> scalars = new LinkedHashMap<>();
-        state.scalars().forEach((k, v) -> {
-            if (k.startsWith(prefix) && !k.equals(prefix + STEPS) && !k.equals(prefix + SKIPPED)) {
-                scalars.put(k.substring(prefix.length()), v);
-            }
-        });
-        Map<String, String> options = new LinkedHashMap<>();
-        state.options().forEach((k, v) -> {
-            if (k.startsWith(prefix) && !k.equals(prefix + OPTIMIZER)) {
-                options.put(k.substring(prefix.length()), v);
-            }
-        });
-        Double steps = state.scalars().get(prefix + STEPS);
-        Double skippedSteps = state.scalars().get(prefix + SKIPPED);
-        String optimizer = state.options().get(prefix + OPTIMIZER);
-        if (steps == null || skippedSteps == null || optimizer == null) {
-            throw new IllegalArgumentException("State lacks the direction optimizer of " + l.describe());
-        }
-        return new StateDict(optimizer, state.parameters(), steps.longValue(), skippedSteps.longValue(), options,
-                scalars, tensors);
-    }
-
-    private static boolean isDirectionKey(String key) {
-        return key.matches("L[0-9]+/" + DIRECTION + "/.*");
-    }
-
-    private Map<List<String>, Tensor> stateTensors() {
-        Map<List<String>, Tensor> out = new LinkedHashMap<>();
-        for (Level l : levels) {
-            l.tensors().forEach((p, m) -> m.forEach((b, t) -> out.put(List.of(p, "L" + l.index + "/" + b), t)));
-        }
-        for (int k = 0; k < raw.size(); k++) {
-            out.put(List.of(rawName(k), "value"), raw.get(k));
-        }
-        return out;
-    }
-
-    private Map<String, String> options() {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Level l : levels) {
-            String p = "L" + l.index + "/";
-            out.put(p + "optimizer", l.spec.optimizer());
-            l.spec.choices().forEach((k, v) -> out.put(p + k, v));
-            out.put(p + "learn", String.join("+", l.learnable));
-            out.put(p + "frozen", Boolean.toString(l.spec.frozen()));
-        }
-        Level base = levels.get(0);
-        base.groups().forEach(g -> out.put("frozen/" + g, Boolean.toString(base.isFrozen(g))));
-        return out;
+        StateWriter w = StateWriter.root();
+        levels.forEach(l -> l.write(w.child("L" + l.index)));
+        return w.build(name, parameters, ledger.steps(), ledger.skipped());
     }
 
     @Override
     public void loadState(StateDict state) {
         requireOpen();
-        if (!state.optimizer().equals(name)) {
-            throw new IllegalArgumentException("State is of optimizer '" + state.optimizer() + "', not '" + name + "'");
+        StateReader r = StateReader.of(state, name, parameters);
+        if (r.version() < StateWriter.VERSION) {
+            throw new IllegalArgumentException("State of tower " + name + " has layout version " + r.version()
+                    + ", written before towers had one layout; this build reads version " + StateWriter.VERSION);
         }
-        List<String> mine = parameters.parameters().stream().map(p -> p.name() + p.value().shape()).toList();
-        List<String> theirs = state.parameters().stream().map(StateDict.ParameterShape::toString).toList();
-        if (!mine.equals(theirs)) {
-            throw new IllegalArgumentException("State has parameters " + theirs + " but this tower has " + mine);
-        }
-        Map<String, String> expected = options();
-        expected.keySet().removeIf(k -> k.startsWith("frozen/"));
-        Map<String, String> given = new LinkedHashMap<>(state.options());
-        given.keySet().removeIf(k -> k.startsWith("frozen/") || isDirectionKey(k));
-        if (!expected.equals(given)) {
-            throw new IllegalArgumentException("State has levels and options " + given + " but this tower has " + expected);
-        }
-        Level base = levels.get(0);
-        Map<String, Boolean> frozen = new LinkedHashMap<>();
-        for (String g : base.groups()) {
-            String f = state.options().get("frozen/" + g);
-            if (f == null) {
-                throw new IllegalArgumentException("State has no entry for parameter group " + g);
-            }
-            frozen.put(g, Boolean.parseBoolean(f));
-        }
-        Map<List<String>, Tensor> tensors = stateTensors();
-        for (Map.Entry<List<String>, Tensor> e : tensors.entrySet()) {
-            StateDict.StateTensor t = state.tensor(e.getKey().get(0), e.getKey().get(1));
-            if (t == null) {
-                throw new IllegalArgumentException("State lacks buffer " + e.getKey().get(1) + " of " + e.getKey().get(0));
-            }
-            if (!t.shape().equals(e.getValue().shape())) {
-                throw new IllegalArgumentException("State buffer " + e.getKey().get(0) + "/" + e.getKey().get(1)
-                        + " has shape " + t.shape() + ", expected " + e.getValue().shape());
-            }
-        }
-        long ownTensors = state.tensors().stream().filter(t -> !isDirectionKey(t.buffer())).count();
-        if (ownTensors != tensors.size()) {
-            throw new IllegalArgumentException("State has " + state.tensors().size() + " buffers, expected "
-                    + tensors.size());
-        }
-        List<Map<String, Double>> perLevel = new ArrayList<>();
-        int expectedScalars = 0;
-        for (Level l : levels) {
-            Map<String, Double> s = new LinkedHashMap<>();
-            String prefix = "L" + l.index + "/";
-            state.scalars().forEach((k, v) -> {
-                if (k.startsWith(prefix) && !isDirectionKey(k)) {
-                    s.put(k.substring(prefix.length()), v);
-                }
-            });
-            perLevel.add(s);
-            expectedScalars += l.scalars().size();
-        }
-        if (state.scalars().keySet().stream().filter(k -> !isDirectionKey(k)).count() != expectedScalars) {
-            throw new IllegalArgumentException("State has " + state.scalars().size() + " scalars, expected "
-                    + expectedScalars);
-        }
-        for (int k = 0; k < raw.size(); k++) {
-            levels.get(k).requireValid(state.tensor(rawName(k), "value").data());
-        }
-        List<Snapshot> undo = new ArrayList<>();
-        for (int k = 1; k < levels.size(); k++) {
-            undo.add(new Snapshot(levels.get(k)));
-        }
-        Map<String, Double> baseScalars = base.scalars();
-        List<StateDict> inner = new ArrayList<>();
-        for (Level l : levels) {
-            inner.add(directionState(l, state));
-        }
-        try {
-            for (int k = 0; k < levels.size(); k++) {
-                levels.get(k).loadScalars(perLevel.get(k));
-            }
-            for (int k = 0; k < levels.size(); k++) {
-                if (inner.get(k) != null) {
-                    levels.get(k).loadDirectionState(inner.get(k));
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            base.loadScalars(baseScalars);
-            undo.forEach(Snapshot::restore);
-            throw e;
-        }
-        tensors.forEach((key, t) -> t.copyFrom(state.tensor(key.get(0), key.get(1)).data()));
-        frozen.forEach(base::setFrozen);
-        steps = state.stepCount();
-        skipped = state.skippedSteps();
+        List<Level.Loaded> loaded = levels.stream().map(l -> l.read(r.child("L" + l.index, l.describe()))).toList();
+        r.requireEverythingRead();
+        loaded.forEach(l -> l.loadDirection().run());
+        loaded.forEach(l -> l.apply().run());
+        ledger.restore(state.stepCount(), state.skippedSteps());
     }
 
     @Override
@@ -635,8 +393,6 @@ public final class HyperOptimizer implements Optimizer {
         if (!closed) {
             closed = true;
             levels.forEach(Level::close);
-            raw.forEach(Tensor::close);
-            rawGradients.forEach(Tensor::close);
         }
     }
 

@@ -1,6 +1,5 @@
 package org.optopt.optimizers.hyper;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,117 +12,90 @@ import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterGroup;
 import org.optopt.api.optim.ParameterSet;
-import org.optopt.api.optim.Reparameterization;
+import org.optopt.api.optim.StateDict;
 import org.optopt.api.tensor.Tensor;
+import org.optopt.optimizers.BoundRule;
 import org.optopt.optimizers.ElementwiseRule;
 import org.optopt.optimizers.NonFinite;
-import org.optopt.optimizers.RulePasses;
-import org.optopt.optimizers.Uniform;
+import org.optopt.optimizers.runtime.GroupSettings;
+import org.optopt.optimizers.runtime.SlotState;
+import org.optopt.optimizers.runtime.StateReader;
+import org.optopt.optimizers.runtime.StateWriter;
+import org.optopt.optimizers.schedule.Schedule;
 
 /**
  * One level of a tower bound to its parameters (the model's, or the raw hyperparameters of the
- * level below): per parameter its state buffers, one {@code dp.h} buffer per learnable
- * hyperparameter, its step count and scalar states, and bound arguments of the two
- * {@link HyperKernels}.
+ * level below): a thin layer over the runtime a plain optimizer uses — {@link GroupSettings}
+ * (values, frozen groups, schedules) and a {@link BoundRule} running the fused kernel of
+ * {@link HyperKernels#step} with one {@code dp.h} buffer per learnable hyperparameter — plus the
+ * hypergradient kernel and the {@link LearnedHyperparameters} the level above trains.
  *
- * <p>Raw values of the learnable hyperparameters are laid out group by group: index
- * {@code groupIndex * learnable.size() + j} for the j-th learnable hyperparameter.
+ * <p>State layout (under the level's node {@code L<k>/}): options {@code optimizer}, the choices,
+ * {@code learn} and {@code frozen} (which must match); the entries of the settings, the slots
+ * ({@link SlotState}) and the learned hyperparameters; for a direction source, its state under
+ * {@code direction/}.
  */
 final class Level implements AutoCloseable {
     final int index;
     final LevelSpec spec;
     final ParameterSet parameters;
     final List<String> learnable;
-    private final List<Reparameterization> reparams = new ArrayList<>();
-    private final Kernel stepKernel;
-    private final CompiledKernel step;
+    private final GroupSettings settings;
+    private final LearnedHyperparameters learned;
+    private final BoundRule rule;
     private final CompiledKernel hypergradient;
-    private final CompiledKernel parameterCheck;
-    private final RulePasses passes;
-    private final Map<String, Map<String, Double>> values = new LinkedHashMap<>();
-    private final Map<String, Boolean> frozenGroups = new LinkedHashMap<>();
-    private final Map<String, Slot> slots = new LinkedHashMap<>();
+    private final Map<String, KernelArgs> hypergradientArgs = new LinkedHashMap<>();
+    /**
+     * Checks the parameters after the update: a kernel of its own, since a reduction inside the
+     * update loop would keep compiled backends from vectorizing the update (measured 4x slower).
+     */
+    private final NonFinite.Detector nonFiniteParameter;
     private final Backend backend;
     private final DirectionSource.Bound direction;
 
-    private static final class Slot {
-        final Map<String, Tensor> state = new LinkedHashMap<>();
-        final Map<String, Tensor> derivatives = new LinkedHashMap<>();
-        KernelArgs stepArgs;
-        KernelArgs hypergradientArgs;
-        KernelArgs checkArgs;
-        RulePasses.Bound passes;
-        long steps;
-        final Map<String, Double> scalars = new LinkedHashMap<>();
-    }
+    /**
+     * The sums over one step's parameters.
+     *
+     * @param values by raw index
+     * @param nonFinite null, or the description of a non-finite gradient of a group that is not frozen
+     */
+    record Hypergradients(double[] values, String nonFinite) {}
 
-    /** The sums over one step's parameters. */
-    record Hypergradients(double[] values, String nonFiniteParameter, long nonFiniteCount) {}
+    /** A state {@link #read} checked: {@link #loadDirection()} (which may still refuse), then {@link #apply()}. */
+    record Loaded(Runnable loadDirection, Runnable apply) {}
 
+    /**
+     * @throws IllegalArgumentException on invalid values, or if a learnable hyperparameter sits
+     *     where its reparameterization has derivative 0 (e.g. lr = 0 through the square)
+     */
     Level(int index, LevelSpec spec, List<String> learnable, Backend backend, ParameterSet parameters) {
         this.index = index;
         this.spec = spec;
         this.backend = backend;
         this.parameters = parameters;
         this.learnable = List.copyOf(learnable);
-        Map<String, Reparameterization> byName = new LinkedHashMap<>();
-        for (String h : learnable) {
-            Reparameterization r = spec.hyperparameter(h).reparameterization();
-            byName.put(h, r);
-            reparams.add(r);
-        }
-        this.stepKernel = HyperKernels.step(spec.rule(), byName);
-        this.step = backend.compile(stepKernel);
-        this.hypergradient = backend.compile(HyperKernels.hypergradient(learnable));
-        this.parameterCheck = backend.compile(HyperKernels.parameterCheck());
-        this.passes = new RulePasses(backend, spec.rule());
+        boolean severalGroups = parameters.groups().size() > 1;
+        this.settings = new GroupSettings(parameters, spec.values(),
+                spec.hyperparameters().stream().map(Hyperparameter::name).toList(),
+                GroupSettings.Validation.of(spec::hyperparameter, v -> {
+                    spec.hyperparameters().forEach(h -> h.require(v.get(h.name())));
+                    spec.check().check(v);
+                }), g -> describe() + (severalGroups ? " group " + g : ""));
+        this.learned = new LearnedHyperparameters(index, describe(), spec, learnable, settings.groups(),
+                settings::values, backend);
         this.direction = spec.direction() == null ? null : spec.direction().bind(backend, parameters);
-        for (ParameterGroup g : parameters.groups()) {
-            Map<String, Double> v = new LinkedHashMap<>(spec.values());
-            for (Map.Entry<String, Double> o : g.overrides().entrySet()) {
-                spec.hyperparameter(o.getKey()).require(o.getValue());
-                v.put(o.getKey(), o.getValue());
-            }
-            check(v, g.name());
-            values.put(g.name(), v);
-            frozenGroups.put(g.name(), g.frozen());
-            for (Parameter p : g.parameters()) {
-                slots.put(p.name(), slot(p, v));
-            }
+        this.rule = new BoundRule(backend, spec.rule(), HyperKernels.step(spec.rule(), learned.reparameterizations()),
+                parameters, settings::values, learnable.stream().map(HyperKernels::derivativeBuffer).toList(),
+                (buffer, parameter) -> direction != null && buffer.equals(spec.direction().buffer())
+                        ? direction.direction(parameter) : null);
+        this.hypergradient = backend.compile(HyperKernels.hypergradient(learnable));
+        for (Parameter p : parameters.parameters()) {
+            KernelArgs a = hypergradient.args().buffer(ElementwiseRule.GRADIENT, p.gradient());
+            learnable.forEach(h -> a.buffer(HyperKernels.derivativeBuffer(h),
+                    rule.buffer(p.name(), HyperKernels.derivativeBuffer(h))));
+            hypergradientArgs.put(p.name(), a);
         }
-    }
-
-    private Slot slot(Parameter p, Map<String, Double> hyper) {
-        Slot s = new Slot();
-        s.stepArgs = step.args().buffer(ElementwiseRule.PARAMETER, p.value());
-        if (stepKernel.bufferIndex(ElementwiseRule.GRADIENT) >= 0) {
-            s.stepArgs.buffer(ElementwiseRule.GRADIENT, p.gradient());
-        }
-        s.hypergradientArgs = hypergradient.args().buffer(ElementwiseRule.GRADIENT, p.gradient());
-        s.checkArgs = parameterCheck.args().buffer(ElementwiseRule.PARAMETER, p.value());
-        for (ElementwiseRule.StateBuffer b : spec.rule().stateBuffers()) {
-            if (direction != null && b.name().equals(spec.direction().buffer())) {
-                s.stepArgs.buffer(b.name(), direction.direction(p.name()));
-                continue;
-            }
-            Tensor t = b.allocate(backend, p.value(), hyper);
-            s.state.put(b.name(), t);
-            s.stepArgs.buffer(b.name(), t);
-        }
-        for (String h : learnable) {
-            Tensor t = backend.zeros(p.value().shape());
-            s.derivatives.put(h, t);
-            s.stepArgs.buffer(HyperKernels.derivativeBuffer(h), t);
-            s.hypergradientArgs.buffer(HyperKernels.derivativeBuffer(h), t);
-        }
-        for (ElementwiseRule.ScalarState st : spec.rule().scalarStates()) {
-            s.scalars.put(st.name(), st.initial());
-        }
-        Map<String, Tensor> buffers = new LinkedHashMap<>(s.state);
-        buffers.put(ElementwiseRule.PARAMETER, p.value());
-        buffers.put(ElementwiseRule.GRADIENT, p.gradient());
-        s.passes = passes.bind(p.name(), buffers);
-        return s;
+        this.nonFiniteParameter = new NonFinite.Detector(backend, parameters, Parameter::value);
     }
 
     /** A short name for messages: {@code level 1 (sgd)}. */
@@ -133,89 +105,31 @@ final class Level implements AutoCloseable {
 
     /** The fused update kernel this level runs. */
     Kernel stepKernel() {
-        return stepKernel;
+        return rule.kernel();
     }
 
-    int rawSize() {
-        return values.size() * learnable.size();
+    /** The hyperparameters the level above learns. */
+    LearnedHyperparameters learned() {
+        return learned;
     }
 
-    /** The (group, hyperparameter) of raw index {@code i}, for messages. */
-    String describeRaw(int i) {
-        String group = new ArrayList<>(values.keySet()).get(i / learnable.size());
-        return describe() + " hyperparameter " + learnable.get(i % learnable.size())
-                + (values.size() > 1 ? " of group " + group : "");
-    }
-
-    /**
-     * The raw values of the learnable hyperparameters from their current values.
-     *
-     * @throws IllegalArgumentException if a value sits where its reparameterization has derivative
-     *     0 (e.g. lr = 0 through the square), so that no hypergradient could ever move it
-     */
-    float[] initialRaw() {
-        float[] raw = new float[rawSize()];
-        int i = 0;
-        for (Map.Entry<String, Map<String, Double>> g : values.entrySet()) {
-            for (int j = 0; j < learnable.size(); j++) {
-                String h = learnable.get(j);
-                double v = g.getValue().get(h);
-                raw[i] = (float) reparams.get(j).inverse(v);
-                if (!Float.isFinite(raw[i]) || reparams.get(j).derivative(raw[i]) == 0) {
-                    throw new IllegalArgumentException(describeRaw(i) + " = " + v + " cannot be learned: its "
-                            + reparams.get(j) + " reparameterization has no usable derivative there");
-                }
-                i++;
-            }
-        }
-        return raw;
-    }
-
-    /**
-     * Checks raw values proposed by the level above: finite, mapped into each hyperparameter's
-     * domain and passing the cross-checks.
-     *
-     * @throws IllegalArgumentException naming the level, hyperparameter, raw and mapped value
-     */
-    void requireValid(float[] raw) {
-        int i = 0;
-        for (Map.Entry<String, Map<String, Double>> g : values.entrySet()) {
-            Map<String, Double> v = new LinkedHashMap<>(g.getValue());
-            for (int j = 0; j < learnable.size(); j++, i++) {
-                String h = learnable.get(j);
-                double x = reparams.get(j).forward(raw[i]);
-                Hyperparameter def = spec.hyperparameter(h);
-                if (!Float.isFinite(raw[i]) || !def.domain().contains(x)) {
-                    throw new IllegalArgumentException(describeRaw(i) + " became " + x + " (raw " + raw[i]
-                            + "), outside " + def.domain().describe(h));
-                }
-                v.put(h, x);
-            }
-            check(v, g.getKey());
-        }
-    }
-
-    private void check(Map<String, Double> v, String group) {
-        try {
-            spec.check().check(v);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(describe() + (values.size() > 1 ? " group " + group : "") + ": "
-                    + e.getMessage(), e);
-        }
+    /** Checks the current raw values (see {@link LearnedHyperparameters#requireValid}). */
+    void requireValid() {
+        learned.requireValid(learned.read(), settings::values);
     }
 
     /**
      * Runs the hypergradient kernel over every parameter: {@code sum(g*dp.h)} summed over each
-     * group's tensors, and the count of non-finite gradient elements.
+     * group's tensors, and the count of non-finite gradient elements of groups that are not frozen.
      */
     Hypergradients hypergradients() {
-        double[] out = new double[rawSize()];
+        double[] out = new double[settings.groups().size() * learnable.size()];
         int gi = 0;
         for (ParameterGroup g : parameters.groups()) {
             for (Parameter p : g.parameters()) {
-                Reductions r = hypergradient.run(slots.get(p.name()).hypergradientArgs);
-                if (NonFinite.seen(r.get(HyperKernels.NON_FINITE)) && !frozenGroups.get(g.name())) {
-                    return new Hypergradients(out, p.name(), NonFinite.count(p.gradient()));
+                Reductions r = hypergradient.run(hypergradientArgs.get(p.name()));
+                if (NonFinite.seen(r.get(HyperKernels.NON_FINITE)) && !settings.isFrozen(g.name())) {
+                    return new Hypergradients(out, NonFinite.gradientMessage(p));
                 }
                 for (int j = 0; j < learnable.size(); j++) {
                     out[gi * learnable.size() + j] += r.get(HyperKernels.hypergradient(learnable.get(j)));
@@ -223,7 +137,7 @@ final class Level implements AutoCloseable {
             }
             gi++;
         }
-        return new Hypergradients(out, null, 0);
+        return new Hypergradients(out, null);
     }
 
     /**
@@ -238,182 +152,190 @@ final class Level implements AutoCloseable {
             return null;
         }
         for (ParameterGroup g : parameters.groups()) {
-            if (frozenGroups.get(g.name())) {
-                continue;
-            }
-            for (Parameter p : g.parameters()) {
-                String problem = slots.get(p.name()).passes.run();
-                if (problem != null) {
-                    return describe() + ": " + problem;
-                }
+            String problem = settings.isFrozen(g.name()) ? null : rule.prepare(g);
+            if (problem != null) {
+                return describe() + ": " + problem;
             }
         }
         return null;
     }
 
+    /**
+     * Checks that every schedule gives a value in its domain at the next step, changing nothing.
+     *
+     * @throws IllegalStateException naming the schedule and value otherwise
+     */
+    void requireSchedules() {
+        settings.groups().forEach(settings::effective);
+    }
+
     /** The root over this level's parameters of each of the rule's {@link ElementwiseRule#norms()}. */
     Map<String, Double> norms() {
-        return passes.norms(slots.values().stream().map(s -> s.passes).toList());
+        return rule.norms();
     }
 
     /**
      * One update of every parameter of every group that is not frozen, with the learnable
-     * hyperparameters at raw values {@code raw}; writes {@code dp.h}. Frozen groups (and a frozen
-     * level) keep their values; their {@code dp.h} become 0.
+     * hyperparameters at their current raw values and the schedules applied; writes {@code dp.h}.
+     * Frozen groups (and a frozen level) keep their values; their {@code dp.h} become 0.
      *
      * @return the first parameter the update made non-finite (with its count), or null
      */
-    String step(float[] raw) {
+    String step() {
+        float[] r = learned.read();
         String bad = null;
         if (direction != null && !spec.frozen()) {
             direction.compute();
         }
-        int gi = 0;
         for (ParameterGroup g : parameters.groups()) {
-            Map<String, Double> v = values.get(g.name());
-            for (int j = 0; j < learnable.size(); j++) {
-                v.put(learnable.get(j), reparams.get(j).forward(raw[gi * learnable.size() + j]));
-            }
-            boolean skip = spec.frozen() || frozenGroups.get(g.name());
+            Map<String, Double> rawScalars = learned.apply(r, g.name(), settings.values(g.name()));
+            boolean skip = spec.frozen() || settings.isFrozen(g.name());
+            Map<String, Double> effective = settings.effective(g.name());
             for (Parameter p : g.parameters()) {
-                Slot s = slots.get(p.name());
                 if (skip) {
-                    s.derivatives.values().forEach(t -> backend.fillInPlace(t, 0f));
+                    learnable.forEach(h -> backend.fillInPlace(rule.buffer(p.name(), HyperKernels.derivativeBuffer(h)), 0f));
                     continue;
                 }
-                Map<String, Double> env = new LinkedHashMap<>(v);
-                env.put(ElementwiseRule.STEP, (double) (s.steps + 1));
-                env.putAll(s.scalars);
-                env.putAll(s.passes.results());
-                for (int j = 0; j < learnable.size(); j++) {
-                    env.put(HyperKernels.rawScalar(learnable.get(j)), (double) raw[gi * learnable.size() + j]);
-                }
-                for (String name : stepKernel.scalars()) {
-                    s.stepArgs.scalar(name, env.get(name));
-                }
-                step.run(s.stepArgs);
-                if (NonFinite.seen(parameterCheck.run(s.checkArgs).get(HyperKernels.NON_FINITE_PARAMETER))
-                        && bad == null) {
+                rule.update(p.name(), effective, rawScalars);
+                if (nonFiniteParameter.seen(p) && bad == null) {
                     bad = NonFinite.count(p.value()) + " element(s) of " + p.name();
                 }
-                s.steps++;
-                for (ElementwiseRule.ScalarState st : spec.rule().scalarStates()) {
-                    s.scalars.put(st.name(), Uniform.evaluate(st.next(), env));
-                }
             }
-            gi++;
         }
         return bad;
     }
 
-    /** The current values of group {@code group}'s hyperparameters (learnable ones as last used or set). */
-    Map<String, Double> values(String group) {
-        Map<String, Double> v = values.get(group);
-        if (v == null) {
-            throw new IllegalArgumentException("Unknown parameter group '" + group + "'; groups are " + values.keySet());
-        }
-        return v;
+    /** Completes an applied step: keeps its hypergradients and moves the schedules on. */
+    void commit(double[] hypergradients) {
+        learned.commit(hypergradients);
+        settings.advance();
     }
 
     List<String> groups() {
-        return List.copyOf(values.keySet());
+        return settings.groups();
     }
 
-    /** Checks that {@code name = value} is valid in group {@code group}, changing nothing. */
-    Map<String, Double> requireValue(String group, String name, double value) {
-        Map<String, Double> v = new LinkedHashMap<>(values(group));
-        spec.hyperparameter(name).require(value);
-        v.put(name, value);
-        check(v, group);
-        return v;
+    /** The current values of group {@code group}: learned ones from their raw values, the others as set. */
+    Map<String, Double> values(String group) {
+        return learned.current(group, settings.values(group));
     }
 
-    /** Sets a hyperparameter that is not learnable, validated; or the value a learnable one reports until the next step. */
-    void setValue(String group, String name, double value) {
-        Map<String, Double> v = requireValue(group, name, value);
-        if (direction != null) {
-            direction.setHyperparameter(group, name, value);
-        }
-        values.put(group, v);
-    }
-
-    boolean isFrozen(String group) {
-        values(group);
-        return frozenGroups.get(group);
-    }
-
-    void setFrozen(String group, boolean frozen) {
-        values(group);
-        if (direction != null) {
-            direction.setFrozen(group, frozen);
-        }
-        frozenGroups.put(group, frozen);
-    }
-
-    /** The state of the direction source's optimizer, or null if the level has none. */
-    org.optopt.api.optim.StateDict directionState() {
-        return direction == null ? null : direction.state();
-    }
-
-    /** Restores {@link #directionState()}. */
-    void loadDirectionState(org.optopt.api.optim.StateDict state) {
-        direction.loadState(state);
-    }
-
-    // ---- state -------------------------------------------------------------------------------
-
-    /** Every state tensor by (parameter, buffer): state buffers and {@code dp.h} buffers. */
-    Map<String, Map<String, Tensor>> tensors() {
-        Map<String, Map<String, Tensor>> out = new LinkedHashMap<>();
-        slots.forEach((p, s) -> {
-            Map<String, Tensor> m = new LinkedHashMap<>(s.state);
-            s.derivatives.forEach((h, t) -> m.put(HyperKernels.derivativeBuffer(h), t));
-            out.put(p, m);
-        });
-        return out;
-    }
-
-    /** Step counts and scalar states by parameter, and the values of the hyperparameters by group. */
-    Map<String, Double> scalars() {
-        Map<String, Double> out = new LinkedHashMap<>();
-        slots.forEach((p, s) -> {
-            out.put("param/" + p + "/" + ElementwiseRule.STEP, (double) s.steps);
-            s.scalars.forEach((k, v) -> out.put("param/" + p + "/" + k, v));
-        });
-        values.forEach((g, v) -> v.forEach((h, x) -> out.put("hyper/" + g + "/" + h, x)));
-        return out;
+    /** {@link #values} as stored (see {@link LearnedHyperparameters#stored}). */
+    Map<String, Double> storedValues(String group) {
+        return learned.stored(group, settings.values(group));
     }
 
     /**
-     * Restores what {@link #scalars()} returned (the tensors are restored by the caller).
+     * Sets {@code name = value} in group {@code group}, validated: a learned hyperparameter restarts
+     * from this value (its raw value is set), a fixed one is replaced.
      *
-     * @throws IllegalArgumentException naming a missing key or invalid value; nothing changes then
+     * @throws IllegalArgumentException on an unknown group or name, or an invalid or unlearnable value
      */
-    void loadScalars(Map<String, Double> in) {
-        Map<String, Map<String, Double>> newValues = new LinkedHashMap<>();
-        for (String g : values.keySet()) {
-            Map<String, Double> v = new LinkedHashMap<>();
-            for (Hyperparameter h : spec.hyperparameters()) {
-                Double x = in.get("hyper/" + g + "/" + h.name());
-                if (x == null) {
-                    throw new IllegalArgumentException("State lacks " + describe() + " hyperparameter " + h.name()
-                            + " of group " + g);
-                }
-                h.require(x);
-                v.put(h.name(), x);
-            }
-            check(v, g);
-            newValues.put(g, v);
+    void set(String group, String name, double value) {
+        settings.validated(group, name, value);
+        learned.requireLearnable(group, name, value);
+        if (direction != null) {
+            direction.setHyperparameter(group, name, value);
         }
-        for (String key : scalars().keySet()) {
-            if (!in.containsKey(key)) {
-                throw new IllegalArgumentException("State lacks " + describe() + " scalar " + key);
-            }
+        settings.set(group, name, value);
+        learned.set(group, name, value);
+    }
+
+    /** Sets {@code name = value} in every group, validated in all before any changes. */
+    void setAll(String name, double value) {
+        for (String g : settings.groups()) {
+            settings.validated(g, name, value);
+            learned.requireLearnable(g, name, value);
         }
-        values.putAll(newValues);
-        slots.forEach((p, s) -> {
-            s.steps = in.get("param/" + p + "/" + ElementwiseRule.STEP).longValue();
-            s.scalars.replaceAll((k, old) -> in.get("param/" + p + "/" + k));
+        settings.groups().forEach(g -> set(g, name, value));
+    }
+
+    boolean isFrozen(String group) {
+        return settings.isFrozen(group);
+    }
+
+    void setFrozen(String group, boolean frozen) {
+        settings.values(group);
+        if (direction != null) {
+            direction.setFrozen(group, frozen);
+        }
+        settings.setFrozen(group, frozen);
+    }
+
+    /**
+     * Lets {@code schedule} drive {@code hyperparameter} (see {@link GroupSettings#schedule}).
+     *
+     * @throws IllegalArgumentException if the level above learns it (its value is what is learned),
+     *     or, for a direction source, if it is not the step size (the source does not see schedules)
+     */
+    void schedule(String hyperparameter, Schedule schedule) {
+        spec.hyperparameter(hyperparameter);
+        if (learnable.contains(hyperparameter)) {
+            throw new IllegalArgumentException(describe() + ": " + hyperparameter + " is learned by level " + (index + 1)
+                    + "; a schedule can drive only a hyperparameter that is not learned");
+        }
+        if (direction != null && !hyperparameter.equals(spec.stepSize())) {
+            throw new IllegalArgumentException(describe() + ": only the step size " + spec.stepSize()
+                    + " can follow a schedule");
+        }
+        settings.schedule(hyperparameter, schedule);
+    }
+
+    long schedulePosition(String hyperparameter) {
+        return settings.position(hyperparameter);
+    }
+
+    /** Copies this level's parameters, state and settings to the host; running the result restores them. */
+    Runnable snapshot() {
+        Map<Tensor, float[]> values = new LinkedHashMap<>();
+        Map<String, SlotState> slots = new LinkedHashMap<>();
+        for (Parameter p : parameters.parameters()) {
+            values.put(p.value(), p.value().toArray());
+            slots.put(p.name(), rule.state(p.name()));
+        }
+        GroupSettings.Snapshot s = settings.snapshot();
+        return () -> {
+            values.forEach(Tensor::copyFrom);
+            slots.forEach(rule::restore);
+            settings.restore(s);
+        };
+    }
+
+    private Map<String, String> structure() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("optimizer", spec.optimizer());
+        out.putAll(spec.choices());
+        out.put("learn", String.join("+", learnable));
+        out.put("frozen", Boolean.toString(spec.frozen()));
+        return out;
+    }
+
+    /** Writes the level into its node {@code w}. */
+    void write(StateWriter w) {
+        structure().forEach(w::option);
+        settings.write(w);
+        rule.write(w);
+        learned.write(w);
+        if (direction != null) {
+            w.child("direction").embed(direction.state());
+        }
+    }
+
+    /** Reads and checks what {@link #write} wrote; changes nothing. */
+    Loaded read(StateReader r) {
+        structure().forEach(r::expect);
+        GroupSettings.Snapshot s = settings.read(r);
+        Map<String, SlotState> slots = rule.read(r);
+        Runnable raw = learned.read(r, s.values()::get);
+        StateDict inner = direction == null ? null : r.child("direction", describe() + "'s direction").embedded(parameters);
+        return new Loaded(() -> {
+            if (inner != null) {
+                direction.loadState(inner);
+            }
+        }, () -> {
+            settings.restore(s);
+            slots.forEach(rule::restore);
+            raw.run();
         });
     }
 
@@ -422,9 +344,7 @@ final class Level implements AutoCloseable {
         if (direction != null) {
             direction.close();
         }
-        for (Slot s : slots.values()) {
-            s.state.values().forEach(Tensor::close);
-            s.derivatives.values().forEach(Tensor::close);
-        }
+        rule.close();
+        learned.close();
     }
 }

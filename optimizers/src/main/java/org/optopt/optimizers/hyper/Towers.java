@@ -63,19 +63,19 @@ public final class Towers {
         }
     }
 
-    /** The prefix selecting gdtuo's update rules and conventions ({@link GdtuoCatalog}). */
+    /** The prefix selecting gdtuo's update rules and conventions ({@link RegistryCatalog#gdtuo()}). */
     public static final String GDTUO_PREFIX = "gdtuo:";
 
     /**
      * Parses {@code stack} with the optimizers of {@link RegistryCatalog#discover()}, or, after the
      * prefix {@value #GDTUO_PREFIX} (e.g. {@code gdtuo:adam/sgd(1e-5)}), with gdtuo's
-     * ({@link GdtuoCatalog}); columns count from the start of the whole string.
+     * ({@link RegistryCatalog#gdtuo()}); columns count from the start of the whole string.
      *
      * @throws StackSyntaxException naming the column of the first problem
      */
     public static Spec parse(String stack) {
         if (stack != null && stack.startsWith(GDTUO_PREFIX)) {
-            return new Parser(stack, new GdtuoCatalog(), GDTUO_PREFIX.length()).stack();
+            return new Parser(stack, RegistryCatalog.gdtuo(), GDTUO_PREFIX.length()).stack();
         }
         return parse(stack, RegistryCatalog.discover());
     }

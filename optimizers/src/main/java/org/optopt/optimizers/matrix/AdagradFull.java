@@ -3,6 +3,7 @@ package org.optopt.optimizers.matrix;
 import java.util.List;
 import java.util.Map;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Capabilities;
 import org.optopt.api.optim.Domain;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.api.optim.ParameterSet;
@@ -36,6 +37,12 @@ public final class AdagradFull extends OptimizerDefinition {
                         new Hyperparameter("max_elements", 1024, Domain.integerAtLeast(1),
                                 "largest tensor accepted (Sigma has max_elements^2 entries)")),
                 List.of());
+    }
+
+    /** A matrix optimizer (full-matrix preconditioner); not a tower level. */
+    @Override
+    public Capabilities capabilities() {
+        return Capabilities.matrixOnly();
     }
 
     @Override

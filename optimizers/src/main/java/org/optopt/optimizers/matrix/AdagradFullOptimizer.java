@@ -1,8 +1,6 @@
 package org.optopt.optimizers.matrix;
 
-import static org.optopt.api.kernel.Expr.buffer;
-import static org.optopt.api.kernel.Expr.scalar;
-import static org.optopt.optimizers.Rules.p;
+import static org.optopt.optimizers.transform.Transforms.scaleByLearningRate;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,6 +15,7 @@ import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.optimizers.BaseOptimizer;
 import org.optopt.optimizers.OptimizerDefinition;
+import org.optopt.optimizers.transform.Chain;
 import org.optopt.theory.Design;
 import org.optopt.theory.SecondMoment;
 import org.optopt.theory.UpdateSecondMoment;
@@ -30,9 +29,7 @@ import org.optopt.theory.UpdateSecondMoment;
  * pair {@code sigma_hi} + {@code sigma_lo}; scalar {@code t}.
  */
 public final class AdagradFullOptimizer extends BaseOptimizer {
-    private static final Kernel APPLY = Kernel.builder("adagrad_full_apply")
-            .store("p", p().minus(scalar("lr").times(buffer("u"))))
-            .build();
+    private static final Kernel APPLY = Chain.from("adagrad_full_apply", "u", scaleByLearningRate("lr")).kernel();
 
     private final CompiledKernel apply;
     private final Map<String, Slot> slots = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package org.optopt.optimizers.matrix;
 import java.util.List;
 import java.util.Map;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.optim.Capabilities;
 import org.optopt.api.optim.Choice;
 import org.optopt.api.optim.Domain;
 import org.optopt.api.optim.Hyperparameter;
@@ -51,6 +52,12 @@ public final class Muon extends OptimizerDefinition {
                         new Hyperparameter("adam_beta2", 0.95, Domain.closedOpen(0, 1), "AdamW beta2 for tensors of rank < 2"),
                         new Hyperparameter("adam_eps", 1e-10, Domain.greaterThan(0), "AdamW eps for tensors of rank < 2")),
                 List.of(Choice.flag("nesterov", true, "orthogonalize g + momentum*(buf - g) instead of buf")));
+    }
+
+    /** A matrix optimizer (Newton-Schulz orthogonalization); not a tower level. */
+    @Override
+    public Capabilities capabilities() {
+        return Capabilities.matrixOnly();
     }
 
     @Override

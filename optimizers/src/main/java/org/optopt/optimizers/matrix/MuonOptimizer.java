@@ -1,6 +1,9 @@
 package org.optopt.optimizers.matrix;
 
 import static org.optopt.api.kernel.Expr.scalar;
+import static org.optopt.optimizers.transform.Transforms.decayParameters;
+import static org.optopt.optimizers.transform.Transforms.scaleBy;
+import static org.optopt.optimizers.transform.Transforms.scaleByLearningRate;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +22,7 @@ import org.optopt.optimizers.OptimizerDefinition;
 import org.optopt.optimizers.Rules;
 import org.optopt.optimizers.SlotOptimizer;
 import org.optopt.optimizers.adaptive.AdamW;
+import org.optopt.optimizers.transform.Chain;
 
 /**
  * Runs {@link Muon}: per matrix parameter a fused momentum kernel (which also sums the squares
@@ -34,9 +38,8 @@ public final class MuonOptimizer extends SlotOptimizer {
     private static final Kernel SCALE = Kernel.builder("muon_scale")
             .store("X", Expr.buffer("X").times(scalar("scale")))
             .build();
-    private static final Kernel APPLY = Kernel.builder("muon_apply")
-            .store("p", Rules.decoupledDecay().minus(scalar("lr").times(scalar("scale")).times(Expr.buffer("X"))))
-            .build();
+    private static final Kernel APPLY = Chain.from("muon_apply", "X", decayParameters(), scaleBy(scalar("scale")),
+            scaleByLearningRate("lr")).kernel();
     /** The AdamW kernel's hyperparameters and the Muon hyperparameters bound to them. */
     private static final Map<String, String> ADAM_NAMES = Map.of("lr", "adam_lr", "beta1", "adam_beta1",
             "beta2", "adam_beta2", "eps", "adam_eps", "weight_decay", "weight_decay");

@@ -12,6 +12,7 @@ import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterSet;
+import org.optopt.api.optim.StateDict;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.theory.MomentumScore;
 
@@ -100,6 +101,34 @@ public final class AutocorrelationProbe extends StreamingProbe {
         for (int k = 0; k <= lags && k < consecutive; k++) {
             ema[k] = ema(ema[k], r[k]);
             counts[k]++;
+        }
+    }
+
+    @Override
+    protected void save(Map<String, Double> scalars, List<StateDict.StateTensor> tensors) {
+        for (int k = 0; k <= lags; k++) {
+            scalars.put("ema" + k, ema[k]);
+            scalars.put("count" + k, (double) counts[k]);
+        }
+        scalars.put("consecutive", (double) consecutive);
+        for (int i = 0; i < parameters.size(); i++) {
+            for (int k = 1; k <= lags; k++) {
+                tensors.add(stateBuffer(parameters.get(i).name(), "prev" + k, history.get(i * lags + k - 1)));
+            }
+        }
+    }
+
+    @Override
+    protected void restore(StateDict state) {
+        for (int k = 0; k <= lags; k++) {
+            ema[k] = savedScalar(state, "ema" + k);
+            counts[k] = (long) savedScalar(state, "count" + k);
+        }
+        consecutive = (long) savedScalar(state, "consecutive");
+        for (int i = 0; i < parameters.size(); i++) {
+            for (int k = 1; k <= lags; k++) {
+                restore(state, parameters.get(i).name(), "prev" + k, history.get(i * lags + k - 1));
+            }
         }
     }
 

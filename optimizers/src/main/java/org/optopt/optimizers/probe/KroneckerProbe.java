@@ -7,6 +7,7 @@ import java.util.Map;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterSet;
+import org.optopt.api.optim.StateDict;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 
@@ -66,6 +67,24 @@ public final class KroneckerProbe extends StreamingProbe {
             Tensor g = current.get(matrices.get(j)).gradient();
             backend.gemmInPlace(a, g, false, g, true, b, left.get(j));
             backend.gemmInPlace(a, g, true, g, false, b, right.get(j));
+        }
+    }
+
+    @Override
+    protected void save(Map<String, Double> scalars, List<StateDict.StateTensor> tensors) {
+        for (int j = 0; j < matrices.size(); j++) {
+            String name = parameters.get(matrices.get(j)).name();
+            tensors.add(stateBuffer(name, "L", left.get(j)));
+            tensors.add(stateBuffer(name, "R", right.get(j)));
+        }
+    }
+
+    @Override
+    protected void restore(StateDict state) {
+        for (int j = 0; j < matrices.size(); j++) {
+            String name = parameters.get(matrices.get(j)).name();
+            restore(state, name, "L", left.get(j));
+            restore(state, name, "R", right.get(j));
         }
     }
 

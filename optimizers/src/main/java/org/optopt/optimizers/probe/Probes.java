@@ -9,12 +9,14 @@ import org.optopt.api.probe.Probe;
 /**
  * The probes by name, with their defaults (EMA factor {@value StreamingProbe#DEFAULT_BETA},
  * {@value AutocorrelationProbe#DEFAULT_LAGS} autocorrelation lags, Kronecker factors for sides up
- * to {@value KroneckerProbe#DEFAULT_MAX_SIDE}): {@code second-moment}, {@code autocorrelation},
- * {@code kronecker}.
+ * to {@value KroneckerProbe#DEFAULT_MAX_SIDE}, full Sigma for parameters up to
+ * {@value CovarianceProbe#DEFAULT_MAX_ELEMENTS} elements): {@code second-moment}, {@code autocorrelation},
+ * {@code kronecker}, {@code covariance}.
  */
 public final class Probes {
     /** Every probe name. */
-    public static final List<String> NAMES = List.of(SecondMomentProbe.NAME, AutocorrelationProbe.NAME, KroneckerProbe.NAME);
+    public static final List<String> NAMES = List.of(SecondMomentProbe.NAME, AutocorrelationProbe.NAME, KroneckerProbe.NAME,
+            CovarianceProbe.NAME);
 
     private Probes() {}
 
@@ -35,6 +37,8 @@ public final class Probes {
                         AutocorrelationProbe.DEFAULT_LAGS, StreamingProbe.DEFAULT_BETA);
                 case KroneckerProbe.NAME -> new KroneckerProbe(backend, parameters, StreamingProbe.DEFAULT_BETA,
                         KroneckerProbe.DEFAULT_MAX_SIDE);
+                case CovarianceProbe.NAME -> new CovarianceProbe(backend, parameters, StreamingProbe.DEFAULT_BETA,
+                        CovarianceProbe.DEFAULT_MAX_ELEMENTS);
                 default -> throw new IllegalArgumentException("unknown probe '" + name + "'; known: "
                         + String.join(", ", NAMES));
             });

@@ -13,6 +13,7 @@ import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterSet;
+import org.optopt.api.optim.StateDict;
 import org.optopt.api.tensor.Tensor;
 
 /**
@@ -70,6 +71,26 @@ public final class SecondMomentProbe extends StreamingProbe {
             meanSq[i] = ema(meanSq[i], sq / current.get(i).gradient().shape().size());
         }
         sqNorm = ema(sqNorm, total);
+    }
+
+    @Override
+    protected void save(Map<String, Double> scalars, List<StateDict.StateTensor> tensors) {
+        scalars.put("sq_norm", sqNorm);
+        for (int i = 0; i < parameters.size(); i++) {
+            String name = parameters.get(i).name();
+            scalars.put(name + "/mean_sq", meanSq[i]);
+            tensors.add(stateBuffer(name, "v", moments.get(i)));
+        }
+    }
+
+    @Override
+    protected void restore(StateDict state) {
+        sqNorm = savedScalar(state, "sq_norm");
+        for (int i = 0; i < parameters.size(); i++) {
+            String name = parameters.get(i).name();
+            meanSq[i] = savedScalar(state, name + "/mean_sq");
+            restore(state, name, "v", moments.get(i));
+        }
     }
 
     @Override

@@ -8,13 +8,12 @@ import static org.optopt.optimizers.Rules.t;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.optopt.api.kernel.Expr;
-import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Domain;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.optimizers.ElementwiseDefinition;
 import org.optopt.optimizers.ElementwiseRule;
+import org.optopt.optimizers.transform.Transform;
 
 /**
  * Schedule-Free learning (Defazio et al. 2024, "The Road Less Scheduled"; the reference
@@ -59,33 +58,33 @@ public abstract class ScheduleFree extends ElementwiseDefinition {
     }
 
     /**
-     * The rule: the variant's {@code zStep} (statements storing z, reading g, y = p, and the local
-     * {@code lr_t}), then the averaging. {@code beta} names the interpolation hyperparameter.
+     * The Schedule-Free averaging as the last transform of a chain: the update so far, times the
+     * step size {@code lr_t}, is subtracted from {@code z} instead of the parameter; then x and
+     * y = p follow as above. {@code beta} names the interpolation hyperparameter.
      *
      * @param lrT the step size lr_t of step t (uniform)
-     * @param extraState the variant's state buffers besides z and x
      */
-    static ElementwiseRule rule(String name, Expr lrT, String beta, java.util.function.Consumer<Kernel.Builder> zStep,
-                                List<ElementwiseRule.StateBuffer> extraState) {
-        Expr lrMax = scalar("lr_max").max(lrT);
-        Expr weight = t().pow(scalar("r")).times(lrMax.pow(scalar("weight_lr_power")));
-        Expr weightSum = scalar("weight_sum").plus(weight);
-        // weight/weight_sum, and 0 while weight_sum = 0 (then weight = 0): no positive double is below MIN_VALUE.
-        Expr c = weight.div(weightSum.max(Expr.constant(Double.MIN_VALUE)));
-        Expr training = scalar(beta).times(buffer("x")).plus(scalar(beta).oneMinus().times(buffer("z")));
-        Kernel.Builder k = Kernel.builder(name).let("lr_t", lrT);
-        zStep.accept(k);
-        k.let("c", c);
-        Expr cLocal = Expr.local("c");
-        k.store("x", cLocal.oneMinus().times(buffer("x")).plus(cLocal.times(buffer("z"))));
-        k.store(ElementwiseRule.PARAMETER, training);
-        List<ElementwiseRule.StateBuffer> state = new ArrayList<>(extraState);
-        state.add(new ElementwiseRule.StateBuffer("z", p()));
-        state.add(new ElementwiseRule.StateBuffer("x", p()));
-        return new ElementwiseRule(k.build(), state,
-                List.of(new ElementwiseRule.ScalarState("lr_max", 0, lrMax),
-                        new ElementwiseRule.ScalarState("weight_sum", 0, weightSum)),
-                Optional.of(new ElementwiseRule.Averaged(buffer("x"), training)));
+    static Transform averaging(String beta, Expr lrT) {
+        return (u, rule) -> {
+            Expr lrMax = scalar("lr_max").max(lrT);
+            Expr weight = t().pow(scalar("r")).times(lrMax.pow(scalar("weight_lr_power")));
+            Expr weightSum = scalar("weight_sum").plus(weight);
+            rule.scalarState("lr_max", 0, lrMax);
+            rule.scalarState("weight_sum", 0, weightSum);
+            // weight/weight_sum, and 0 while weight_sum = 0 (then weight = 0): no positive double is below MIN_VALUE.
+            Expr c = weight.div(weightSum.max(Expr.constant(Double.MIN_VALUE)));
+            Expr training = scalar(beta).times(buffer("x")).plus(scalar(beta).oneMinus().times(buffer("z")));
+            rule.state("z", p());
+            rule.state("x", p());
+            rule.redirect("z");
+            rule.averaged(new ElementwiseRule.Averaged(buffer("x"), training));
+            rule.afterStep(r -> {
+                Expr cLocal = r.let("c", c);
+                r.store("x", cLocal.oneMinus().times(buffer("x")).plus(cLocal.times(buffer("z"))));
+                r.store(ElementwiseRule.PARAMETER, training);
+            });
+            return u.scaled(rule.let("lr_t", lrT));
+        };
     }
 
     @Override

@@ -1,14 +1,11 @@
 package org.optopt.optimizers.schedulefree;
 
-import static org.optopt.api.kernel.Expr.buffer;
-import static org.optopt.api.kernel.Expr.scalar;
-import static org.optopt.optimizers.Rules.emaSquare;
-import static org.optopt.optimizers.Rules.g;
-import static org.optopt.optimizers.Rules.p;
+import static org.optopt.optimizers.transform.Chain.chain;
+import static org.optopt.optimizers.transform.Transforms.addDecayedWeights;
+import static org.optopt.optimizers.transform.Transforms.scaleBySecondMoment;
 
 import java.util.List;
 import java.util.Map;
-import org.optopt.api.kernel.Expr;
 import org.optopt.optimizers.ElementwiseRule;
 import org.optopt.optimizers.Hyperparameters;
 import org.optopt.optimizers.Rules;
@@ -39,12 +36,7 @@ public final class ScheduleFreeAdamW extends ScheduleFree {
 
     @Override
     public ElementwiseRule rule(Map<String, String> choices) {
-        Expr lrT = warmedUp().times(Rules.biasCorrection("beta2").sqrt());
-        Expr lr = Expr.local("lr_t");
-        return rule("schedule_free_adamw", lrT, "beta1", k -> k
-                        .store("z", buffer("z").minus(lr.times(scalar("weight_decay")).times(p())))
-                        .store("v", emaSquare("v", "beta2", g()))
-                        .store("z", buffer("z").minus(lr.times(g().div(buffer("v").sqrt().plus(scalar("eps")))))),
-                List.of(new ElementwiseRule.StateBuffer("v", Expr.zero())));
+        return chain("schedule_free_adamw", scaleBySecondMoment(), addDecayedWeights(),
+                averaging("beta1", warmedUp().times(Rules.biasCorrection("beta2").sqrt())));
     }
 }

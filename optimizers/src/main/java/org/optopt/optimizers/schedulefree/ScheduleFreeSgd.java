@@ -1,15 +1,14 @@
 package org.optopt.optimizers.schedulefree;
 
-import static org.optopt.api.kernel.Expr.buffer;
+import static org.optopt.optimizers.transform.Chain.chain;
+import static org.optopt.optimizers.transform.Transforms.addCoupledWeightDecay;
 
 import java.util.List;
 import java.util.Map;
-import org.optopt.api.kernel.Expr;
 import org.optopt.api.optim.Domain;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.optimizers.ElementwiseRule;
 import org.optopt.optimizers.Hyperparameters;
-import org.optopt.optimizers.Rules;
 
 /**
  * Schedule-Free SGD ({@code schedule-free-sgd}; facebookresearch/schedule_free,
@@ -35,7 +34,6 @@ public final class ScheduleFreeSgd extends ScheduleFree {
 
     @Override
     public ElementwiseRule rule(Map<String, String> choices) {
-        return rule("schedule_free_sgd", warmedUp(), "momentum",
-                k -> k.store("z", buffer("z").minus(Expr.local("lr_t").times(Rules.coupledDecay()))), List.of());
+        return chain("schedule_free_sgd", addCoupledWeightDecay(), averaging("momentum", warmedUp()));
     }
 }

@@ -1,21 +1,26 @@
 package org.optopt.optimizers.sgd;
 
-import static org.optopt.api.kernel.Expr.buffer;
 import static org.optopt.api.kernel.Expr.scalar;
-import static org.optopt.optimizers.Rules.coupledDecay;
-import static org.optopt.optimizers.Rules.p;
 import static org.optopt.optimizers.Rules.t;
+import static org.optopt.optimizers.transform.Chain.chain;
+import static org.optopt.optimizers.transform.Transforms.addCoupledWeightDecay;
+import static org.optopt.optimizers.transform.Transforms.scaleByLearningRate;
+import static org.optopt.optimizers.transform.Transforms.scaleByLearningRateFromRight;
+import static org.optopt.optimizers.transform.Transforms.trace;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.optopt.api.kernel.Expr;
-import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Choice;
 import org.optopt.api.optim.Domain;
 import org.optopt.api.optim.Hyperparameter;
 import org.optopt.optimizers.ElementwiseDefinition;
 import org.optopt.optimizers.ElementwiseRule;
 import org.optopt.optimizers.Hyperparameters;
+import org.optopt.optimizers.Variant;
+import org.optopt.optimizers.transform.RuleBuilder;
+import org.optopt.optimizers.transform.Update;
 
 /**
  * Stochastic gradient descent with momentum, dampening, Nesterov momentum and L2 weight decay,
@@ -26,6 +31,10 @@ import org.optopt.optimizers.Hyperparameters;
  * buf = momentum*buf + (1 - dampening)*d    afterwards
  * p   = p - lr*(nesterov ? d + momentum*buf : buf)
  * </pre>
+ *
+ * <p>Its {@link Variant#GDTUO} variant (hyperparameters alpha = 0.01 and mu = 0, stored raw, both
+ * learned): {@code p = p - g*alpha} if mu = 0 at creation, else
+ * {@code buf = (t == 1 ? g : buf*mu + g); p = p - buf*alpha}.
  */
 public final class Sgd extends ElementwiseDefinition {
     /** Creates the provider. */
@@ -50,15 +59,24 @@ public final class Sgd extends ElementwiseDefinition {
     @Override
     public ElementwiseRule rule(Map<String, String> choices) {
         boolean nesterov = Boolean.parseBoolean(choices.get("nesterov"));
-        Expr momentum = scalar("momentum");
-        Expr accumulate = t().gt(Expr.one()).times(momentum.gt(Expr.zero()));
-        Expr d = Expr.local("d");
-        Expr buf = buffer("buf");
-        Kernel kernel = Kernel.builder(nesterov ? "sgd_nesterov" : "sgd")
-                .let("d", coupledDecay())
-                .store("buf", Expr.select(accumulate, momentum.times(buf).plus(scalar("dampening").oneMinus().times(d)), d))
-                .store("p", p().minus(scalar("lr").times(nesterov ? d.plus(momentum.times(buf)) : buf)))
-                .build();
-        return new ElementwiseRule(kernel, List.of(new ElementwiseRule.StateBuffer("buf", Expr.zero())), List.of());
+        return chain(nesterov ? "sgd_nesterov" : "sgd", addCoupledWeightDecay(), trace(nesterov), scaleByLearningRate("lr"));
+    }
+
+    @Override
+    public Optional<Variant> variant(String convention) {
+        return convention.equals(Variant.GDTUO) ? Optional.of(GDTUO) : Optional.empty();
+    }
+
+    private static final Variant GDTUO = new Variant(List.of(Variant.raw("alpha", 0.01, "step size"),
+            Variant.raw("mu", 0.0, "momentum, used only if nonzero at creation")),
+            values -> values.get("mu") != 0
+                    ? chain("gdtuo_sgd_momentum", Sgd::gdtuoMomentum, scaleByLearningRateFromRight("alpha"))
+                    : chain("gdtuo_sgd", scaleByLearningRateFromRight("alpha")));
+
+    /** gdtuo's momentum: {@code buf = u} on the first step, else {@code buf*mu + u}; the update {@code buf}. */
+    private static Update gdtuoMomentum(Update u, RuleBuilder rule) {
+        Expr buf = rule.state("buf", Expr.zero());
+        return Update.of(rule.store("buf", Expr.select(t().gt(Expr.one()), buf.times(scalar("mu")).plus(u.value()),
+                u.value())));
     }
 }

@@ -27,7 +27,7 @@ import org.optopt.optimizers.ElementwiseRule;
  */
 class HyperKernelsTest {
     private static final int N = 257;
-    private static final GdtuoCatalog GDTUO = new GdtuoCatalog();
+    private static final RegistryCatalog GDTUO = RegistryCatalog.gdtuo();
 
     static List<String> backends() {
         return TestBackends.names();

@@ -35,7 +35,7 @@ import org.optopt.testsupport.SharedFiles;
 
 /** Towers: hypergradient identities, finite differences, frozen hyper-levels, groups, state, bad input. */
 class HyperOptimizerTest {
-    private static final GdtuoCatalog GDTUO = new GdtuoCatalog();
+    private static final RegistryCatalog GDTUO = RegistryCatalog.gdtuo();
     private static final String G = ParameterSet.DEFAULT_GROUP;
 
     @TempDir
@@ -311,7 +311,7 @@ class HyperOptimizerTest {
                 tower.step();
                 assertEquals(0.0, tower.hypergradients(0, "second").get("alpha"), "a frozen group did not move");
                 assertNotEquals(0.0, tower.hypergradients(0, "first").get("alpha"));
-                assertEquals("true", tower.state().options().get("frozen/second"));
+                assertEquals("true", tower.state().options().get("L0/frozen/second"));
             }
         }
     }

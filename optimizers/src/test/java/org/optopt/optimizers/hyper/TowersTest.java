@@ -47,7 +47,7 @@ class TowersTest {
         assertTrue(Towers.parse("adam/sgd(0, frozen)").levels().get(1).frozen());
         assertTrue(Towers.parse("adam/sgd(0, frozen=true)").levels().get(1).frozen());
         assertFalse(Towers.parse("adam/sgd(1e-4, frozen=false)").levels().get(1).frozen());
-        Towers.Spec gdtuo = Towers.parse("adam(0.01, learn=alpha)/sgd(1e-4)", new GdtuoCatalog());
+        Towers.Spec gdtuo = Towers.parse("adam(0.01, learn=alpha)/sgd(1e-4)", RegistryCatalog.gdtuo());
         assertEquals(List.of("alpha"), gdtuo.levels().get(0).learnable());
     }
 
@@ -105,10 +105,10 @@ class TowersTest {
     void unknownNamesListTheKnownOnes() {
         StackSyntaxException e = assertThrows(StackSyntaxException.class, () -> Towers.parse("adamm"));
         assertTrue(e.getMessage().contains("adam, ") && e.getMessage().contains("sgd"), e.getMessage());
-        e = assertThrows(StackSyntaxException.class, () -> Towers.parse("nadam/sgdm", new GdtuoCatalog()));
+        e = assertThrows(StackSyntaxException.class, () -> Towers.parse("nadam/sgdm", RegistryCatalog.gdtuo()));
         assertEquals(1, e.column());
         assertTrue(e.getMessage().contains("adagrad, adam, rmsprop, sgd"), e.getMessage());
-        e = assertThrows(StackSyntaxException.class, () -> Towers.parse("adam(eps=1e-8)/sgd", new GdtuoCatalog()));
+        e = assertThrows(StackSyntaxException.class, () -> Towers.parse("adam(eps=1e-8)/sgd", RegistryCatalog.gdtuo()));
         assertTrue(e.getMessage().contains("known: alpha, beta1, beta2"), e.getMessage());
     }
 

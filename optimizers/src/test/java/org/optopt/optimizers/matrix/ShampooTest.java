@@ -28,7 +28,7 @@ class ShampooTest {
         List<Parameter> params = TestProblems.parameters(backend, 12, Shape.matrix(rows, cols));
         float[] p0 = params.get(0).value().toArray();
         float[] g = params.get(0).gradient().toArray();
-        try (ShampooOptimizer opt = new Shampoo().create(backend, ParameterSet.of(params), Map.of("lr", 1.0, "eps", 1e-9))) {
+        try (MatrixOptimizer opt = new Shampoo().create(backend, ParameterSet.of(params), Map.of("lr", 1.0, "eps", 1e-9))) {
             opt.step();
         }
         float[] p1 = params.get(0).value().toArray();
@@ -57,7 +57,7 @@ class ShampooTest {
     @org.junit.jupiter.api.Test
     void rootsAreRecomputedEveryKSteps() {
         List<Parameter> params = TestProblems.parameters(backend, 3, Shape.matrix(3, 2));
-        try (ShampooOptimizer opt = new Shampoo().create(backend, ParameterSet.of(params), Map.of("update_every", 3))) {
+        try (MatrixOptimizer opt = new Shampoo().create(backend, ParameterSet.of(params), Map.of("update_every", 3))) {
             opt.step();
             float[] afterFirst = opt.buffer("W", "L_root").toArray();
             opt.step();
@@ -73,7 +73,7 @@ class ShampooTest {
         List<Parameter> params = TestProblems.parameters(backend, 4, Shape.matrix(3, 4), Shape.vector(5));
         float[] p0 = params.get(0).value().toArray();
         float[] g = params.get(0).gradient().toArray();
-        try (ShampooOptimizer opt = new Shampoo().create(backend, ParameterSet.of(params), Map.of("lr", 0.1, "grafting", "sgd"))) {
+        try (MatrixOptimizer opt = new Shampoo().create(backend, ParameterSet.of(params), Map.of("lr", 0.1, "grafting", "sgd"))) {
             opt.step();
         }
         float[] p1 = params.get(0).value().toArray();
@@ -100,8 +100,8 @@ class ShampooTest {
         List<Parameter> b = TestProblems.parameters(nd4j, 21, Shape.matrix(5, 7), Shape.vector(13));
         Map<String, Object> config = Map.of("lr", 0.05, "grafting", grafting, "momentum", 0.5, "update_every", 2,
                 "eps", 0.1);
-        try (ShampooOptimizer x = new Shampoo().create(backend, ParameterSet.of(a), config);
-             ShampooOptimizer y = new Shampoo().create(nd4j, ParameterSet.of(b), config)) {
+        try (MatrixOptimizer x = new Shampoo().create(backend, ParameterSet.of(a), config);
+             MatrixOptimizer y = new Shampoo().create(nd4j, ParameterSet.of(b), config)) {
             for (int t = 0; t < 8; t++) {
                 TestProblems.parabola(a, t);
                 TestProblems.parabola(b, t);

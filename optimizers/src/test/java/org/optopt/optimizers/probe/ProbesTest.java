@@ -177,6 +177,63 @@ class ProbesTest {
         }
     }
 
+    /**
+     * A probed tower saved after 5 steps (through the state file format), restored into fresh
+     * parameters, a fresh tower and fresh probes, continues with the traces (probe statistics
+     * included, sampled in bursts) and values of the uninterrupted run, bit for bit.
+     */
+    @Test
+    void aRestoredStateContinuesWithBitIdenticalProbeStatistics() throws java.io.IOException {
+        String stack = "adam/sgd(1e-5)";
+        List<Parameter> a = TestProblems.parameters(backend, 3, Shape.matrix(4, 5), Shape.vector(5));
+        List<Map<String, Double>> expected = new java.util.ArrayList<>();
+        try (ProbedOptimizer straight = probed(stack, a)) {
+            for (int t = 0; t < 12; t++) {
+                TestProblems.parabola(a, t);
+                straight.step();
+                expected.add(straight.trace());
+            }
+        }
+        List<Parameter> b = TestProblems.parameters(backend, 3, Shape.matrix(4, 5), Shape.vector(5));
+        java.io.ByteArrayOutputStream saved = new java.io.ByteArrayOutputStream();
+        try (ProbedOptimizer first = probed(stack, b)) {
+            for (int t = 0; t < 5; t++) {
+                TestProblems.parabola(b, t);
+                first.step();
+            }
+            first.state().write(saved);
+        }
+        List<Parameter> c = TestProblems.parameters(backend, 99, Shape.matrix(4, 5), Shape.vector(5));
+        for (int p = 0; p < c.size(); p++) {
+            c.get(p).value().copyFrom(b.get(p).value().toArray());
+        }
+        try (ProbedOptimizer resumed = probed(stack, c)) {
+            resumed.loadState(org.optopt.api.optim.StateDict.read(new java.io.ByteArrayInputStream(saved.toByteArray()),
+                    "saved"));
+            for (int t = 5; t < 12; t++) {
+                TestProblems.parabola(c, t);
+                resumed.step();
+                assertEquals(expected.get(t), resumed.trace(), "step " + (t + 1));
+            }
+            assertTrue(expected.get(8).containsKey("probe.autocorrelation.R2"), "the statistics are in the trace");
+            for (int p = 0; p < a.size(); p++) {
+                assertArrayEquals(a.get(p).value().toArray(), c.get(p).value().toArray());
+            }
+            try (Optimizer plain = create(stack, TestProblems.parameters(backend, 3, Shape.matrix(4, 5),
+                    Shape.vector(5)))) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> resumed.loadState(plain.state()));
+                assertTrue(e.getMessage().contains("saved without probes"), e.getMessage());
+            }
+        }
+    }
+
+    /** {@code stack} with every probe, observing bursts of 3 steps every 4, in the trace every 2 steps. */
+    private ProbedOptimizer probed(String stack, List<Parameter> params) {
+        return new ProbedOptimizer(create(stack, params), Probes.create(Probes.NAMES, backend, ParameterSet.of(params)),
+                2, 4, 3);
+    }
+
     private Optimizer create(String stack, List<Parameter> params) {
         return stack.contains("/") ? Towers.parse(stack).build(ParameterSet.of(params), backend)
                 : new Adam().create(backend, ParameterSet.of(params), Map.of());

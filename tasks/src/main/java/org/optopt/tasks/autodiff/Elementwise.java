@@ -18,6 +18,9 @@ public final class Elementwise {
     private static final Kernel SUB = binary("sub", BinaryOp.SUB);
     private static final Kernel MUL = binary("mul", BinaryOp.MUL);
     private static final Kernel DIV = binary("div", BinaryOp.DIV);
+    /** {@code ga = gy * b} */
+    private static final Kernel PRODUCT = Kernel.builder("product")
+            .store("ga", buffer("gy").times(buffer("b"))).build();
     /** {@code ga = ga + gy * b} */
     private static final Kernel ACC_PRODUCT = Kernel.builder("acc_product")
             .store("ga", buffer("ga").plus(buffer("gy").times(buffer("b")))).build();
@@ -43,8 +46,11 @@ public final class Elementwise {
         Tensor xv = x.value();
         Tensor y = tape.lease(x.shape());
         tape.run(f.forwardKernel(), "x", xv, "y", y);
-        return tape.result(y, gy -> tape.run(f.backwardKernel(), "x", xv, "y", y, "gy", gy, "gx", tape.gradOf(x)),
-                x);
+        return tape.result(y, gy -> {
+            Tape.GradSink gx = tape.gradSink(x);
+            tape.run(gx.beta() == 0f ? f.firstBackwardKernel() : f.backwardKernel(), "x", xv, "y", y, "gy", gy,
+                    "gx", gx.tensor());
+        }, x);
     }
 
     /** {@code tanh(x)} */
@@ -121,28 +127,35 @@ public final class Elementwise {
         return tape.result(y, gy -> broadcastBackward(tape, op, a, b, y, gy), a, b);
     }
 
+    /**
+     * Same-shape gradients. A first contribution is written rather than added to a zero-filled
+     * gradient: {@code a} of a sum or difference adopts {@code gy} itself ({@link Tape#adoptGradient}),
+     * {@code b} gets a copy (negated for a difference), a product's operands {@code gy * other}.
+     */
     private static void sameShapeBackward(Tape tape, BinaryOp op, Var a, Var b, Tensor y, Tensor gy) {
         Backend be = tape.backend();
-        Tensor ga = tape.gradOf(a);
-        Tensor gb = tape.gradOf(b);
         switch (op) {
             case ADD, SUB -> {
-                if (ga != null) {
-                    be.axpyInPlace(1f, gy, ga);
+                if (a.requiresGrad()) {
+                    tape.adoptGradient(a, gy);
                 }
+                Tape.GradSink gb = tape.gradSink(b);
                 if (gb != null) {
-                    be.axpyInPlace(op == BinaryOp.ADD ? 1f : -1f, gy, gb);
+                    float sign = op == BinaryOp.ADD ? 1f : -1f;
+                    if (gb.beta() == 0f) {
+                        tape.run(SCALE, "x", gy, "y", gb.tensor(), "s", sign);
+                    } else {
+                        be.axpyInPlace(sign, gy, gb.tensor());
+                    }
                 }
             }
             case MUL -> {
-                if (ga != null) {
-                    tape.run(ACC_PRODUCT, "ga", ga, "gy", gy, "b", b.rawValue());
-                }
-                if (gb != null) {
-                    tape.run(ACC_PRODUCT, "ga", gb, "gy", gy, "b", a.rawValue());
-                }
+                product(tape, tape.gradSink(a), gy, b.rawValue());
+                product(tape, tape.gradSink(b), gy, a.rawValue());
             }
             case DIV -> {
+                Tensor ga = tape.gradOf(a);
+                Tensor gb = tape.gradOf(b);
                 if (ga != null) {
                     tape.run(ACC_QUOTIENT, "ga", ga, "gy", gy, "b", b.rawValue());
                 }
@@ -151,6 +164,13 @@ public final class Elementwise {
                 }
             }
             default -> throw new IllegalStateException("no gradient for " + op);
+        }
+    }
+
+    /** {@code g = gy * other} into a first contribution, {@code g += gy * other} otherwise; nothing if null. */
+    private static void product(Tape tape, Tape.GradSink g, Tensor gy, Tensor other) {
+        if (g != null) {
+            tape.run(g.beta() == 0f ? PRODUCT : ACC_PRODUCT, "ga", g.tensor(), "gy", gy, "b", other);
         }
     }
 

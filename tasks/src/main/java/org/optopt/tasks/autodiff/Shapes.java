@@ -31,21 +31,6 @@ public final class Shapes {
         return tape.result(y, g -> tape.backend().scatterAddRowsInPlace(tape.gradOf(x), idx, g), x);
     }
 
-    /** A matrix {@code x} ({@code [n, c]}) followed by {@code extra} rows of zeros ({@code [n + extra, c]}). */
-    public static Var padRows(Var x, int extra) {
-        Tape tape = x.tape();
-        Backend be = tape.backend();
-        x.shape().requireRank(2, "padRows input");
-        if (extra < 0) {
-            throw new IllegalArgumentException("padRows: extra rows must be >= 0, got " + extra);
-        }
-        int n = x.shape().dim(0);
-        int[] identity = identity(tape, n);
-        Tensor y = tape.leaseZeros(Shape.matrix(n + extra, x.shape().dim(1)));
-        be.scatterAddRowsInPlace(y, identity, x.value());
-        return tape.result(y, g -> tape.adoptGradient(x, tape.own(be.gatherRows(g, identity))), x);
-    }
-
     /**
      * Column block {@code index} of {@code count} equal blocks of a matrix {@code x}
      * ({@code [n, count*w]} to {@code [n, w]}), e.g. one gate of an LSTM's stacked gates. It is
@@ -103,16 +88,4 @@ public final class Shapes {
             }
         }, parts);
     }
-
-    private static int[] identity(Tape tape, int n) {
-        return tape.memo(new Identity(n), k -> {
-            int[] r = new int[k.n()];
-            for (int i = 0; i < r.length; i++) {
-                r[i] = i;
-            }
-            return r;
-        });
-    }
-
-    private record Identity(int n) {}
 }

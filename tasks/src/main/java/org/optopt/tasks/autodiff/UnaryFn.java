@@ -11,7 +11,7 @@ import org.optopt.api.kernel.UnaryOp;
 /**
  * Differentiable elementwise functions {@code y = f(x)}, each with its derivative written in terms
  * of {@code x} and {@code y}. Each is run as two fused kernels: the forward {@code y = f(x)} and the
- * backward {@code gx = gx + gy * f'(x)}.
+ * backward {@code gx = gx + gy * f'(x)} (or {@code gx = gy * f'(x)} where it is the first contribution).
  */
 public enum UnaryFn {
     /** {@code y = tanh(x)}, {@code f' = 1 - y^2} */
@@ -39,12 +39,15 @@ public enum UnaryFn {
 
     private final Kernel forward;
     private final Kernel backward;
+    private final Kernel firstBackward;
 
     UnaryFn(Expr f, Expr derivative) {
         String n = name().toLowerCase(java.util.Locale.ROOT);
         this.forward = Kernel.builder(n + "_forward").store("y", f).build();
         this.backward = Kernel.builder(n + "_backward")
                 .store("gx", buffer("gx").plus(buffer("gy").times(derivative))).build();
+        this.firstBackward = Kernel.builder(n + "_first_backward")
+                .store("gx", buffer("gy").times(derivative)).build();
     }
 
     private static Expr x() {
@@ -63,5 +66,13 @@ public enum UnaryFn {
     /** The kernel {@code gx = gx + gy * f'(x)} over buffers among {@code x, y, gy, gx}. */
     public Kernel backwardKernel() {
         return backward;
+    }
+
+    /**
+     * The kernel {@code gx = gy * f'(x)}, for the first contribution to a gradient (it spares
+     * zero-filling {@code gx} and reading it back).
+     */
+    public Kernel firstBackwardKernel() {
+        return firstBackward;
     }
 }

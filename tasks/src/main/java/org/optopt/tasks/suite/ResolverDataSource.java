@@ -40,6 +40,18 @@ public final class ResolverDataSource implements DataSource {
         return new ResolverDataSource(loading, local);
     }
 
+    /**
+     * The standard places: {@code dataDirectory}, else {@code $OPTOPT_DATA}, else {@code
+     * ~/.optopt/data} (see {@link DataResolver#dataDirectory}); then the shared folder named by the
+     * system property {@code optopt.shared}, if set; then system packages; downloading into the
+     * data directory only if {@code download}.
+     */
+    public static ResolverDataSource standard(Path dataDirectory, boolean download) {
+        Path dir = DataResolver.dataDirectory(dataDirectory, System.getenv(), System.getProperty("user.home"));
+        String shared = System.getProperty("optopt.shared");
+        return of(dir, shared == null ? null : Path.of(shared), download);
+    }
+
     @Override
     public boolean isAvailable(DataRequirement requirement) {
         try {

@@ -36,15 +36,6 @@ class ShapesTest {
     }
 
     @Test
-    void padRowsAppendsZeros() {
-        Tensor x = be.fromArray(new float[] {1, 2, 3, 4}, Shape.matrix(2, 2));
-        try (Tape tape = new Tape(be)) {
-            assertArrayEquals(new float[] {1, 2, 3, 4, 0, 0}, Shapes.padRows(tape.constant(x), 1).value().toArray());
-        }
-        check(be, v -> Elementwise.square(Shapes.padRows(v[0], 2)), x);
-    }
-
-    @Test
     void columnBlockSelectsEqualBlocks() {
         float[] data = uniform(12, 52);
         Tensor x = be.fromArray(data, Shape.matrix(2, 6));

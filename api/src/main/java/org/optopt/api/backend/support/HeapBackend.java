@@ -3,6 +3,7 @@ package org.optopt.api.backend.support;
 import java.util.SplittableRandom;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
+import org.optopt.api.backend.ImageWindow;
 import org.optopt.api.kernel.BinaryOp;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.kernel.KernelMath;
@@ -349,6 +350,45 @@ public abstract class HeapBackend implements Backend {
         if (row < 0 || row >= n) {
             throw new IndexOutOfBoundsException("row index " + row + " at position " + i + " is outside [0, " + n + ")");
         }
+    }
+
+    /** im2col as one clipped copy per output pixel and window row ({@link WindowLoops}). */
+    @Override
+    public void im2colInPlace(Tensor images, ImageWindow window, Tensor patches) {
+        WindowGathers.requireShape(images, window.imageShape(), "im2col images");
+        WindowGathers.requireShape(patches, window.patchShape(), "im2col patches");
+        WindowLoops.im2col(data(images, "im2col images"), window, data(patches, "im2col patches"));
+    }
+
+    /** col2im as one clipped addition per output pixel and window row ({@link WindowLoops}). */
+    @Override
+    public void col2imAddInPlace(Tensor patches, ImageWindow window, Tensor images) {
+        WindowGathers.requireShape(patches, window.patchShape(), "col2im patches");
+        WindowGathers.requireShape(images, window.imageShape(), "col2im images");
+        WindowLoops.col2imAdd(data(patches, "col2im patches"), window, data(images, "col2im images"));
+    }
+
+    /** Max-pooling in one pass over the windows ({@link WindowLoops}). */
+    @Override
+    public void maxPoolInPlace(Tensor images, ImageWindow window, Tensor out) {
+        WindowGathers.requireShape(images, window.imageShape(), "maxPool images");
+        WindowGathers.requireShape(out, window.pooledShape(), "maxPool output");
+        WindowLoops.maxPool(data(images, "maxPool images"), window, data(out, "maxPool output"));
+    }
+
+    /**
+     * The max-pooling gradient in one pass over the windows ({@link WindowLoops}); the whole
+     * gradient goes to the first maximal position even where it is not finite.
+     */
+    @Override
+    public void maxPoolBackwardAddInPlace(Tensor images, ImageWindow window, Tensor out, Tensor outGrad,
+            Tensor imageGrad) {
+        WindowGathers.requireShape(images, window.imageShape(), "maxPool images");
+        WindowGathers.requireShape(out, window.pooledShape(), "maxPool output");
+        WindowGathers.requireShape(outGrad, window.pooledShape(), "maxPool output gradient");
+        WindowGathers.requireShape(imageGrad, window.imageShape(), "maxPool image gradient");
+        WindowLoops.maxPoolBackwardAdd(data(images, "maxPool images"), window, data(out, "maxPool output"),
+                data(outGrad, "maxPool output gradient"), data(imageGrad, "maxPool image gradient"));
     }
 
     /** Interprets the kernel with the reference interpreter; override to compile it. */

@@ -1,4 +1,4 @@
-package org.optopt.cli.run;
+package org.optopt.tasks.training;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.Parameter;
-import org.optopt.cli.checkpoint.Checkpoint;
 import org.optopt.tasks.suite.TrainingProblem;
 
 /**
- * Checkpoints of one run directory: after every {@code every} steps and after the last, the logs
+ * Checkpoints of one run directory: after every {@code every} steps and after the last (none if
+ * {@code every} is 0), the logs
  * are flushed and a {@link Checkpoint} replaces {@code checkpoint.bin}; a resumed run restores the
  * parameters and the optimizer's state, replays the mini-batch stream to the checkpoint's step and
  * reads the earlier records back from the logs, which {@link RunDirectory#resume} has cut to the
@@ -25,7 +25,7 @@ final class RunCheckpoints implements Trainer.Checkpointer {
     private final Checkpoint from;
     private long writingNanos;
 
-    /** Checkpoints every {@code every} steps, continuing from {@code from} (null: from the start). */
+    /** Checkpoints every {@code every} steps (0: never), continuing from {@code from} (null: from the start). */
     RunCheckpoints(RunDirectory run, int every, Checkpoint from) {
         this.run = run;
         this.every = every;
@@ -60,7 +60,7 @@ final class RunCheckpoints implements Trainer.Checkpointer {
     @Override
     public void afterStep(Trainer.Progress p, long totalSteps, TrainingProblem problem, Optimizer optimizer)
             throws IOException {
-        if (p.step() % every != 0 && p.step() != totalSteps) {
+        if (every == 0 || p.step() % every != 0 && p.step() != totalSteps) {
             return;
         }
         long t0 = System.nanoTime();

@@ -1,4 +1,4 @@
-package org.optopt.cli.run;
+package org.optopt.tasks.training;
 
 /**
  * An evaluation on the task's test split during or after training.

@@ -1,4 +1,4 @@
-package org.optopt.cli.run;
+package org.optopt.tasks.training;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.optopt.cli.checkpoint.RowLog;
-import org.optopt.cli.format.ErrorMessages;
-import org.optopt.cli.report.Json;
 
 /**
  * The files of one training run:
@@ -28,8 +25,10 @@ import org.optopt.cli.report.Json;
  *       log: trace entries {@code decision.<name>.<field>} at the steps where it decides, e.g.
  *       {@code greedy}'s re-designs): step, seconds, decision name and its fields, one row per
  *       decision; those entries stay out of {@code steps.csv};</li>
- *   <li>{@code run.json} — the arguments to continue the run with ({@code optopt run --resume});</li>
- *   <li>{@code checkpoint.bin} — the latest {@link org.optopt.cli.checkpoint.Checkpoint};</li>
+ *   <li>the caller's files ({@link RunOptions#files()}), e.g. the {@code optopt} command's
+ *       {@code run.json} and {@code probes.json}, the arguments and probes to continue the run with
+ *       ({@code optopt run --resume});</li>
+ *   <li>{@code checkpoint.bin} — the latest {@link Checkpoint};</li>
  *   <li>{@code metrics.json} — the final results, written last and atomically;</li>
  *   <li>{@code STATUS} — {@code running}, then {@code complete} or {@code failed: reason}.</li>
  * </ul>
@@ -40,6 +39,8 @@ import org.optopt.cli.report.Json;
  * {@code steps.jsonl} to as many lines as the cut CSV has rows.
  */
 public final class RunDirectory implements Trainer.Listener, AutoCloseable {
+    /** The status file's name. */
+    public static final String STATUS = "STATUS";
     private static final String EVALS_HEADER = "step,seconds,test_loss,test_accuracy";
     /** The prefix of the trace entries that are decisions, written to {@code decisions.csv}. */
     public static final String DECISION = "decision.";
@@ -82,9 +83,9 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new IOException("Cannot create the run directory " + dir + ": " + ErrorMessages.describe(e), e);
+            throw new IOException("Cannot create the run directory " + dir + ": " + ErrorText.describe(e), e);
         }
-        writeAtomically(dir.resolve("STATUS"), "running\n");
+        writeAtomically(dir.resolve(STATUS), "running\n");
         writeAtomically(dir.resolve("config.json"), Json.object(config) + "\n");
         RunDirectory run = new RunDirectory(dir, RowLog.create(dir.resolve("steps.csv")),
                 RowLog.create(dir.resolve("steps.jsonl")), RowLog.create(dir.resolve("evals.csv")), null);
@@ -108,7 +109,7 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
             names = columns.size() > 3 ? new ArrayList<>(columns.subList(3, columns.size())) : new ArrayList<>();
             rows = linesIn(dir.resolve("steps.csv"), stepsLength) - 1;
         }
-        writeAtomically(dir.resolve("STATUS"), "running\n");
+        writeAtomically(dir.resolve(STATUS), "running\n");
         Path json = dir.resolve("steps.jsonl");
         RunDirectory run = new RunDirectory(dir, RowLog.resume(dir.resolve("steps.csv"), stepsLength),
                 RowLog.resume(json, Files.exists(json) ? lengthOfLines(json, rows) : 0),
@@ -254,7 +255,12 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
     public void complete(Map<String, ?> metrics) throws IOException {
         flushLogs();
         writeAtomically(dir.resolve("metrics.json"), Json.object(metrics) + "\n");
-        writeAtomically(dir.resolve("STATUS"), "complete\n");
+        writeAtomically(dir.resolve(STATUS), "complete\n");
+    }
+
+    /** Whether this directory was created (not resumed) by this object. */
+    public boolean created() {
+        return created != null;
     }
 
     /** Whether a step has been recorded since the directory was created or resumed. */
@@ -291,7 +297,7 @@ public final class RunDirectory implements Trainer.Listener, AutoCloseable {
     public void fail(String reason) {
         try {
             flushLogs();
-            writeAtomically(dir.resolve("STATUS"), "failed: " + ErrorMessages.oneLine(reason) + "\n");
+            writeAtomically(dir.resolve(STATUS), "failed: " + ErrorText.oneLine(reason) + "\n");
         } catch (IOException e) {
             // The original failure is what the user needs to see; the status stays "running".
         }

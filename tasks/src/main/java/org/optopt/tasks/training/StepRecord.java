@@ -1,4 +1,4 @@
-package org.optopt.cli.run;
+package org.optopt.tasks.training;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package org.optopt.cli.run;
+package org.optopt.tasks.training;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

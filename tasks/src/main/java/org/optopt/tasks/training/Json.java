@@ -1,4 +1,4 @@
-package org.optopt.cli.report;
+package org.optopt.tasks.training;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,9 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * JSON for run files and the commands' {@code --json} output, written by Jackson on one line as
- * {@code {"key": value, ...}}. Maps keep their iteration order and may nest; non-finite numbers
- * (JSON has none) are written as {@code null}.
+ * JSON for run files (and the {@code optopt} command's {@code --json} output), written by Jackson
+ * on one line as {@code {"key": value, ...}}. Maps keep their iteration order and may nest;
+ * non-finite numbers (JSON has none) are written as {@code null}.
  */
 public final class Json {
     private static final ObjectWriter WRITER = new ObjectMapper().writer(new OneLine());

@@ -1,4 +1,4 @@
-package org.optopt.cli.checkpoint;
+package org.optopt.tasks.training;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

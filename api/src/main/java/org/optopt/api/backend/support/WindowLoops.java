@@ -1,0 +1,158 @@
+package org.optopt.api.backend.support;
+
+import java.util.Arrays;
+import org.optopt.api.backend.ImageWindow;
+
+/**
+ * The window primitives of {@link org.optopt.api.backend.Backend} as direct loops over heap arrays
+ * (used by {@link HeapBackend}). A window's row {@code ky} covers {@code kernelW} horizontally
+ * adjacent pixels, which NHWC stores contiguously: each (output pixel, ky) is one copy of up to
+ * {@code kernelW*channels} floats, clipped at the image's left and right edges.
+ */
+final class WindowLoops {
+    private WindowLoops() {}
+
+    /** One (output pixel, window row) pair of a sweep; see {@link #forEachRow}. */
+    private interface WindowRow {
+        /**
+         * @param patch offset of the row's first value in the patch matrix
+         * @param image offset in the image of the pixel under window column {@code lo}, or -1 where
+         *     the window row lies in the padding
+         * @param lo first window column inside the image
+         * @param hi end (exclusive) of the window columns inside the image
+         */
+        void visit(int patch, int image, int lo, int hi);
+    }
+
+    /** Visits every output pixel's window rows in patch-matrix order. */
+    private static void forEachRow(ImageWindow w, WindowRow row) {
+        int c = w.channels();
+        int rowLength = w.kernelW() * c;
+        int patch = 0;
+        for (int n = 0; n < w.batch(); n++) {
+            for (int oy = 0; oy < w.outHeight(); oy++) {
+                for (int ox = 0; ox < w.outWidth(); ox++) {
+                    int ix0 = ox * w.stride() - w.padding();
+                    int lo = Math.max(0, -ix0);
+                    int hi = Math.min(w.kernelW(), w.width() - ix0);
+                    for (int ky = 0; ky < w.kernelH(); ky++, patch += rowLength) {
+                        int iy = oy * w.stride() - w.padding() + ky;
+                        boolean inside = iy >= 0 && iy < w.height() && hi > lo;
+                        row.visit(patch, inside ? ((n * w.height() + iy) * w.width() + ix0 + lo) * c : -1, lo, hi);
+                    }
+                }
+            }
+        }
+    }
+
+    /** im2col: see {@link org.optopt.api.backend.Backend#im2colInPlace}. */
+    static void im2col(float[] x, ImageWindow w, float[] patches) {
+        int c = w.channels();
+        int rowLength = w.kernelW() * c;
+        forEachRow(w, (dst, src, lo, hi) -> {
+            if (src < 0) {
+                Arrays.fill(patches, dst, dst + rowLength, 0f);
+                return;
+            }
+            if (lo > 0) {
+                Arrays.fill(patches, dst, dst + lo * c, 0f);
+            }
+            copy(x, src, patches, dst + lo * c, (hi - lo) * c);
+            if (hi * c < rowLength) {
+                Arrays.fill(patches, dst + hi * c, dst + rowLength, 0f);
+            }
+        });
+    }
+
+    /** A plain loop for the short rows of few-channel images, where a call of {@code arraycopy} costs more. */
+    private static void copy(float[] from, int src, float[] to, int dst, int length) {
+        if (length >= 32) {
+            System.arraycopy(from, src, to, dst, length);
+            return;
+        }
+        for (int j = 0; j < length; j++) {
+            to[dst + j] = from[src + j];
+        }
+    }
+
+    /** col2im: see {@link org.optopt.api.backend.Backend#col2imAddInPlace}. */
+    static void col2imAdd(float[] patches, ImageWindow w, float[] x) {
+        int c = w.channels();
+        forEachRow(w, (patch, dst, lo, hi) -> {
+            if (dst < 0) {
+                return;
+            }
+            int from = patch + lo * c;
+            int length = (hi - lo) * c;
+            for (int j = 0; j < length; j++) {
+                x[dst + j] += patches[from + j];
+            }
+        });
+    }
+
+    /** Max-pooling: see {@link org.optopt.api.backend.Backend#maxPoolInPlace}. */
+    static void maxPool(float[] x, ImageWindow w, float[] out) {
+        int c = w.channels();
+        int o = 0;
+        for (int n = 0; n < w.batch(); n++) {
+            for (int oy = 0; oy < w.outHeight(); oy++) {
+                for (int ox = 0; ox < w.outWidth(); ox++, o += c) {
+                    Arrays.fill(out, o, o + c, Float.NEGATIVE_INFINITY);
+                    for (int ky = 0; ky < w.kernelH(); ky++) {
+                        int iy = oy * w.stride() - w.padding() + ky;
+                        if (iy < 0 || iy >= w.height()) {
+                            continue;
+                        }
+                        for (int kx = 0; kx < w.kernelW(); kx++) {
+                            int ix = ox * w.stride() - w.padding() + kx;
+                            if (ix < 0 || ix >= w.width()) {
+                                continue;
+                            }
+                            int src = ((n * w.height() + iy) * w.width() + ix) * c;
+                            for (int j = 0; j < c; j++) {
+                                out[o + j] = Math.max(out[o + j], x[src + j]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The max-pooling gradient: see {@link org.optopt.api.backend.Backend#maxPoolBackwardAddInPlace}.
+     * Per output pixel, the window positions are visited in row-major order with the channels
+     * innermost, and a channel stays pending until a position reaches its maximum.
+     */
+    static void maxPoolBackwardAdd(float[] x, ImageWindow w, float[] out, float[] outGrad, float[] gx) {
+        int c = w.channels();
+        boolean[] pending = new boolean[c];
+        int o = 0;
+        for (int n = 0; n < w.batch(); n++) {
+            for (int oy = 0; oy < w.outHeight(); oy++) {
+                for (int ox = 0; ox < w.outWidth(); ox++, o += c) {
+                    Arrays.fill(pending, true);
+                    for (int ky = 0; ky < w.kernelH(); ky++) {
+                        int iy = oy * w.stride() - w.padding() + ky;
+                        if (iy < 0 || iy >= w.height()) {
+                            continue;
+                        }
+                        for (int kx = 0; kx < w.kernelW(); kx++) {
+                            int ix = ox * w.stride() - w.padding() + kx;
+                            if (ix < 0 || ix >= w.width()) {
+                                continue;
+                            }
+                            int src = ((n * w.height() + iy) * w.width() + ix) * c;
+                            for (int j = 0; j < c; j++) {
+                                if (pending[j] && x[src + j] >= out[o + j]) {
+                                    gx[src + j] += outGrad[o + j];
+                                    pending[j] = false;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
