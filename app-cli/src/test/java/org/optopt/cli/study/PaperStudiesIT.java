@@ -56,8 +56,11 @@ class PaperStudiesIT {
                             "evaluations", "1").get(key)));
                 }
             }
-            study.optimizers().get(i).grid().forEach((k, axis) ->
-                    args.addAll(List.of("--set", at + "grid." + k + "=[" + axis.values().get(0) + "]")));
+            List<String> firstPoint = new ArrayList<>();
+            study.optimizers().get(i).grid().forEach((k, axis) -> firstPoint.add("\"" + k + "\": [" + axis.values().get(0) + "]"));
+            if (!firstPoint.isEmpty()) { // the whole grid at once: a tied key ("alpha, level1.alpha") is no key path
+                args.addAll(List.of("--set", at + "grid={" + String.join(", ", firstPoint) + "}"));
+            }
         }
         return args;
     }
