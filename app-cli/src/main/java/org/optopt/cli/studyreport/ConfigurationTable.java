@@ -120,20 +120,25 @@ final class ConfigurationTable {
     }
 
     /**
-     * Per hyperparameter that takes between 2 and {@link #MAX_CHOICES} distinct values over all
-     * steps of the runs: the share of those steps at each value (ascending).
+     * Per hyperparameter that changes during some run and takes at most {@link #MAX_CHOICES}
+     * distinct values over all steps of the runs: the share of those steps at each value (ascending).
      */
     private static Map<String, Map<Double, Double>> choices(List<TrialResult> done) {
         Map<String, Map<Double, Integer>> counts = new LinkedHashMap<>();
+        Set<String> changing = new LinkedHashSet<>();
         for (TrialResult r : done) {
             for (StepRecord step : r.steps()) {
-                step.hyperparameters().forEach((k, v) -> counts.computeIfAbsent(k, x -> new java.util.TreeMap<>())
-                        .merge(v, 1, Integer::sum));
+                step.hyperparameters().forEach((k, v) -> {
+                    counts.computeIfAbsent(k, x -> new java.util.TreeMap<>()).merge(v, 1, Integer::sum);
+                    if (!v.equals(r.steps().get(0).hyperparameters().get(k))) {
+                        changing.add(k);
+                    }
+                });
             }
         }
         Map<String, Map<Double, Double>> out = new LinkedHashMap<>();
         counts.forEach((name, byValue) -> {
-            if (byValue.size() >= 2 && byValue.size() <= MAX_CHOICES) {
+            if (changing.contains(name) && byValue.size() <= MAX_CHOICES) {
                 double total = byValue.values().stream().mapToInt(Integer::intValue).sum();
                 Map<Double, Double> shares = new LinkedHashMap<>();
                 byValue.forEach((v, n) -> shares.put(v, n / total));
