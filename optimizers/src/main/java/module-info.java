@@ -15,6 +15,7 @@ module org.optopt.optimizers {
     exports org.optopt.optimizers.sign;
     exports org.optopt.optimizers.schedulefree;
     exports org.optopt.optimizers.schedule;
+    exports org.optopt.optimizers.spec;
     exports org.optopt.optimizers.runtime;
     // The golden replay is a conformance harness, not library API: only the CLI's `golden` command sees it.
     exports org.optopt.optimizers.golden to org.optopt.cli;

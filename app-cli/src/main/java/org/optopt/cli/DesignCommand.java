@@ -35,7 +35,9 @@ import picocli.CommandLine.Spec;
  * maximize E[g^T Q g] = &lt;Q, Sigma&gt; over PSD Q in the budget set, in closed form or numerically.
  *
  * <p>With {@code --task T --steps N} it trains the task (a run directory like {@code optopt run}'s,
- * with every probe attached) and designs per layer from the collected statistics ({@link TaskDesign}).
+ * with every probe attached) and designs per layer from the collected statistics ({@link TaskDesign}):
+ * from the full measured Sigma of small layers, the diagonal of larger ones, the Kronecker factors
+ * for {@code kronecker}, and K-FAC per matrix layer for {@code metric} without {@code --metric}.
  *
  * <p>Exit codes: 2 for usage errors (unknown budget, a non-positive radius or eps, a missing or
  * superfluous input); 1 for failures, each one line naming the file: a file that is missing or
@@ -80,11 +82,13 @@ final class DesignCommand implements Callable<Integer> {
 
     @Option(names = "--metric", paramLabel = "FILE",
             description = "The metric budget's P as {\"metric\": [[...], ...]}, or K-FAC factors {\"A\": ..., \"G\": ...}"
-                    + " (P = A (x) G).")
+                    + " (P = A (x) G). With --task and no --metric: K-FAC per matrix layer from the run's Kronecker"
+                    + " factors, P = I for the other layers.")
     private Path metric;
 
     @Option(names = "--damping", defaultValue = "0", paramLabel = "D",
-            description = "Added to the metric: P + D*I (factors: + sqrt(D)*I) (default: ${DEFAULT-VALUE}).")
+            description = "Added to the metric: P + D*I (factors: + sqrt(D)*I; with --task K-FAC, to the factors scaled"
+                    + " to mean eigenvalue 1) (default: ${DEFAULT-VALUE}).")
     private double damping;
 
     @Option(names = "--weights", paramLabel = "FILE",
@@ -122,10 +126,14 @@ final class DesignCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (sigma == null) {
-            Budget b = budget(Optional.of(new int[] {1, 1}));
+            // The metric budget without a user's metric: K-FAC per layer from the run's Kronecker factors.
+            boolean kfac = budget.strip().equals("metric") && metric == null;
+            Budget b = kfac ? budgetOf(Optional.of(SecondMoment.of("P", new double[][] {{1}})), Optional.empty(),
+                    Optional.empty(), Optional.empty()) : budget(Optional.of(new int[] {1, 1}));
             ProbeRun.Collected<Designs> run = ProbeRun.collect(backend.get(), optimizers, tasks, training, optimizer,
                     seed, spec.commandLine().getErr(),
-                    probed -> new Designs(TaskDesign.of(probed, b, this::solve), TaskDesign.global(probed)));
+                    probed -> new Designs(kfac ? TaskDesign.kfac(probed, radius, damping, this::solve)
+                            : TaskDesign.of(probed, b, this::solve), TaskDesign.global(probed)));
             Designs d = run.statistics();
             out.print(json ? DesignReport.json(run, b, d.global(), d.layers()) + System.lineSeparator()
                     : DesignReport.text(run, b, d.global(), d.layers()));
@@ -173,6 +181,11 @@ final class DesignCommand implements Callable<Integer> {
             double[][] rows = f.matrix("weights");
             w = Optional.of(inFile(f, () -> squareMatrix("weights", rows)));
         }
+        return budgetOf(p, factors, w, layerShape);
+    }
+
+    private Budget budgetOf(Optional<SecondMoment> p, Optional<List<SecondMoment>> factors, Optional<DMatrixRMaj> w,
+            Optional<int[]> layerShape) {
         Budgets.Inputs inputs = new Budgets.Inputs(radius, Optional.ofNullable(eps), p, factors, damping, w, layerShape);
         try {
             return Budgets.parse(budget, inputs);

@@ -66,15 +66,38 @@ class CliErrorsTest {
     }
 
     @Test
+    void runAndCompareGiveTheSameOneLineErrorWithTheColumnForTheSameSpec() {
+        for (String[] bad : List.of(new String[] {"adam(lr=1e-3, beta1=1.5)/sgd(1e-5)",
+                        "Invalid optimizer \"adam(lr=1e-3, beta1=1.5)/sgd(1e-5)\" at column 15: Invalid beta1 = 1.5: must satisfy"
+                                + " 0 <= beta1 < 1"},
+                new String[] {"sgd(schedule.lr=cosine(steps=x))", "Invalid optimizer \"sgd(schedule.lr=cosine(steps=x))\" at"
+                        + " column 30: expected a number but found 'x'"},
+                new String[] {"adam/sgd(1e-5, learn=lr)", "Invalid optimizer \"adam/sgd(1e-5, learn=lr)\" at column 16: level 1 (sgd)"
+                        + " is the rightmost level: nothing learns its lr; drop learn= or add a level"})) {
+            assertUsageError(MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", bad[0],
+                    "--runs-dir", tmp.resolve("runs").toString()), bad[1], "run");
+            assertUsageError(train("compare", "--optimizers", bad[0]), bad[1], "compare");
+        }
+        assertUsageError(MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "adam/sgd(1e-5)",
+                "--set", "level1.schedule.lr=cosin(10)", "--runs-dir", tmp.resolve("runs").toString()),
+                "Invalid setting \"level1.schedule.lr=cosin(10)\" at column 20: unknown schedule 'cosin'; known schedules:"
+                        + " constant, step, exponential, cosine, cosine_restarts, warmup, polynomial, onecycle", "run");
+        assertUsageError(train("compare", "--optimizers", "sgd,adam", "--set", "level1.lr=1"),
+                "Invalid setting \"level1.lr=1\" at column 1: sgd(lr=0.001) is a single optimizer, it has no level 1"
+                        .replace("sgd(lr=0.001)", "sgd"), "compare");
+    }
+
+    @Test
     void unknownHyperparametersOptimizersAndTasksAreUsageErrors() {
         Run r = train("run", "--set", "lrr=0.1");
         assertEquals(2, r.exitCode(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
-        assertTrue(r.err().startsWith("optopt: error: Optimizer sgd has no hyperparameter or option 'lrr'; it has [lr,"),
-                r.err());
+        assertTrue(r.err().startsWith("optopt: error: Invalid setting \"lrr=0.1\" at column 1: sgd has no hyperparameter"
+                + " or option 'lrr'; it has lr, "), r.err());
         Run compare = train("compare", "--optimizers", "adam,sgd(lrr=1)");
         assertEquals(2, compare.exitCode(), compare.err());
-        assertTrue(compare.err().contains("no hyperparameter or option 'lrr'"), compare.err());
+        assertTrue(compare.err().startsWith("optopt: error: Invalid optimizer \"sgd(lrr=1)\" at column 5: sgd has no"
+                + " hyperparameter or option 'lrr'; it has lr, "), compare.err());
         assertFalse(Files.exists(tmp.resolve("runs")), "the comparison is checked before any run starts");
     }
 

@@ -154,6 +154,36 @@ class DesignCommandTest {
     }
 
     @Test
+    void metricWithoutAMetricIsKfacPerLayerFromATaskRun() throws IOException {
+        Map<?, ?> d = json("design", "--budget", "metric", "--damping", "0.01", "--task", "teacher-student-mlp",
+                "--steps", "20", "--runs-dir", dir.toString(), "--json");
+        int kfacLayers = 0;
+        for (Object o : (List<?>) d.get("layers")) {
+            Map<?, ?> layer = (Map<?, ?>) o;
+            List<?> shape = (List<?>) layer.get("shape");
+            if (shape.size() == 2) {
+                kfacLayers++;
+                assertEquals("k-fac", layer.get("optimizer"), layer.toString());
+                // Q* = lr A^-1 (x) G^-1 is a Kronecker product: Q(ik, jl) Q(0, 0) = Q(i0, j0) Q(k, l).
+                int cols = ((Number) shape.get(1)).intValue();
+                int rows = ((Number) shape.get(0)).intValue();
+                for (int[] x : new int[][] {{1, 0, 1, 1}, {0, 1, 1, 0}, {1, 1, 1, 1}}) {
+                    int i = Math.min(x[0], rows - 1);
+                    int j = Math.min(x[1], rows - 1);
+                    int k = Math.min(x[2], cols - 1);
+                    int l = Math.min(x[3], cols - 1);
+                    double lhs = q(layer, i * cols + k, j * cols + l) * q(layer, 0, 0);
+                    double rhs = q(layer, i * cols, j * cols) * q(layer, k, l);
+                    assertEquals(rhs, lhs, 1e-9 * Math.abs(q(layer, 0, 0) * q(layer, 0, 0)), layer.get("parameter").toString());
+                }
+            } else {
+                assertEquals("normalized-sgd", layer.get("optimizer"), layer.toString());
+            }
+        }
+        assertTrue(kfacLayers > 0);
+    }
+
+    @Test
     void designsPerLayerFromATaskRunWithProbes() throws IOException {
         Map<?, ?> d = json("design", "--budget", "update-rms", "--radius", "0.01", "--task", "teacher-student-mlp",
                 "--steps", "20", "--runs-dir", dir.toString(), "--json");

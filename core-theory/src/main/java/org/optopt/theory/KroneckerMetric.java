@@ -62,7 +62,17 @@ public record KroneckerMetric(double radius, SecondMoment left, SecondMoment rig
      * @param lr c / sqrt(tau)
      * @param value c sqrt(tau)
      */
-    public record Factored(DMatrixRMaj leftInverse, DMatrixRMaj rightInverse, double lr, double value) {}
+    public record Factored(DMatrixRMaj leftInverse, DMatrixRMaj rightInverse, double lr, double value) {
+        /** Entry (i, j) of A_d^-1 (for callers that do not use EJML's types). */
+        public double leftInverse(int i, int j) {
+            return leftInverse.get(i, j);
+        }
+
+        /** Entry (i, j) of G_d^-1. */
+        public double rightInverse(int i, int j) {
+            return rightInverse.get(i, j);
+        }
+    }
 
     @Override
     public String name() {
@@ -136,12 +146,30 @@ public record KroneckerMetric(double radius, SecondMoment left, SecondMoment rig
      * @throws IllegalArgumentException if a damped factor is singular
      */
     public static Factored fromGradientStatistics(double radius, SecondMoment l, SecondMoment r, double damping) {
+        return ofGradientStatistics(radius, l, r, damping).fromStatistics(l, r);
+    }
+
+    /**
+     * The budget of {@link #fromGradientStatistics}: factors rows L / tr L and cols R / tr R, damped
+     * with their mean kept at 1.
+     *
+     * @throws IllegalArgumentException if the radius or damping is bad
+     */
+    public static KroneckerMetric ofGradientStatistics(double radius, SecondMoment l, SecondMoment r, double damping) {
         requireDamping(damping);
         double root = Math.sqrt(damping);
-        KroneckerMetric budget = new KroneckerMetric(radius,
-                l.scaled(l.dimension() / l.trace() / (1 + root), root / (1 + root)),
+        return new KroneckerMetric(radius, l.scaled(l.dimension() / l.trace() / (1 + root), root / (1 + root)),
                 r.scaled(r.dimension() / r.trace() / (1 + root), root / (1 + root)), 0);
-        return budget.fromStatistics(l, r);
+    }
+
+    /**
+     * {@link #fromStatistics} as a {@link Design} with the dense Q* = lr A^-1 (x) G^-1 (d^2 entries:
+     * for small weights).
+     */
+    public Design designFromStatistics(SecondMoment l, SecondMoment r) {
+        Factored f = fromStatistics(l, r);
+        return Design.closedForm(this, Linalg.scale(f.lr(), Linalg.kron(f.leftInverse(), f.rightInverse())), f.value(),
+                "k-fac", hyperparameters(f));
     }
 
     /** The hyperparameters of a design: {@code lr}, the factor sizes and the damping. */

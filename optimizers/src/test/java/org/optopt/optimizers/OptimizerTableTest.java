@@ -22,7 +22,7 @@ import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.testkit.ReferenceBackend;
 import org.optopt.optimizers.hyper.RegistryCatalog;
-import org.optopt.optimizers.hyper.Towers;
+import org.optopt.optimizers.spec.Towers;
 
 class OptimizerTableTest {
     private final Backend backend = new ReferenceBackend();
@@ -117,7 +117,7 @@ class OptimizerTableTest {
         assertEquals(expected, definition.capabilities(), name);
         assertEquals(expected.towerLevel(), RegistryCatalog.discover().names().contains(name), name + " as a tower level");
         for (String h : expected.differentiable()) {
-            assertEquals(List.of(h), Towers.parse(name + "(learn=" + h + ")/sgd(1e-5)").levels().get(0).learnable());
+            assertEquals(List.of(h), Towers.parse(name + "(learn=" + h + ")/sgd(1e-5)", Optimizers.discover()).levels().get(0).learnable());
         }
         List<Parameter> params = TestProblems.parameters(backend, 1, Shape.matrix(2, 3));
         try (Optimizer o = definition.create(backend, ParameterSet.of(params), OptimizerCases.of(name).valid().get(0))) {

@@ -26,7 +26,7 @@ import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.testkit.ReferenceBackend;
-import org.optopt.optimizers.hyper.Towers;
+import org.optopt.optimizers.spec.OptimizerSpecs;
 
 /**
  * Bit-exact regression gate for refactorings: every valid configuration of {@link OptimizerCases}
@@ -52,6 +52,8 @@ class TrajectoryFingerprintTest {
             "gdtuo:adam(0.05)/adam(1e-4)/sgd(1e-5)/sgd(1e-6)", "gdtuo:rmsprop(0.01)/sgd(1e-5)",
             "gdtuo:adagrad(0.3)/sgd(1e-5)", "gdtuo:sgd(0.05, mu=0.9)/sgd(1e-5)");
 
+    private static final OptimizerSpecs SPECS = new OptimizerSpecs(Optimizers.discover());
+
     private final Backend backend = new ReferenceBackend();
 
     static Stream<Arguments> cases() {
@@ -68,7 +70,7 @@ class TrajectoryFingerprintTest {
     }
 
     private Optimizer create(String name, Map<String, Object> config, ParameterSet parameters) {
-        return config == null ? Towers.parse(name).build(parameters, backend)
+        return config == null ? SPECS.build(SPECS.parse(name), backend, parameters)
                 : Optimizers.discover().provider(name).create(backend, parameters, config);
     }
 

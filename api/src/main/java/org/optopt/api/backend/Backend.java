@@ -163,12 +163,12 @@ public interface Backend extends AutoCloseable {
      * window of {@code images} ({@link ImageWindow#imageShape}), row {@code (n*outHeight + oy)*outWidth + ox},
      * columns ordered (ky, kx, channel), zeros where the window lies in the padding. A convolution
      * is then one matrix product of the patches with a weight {@code [outChannels, patchColumns]}.
-     * The default composes {@link #gatherRows} ({@link org.optopt.api.backend.support.WindowGathers}).
+     * The default composes {@link #gatherRows} ({@link WindowGathers}).
      *
      * @throws IllegalArgumentException if a shape does not match the window, naming it
      */
     default void im2colInPlace(Tensor images, ImageWindow window, Tensor patches) {
-        org.optopt.api.backend.support.WindowGathers.im2col(this, images, window, patches);
+        WindowGathers.im2col(this, images, window, patches);
     }
 
     /**
@@ -179,7 +179,7 @@ public interface Backend extends AutoCloseable {
      * @throws IllegalArgumentException if a shape does not match the window, naming it
      */
     default void col2imAddInPlace(Tensor patches, ImageWindow window, Tensor images) {
-        org.optopt.api.backend.support.WindowGathers.col2imAdd(this, patches, window, images);
+        WindowGathers.col2imAdd(this, patches, window, images);
     }
 
     /**
@@ -190,7 +190,7 @@ public interface Backend extends AutoCloseable {
      * @throws IllegalArgumentException if a shape does not match the window, naming it
      */
     default void maxPoolInPlace(Tensor images, ImageWindow window, Tensor out) {
-        org.optopt.api.backend.support.WindowGathers.maxPool(this, images, window, out);
+        WindowGathers.maxPool(this, images, window, out);
     }
 
     /**
@@ -205,7 +205,7 @@ public interface Backend extends AutoCloseable {
      */
     default void maxPoolBackwardAddInPlace(Tensor images, ImageWindow window, Tensor out, Tensor outGrad,
             Tensor imageGrad) {
-        org.optopt.api.backend.support.WindowGathers.maxPoolBackwardAdd(this, images, window, out, outGrad, imageGrad);
+        WindowGathers.maxPoolBackwardAdd(this, images, window, out, outGrad, imageGrad);
     }
 
     // ---- kernels ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package org.optopt.api.backend;
 
 import org.optopt.api.tensor.Shape;
+import org.optopt.api.tensor.Tensor;
 
 /**
  * A window swept over a batch of images, as convolution and pooling do: the images are a matrix
@@ -75,5 +76,16 @@ public record ImageWindow(int batch, int height, int width, int channels, int ke
     /** The shape of one value per output pixel and channel (pooling), {@code [outRows, channels]}. */
     public Shape pooledShape() {
         return Shape.matrix(outRows(), channels);
+    }
+
+    /**
+     * Checks a window primitive's operand.
+     *
+     * @throws IllegalArgumentException naming {@code what} and both shapes unless {@code t} has {@code shape}
+     */
+    public static void requireShape(Tensor t, Shape shape, String what) {
+        if (!t.shape().equals(shape)) {
+            throw new IllegalArgumentException(what + ": shape " + t.shape() + " does not match the window's " + shape);
+        }
     }
 }

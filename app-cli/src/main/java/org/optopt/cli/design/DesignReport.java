@@ -83,6 +83,7 @@ public final class DesignReport {
             List<String> g = new ArrayList<>();
             g.add(Json.string("parameter") + ": " + Json.string(l.parameter()));
             g.add(Json.string("shape") + ": " + java.util.Arrays.toString(l.shape()));
+            g.add(Json.string("sigma") + ": " + Json.string(l.sigma()));
             g.add(Json.string("statistics") + ": " + numbers(l.statistics()));
             if (l.design().isPresent()) {
                 g.addAll(jsonFields(l.design().get()));
@@ -106,8 +107,8 @@ public final class DesignReport {
         sb.append(String.format(Locale.ROOT, "run          %s (%d steps, every probe attached)%n", run.directory(), run.steps()));
         sb.append(String.format(Locale.ROOT, "statistics  %s%n", hyper(global)));
         for (TaskDesign l : layers) {
-            sb.append(String.format(Locale.ROOT, "%nlayer %s %s%s%n", l.parameter(), java.util.Arrays.toString(l.shape()),
-                    hyper(l.statistics())));
+            sb.append(String.format(Locale.ROOT, "%nlayer %s %s (sigma: %s)%s%n", l.parameter(),
+                    java.util.Arrays.toString(l.shape()), l.sigma(), hyper(l.statistics())));
             sb.append(l.design().map(DesignReport::text).orElse("  no design: " + l.skipped() + System.lineSeparator()));
         }
         return sb.toString();

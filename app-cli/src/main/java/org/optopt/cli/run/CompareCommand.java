@@ -8,14 +8,13 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizers;
 import org.optopt.cli.format.ErrorMessages;
+import org.optopt.optimizers.spec.OptimizerSpec;
 import org.optopt.tasks.suite.Task;
 import org.optopt.tasks.suite.TaskRegistry;
 import org.optopt.tasks.training.RunDirectory;
@@ -74,7 +73,7 @@ public final class CompareCommand implements Runnable {
             throw new ParameterException(spec.commandLine(), "--seeds must be at least 1, got " + seeds);
         }
         Task task = TrainingOptions.usage(spec, () -> tasks.get(options.task == null ? DEFAULT_TASK : options.task));
-        List<OptimizerFactory> factories = TrainingOptions.usage(spec, this::factories);
+        List<OptimizerSpec> specs = TrainingOptions.usage(spec, this::specs);
         // Created by the first run that starts: a comparison none of whose runs started leaves nothing.
         Path dir = options.runsDir.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
                 + "-compare-" + task.name());
@@ -83,25 +82,25 @@ public final class CompareCommand implements Runnable {
         List<Comparison.Entry> entries = new ArrayList<>();
         int failures = 0;
         String firstFailure = null;
-        for (OptimizerFactory factory : factories) {
+        for (OptimizerSpec optimizer : specs) {
             List<Trainer.Result> results = new ArrayList<>();
             int failed = 0;
             for (long seed = 0; seed < seeds; seed++) {
                 try {
-                    results.add(experiment.run(task, factory.spec(), seed, options.batchSize(), options.budget(),
+                    results.add(experiment.run(task, optimizer, seed, options.batchSize(), options.budget(),
                             options.evaluations, dir).result());
                 } catch (RuntimeException | IOException e) {
                     // One diverging optimizer must not end the comparison; its run directory says "failed".
                     failed++;
                     String reason = ErrorMessages.describe(e);
                     firstFailure = firstFailure == null ? reason : firstFailure;
-                    err.println("optopt: warning: " + factory.spec() + " seed " + seed + " failed: " + reason);
+                    err.println("optopt: warning: " + optimizer + " seed " + seed + " failed: " + reason);
                 }
             }
             failures += failed;
-            entries.add(new Comparison.Entry(factory.spec().toString(), results, failed));
+            entries.add(new Comparison.Entry(optimizer.toString(), results, failed));
         }
-        int total = factories.size() * seeds;
+        int total = specs.size() * seeds;
         if (failures == total) {
             throw new IllegalStateException("Every run of the comparison failed; the first: " + firstFailure);
         }
@@ -122,16 +121,11 @@ public final class CompareCommand implements Runnable {
         }
     }
 
-    /** Every optimizer with the common {@code --set} settings, checked before anything runs. */
-    private List<OptimizerFactory> factories() {
-        Map<String, Object> common = OptimizerSpec.parseSettings(options.settings);
-        List<OptimizerFactory> out = new ArrayList<>();
+    /** Every optimizer with the common {@code --set} settings applied, checked before anything runs. */
+    private List<OptimizerSpec> specs() {
+        List<OptimizerSpec> out = new ArrayList<>();
         for (String entry : optimizerList != null ? optimizerList : List.of(DEFAULT_OPTIMIZERS.split(OPTIMIZER_SEPARATOR))) {
-            OptimizerSpec parsed = OptimizerSpec.parse(entry);
-            Map<String, Object> settings = new LinkedHashMap<>(common);
-            settings.putAll(parsed.settings());
-            out.add(OptimizerFactory.of(new OptimizerSpec(parsed.text(), parsed.name(), settings, parsed.tower()),
-                    optimizers));
+            out.add(options.optimizer(optimizers, entry));
         }
         return out;
     }

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.function.Function;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizers;
+import org.optopt.optimizers.spec.OptimizerSpec;
+import org.optopt.optimizers.spec.OptimizerSpecs;
 import org.optopt.tasks.suite.Budget;
 import org.optopt.tasks.suite.DataSource;
 import org.optopt.tasks.suite.Task;
@@ -28,7 +30,7 @@ public final class Experiment {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final Backend backend;
-    private final Optimizers optimizers;
+    private final OptimizerSpecs specs;
     private final DataSource data;
     private final PrintWriter err;
     private final ProbeOptions probes;
@@ -46,7 +48,7 @@ public final class Experiment {
     Experiment(Backend backend, Optimizers optimizers, DataSource data, PrintWriter err, ProbeOptions probes,
             Trainer.Listener observer) {
         this.backend = backend;
-        this.optimizers = optimizers;
+        this.specs = new OptimizerSpecs(optimizers);
         this.data = data;
         this.err = err;
         this.probes = probes;
@@ -74,7 +76,7 @@ public final class Experiment {
     Outcome run(Task task, OptimizerSpec spec, long seed, int batchSize, Budget budget, int evaluations, Path runsDir,
             int checkpointEvery) throws IOException {
         String name = LocalDateTime.now().format(STAMP) + "-" + task.name() + "-" + sanitize(spec.toString()) + "-s" + seed;
-        return runIn(unique(runsDir.resolve(name)), task, new RunArguments(task.name(), spec.text(), spec.settings(),
+        return runIn(unique(runsDir.resolve(name)), task, new RunArguments(task.name(), spec.toString(), Map.of(),
                 seed, batchSize, budget, evaluations, checkpointEvery));
     }
 
@@ -82,29 +84,21 @@ public final class Experiment {
     public static final int CHECKPOINT_EVERY = 500;
 
     /**
-     * Checks an optimizer's name and settings (names and domains) without training.
-     *
-     * @throws IllegalArgumentException naming the first problem
-     */
-    public void check(OptimizerSpec spec) {
-        OptimizerFactory.of(spec, optimizers);
-    }
-
-    /**
      * Trains and records one run in {@code dir}, which must not exist yet.
      *
      * @throws IllegalArgumentException if {@code dir} exists, or on a bad optimizer setting
      */
     public Outcome runIn(Path dir, Task task, RunArguments args) throws IOException {
-        OptimizerFactory optimizer = OptimizerFactory.of(args.spec(), optimizers);
+        OptimizerSpec spec = args.spec(specs);
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("optimizer", optimizer.spec().toString());
-        config.put("hyperparameters", optimizer.hyperparameters());
+        config.put("optimizer", spec.toString());
+        config.put("hyperparameters", specs.hyperparameters(spec));
         RunOptions options = options(dir, args).withConfig(config).withFile(RunArguments.FILE, args.json());
         if (probes.any()) {
             options = options.withFile(ProbeOptions.FILE, probes.json());
         }
-        return new Outcome(dir, trainer(task).run(probes.attach(optimizer.create()), options, listener(task, args)));
+        return new Outcome(dir, trainer(task).run(probes.attach((b, p) -> specs.build(spec, b, p)), options,
+                listener(task, spec, args)));
     }
 
     /**
@@ -118,8 +112,9 @@ public final class Experiment {
     public Outcome resume(Path dir, Function<String, Task> tasks) throws IOException {
         RunArguments args = RunArguments.read(dir);
         Task task = tasks.apply(args.task());
-        var optimizer = ProbeOptions.read(dir).attach(OptimizerFactory.of(args.spec(), optimizers).create());
-        return new Outcome(dir, trainer(task).resume(optimizer, options(dir, args), listener(task, args)));
+        OptimizerSpec spec = args.spec(specs);
+        var optimizer = ProbeOptions.read(dir).attach((b, p) -> specs.build(spec, b, p));
+        return new Outcome(dir, trainer(task).resume(optimizer, options(dir, args), listener(task, spec, args)));
     }
 
     private Trainer trainer(Task task) {
@@ -132,8 +127,8 @@ public final class Experiment {
     }
 
     /** The progress bar and the observer. */
-    private Trainer.Listener listener(Task task, RunArguments args) {
-        ProgressBar progress = new ProgressBar(err, task.name() + " " + args.spec() + " seed " + args.seed(),
+    private Trainer.Listener listener(Task task, OptimizerSpec spec, RunArguments args) {
+        ProgressBar progress = new ProgressBar(err, task.name() + " " + spec + " seed " + args.seed(),
                 System.console() != null);
         return progress.andThen(observer);
     }

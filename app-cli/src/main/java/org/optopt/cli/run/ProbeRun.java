@@ -61,8 +61,7 @@ public final class ProbeRun {
         };
         Experiment e = new Experiment(backend, optimizers, options.dataSource(), err, ProbeOptions.of(Probes.NAMES, EVERY),
                 reader);
-        OptimizerSpec spec = OptimizerSpec.parse(optimizer).with(OptimizerSpec.parseSettings(options.settings));
-        Experiment.Outcome o = e.run(task, spec, seed, options.batchSize(), options.budget(), options.evaluations,
+        Experiment.Outcome o = e.run(task, options.optimizer(optimizers, optimizer), seed, options.batchSize(), options.budget(), options.evaluations,
                 options.runsDir);
         return new Collected<>(task.name(), o.directory(), statistics.get(), o.result().steps().size());
     }

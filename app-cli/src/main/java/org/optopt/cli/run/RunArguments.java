@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.optopt.optimizers.spec.OptimizerSpec;
+import org.optopt.optimizers.spec.OptimizerSpecs;
 import org.optopt.tasks.suite.Budget;
 
 /**
@@ -14,8 +16,9 @@ import org.optopt.tasks.suite.Budget;
  * keep their JSON types (numbers in full double precision).
  *
  * @param task the task's name
- * @param optimizer the optimizer or tower as written, without settings
- * @param settings the settings by name
+ * @param optimizer the optimizer or tower in the spec language ({@link OptimizerSpecs}); a run started
+ *     by {@code run} or {@code compare} records its canonical resolved spec here
+ * @param settings settings applied to it in order (a study trial's sweep values; none for a canonical spec)
  * @param seed the seed
  * @param batchSize examples per step, 0 for the task's default
  * @param budget the training length, or null for the task's default
@@ -37,9 +40,13 @@ public record RunArguments(String task, String optimizer, Map<String, Object> se
         }
     }
 
-    /** The optimizer with its settings. */
-    public OptimizerSpec spec() {
-        return OptimizerSpec.parse(optimizer).with(settings);
+    /**
+     * The optimizer with its settings, resolved against {@code specs}.
+     *
+     * @throws IllegalArgumentException naming the problem
+     */
+    public OptimizerSpec spec(OptimizerSpecs specs) {
+        return specs.set(specs.parse(optimizer), settings);
     }
 
     /** The text of {@code run.json}. */

@@ -8,6 +8,8 @@ import java.util.function.Supplier;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizers;
 import org.optopt.cli.format.Numbers;
+import org.optopt.optimizers.spec.OptimizerSpec;
+import org.optopt.optimizers.spec.OptimizerSpecs;
 import org.optopt.tasks.suite.Task;
 import org.optopt.tasks.suite.TaskRegistry;
 import org.optopt.tasks.training.EvalRecord;
@@ -80,15 +82,14 @@ public final class RunCommand implements Runnable {
             if (resume != null) {
                 RunArguments args = RunArguments.read(resume);
                 task = tasks.get(args.task());
-                label = args.spec().toString();
+                label = args.spec(new OptimizerSpecs(optimizers)).toString();
                 seed = args.seed();
                 o = experiment().resume(resume, tasks::get);
             } else {
                 task = TrainingOptions.usage(spec, () -> tasks.get(options.task));
-                OptimizerFactory factory = TrainingOptions.usage(spec, () -> OptimizerFactory.of(
-                        OptimizerSpec.parse(optimizer).with(OptimizerSpec.parseSettings(options.settings)), optimizers));
-                label = factory.spec().toString();
-                o = experiment().run(task, factory.spec(), seed, options.batchSize(), options.budget(), options.evaluations,
+                OptimizerSpec resolved = TrainingOptions.usage(spec, () -> options.optimizer(optimizers, optimizer));
+                label = resolved.toString();
+                o = experiment().run(task, resolved, seed, options.batchSize(), options.budget(), options.evaluations,
                         options.runsDir, checkpointEvery);
             }
             EvalRecord last = o.result().finalEvaluation();

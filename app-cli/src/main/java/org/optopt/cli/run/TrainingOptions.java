@@ -4,7 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
+import org.optopt.api.optim.Optimizers;
 import org.optopt.cli.format.ErrorMessages;
+import org.optopt.optimizers.spec.OptimizerSpec;
+import org.optopt.optimizers.spec.OptimizerSpecs;
 import org.optopt.tasks.suite.Budget;
 import org.optopt.tasks.suite.DataSource;
 import org.optopt.tasks.suite.ResolverDataSource;
@@ -32,8 +35,10 @@ public final class TrainingOptions {
     @Option(names = "--batch-size", paramLabel = "B", description = "Examples per step (default: the task's).")
     Integer batchSize;
 
-    @Option(names = "--set", paramLabel = "NAME=VALUE",
-            description = "A hyperparameter or option of the optimizer, e.g. lr=0.01, or a list, e.g. momenta=0.5,0.9 (repeatable).")
+    @Option(names = "--set", paramLabel = "[levelK.]KEY=VALUE",
+            description = "A hyperparameter or option of the optimizer, applied before anything is built, e.g. lr=0.01,"
+                    + " a list momenta=0.5,0.9, a schedule schedule.lr=cosine(1000), a tower level level1.lr=1e-5 or"
+                    + " its optimizer level1.name=adam (repeatable).")
     List<String> settings = List.of();
 
     @Option(names = "--evaluations", defaultValue = "20", paramLabel = "K",
@@ -50,6 +55,16 @@ public final class TrainingOptions {
 
     @Option(names = "--no-download", description = "Never download missing data sets.")
     boolean noDownload;
+
+    /**
+     * The optimizer {@code text} resolved against {@code registry} with the {@code --set} settings applied.
+     *
+     * @throws IllegalArgumentException naming the spec or setting, and the column, of the first problem
+     */
+    OptimizerSpec optimizer(Optimizers registry, String text) {
+        OptimizerSpecs specs = new OptimizerSpecs(registry);
+        return specs.set(specs.parse(text), settings);
+    }
 
     /**
      * Checks the values that picocli's types do not: positive counts, one of steps and epochs, an

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.optopt.cli.run.OptimizerSpec;
+import org.optopt.optimizers.spec.OptimizerSpecs;
 import org.optopt.tasks.suite.Budget;
 
 /**
@@ -349,7 +349,7 @@ public record Study(String name, List<String> tasks, List<Entry> optimizers, Lis
 
         private String spec(Node n, String text, String path) {
             try {
-                OptimizerSpec.parse(text);
+                OptimizerSpecs.checkSyntax(text);
                 return text.strip();
             } catch (IllegalArgumentException e) {
                 throw fail(n, path, e.getMessage());

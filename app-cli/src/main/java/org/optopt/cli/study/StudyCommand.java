@@ -19,6 +19,7 @@ import org.optopt.cli.run.Experiment;
 import org.optopt.cli.run.ProgressBar;
 import org.optopt.cli.run.TrainingOptions;
 import org.optopt.cli.session.BackendChoice;
+import org.optopt.optimizers.spec.OptimizerSpecs;
 import org.optopt.tasks.suite.TaskRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,7 +100,8 @@ public final class StudyCommand implements Runnable {
                 List<Trial> trials = Trials.expand(resolved, tasks::get, resolved.backend());
                 Experiment experiment = new Experiment(backend.get(), optimizers,
                         TrainingOptions.dataSource(dataDir, noDownload), err);
-                trials.forEach(t -> check(experiment, t));
+                OptimizerSpecs specs = new OptimizerSpecs(optimizers);
+                trials.forEach(t -> check(specs, t));
                 StudyDirectory dir = prepare(resolved);
                 if (trialIndex != null) {
                     if (trialIndex < 0 || trialIndex >= trials.size()) {
@@ -127,9 +129,10 @@ public final class StudyCommand implements Runnable {
             }
         }
 
-        private static void check(Experiment experiment, Trial t) {
+        /** Resolves a trial's optimizer and settings as its run will, so that a bad one stops the study before any trial. */
+        private static void check(OptimizerSpecs specs, Trial t) {
             try {
-                experiment.check(t.optimizer());
+                specs.set(specs.parse(t.optimizer().text()), t.optimizer().settings());
             } catch (IllegalArgumentException e) {
                 throw new StudyException("optimizers[" + t.entry() + "] (" + t.optimizer() + "): " + e.getMessage());
             }

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.optopt.cli.run.OptimizerSpec;
 import org.optopt.tasks.suite.Budget;
 
 /**
@@ -28,7 +27,7 @@ import org.optopt.tasks.suite.Budget;
  * @param selfTuning whether this is the self-tuning ruleset's defaults-only run
  * @param learned where some settings come from the end of other trials, or null
  */
-public record Trial(int index, int entry, String task, OptimizerSpec optimizer, long seed, Budget budget,
+public record Trial(int index, int entry, String task, StudyOptimizer optimizer, long seed, Budget budget,
         int batchSize, int evaluations, String backend, boolean selfTuning, Learned learned) {
 
     /**

@@ -8,7 +8,6 @@ import java.util.function.Function;
 import org.apache.commons.math3.random.HaltonSequenceGenerator;
 import org.apache.commons.math3.random.RandomVectorGenerator;
 import org.apache.commons.math3.random.SobolSequenceGenerator;
-import org.optopt.cli.run.OptimizerSpec;
 import org.optopt.tasks.suite.Budget;
 import org.optopt.tasks.suite.Task;
 
@@ -55,7 +54,7 @@ public final class Trials {
                 int batch = scope.batchSize() > 0 ? scope.batchSize()
                         : study.batchSize() > 0 ? study.batchSize() : task.defaultBatchSize();
                 int evaluations = scope.evaluations() > 0 ? scope.evaluations() : study.evaluations();
-                OptimizerSpec base = OptimizerSpec.parse(entry.spec()).with(entry.settings());
+                StudyOptimizer base = StudyOptimizer.of(entry.spec()).with(entry.settings());
                 for (Map<String, Object> point : points(entry)) {
                     for (long seed : seeds(study, entry)) {
                         ofEntry.add(new Trial(0, e, name, base.with(point), seed, budget, batch, evaluations, backend,
@@ -84,7 +83,7 @@ public final class Trials {
                             || entry.scope().tasks() != null && !entry.scope().tasks().contains(name)) {
                         continue; // settings learned by other trials are not defaults
                     }
-                    OptimizerSpec defaults = OptimizerSpec.parse(entry.spec()).with(entry.settings());
+                    StudyOptimizer defaults = StudyOptimizer.of(entry.spec()).with(entry.settings());
                     for (long seed : seeds(study, entry)) {
                         out.add(new Trial(out.size(), e, name, defaults, seed, enlarged, batch, study.evaluations(),
                                 backend, true, null));

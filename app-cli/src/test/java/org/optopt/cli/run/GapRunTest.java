@@ -40,8 +40,8 @@ class GapRunTest {
                 new String[] {"momenta=0.5,0.5", "0.5 is repeated"},
                 new String[] {"momenta=[]", "needs at least one candidate"},
                 new String[] {"momenta=0.5,1", "candidate 1.0 must satisfy 0 <= candidate < 1"},
-                new String[] {"momenta=", "needs a list of numbers such as 0.5,0.9, got ''"},
-                new String[] {"momenta=0.5,fast", "A list value must be numbers separated by commas, got '0.5,fast'"})) {
+                new String[] {"momenta=", "Invalid setting \"momenta=\" at column 9: expected a value but found end of input"},
+                new String[] {"momenta=0.5,fast", "Invalid setting \"momenta=0.5,fast\" at column 13: expected a number but found 'f'"})) {
             Run r = MainTest.run("--backend", "reference", "run", "--task", "teacher-student-mlp", "--optimizer", "gap-sgdm",
                     "--set", bad[0], "--steps", "3", "--runs-dir", runs.toString());
             assertTrue(r.exitCode() != 0, bad[0]);

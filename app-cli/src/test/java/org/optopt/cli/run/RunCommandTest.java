@@ -2,13 +2,16 @@ package org.optopt.cli.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -131,7 +134,7 @@ class RunCommandTest {
         Run unknownSetting = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "sgd",
                 "--set", "beta7=1", "--runs-dir", dir);
         assertEquals(2, unknownSetting.exitCode());
-        assertTrue(unknownSetting.err().contains("Optimizer sgd has no hyperparameter or option 'beta7'"),
+        assertTrue(unknownSetting.err().contains("Invalid setting \"beta7=1\" at column 1: sgd has no hyperparameter or option 'beta7'"),
                 unknownSetting.err());
         Run negativeLr = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "sgd",
                 "--set", "lr=-1", "--runs-dir", dir);
@@ -211,6 +214,28 @@ class RunCommandTest {
     }
 
     @Test
+    void aScheduleFromSetDrivesTheStepSizeAndTheConfigRecordsTheResolvedSpec(@TempDir Path runs) throws IOException {
+        Map<String, List<String>> losses = new java.util.LinkedHashMap<>();
+        for (String schedule : List.of("none", "constant", "warmup(4)+cosine(8, min=1e-4)")) {
+            Path dir = runs.resolve(schedule.substring(0, 4));
+            List<String> args = new ArrayList<>(List.of("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer",
+                    "sgd(1e-3)", "--steps", "12", "--runs-dir", dir.toString()));
+            if (!schedule.equals("none")) {
+                args.addAll(List.of("--set", "schedule.lr=" + schedule));
+            }
+            Run r = MainTest.run(args.toArray(String[]::new));
+            assertEquals(0, r.exitCode(), r.err());
+            List<String> steps = Files.readAllLines(onlyRunDirectory(dir).resolve("steps.csv"));
+            int loss = List.of(steps.get(0).split(",")).indexOf("loss");
+            losses.put(schedule, steps.stream().skip(1).map(l -> l.split(",")[loss]).toList());
+        }
+        assertEquals(losses.get("none"), losses.get("constant"), "a constant schedule keeps the base value");
+        assertNotEquals(losses.get("none"), losses.get("warmup(4)+cosine(8, min=1e-4)"), "the schedule reaches the optimizer");
+        String config = Files.readString(onlyRunDirectory(runs.resolve("warm")).resolve("config.json"));
+        assertTrue(config.contains("\"sgd(lr=0.001, schedule.lr=warmup(steps=4, start=0)+cosine(steps=8, min=1e-4))\""), config);
+    }
+
+    @Test
     void towerErrorsNameTheColumnOrTheLevel(@TempDir Path runs) {
         Run badStack = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "adam/sgd(1e-5",
                 "--runs-dir", runs.toString());
@@ -223,7 +248,8 @@ class RunCommandTest {
         Run badName = MainTest.run("--backend", "reference", "run", "--task", "rosenbrock", "--optimizer", "adam/sgd(1e-5)",
                 "--set", "level1.beta9=1", "--runs-dir", runs.toString());
         assertEquals(2, badName.exitCode());
-        assertTrue(badName.err().contains("level 1 (sgd) has no hyperparameter 'beta9'"), badName.err());
+        assertTrue(badName.err().contains("Invalid setting \"level1.beta9=1\" at column 1: sgd has no hyperparameter or option"
+                + " 'beta9'; it has lr, momentum"), badName.err());
     }
 
     @Test

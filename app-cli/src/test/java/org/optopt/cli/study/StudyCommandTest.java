@@ -81,7 +81,8 @@ public class StudyCommandTest {
         Run bad = MainTest.run("--backend", "reference", "study", "run", f.toString(), "--set",
                 "study.optimizers[1]={spec: adam, grid: {lrr: [1]}}");
         assertEquals(1, bad.exitCode());
-        assertTrue(bad.err().startsWith("optopt: error: optimizers[1] (adam(lrr=1)): Optimizer adam has no"),
+        assertTrue(bad.err().startsWith("optopt: error: optimizers[1] (adam(lrr=1)): Invalid setting \"lrr=1\" at column 1:"
+                + " adam has no hyperparameter or option 'lrr'"),
                 bad.err());
     }
 }

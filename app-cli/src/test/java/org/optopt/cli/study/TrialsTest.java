@@ -75,4 +75,21 @@ class TrialsTest {
                 again.stream().map(Trial::directoryName).toList());
         assertNotEquals(first.hash(), Trials.expand(s, TaskRegistry.standard()::get, "nd4j").get(0).hash());
     }
+
+    @Test
+    void aSingleOptimizersWrittenArgumentsKeyItsTrialAsSettingsAlwaysHave() {
+        StudyOptimizer written = StudyOptimizer.of(" sgd(0.1, nesterov, momentum=0.9) ");
+        assertEquals("sgd", written.name());
+        assertEquals("sgd(lr=0.1, nesterov=true, momentum=0.9)", written.toString());
+        Budget b = Budget.steps(10);
+        Trial t = new Trial(0, 0, "rosenbrock", written, 0, b, 8, 2, "reference", false, null);
+        assertEquals(Map.of("lr", "0.1", "momentum", "0.9", "nesterov", "true"), t.config().get("settings"));
+        Trial same = new Trial(0, 0, "rosenbrock", new StudyOptimizer("sgd(0.1, nesterov, momentum=0.9)",
+                Map.of("lr", 0.1, "nesterov", true, "momentum", 0.9)), 0, b, 8, 2, "reference", false, null);
+        assertEquals(t.hash(), same.hash());
+        assertEquals("rosenbrock-sgd-s0-" + t.hash(), t.directoryName());
+        StudyOptimizer tower = StudyOptimizer.of("adam/sgd(1e-5)").with(Map.of("level1.lr", 2e-5));
+        assertEquals("adam/sgd(1e-5) [level1.lr=2e-5]", tower.toString());
+        assertEquals("adam/sgd(1e-5)", tower.name());
+    }
 }

@@ -12,7 +12,7 @@ import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.api.tensor.TensorScope;
 import org.optopt.optimizers.hyper.HyperOptimizer;
-import org.optopt.optimizers.hyper.Towers;
+import org.optopt.optimizers.spec.OptimizerSpecs;
 
 /**
  * optopt as a library: fits a least-squares problem {@code min_w 0.5/n |A w - y|^2}, whose data come from
@@ -40,10 +40,11 @@ public final class LeastSquares {
                     Tensor wStar = backend.fromArray(truth, Shape.matrix(COLUMNS, 1));
                     Tensor y = backend.matmul(a, wStar)) {
                 System.out.println("backend " + backend.name());
+                OptimizerSpecs specs = new OptimizerSpecs(Optimizers.discover());
                 fit(backend, "adam", a, y, truth, parameters -> Optimizers.discover().provider("adam")
                         .create(backend, parameters, Map.of("lr", 0.02)));
                 fit(backend, "adam(0.005)/sgd(1e-3)", a, y, truth,
-                        parameters -> Towers.parse("adam(0.005)/sgd(1e-3)").build(parameters, backend));
+                        parameters -> specs.build(specs.parse("adam(0.005)/sgd(1e-3)"), backend, parameters));
             }
         }
     }

@@ -31,6 +31,15 @@ import org.optopt.optimizers.transform.Update;
  * {@code G = G + g^2} (G starts at 0.1), {@code p = p - (alpha*g)/sqrt(G + 1e-10)}.
  */
 public final class Adagrad extends ElementwiseDefinition {
+    /** The {@link Variant#GDTUO} variant (see the class description). */
+    private static final Variant GDTUO = new Variant(List.of(Variant.raw("alpha", 0.01, "step size")),
+            values -> chain("gdtuo_adagrad", (u, rule) -> {
+                Expr g = u.value();
+                rule.state("G", Expr.constant(0.1));
+                Expr sum = rule.store("G", buffer("G").plus(g.square()));
+                return Update.fraction(g, sum.plus(1e-10).sqrt());
+            }, scaleByLearningRate("alpha")));
+
     /** Creates the provider. */
     public Adagrad() {
         super("adagrad", "Adagrad (torch.optim.Adagrad; Duchi, Hazan and Singer 2011)",
@@ -51,12 +60,4 @@ public final class Adagrad extends ElementwiseDefinition {
     public Optional<Variant> variant(String convention) {
         return convention.equals(Variant.GDTUO) ? Optional.of(GDTUO) : Optional.empty();
     }
-
-    private static final Variant GDTUO = new Variant(List.of(Variant.raw("alpha", 0.01, "step size")),
-            values -> chain("gdtuo_adagrad", (u, rule) -> {
-                Expr g = u.value();
-                rule.state("G", Expr.constant(0.1));
-                Expr sum = rule.store("G", buffer("G").plus(g.square()));
-                return Update.fraction(g, sum.plus(1e-10).sqrt());
-            }, scaleByLearningRate("alpha")));
 }

@@ -37,6 +37,20 @@ import org.optopt.optimizers.transform.Update;
  * {@code p = p - alpha*((m/(1 - beta1^t)) / (sqrt(v/(1 - beta2^t)) + 1e-8))}.
  */
 public class Adam extends ElementwiseDefinition {
+    /** The {@link Variant#GDTUO} variant (see the class description). */
+    private static final Variant GDTUO = new Variant(List.of(Variant.raw("alpha", 0.001, "step size"),
+            Variant.unit("beta1", 0.9, "decay of the first moment"), Variant.unit("beta2", 0.999, "decay of the second moment")),
+            values -> chain("gdtuo_adam", (u, rule) -> {
+                Expr g = u.value();
+                rule.state("m", Expr.zero());
+                rule.state("v", Expr.constant(1e-8));
+                Expr m = rule.store("m", ema("m", "beta1", g));
+                Expr v = rule.store("v", emaSquare("v", "beta2", g));
+                Expr mHat = rule.let("m_hat", m.div(biasCorrection("beta1")));
+                Expr vHat = rule.let("v_hat", v.div(biasCorrection("beta2")));
+                return Update.of(mHat.div(vHat.sqrt().plus(1e-8)));
+            }, scaleByLearningRate("alpha")));
+
     private final boolean decoupled;
 
     /** The provider of {@code adam}. */
@@ -68,17 +82,4 @@ public class Adam extends ElementwiseDefinition {
     public final Optional<Variant> variant(String convention) {
         return !decoupled && convention.equals(Variant.GDTUO) ? Optional.of(GDTUO) : Optional.empty();
     }
-
-    private static final Variant GDTUO = new Variant(List.of(Variant.raw("alpha", 0.001, "step size"),
-            Variant.unit("beta1", 0.9, "decay of the first moment"), Variant.unit("beta2", 0.999, "decay of the second moment")),
-            values -> chain("gdtuo_adam", (u, rule) -> {
-                Expr g = u.value();
-                rule.state("m", Expr.zero());
-                rule.state("v", Expr.constant(1e-8));
-                Expr m = rule.store("m", ema("m", "beta1", g));
-                Expr v = rule.store("v", emaSquare("v", "beta2", g));
-                Expr mHat = rule.let("m_hat", m.div(biasCorrection("beta1")));
-                Expr vHat = rule.let("v_hat", v.div(biasCorrection("beta2")));
-                return Update.of(mHat.div(vHat.sqrt().plus(1e-8)));
-            }, scaleByLearningRate("alpha")));
 }

@@ -36,6 +36,17 @@ import org.optopt.optimizers.transform.Update;
  * as atanh(2x - 1)): {@code s = gamma*s + (1 - gamma)*g^2}, {@code p = p - (alpha*g)/sqrt(s + 1e-8)}.
  */
 public final class RmsProp extends ElementwiseDefinition {
+    /** The {@link Variant#GDTUO} variant (see the class description). */
+    private static final Variant GDTUO = new Variant(List.of(
+            new Hyperparameter("alpha", 0.01, Domain.atLeast(0), "step size (stored as its square root)"),
+            Variant.unit("gamma", 0.99, "decay of the squared-gradient average")),
+            values -> chain("gdtuo_rmsprop", (u, rule) -> {
+                Expr g = u.value();
+                rule.state("s", Expr.zero());
+                Expr s = rule.store("s", scalar("gamma").times(buffer("s")).plus(scalar("gamma").oneMinus().times(g.square())));
+                return Update.fraction(g, s.plus(1e-8).sqrt());
+            }, scaleByLearningRate("alpha")));
+
     /** Creates the provider. */
     public RmsProp() {
         super("rmsprop", "RMSProp (torch.optim.RMSprop; Tieleman and Hinton 2012)",
@@ -58,14 +69,4 @@ public final class RmsProp extends ElementwiseDefinition {
     public Optional<Variant> variant(String convention) {
         return convention.equals(Variant.GDTUO) ? Optional.of(GDTUO) : Optional.empty();
     }
-
-    private static final Variant GDTUO = new Variant(List.of(
-            new Hyperparameter("alpha", 0.01, Domain.atLeast(0), "step size (stored as its square root)"),
-            Variant.unit("gamma", 0.99, "decay of the squared-gradient average")),
-            values -> chain("gdtuo_rmsprop", (u, rule) -> {
-                Expr g = u.value();
-                rule.state("s", Expr.zero());
-                Expr s = rule.store("s", scalar("gamma").times(buffer("s")).plus(scalar("gamma").oneMinus().times(g.square())));
-                return Update.fraction(g, s.plus(1e-8).sqrt());
-            }, scaleByLearningRate("alpha")));
 }

@@ -9,7 +9,7 @@ import org.optopt.api.optim.ParameterSet;
 import org.optopt.optimizers.hyper.RegistryCatalog;
 import org.optopt.optimizers.hyper.HyperOptimizer;
 import org.optopt.optimizers.hyper.LevelSpec;
-import org.optopt.optimizers.hyper.Towers;
+import org.optopt.optimizers.spec.Towers;
 
 /**
  * Golden trajectories of hypergradient towers written by the gdtuo reference implementation

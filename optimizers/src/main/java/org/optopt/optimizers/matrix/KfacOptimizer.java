@@ -172,10 +172,10 @@ public final class KfacOptimizer extends SlotOptimizer {
         SecondMoment r = statistic(s.rightStats, s.sq, correction, s.rows, name + " factor R");
         KroneckerMetric.Factored f = KroneckerMetric.fromGradientStatistics(1, l, r, damping);
         if (s.leftInverse != null) {
-            s.leftInverse.copyFrom(toFloats(f.leftInverse()));
+            s.leftInverse.copyFrom(toFloats(s.rows, f::leftInverse));
         }
         if (s.rightInverse != null) {
-            s.rightInverse.copyFrom(toFloats(f.rightInverse()));
+            s.rightInverse.copyFrom(toFloats(s.cols, f::rightInverse));
         }
     }
 
@@ -195,10 +195,13 @@ public final class KfacOptimizer extends SlotOptimizer {
         return SecondMoment.of(what, a, Math.min(1e-2, ROUNDING * inner));
     }
 
-    private static float[] toFloats(org.ejml.data.DMatrixRMaj m) {
-        float[] out = new float[m.getNumElements()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) m.get(i);
+    /** The n x n matrix with entries {@code entry(i, j)}, row-major, in float. */
+    private static float[] toFloats(int n, java.util.function.BiFunction<Integer, Integer, Double> entry) {
+        float[] out = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                out[i * n + j] = entry.apply(i, j).floatValue();
+            }
         }
         return out;
     }

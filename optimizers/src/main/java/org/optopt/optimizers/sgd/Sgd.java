@@ -37,6 +37,13 @@ import org.optopt.optimizers.transform.Update;
  * {@code buf = (t == 1 ? g : buf*mu + g); p = p - buf*alpha}.
  */
 public final class Sgd extends ElementwiseDefinition {
+    /** The {@link Variant#GDTUO} variant (see the class description). */
+    private static final Variant GDTUO = new Variant(List.of(Variant.raw("alpha", 0.01, "step size"),
+            Variant.raw("mu", 0.0, "momentum, used only if nonzero at creation")),
+            values -> values.get("mu") != 0
+                    ? chain("gdtuo_sgd_momentum", Sgd::gdtuoMomentum, scaleByLearningRateFromRight("alpha"))
+                    : chain("gdtuo_sgd", scaleByLearningRateFromRight("alpha")));
+
     /** Creates the provider. */
     public Sgd() {
         super("sgd", "stochastic gradient descent with momentum (torch.optim.SGD)",
@@ -66,12 +73,6 @@ public final class Sgd extends ElementwiseDefinition {
     public Optional<Variant> variant(String convention) {
         return convention.equals(Variant.GDTUO) ? Optional.of(GDTUO) : Optional.empty();
     }
-
-    private static final Variant GDTUO = new Variant(List.of(Variant.raw("alpha", 0.01, "step size"),
-            Variant.raw("mu", 0.0, "momentum, used only if nonzero at creation")),
-            values -> values.get("mu") != 0
-                    ? chain("gdtuo_sgd_momentum", Sgd::gdtuoMomentum, scaleByLearningRateFromRight("alpha"))
-                    : chain("gdtuo_sgd", scaleByLearningRateFromRight("alpha")));
 
     /** gdtuo's momentum: {@code buf = u} on the first step, else {@code buf*mu + u}; the update {@code buf}. */
     private static Update gdtuoMomentum(Update u, RuleBuilder rule) {

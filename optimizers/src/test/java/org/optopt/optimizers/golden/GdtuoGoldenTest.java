@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.testkit.ReferenceBackend;
 import org.optopt.optimizers.hyper.TestBackends;
-import org.optopt.optimizers.hyper.Towers;
+import org.optopt.optimizers.spec.Towers;
 import org.optopt.testsupport.SharedFiles;
 
 class GdtuoGoldenTest {

@@ -1,6 +1,7 @@
 package org.optopt.optimizers.hyper;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import org.optopt.optimizers.spec.Towers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -228,7 +229,7 @@ class HyperOptimizerTest {
         Backend b = TestBackends.named(backendName);
         Quartic q = new Quartic(20, 4);
         try (QuarticProblem p1 = q.problem(b); QuarticProblem p2 = q.problem(b);
-             HyperOptimizer tower = Towers.parse(stack).build(p1.parameterSet(), b);
+             HyperOptimizer tower = Towers.parse(stack, RegistryCatalog.discover()).build(p1.parameterSet(), b);
              Optimizer plain = Optimizers.discover().provider(base).create(b, p2.parameterSet(), config)) {
             for (int t = 0; t < 20; t++) {
                 p1.computeGradients(t);
@@ -325,7 +326,7 @@ class HyperOptimizerTest {
         Map<String, Double> expectedTrace;
         Path file = dir.resolve("tower.state");
         List<float[]> middle;
-        try (QuarticProblem prob = q.problem(b); HyperOptimizer tower = Towers.parse(stack).build(prob.parameterSet(), b)) {
+        try (QuarticProblem prob = q.problem(b); HyperOptimizer tower = Towers.parse(stack, RegistryCatalog.discover()).build(prob.parameterSet(), b)) {
             for (int t = 0; t < 5; t++) {
                 prob.computeGradients(t);
                 tower.step();
@@ -339,7 +340,7 @@ class HyperOptimizerTest {
             expected = values(prob.parameters());
             expectedTrace = tower.trace();
         }
-        try (QuarticProblem prob = q.problem(b); HyperOptimizer tower = Towers.parse(stack).build(prob.parameterSet(), b)) {
+        try (QuarticProblem prob = q.problem(b); HyperOptimizer tower = Towers.parse(stack, RegistryCatalog.discover()).build(prob.parameterSet(), b)) {
             for (int i = 0; i < middle.size(); i++) {
                 prob.parameters().get(i).value().copyFrom(middle.get(i));
             }
@@ -362,9 +363,9 @@ class HyperOptimizerTest {
         Backend b = new ReferenceBackend();
         Quartic q = new Quartic(3, 7);
         try (QuarticProblem prob = q.problem(b);
-             HyperOptimizer a = Towers.parse("adam(learn=lr+beta1)/sgd(1e-4)").build(prob.parameterSet(), b);
-             HyperOptimizer other = Towers.parse("adam/sgd(1e-4)").build(prob.parameterSet(), b);
-             HyperOptimizer taller = Towers.parse("adam/sgd(1e-4)/sgd(1e-4)").build(prob.parameterSet(), b)) {
+             HyperOptimizer a = Towers.parse("adam(learn=lr+beta1)/sgd(1e-4)", RegistryCatalog.discover()).build(prob.parameterSet(), b);
+             HyperOptimizer other = Towers.parse("adam/sgd(1e-4)", RegistryCatalog.discover()).build(prob.parameterSet(), b);
+             HyperOptimizer taller = Towers.parse("adam/sgd(1e-4)/sgd(1e-4)", RegistryCatalog.discover()).build(prob.parameterSet(), b)) {
             prob.computeGradients(0);
             a.step();
             StateDict s = a.state();
@@ -487,7 +488,7 @@ class HyperOptimizerTest {
         Backend b = new ReferenceBackend();
         Quartic q = new Quartic(4, 11);
         try (QuarticProblem prob = q.problem(b)) {
-            HyperOptimizer tower = Towers.parse("adam(1e-3, beta1=0.8)/sgd(1e-5)").build(prob.parameterSet(), b);
+            HyperOptimizer tower = Towers.parse("adam(1e-3, beta1=0.8)/sgd(1e-5)", RegistryCatalog.discover()).build(prob.parameterSet(), b);
             assertEquals("adam/sgd", tower.name());
             assertEquals(2, tower.height());
             assertEquals(List.of("lr"), tower.learnable(0));

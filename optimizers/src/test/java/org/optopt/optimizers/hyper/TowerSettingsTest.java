@@ -1,6 +1,7 @@
 package org.optopt.optimizers.hyper;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import org.optopt.optimizers.spec.Towers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.optopt.api.optim.Optimizers;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterGroup;
@@ -35,7 +37,7 @@ class TowerSettingsTest {
         float[] init = {1f, -2f, 0.5f, 3f, -0.25f};
         Parameter w = new Parameter("w", backend.fromArray(init, Shape.vector(5)), backend.zeros(Shape.vector(5)));
         String stack = "sgd(0.1, weight_decay=0.01, learn=weight_decay)/sgd(1e-3, frozen)";
-        try (HyperOptimizer tower = Towers.parse(stack).build(ParameterSet.of(List.of(w)), backend)) {
+        try (HyperOptimizer tower = Towers.parse(stack, Optimizers.discover()).build(ParameterSet.of(List.of(w)), backend)) {
             tower.schedule(0, "lr", Schedules.cosine(8, 0.01));
             float[] expected = init.clone();
             for (int t = 0; t < 10; t++) {
@@ -62,7 +64,7 @@ class TowerSettingsTest {
     void freezingTheGroupOfAHyperLevelKeepsTheLearnedValuesOfTheLevelBelow() {
         Quartic q = new Quartic(12, 7);
         try (QuarticProblem prob = q.problem(backend);
-             HyperOptimizer tower = Towers.parse("sgd(0.05)/sgd(0.01)").build(prob.parameterSet(), backend)) {
+             HyperOptimizer tower = Towers.parse("sgd(0.05)/sgd(0.01)", Optimizers.discover()).build(prob.parameterSet(), backend)) {
             prob.computeGradients(0);
             tower.step();
             tower.setFrozen(1, ParameterSet.DEFAULT_GROUP, true);
@@ -86,7 +88,7 @@ class TowerSettingsTest {
     private HyperOptimizer scheduledTower(QuarticProblem prob) {
         ParameterSet set = ParameterSet.ofGroups(List.of(ParameterGroup.of("first", List.of(prob.parameters().get(0))),
                 ParameterGroup.of("second", List.of(prob.parameters().get(1)))));
-        HyperOptimizer tower = Towers.parse("adam(0.05, learn=lr+beta1)/adam(1e-3, learn=lr)/sgd(1e-4)").build(set, backend);
+        HyperOptimizer tower = Towers.parse("adam(0.05, learn=lr+beta1)/adam(1e-3, learn=lr)/sgd(1e-4)", Optimizers.discover()).build(set, backend);
         tower.schedule(0, "beta2", Schedules.exponential(0.9995));
         tower.schedule(1, "beta1", Schedules.cosine(6, 0.5));
         return tower;
@@ -143,7 +145,7 @@ class TowerSettingsTest {
     void aStateWithAnotherScheduleOrWithoutLayoutIsRefusedAndChangesNothing() {
         Quartic q = new Quartic(12, 7);
         try (QuarticProblem prob = q.problem(backend); HyperOptimizer tower = scheduledTower(prob);
-             HyperOptimizer plain = Towers.parse("adam(0.05, learn=lr+beta1)/adam(1e-3, learn=lr)/sgd(1e-4)")
+             HyperOptimizer plain = Towers.parse("adam(0.05, learn=lr+beta1)/adam(1e-3, learn=lr)/sgd(1e-4)", Optimizers.discover())
                      .build(ParameterSet.ofGroups(tower.parameters().groups()), backend)) {
             prob.computeGradients(0);
             tower.step();

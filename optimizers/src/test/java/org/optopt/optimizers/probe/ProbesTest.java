@@ -20,7 +20,8 @@ import org.optopt.api.tensor.Tensor;
 import org.optopt.api.testkit.ReferenceBackend;
 import org.optopt.optimizers.TestProblems;
 import org.optopt.optimizers.adaptive.Adam;
-import org.optopt.optimizers.hyper.Towers;
+import org.optopt.optimizers.hyper.RegistryCatalog;
+import org.optopt.optimizers.spec.Towers;
 
 /** Probe statistics against EMAs computed here in plain double loops, and probes leave optimizers' numbers unchanged. */
 class ProbesTest {
@@ -235,7 +236,7 @@ class ProbesTest {
     }
 
     private Optimizer create(String stack, List<Parameter> params) {
-        return stack.contains("/") ? Towers.parse(stack).build(ParameterSet.of(params), backend)
+        return stack.contains("/") ? Towers.parse(stack, RegistryCatalog.discover()).build(ParameterSet.of(params), backend)
                 : new Adam().create(backend, ParameterSet.of(params), Map.of());
     }
 

@@ -123,6 +123,9 @@ public abstract class HeapBackend implements Backend {
             }
             return wrap(out, a.shape());
         }
+        if (isColumnOf(b.shape(), a.shape())) {
+            return wrap(zipColumn(op, x, y, a.shape().dim(1)), a.shape());
+        }
         Broadcast bc = Broadcast.of(a.shape(), b.shape());
         int[] ia = bc.indexA();
         int[] ib = bc.indexB();
@@ -131,6 +134,26 @@ public abstract class HeapBackend implements Backend {
             out[i] = KernelMath.apply(op, x[ia[i]], y[ib[i]]);
         }
         return wrap(out, bc.result());
+    }
+
+    /** Whether {@code column} is {@code [rows, 1]} beside a matrix {@code [rows, cols]} (a per-row operand). */
+    private static boolean isColumnOf(Shape column, Shape matrix) {
+        return matrix.rank() == 2 && column.rank() == 2 && column.dim(0) == matrix.dim(0) && column.dim(1) == 1;
+    }
+
+    /**
+     * {@code op(x[r][j], y[r])} for a matrix of {@code cols} columns and one value per row: the
+     * broadcast that row-wise softmax and losses use, without {@link Broadcast}'s index maps.
+     */
+    private static float[] zipColumn(BinaryOp op, float[] x, float[] y, int cols) {
+        float[] out = new float[x.length];
+        for (int r = 0; r < y.length; r++) {
+            float v = y[r];
+            for (int j = r * cols; j < (r + 1) * cols; j++) {
+                out[j] = KernelMath.apply(op, x[j], v);
+            }
+        }
+        return out;
     }
 
     @Override
@@ -355,24 +378,24 @@ public abstract class HeapBackend implements Backend {
     /** im2col as one clipped copy per output pixel and window row ({@link WindowLoops}). */
     @Override
     public void im2colInPlace(Tensor images, ImageWindow window, Tensor patches) {
-        WindowGathers.requireShape(images, window.imageShape(), "im2col images");
-        WindowGathers.requireShape(patches, window.patchShape(), "im2col patches");
+        ImageWindow.requireShape(images, window.imageShape(), "im2col images");
+        ImageWindow.requireShape(patches, window.patchShape(), "im2col patches");
         WindowLoops.im2col(data(images, "im2col images"), window, data(patches, "im2col patches"));
     }
 
     /** col2im as one clipped addition per output pixel and window row ({@link WindowLoops}). */
     @Override
     public void col2imAddInPlace(Tensor patches, ImageWindow window, Tensor images) {
-        WindowGathers.requireShape(patches, window.patchShape(), "col2im patches");
-        WindowGathers.requireShape(images, window.imageShape(), "col2im images");
+        ImageWindow.requireShape(patches, window.patchShape(), "col2im patches");
+        ImageWindow.requireShape(images, window.imageShape(), "col2im images");
         WindowLoops.col2imAdd(data(patches, "col2im patches"), window, data(images, "col2im images"));
     }
 
     /** Max-pooling in one pass over the windows ({@link WindowLoops}). */
     @Override
     public void maxPoolInPlace(Tensor images, ImageWindow window, Tensor out) {
-        WindowGathers.requireShape(images, window.imageShape(), "maxPool images");
-        WindowGathers.requireShape(out, window.pooledShape(), "maxPool output");
+        ImageWindow.requireShape(images, window.imageShape(), "maxPool images");
+        ImageWindow.requireShape(out, window.pooledShape(), "maxPool output");
         WindowLoops.maxPool(data(images, "maxPool images"), window, data(out, "maxPool output"));
     }
 
@@ -383,10 +406,10 @@ public abstract class HeapBackend implements Backend {
     @Override
     public void maxPoolBackwardAddInPlace(Tensor images, ImageWindow window, Tensor out, Tensor outGrad,
             Tensor imageGrad) {
-        WindowGathers.requireShape(images, window.imageShape(), "maxPool images");
-        WindowGathers.requireShape(out, window.pooledShape(), "maxPool output");
-        WindowGathers.requireShape(outGrad, window.pooledShape(), "maxPool output gradient");
-        WindowGathers.requireShape(imageGrad, window.imageShape(), "maxPool image gradient");
+        ImageWindow.requireShape(images, window.imageShape(), "maxPool images");
+        ImageWindow.requireShape(out, window.pooledShape(), "maxPool output");
+        ImageWindow.requireShape(outGrad, window.pooledShape(), "maxPool output gradient");
+        ImageWindow.requireShape(imageGrad, window.imageShape(), "maxPool image gradient");
         WindowLoops.maxPoolBackwardAdd(data(images, "maxPool images"), window, data(out, "maxPool output"),
                 data(outGrad, "maxPool output gradient"), data(imageGrad, "maxPool image gradient"));
     }

@@ -1,4 +1,4 @@
-package org.optopt.api.backend.support;
+package org.optopt.api.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.optopt.api.backend.Backend;
-import org.optopt.api.backend.ImageWindow;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.api.testkit.ReferenceBackend;
 import org.optopt.api.testkit.WindowReference;

@@ -1,7 +1,5 @@
-package org.optopt.api.backend.support;
+package org.optopt.api.backend;
 
-import org.optopt.api.backend.Backend;
-import org.optopt.api.backend.ImageWindow;
 import org.optopt.api.kernel.BinaryOp;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
@@ -9,7 +7,7 @@ import org.optopt.api.tensor.Tensor;
 /**
  * The window primitives of {@link Backend} ({@code im2colInPlace}, {@code col2imAddInPlace},
  * {@code maxPoolInPlace}, {@code maxPoolBackwardAddInPlace}) composed from its row gathers,
- * scatters and elementwise ops, so that every backend has them; {@link HeapBackend} replaces them
+ * scatters and elementwise ops, so that every backend has them; {@link org.optopt.api.backend.support.HeapBackend} replaces them
  * by direct loops. Padding is a zero row appended to the images ({@code padded}); a window slot
  * outside the image reads it (convolution) or is skipped (pooling, whose padding never wins).
  */
@@ -18,8 +16,8 @@ public final class WindowGathers {
 
     /** {@link Backend#im2colInPlace} through one {@link Backend#gatherRows} of every patch's pixels. */
     public static void im2col(Backend be, Tensor images, ImageWindow w, Tensor patches) {
-        requireShape(images, w.imageShape(), "im2col images");
-        requireShape(patches, w.patchShape(), "im2col patches");
+        ImageWindow.requireShape(images, w.imageShape(), "im2col images");
+        ImageWindow.requireShape(patches, w.patchShape(), "im2col patches");
         try (Tensor padded = padded(be, images, w);
                 Tensor gathered = be.gatherRows(padded, patchRows(w, w.batch() * w.height() * w.width()));
                 Tensor view = be.reshape(gathered, w.patchShape())) {
@@ -29,8 +27,8 @@ public final class WindowGathers {
 
     /** {@link Backend#col2imAddInPlace} through one {@link Backend#scatterAddRowsInPlace}. */
     public static void col2imAdd(Backend be, Tensor patches, ImageWindow w, Tensor images) {
-        requireShape(patches, w.patchShape(), "col2im patches");
-        requireShape(images, w.imageShape(), "col2im images");
+        ImageWindow.requireShape(patches, w.patchShape(), "col2im patches");
+        ImageWindow.requireShape(images, w.imageShape(), "col2im images");
         int pixels = w.batch() * w.height() * w.width();
         try (Tensor padded = be.zeros(Shape.matrix(pixels + 1, w.channels()));
                 Tensor rows = be.reshape(patches,
@@ -44,8 +42,8 @@ public final class WindowGathers {
 
     /** {@link Backend#maxPoolInPlace}: the maximum of the window's slots, each gathered as one matrix. */
     public static void maxPool(Backend be, Tensor images, ImageWindow w, Tensor out) {
-        requireShape(images, w.imageShape(), "maxPool images");
-        requireShape(out, w.pooledShape(), "maxPool output");
+        ImageWindow.requireShape(images, w.imageShape(), "maxPool images");
+        ImageWindow.requireShape(out, w.pooledShape(), "maxPool output");
         int[][] slots = slotRows(w);
         Tensor max = be.full(w.pooledShape(), Float.NEGATIVE_INFINITY);
         try (Tensor padded = paddedWith(be, images, w, Float.NEGATIVE_INFINITY)) {
@@ -69,10 +67,10 @@ public final class WindowGathers {
      */
     public static void maxPoolBackwardAdd(Backend be, Tensor images, ImageWindow w, Tensor out, Tensor outGrad,
             Tensor imageGrad) {
-        requireShape(images, w.imageShape(), "maxPool images");
-        requireShape(out, w.pooledShape(), "maxPool output");
-        requireShape(outGrad, w.pooledShape(), "maxPool output gradient");
-        requireShape(imageGrad, w.imageShape(), "maxPool image gradient");
+        ImageWindow.requireShape(images, w.imageShape(), "maxPool images");
+        ImageWindow.requireShape(out, w.pooledShape(), "maxPool output");
+        ImageWindow.requireShape(outGrad, w.pooledShape(), "maxPool output gradient");
+        ImageWindow.requireShape(imageGrad, w.imageShape(), "maxPool image gradient");
         int pixels = w.batch() * w.height() * w.width();
         Tensor remainder = be.copy(outGrad);
         try (Tensor padded = paddedWith(be, images, w, Float.NEGATIVE_INFINITY);
@@ -156,12 +154,5 @@ public final class WindowGathers {
             rows[i] = i;
         }
         return rows;
-    }
-
-    /** Throws naming {@code what} unless {@code t} has {@code shape}. */
-    static void requireShape(Tensor t, Shape shape, String what) {
-        if (!t.shape().equals(shape)) {
-            throw new IllegalArgumentException(what + ": shape " + t.shape() + " does not match the window's " + shape);
-        }
     }
 }
