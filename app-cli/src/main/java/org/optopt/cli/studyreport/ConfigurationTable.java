@@ -16,14 +16,18 @@ import org.optopt.tasks.training.StepRecord;
  * The report's table of one task's configurations: per study entry and sweep point, the seeds that
  * finished and failed, final test loss and accuracy (mean and sample standard deviation over the
  * complete seeds), the entry's published reference value, the values its changing or learned
- * hyperparameters had at the end (mean over seeds), the training time per step and that time
- * relative to the entry's {@code baseline}. Also written as CSV.
+ * hyperparameters had at the end (mean over seeds), the share of steps at each value of a
+ * hyperparameter that changes among a few values (a GAP candidate, a greedy decision), the training
+ * time per step and that time relative to the entry's {@code baseline}. Also written as CSV.
  */
 final class ConfigurationTable {
+    /** At most this many distinct values make a changing hyperparameter a choice whose shares are shown. */
+    static final int MAX_CHOICES = 5;
+
     /** One configuration's row. */
     record Row(String entry, String configuration, int done, int failed, double[] loss, double[] accuracy,
-            Map<String, Double> reference, Map<String, Double> end, double secondsPerStep, String baseline,
-            double vsBaseline) {}
+            Map<String, Double> reference, Map<String, Double> end, Map<String, Map<Double, Double>> choices,
+            double secondsPerStep, String baseline, double vsBaseline) {}
 
     private final List<Row> rows;
     private final boolean accuracy;
@@ -50,12 +54,12 @@ final class ConfigurationTable {
             rows.add(new Row(labels.get(t.entry()), configuration(t), done.size(), g.size() - done.size(),
                     done.stream().mapToDouble(TrialResult::finalLoss).toArray(),
                     done.stream().mapToDouble(TrialResult::finalAccuracy).filter(a -> !Double.isNaN(a)).toArray(),
-                    study.optimizers().get(t.entry()).reference(), end(done), spp,
+                    study.optimizers().get(t.entry()).reference(), end(done), choices(done), spp,
                     study.optimizers().get(t.entry()).baseline(), Double.NaN));
         }
         List<Row> withBaselines = rows.stream().map(r -> r.baseline() == null ? r : new Row(r.entry(),
                 r.configuration(), r.done(), r.failed(), r.loss(), r.accuracy(), r.reference(), r.end(),
-                r.secondsPerStep(), r.baseline(), r.secondsPerStep()
+                r.choices(), r.secondsPerStep(), r.baseline(), r.secondsPerStep()
                         / firstTimeOfEntry.getOrDefault(baselineLabel(study, r.baseline()), Double.NaN))).toList();
         return new ConfigurationTable(withBaselines, rows.stream().anyMatch(r -> r.accuracy().length > 0));
     }
@@ -115,11 +119,41 @@ final class ConfigurationTable {
         return out;
     }
 
+    /**
+     * Per hyperparameter that changes during some run and takes at most {@link #MAX_CHOICES}
+     * distinct values over all steps of the runs: the share of those steps at each value (ascending).
+     */
+    private static Map<String, Map<Double, Double>> choices(List<TrialResult> done) {
+        Map<String, Map<Double, Integer>> counts = new LinkedHashMap<>();
+        Set<String> changing = new LinkedHashSet<>();
+        for (TrialResult r : done) {
+            for (StepRecord step : r.steps()) {
+                step.hyperparameters().forEach((k, v) -> {
+                    counts.computeIfAbsent(k, x -> new java.util.TreeMap<>()).merge(v, 1, Integer::sum);
+                    if (!v.equals(r.steps().get(0).hyperparameters().get(k))) {
+                        changing.add(k);
+                    }
+                });
+            }
+        }
+        Map<String, Map<Double, Double>> out = new LinkedHashMap<>();
+        counts.forEach((name, byValue) -> {
+            if (changing.contains(name) && byValue.size() <= MAX_CHOICES) {
+                double total = byValue.values().stream().mapToInt(Integer::intValue).sum();
+                Map<Double, Double> shares = new LinkedHashMap<>();
+                byValue.forEach((v, n) -> shares.put(v, n / total));
+                out.put(name, shares);
+            }
+        });
+        return out;
+    }
+
     /** The table as HTML. */
     String html() {
         StringBuilder sb = new StringBuilder("<table>\n<tr><th>entry</th><th>configuration</th><th>seeds</th>"
                 + "<th>final test loss</th>" + (accuracy ? "<th>final test accuracy %</th>" : "")
-                + "<th>reference</th><th>hyperparameters at the end (mean)</th><th>ms/step</th><th>vs baseline</th></tr>\n");
+                + "<th>reference</th><th>hyperparameters at the end (mean)</th><th>choices (share of steps)</th>"
+                + "<th>ms/step</th><th>vs baseline</th></tr>\n");
         for (Row r : rows) {
             sb.append("<tr><td>").append(StudyReport.escape(r.entry())).append("</td><td>")
                     .append(StudyReport.escape(r.configuration())).append("</td><td>").append(r.done())
@@ -130,6 +164,7 @@ final class ConfigurationTable {
             }
             sb.append("<td>").append(StudyReport.escape(reference(r.reference()))).append("</td><td>")
                     .append(StudyReport.escape(end(r.end()))).append("</td><td>")
+                    .append(StudyReport.escape(choices(r.choices()))).append("</td><td>")
                     .append(number("%.3f", 1000 * r.secondsPerStep())).append("</td><td>")
                     .append(r.baseline() == null ? "" : StudyReport.escape(number("%.3f", r.vsBaseline())
                             + " x " + r.baseline())).append("</td></tr>\n");
@@ -140,8 +175,8 @@ final class ConfigurationTable {
     /** The rows as CSV lines (with a header), for {@code task}. */
     static String csvHeader() {
         return "task,entry,configuration,seeds_done,seeds_failed,test_loss_mean,test_loss_std,test_accuracy_mean,"
-                + "test_accuracy_std,reference_test_loss,reference_test_accuracy,end_hyperparameters,seconds_per_step,"
-                + "baseline,vs_baseline\n";
+                + "test_accuracy_std,reference_test_loss,reference_test_accuracy,end_hyperparameters,choices,"
+                + "seconds_per_step,baseline,vs_baseline\n";
     }
 
     /** The rows as CSV lines of {@code task}. */
@@ -155,6 +190,7 @@ final class ConfigurationTable {
                     String.valueOf(r.done()), String.valueOf(r.failed()), cell(loss[0]), cell(loss[1]), cell(acc[0]),
                     cell(acc[1]), cell(r.reference().getOrDefault("test_loss", Double.NaN)),
                     cell(r.reference().getOrDefault("test_accuracy", Double.NaN)), quote(end(r.end())),
+                    quote(choices(r.choices())),
                     cell(r.secondsPerStep()), quote(r.baseline() == null ? "" : r.baseline()), cell(r.vsBaseline())))
                     .append('\n');
         }
@@ -176,6 +212,16 @@ final class ConfigurationTable {
         List<String> out = new ArrayList<>();
         end.forEach((k, v) -> out.add(k + " " + String.format(Locale.ROOT, "%.4g", v)));
         return String.join(", ", out);
+    }
+
+    private static String choices(Map<String, Map<Double, Double>> choices) {
+        List<String> out = new ArrayList<>();
+        choices.forEach((name, shares) -> {
+            List<String> parts = new ArrayList<>();
+            shares.forEach((v, share) -> parts.add(String.format(Locale.ROOT, "%.4g %.1f%%", v, 100 * share)));
+            out.add(name + ": " + String.join(" ", parts));
+        });
+        return String.join("; ", out);
     }
 
     private static String number(String format, double v) {

@@ -15,13 +15,14 @@ import org.optopt.cli.study.Study;
 
 /**
  * Sensitivity of one task's results to one swept hyperparameter: for every entry that sweeps it
- * (a grid key, tied keys such as {@code "lr, level1.lr"} included, or a sampled range), the final
+ * (in a grid key, as the first name of tied keys such as {@code "lr, level1.lr"} too, or as a
+ * sampled range), the final
  * test metric (accuracy where the task has one, else loss) at each value, over seeds and the
  * entry's other swept settings: a table of mean and sample standard deviation with the count of
  * failed trials, and a figure of the mean with a min-max band against the value (log10 of it where
  * every value is positive). Failed trials are counted, not plotted.
  *
- * @param key the swept key as the study file writes it
+ * @param key the swept hyperparameter (the first name of a tied grid key)
  * @param accuracy whether the metric is test accuracy
  * @param cells per entry label, per value: the metric of each complete trial and the count of failed ones
  */
@@ -29,27 +30,30 @@ record Sensitivity(String key, boolean accuracy, Map<String, TreeMap<Double, Cel
     /** One entry's trials at one value. */
     record Cell(List<Double> values, int failed) {}
 
-    /** Every swept key of the study's entries, in file order. */
+    /** Every hyperparameter an entry sweeps, in file order. */
     static Set<String> keys(Study study) {
         Set<String> out = new LinkedHashSet<>();
-        for (Study.Entry e : study.optimizers()) {
-            out.addAll(e.grid().keySet());
-            if (e.sample() != null) {
-                out.addAll(e.sample().space().keySet());
-            }
+        study.optimizers().forEach(e -> out.addAll(swept(e)));
+        return out;
+    }
+
+    /** The hyperparameters {@code e} sweeps: its grid keys' first names and its sampled names. */
+    private static Set<String> swept(Study.Entry e) {
+        Set<String> out = new LinkedHashSet<>();
+        e.grid().keySet().forEach(k -> out.add(Study.Entry.names(k).get(0)));
+        if (e.sample() != null) {
+            out.addAll(e.sample().space().keySet());
         }
         return out;
     }
 
     /** The sensitivity to {@code key} over {@code results} (one task), or null where fewer than two values were tried. */
     static Sensitivity of(Study study, String key, List<TrialResult> results) {
-        String name = Study.Entry.names(key).get(0);
         boolean accuracy = results.stream().anyMatch(r -> !r.failed() && !Double.isNaN(r.finalAccuracy()));
         Map<String, TreeMap<Double, Cell>> cells = new LinkedHashMap<>();
         for (TrialResult r : results) {
             Study.Entry entry = study.optimizers().get(r.trial().entry());
-            boolean sweeps = entry.grid().containsKey(key) || entry.sample() != null && entry.sample().space().containsKey(key);
-            if (!sweeps || !(r.trial().optimizer().settings().get(name) instanceof Double x)) {
+            if (!swept(entry).contains(key) || !(r.trial().optimizer().settings().get(key) instanceof Double x)) {
                 continue;
             }
             TreeMap<Double, Cell> byValue = cells.computeIfAbsent(study.labels().get(r.trial().entry()), k -> new TreeMap<>());

@@ -121,7 +121,7 @@ public final class StudyReport {
                 Sensitivity s = Sensitivity.of(study, key, ofTask);
                 if (s != null) {
                     html.append("<h3>").append(escape(task + ": sensitivity to " + key)).append("</h3>\n").append(s.html())
-                            .append(figure(out, Study.Entry.names(key).get(0) + "-sensitivity-" + task,
+                            .append(figure(out, key + "-sensitivity-" + task,
                                     List.of(s.panel(task))));
                 }
             }

@@ -60,7 +60,11 @@ class StudyTablesTest {
     }
 
     private static String[] resultRow(Path report, String entry) throws IOException {
-        return Files.readAllLines(report.resolve("results.csv")).stream().map(l -> l.split(",", -1))
+        // commas inside double quotes belong to the cell
+        return Files.readAllLines(report.resolve("results.csv")).stream()
+                .map(l -> Arrays.stream(l.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1))
+                        .map(c -> c.startsWith("\"") ? c.substring(1, c.length() - 1).replace("\"\"", "\"") : c)
+                        .toArray(String[]::new))
                 .filter(r -> r[1].equals(entry)).findFirst().orElseThrow(() -> new AssertionError("no row " + entry));
     }
 
@@ -80,6 +84,8 @@ class StudyTablesTest {
                   - spec: sgd
                     label: rerun
                     learned: {from: tower, hyperparameters: lr}
+                  - spec: gap-sgdm(0.0001)
+                    label: gap
                   - spec: sgd/sgd
                     label: tied
                     grid: {"lr, level1.lr": [0.000001, 0.001]}
@@ -91,7 +97,7 @@ class StudyTablesTest {
         MainTest.Run run = MainTest.run("--backend", "reference", "study", "run", f.toString());
         assertEquals(0, run.exitCode(), run.err());
         // the tied sweep's larger value makes the tower diverge on rosenbrock: 2 failed trials
-        assertTrue(run.out().contains("10 trials: 0 pending, 0 running, 8 done, 2 failed"), run.out() + run.err());
+        assertTrue(run.out().contains("12 trials: 0 pending, 0 running, 10 done, 2 failed"), run.out() + run.err());
         Path out = dir.resolve("out");
 
         List<Path> tower = runs(out, "sgd(0.001)/sgd(1e-6)");
@@ -120,14 +126,27 @@ class StudyTablesTest {
         double towerTime = (secondsPerStep(tower.get(0)) + secondsPerStep(tower.get(1))) / 2;
         List<Path> base = runs(out, "sgd(0.001)");
         double baseTime = (secondsPerStep(base.get(0)) + secondsPerStep(base.get(1))) / 2;
-        assertEquals(towerTime, Double.parseDouble(towerRow[12]), 1e-12);
-        assertEquals(towerTime / baseTime, Double.parseDouble(towerRow[14]), 1e-9);
+        assertEquals(towerTime, Double.parseDouble(towerRow[13]), 1e-12);
+        assertEquals(towerTime / baseTime, Double.parseDouble(towerRow[15]), 1e-9);
         assertEquals("0.5", towerRow[9]);
         assertTrue(towerRow[11].contains("L0.lr "), "the learned lr is shown at its end value: " + towerRow[11]);
 
+        // GAP's chosen momentum: the share of all steps of both seeds at each candidate
+        List<Path> gap = runs(out, "gap-sgdm(0.0001)");
+        java.util.TreeMap<Double, Integer> counts = new java.util.TreeMap<>();
+        for (Path g : gap) {
+            List<String[]> rows = csv(g.resolve("steps.csv"));
+            int c = Arrays.asList(rows.get(0)).indexOf("momentum");
+            rows.subList(1, rows.size()).forEach(row -> counts.merge(Double.parseDouble(row[c]), 1, Integer::sum));
+        }
+        StringBuilder expected = new StringBuilder("momentum:");
+        counts.forEach((v, n) -> expected.append(String.format(java.util.Locale.ROOT, " %.4g %.1f%%", v, 100 * (n / 80.0))));
+        assertTrue(counts.size() >= 2, "GAP never switched; the test would not check shares: " + counts);
+        assertTrue(resultRow(report, "gap")[12].startsWith(expected.toString()), resultRow(report, "gap")[12] + " vs " + expected);
+
         String html = Files.readString(report.resolve("index.html"));
-        assertTrue(html.contains("<h3>rosenbrock: sensitivity to lr, level1.lr</h3>"), html);
-        assertTrue(html.contains("<tr><th>lr, level1.lr</th><th>tied</th></tr>\n<tr><td>1.00000e-06</td><td>"), html);
+        assertTrue(html.contains("<h3>rosenbrock: sensitivity to lr</h3>"), html);
+        assertTrue(html.contains("<tr><th>lr</th><th>tied</th></tr>\n<tr><td>1.00000e-06</td><td>"), html);
         assertTrue(html.contains("<tr><td>0.00100000</td><td> (2 failed)</td></tr>"), html);
         assertTrue(Files.exists(report.resolve("lr-sensitivity-rosenbrock.svg")));
     }

@@ -1,0 +1,35 @@
+package org.optopt.cli.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.optopt.tasks.suite.TaskRegistry;
+
+/** The reproductions' study files under {@code studies/} parse and expand to the trials their comments describe. */
+class PaperStudiesTest {
+    static final Path STUDIES = Path.of(System.getProperty("optopt.root", "..")).resolve("studies");
+
+    @ParameterizedTest
+    @CsvSource({
+        // 18 table rows and 24 re-runs, 5 seeds
+        "paper-b.yaml, 210",
+        // 4 heights x 9 initial step sizes x 3 seeds
+        "paper-b-sensitivity.yaml, 108",
+        // 14 optimizers x 5 repetitions
+        "paper-b-cost.yaml, 70",
+        // mnist-mlp: (9 + 3 x 3 + 6 + 3 x 2) x 3 seeds + (1 + 3) x 2 seeds; teacher-student-mlp: (1 + 4) x 3
+        "paper-a.yaml, 113",
+        // ridge-toy 12 x 5; logistic regression 5 x 4 lr x 3 seeds x 2 tasks; fmnist-2c2d 7 x 2
+        "paper-c.yaml, 194",
+    })
+    void aReproductionStudyParsesAndExpands(String file, int trials) throws IOException {
+        Study study = StudyFile.load(STUDIES.resolve(file), List.of());
+        List<Trial> t = Trials.expand(study, TaskRegistry.standard()::get, "nd4j");
+        assertEquals(trials, t.size());
+        assertEquals(t.size(), t.stream().map(Trial::hash).distinct().count(), "every trial has its own directory");
+    }
+}
