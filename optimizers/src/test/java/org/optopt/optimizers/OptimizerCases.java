@@ -163,8 +163,10 @@ public final class OptimizerCases {
                     1e-2, trainableErrors(error(Map.of("max_elements", 0), "max_elements = 0\\.0.*integer >= 1"))),
             new Case("greedy", NONE, List.of(Map.of("lr", 0.05, "redesign_every", 10),
                     Map.of("lr", 0.05, "redesign_every", 10, "budget", "metric"),
-                    Map.of("lr", 0.05, "redesign_every", 10, "budget", "kronecker")), 0.5, List.of(
+                    Map.of("lr", 0.05, "redesign_every", 10, "budget", "kronecker"),
+                    Map.of("lr", 0.05, "redesign_every", 10, "budget", "metric", "step_size", "curvature")), 0.5, List.of(
                             error(Map.of("lr", 0.0), "lr = 0\\.0.*lr > 0"),
+                            error(Map.of("step_size", "curvature"), "step_size = curvature needs budget = metric"),
                             error(Map.of("redesign_every", 0), "redesign_every = 0\\.0.*integer >= 1"),
                             error(Map.of("budget", "spectral"), "budget = spectral.*one of \\[update-rms"))),
             new Case("adagrad-full", MATRIX, List.of(Map.of("lr", 0.5), Map.of("lr", 0.5, "eps", 1e-6, "update_every", 3)), 1e-2,

@@ -57,7 +57,24 @@ public final class Greedy extends OptimizerDefinition {
                                 "cap on the designed momentum argmax J(m)"),
                         new Hyperparameter("damping", 1e-4, Domain.greaterThan(0),
                                 "kronecker: added to each factor, relative to its mean eigenvalue")),
-                List.of(new Choice("budget", "update-rms", BUDGETS, "the budget family re-solved at every design")));
+                List.of(new Choice("budget", "update-rms", BUDGETS, "the budget family re-solved at every design"),
+                        new Choice("step_size", "radius", STEP_SIZES, "metric budget: lr = c sqrt(d) / sqrt(E|g|^2) "
+                                + "(radius), or eta* = |gbar|^2 / (h E|g|^2) of a curvature probe (curvature)")));
+    }
+
+    /** The sources of the metric budget's learning rate, as {@code --set step_size=NAME} spells them. */
+    public static final List<String> STEP_SIZES = List.of("radius", "curvature");
+
+    /**
+     * eta* of a curvature probe is the step of the quadratic model with Q = I, so it is the
+     * learning rate of the metric budget with P = I only; the other families design a Q.
+     */
+    @Override
+    protected void crossCheck(Map<String, Double> values, Map<String, String> chosen) {
+        if (chosen.get("step_size").equals("curvature") && !chosen.get("budget").equals("metric")) {
+            throw new IllegalArgumentException("step_size = curvature needs budget = metric (eta* assumes Q = I), got"
+                    + " budget = " + chosen.get("budget"));
+        }
     }
 
     @Override
@@ -66,6 +83,7 @@ public final class Greedy extends OptimizerDefinition {
                 + "  steps 1..T-1: lr = c*sqrt(d)/|g|, Q = I, m = 0\n"
                 + "  at steps T, 2T, ... (T = redesign_every), from the probes (EMA 0.99):\n"
                 + "    Q, lr = closed-form design of the budget (radius c = the lr setting, per coordinate)\n"
+                + "      (step_size=curvature, metric budget: lr = eta* = R(1) / (h R(0)), h = EMA(dg.dp) / EMA(|dp|^2))\n"
                 + "    m = min(argmax J(m), max_momentum),  J(m) = sqrt(1-m^2) * sum_k m^k R(k)\n"
                 + "  buf = m*buf + g ;  p = p - lr*sqrt(1-m^2) * Q buf\n";
     }

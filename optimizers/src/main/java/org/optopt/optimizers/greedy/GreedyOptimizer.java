@@ -21,6 +21,7 @@ import org.optopt.api.tensor.Tensor;
 import org.optopt.optimizers.BaseOptimizer;
 import org.optopt.optimizers.OptimizerDefinition;
 import org.optopt.optimizers.probe.AutocorrelationProbe;
+import org.optopt.optimizers.probe.CurvatureProbe;
 import org.optopt.optimizers.probe.KroneckerProbe;
 import org.optopt.optimizers.probe.SecondMomentProbe;
 import org.optopt.theory.MomentumScore;
@@ -58,6 +59,8 @@ public final class GreedyOptimizer extends BaseOptimizer {
     private final SecondMomentProbe secondMoment;
     private final AutocorrelationProbe autocorrelation;
     private final KroneckerProbe kronecker;
+    /** With {@code step_size = curvature}: the source of eta*; else null. */
+    private final CurvatureProbe curvature;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private double lr;
     private double momentum;
@@ -112,6 +115,8 @@ public final class GreedyOptimizer extends BaseOptimizer {
         this.autocorrelation = new AutocorrelationProbe(backend, parameters, AutocorrelationProbe.DEFAULT_LAGS, PROBE_BETA);
         this.kronecker = budget.equals("kronecker")
                 ? new KroneckerProbe(backend, parameters, PROBE_BETA, MAX_FACTOR_SIDE) : null;
+        this.curvature = config.choices().get("step_size").equals("curvature")
+                ? new CurvatureProbe(backend, parameters, PROBE_BETA) : null;
         List<String> factored = kronecker == null ? List.of() : kronecker.factored();
         for (Parameter p : parameters.parameters()) {
             slots.put(p.name(), new Slot(p, factored.contains(p.name())));
@@ -126,6 +131,9 @@ public final class GreedyOptimizer extends BaseOptimizer {
         autocorrelation.observe(parameters());
         if (kronecker != null) {
             kronecker.observe(parameters());
+        }
+        if (curvature != null) {
+            curvature.observe(parameters());
         }
         Map<String, Double> first = active.values().iterator().next();
         long every = Math.round(first.get("redesign_every"));
@@ -184,7 +192,7 @@ public final class GreedyOptimizer extends BaseOptimizer {
             d += p.value().shape().size();
         }
         if (finite && budget.equals("metric")) {
-            designedLr = StepSize.fromRadius(c * Math.sqrt(d), sqNorm).eta();
+            designedLr = curvature != null ? curvature.eta() : StepSize.fromRadius(c * Math.sqrt(d), sqNorm).eta();
             value = designedLr * sqNorm;
         } else if (finite) {
             UpdateRms rms = new UpdateRms(c);
@@ -325,6 +333,9 @@ public final class GreedyOptimizer extends BaseOptimizer {
         autocorrelation.close();
         if (kronecker != null) {
             kronecker.close();
+        }
+        if (curvature != null) {
+            curvature.close();
         }
     }
 }

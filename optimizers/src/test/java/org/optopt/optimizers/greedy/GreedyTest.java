@@ -116,4 +116,53 @@ class GreedyTest {
             assertTrue(e.getMessage().contains(config.keySet().iterator().next()), e.getMessage());
         }
     }
+
+    /**
+     * {@code step_size = curvature} on the isotropic quadratic f = h |x|^2 / 2 with full-batch
+     * gradients g = h x: the design at step T takes lr = eta* = R(1) / (h R(0)), with R(1) and R(0)
+     * the EMAs (0.99) of g_t . g_(t-1) and |g_t|^2 over the consecutive pairs, computed here in double.
+     */
+    @Test
+    void curvatureStepSizeIsEtaStarOfTheMeasuredStatistics() {
+        double h = 2.5;
+        int t = 6;
+        List<Parameter> params = TestProblems.parameters(backend, 4, Shape.vector(5));
+        Parameter p = params.get(0);
+        try (GreedyOptimizer opt = new Greedy().create(backend, ParameterSet.of(params),
+                Map.of("lr", 0.05, "redesign_every", t, "budget", "metric", "step_size", "curvature"))) {
+            double r0 = 0;
+            double r1 = 0;
+            float[] previous = null;
+            for (int k = 1; k <= t; k++) {
+                float[] x = p.value().toArray();
+                float[] g = new float[x.length];
+                for (int i = 0; i < x.length; i++) {
+                    g[i] = (float) (h * x[i]);
+                }
+                p.gradient().copyFrom(g);
+                if (previous != null) {
+                    double dot = 0;
+                    double sq = 0;
+                    for (int i = 0; i < g.length; i++) {
+                        dot += (double) g[i] * previous[i];
+                        sq += (double) g[i] * g[i];
+                    }
+                    r1 = 0.99 * r1 + 0.01 * dot;
+                    r0 = 0.99 * r0 + 0.01 * sq;
+                }
+                previous = g;
+                opt.step();
+            }
+            assertEquals(r1 / (h * r0), opt.trace().get("decision.metric.lr"), 1e-4 * r1 / (h * r0));
+            assertEquals(0.0, opt.trace().get("decision.metric.skipped"));
+        }
+    }
+
+    @Test
+    void curvatureStepSizeNeedsTheMetricBudget() {
+        List<Parameter> params = TestProblems.parameters(backend, 1, Shape.vector(3));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Greedy().create(backend,
+                ParameterSet.of(params), Map.of("step_size", "curvature")));
+        assertTrue(e.getMessage().contains("step_size = curvature needs budget = metric"), e.getMessage());
+    }
 }
