@@ -108,6 +108,20 @@ public final class KernelArgs {
         return tensors.length == 0 ? 0 : tensors[0].size();
     }
 
+    /**
+     * {@link #validate()} for a compiled kernel of {@code compiled}, after checking that these
+     * arguments were made for that kernel (or an equal one).
+     *
+     * @throws IllegalArgumentException if they were made for another kernel, or as {@link #validate()}
+     */
+    public int validateFor(Kernel compiled) {
+        if (kernel != compiled && !kernel.equals(compiled)) {
+            throw new IllegalArgumentException("Arguments for kernel " + kernel.name() + " passed to kernel "
+                    + compiled.name());
+        }
+        return validate();
+    }
+
     @Override
     public String toString() {
         return "KernelArgs[" + kernel.name() + ", scalars=" + Arrays.toString(scalars) + "]";

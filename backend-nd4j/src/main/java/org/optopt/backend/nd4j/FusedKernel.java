@@ -51,11 +51,7 @@ final class FusedKernel implements CompiledKernel {
 
     @Override
     public Reductions run(KernelArgs args) {
-        if (args.kernel() != plan.kernel() && !args.kernel().equals(plan.kernel())) {
-            throw new IllegalArgumentException("Arguments for kernel " + args.kernel().name()
-                    + " passed to kernel " + plan.kernel().name());
-        }
-        int n = args.validate();
+        int n = args.validateFor(plan.kernel());
         Tensor[] tensors = args.tensors();
         float[][] arrays = new float[tensors.length][];
         for (int i = 0; i < arrays.length; i++) {

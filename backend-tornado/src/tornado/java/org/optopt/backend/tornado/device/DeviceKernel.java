@@ -119,11 +119,7 @@ final class DeviceKernel implements CompiledKernel {
 
     @Override
     public Reductions run(KernelArgs args) {
-        if (args.kernel() != plan.kernel() && !args.kernel().equals(plan.kernel())) {
-            throw new IllegalArgumentException("Arguments for kernel " + args.kernel().name()
-                    + " passed to kernel " + plan.kernel().name());
-        }
-        int n = args.validate();
+        int n = args.validateFor(plan.kernel());
         Tensor[] tensors = args.tensors();
         Storage[] storages = new Storage[tensors.length];
         for (int i = 0; i < storages.length; i++) {
