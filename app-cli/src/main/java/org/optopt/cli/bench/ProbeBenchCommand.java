@@ -4,6 +4,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -90,14 +91,13 @@ final class ProbeBenchCommand implements Runnable {
             throw new UncheckedIOException(e.getMessage(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         double training = r.forwardBackwardMillis() + r.adamMillis();
         List<ProbeBenchmark.ProbeTime> rows = new ArrayList<>(r.probes());
         if (r.pass() != null) {
             rows.add(r.pass());
         }
-        if (r.fused() != null) {
-            rows.add(r.fused());
-        }
+        rows.addAll(r.fused());
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("task", r.task());
@@ -107,6 +107,7 @@ final class ProbeBenchCommand implements Runnable {
             m.put("period", period);
             m.put("burst", burst);
             m.put("fused_bit_identical", r.identical());
+            m.put("load_average", load);
             for (ProbeBenchmark.ProbeTime p : rows) {
                 String key = p.probe().replace(" (one pass)", "_one_pass").replace(" (fused into adam)", "_fused");
                 m.put(key + "_ms", p.millis());
@@ -117,15 +118,16 @@ final class ProbeBenchCommand implements Runnable {
             out.println(Json.object(m));
             return;
         }
-        out.printf(Locale.ROOT, "%s on %s, batch %d, medians of %d steps: forward+backward %.3f ms, Adam step %.3f ms%n",
-                r.task(), r.backend(), batchSize, steps, r.forwardBackwardMillis(), r.adamMillis());
+        out.printf(Locale.ROOT, "%s on %s, batch %d, medians of %d steps: forward+backward %.3f ms, Adam step %.3f ms"
+                + " (load average %.2f after the run, %d processors)%n", r.task(), r.backend(), batchSize, steps,
+                r.forwardBackwardMillis(), r.adamMillis(), load, Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "%-48s %10s %14s %18s %28s%n", "PROBE", "MS", "/ ADAM STEP", "/ TRAINING STEP",
                 "SAMPLED " + burst + "/" + period + " / TRAINING STEP");
         for (ProbeBenchmark.ProbeTime p : rows) {
             out.printf(Locale.ROOT, "%-48s %10.4f %13.1f%% %17.1f%% %27.2f%%%n", p.probe(), p.millis(),
                     100 * p.millis() / r.adamMillis(), 100 * p.millis() / training, 100 * sampled * p.millis() / training);
         }
-        if (r.fused() != null) {
+        if (!r.fused().isEmpty()) {
             out.printf(Locale.ROOT, "fused: the extra time of Adam's step with the probes in its kernel (median of per-step"
                     + " differences); parameters bit-identical to the unfused Adam's: %s%n", r.identical() ? "yes" : "NO");
         }

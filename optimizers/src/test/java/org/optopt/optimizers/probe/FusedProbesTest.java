@@ -77,9 +77,9 @@ class FusedProbesTest {
                     assertArrayEquals(a.get(p).value().toArray(), c.get(p).value().toArray(), "step " + (t + 1));
                 }
                 assertEquals(separate.trace(), fused.trace(), "step " + (t + 1));
-                sq = BETA * sq + (1 - BETA) * dot(g, g);
+                sq = BETA * sq + (1 - BETA) * ProbesTest.dot(g, g);
                 for (int k = 0; k <= LAGS && k <= t; k++) {
-                    r[k] = BETA * r[k] + (1 - BETA) * dot(g, seen.get(t - k));
+                    r[k] = BETA * r[k] + (1 - BETA) * ProbesTest.dot(g, seen.get(t - k));
                 }
             }
             Map<String, Double> trace = fused.trace();
@@ -168,15 +168,5 @@ class FusedProbesTest {
     private static float[] withNaN(float[] g) {
         g[1] = Float.NaN;
         return g;
-    }
-
-    private static double dot(float[][] x, float[][] y) {
-        double s = 0;
-        for (int p = 0; p < x.length; p++) {
-            for (int i = 0; i < x[p].length; i++) {
-                s += (double) x[p][i] * y[p][i];
-            }
-        }
-        return s;
     }
 }

@@ -54,7 +54,8 @@ class ProbesTest {
         }
     }
 
-    private static double dot(float[][] a, float[][] b) {
+    /** The dot product of two sets of gradients, in double. */
+    static double dot(float[][] a, float[][] b) {
         double s = 0;
         for (int p = 0; p < a.length; p++) {
             for (int i = 0; i < a[p].length; i++) {
