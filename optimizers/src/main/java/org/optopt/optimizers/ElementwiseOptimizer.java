@@ -164,32 +164,33 @@ public final class ElementwiseOptimizer extends BaseOptimizer implements ProbeFu
         return Optional.of(new Fused(Kernel.of(rule.name() + "_" + fragment.name(), statements), fragment));
     }
 
-    /** The rule's step fused with a fragment: one kernel, bound to every parameter. */
+    /** The rule's step fused with a fragment: one kernel, bound to every parameter (by position). */
     private final class Fused implements FusedStep {
         private final CompiledKernel kernel;
         private final CompiledKernel alone;
-        private final List<Parameter> order = parameters().parameters();
-        private final Map<Parameter, KernelArgs> args = new LinkedHashMap<>();
-        private final Map<Parameter, KernelArgs> aloneArgs = new LinkedHashMap<>();
+        private final Map<Parameter, Integer> positions = new LinkedHashMap<>();
+        private final List<KernelArgs> args = new ArrayList<>();
+        private final List<KernelArgs> aloneArgs = new ArrayList<>();
         private final Reductions[] results;
 
         Fused(Kernel fused, Kernel fragment) {
             kernel = backend.compile(fused);
             alone = backend.compile(fragment);
-            for (Parameter p : order) {
+            for (Parameter p : parameters().parameters()) {
+                positions.put(p, args.size());
                 KernelArgs a = kernel.args();
                 bound.bindState(p.name(), a);
-                args.put(p, a);
-                aloneArgs.put(p, alone.args().buffer(ElementwiseRule.GRADIENT, p.gradient()));
+                args.add(a);
+                aloneArgs.add(alone.args().buffer(ElementwiseRule.GRADIENT, p.gradient()));
             }
-            results = new Reductions[order.size()];
+            results = new Reductions[args.size()];
         }
 
         @Override
         public List<Reductions> step(Closure closure, ObjIntConsumer<KernelArgs> bind) {
             java.util.Arrays.fill(results, null);
-            for (int i = 0; i < order.size(); i++) {
-                bind.accept(args.get(order.get(i)), i);
+            for (int i = 0; i < args.size(); i++) {
+                bind.accept(args.get(i), i);
             }
             fusing = this;
             try {
@@ -201,9 +202,9 @@ public final class ElementwiseOptimizer extends BaseOptimizer implements ProbeFu
             } finally {
                 fusing = null;
             }
-            for (int i = 0; i < order.size(); i++) {
+            for (int i = 0; i < results.length; i++) {
                 if (results[i] == null) {
-                    KernelArgs a = aloneArgs.get(order.get(i));
+                    KernelArgs a = aloneArgs.get(i);
                     bind.accept(a, i);
                     results[i] = alone.run(a);
                 }
@@ -212,7 +213,8 @@ public final class ElementwiseOptimizer extends BaseOptimizer implements ProbeFu
         }
 
         void update(Parameter p, Map<String, Double> hyper) {
-            results[order.indexOf(p)] = bound.update(p.name(), hyper, Map.of(), kernel, args.get(p));
+            int i = positions.get(p);
+            results[i] = bound.update(p.name(), hyper, Map.of(), kernel, args.get(i));
         }
     }
 

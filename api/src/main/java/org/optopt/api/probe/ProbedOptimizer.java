@@ -40,8 +40,9 @@ import org.optopt.api.optim.StateDict;
  * kernels ({@link ProbePass}) run inside the optimizer's step kernel on the steps they observe, so
  * the gradient is read once; the other probes observe on their own, and on the steps outside the
  * bursts the optimizer runs its plain kernel. The statistics and the parameters are the same as
- * without fusion. Whether it is faster depends on the backend (a compiled CPU loop that grows too
- * large may stop vectorizing); {@code optopt bench probes} measures both.
+ * without fusion (except after a step that throws, e.g. under {@code NonFinitePolicy.FAIL}: fused
+ * probes have then not observed it). Whether it is faster depends on the backend (a compiled CPU
+ * loop that grows too large may stop vectorizing); {@code optopt bench probes} measures both.
  */
 public final class ProbedOptimizer implements Optimizer {
     /** The prefix of the probes' entries in {@link #state()}. */
@@ -134,11 +135,16 @@ public final class ProbedOptimizer implements Optimizer {
 
     @Override
     public void step() {
-        step(null);
+        advance(null);
     }
 
     @Override
     public void step(Closure closure) {
+        advance(java.util.Objects.requireNonNull(closure, "closure"));
+    }
+
+    /** One step (with {@code closure} if not null), the probes observing it within the bursts. */
+    private void advance(Closure closure) {
         long phase = steps % period;
         steps++;
         if (phase >= burst) {
