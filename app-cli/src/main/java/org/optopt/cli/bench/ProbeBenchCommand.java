@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
  * one pass over the gradients, and fused into Adam's own kernel (the extra time of that step).
  */
 @Command(name = "probes", mixinStandardHelpOptions = true,
-        description = "Cost of each statistic probe per step against an Adam step and a training step, same run.")
+        description = "Cost of each statistic probe per step against an Adam step and a training step, same run;"
+                + " also the fusible probes in one pass and fused into Adam's kernel (bit-identity checked).")
 final class ProbeBenchCommand implements Runnable {
     private final Supplier<Backend> backend;
     private final TaskRegistry tasks;
