@@ -17,6 +17,7 @@ import org.optopt.api.kernel.ReduceOp;
 import org.optopt.api.kernel.UnaryOp;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
+import org.optopt.backend.tornado.DeviceCompilations;
 import org.optopt.backend.tornado.DeviceTransfers;
 import org.optopt.backend.tornado.TornadoBackendProvider;
 import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
@@ -31,7 +32,7 @@ import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
  *
  * <p>All device and residency work is serialized on this object.
  */
-final class TornadoBackend implements Backend, DeviceTransfers {
+final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilations {
     private final TornadoDevices.Entry device;
     private final Path kernelFolder;
     private final HostArithmetic host = new HostArithmetic();
@@ -41,6 +42,7 @@ final class TornadoBackend implements Backend, DeviceTransfers {
     private long toDeviceBytes;
     private long toHost;
     private long toHostBytes;
+    private long compilations;
 
     TornadoBackend(TornadoDevices.Entry device, Path kernelFolder) {
         this.device = device;
@@ -116,6 +118,15 @@ final class TornadoBackend implements Backend, DeviceTransfers {
     synchronized void countToHost(long bytes) {
         toHost++;
         toHostBytes += bytes;
+    }
+
+    synchronized void countCompilation() {
+        compilations++;
+    }
+
+    @Override
+    public synchronized long compilations() {
+        return compilations;
     }
 
     @Override
