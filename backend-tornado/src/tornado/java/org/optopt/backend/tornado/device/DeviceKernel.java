@@ -25,6 +25,8 @@ import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
+import uk.ac.manchester.tornado.api.exceptions.TornadoMemoryException;
+import uk.ac.manchester.tornado.api.exceptions.TornadoOutOfMemoryException;
 
 /**
  * A kernel compiled to one TornadoVM task ({@link KernelSource}) and run on the backend's device.
@@ -280,6 +282,9 @@ final class DeviceKernel implements CompiledKernel {
             executionPlan = packed ? new TornadoExecutionPlan(graph(name + "p", true).snapshot())
                     : new TornadoExecutionPlan(graph(name + "l", true).snapshot(), graph(name + "r", false).snapshot());
             executionPlan.withDevice(owner.device().device());
+            if (owner.memoryLimit() != null) {
+                executionPlan.withMemoryLimit(owner.memoryLimit());
+            }
         }
 
         /** The load graph ({@code load}) or the resident one. */
@@ -438,6 +443,10 @@ final class DeviceKernel implements CompiledKernel {
             }
             try {
                 result = executionPlan.execute();
+            } catch (TornadoMemoryException | TornadoOutOfMemoryException e) {
+                throw new IllegalStateException("Kernel " + plan.kernel().name() + " ran out of memory on TornadoVM device "
+                        + owner.device().label() + " (" + n + " elements per buffer"
+                        + (owner.memoryLimit() == null ? "" : ", memory-limit=" + owner.memoryLimit()) + "): " + firstLine(e), e);
             } catch (RuntimeException e) {
                 throw new IllegalStateException("Kernel " + plan.kernel().name() + " failed on TornadoVM device "
                         + owner.device().label() + ": " + firstLine(e), e);

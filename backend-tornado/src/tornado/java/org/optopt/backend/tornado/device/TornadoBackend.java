@@ -35,6 +35,7 @@ import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
 final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilations {
     private final TornadoDevices.Entry device;
     private final Path kernelFolder;
+    private final String memoryLimit;
     private final HostArithmetic host = new HostArithmetic();
     private final Map<Kernel, Class<?>> taskClasses = new ConcurrentHashMap<>();
     private final List<DeviceKernel> compiled = new ArrayList<>();
@@ -44,9 +45,10 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     private long toHostBytes;
     private long compilations;
 
-    TornadoBackend(TornadoDevices.Entry device, Path kernelFolder) {
+    TornadoBackend(TornadoDevices.Entry device, Path kernelFolder, String memoryLimit) {
         this.device = device;
         this.kernelFolder = kernelFolder;
+        this.memoryLimit = memoryLimit;
     }
 
     /** The host arithmetic: HeapBackend's loops over the host copies. */
@@ -65,6 +67,11 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     /** The device kernels run on. */
     TornadoDevices.Entry device() {
         return device;
+    }
+
+    /** The most device memory one kernel execution may allocate, in TornadoVM's notation, or null. */
+    String memoryLimit() {
+        return memoryLimit;
     }
 
     // ---- residency ------------------------------------------------------------------------

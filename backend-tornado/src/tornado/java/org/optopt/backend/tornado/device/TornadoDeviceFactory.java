@@ -31,12 +31,12 @@ public final class TornadoDeviceFactory implements TornadoBackendProvider.Device
     public TornadoDeviceFactory() {}
 
     @Override
-    public Backend create(String device) {
+    public Backend create(String device, String memoryLimit) {
         Path kernels = kernelFolder();
         setUnlessGiven(BAILOUT, "False");
         setUnlessGiven(FMA, "False");
         setUnlessGiven(OPENCL_FLAGS, "-cl-fp32-correctly-rounded-divide-sqrt -w");
-        return new TornadoBackend(TornadoDevices.select(device), kernels);
+        return new TornadoBackend(TornadoDevices.select(device), kernels, memoryLimit);
     }
 
     private static void setUnlessGiven(String property, String value) {
