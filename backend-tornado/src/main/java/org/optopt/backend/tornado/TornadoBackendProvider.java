@@ -21,7 +21,9 @@ import org.optopt.api.backend.BackendProvider;
  * case-insensitive part of its name ({@code pthread}, {@code A100}); default TornadoVM's default device.
  * {@code memory-limit}: the most device memory one kernel's execution may allocate, in TornadoVM's
  * notation ({@code 512MB}, {@code 2GB}); a kernel needing more fails with an out-of-memory error
- * naming the kernel and the device (default: no limit but the device's).
+ * naming the kernel and the device (default: no limit but the device's). {@code profile=true}:
+ * TornadoVM's profiler times every run ({@link DeviceTimes}), and optopt prints the totals (compile,
+ * device kernels, transfers) on stderr when it exits.
  *
  * <p>The runtime must be TornadoVM's build for this JDK: an SDK of another JDK line (its jars are
  * named {@code tornado-api-VERSION-jdkNN.jar}) makes the backend unavailable, saying so.
@@ -36,7 +38,9 @@ public final class TornadoBackendProvider implements BackendProvider {
     static final String DEVICE_CODE_CLASS = "org.optopt.backend.tornado.device.TornadoDeviceFactory";
     /** The option limiting each kernel execution's device memory. */
     public static final String MEMORY_LIMIT = "memory-limit";
-    private static final List<String> OPTIONS = List.of(DEVICE, MEMORY_LIMIT);
+    /** The option turning TornadoVM's profiler on. */
+    public static final String PROFILE = "profile";
+    private static final List<String> OPTIONS = List.of(DEVICE, MEMORY_LIMIT, PROFILE);
     private static final Pattern SIZE = Pattern.compile("[1-9][0-9]{0,12}[KMG]B");
     private static final Pattern SDK_JDK = Pattern.compile("-jdk(\\d+)\\.jar$");
 
@@ -128,6 +132,10 @@ public final class TornadoBackendProvider implements BackendProvider {
             throw new IllegalArgumentException("Backend '" + NAME + "': option " + MEMORY_LIMIT + "=" + limit
                     + " is not a size such as 512MB or 2GB");
         }
+        String profile = options.getOrDefault(PROFILE, "false");
+        if (!profile.equals("true") && !profile.equals("false")) {
+            throw new IllegalArgumentException("Backend '" + NAME + "': option " + PROFILE + "=" + profile + " is not true or false");
+        }
         Availability a = availability();
         if (!a.available()) {
             throw new IllegalStateException("Backend '" + NAME + "' is unavailable: " + a.reason());
@@ -135,7 +143,7 @@ public final class TornadoBackendProvider implements BackendProvider {
         try {
             DeviceFactory factory = (DeviceFactory) Class.forName(DEVICE_CODE_CLASS)
                     .getDeclaredConstructor().newInstance();
-            return factory.create(options.get(DEVICE), limit);
+            return factory.create(options.get(DEVICE), limit, Boolean.parseBoolean(profile));
         } catch (ReflectiveOperationException e) {
             Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
             throw new IllegalStateException("Backend '" + NAME + "': cannot start its device code: " + cause, cause);
@@ -146,11 +154,12 @@ public final class TornadoBackendProvider implements BackendProvider {
     public interface DeviceFactory {
         /**
          * A backend on the device {@code device} selects ({@code null}: TornadoVM's default), each
-         * kernel execution limited to {@code memoryLimit} of device memory ({@code null}: no limit).
+         * kernel execution limited to {@code memoryLimit} of device memory ({@code null}: no limit),
+         * with TornadoVM's profiler on if {@code profile}.
          *
          * @throws IllegalArgumentException if no device matches, listing the devices
          * @throws IllegalStateException if TornadoVM cannot start
          */
-        Backend create(String device, String memoryLimit);
+        Backend create(String device, String memoryLimit, boolean profile);
     }
 }

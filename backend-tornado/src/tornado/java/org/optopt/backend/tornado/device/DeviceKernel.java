@@ -23,6 +23,8 @@ import org.optopt.api.tensor.Tensor;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.TornadoExecutionResult;
+import uk.ac.manchester.tornado.api.TornadoProfilerResult;
+import uk.ac.manchester.tornado.api.enums.ProfilerMode;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 import uk.ac.manchester.tornado.api.exceptions.TornadoMemoryException;
@@ -285,6 +287,9 @@ final class DeviceKernel implements CompiledKernel {
             if (owner.memoryLimit() != null) {
                 executionPlan.withMemoryLimit(owner.memoryLimit());
             }
+            if (owner.profiling()) {
+                executionPlan.withProfiler(ProfilerMode.SILENT);
+            }
         }
 
         /** The load graph ({@code load}) or the resident one. */
@@ -453,6 +458,10 @@ final class DeviceKernel implements CompiledKernel {
             }
             graphRan[graph] = true;
             lastRun = ++clock;
+            if (owner.profiling()) {
+                TornadoProfilerResult p = result.getProfilerResult();
+                owner.countTimes(true, p.getCompileTime(), p.getDeviceKernelTime(), p.getDataTransfersTime());
+            }
             if (reduceOps.length > 0) {
                 owner.countToHost((long) terms.length * Float.BYTES);
             }
@@ -477,8 +486,12 @@ final class DeviceKernel implements CompiledKernel {
         /** Copies {@code storage}'s device data, which this execution holds, to its host array. */
         void download(Storage storage) {
             int b = Arrays.asList(occupants).indexOf(storage);
+            long start = System.nanoTime();
             try {
                 result.transferToHost(slots[b]);
+                if (owner.profiling()) {
+                    owner.countTimes(false, 0, 0, System.nanoTime() - start);
+                }
             } catch (RuntimeException e) {
                 throw new IllegalStateException("Kernel " + plan.kernel().name() + ": copying a result back from TornadoVM device "
                         + owner.device().label() + " failed: " + firstLine(e), e);

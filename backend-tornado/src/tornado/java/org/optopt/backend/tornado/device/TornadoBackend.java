@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
@@ -18,6 +19,7 @@ import org.optopt.api.kernel.UnaryOp;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.backend.tornado.DeviceCompilations;
+import org.optopt.backend.tornado.DeviceTimes;
 import org.optopt.backend.tornado.DeviceTransfers;
 import org.optopt.backend.tornado.TornadoBackendProvider;
 import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
@@ -32,10 +34,15 @@ import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
  *
  * <p>All device and residency work is serialized on this object.
  */
-final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilations {
+final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilations, DeviceTimes {
     private final TornadoDevices.Entry device;
     private final Path kernelFolder;
     private final String memoryLimit;
+    private final boolean profile;
+    private long kernelRuns;
+    private long compileNanos;
+    private long kernelNanos;
+    private long transferNanos;
     private final HostArithmetic host = new HostArithmetic();
     private final Map<Kernel, Class<?>> taskClasses = new ConcurrentHashMap<>();
     private final List<DeviceKernel> compiled = new ArrayList<>();
@@ -45,10 +52,11 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     private long toHostBytes;
     private long compilations;
 
-    TornadoBackend(TornadoDevices.Entry device, Path kernelFolder, String memoryLimit) {
+    TornadoBackend(TornadoDevices.Entry device, Path kernelFolder, String memoryLimit, boolean profile) {
         this.device = device;
         this.kernelFolder = kernelFolder;
         this.memoryLimit = memoryLimit;
+        this.profile = profile;
     }
 
     /** The host arithmetic: HeapBackend's loops over the host copies. */
@@ -125,6 +133,24 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     synchronized void countToHost(long bytes) {
         toHost++;
         toHostBytes += bytes;
+    }
+
+    /** Whether TornadoVM's profiler times the runs. */
+    boolean profiling() {
+        return profile;
+    }
+
+    /** Adds a profiled run's times (or an on-demand copy's, with no run). */
+    synchronized void countTimes(boolean run, long compile, long kernel, long transfer) {
+        kernelRuns += run ? 1 : 0;
+        compileNanos += compile;
+        kernelNanos += kernel;
+        transferNanos += transfer;
+    }
+
+    @Override
+    public synchronized Optional<Times> times() {
+        return profile ? Optional.of(new Times(kernelRuns, compileNanos, kernelNanos, transferNanos, transfers())) : Optional.empty();
     }
 
     synchronized void countCompilation() {
