@@ -187,7 +187,11 @@ final class DeviceKernel implements CompiledKernel {
                 executions.add(chosen);
                 if (executions.size() > PLANS) {
                     Execution eldest = executions.removeFirst();
-                    layouts.get(eldest.layout).remove(eldest);
+                    List<Execution> same = layouts.get(eldest.layout);
+                    same.remove(eldest);
+                    if (same.isEmpty()) {
+                        layouts.remove(eldest.layout);
+                    }
                     eldest.close(true);
                 }
             } else {

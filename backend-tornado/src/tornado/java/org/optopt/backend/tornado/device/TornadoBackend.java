@@ -150,7 +150,7 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
 
     @Override
     public synchronized Optional<Times> times() {
-        return profile ? Optional.of(new Times(kernelRuns, compileNanos, kernelNanos, transferNanos, transfers())) : Optional.empty();
+        return profile ? Optional.of(new Times(kernelRuns, compilations, compileNanos, kernelNanos, transferNanos, transfers())) : Optional.empty();
     }
 
     synchronized void countCompilation() {
