@@ -45,7 +45,7 @@ public record KroneckerMetric(double radius, SecondMoment left, SecondMoment rig
         Budget.requirePositive("radius", radius);
         requireDamping(damping);
         for (SecondMoment f : List.of(left, right)) {
-            if (damped(f, damping) == null) {
+            if (!Linalg.nonsingularSpd(plusIdentity(f, damping))) {
                 double[] e = f.eigenvalues();
                 throw new IllegalArgumentException("the metric factor " + f.dimension() + "x" + f.dimension()
                         + " is singular (smallest eigenvalue " + e[e.length - 1] + ", largest " + e[0]

@@ -122,6 +122,22 @@ final class Linalg {
      * the condition number allows).
      */
     static DMatrixRMaj inverseSpd(DMatrixRMaj a) {
+        LinearSolverDense<DMatrixRMaj> solver = nonsingularCholesky(a);
+        if (solver == null) {
+            return null;
+        }
+        DMatrixRMaj inverse = new DMatrixRMaj(a.numRows, a.numCols);
+        solver.invert(inverse);
+        return symmetrized(inverse);
+    }
+
+    /** Whether {@code a} is nonsingular by the Cholesky criterion of {@link #inverseSpd} (no inverse formed). */
+    static boolean nonsingularSpd(DMatrixRMaj a) {
+        return nonsingularCholesky(a) != null;
+    }
+
+    /** A Cholesky solver set to {@code a}, or null where a is singular by the criterion of {@link #inverseSpd}. */
+    private static LinearSolverDense<DMatrixRMaj> nonsingularCholesky(DMatrixRMaj a) {
         LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.chol(a.numRows);
         if (!solver.setA(a.copy())) {
             return null;
@@ -138,9 +154,7 @@ final class Linalg {
                 return null;
             }
         }
-        DMatrixRMaj inverse = new DMatrixRMaj(a.numRows, a.numCols);
-        solver.invert(inverse);
-        return symmetrized(inverse);
+        return solver;
     }
 
     /** &lt;a, b&gt; = tr(a^T b). */

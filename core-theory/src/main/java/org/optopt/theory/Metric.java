@@ -32,7 +32,7 @@ public record Metric(double radius, SecondMoment metric, String recovers) implem
     /** Checks the radius and that P is nonsingular. */
     public Metric {
         Budget.requirePositive("radius", radius);
-        if (Linalg.inverseSpd(metric.matrix()) == null) {
+        if (!Linalg.nonsingularSpd(metric.matrix())) {
             throw new IllegalArgumentException("the metric is singular (smallest eigenvalue "
                     + metric.eigenvalues()[metric.dimension() - 1] + ", largest " + metric.eigenvalues()[0]
                     + "); give a positive damping");
