@@ -13,6 +13,9 @@ import org.ejml.data.DMatrixRMaj;
  * A_d = A + sqrt(damping) I and G_d = G + sqrt(damping) I (K-FAC's factor-wise damping), and the
  * budget is {@code E[u^T P u] = tr(Q P Q Sigma) <= c^2}. Neither P nor its inverse is formed: the
  * design needs the two factor inverses only, and the update is ΔW = lr A_d^-1 grad W G_d^-1.
+ * The inverses come from Cholesky factorizations, not eigendecompositions (no fractional power is
+ * needed); a damped factor counts as singular where its Cholesky factorization fails or has a
+ * squared pivot at most 1e-12 times its largest diagonal entry.
  *
  * <p><b>Theorem.</b> Let tau = tr(P^-1 Sigma). Then max { &lt;Q, Sigma&gt; : Q ⪰ 0,
  * tr(Q P Q Sigma) &lt;= c^2 } = c sqrt(tau), attained at Q* = (c / sqrt(tau)) A_d^-1 (x) G_d^-1, and
@@ -42,9 +45,8 @@ public record KroneckerMetric(double radius, SecondMoment left, SecondMoment rig
         Budget.requirePositive("radius", radius);
         requireDamping(damping);
         for (SecondMoment f : List.of(left, right)) {
-            double[] e = f.eigenvalues();
-            double root = Math.sqrt(damping);
-            if (e[e.length - 1] + root <= Linalg.SINGULAR * (e[0] + root)) {
+            if (!Linalg.nonsingularSpd(plusIdentity(f, damping))) {
+                double[] e = f.eigenvalues();
                 throw new IllegalArgumentException("the metric factor " + f.dimension() + "x" + f.dimension()
                         + " is singular (smallest eigenvalue " + e[e.length - 1] + ", largest " + e[0]
                         + "); give a positive damping");
@@ -92,8 +94,8 @@ public record KroneckerMetric(double radius, SecondMoment left, SecondMoment rig
     @Override
     public Optional<Design> closedForm(SecondMoment sigma) {
         requireShape(sigma);
-        DMatrixRMaj ai = damped(left, -1);
-        DMatrixRMaj gi = damped(right, -1);
+        DMatrixRMaj ai = damped(left, damping);
+        DMatrixRMaj gi = damped(right, damping);
         int r = rows();
         int n = cols();
         double tau = 0;
@@ -125,8 +127,8 @@ public record KroneckerMetric(double radius, SecondMoment left, SecondMoment rig
                     + " and " + r.dimension() + "x" + r.dimension() + " for metric factors " + rows() + "x" + rows()
                     + " and " + cols() + "x" + cols());
         }
-        DMatrixRMaj ai = damped(left, -1);
-        DMatrixRMaj gi = damped(right, -1);
+        DMatrixRMaj ai = damped(left, damping);
+        DMatrixRMaj gi = damped(right, damping);
         double tau = Linalg.inner(ai, l.matrix()) * Linalg.inner(gi, r.matrix()) / l.trace();
         return factored(ai, gi, tau);
     }
@@ -193,17 +195,30 @@ public record KroneckerMetric(double radius, SecondMoment left, SecondMoment rig
         Metric.requireDamping(damping);
     }
 
-    /** (F + sqrt(damping) I)^p. */
-    private DMatrixRMaj damped(SecondMoment f, double p) {
+    /**
+     * (F + sqrt(damping) I)^-1 by a Cholesky factorization (the design needs the inverse only, no
+     * fractional power, so no eigendecomposition), or null where the damped factor is singular
+     * ({@code Linalg.inverseSpd}'s criterion).
+     */
+    private static DMatrixRMaj damped(SecondMoment f, double damping) {
+        return Linalg.inverseSpd(plusIdentity(f, damping));
+    }
+
+    /** F + sqrt(damping) I. */
+    private static DMatrixRMaj plusIdentity(SecondMoment f, double damping) {
+        DMatrixRMaj m = f.matrix();
         double root = Math.sqrt(damping);
-        return f.eigen().apply(x -> Math.pow(x + root, p));
+        for (int i = 0; i < m.numRows; i++) {
+            m.add(i, i, root);
+        }
+        return m;
     }
 
     /** The dense metric budget P = A_d (x) G_d: the same problem, for the numeric solver. */
     @Override
     public List<Constraint> constraints(SecondMoment sigma) {
         requireShape(sigma);
-        SecondMoment p = SecondMoment.of("metric", Linalg.kron(damped(left, 1), damped(right, 1)));
+        SecondMoment p = SecondMoment.of("metric", Linalg.kron(plusIdentity(left, damping), plusIdentity(right, damping)));
         return new Metric(radius, p, "k-fac").constraints(sigma);
     }
 

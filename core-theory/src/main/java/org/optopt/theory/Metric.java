@@ -20,8 +20,9 @@ import org.ejml.data.DMatrixRMaj;
  * comes from P, Sigma only sets the step length.)
  *
  * <p>A damping gamma &gt;= 0 replaces P by P + gamma I ({@link KroneckerMetric} solves the
- * Kronecker-factored P = A (x) G factor by factor, with K-FAC's damping). A P whose smallest eigenvalue is at most 1e-12 times its
- * largest after damping is refused as singular.
+ * Kronecker-factored P = A (x) G factor by factor, with K-FAC's damping). P^-1 comes from a
+ * Cholesky factorization (no eigendecomposition); a P whose factorization fails or has a squared
+ * pivot at most 1e-12 times its largest diagonal entry after damping is refused as singular.
  *
  * @param radius c &gt; 0
  * @param metric P ≻ 0 (damped)
@@ -31,7 +32,7 @@ public record Metric(double radius, SecondMoment metric, String recovers) implem
     /** Checks the radius and that P is nonsingular. */
     public Metric {
         Budget.requirePositive("radius", radius);
-        if (metric.singular()) {
+        if (!Linalg.nonsingularSpd(metric.matrix())) {
             throw new IllegalArgumentException("the metric is singular (smallest eigenvalue "
                     + metric.eigenvalues()[metric.dimension() - 1] + ", largest " + metric.eigenvalues()[0]
                     + "); give a positive damping");
@@ -59,8 +60,19 @@ public record Metric(double radius, SecondMoment metric, String recovers) implem
     }
 
     private static boolean isScaledIdentity(SecondMoment p) {
-        double[] e = p.eigenvalues();
-        return e[e.length - 1] >= e[0] * (1 - 1e-12);
+        double largest = 0;
+        for (int i = 0; i < p.dimension(); i++) {
+            largest = Math.max(largest, Math.abs(p.get(i, i)));
+        }
+        for (int i = 0; i < p.dimension(); i++) {
+            for (int j = 0; j < p.dimension(); j++) {
+                double target = i == j ? largest : 0;
+                if (Math.abs(p.get(i, j) - target) > 1e-12 * largest) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     @Override
@@ -71,7 +83,7 @@ public record Metric(double radius, SecondMoment metric, String recovers) implem
     @Override
     public Optional<Design> closedForm(SecondMoment sigma) {
         requireDimension(sigma);
-        DMatrixRMaj inverse = Linalg.power(metric.matrix(), -1);
+        DMatrixRMaj inverse = Linalg.inverseSpd(metric.matrix());
         double norm = Math.sqrt(Linalg.inner(inverse, sigma.matrix()));
         return Optional.of(Design.closedForm(this, Linalg.scale(radius / norm, inverse), radius * norm, recovers,
                 Map.of("lr", radius / norm)));

@@ -12,13 +12,26 @@ import org.ejml.data.DMatrixRMaj;
  * tolerances it is symmetrized ((a + a^T)/2) and its negative eigenvalues are set to 0, so every
  * design sees an exactly symmetric PSD matrix. Rounding in a file written by another program
  * (printing 15 or 17 significant digits) stays far inside them.
+ *
+ * <p>Cost (a choice for large Kronecker factors, where the eigendecomposition took seconds): for a
+ * statistic given with its own tolerance ({@link #of(String, double[][], double)}) the PSD check
+ * first tries a Cholesky factorization of a + tol m I, m the largest absolute entry (at most the
+ * largest absolute eigenvalue); where it succeeds, every eigenvalue exceeds
+ * -tol m &gt;= -tol |lambda|_max and the check passes without an eigendecomposition, which is then
+ * computed only if a design asks for the spectrum ({@link #eigenvalues}, {@link #singular},
+ * functions of the matrix). Only where that factorization fails is the spectrum computed at once,
+ * for the exact check and the clipping. A matrix accepted by the Cholesky test is kept as
+ * symmetrized: its negative eigenvalues, if any, are within the tolerance and are set to 0 in
+ * the spectrum when that is computed (designs through the spectrum see V max(Lambda, 0) V^T; the
+ * matrix itself differs from that by at most tol m per eigenvalue).
  */
 public final class SecondMoment {
     /** The relative tolerance of the symmetry and PSD checks. */
     public static final double TOLERANCE = 1e-9;
 
     private final DMatrixRMaj matrix;
-    private final Linalg.Eigen eigen;
+    /** The spectrum, computed on first use where the constructor did not need it. */
+    private Linalg.Eigen eigen;
 
     private SecondMoment(DMatrixRMaj matrix, Linalg.Eigen eigen) {
         this.matrix = matrix;
@@ -34,7 +47,7 @@ public final class SecondMoment {
      *     first offending entry or eigenvalue
      */
     public static SecondMoment of(String what, double[][] rows) {
-        return of(what, rows, TOLERANCE);
+        return validated(what, rows, TOLERANCE, false);
     }
 
     /**
@@ -42,9 +55,17 @@ public final class SecondMoment {
      * tolerance of the caller's: for a statistic accumulated in single precision (a sum of float
      * gemms is symmetric and PSD only to float rounding, about 1e-7 times its size relative).
      *
+     * <p>This is the variant with the Cholesky test of the class documentation: a statistic's
+     * spectrum is computed only if a design asks for it (the exact variant above computes it at
+     * once, so that designs from exact matrices keep their bits).
+     *
      * @throws IllegalArgumentException as {@link #of(String, double[][])}, or if the tolerance is not in [0, 1)
      */
     public static SecondMoment of(String what, double[][] rows, double tolerance) {
+        return validated(what, rows, tolerance, true);
+    }
+
+    private static SecondMoment validated(String what, double[][] rows, double tolerance, boolean cholesky) {
         if (!(tolerance >= 0 && tolerance < 1)) {
             throw new IllegalArgumentException("tolerance must be in [0, 1), got " + tolerance);
         }
@@ -82,21 +103,33 @@ public final class SecondMoment {
             }
         }
         DMatrixRMaj sym = Linalg.symmetrized(a);
+        DMatrixRMaj shifted = sym.copy();
+        for (int i = 0; i < n; i++) {
+            shifted.add(i, i, tolerance * largest);
+        }
+        if (cholesky && Linalg.positiveDefinite(shifted)) {
+            return new SecondMoment(sym, null);
+        }
         Linalg.Eigen e = Linalg.eigen(sym);
         double scale = Math.max(Math.abs(e.max()), Math.abs(e.min()));
         if (e.min() < -tolerance * scale) {
             throw new IllegalArgumentException(what + " is not positive semidefinite: smallest eigenvalue " + e.min()
                     + " (tolerance " + tolerance + " relative to the largest " + e.max() + ")");
         }
-        if (e.min() < 0) {
-            double[] clipped = e.values().clone();
-            for (int i = 0; i < clipped.length; i++) {
-                clipped[i] = Math.max(clipped[i], 0);
-            }
-            e = new Linalg.Eigen(clipped, e.vectors());
-            sym = e.apply(x -> x);
+        Linalg.Eigen c = clipped(e);
+        return new SecondMoment(c == e ? sym : c.apply(x -> x), c);
+    }
+
+    /** The spectrum with negative eigenvalues set to 0. */
+    private static Linalg.Eigen clipped(Linalg.Eigen e) {
+        if (e.min() >= 0) {
+            return e;
         }
-        return new SecondMoment(sym, e);
+        double[] values = e.values().clone();
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Math.max(values[i], 0);
+        }
+        return new Linalg.Eigen(values, e.vectors());
     }
 
     /** A copy of {@code m} validated as by {@link #of(String, double[][])}. */
@@ -111,7 +144,8 @@ public final class SecondMoment {
     }
 
     /**
-     * s times this matrix plus shift times I, for s &gt; 0 and shift &gt;= 0 (no new eigendecomposition).
+     * s times this matrix plus shift times I, for s &gt; 0 and shift &gt;= 0 (its spectrum from this
+     * one's where that is known, without a new eigendecomposition).
      *
      * @throws IllegalArgumentException unless s is positive and shift non-negative, both finite
      */
@@ -120,13 +154,16 @@ public final class SecondMoment {
         if (!(shift >= 0) || !Double.isFinite(shift)) {
             throw new IllegalArgumentException("shift must be non-negative and finite, got " + shift);
         }
-        double[] values = eigen.values().clone();
-        for (int i = 0; i < values.length; i++) {
-            values[i] = s * values[i] + shift;
-        }
         DMatrixRMaj m = Linalg.scale(s, matrix);
         for (int i = 0; i < m.numRows; i++) {
             m.add(i, i, shift);
+        }
+        if (eigen == null) {
+            return new SecondMoment(m, null);
+        }
+        double[] values = eigen.values().clone();
+        for (int i = 0; i < values.length; i++) {
+            values[i] = s * values[i] + shift;
         }
         return new SecondMoment(m, new Linalg.Eigen(values, eigen.vectors()));
     }
@@ -151,17 +188,21 @@ public final class SecondMoment {
         return matrix.get(i, j);
     }
 
-    /** The eigenvalues in decreasing order. */
+    /** The eigenvalues in decreasing order (computed on first use). */
     public double[] eigenvalues() {
-        return eigen.values().clone();
+        return eigen().values().clone();
     }
 
     /** Whether the smallest eigenvalue is at most {@code 1e-12} times the largest (or all are 0). */
     public boolean singular() {
-        return eigen.min() <= Linalg.SINGULAR * eigen.max();
+        return eigen().min() <= Linalg.SINGULAR * eigen().max();
     }
 
+    /** The spectrum, negative eigenvalues set to 0 (computed on first use, then kept). */
     Linalg.Eigen eigen() {
+        if (eigen == null) {
+            eigen = clipped(Linalg.eigen(matrix));
+        }
         return eigen;
     }
 

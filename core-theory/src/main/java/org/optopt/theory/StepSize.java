@@ -77,6 +77,55 @@ public record StepSize(double eta, double expectedDrop) {
     }
 
     /**
+     * {@link #isotropic} with |gbar|^2 estimated from gradient autocorrelations along a noisy
+     * trajectory: R(0) = E|g_t|^2 and R(1) = E[g_t . g_(t-1)] where each move took {@code a} times
+     * the previous gradient (plus terms independent of its noise, such as a momentum buffer).
+     * <br><b>Derivation.</b> With g_t = gbar_t + xi_t, independent noise of covariance C and
+     * H = h I, the move p_t - p_(t-1) = -a g_(t-1) + ... carries -a xi_(t-1), so gbar_t = gbar_(t-1) -
+     * h a xi_(t-1) + ... and E[g_t . g_(t-1)] = |gbar|^2 - h a tr(C) (gbar changing little in one
+     * step otherwise): R(1) under-estimates |gbar|^2, by up to all of it when noise dominates. With
+     * tr(C) = R(0) - |gbar|^2 this solves to <b>|gbar|^2 = (R(1) + h a R(0)) / (1 + h a)</b>, and
+     * eta* = |gbar|^2 / (h R(0)). With a = 0 it is {@link #isotropic}(R(1), h, R(0)).
+     *
+     * @param r0 R(0) &gt; 0
+     * @param r1 R(1)
+     * @param curvature h &gt; 0
+     * @param noiseStep a &gt;= 0
+     * @throws IllegalArgumentException if h R(0) &lt;= 0, a &lt; 0, or the estimated |gbar|^2 is negative
+     *     (no measurable mean gradient: no positive step helps in expectation)
+     */
+    public static StepSize isotropicFromAutocorrelation(double r0, double r1, double curvature, double noiseStep) {
+        if (!(noiseStep >= 0)) {
+            throw new IllegalArgumentException("the step's coefficient on the gradient must be >= 0, got " + noiseStep);
+        }
+        double ha = curvature * noiseStep;
+        return isotropic((r1 + ha * r0) / (1 + ha), curvature, r0);
+    }
+
+    /**
+     * The learning rate of heavy-ball momentum in greedy's normalization, {@code buf = m buf + g;
+     * p = p - lr sqrt(1 - m^2) buf}, whose long-run step equals the plain step {@code eta}:
+     * <b>lr = eta sqrt((1 - m) / (1 + m))</b>.
+     * <br><b>Derivation.</b> Along a direction where the gradient stays about the same (the mean
+     * gradient, over the 1/(1 - m) steps the buffer remembers), buf tends to g / (1 - m), so a step
+     * moves lr sqrt(1 - m^2) / (1 - m) g = lr sqrt((1 + m) / (1 - m)) g: the effective step is
+     * lr sqrt((1 + m)/(1 - m)), and setting it to the quadratic model's eta* gives the rule. (Plain
+     * heavy ball, p = p - lr buf, has the effective step lr / (1 - m).) Along a direction of
+     * curvature lambda, heavy ball with step a = lr sqrt(1 - m^2) is stable for a lambda &lt;
+     * 2 (1 + m); with this rule a lambda = eta lambda (1 - m) &lt; 2 (1 + m) whenever eta lambda
+     * &lt; 2 (1 + m) / (1 - m), a weaker condition than plain SGD's eta lambda &lt; 2: an eta* that
+     * is stable without momentum stays stable with it.
+     *
+     * @throws IllegalArgumentException unless 0 &lt;= m &lt; 1
+     */
+    public static double heavyBallRate(double eta, double momentum) {
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        }
+        return eta * Math.sqrt((1 - momentum) / (1 + momentum));
+    }
+
+    /**
      * eta = c / sqrt(tr(P^-1 Sigma)), the metric budget's learning rate.
      *
      * @throws IllegalArgumentException if the dimensions differ

@@ -73,4 +73,33 @@ class StepSizeTest {
         assertEquals(0.1 / Math.sqrt(2.5), StepSize.fromRadius(0.1, sigma, p).eta(), 1e-15);
         assertThrows(IllegalArgumentException.class, () -> StepSize.fromRadius(0, 4));
     }
+
+    @Test
+    void heavyBallRateGivesTheEffectiveStepOnAConstantGradient() {
+        // buf = m buf + g; p -= lr sqrt(1 - m^2) buf, simulated: the move per step tends to eta g.
+        for (double m : new double[] {0, 0.5, 0.9, 0.99}) {
+            double lr = StepSize.heavyBallRate(0.3, m);
+            double buf = 0;
+            double move = 0;
+            for (int t = 0; t < 20_000; t++) {
+                buf = m * buf + 1.0;
+                move = lr * Math.sqrt(1 - m * m) * buf;
+            }
+            assertEquals(0.3, move, 1e-12, "m = " + m);
+        }
+        assertThrows(IllegalArgumentException.class, () -> StepSize.heavyBallRate(0.1, 1));
+    }
+
+    @Test
+    void isotropicFromAutocorrelationUndoesTheNoiseCorrelationOfR1() {
+        // |gbar|^2 = 2, tr(C) = 3 (R(0) = 5), h = 3, a = 0.1: R(1) = |gbar|^2 - h a tr(C) = 1.1 by hand.
+        StepSize s = StepSize.isotropicFromAutocorrelation(5, 1.1, 3, 0.1);
+        assertEquals(2.0 / (3 * 5), s.eta(), 1e-15);
+        // Without a move (a = 0) it is the isotropic model on R(1) itself.
+        assertEquals(StepSize.isotropic(1.1, 3, 5).eta(), StepSize.isotropicFromAutocorrelation(5, 1.1, 3, 0).eta(), 0);
+        // Pure noise, R(1) = -h a R(0): no mean gradient, eta* = 0; below that no step helps.
+        assertEquals(0, StepSize.isotropicFromAutocorrelation(5, -1.5, 3, 0.1).eta(), 1e-15);
+        assertThrows(IllegalArgumentException.class, () -> StepSize.isotropicFromAutocorrelation(5, -2, 3, 0.1));
+        assertThrows(IllegalArgumentException.class, () -> StepSize.isotropicFromAutocorrelation(5, 1, 3, -0.1));
+    }
 }

@@ -36,7 +36,13 @@ import org.optopt.optimizers.OptimizerDefinition;
  * Before the first design (steps 1 to T - 1) it steps by the metric budget with P = I on each
  * step's own gradient (lr = c sqrt(d) / |g|, no momentum): one gradient is too little to set a
  * per-coordinate preconditioner for T steps (1/|g_i| of a single sample is unbounded).
- * There is no curvature probe yet, so lr comes from the radius, never from eta*. A design whose
+ * With {@code step_size = curvature} (metric budget only) the design's lr comes from eta* of the
+ * curvature measured along the moves instead of the radius, debiased for mini-batch noise,
+ * divided by the momentum's lengthening of the step, clipped to a factor 2 per design, halved at
+ * once after a step that was unstable, and the radius rule's where no eta* exists
+ * ({@code CurvatureStepSize}, which derives each part); its decisions add {@code curvature},
+ * {@code eta_star}, {@code fallback} (0 eta* used, 1 no positive curvature, 2 no measurable mean
+ * gradient), {@code clipped} (-1, 0, +1) and {@code halvings}. A design whose
  * statistics are not finite is skipped (logged as a decision with {@code skipped = 1}) and the
  * previous Q, lr and m stay. Every decision goes to the trace as {@code decision.<budget>.<field>}
  * (a run writes those to {@code decisions.csv}).
@@ -59,7 +65,8 @@ public final class Greedy extends OptimizerDefinition {
                                 "kronecker: added to each factor, relative to its mean eigenvalue")),
                 List.of(new Choice("budget", "update-rms", BUDGETS, "the budget family re-solved at every design"),
                         new Choice("step_size", "radius", STEP_SIZES, "metric budget: lr = c sqrt(d) / sqrt(E|g|^2) "
-                                + "(radius), or eta* = |gbar|^2 / (h E|g|^2) of a curvature probe (curvature)")));
+                                + "(radius), or eta* = |gbar|^2 / (h E|g|^2) of the curvature along the moves, "
+                                + "noise-debiased, over the momentum factor sqrt((1+m)/(1-m)) (curvature)")));
     }
 
     /** The sources of the metric budget's learning rate, as {@code --set step_size=NAME} spells them. */
@@ -83,7 +90,10 @@ public final class Greedy extends OptimizerDefinition {
                 + "  steps 1..T-1: lr = c*sqrt(d)/|g|, Q = I, m = 0\n"
                 + "  at steps T, 2T, ... (T = redesign_every), from the probes (EMA 0.99):\n"
                 + "    Q, lr = closed-form design of the budget (radius c = the lr setting, per coordinate)\n"
-                + "      (step_size=curvature, metric budget: lr = eta* = R(1) / (h R(0)), h = EMA(dg.dp) / EMA(|dp|^2))\n"
+                + "      (step_size=curvature, metric budget: lr = eta* sqrt((1-m)/(1+m)), eta* = |gbar|^2 / (h R(0)),\n"
+                + "       h = min(EMA(dg_t.dp_(t-1)) / EMA(dp_t.dp_(t-1)), EMA(dg_t.dp_t) / EMA(|dp_t|^2)),\n"
+                + "       |gbar|^2 = (R(1) + h a R(0)) / (1 + h a), a = mean lr sqrt(1-m^2); effective step\n"
+                + "       clipped to x2 per design; radius lr where no eta*; lr halved after an unstable step)\n"
                 + "    m = min(argmax J(m), max_momentum),  J(m) = sqrt(1-m^2) * sum_k m^k R(k)\n"
                 + "  buf = m*buf + g ;  p = p - lr*sqrt(1-m^2) * Q buf\n";
     }

@@ -21,7 +21,6 @@ import org.optopt.api.tensor.Tensor;
 import org.optopt.optimizers.BaseOptimizer;
 import org.optopt.optimizers.OptimizerDefinition;
 import org.optopt.optimizers.probe.AutocorrelationProbe;
-import org.optopt.optimizers.probe.CurvatureProbe;
 import org.optopt.optimizers.probe.KroneckerProbe;
 import org.optopt.optimizers.probe.SecondMomentProbe;
 import org.optopt.theory.MomentumScore;
@@ -59,12 +58,14 @@ public final class GreedyOptimizer extends BaseOptimizer {
     private final SecondMomentProbe secondMoment;
     private final AutocorrelationProbe autocorrelation;
     private final KroneckerProbe kronecker;
-    /** With {@code step_size = curvature}: the source of eta*; else null. */
-    private final CurvatureProbe curvature;
+    /** With {@code step_size = curvature}: the rule that designs lr from eta*; else null. */
+    private final CurvatureStepSize curvature;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private double lr;
     private double momentum;
     private long designs;
+    /** With {@code step_size = curvature}: the guard's halvings of lr since the last design. */
+    private long halvings;
     private Map<String, Double> decision = Map.of();
 
     private final class Slot {
@@ -115,12 +116,14 @@ public final class GreedyOptimizer extends BaseOptimizer {
         this.autocorrelation = new AutocorrelationProbe(backend, parameters, AutocorrelationProbe.DEFAULT_LAGS, PROBE_BETA);
         this.kronecker = budget.equals("kronecker")
                 ? new KroneckerProbe(backend, parameters, PROBE_BETA, MAX_FACTOR_SIDE) : null;
-        this.curvature = config.choices().get("step_size").equals("curvature")
-                ? new CurvatureProbe(backend, parameters, PROBE_BETA) : null;
         List<String> factored = kronecker == null ? List.of() : kronecker.factored();
         for (Parameter p : parameters.parameters()) {
             slots.put(p.name(), new Slot(p, factored.contains(p.name())));
         }
+        Map<String, Tensor> buffers = new LinkedHashMap<>();
+        slots.forEach((name, s) -> buffers.put(name, s.state.get("buf")));
+        this.curvature = config.choices().get("step_size").equals("curvature")
+                ? new CurvatureStepSize(backend, parameters, buffers, PROBE_BETA) : null;
         this.lr = groupValues(parameters.groups().get(0).name()).get("lr");
         this.momentum = 0;
     }
@@ -133,20 +136,31 @@ public final class GreedyOptimizer extends BaseOptimizer {
             kronecker.observe(parameters());
         }
         if (curvature != null) {
-            curvature.observe(parameters());
+            curvature.observe();
         }
         Map<String, Double> first = active.values().iterator().next();
         long every = Math.round(first.get("redesign_every"));
         decision = (stepCount() + 1) % every == 0 ? redesign(first) : Map.of();
         if (designs == 0) {
             lr = warmUpRate(first.get("lr"));
+        } else if (curvature != null && decision.isEmpty() && curvature.unstable(momentum)) {
+            lr /= 2;
+            halvings++;
         }
         active.forEach(this::update);
+        if (curvature != null) {
+            curvature.stepped(applied());
+        }
+    }
+
+    /** The step's coefficient on the fresh gradient, lr sqrt(1 - m^2). */
+    private double applied() {
+        return lr * Math.sqrt(1 - momentum * momentum);
     }
 
     @Override
     protected void update(ParameterGroup group, Map<String, Double> hyper) {
-        double applied = lr * Math.sqrt(1 - momentum * momentum);
+        double applied = applied();
         for (Parameter p : group.parameters()) {
             Slot s = slots.get(p.name());
             if (!s.factored) {
@@ -192,8 +206,7 @@ public final class GreedyOptimizer extends BaseOptimizer {
             d += p.value().shape().size();
         }
         if (finite && budget.equals("metric")) {
-            designedLr = curvature != null ? curvature.eta() : StepSize.fromRadius(c * Math.sqrt(d), sqNorm).eta();
-            value = designedLr * sqNorm;
+            designedLr = StepSize.fromRadius(c * Math.sqrt(d), sqNorm).eta();
         } else if (finite) {
             UpdateRms rms = new UpdateRms(c);
             for (Parameter p : parameters().parameters()) {
@@ -213,8 +226,17 @@ public final class GreedyOptimizer extends BaseOptimizer {
             }
         }
         double m = 0;
+        CurvatureStepSize.Design step = null;
         if (finite) {
             m = Math.min(new MomentumScore(r).argmax(), hyper.get("max_momentum"));
+            if (curvature != null) {
+                double effective = applied() / (1 - momentum);
+                step = curvature.design(m, effective, designedLr);
+                designedLr = step.lr();
+            }
+            if (budget.equals("metric")) {
+                value = designedLr * sqNorm;
+            }
             finite = Double.isFinite(value) && Double.isFinite(designedLr) && Double.isFinite(m)
                     && diagonals.values().stream().allMatch(GreedyOptimizer::allFinite)
                     && roots.values().stream().allMatch(f -> allFinite(f[0]) && allFinite(f[1]));
@@ -235,6 +257,14 @@ public final class GreedyOptimizer extends BaseOptimizer {
         out.put(prefix + "lr", lr);
         out.put(prefix + "momentum", momentum);
         out.put(prefix + "skipped", finite ? 0.0 : 1.0);
+        if (curvature != null) {
+            out.put(prefix + "curvature", step == null ? Double.NaN : step.curvature());
+            out.put(prefix + "eta_star", step == null ? Double.NaN : step.etaStar());
+            out.put(prefix + "fallback", step == null ? Double.NaN : step.fallback().code);
+            out.put(prefix + "clipped", step == null ? 0.0 : step.clipped());
+            out.put(prefix + "halvings", (double) halvings);
+            halvings = 0;
+        }
         return out;
     }
 

@@ -36,9 +36,11 @@ import org.optopt.optimizers.OptimizerDefinition;
  * designs (the factor-only estimate of {@code KroneckerMetric.fromStatistics} does not, and diverged
  * on a parabola); the inverses are recomputed every update_every steps, lr acts at every step.
  * A side longer than {@code max_side} keeps the identity (the design's factor of a 1 x 1 statistic).
- * Cost: a design validates and inverts each factor through a symmetric eigendecomposition in double
- * (EJML, one thread): about 2 to 5 s for a 784 side on the shared 2-core build machine, hence
- * {@code update_every} = 50 by default; between designs a step is four gemms and two fused kernels.
+ * Cost: a design validates and inverts each factor by Cholesky factorizations in double (EJML, one
+ * thread; the design needs the inverse only, no fractional power): about 1.3 to 1.7 s for a 784 side
+ * on the shared 2-core build machine, 1.7 to 2.3 times faster than the eigendecompositions it used
+ * before ({@code scripts/benchmarks/factor-inverse.sh}), and {@code update_every} = 50 by default;
+ * between designs a step is four gemms and two fused kernels.
  */
 public final class Kfac extends OptimizerDefinition {
     /** Creates the provider. */
