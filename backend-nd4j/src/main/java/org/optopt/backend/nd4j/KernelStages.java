@@ -44,6 +44,13 @@ final class KernelStages {
     /** Elements per block: a multiple of the reduction lanes, and scratch arrays of 4 KiB. */
     static final int BLOCK = 1024;
 
+    /**
+     * What a call of a transcendental function in double ({@link org.optopt.api.kernel.KernelMath}'s
+     * exp, log, sigmoid, ...) counts: its loop is never vectorized, so it should share a stage with
+     * little else; but a kernel of one such call and its load and store stays one loop.
+     */
+    private static final int CALL = LIMIT / 2;
+
     /** What a load or a store of an array element costs, in the units of {@link #cost}. */
     private static final int MEMORY = 2;
 
@@ -104,7 +111,7 @@ final class KernelStages {
             case Expr.Binary b -> operations(b.a()) + operations(b.b()) + switch (b.op()) {
                 case GT, LT -> 7; // BranchFreeCompare: subtract, two scalings, convert, clamp, convert
                 case GE, LE -> 14;
-                case POW -> LIMIT; // a call: never vectorized, so best alone
+                case POW -> CALL;
                 default -> 1;
             };
             case Expr.Select s -> operations(s.condition()) + operations(s.ifTrue()) + operations(s.ifFalse()) + 4;
@@ -116,7 +123,7 @@ final class KernelStages {
             case NEG, ABS, SQRT, SQUARE, RECIPROCAL -> 1;
             case SIGN, SOFTSIGN -> 3;
             case TANH -> 18; // KernelMath.tanh: clamp, 12 fused multiply-adds, 3 multiplications, a division
-            case EXP, LOG, SIGMOID, SOFTPLUS, ATAN, ERF -> LIMIT; // calls in double: never vectorized, so best alone
+            case EXP, LOG, SIGMOID, SOFTPLUS, ATAN, ERF -> CALL;
         };
     }
 
