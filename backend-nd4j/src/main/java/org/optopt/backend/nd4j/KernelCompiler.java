@@ -18,6 +18,7 @@ import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -321,7 +322,7 @@ final class KernelCompiler {
          * to them.
          */
         private void stagedLoops(int i) {
-            Map<String, Integer> scratch = new HashMap<>();
+            Map<String, Integer> scratch = new LinkedHashMap<>();
             for (KernelStages.Stage stage : stages) {
                 for (String local : stage.spills()) {
                     scratch.put(local, code.allocateLocal(TypeKind.REFERENCE));

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.optopt.api.kernel.Expr;
 import org.optopt.api.kernel.KernelPlan;
 import org.optopt.api.kernel.Statement;
@@ -58,7 +59,7 @@ final class KernelStages {
      * One stage: its statements, the locals it reads from scratch (defined in earlier stages) and
      * those it writes to scratch (read by later stages).
      */
-    record Stage(List<Statement> statements, Set<String> loads, Set<String> spills) {}
+    record Stage(List<Statement> statements, List<String> loads, List<String> spills) {}
 
     private KernelStages() {}
 
@@ -69,13 +70,13 @@ final class KernelStages {
 
     /** The plan's program as one stage. */
     static Stage single(KernelPlan plan) {
-        return new Stage(plan.statements(), Set.of(), Set.of());
+        return new Stage(plan.statements(), List.of(), List.of());
     }
 
     /** The stages of a plan's {@code program} (in single-assignment form) for a given limit. */
     static List<Stage> of(List<Statement> program, int limit) {
         if (cost(program) <= limit) {
-            return List.of(new Stage(program, Set.of(), Set.of()));
+            return List.of(new Stage(program, List.of(), List.of()));
         }
         return withScratch(pack(new Splitter(program, limit).parts, limit));
     }
@@ -261,26 +262,26 @@ final class KernelStages {
         }
         List<Stage> stages = new ArrayList<>();
         for (int g = 0; g < groups.size(); g++) {
-            stages.add(new Stage(List.copyOf(groups.get(g)), Set.copyOf(loads.get(g)), Set.copyOf(spills.get(g))));
+            stages.add(new Stage(List.copyOf(groups.get(g)), List.copyOf(loads.get(g)), List.copyOf(spills.get(g))));
         }
         return stages;
     }
 
     private static Set<String> localsRead(Expr e) {
-        Set<String> out = new LinkedHashSet<>();
-        e.walk(x -> {
-            if (x instanceof Expr.Local l) {
-                out.add(l.name());
-            }
-        });
-        return out;
+        return namesIn(e, x -> x instanceof Expr.Local l ? l.name() : null);
     }
 
     private static Set<String> buffersRead(Expr e) {
+        return namesIn(e, x -> x instanceof Expr.Buffer b ? b.name() : null);
+    }
+
+    /** The non-null names that {@code name} gives the nodes of {@code e}, in first-seen order. */
+    private static Set<String> namesIn(Expr e, Function<Expr, String> name) {
         Set<String> out = new LinkedHashSet<>();
         e.walk(x -> {
-            if (x instanceof Expr.Buffer b) {
-                out.add(b.name());
+            String n = name.apply(x);
+            if (n != null) {
+                out.add(n);
             }
         });
         return out;
