@@ -186,7 +186,6 @@ final class KernelCompiler {
 
     /** Emits the body of {@code run} for one plan. */
     private static final class Emitter {
-        private final KernelPlan plan;
         private final List<KernelStages.Stage> stages;
         private final Kernel kernel;
         private final CodeBuilder code;
@@ -200,7 +199,6 @@ final class KernelCompiler {
         private int lane;
 
         Emitter(KernelPlan plan, List<KernelStages.Stage> stages, CodeBuilder code, int lanes) {
-            this.plan = plan;
             this.stages = stages;
             this.kernel = plan.kernel();
             this.code = code;
