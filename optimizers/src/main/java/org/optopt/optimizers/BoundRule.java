@@ -9,6 +9,7 @@ import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
 import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.kernel.Kernel;
+import org.optopt.api.kernel.Reductions;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterGroup;
 import org.optopt.api.optim.ParameterSet;
@@ -142,19 +143,46 @@ public final class BoundRule implements AutoCloseable {
      */
     public void update(String parameter, Map<String, Double> values, Map<String, Double> extra) {
         Slot s = slot(parameter);
+        update(s, values, extra, update, s.args);
+    }
+
+    /**
+     * Applies one update to parameter {@code parameter} as {@link #update(String, Map, Map)}, running
+     * {@code kernel} instead: a kernel that holds the update kernel's statements and others that
+     * name none of its buffers or scalars, with {@code args} binding everything of those others
+     * (the update's own buffers bound by {@link #bindState}).
+     *
+     * @return the reductions of {@code kernel}
+     */
+    public Reductions update(String parameter, Map<String, Double> values, Map<String, Double> extra,
+                             CompiledKernel kernel, KernelArgs args) {
+        return update(slot(parameter), values, extra, kernel, args);
+    }
+
+    /** Binds the tensors of parameter {@code parameter} that the update kernel reads or writes into {@code args}. */
+    public void bindState(String parameter, KernelArgs args) {
+        Tensor[] bound = slot(parameter).args.tensors();
+        for (int i = 0; i < bound.length; i++) {
+            args.buffer(update.kernel().buffers().get(i), bound[i]);
+        }
+    }
+
+    private Reductions update(Slot s, Map<String, Double> values, Map<String, Double> extra, CompiledKernel kernel,
+                              KernelArgs args) {
         Map<String, Double> env = new LinkedHashMap<>(values);
         env.put(ElementwiseRule.STEP, (double) (s.step + 1));
         env.putAll(s.scalars);
         env.putAll(s.passes.results());
         env.putAll(extra);
         for (String name : update.kernel().scalars()) {
-            s.args.scalar(name, env.get(name));
+            args.scalar(name, env.get(name));
         }
-        update.run(s.args);
+        Reductions reductions = kernel.run(args);
         s.step++;
         for (ElementwiseRule.ScalarState st : rule.scalarStates()) {
             s.scalars.put(st.name(), Uniform.evaluate(st.next(), env));
         }
+        return reductions;
     }
 
     /** The root over all parameters of each of the rule's {@link ElementwiseRule#norms()}, NaN before a first step. */

@@ -34,6 +34,15 @@ import org.optopt.api.optim.StateDict;
  * probe/<name>/observations}) and the sampling position ({@code probe/steps}), so that a
  * checkpointed run resumes with bit-identical probe statistics; {@link #loadState} splits them
  * apart again. The wrapped optimizer's own keys never start with {@code probe/}.
+ *
+ * <p>Fusion (opt-in, {@link #ProbedOptimizer(Optimizer, List, int, int, int, boolean)}): if the wrapped
+ * optimizer is a {@link ProbeFusion} and some probes are {@link FusibleProbe}s, those probes'
+ * kernels ({@link ProbePass}) run inside the optimizer's step kernel on the steps they observe, so
+ * the gradient is read once; the other probes observe on their own, and on the steps outside the
+ * bursts the optimizer runs its plain kernel. The statistics and the parameters are the same as
+ * without fusion (except after a step that throws, e.g. under {@code NonFinitePolicy.FAIL}: fused
+ * probes have then not observed it). Whether it is faster depends on the backend (a compiled CPU
+ * loop that grows too large may stop vectorizing); {@code optopt bench probes} measures both.
  */
 public final class ProbedOptimizer implements Optimizer {
     /** The prefix of the probes' entries in {@link #state()}. */
@@ -44,6 +53,12 @@ public final class ProbedOptimizer implements Optimizer {
     private final int every;
     private final int period;
     private final int burst;
+    /** The probes observed inside the optimizer's step, or null. */
+    private final ProbePass pass;
+    /** The optimizer's step fused with {@link #pass}'s fragment, or null. */
+    private final ProbeFusion.FusedStep fused;
+    /** The probes that observe on their own. */
+    private final List<Probe> separate;
     private long steps;
 
     /**
@@ -64,6 +79,17 @@ public final class ProbedOptimizer implements Optimizer {
      *     probes share a name
      */
     public ProbedOptimizer(Optimizer optimizer, List<Probe> probes, int every, int period, int burst) {
+        this(optimizer, probes, every, period, burst, false);
+    }
+
+    /**
+     * Attaches {@code probes} to {@code optimizer} as {@link #ProbedOptimizer(Optimizer, List, int, int, int)},
+     * with {@code fuse} saying whether the {@link FusibleProbe}s observe inside the optimizer's step
+     * where it is a {@link ProbeFusion} that accepts them ({@link #fused()} tells).
+     *
+     * @throws IllegalArgumentException as the constructor without {@code fuse}
+     */
+    public ProbedOptimizer(Optimizer optimizer, List<Probe> probes, int every, int period, int burst, boolean fuse) {
         if (every < 1) {
             throw new IllegalArgumentException("the probe interval must be at least 1 step, got " + every);
         }
@@ -78,6 +104,23 @@ public final class ProbedOptimizer implements Optimizer {
         this.every = every;
         this.period = period;
         this.burst = burst;
+        List<FusibleProbe> fusible = probes.stream().filter(FusibleProbe.class::isInstance)
+                .map(FusibleProbe.class::cast).toList();
+        ProbeFusion.FusedStep step = null;
+        ProbePass candidate = null;
+        if (fuse && !fusible.isEmpty() && optimizer instanceof ProbeFusion f) {
+            candidate = new ProbePass("probes", fusible);
+            step = f.fuse(candidate.fragment()).orElse(null);
+        }
+        this.fused = step;
+        this.pass = step == null ? null : candidate;
+        this.separate = pass == null ? this.probes
+                : this.probes.stream().filter(p -> !pass.probes().contains(p)).toList();
+    }
+
+    /** Whether some probes observe inside the optimizer's step (see the class documentation). */
+    public boolean fused() {
+        return fused != null;
     }
 
     /** The attached probes. */
@@ -92,28 +135,41 @@ public final class ProbedOptimizer implements Optimizer {
 
     @Override
     public void step() {
-        observe();
-        optimizer.step();
+        advance(null);
     }
 
     @Override
     public void step(Closure closure) {
-        observe();
-        optimizer.step(closure);
+        advance(java.util.Objects.requireNonNull(closure, "closure"));
     }
 
-    /** Lets the probes observe the gradients of this step, within the bursts. */
-    private void observe() {
+    /** One step (with {@code closure} if not null), the probes observing it within the bursts. */
+    private void advance(Closure closure) {
         long phase = steps % period;
-        if (phase < burst) {
-            for (Probe p : probes) {
-                if (phase == 0 && steps > 0 && burst < period) {
-                    p.gap();
-                }
-                p.observe(optimizer.parameters());
-            }
-        }
         steps++;
+        if (phase >= burst) {
+            plainStep(closure);
+            return;
+        }
+        if (phase == 0 && steps > 1 && burst < period) {
+            probes.forEach(Probe::gap);
+        }
+        for (Probe p : separate) {
+            p.observe(optimizer.parameters());
+        }
+        if (fused == null) {
+            plainStep(closure);
+        } else {
+            pass.observed(optimizer.parameters(), fused.step(closure, pass::bind));
+        }
+    }
+
+    private void plainStep(Closure closure) {
+        if (closure == null) {
+            optimizer.step();
+        } else {
+            optimizer.step(closure);
+        }
     }
 
     @Override

@@ -4,7 +4,9 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,9 +28,12 @@ import picocli.CommandLine.Spec;
  * {@code optopt bench probes}: each statistic probe's cost per step against the Adam step and the
  * whole training step (forward, backward, Adam) of a task, measured in the same run; with
  * {@code --period P --burst B} also amortized over the sampling of {@code optopt run --probe-period}.
+ * Besides each probe on its own: the fusible probes (second-moment, autocorrelation) together in
+ * one pass over the gradients, and fused into Adam's own kernel (the extra time of that step).
  */
 @Command(name = "probes", mixinStandardHelpOptions = true,
-        description = "Cost of each statistic probe per step against an Adam step and a training step, same run.")
+        description = "Cost of each statistic probe per step against an Adam step and a training step, same run;"
+                + " also the fusible probes in one pass and fused into Adam's kernel (bit-identity checked).")
 final class ProbeBenchCommand implements Runnable {
     private final Supplier<Backend> backend;
     private final TaskRegistry tasks;
@@ -87,7 +92,13 @@ final class ProbeBenchCommand implements Runnable {
             throw new UncheckedIOException(e.getMessage(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         double training = r.forwardBackwardMillis() + r.adamMillis();
+        List<ProbeBenchmark.ProbeTime> rows = new ArrayList<>(r.probes());
+        if (r.pass() != null) {
+            rows.add(r.pass());
+        }
+        rows.addAll(r.fused());
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("task", r.task());
@@ -96,22 +107,30 @@ final class ProbeBenchCommand implements Runnable {
             m.put("adam_step_ms", r.adamMillis());
             m.put("period", period);
             m.put("burst", burst);
-            for (ProbeBenchmark.ProbeTime p : r.probes()) {
-                m.put(p.probe() + "_ms", p.millis());
-                m.put(p.probe() + "_per_adam_step", p.millis() / r.adamMillis());
-                m.put(p.probe() + "_per_training_step", p.millis() / training);
-                m.put(p.probe() + "_sampled_per_training_step", sampled * p.millis() / training);
+            m.put("fused_bit_identical", r.identical());
+            m.put("load_average", load);
+            for (ProbeBenchmark.ProbeTime p : rows) {
+                String key = p.probe().replace(" (one pass)", "_one_pass").replace(" (fused into adam)", "_fused");
+                m.put(key + "_ms", p.millis());
+                m.put(key + "_per_adam_step", p.millis() / r.adamMillis());
+                m.put(key + "_per_training_step", p.millis() / training);
+                m.put(key + "_sampled_per_training_step", sampled * p.millis() / training);
             }
             out.println(Json.object(m));
             return;
         }
-        out.printf(Locale.ROOT, "%s on %s, batch %d, medians of %d steps: forward+backward %.3f ms, Adam step %.3f ms%n",
-                r.task(), r.backend(), batchSize, steps, r.forwardBackwardMillis(), r.adamMillis());
-        out.printf(Locale.ROOT, "%-16s %10s %14s %18s %28s%n", "PROBE", "MS", "/ ADAM STEP", "/ TRAINING STEP",
+        out.printf(Locale.ROOT, "%s on %s, batch %d, medians of %d steps: forward+backward %.3f ms, Adam step %.3f ms"
+                + " (load average %.2f after the run, %d processors)%n", r.task(), r.backend(), batchSize, steps,
+                r.forwardBackwardMillis(), r.adamMillis(), load, Runtime.getRuntime().availableProcessors());
+        out.printf(Locale.ROOT, "%-48s %10s %14s %18s %28s%n", "PROBE", "MS", "/ ADAM STEP", "/ TRAINING STEP",
                 "SAMPLED " + burst + "/" + period + " / TRAINING STEP");
-        for (ProbeBenchmark.ProbeTime p : r.probes()) {
-            out.printf(Locale.ROOT, "%-16s %10.4f %13.1f%% %17.1f%% %27.2f%%%n", p.probe(), p.millis(),
+        for (ProbeBenchmark.ProbeTime p : rows) {
+            out.printf(Locale.ROOT, "%-48s %10.4f %13.1f%% %17.1f%% %27.2f%%%n", p.probe(), p.millis(),
                     100 * p.millis() / r.adamMillis(), 100 * p.millis() / training, 100 * sampled * p.millis() / training);
+        }
+        if (!r.fused().isEmpty()) {
+            out.printf(Locale.ROOT, "fused: the extra time of Adam's step with the probes in its kernel (median of per-step"
+                    + " differences); parameters bit-identical to the unfused Adam's: %s%n", r.identical() ? "yes" : "NO");
         }
     }
 }

@@ -6,9 +6,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.backend.CompiledKernel;
 import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.OptimizerProvider;
+import org.optopt.api.optim.Parameter;
+import org.optopt.api.optim.ParameterSet;
+import org.optopt.api.probe.FusibleProbe;
 import org.optopt.api.probe.Probe;
+import org.optopt.api.probe.ProbePass;
+import org.optopt.api.probe.ProbedOptimizer;
+import org.optopt.api.tensor.Tensor;
 import org.optopt.optimizers.probe.Probes;
 import org.optopt.tasks.suite.DataSource;
 import org.optopt.tasks.suite.Task;
@@ -17,14 +24,30 @@ import org.optopt.tasks.suite.TrainingProblem;
 /**
  * Times each probe's observation against the Adam step it accompanies, in the same run on the same
  * gradients: every timed step draws a batch, computes loss and gradients (timed), lets each probe
- * observe them (each timed), then steps Adam (timed). Medians over the timed steps.
+ * observe them on its own (each timed), then the fusible probes in one {@link ProbePass} (timed),
+ * steps Adam (timed), and steps further Adams with fusible probes fused into their kernels
+ * ({@link ProbedOptimizer} with fusion; each fusible probe alone, and all of them together; each
+ * timed). Each fused Adam steps its own copy of the values with the same gradient tensors, so it
+ * follows the same trajectory: the run checks that every copy stays bit-identical. Medians over
+ * the timed steps; a fused variant's overhead is the median of the per-step differences (fused
+ * step - Adam step), paired within each step to cancel the machine's drifts in load.
  */
 final class ProbeBenchmark {
-    /** A probe's median cost. */
+    /** A probe's (or a combination's) median cost. */
     record ProbeTime(String probe, double millis) {}
 
-    /** Everything measured, in milliseconds (medians). */
-    record Result(String task, String backend, double forwardBackwardMillis, double adamMillis, List<ProbeTime> probes) {}
+    /**
+     * Everything measured, in milliseconds (medians).
+     *
+     * @param pass the fusible probes in one pass on their own, or null if fewer than two are fusible
+     * @param fused each fused variant's time over the Adam step alone, named {@code <probes> (fused into adam)}
+     * @param identical whether every fused Adam's values stayed bit-identical to the plain one's
+     */
+    record Result(String task, String backend, double forwardBackwardMillis, double adamMillis, List<ProbeTime> probes,
+                  ProbeTime pass, List<ProbeTime> fused, boolean identical) {}
+
+    /** A copy of the parameters' values sharing their gradients, stepped by Adam with fused probes. */
+    private record Variant(String name, ParameterSet shadow, ProbedOptimizer optimizer, double[] over) {}
 
     private final Backend backend;
     private final OptimizerProvider adam;
@@ -36,11 +59,25 @@ final class ProbeBenchmark {
 
     Result run(Task task, DataSource data, int batchSize, int steps, List<String> probeNames) throws IOException {
         try (TrainingProblem problem = task.instantiate(backend, data, 0, batchSize)) {
-            List<Probe> probes = Probes.create(probeNames, backend, problem.parameters());
-            try (Optimizer optimizer = adam.create(backend, problem.parameters(), Map.of())) {
+            ParameterSet parameters = problem.parameters();
+            List<Probe> probes = Probes.create(probeNames, backend, parameters);
+            List<String> fusible = names(fusible(probes));
+            List<Probe> forPass = Probes.create(fusible, backend, parameters);
+            ProbePass pass = fusible.size() < 2 ? null : new ProbePass("probes", fusible(forPass));
+            CompiledKernel passKernel = pass == null ? null : backend.compile(pass.fragment());
+            List<List<String>> combinations = new ArrayList<>(fusible.stream().map(List::of).toList());
+            if (fusible.size() > 1) {
+                combinations.add(fusible);
+            }
+            List<Variant> variants = new ArrayList<>();
+            try (Optimizer optimizer = adam.create(backend, parameters, Map.of())) {
+                for (List<String> names : combinations) {
+                    variants.add(variant(parameters, names, steps));
+                }
                 int warmup = Math.max(30, steps / 5);
                 double[] fb = new double[steps];
                 double[] step = new double[steps];
+                double[] passed = new double[steps];
                 double[][] observe = new double[probes.size()][steps];
                 for (int i = -warmup; i < steps; i++) {
                     problem.nextBatch();
@@ -49,28 +86,82 @@ final class ProbeBenchmark {
                     long t1 = System.nanoTime();
                     for (int p = 0; p < probes.size(); p++) {
                         long s = System.nanoTime();
-                        probes.get(p).observe(problem.parameters());
+                        probes.get(p).observe(parameters);
                         if (i >= 0) {
                             observe[p][i] = (System.nanoTime() - s) / 1e6;
                         }
                     }
                     long t2 = System.nanoTime();
-                    optimizer.step();
+                    if (pass != null) {
+                        pass.observe(parameters, passKernel);
+                    }
                     long t3 = System.nanoTime();
+                    optimizer.step();
+                    long t4 = System.nanoTime();
+                    for (Variant v : variants) {
+                        long s = System.nanoTime();
+                        v.optimizer().step();
+                        if (i >= 0) {
+                            v.over()[i] = (System.nanoTime() - s - (t4 - t3)) / 1e6;
+                        }
+                    }
                     if (i >= 0) {
                         fb[i] = (t1 - t0) / 1e6;
-                        step[i] = (t3 - t2) / 1e6;
+                        passed[i] = (t3 - t2) / 1e6;
+                        step[i] = (t4 - t3) / 1e6;
                     }
                 }
                 List<ProbeTime> times = new ArrayList<>();
                 for (int p = 0; p < probes.size(); p++) {
                     times.add(new ProbeTime(probes.get(p).name(), median(observe[p])));
                 }
-                return new Result(task.name(), backend.name(), median(fb), median(step), times);
+                return new Result(task.name(), backend.name(), median(fb), median(step), times,
+                        pass == null ? null : new ProbeTime(String.join("+", fusible) + " (one pass)", median(passed)),
+                        variants.stream().map(v -> new ProbeTime(v.name(), median(v.over()))).toList(),
+                        variants.stream().allMatch(v -> identical(parameters, v.shadow())));
             } finally {
                 probes.forEach(Probe::close);
+                forPass.forEach(Probe::close);
+                for (Variant v : variants) {
+                    v.optimizer().close();
+                    v.shadow().parameters().forEach(p -> p.value().close());
+                }
             }
         }
+    }
+
+    /** Adam with the probes {@code names} fused, over a copy of the values that shares the gradients. */
+    private Variant variant(ParameterSet parameters, List<String> names, int steps) {
+        List<Parameter> copies = new ArrayList<>();
+        for (Parameter p : parameters.parameters()) {
+            copies.add(new Parameter(p.name(), backend.copy(p.value()), p.gradient()));
+        }
+        ParameterSet shadow = ParameterSet.of(copies);
+        ProbedOptimizer fused = new ProbedOptimizer(adam.create(backend, shadow, Map.of()),
+                Probes.create(names, backend, shadow), 1, 1, 1, true);
+        if (!fused.fused()) {
+            throw new IllegalStateException("Adam did not fuse the probes " + names);
+        }
+        return new Variant(String.join("+", names) + " (fused into adam)", shadow, fused, new double[steps]);
+    }
+
+    private static List<FusibleProbe> fusible(List<Probe> probes) {
+        return probes.stream().filter(FusibleProbe.class::isInstance).map(FusibleProbe.class::cast).toList();
+    }
+
+    private static List<String> names(List<? extends Probe> probes) {
+        return probes.stream().map(Probe::name).toList();
+    }
+
+    private static boolean identical(ParameterSet a, ParameterSet b) {
+        for (int p = 0; p < a.parameters().size(); p++) {
+            Tensor x = a.parameters().get(p).value();
+            Tensor y = b.parameters().get(p).value();
+            if (!Arrays.equals(x.toArray(), y.toArray())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static double median(double[] xs) {

@@ -8,7 +8,11 @@ import org.junit.jupiter.api.Test;
 import org.optopt.cli.MainTest;
 import org.optopt.optimizers.golden.Json;
 
-/** {@code optopt bench probes} reports every probe's time and its ratios (no timing is asserted). */
+/**
+ * {@code optopt bench probes} reports every probe's time and its ratios, the fusible probes in one
+ * pass and fused into Adam (no timing is asserted), and that the fused Adam on the default backend
+ * (compiled kernels) stayed bit-identical to the plain one over the run.
+ */
 class ProbeBenchCommandTest {
     @Test
     void reportsEveryProbeWithRatios() {
@@ -16,7 +20,9 @@ class ProbeBenchCommandTest {
                 "--json");
         assertEquals(0, r.exitCode(), r.err());
         Map<?, ?> m = (Map<?, ?>) Json.parse(r.out().strip());
-        for (String p : new String[] {"second-moment", "autocorrelation", "kronecker"}) {
+        assertEquals(Boolean.TRUE, m.get("fused_bit_identical"), m.toString());
+        for (String p : new String[] {"second-moment", "autocorrelation", "kronecker", "second-moment+autocorrelation_one_pass",
+            "second-moment+autocorrelation_fused"}) {
             double ms = (Double) m.get(p + "_ms");
             double perAdam = (Double) m.get(p + "_per_adam_step");
             assertTrue(ms >= 0, m.toString());

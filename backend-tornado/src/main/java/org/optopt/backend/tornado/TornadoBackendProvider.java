@@ -3,6 +3,8 @@ package org.optopt.backend.tornado;
 import java.lang.reflect.InvocationTargetException;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.optopt.api.backend.Availability;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.BackendProvider;
@@ -17,6 +19,14 @@ import org.optopt.api.backend.BackendProvider;
  * <p>One option: {@code device} — a TornadoVM device by index ({@code 0}, or
  * {@code BACKEND:DEVICE} such as {@code 0:1} as {@code tornado --devices} numbers them) or by a
  * case-insensitive part of its name ({@code pthread}, {@code A100}); default TornadoVM's default device.
+ * {@code memory-limit}: the most device memory one kernel's execution may allocate, in TornadoVM's
+ * notation ({@code 512MB}, {@code 2GB}); a kernel needing more fails with an out-of-memory error
+ * naming the kernel and the device (default: no limit but the device's). {@code profile=true}:
+ * TornadoVM's profiler times every run ({@link DeviceTimes}), and optopt prints the totals (compile,
+ * device kernels, transfers) on stderr when it exits.
+ *
+ * <p>The runtime must be TornadoVM's build for this JDK: an SDK of another JDK line (its jars are
+ * named {@code tornado-api-VERSION-jdkNN.jar}) makes the backend unavailable, saying so.
  */
 public final class TornadoBackendProvider implements BackendProvider {
     /** The backend's name. */
@@ -26,7 +36,13 @@ public final class TornadoBackendProvider implements BackendProvider {
 
     static final String RUNTIME_CLASS = "uk.ac.manchester.tornado.api.TornadoRuntime";
     static final String DEVICE_CODE_CLASS = "org.optopt.backend.tornado.device.TornadoDeviceFactory";
-    private static final List<String> OPTIONS = List.of(DEVICE);
+    /** The option limiting each kernel execution's device memory. */
+    public static final String MEMORY_LIMIT = "memory-limit";
+    /** The option turning TornadoVM's profiler on. */
+    public static final String PROFILE = "profile";
+    private static final List<String> OPTIONS = List.of(DEVICE, MEMORY_LIMIT, PROFILE);
+    private static final Pattern SIZE = Pattern.compile("[1-9][0-9]{0,12}[KMG]B");
+    private static final Pattern SDK_JDK = Pattern.compile("-jdk(\\d+)\\.jar$");
 
     @Override
     public String name() {
@@ -50,11 +66,42 @@ public final class TornadoBackendProvider implements BackendProvider {
             return Availability.unavailable("no TornadoVM runtime: " + RUNTIME_CLASS + " is not on the path"
                     + " (install TornadoVM with scripts/tornado/setup.sh and run optopt through scripts/tornado/optopt)");
         }
+        String otherJdk = otherJdk(runtimeLocation(), Runtime.version().feature());
+        if (otherJdk != null) {
+            return Availability.unavailable(otherJdk);
+        }
         if (!present(DEVICE_CODE_CLASS)) {
             return Availability.unavailable("a TornadoVM runtime is on the path, but this build of backend-tornado"
                     + " has no device code (build with TORNADOVM_HOME set, e.g. through scripts/tornado/optopt)");
         }
         return Availability.available("TornadoVM runtime on the path; devices are probed on first use");
+    }
+
+    /**
+     * Why a TornadoVM SDK whose API jar is {@code jar} cannot run on JDK {@code feature}, or null if
+     * it can (or the jar's name does not say which JDK it was built for).
+     */
+    static String otherJdk(String jar, int feature) {
+        if (jar == null) {
+            return null;
+        }
+        Matcher m = SDK_JDK.matcher(jar);
+        if (!m.find() || Integer.parseInt(m.group(1)) == feature) {
+            return null;
+        }
+        return "the TornadoVM SDK on the path was built for JDK " + m.group(1) + " (" + jar.substring(jar.lastIndexOf('/') + 1)
+                + "), this is JDK " + feature + "; install TornadoVM's jdk" + feature + " line (scripts/tornado/setup.sh)";
+    }
+
+    /** Where TornadoVM's API classes were found, or null. */
+    private static String runtimeLocation() {
+        try {
+            var source = Class.forName(RUNTIME_CLASS, false, TornadoBackendProvider.class.getClassLoader())
+                    .getProtectionDomain().getCodeSource();
+            return source == null ? null : source.getLocation().getPath();
+        } catch (ClassNotFoundException | LinkageError | SecurityException e) {
+            return null;
+        }
     }
 
     private static boolean present(String className) {
@@ -80,6 +127,15 @@ public final class TornadoBackendProvider implements BackendProvider {
                         + "'; valid options: " + OPTIONS);
             }
         }
+        String limit = options.get(MEMORY_LIMIT);
+        if (limit != null && !SIZE.matcher(limit).matches()) {
+            throw new IllegalArgumentException("Backend '" + NAME + "': option " + MEMORY_LIMIT + "=" + limit
+                    + " is not a size such as 512MB or 2GB");
+        }
+        String profile = options.getOrDefault(PROFILE, "false");
+        if (!profile.equals("true") && !profile.equals("false")) {
+            throw new IllegalArgumentException("Backend '" + NAME + "': option " + PROFILE + "=" + profile + " is not true or false");
+        }
         Availability a = availability();
         if (!a.available()) {
             throw new IllegalStateException("Backend '" + NAME + "' is unavailable: " + a.reason());
@@ -87,7 +143,7 @@ public final class TornadoBackendProvider implements BackendProvider {
         try {
             DeviceFactory factory = (DeviceFactory) Class.forName(DEVICE_CODE_CLASS)
                     .getDeclaredConstructor().newInstance();
-            return factory.create(options.get(DEVICE));
+            return factory.create(options.get(DEVICE), limit, Boolean.parseBoolean(profile));
         } catch (ReflectiveOperationException e) {
             Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
             throw new IllegalStateException("Backend '" + NAME + "': cannot start its device code: " + cause, cause);
@@ -97,11 +153,13 @@ public final class TornadoBackendProvider implements BackendProvider {
     /** The device code's entry point, implemented by the {@code tornadovm} profile's sources. */
     public interface DeviceFactory {
         /**
-         * A backend on the device {@code device} selects ({@code null}: TornadoVM's default).
+         * A backend on the device {@code device} selects ({@code null}: TornadoVM's default), each
+         * kernel execution limited to {@code memoryLimit} of device memory ({@code null}: no limit),
+         * with TornadoVM's profiler on if {@code profile}.
          *
          * @throws IllegalArgumentException if no device matches, listing the devices
          * @throws IllegalStateException if TornadoVM cannot start
          */
-        Backend create(String device);
+        Backend create(String device, String memoryLimit, boolean profile);
     }
 }

@@ -31,16 +31,26 @@
  *
  * <h2>Data: resident on the device between kernels</h2>
  * A tensor is a host array and, once a kernel has written it, a device copy; each knows which is
- * current. A kernel run copies in the buffers it only reads, and the buffers it writes only at its
- * first run: after that they stay on the device, so an optimizer's state never leaves it, and the
- * parameters come back only when the host reads them ({@code toArray}, or a host primitive such as
- * the forward pass's matrix product, which run in plain Java on the host copy). A host write makes
- * the device copies out of date, and the next run copies in again. The copies are counted
+ * current. A kernel run copies in the buffers it only reads, and a buffer it updates in place only
+ * when the device does not hold its current data: so an optimizer's state never leaves the device,
+ * and the parameters come back only when the host reads them ({@code toArray}, or a host primitive
+ * such as the forward pass's matrix product, which run in plain Java on the host copy). A host write
+ * makes the device copies out of date, and the next run copies in again. The copies are counted
  * ({@link org.optopt.backend.tornado.DeviceTransfers}).
+ *
+ * <h2>Compiled once per layout</h2>
+ * TornadoVM binds a task graph's arrays when it is built and compiles an execution plan's graphs on
+ * their first run, so each kernel's plans run over arrays of their own (slots), one plan per element
+ * count and aliasing of the bound tensors: new tensors of a known layout move into the slots of a
+ * compiled plan instead of building a new one. Each plan has a loading graph (copies in every buffer
+ * the kernel reads) and a resident graph (takes the updated-in-place buffers from the device), both
+ * compiled once. Compilations are counted ({@link org.optopt.backend.tornado.DeviceCompilations}).
  *
  * <h2>Devices</h2>
  * {@code --backend-option device=} picks a device by TornadoVM's {@code BACKEND:DEVICE} number (as
  * {@code tornado --devices} lists them), a bare device index, or a part of its name; a name that
- * matches no device, or several, is an error listing the devices.
+ * matches no device, or several, is an error listing the devices. {@code memory-limit=} caps the
+ * device memory of each kernel's plan (TornadoVM's {@code withMemoryLimit}); a kernel beyond it, or
+ * beyond the device's memory, fails naming the kernel and the device.
  */
 package org.optopt.backend.tornado;

@@ -2,6 +2,7 @@ package org.optopt.backend.tornado;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -36,7 +37,25 @@ class TornadoBackendProviderTest {
     void rejectsAnUnknownOptionBeforeAnythingElse() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> provider.create(Map.of("threads", "2")));
-        assertEquals("Backend 'tornado' has no option 'threads'; valid options: [device]", e.getMessage());
+        assertEquals("Backend 'tornado' has no option 'threads'; valid options: [device, memory-limit, profile]", e.getMessage());
+    }
+
+    @Test
+    void rejectsAMemoryLimitThatIsNoSize() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> provider.create(Map.of("memory-limit", "lots")));
+        assertEquals("Backend 'tornado': option memory-limit=lots is not a size such as 512MB or 2GB", e.getMessage());
+    }
+
+    /** An SDK is built for one JDK line; its jar names say which. */
+    @Test
+    void anSdkForAnotherJdkIsNamedWithBothVersions() {
+        assertEquals("the TornadoVM SDK on the path was built for JDK 21 (tornado-api-5.2.0-jdk21.jar), this is JDK 25;"
+                        + " install TornadoVM's jdk25 line (scripts/tornado/setup.sh)",
+                TornadoBackendProvider.otherJdk("/opt/tornadovm/share/java/tornado/tornado-api-5.2.0-jdk21.jar", 25));
+        assertNull(TornadoBackendProvider.otherJdk("/opt/tornadovm/share/java/tornado/tornado-api-5.2.0-jdk25.jar", 25));
+        assertNull(TornadoBackendProvider.otherJdk("/opt/tornado-api-5.2.0.jar", 25), "a name without a JDK says nothing");
+        assertNull(TornadoBackendProvider.otherJdk(null, 25));
     }
 
     private static boolean runtimeOnPath() {

@@ -7,9 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.optopt.api.backend.Backend;
-import org.optopt.api.backend.CompiledKernel;
-import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.kernel.Kernel;
+import org.optopt.api.kernel.Reductions;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.optim.StateDict;
@@ -18,13 +17,14 @@ import org.optopt.theory.MomentumScore;
 
 /**
  * Streaming lag-k gradient autocorrelations R(k) = E[g_t . g_(t-k)], k = 0..K, over all parameters,
- * and what paper A derives from them. One fused kernel pass per parameter keeps the last K
- * gradients and reduces every lag at once (stores run from the oldest lag down, so each reads the
- * previous step's buffer):
+ * and what paper A derives from them. One fused kernel pass per parameter reduces every lag at once
+ * against the last K gradients, kept in a ring of K buffers: prev_k names the slot that holds the
+ * gradient of k steps ago, and the pass overwrites the oldest slot (prev_K, read before) with g:
  * <pre>
- * r0 = sum(g*g) ;  rk = sum(g*prev_k)  (k = 1..K)
- * prev_K = prev_(K-1) ; ... ; prev_1 = g
+ * r0 = sum(g*g) ;  rk = sum(g*prev_k)  (k = 1..K) ;  prev_K = g
  * </pre>
+ * after which the ring turns by one (the written slot becomes prev_1 of the next observation). A
+ * pass thus writes one buffer, not K (shifting every slot down, as a fixed binding would need).
  * Lag k enters its EMA from the (k+1)-th consecutive observation on (when prev_k holds the
  * gradient of k steps ago; after a {@linkplain #gap() gap} it waits again).
  * Statistics: {@code R0..RK}; {@code momentum}, the argmax of J(m) = sqrt(1-m^2) sum_k m^k R(k)
@@ -33,16 +33,17 @@ import org.optopt.theory.MomentumScore;
  * |G|^2 and R(0) - R(1) the noise variance tr(C)/B, so noise_scale estimates the gradient noise
  * scale B_simple = tr(C)/|G|^2 in units of the batch size (valid while G changes slowly between steps).
  */
-public final class AutocorrelationProbe extends StreamingProbe {
+public final class AutocorrelationProbe extends KernelProbe {
     /** The probe's name. */
     public static final String NAME = "autocorrelation";
     /** The default number of lags: {@value}. */
     public static final int DEFAULT_LAGS = 4;
 
     private final int lags;
-    private final CompiledKernel kernel;
-    private final List<Tensor> history = new ArrayList<>();
-    private final List<KernelArgs> args = new ArrayList<>();
+    /** Per parameter, the ring of the last {@code lags} gradients. */
+    private final List<Tensor[]> history = new ArrayList<>();
+    /** The slot of the ring that holds the latest gradient (prev_1). */
+    private int newest;
     private final double[] ema;
     private final long[] counts;
     private long consecutive;
@@ -53,34 +54,33 @@ public final class AutocorrelationProbe extends StreamingProbe {
      * @throws IllegalArgumentException unless lags &gt;= 1 and 0 &lt;= beta &lt; 1
      */
     public AutocorrelationProbe(Backend backend, ParameterSet parameters, int lags, double beta) {
-        super(backend, parameters, beta);
-        if (lags < 1) {
-            throw new IllegalArgumentException("the autocorrelation probe needs at least 1 lag, got " + lags);
-        }
+        super(backend, parameters, beta, kernel(lags));
         this.lags = lags;
-        this.kernel = backend.compile(kernel(lags));
         for (Parameter p : this.parameters) {
-            KernelArgs a = kernel.args().buffer("g", p.gradient());
-            for (int k = 1; k <= lags; k++) {
-                Tensor prev = backend.zeros(p.gradient().shape());
-                history.add(prev);
-                a.buffer("prev" + k, prev);
+            Tensor[] ring = new Tensor[lags];
+            for (int k = 0; k < lags; k++) {
+                ring[k] = backend.zeros(p.gradient().shape());
             }
-            args.add(a);
+            history.add(ring);
         }
         ema = new double[lags + 1];
         counts = new long[lags + 1];
     }
 
     static Kernel kernel(int lags) {
+        if (lags < 1) {
+            throw new IllegalArgumentException("the autocorrelation probe needs at least 1 lag, got " + lags);
+        }
         Kernel.Builder b = Kernel.builder("probe_autocorrelation_" + lags).sum("r0", buffer("g").times(buffer("g")));
         for (int k = 1; k <= lags; k++) {
             b.sum("r" + k, buffer("g").times(buffer("prev" + k)));
         }
-        for (int k = lags; k >= 2; k--) {
-            b.store("prev" + k, buffer("prev" + (k - 1)));
-        }
-        return b.store("prev1", buffer("g")).build();
+        return b.store("prev" + lags, buffer("g")).build();
+    }
+
+    /** The slot of the ring holding prev_k, the gradient of k observations ago. */
+    private int slot(int k) {
+        return Math.floorMod(newest - (k - 1), lags);
     }
 
     @Override
@@ -89,14 +89,29 @@ public final class AutocorrelationProbe extends StreamingProbe {
     }
 
     @Override
-    protected void accumulate(List<Parameter> current) {
+    public Map<String, Tensor> buffers(int parameter) {
+        Tensor[] ring = history.get(parameter);
+        Map<String, Tensor> bound = new LinkedHashMap<>();
+        for (int k = 1; k <= lags; k++) {
+            bound.put("prev" + k, ring[slot(k)]);
+        }
+        return bound;
+    }
+
+    @Override
+    public Map<String, Double> scalars() {
+        return Map.of();
+    }
+
+    @Override
+    protected void fold(List<Reductions> reductions) {
         double[] r = new double[lags + 1];
-        for (KernelArgs a : args) {
-            var red = kernel.run(a);
+        for (Reductions red : reductions) {
             for (int k = 0; k <= lags; k++) {
                 r[k] += red.get(k);
             }
         }
+        newest = slot(lags);
         consecutive++;
         for (int k = 0; k <= lags && k < consecutive; k++) {
             ema[k] = ema(ema[k], r[k]);
@@ -113,7 +128,7 @@ public final class AutocorrelationProbe extends StreamingProbe {
         scalars.put("consecutive", (double) consecutive);
         for (int i = 0; i < parameters.size(); i++) {
             for (int k = 1; k <= lags; k++) {
-                tensors.add(stateBuffer(parameters.get(i).name(), "prev" + k, history.get(i * lags + k - 1)));
+                tensors.add(stateBuffer(parameters.get(i).name(), "prev" + k, history.get(i)[slot(k)]));
             }
         }
     }
@@ -127,7 +142,7 @@ public final class AutocorrelationProbe extends StreamingProbe {
         consecutive = (long) savedScalar(state, "consecutive");
         for (int i = 0; i < parameters.size(); i++) {
             for (int k = 1; k <= lags; k++) {
-                restore(state, parameters.get(i).name(), "prev" + k, history.get(i * lags + k - 1));
+                restore(state, parameters.get(i).name(), "prev" + k, history.get(i)[slot(k)]);
             }
         }
     }
@@ -167,6 +182,6 @@ public final class AutocorrelationProbe extends StreamingProbe {
 
     @Override
     public void close() {
-        history.forEach(Tensor::close);
+        history.forEach(ring -> java.util.Arrays.stream(ring).forEach(Tensor::close));
     }
 }

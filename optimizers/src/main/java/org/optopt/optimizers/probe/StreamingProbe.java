@@ -39,6 +39,17 @@ abstract class StreamingProbe implements Probe {
 
     @Override
     public final void observe(ParameterSet set) {
+        accumulate(begin(set));
+    }
+
+    /**
+     * Starts an observation of {@code set}: checks it against the set the probe was created for and
+     * counts the observation.
+     *
+     * @return the set's parameters
+     * @throws IllegalArgumentException if the set differs in names or shapes
+     */
+    protected final List<Parameter> begin(ParameterSet set) {
         List<Parameter> now = set.parameters();
         if (now.size() != parameters.size()) {
             throw new IllegalArgumentException("probe " + name() + ": created for " + parameters.size()
@@ -53,7 +64,7 @@ abstract class StreamingProbe implements Probe {
             }
         }
         observations++;
-        accumulate(now);
+        return now;
     }
 
     /** Folds the current gradients into the estimates; {@link #observations()} already counts this one. */

@@ -54,7 +54,8 @@ class ProbesTest {
         }
     }
 
-    private static double dot(float[][] a, float[][] b) {
+    /** The dot product of two sets of gradients, in double. */
+    static double dot(float[][] a, float[][] b) {
         double s = 0;
         for (int p = 0; p < a.length; p++) {
             for (int i = 0; i < a[p].length; i++) {
@@ -239,6 +240,40 @@ class ProbesTest {
     private Optimizer create(String stack, List<Parameter> params) {
         return stack.contains("/") ? Towers.parse(stack, new RegistryCatalog(Optimizers.discover())).build(ParameterSet.of(params), backend)
                 : new Adam().create(backend, ParameterSet.of(params), Map.of());
+    }
+
+    /**
+     * The autocorrelation history is a ring whose newest slot moves each observation: a state saved
+     * mid-turn (5 observations, 3 slots) and loaded into a fresh probe (ring at its start) continues
+     * with the same statistics, and R(k) matches a double reference throughout.
+     */
+    @Test
+    void theAutocorrelationRingSurvivesASaveMidTurn() {
+        List<Parameter> params = parameters();
+        ParameterSet set = ParameterSet.of(params);
+        try (AutocorrelationProbe straight = new AutocorrelationProbe(backend, set, 3, BETA);
+             AutocorrelationProbe resumed = new AutocorrelationProbe(backend, set, 3, BETA)) {
+            double[] r = new double[4];
+            for (int t = 1; t <= 9; t++) {
+                float[][] g = gradients(t);
+                load(params, g);
+                straight.observe(set);
+                if (t == 5) {
+                    resumed.loadState(straight.state());
+                } else if (t > 5) {
+                    resumed.observe(set);
+                    assertEquals(straight.statistics(), resumed.statistics(), "observation " + t);
+                }
+                for (int k = 0; k <= 3 && k < t; k++) {
+                    r[k] = BETA * r[k] + (1 - BETA) * dot(g, gradients(t - k));
+                }
+            }
+            double[] rk = resumed.autocorrelations();
+            for (int k = 0; k <= 3; k++) {
+                double expected = r[k] / (1 - Math.pow(BETA, 9 - k));
+                assertEquals(expected, rk[k], 1e-5 * Math.abs(expected), "R" + k);
+            }
+        }
     }
 
     @Test

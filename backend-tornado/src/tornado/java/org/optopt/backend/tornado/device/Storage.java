@@ -18,6 +18,7 @@ final class Storage {
     private DeviceKernel.Execution owner;
     private boolean hostCurrent = true;
     private boolean released;
+    private long version;
 
     Storage(float[] host) {
         this.host = host;
@@ -36,6 +37,7 @@ final class Storage {
     float[] forHostWrite() {
         forHostRead();
         owner = null;
+        version++;
         return host;
     }
 
@@ -43,6 +45,7 @@ final class Storage {
     float[] forHostOverwrite() {
         owner = null;
         hostCurrent = true;
+        version++;
         return host;
     }
 
@@ -55,6 +58,17 @@ final class Storage {
     void writtenOnDevice(DeviceKernel.Execution execution) {
         owner = execution;
         hostCurrent = false;
+        version++;
+    }
+
+    /** Whether the device copy is the only current one. */
+    boolean deviceOnly() {
+        return !hostCurrent;
+    }
+
+    /** A number that changes whenever the data changes (so a copy of it can tell whether it is stale). */
+    long version() {
+        return version;
     }
 
     /** Whether the tensor that allocated this memory was closed (its executions may free their device copies). */

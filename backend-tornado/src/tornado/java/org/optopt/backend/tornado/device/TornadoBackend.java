@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
@@ -17,6 +18,8 @@ import org.optopt.api.kernel.ReduceOp;
 import org.optopt.api.kernel.UnaryOp;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
+import org.optopt.backend.tornado.DeviceCompilations;
+import org.optopt.backend.tornado.DeviceTimes;
 import org.optopt.backend.tornado.DeviceTransfers;
 import org.optopt.backend.tornado.TornadoBackendProvider;
 import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
@@ -31,9 +34,15 @@ import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
  *
  * <p>All device and residency work is serialized on this object.
  */
-final class TornadoBackend implements Backend, DeviceTransfers {
+final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilations, DeviceTimes {
     private final TornadoDevices.Entry device;
     private final Path kernelFolder;
+    private final String memoryLimit;
+    private final boolean profile;
+    private long kernelRuns;
+    private long compileNanos;
+    private long kernelNanos;
+    private long transferNanos;
     private final HostArithmetic host = new HostArithmetic();
     private final Map<Kernel, Class<?>> taskClasses = new ConcurrentHashMap<>();
     private final List<DeviceKernel> compiled = new ArrayList<>();
@@ -41,10 +50,13 @@ final class TornadoBackend implements Backend, DeviceTransfers {
     private long toDeviceBytes;
     private long toHost;
     private long toHostBytes;
+    private long compilations;
 
-    TornadoBackend(TornadoDevices.Entry device, Path kernelFolder) {
+    TornadoBackend(TornadoDevices.Entry device, Path kernelFolder, String memoryLimit, boolean profile) {
         this.device = device;
         this.kernelFolder = kernelFolder;
+        this.memoryLimit = memoryLimit;
+        this.profile = profile;
     }
 
     /** The host arithmetic: HeapBackend's loops over the host copies. */
@@ -63,6 +75,11 @@ final class TornadoBackend implements Backend, DeviceTransfers {
     /** The device kernels run on. */
     TornadoDevices.Entry device() {
         return device;
+    }
+
+    /** The most device memory one kernel execution may allocate, in TornadoVM's notation, or null. */
+    String memoryLimit() {
+        return memoryLimit;
     }
 
     // ---- residency ------------------------------------------------------------------------
@@ -116,6 +133,33 @@ final class TornadoBackend implements Backend, DeviceTransfers {
     synchronized void countToHost(long bytes) {
         toHost++;
         toHostBytes += bytes;
+    }
+
+    /** Whether TornadoVM's profiler times the runs. */
+    boolean profiling() {
+        return profile;
+    }
+
+    /** Adds a profiled run's times (or an on-demand copy's, with no run). */
+    synchronized void countTimes(boolean run, long compile, long kernel, long transfer) {
+        kernelRuns += run ? 1 : 0;
+        compileNanos += compile;
+        kernelNanos += kernel;
+        transferNanos += transfer;
+    }
+
+    @Override
+    public synchronized Optional<Times> times() {
+        return profile ? Optional.of(new Times(kernelRuns, compilations, compileNanos, kernelNanos, transferNanos, transfers())) : Optional.empty();
+    }
+
+    synchronized void countCompilation() {
+        compilations++;
+    }
+
+    @Override
+    public synchronized long compilations() {
+        return compilations;
     }
 
     @Override

@@ -31,12 +31,17 @@ public final class TornadoDeviceFactory implements TornadoBackendProvider.Device
     public TornadoDeviceFactory() {}
 
     @Override
-    public Backend create(String device) {
+    public Backend create(String device, String memoryLimit, boolean profile) {
         Path kernels = kernelFolder();
         setUnlessGiven(BAILOUT, "False");
         setUnlessGiven(FMA, "False");
         setUnlessGiven(OPENCL_FLAGS, "-cl-fp32-correctly-rounded-divide-sqrt -w");
-        return new TornadoBackend(TornadoDevices.select(device), kernels);
+        TornadoBackend backend = new TornadoBackend(TornadoDevices.select(device), kernels, memoryLimit, profile);
+        if (profile) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> backend.times().ifPresent(
+                    t -> System.err.println("tornado profile on " + backend.device().label() + ": " + t.summary()))));
+        }
+        return backend;
     }
 
     private static void setUnlessGiven(String property, String value) {
