@@ -18,6 +18,8 @@ import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.optopt.api.kernel.BinaryOp;
@@ -46,6 +48,10 @@ import org.optopt.api.kernel.UnaryOp;
  * }
  * reductions[0] = r0; ...
  * }</pre>
+ *
+ * <p>A program too large for C2 to vectorize as one loop is cut into {@link KernelStages}: the
+ * loop above becomes, per block of elements, one such loop per stage, locals passing between stages
+ * through per-thread scratch arrays.
  *
  * <p>Maxima and minima accumulate in float (the same value as in double, since the result is one
  * of the operands), so a kernel without sums runs one loop that C2 vectorizes. A kernel with sums
@@ -83,6 +89,8 @@ final class KernelCompiler {
     private static final MethodTypeDesc MTD_FF_F = MethodTypeDesc.of(CD_float, CD_float, CD_float);
     private static final MethodTypeDesc MTD_D_D = MethodTypeDesc.of(CD_double, CD_double);
     private static final MethodTypeDesc MTD_DD_D = MethodTypeDesc.of(CD_double, CD_double, CD_double);
+    private static final ClassDesc CD_SCRATCH = ClassDesc.of(StageScratch.class.getName());
+    private static final MethodTypeDesc MTD_SCRATCH = MethodTypeDesc.of(CD_float.arrayType(2), CD_int, CD_int);
 
     private static final int BUFFERS = 1;
     private static final int UNIFORMS = 2;
@@ -105,18 +113,39 @@ final class KernelCompiler {
         return CACHE.computeIfAbsent(plan.kernel(), k -> define(generate(plan)));
     }
 
+    /** A new loop of {@code plan} that runs its program in the given stages (not cached). */
+    static ElementLoop loop(KernelPlan plan, List<KernelStages.Stage> stages) {
+        return define(generate(plan, stages));
+    }
+
+    /**
+     * The class file of the loop, in the stages of {@link KernelStages#of(KernelPlan)}, or in one
+     * stage where the staged {@code run} would be too large to be JIT-compiled.
+     */
+    static byte[] generate(KernelPlan plan) {
+        List<KernelStages.Stage> stages = KernelStages.of(plan);
+        byte[] staged = generate(plan, stages);
+        return stages.size() == 1 || runCodeLength(staged) <= HUGE_METHOD_LIMIT
+                ? staged : generate(plan, List.of(KernelStages.single(plan)));
+    }
+
     /**
      * The class file of the loop, with reductions unrolled into lanes unless that makes
      * {@code run} too large to be JIT-compiled (then the single loop, which is still correct).
      */
-    static byte[] generate(KernelPlan plan) {
+    private static byte[] generate(KernelPlan plan, List<KernelStages.Stage> stages) {
         if (!hasSum(plan.kernel())) {
             // No sum: maxima and minima accumulate in one float lane, which C2 vectorizes.
-            return generate(plan, 1);
+            return generate(plan, stages, 1);
         }
-        byte[] unrolled = generate(plan, REDUCTION_LANES);
+        byte[] unrolled;
+        try {
+            unrolled = generate(plan, stages, REDUCTION_LANES);
+        } catch (IllegalArgumentException beyondTheClassFileLimit) {
+            return generate(plan, stages, 1); // the unrolled code exceeded 64 KiB: far beyond the limit below
+        }
         return plan.kernel().reductions().isEmpty() || runCodeLength(unrolled) <= HUGE_METHOD_LIMIT
-                ? unrolled : generate(plan, 1);
+                ? unrolled : generate(plan, stages, 1);
     }
 
     private static boolean hasSum(Kernel kernel) {
@@ -133,7 +162,7 @@ final class KernelCompiler {
                 .sum();
     }
 
-    private static byte[] generate(KernelPlan plan, int lanes) {
+    private static byte[] generate(KernelPlan plan, List<KernelStages.Stage> stages, int lanes) {
         return ClassFile.of().build(CD_LOOP, cls -> cls
                 .withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER | ClassFile.ACC_SYNTHETIC)
                 .withInterfaceSymbols(CD_ELEMENT_LOOP)
@@ -142,7 +171,7 @@ final class KernelCompiler {
                         .invokespecial(CD_Object, INIT_NAME, MTD_void)
                         .return_())
                 .withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
-                        code -> new Emitter(plan, code, lanes).emitRun()));
+                        code -> new Emitter(plan, stages, code, lanes).emitRun()));
     }
 
     private static ElementLoop define(byte[] classFile) {
@@ -157,7 +186,7 @@ final class KernelCompiler {
 
     /** Emits the body of {@code run} for one plan. */
     private static final class Emitter {
-        private final KernelPlan plan;
+        private final List<KernelStages.Stage> stages;
         private final Kernel kernel;
         private final CodeBuilder code;
         private final int[] bufferSlots;
@@ -169,8 +198,8 @@ final class KernelCompiler {
         private int index;
         private int lane;
 
-        Emitter(KernelPlan plan, CodeBuilder code, int lanes) {
-            this.plan = plan;
+        Emitter(KernelPlan plan, List<KernelStages.Stage> stages, CodeBuilder code, int lanes) {
+            this.stages = stages;
             this.kernel = plan.kernel();
             this.code = code;
             this.bufferSlots = new int[kernel.buffers().size()];
@@ -210,25 +239,20 @@ final class KernelCompiler {
                     }
                 }
             }
-            for (Statement st : plan.statements()) {
-                if (st instanceof Statement.Let let) {
-                    localSlots.put(let.name(), code.allocateLocal(TypeKind.FLOAT));
+            for (KernelStages.Stage stage : stages) {
+                for (Statement st : stage.statements()) {
+                    if (st instanceof Statement.Let let) {
+                        localSlots.put(let.name(), code.allocateLocal(TypeKind.FLOAT));
+                    }
                 }
             }
             int i = code.allocateLocal(TypeKind.INT);
-            code.iload(FROM).istore(i);
-            if (accumulatorSlots.length > 0 && lanes > 1) {
-                unrolledLoop(i);
+            if (stages.size() == 1) {
+                code.iload(FROM).istore(i);
+                elementLoops(() -> stages.getFirst().statements().forEach(this::statement), i, TO);
+            } else {
+                stagedLoops(i);
             }
-            Label head = code.newLabel();
-            Label exit = code.newLabel();
-            code.labelBinding(head);
-            code.iload(i).iload(TO).if_icmpge(exit);
-            index = i;
-            lane = 0;
-            plan.statements().forEach(this::statement);
-            code.iinc(i, 1).goto_(head);
-            code.labelBinding(exit);
             for (int r = 0; r < accumulatorSlots.length; r++) {
                 boolean inFloat = inFloat(reduceOps[r]);
                 code.aload(REDUCTIONS).loadConstant(r);
@@ -246,16 +270,36 @@ final class KernelCompiler {
         }
 
         /**
-         * While {@code i + lanes <= to}: the element program for {@code i, i+1, ...}, each copy
+         * The loops over {@code [i, end)} (the int locals in those slots), {@code element} emitting
+         * the code of one element at {@link #index}: with reductions, first a loop unrolled into
+         * lanes ({@link #unrolledLoop}).
+         */
+        private void elementLoops(Runnable element, int i, int end) {
+            if (accumulatorSlots.length > 0 && lanes > 1) {
+                unrolledLoop(element, i, end);
+            }
+            Label head = code.newLabel();
+            Label exit = code.newLabel();
+            code.labelBinding(head);
+            code.iload(i).iload(end).if_icmpge(exit);
+            index = i;
+            lane = 0;
+            element.run();
+            code.iinc(i, 1).goto_(head);
+            code.labelBinding(exit);
+        }
+
+        /**
+         * While {@code i + lanes <= end}: the element program for {@code i, i+1, ...}, each copy
          * accumulating into its own lane, so the reductions form independent dependency chains
          * instead of one chain of double additions (whose latency would bound the loop).
          */
-        private void unrolledLoop(int i) {
+        private void unrolledLoop(Runnable element, int i, int end) {
             int j = code.allocateLocal(TypeKind.INT);
             Label head = code.newLabel();
             Label exit = code.newLabel();
             code.labelBinding(head);
-            code.iload(i).iload(TO).loadConstant(lanes - 1).isub().if_icmpge(exit);
+            code.iload(i).iload(end).loadConstant(lanes - 1).isub().if_icmpge(exit);
             for (lane = 0; lane < lanes; lane++) {
                 if (lane == 0) {
                     index = i;
@@ -263,10 +307,64 @@ final class KernelCompiler {
                     code.iload(i).loadConstant(lane).iadd().istore(j);
                     index = j;
                 }
-                plan.statements().forEach(this::statement);
+                element.run();
             }
             code.iinc(i, lanes).goto_(head);
             code.labelBinding(exit);
+        }
+
+        /**
+         * A program of several {@link KernelStages stages}: per block {@code [base, end)} of at most
+         * {@link KernelStages#BLOCK} elements, each stage's loops in turn, its locals from earlier
+         * stages read from scratch arrays at the element's index and those of later stages written
+         * to them.
+         */
+        private void stagedLoops(int i) {
+            Map<String, Integer> scratch = new LinkedHashMap<>();
+            for (KernelStages.Stage stage : stages) {
+                for (String local : stage.spills()) {
+                    scratch.put(local, code.allocateLocal(TypeKind.REFERENCE));
+                }
+            }
+            int arrays = code.allocateLocal(TypeKind.REFERENCE);
+            code.loadConstant(scratch.size()).iload(TO)
+                    .invokestatic(CD_SCRATCH, "arrays", MTD_SCRATCH).astore(arrays);
+            int k = 0;
+            for (int slot : scratch.values()) {
+                code.aload(arrays).loadConstant(k++).aaload().astore(slot);
+            }
+            int base = code.allocateLocal(TypeKind.INT);
+            int end = code.allocateLocal(TypeKind.INT);
+            Label head = code.newLabel();
+            Label exit = code.newLabel();
+            Label lastBlock = code.newLabel();
+            Label bounded = code.newLabel();
+            code.iload(FROM).istore(base);
+            code.labelBinding(head);
+            code.iload(base).iload(TO).if_icmpge(exit);
+            // end = to - base > BLOCK ? base + BLOCK : to (without overflowing near Integer.MAX_VALUE)
+            code.iload(TO).iload(base).isub().loadConstant(KernelStages.BLOCK).if_icmple(lastBlock);
+            code.iload(base).loadConstant(KernelStages.BLOCK).iadd().istore(end).goto_(bounded);
+            code.labelBinding(lastBlock);
+            code.iload(TO).istore(end);
+            code.labelBinding(bounded);
+            for (KernelStages.Stage stage : stages) {
+                code.iload(base).istore(i);
+                elementLoops(() -> stageElement(stage, scratch), i, end);
+            }
+            code.iload(end).istore(base).goto_(head);
+            code.labelBinding(exit);
+        }
+
+        /** One element of a stage: its locals from scratch, its statements, its locals to scratch. */
+        private void stageElement(KernelStages.Stage stage, Map<String, Integer> scratch) {
+            for (String local : stage.loads()) {
+                code.aload(scratch.get(local)).iload(index).faload().fstore(localSlots.get(local));
+            }
+            stage.statements().forEach(this::statement);
+            for (String local : stage.spills()) {
+                code.aload(scratch.get(local)).iload(index).fload(localSlots.get(local)).fastore();
+            }
         }
 
         private void statement(Statement st) {

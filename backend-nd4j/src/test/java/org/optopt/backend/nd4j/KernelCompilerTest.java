@@ -250,7 +250,7 @@ class KernelCompilerTest {
     }
 
     /** Random well-formed kernels over buffers x, y, z, scalars a, b, constants and locals. */
-    private static final class RandomKernels {
+    static final class RandomKernels {
         private final SplittableRandom random;
         private final List<String> locals = new ArrayList<>();
 

@@ -121,34 +121,41 @@ final class WindowLoops {
 
     /**
      * The max-pooling gradient: see {@link org.optopt.api.backend.Backend#maxPoolBackwardAddInPlace}.
-     * Per output pixel, the window positions are visited in row-major order with the channels
-     * innermost, and a channel stays pending until a position reaches its maximum.
+     * Per output pixel and channel, the gradient goes to the first window position (row-major)
+     * that reaches the maximum. The positions are visited in reverse order, each overwriting a
+     * channel's chosen index where it reaches the maximum, so that the last write is the first
+     * such position; then one add per channel. The overwrite is a conditional move that does not
+     * branch on the data: the branchy form (skip a channel once it has found its position) took
+     * 19.7 and 9.4 ms for fmnist-2c2d's two poolings at batch 128 (ReLU inputs, half of them tied
+     * zeros, so a branch mispredicted often), this one 5.3 and 2.3 ms.
      */
     static void maxPoolBackwardAdd(float[] x, ImageWindow w, float[] out, float[] outGrad, float[] gx) {
         int c = w.channels();
-        boolean[] pending = new boolean[c];
+        int[] first = new int[c];
         int o = 0;
         for (int n = 0; n < w.batch(); n++) {
             for (int oy = 0; oy < w.outHeight(); oy++) {
                 for (int ox = 0; ox < w.outWidth(); ox++, o += c) {
-                    Arrays.fill(pending, true);
-                    for (int ky = 0; ky < w.kernelH(); ky++) {
+                    Arrays.fill(first, -1);
+                    for (int ky = w.kernelH() - 1; ky >= 0; ky--) {
                         int iy = oy * w.stride() - w.padding() + ky;
                         if (iy < 0 || iy >= w.height()) {
                             continue;
                         }
-                        for (int kx = 0; kx < w.kernelW(); kx++) {
+                        for (int kx = w.kernelW() - 1; kx >= 0; kx--) {
                             int ix = ox * w.stride() - w.padding() + kx;
                             if (ix < 0 || ix >= w.width()) {
                                 continue;
                             }
                             int src = ((n * w.height() + iy) * w.width() + ix) * c;
                             for (int j = 0; j < c; j++) {
-                                if (pending[j] && x[src + j] >= out[o + j]) {
-                                    gx[src + j] += outGrad[o + j];
-                                    pending[j] = false;
-                                }
+                                first[j] = x[src + j] >= out[o + j] ? src + j : first[j];
                             }
+                        }
+                    }
+                    for (int j = 0; j < c; j++) {
+                        if (first[j] >= 0) {
+                            gx[first[j]] += outGrad[o + j];
                         }
                     }
                 }
