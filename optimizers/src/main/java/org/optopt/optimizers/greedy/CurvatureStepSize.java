@@ -37,9 +37,15 @@ import org.optopt.theory.StepSize;
  * <li><b>Momentum.</b> eta* is the step of plain SGD; greedy's step lr sqrt(1 - m^2) buf moves
  * lr sqrt((1 + m)/(1 - m)) g along a persistent gradient, so the rule asks for that effective step
  * to be eta*: lr = eta* sqrt((1 - m)/(1 + m)) ({@link StepSize#heavyBallRate}).
- * <li><b>Clip.</b> The effective step changes by at most a factor {@value #MAX_CHANGE} per design
- * against the one in effect (the warm-up's last step, or the previous design's lr
- * sqrt((1 + m)/(1 - m))): a design reads statistics averaged over about 100 steps, which lag.
+ * <li><b>Clip.</b> Between consecutive eta* designs the effective step changes by at most a
+ * factor {@value #MAX_CHANGE} against the one in effect (the previous design's lr
+ * sqrt((1 + m)/(1 - m)), after the guard's halvings): a design reads statistics averaged over
+ * about 100 steps, which lag. The first design with a usable eta* (and the first after a fallback)
+ * installs it unclipped: the step then in effect, the warm-up's normalized-SGD step at the radius
+ * or the radius rule's lr, is set by the user's {@code lr}, not measured, so clipping against it
+ * would make the curvature rule's steps depend on the radius for many designs (from lr = 1e-3 on
+ * Rosenbrock the effective step was still doubling, 3e-6, 6e-6, 1.2e-5, ..., towards an eta* of
+ * 0.006 when the run ended). The guard below, not the clip, protects this first step.
  * <li><b>Guard.</b> Between designs, a step whose own one-step secant q says it was unstable,
  * a q &gt; 2 (1 + m) ({@link #unstable}), halves lr at once: the curvature along the moves can be
  * far below the largest (a long valley), and the next design would come too late.
@@ -169,6 +175,7 @@ final class CurvatureStepSize implements AutoCloseable {
      *
      * @param momentum the momentum designed with it
      * @param effective the effective step now in effect (lr sqrt((1 + m)/(1 - m)) with the current lr, m)
+     *     where it came from an earlier eta* design, else NaN (eta* is then installed unclipped)
      * @param radiusLr the radius rule's lr, the fallback
      */
     Design design(double momentum, double effective, double radiusLr) {

@@ -33,7 +33,8 @@ import org.optopt.theory.UpdateRms;
  * check), so they see exactly the gradients the updates use. State per parameter: {@code q} (the
  * diagonal preconditioner, 1 before the first design), {@code buf}, and {@code L_root},
  * {@code R_root} for a Kronecker-preconditioned matrix; optimizer-wide: the designed {@code lr}
- * and {@code momentum}. The probes' moving averages are not part of the state: after a load they
+ * and {@code momentum}, and with {@code step_size = curvature} whether that lr came from eta*
+ * ({@code measured_step}, which decides whether the next design is clipped). The probes' moving averages are not part of the state: after a load they
  * start again, and the next design uses the statistics observed since.
  */
 public final class GreedyOptimizer extends BaseOptimizer {
@@ -64,6 +65,11 @@ public final class GreedyOptimizer extends BaseOptimizer {
     private double lr;
     private double momentum;
     private long designs;
+    /**
+     * With {@code step_size = curvature}: whether lr was installed from eta* (possibly halved by
+     * the guard since), so that the next design's clip has a measured step to compare with.
+     */
+    private boolean measuredStep;
     /** With {@code step_size = curvature}: the guard's halvings of lr since the last design. */
     private long halvings;
     private Map<String, Double> decision = Map.of();
@@ -230,7 +236,7 @@ public final class GreedyOptimizer extends BaseOptimizer {
         if (finite) {
             m = Math.min(new MomentumScore(r).argmax(), hyper.get("max_momentum"));
             if (curvature != null) {
-                double effective = applied() / (1 - momentum);
+                double effective = measuredStep ? applied() / (1 - momentum) : Double.NaN;
                 step = curvature.design(m, effective, designedLr);
                 designedLr = step.lr();
             }
@@ -251,6 +257,7 @@ public final class GreedyOptimizer extends BaseOptimizer {
             });
             lr = designedLr;
             momentum = m;
+            measuredStep = step != null && step.fallback() == CurvatureStepSize.Fallback.NONE;
             designs++;
         }
         out.put(prefix + "value", finite ? value : Double.NaN);
@@ -332,7 +339,7 @@ public final class GreedyOptimizer extends BaseOptimizer {
 
     @Override
     protected Map<String, Double> optimizerState() {
-        return Map.of("lr", lr, "momentum", momentum, "designs", (double) designs);
+        return Map.of("lr", lr, "momentum", momentum, "designs", (double) designs, "measured_step", measuredStep ? 1.0 : 0.0);
     }
 
     @Override
@@ -340,6 +347,7 @@ public final class GreedyOptimizer extends BaseOptimizer {
         lr = state.get("lr");
         momentum = state.get("momentum");
         designs = state.get("designs").longValue();
+        measuredStep = state.get("measured_step") != 0;
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -126,8 +127,8 @@ class GreedyTest {
      * the noise (at some design above 1.25 h); eta* at every design is, within 12%, the quadratic
      * model's optimal step for the statistics of the designs' window, |gbar|^2 / (h (|gbar|^2 +
      * d sigma^2)) with |gbar|^2 = h^2 |x|^2 averaged with the rule's EMA (0.99, from step 3) and
-     * d sigma^2 the known tr(C); the installed lr is eta* (clipped to a factor 2 of the effective
-     * step in effect) divided by the momentum factor sqrt((1 + m)/(1 - m)), and the effective step
+     * d sigma^2 the known tr(C); the installed lr is eta* (from the second design on clipped to a
+     * factor 2 of the effective step in effect) divided by the momentum factor sqrt((1 + m)/(1 - m)), and the effective step
      * stays below the stability limit 2/h.
      */
     @Test
@@ -175,6 +176,7 @@ class GreedyTest {
                 assertEquals(h, t.get("decision.metric.curvature"), 0.1 * h, "curvature at step " + k);
                 assertEquals(optimal, eta, 0.12 * optimal, "eta* at step " + k);
                 double clipped = t.get("decision.metric.clipped");
+                assertTrue(designs > 1 || clipped == 0, "the first design is clipped against the warm-up");
                 double step = clipped == 0 ? eta : Math.pow(2, clipped) * effective;
                 if (!Double.isNaN(step)) {
                     assertEquals(step * Math.sqrt((1 - m) / (1 + m)), lr, 1e-9 * lr, "lr at step " + k);
@@ -218,6 +220,63 @@ class GreedyTest {
         }
         assertEquals(0, fallbacks);
         assertTrue(loss < 0.01, "final loss " + loss);
+    }
+
+    /**
+     * The curvature rule's step comes from the curvature, not from the radius it starts from:
+     * greedy from lr = 1e-3 and from lr = 1e-2 (warm-up steps a factor 10 apart) installs, at each
+     * of its first 8 designs, lrs within a factor 1.25 of each other on the noisy quadratic
+     * (d = 100, h = 2, sigma = 0.1; 1.16 when written) and within a factor 2 on Rosenbrock's
+     * function (1.86 when written: the larger warm-up ends further along the valley, where the
+     * curvature along the moves is lower). Clipped to twice the warm-up's step, the first design's
+     * lrs were a factor 10 apart on both.
+     */
+    @Test
+    void curvatureRuleDoesNotDependOnTheStartingRadius() {
+        for (boolean rosenbrock : new boolean[] {false, true}) {
+            double factor = rosenbrock ? 2 : 1.25;
+            double[] small = designedRates(rosenbrock, 1e-3);
+            double[] large = designedRates(rosenbrock, 1e-2);
+            for (int k = 0; k < small.length; k++) {
+                double ratio = large[k] / small[k];
+                assertTrue(ratio < factor && ratio > 1 / factor, (rosenbrock ? "rosenbrock" : "quadratic")
+                        + " design " + k + ": lr " + small[k] + " from radius 1e-3, " + large[k] + " from 1e-2");
+            }
+        }
+    }
+
+    /** The lrs greedy's curvature rule installs at its first 8 designs (T = 50) from radius {@code c}. */
+    private double[] designedRates(boolean rosenbrock, double c) {
+        int d = rosenbrock ? 2 : 100;
+        Random random = new Random(5);
+        float[] start = rosenbrock ? new float[] {-1.2f, 1f} : new float[d];
+        if (!rosenbrock) {
+            Arrays.fill(start, 1f);
+        }
+        List<Parameter> params = List.of(new Parameter("x", backend.fromArray(start, Shape.vector(d)), backend.zeros(Shape.vector(d))));
+        double[] rates = new double[8];
+        try (GreedyOptimizer opt = new Greedy().create(backend, ParameterSet.of(params),
+                Map.of("lr", c, "redesign_every", 50, "budget", "metric", "step_size", "curvature"))) {
+            for (int k = 1; k <= 50 * rates.length; k++) {
+                float[] x = params.get(0).value().toArray();
+                float[] g = new float[d];
+                if (rosenbrock) {
+                    g[0] = (float) (-2 * (1 - x[0]) - 400 * x[0] * (x[1] - x[0] * x[0]));
+                    g[1] = (float) (200 * (x[1] - x[0] * x[0]));
+                } else {
+                    for (int i = 0; i < d; i++) {
+                        g[i] = (float) (2 * x[i] + 0.1 * random.nextGaussian());
+                    }
+                }
+                params.get(0).gradient().copyFrom(g);
+                opt.step();
+                if (k % 50 == 0) {
+                    assertEquals(0.0, opt.trace().get("decision.metric.fallback"), "step " + k);
+                    rates[k / 50 - 1] = opt.trace().get("decision.metric.lr");
+                }
+            }
+        }
+        return rates;
     }
 
     @Test
