@@ -15,7 +15,8 @@ import org.ejml.data.DMatrixRMaj;
  * design needs the two factor inverses only, and the update is ΔW = lr A_d^-1 grad W G_d^-1.
  * The inverses come from Cholesky factorizations, not eigendecompositions (no fractional power is
  * needed); a damped factor counts as singular where its Cholesky factorization fails or has a
- * squared pivot at most 1e-12 times its largest diagonal entry.
+ * squared pivot at most 1e-12 times its largest diagonal entry. The constructor's check and a
+ * design's inverse share one factorization per factor.
  *
  * <p><b>Theorem.</b> Let tau = tr(P^-1 Sigma). Then max { &lt;Q, Sigma&gt; : Q ⪰ 0,
  * tr(Q P Q Sigma) &lt;= c^2 } = c sqrt(tau), attained at Q* = (c / sqrt(tau)) A_d^-1 (x) G_d^-1, and
@@ -45,7 +46,7 @@ public record KroneckerMetric(double radius, SecondMoment left, SecondMoment rig
         Budget.requirePositive("radius", radius);
         requireDamping(damping);
         for (SecondMoment f : List.of(left, right)) {
-            if (!Linalg.nonsingularSpd(plusIdentity(f, damping))) {
+            if (!f.nonsingularShifted(Math.sqrt(damping))) {
                 double[] e = f.eigenvalues();
                 throw new IllegalArgumentException("the metric factor " + f.dimension() + "x" + f.dimension()
                         + " is singular (smallest eigenvalue " + e[e.length - 1] + ", largest " + e[0]
@@ -197,11 +198,11 @@ public record KroneckerMetric(double radius, SecondMoment left, SecondMoment rig
 
     /**
      * (F + sqrt(damping) I)^-1 by a Cholesky factorization (the design needs the inverse only, no
-     * fractional power, so no eigendecomposition), or null where the damped factor is singular
-     * ({@code Linalg.inverseSpd}'s criterion).
+     * fractional power, so no eigendecomposition): the one the constructor's check made, kept by
+     * {@link SecondMoment#shiftedInverse}; null where the damped factor is singular.
      */
     private static DMatrixRMaj damped(SecondMoment f, double damping) {
-        return Linalg.inverseSpd(plusIdentity(f, damping));
+        return f.shiftedInverse(Math.sqrt(damping));
     }
 
     /** F + sqrt(damping) I. */

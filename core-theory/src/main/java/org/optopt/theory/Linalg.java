@@ -112,8 +112,8 @@ final class Linalg {
     }
 
     /**
-     * a^-1 of a symmetric positive definite matrix by its Cholesky factor (n^3/3 for the factor,
-     * n^3 for the inverse from it, against about 9 n^3 for a symmetric eigendecomposition with
+     * A Cholesky solver set to the symmetric matrix a (n^3/3 for the factor; an inverse from it,
+     * {@link #inverse}, costs n^3 more, against about 9 n^3 for a symmetric eigendecomposition with
      * vectors), or null where a is singular by the Cholesky criterion: the factorization fails, or
      * a squared pivot T_ii^2 is at most {@link #SINGULAR} times the largest diagonal entry. Every
      * squared pivot is at least the smallest eigenvalue and the largest diagonal entry at most the
@@ -121,23 +121,7 @@ final class Linalg {
      * {@link #power}; a very ill-conditioned one may pass it (its inverse is then as accurate as
      * the condition number allows).
      */
-    static DMatrixRMaj inverseSpd(DMatrixRMaj a) {
-        LinearSolverDense<DMatrixRMaj> solver = nonsingularCholesky(a);
-        if (solver == null) {
-            return null;
-        }
-        DMatrixRMaj inverse = new DMatrixRMaj(a.numRows, a.numCols);
-        solver.invert(inverse);
-        return symmetrized(inverse);
-    }
-
-    /** Whether {@code a} is nonsingular by the Cholesky criterion of {@link #inverseSpd} (no inverse formed). */
-    static boolean nonsingularSpd(DMatrixRMaj a) {
-        return nonsingularCholesky(a) != null;
-    }
-
-    /** A Cholesky solver set to {@code a}, or null where a is singular by the criterion of {@link #inverseSpd}. */
-    private static LinearSolverDense<DMatrixRMaj> nonsingularCholesky(DMatrixRMaj a) {
+    static LinearSolverDense<DMatrixRMaj> choleskySpd(DMatrixRMaj a) {
         LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.chol(a.numRows);
         if (!solver.setA(a.copy())) {
             return null;
@@ -155,6 +139,13 @@ final class Linalg {
             }
         }
         return solver;
+    }
+
+    /** a^-1 (symmetrized) from a solver {@link #choleskySpd} set to the n x n matrix a. */
+    static DMatrixRMaj inverse(LinearSolverDense<DMatrixRMaj> cholesky, int n) {
+        DMatrixRMaj inverse = new DMatrixRMaj(n, n);
+        cholesky.invert(inverse);
+        return symmetrized(inverse);
     }
 
     /** &lt;a, b&gt; = tr(a^T b). */

@@ -22,7 +22,8 @@ import org.ejml.data.DMatrixRMaj;
  * <p>A damping gamma &gt;= 0 replaces P by P + gamma I ({@link KroneckerMetric} solves the
  * Kronecker-factored P = A (x) G factor by factor, with K-FAC's damping). P^-1 comes from a
  * Cholesky factorization (no eigendecomposition); a P whose factorization fails or has a squared
- * pivot at most 1e-12 times its largest diagonal entry after damping is refused as singular.
+ * pivot at most 1e-12 times its largest diagonal entry after damping is refused as singular (the
+ * factorization of that check is the one the design inverts).
  *
  * @param radius c &gt; 0
  * @param metric P ≻ 0 (damped)
@@ -32,7 +33,7 @@ public record Metric(double radius, SecondMoment metric, String recovers) implem
     /** Checks the radius and that P is nonsingular. */
     public Metric {
         Budget.requirePositive("radius", radius);
-        if (!Linalg.nonsingularSpd(metric.matrix())) {
+        if (!metric.nonsingularShifted(0)) {
             throw new IllegalArgumentException("the metric is singular (smallest eigenvalue "
                     + metric.eigenvalues()[metric.dimension() - 1] + ", largest " + metric.eigenvalues()[0]
                     + "); give a positive damping");
@@ -83,7 +84,7 @@ public record Metric(double radius, SecondMoment metric, String recovers) implem
     @Override
     public Optional<Design> closedForm(SecondMoment sigma) {
         requireDimension(sigma);
-        DMatrixRMaj inverse = Linalg.inverseSpd(metric.matrix());
+        DMatrixRMaj inverse = metric.shiftedInverse(0);
         double norm = Math.sqrt(Linalg.inner(inverse, sigma.matrix()));
         return Optional.of(Design.closedForm(this, Linalg.scale(radius / norm, inverse), radius * norm, recovers,
                 Map.of("lr", radius / norm)));

@@ -1,6 +1,7 @@
 package org.optopt.theory;
 
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.interfaces.linsol.LinearSolverDense;
 
 /**
  * A validated symmetric positive semidefinite matrix: the uncentred gradient second moment
@@ -32,6 +33,10 @@ public final class SecondMoment {
     private final DMatrixRMaj matrix;
     /** The spectrum, computed on first use where the constructor did not need it. */
     private Linalg.Eigen eigen;
+    /** The shift of the last {@link #shiftedCholesky} factorization (NaN before any). */
+    private double choleskyShift = Double.NaN;
+    /** That factorization of this + choleskyShift I, or null where it is singular. */
+    private LinearSolverDense<DMatrixRMaj> cholesky;
 
     private SecondMoment(DMatrixRMaj matrix, Linalg.Eigen eigen) {
         this.matrix = matrix;
@@ -166,6 +171,33 @@ public final class SecondMoment {
             values[i] = s * values[i] + shift;
         }
         return new SecondMoment(m, new Linalg.Eigen(values, eigen.vectors()));
+    }
+
+    /**
+     * Whether this + shift I is nonsingular by the Cholesky criterion of {@link Linalg#choleskySpd}.
+     * The factorization is kept for {@link #shiftedInverse} with the same shift, so that a budget's
+     * check of its metric and a design's inverse of it take one factorization, not two.
+     */
+    boolean nonsingularShifted(double shift) {
+        return shiftedCholesky(shift) != null;
+    }
+
+    /** (this + shift I)^-1 by a Cholesky factorization (shared as said above), or null where it is singular. */
+    DMatrixRMaj shiftedInverse(double shift) {
+        LinearSolverDense<DMatrixRMaj> solver = shiftedCholesky(shift);
+        return solver == null ? null : Linalg.inverse(solver, dimension());
+    }
+
+    private LinearSolverDense<DMatrixRMaj> shiftedCholesky(double shift) {
+        if (Double.compare(shift, choleskyShift) != 0) {
+            DMatrixRMaj m = matrix();
+            for (int i = 0; i < m.numRows; i++) {
+                m.add(i, i, shift);
+            }
+            cholesky = Linalg.choleskySpd(m);
+            choleskyShift = shift;
+        }
+        return cholesky;
     }
 
     /** The trace. */
