@@ -52,4 +52,24 @@ class SecondMomentTest {
         assertEquals(error, assertThrows(IllegalArgumentException.class,
                 () -> SecondMoment.of("L", new double[][] {{1, 0}, {0, -1e-3}})).getMessage().replace("1.0E-9", "1.0E-6"));
     }
+
+    /**
+     * The shifted inverse, whose factorization is kept between calls with the same shift, is
+     * (A + s I)^-1 for every shift asked in turn: for A = [[2, 1], [1, 2]] the closed form
+     * [[2 + s, -1], [-1, 2 + s]] / ((2 + s)^2 - 1); a singular A has none at shift 0 and one at 1.
+     */
+    @Test
+    void shiftedInverseMatchesTheClosedFormForEachShift() {
+        SecondMoment a = SecondMoment.of("A", new double[][] {{2, 1}, {1, 2}});
+        for (double shift : new double[] {0.5, 0.5, 0, 0.5}) {
+            assertTrue(a.nonsingularShifted(shift));
+            double det = (2 + shift) * (2 + shift) - 1;
+            var inverse = a.shiftedInverse(shift);
+            assertEquals((2 + shift) / det, inverse.get(0, 0), 1e-15, "shift " + shift);
+            assertEquals(-1 / det, inverse.get(0, 1), 1e-15, "shift " + shift);
+        }
+        SecondMoment singular = SecondMoment.of("B", new double[][] {{1, 1}, {1, 1}});
+        assertTrue(!singular.nonsingularShifted(0) && singular.shiftedInverse(0) == null);
+        assertEquals(2.0 / 3, singular.shiftedInverse(1).get(0, 0), 1e-15);
+    }
 }
