@@ -66,11 +66,14 @@ class PaperStudiesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"paper-a.yaml", "paper-b.yaml", "paper-b-sensitivity.yaml", "paper-b-cost.yaml",
+    @ValueSource(strings = {"paper-a.yaml", "paper-a-gap.yaml", "paper-b.yaml", "paper-b-sensitivity.yaml", "paper-b-cost.yaml",
         "paper-c.yaml"})
     void aSmokeVersionOfTheStudyRunsAndReports(String name, @TempDir Path dir) throws IOException {
         SharedFiles shared = SharedFiles.configured();
         shared.data("mnist/train-images-idx3-ubyte.gz");
+        if (name.equals("paper-a-gap.yaml")) {
+            shared.data("tinyshakespeare/input.txt");
+        }
         if (name.equals("paper-c.yaml")) {
             shared.data("libsvm/a9a");
             shared.data("libsvm/w8a");

@@ -21,8 +21,10 @@ class PaperStudiesTest {
         "paper-b-sensitivity.yaml, 108",
         // 14 optimizers x 5 repetitions
         "paper-b-cost.yaml, 70",
-        // mnist-mlp: (9 + 3 x 3 + 6 + 3 x 2) x 3 seeds + (1 + 3) x 2 seeds; teacher-student-mlp: (1 + 4) x 3
-        "paper-a.yaml, 113",
+        // mnist-mlp: (9 + 3 x 3 + 6 + 3 x 2 + 1) x 3 seeds; teacher-student-mlp: (1 + 5) x 3
+        "paper-a.yaml, 111",
+        // the learning-rate sweeps: 4 x 3 rates on each of fmnist-2c2d and char-rnn-shakespeare, seed 0
+        "paper-a-gap.yaml, 24",
         // ridge-toy 12 x 5; logistic regression 5 x 4 lr x 3 seeds x 2 tasks; fmnist-2c2d 7 x 2
         "paper-c.yaml, 194",
     })
