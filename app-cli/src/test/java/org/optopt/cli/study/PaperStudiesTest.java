@@ -25,11 +25,11 @@ class PaperStudiesTest {
         "paper-b-sensitivity.yaml, 108, 108",
         // 14 optimizers x 5 repetitions
         "paper-b-cost.yaml, 70, 70",
-        // mnist-mlp: (9 + 3 x 3 + 6 + 3 x 2 + 1) x 3 seeds; teacher-student-mlp: (1 + 5) x 3
-        "paper-a.yaml, 111, 111",
-        // per task (fmnist-2c2d, char-rnn-shakespeare): the sweeps 4 x 3 rates on seed 0, then 8
-        // configurations x 3 seeds at the tuned rates, whose 4 seed-0 trials are sweep trials; greedy x 3
-        "paper-a-gap.yaml, 75, 67",
+        // mnist-mlp: (9 + 3 x 3 + 6 + 3 x 2 + 1) x 3 seeds; teacher-student-mlp: (1 + 5) x 3; logreg-mnist: (1 + 4) x 3
+        "paper-a.yaml, 126, 126",
+        // sweeps 4 x 3 rates on seed 0 for each task; at the tuned rates x 3 seeds 7 configurations on
+        // char-rnn-shakespeare and 4 on fmnist-2c2d, whose 4 + 2 seed-0 trials are sweep trials
+        "paper-a-gap.yaml, 57, 51",
         // ridge-toy 12 x 5; logistic regression 5 x 4 lr x 3 seeds x 2 tasks; fmnist-2c2d 7 x 2
         "paper-c.yaml, 194, 194",
     })
