@@ -23,7 +23,9 @@ import org.optopt.testsupport.SharedFiles;
  * steps, one seed, one evaluation and each grid to its first point, through {@code --set}
  * overrides only (the study files are used as shipped). Entries on fmnist-2c2d run on the study's
  * first other task instead: one evaluation of that network on its 10,000 test images takes minutes
- * on a loaded 2-core machine.
+ * on a loaded 2-core machine. {@code paper-a-gap.yaml} is left out: it trains only fmnist-2c2d and
+ * char-rnn-shakespeare, and one evaluation of the character LSTM on its test text takes over a
+ * minute there too ({@link PaperStudiesTest} expands it).
  */
 @IntegrationTest
 class PaperStudiesIT {
@@ -66,14 +68,11 @@ class PaperStudiesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"paper-a.yaml", "paper-a-gap.yaml", "paper-b.yaml", "paper-b-sensitivity.yaml", "paper-b-cost.yaml",
+    @ValueSource(strings = {"paper-a.yaml", "paper-b.yaml", "paper-b-sensitivity.yaml", "paper-b-cost.yaml",
         "paper-c.yaml"})
     void aSmokeVersionOfTheStudyRunsAndReports(String name, @TempDir Path dir) throws IOException {
         SharedFiles shared = SharedFiles.configured();
         shared.data("mnist/train-images-idx3-ubyte.gz");
-        if (name.equals("paper-a-gap.yaml")) {
-            shared.data("tinyshakespeare/input.txt");
-        }
         if (name.equals("paper-c.yaml")) {
             shared.data("libsvm/a9a");
             shared.data("libsvm/w8a");
