@@ -37,11 +37,77 @@ public final class StudyFile {
         if (!Files.isRegularFile(file)) {
             throw new StudyException("Study file " + file + " does not exist");
         }
-        Node root = Node.read(file);
+        Node original = Node.read(file);
+        Node root = original;
         for (String o : overrides) {
             root = override(root, o);
         }
-        return Study.from(root, file.getFileName().toString());
+        return Study.from(withoutRemovedTasks(original, root), file.getFileName().toString());
+    }
+
+    /**
+     * {@code resolved} with its optimizer entries narrowed to the study's tasks where an override
+     * removed some of the file's tasks ({@code --set study.tasks=[mnist-mlp]}): an entry's
+     * {@code tasks} loses the removed ones, and an entry left with none is dropped, together with
+     * the entries that learn from it (they would have no source trials) and {@code baseline} keys
+     * naming it (the report then shows no ratio). Only tasks the file named and the overrides
+     * removed are taken out, so an entry naming a task the file's study never had is still
+     * reported as an error. Values that are not names or lists of names are left for
+     * {@link Study#from} to report.
+     */
+    static Node withoutRemovedTasks(Node original, Node resolved) {
+        List<String> before = names(original.isMap() ? original.map().get("tasks") : null);
+        List<String> after = names(resolved.isMap() ? resolved.map().get("tasks") : null);
+        Node entries = resolved.isMap() ? resolved.map().get("optimizers") : null;
+        if (before == null || after == null || entries == null || !entries.isList()) {
+            return resolved;
+        }
+        List<String> removed = before.stream().filter(t -> !after.contains(t)).toList();
+        if (removed.isEmpty()) {
+            return resolved;
+        }
+        List<Node> kept = new ArrayList<>();
+        List<String> dropped = new ArrayList<>();
+        for (Node entry : entries.list()) {
+            Map<String, Node> m = entry.isMap() ? entry.map() : Map.of();
+            List<String> tasks = names(m.get("tasks"));
+            Node from = m.get("learned") != null && m.get("learned").isMap() ? m.get("learned").map().get("from") : null;
+            if (tasks != null && removed.containsAll(tasks) || from != null && dropped.contains(from.value())) {
+                Node name = m.containsKey("label") ? m.get("label") : m.get("spec");
+                dropped.add(name == null ? null : String.valueOf(name.value()));
+            } else if (tasks != null && tasks.stream().anyMatch(removed::contains)) {
+                Map<String, Node> narrowed = new LinkedHashMap<>(m);
+                narrowed.put("tasks", new Node(tasks.stream().filter(t -> !removed.contains(t))
+                        .map(t -> new Node(t, m.get("tasks").line())).toList(), m.get("tasks").line()));
+                kept.add(new Node(narrowed, entry.line()));
+            } else {
+                kept.add(entry);
+            }
+        }
+        List<Node> out = new ArrayList<>();
+        for (Node entry : kept) {
+            Node baseline = entry.isMap() ? entry.map().get("baseline") : null;
+            if (baseline != null && dropped.contains(baseline.value())) {
+                Map<String, Node> m = new LinkedHashMap<>(entry.map());
+                m.remove("baseline");
+                entry = new Node(m, entry.line());
+            }
+            out.add(entry);
+        }
+        Map<String, Node> study = new LinkedHashMap<>(resolved.map());
+        study.put("optimizers", new Node(out, entries.line()));
+        return new Node(study, resolved.line());
+    }
+
+    /** The names of a {@code tasks} value (a name or a list of names), or null for anything else. */
+    private static List<String> names(Node n) {
+        if (n != null && n.value() instanceof String s) {
+            return List.of(s);
+        }
+        if (n == null || !n.isList() || !n.list().stream().allMatch(v -> v.value() instanceof String)) {
+            return null;
+        }
+        return n.list().stream().map(v -> (String) v.value()).toList();
     }
 
     /** {@code root} with one {@code study.PATH=VALUE} override applied. */

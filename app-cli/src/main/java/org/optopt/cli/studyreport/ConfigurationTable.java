@@ -87,11 +87,11 @@ final class ConfigurationTable {
 
     /**
      * The last row's value, averaged over the runs, of every hyperparameter that changed during
-     * training in some run (a tower's learned values, a schedule, a choice) or was learned from
-     * other trials; names in log order.
+     * training in some run (a tower's learned values, a schedule, a choice), was learned from
+     * other trials, or is a {@link #decisions decision}; names in log order.
      */
     private static Map<String, Double> end(List<TrialResult> done) {
-        Set<String> names = new LinkedHashSet<>();
+        Set<String> names = new LinkedHashSet<>(decisions(done));
         for (TrialResult r : done) {
             List<StepRecord> s = r.steps();
             if (s.isEmpty()) {
@@ -120,12 +120,39 @@ final class ConfigurationTable {
     }
 
     /**
-     * Per hyperparameter that changes during some run and takes at most {@link #MAX_CHOICES}
-     * distinct values over all steps of the runs: the share of those steps at each value (ascending).
+     * The columns the optimizer reports rather than takes as settings (not among any run's
+     * {@link TrialResult#settings}) that take at most {@link #MAX_CHOICES} distinct values over all
+     * steps of the runs: its decisions, such as GAP's chosen candidate and switch count. They are
+     * shown even where constant (a GAP run that never left one candidate), which a setting's
+     * column, constant too, is not; none where a run does not name its settings.
+     */
+    private static Set<String> decisions(List<TrialResult> done) {
+        Map<String, Set<Double>> values = new LinkedHashMap<>();
+        for (TrialResult r : done) {
+            if (r.settings() == null) {
+                return Set.of();
+            }
+            for (StepRecord step : r.steps()) {
+                step.hyperparameters().forEach((k, v) -> values.computeIfAbsent(k, x -> new java.util.HashSet<>()).add(v));
+            }
+        }
+        Set<String> out = new LinkedHashSet<>();
+        values.forEach((name, distinct) -> {
+            if (distinct.size() <= MAX_CHOICES && done.stream().noneMatch(r -> r.settings().contains(name))) {
+                out.add(name);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Per hyperparameter that changes during some run, or is a {@link #decisions decision}, and
+     * takes at most {@link #MAX_CHOICES} distinct values over all steps of the runs: the share of
+     * those steps at each value (ascending).
      */
     private static Map<String, Map<Double, Double>> choices(List<TrialResult> done) {
         Map<String, Map<Double, Integer>> counts = new LinkedHashMap<>();
-        Set<String> changing = new LinkedHashSet<>();
+        Set<String> changing = new LinkedHashSet<>(decisions(done));
         for (TrialResult r : done) {
             for (StepRecord step : r.steps()) {
                 step.hyperparameters().forEach((k, v) -> {

@@ -1,14 +1,18 @@
 package org.optopt.cli.studyreport;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 import org.optopt.cli.report.Figure;
 import org.optopt.cli.report.Panel;
@@ -52,6 +56,21 @@ public final class StudyReport {
         this.scores = StudyScores.of(dir, saved);
     }
 
+    /** The names of the hyperparameters in {@code run}'s {@code config.json}, or null where it has none. */
+    private static Set<String> settings(Path run) throws IOException {
+        Path config = run.resolve("config.json");
+        if (!Files.exists(config)) {
+            return null;
+        }
+        JsonNode h = new ObjectMapper().readTree(config.toFile()).get("hyperparameters");
+        if (h == null || !h.isObject()) {
+            return null;
+        }
+        Set<String> names = new LinkedHashSet<>();
+        h.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     /** Writes {@code index.html} and its figures into {@code out}; returns the page. */
     public Path write(Path out) throws IOException {
         Files.createDirectories(out);
@@ -63,10 +82,10 @@ public final class StudyReport {
             if (state == StudyDirectory.State.DONE) {
                 List<EvalRecord> evals = RunLogs.evaluations(run);
                 if (!evals.isEmpty()) {
-                    finished.add(new TrialResult(t, false, RunLogs.steps(run), evals));
+                    finished.add(new TrialResult(t, false, RunLogs.steps(run), evals, settings(run)));
                 }
             } else if (state == StudyDirectory.State.FAILED) {
-                finished.add(new TrialResult(t, true, List.of(), List.of()));
+                finished.add(new TrialResult(t, true, List.of(), List.of(), null));
             }
         }
         List<TrialResult> done = finished.stream().filter(r -> !r.failed()).toList();

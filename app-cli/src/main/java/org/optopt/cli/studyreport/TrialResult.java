@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.optopt.cli.score.Profiles;
 import org.optopt.cli.study.Trial;
 import org.optopt.tasks.training.EvalRecord;
@@ -16,8 +17,11 @@ import org.optopt.tasks.training.StepRecord;
  * @param failed whether it failed (then {@code steps} and {@code evals} are empty)
  * @param steps its {@code steps.csv}
  * @param evals its {@code evals.csv}
+ * @param settings the names of the optimizer's settings (the {@code hyperparameters} of its
+ *     {@code config.json}); the other {@code steps.csv} columns are what the optimizer reports
+ *     (a GAP choice, a switch count, a probe's statistic); null where the run does not say
  */
-record TrialResult(Trial trial, boolean failed, List<StepRecord> steps, List<EvalRecord> evals) {
+record TrialResult(Trial trial, boolean failed, List<StepRecord> steps, List<EvalRecord> evals, Set<String> settings) {
     /** The share of the first steps left out of the time per step (JIT compilation, caches warming up). */
     static final double WARM_UP = 0.1;
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.optopt.tasks.suite.Budget;
+import org.optopt.tasks.suite.TaskRegistry;
 
 /** Study files: YAML and JSON, overrides, and errors that name file, line and key path. */
 class StudyFileTest {
@@ -93,5 +94,42 @@ class StudyFileTest {
         Path h = write(dir, "h.yaml", "name: h\ntasks: rosenbrock\noptimizers: ['adam(']\n");
         assertEquals(true, assertThrows(StudyException.class, () -> StudyFile.load(h, List.of())).getMessage()
                 .startsWith("h.yaml:3: optimizers[0]: "));
+    }
+
+    @Test
+    void narrowingTheTasksDropsEntriesLeftWithoutTasks(@TempDir Path dir) throws IOException {
+        Path f = write(dir, "n.yaml", """
+                name: n
+                tasks: [rosenbrock, noisy-quadratic, ridge-toy]
+                optimizers:
+                  - adam
+                  - spec: sgd
+                    label: only noisy
+                    tasks: noisy-quadratic
+                  - spec: sgd(momentum=0.9)
+                    tasks: [rosenbrock, noisy-quadratic]
+                    baseline: only noisy
+                  - spec: sgd(0.01)
+                    tasks: noisy-quadratic
+                    learned: {from: only noisy, hyperparameters: [lr]}
+                seeds: 2
+                """);
+        Study s = StudyFile.load(f, List.of("study.tasks=[rosenbrock, ridge-toy]"));
+        assertEquals(List.of("adam", "sgd(momentum=0.9)"), s.labels());
+        assertEquals(List.of("rosenbrock"), s.optimizers().get(1).scope().tasks());
+        assertEquals(null, s.optimizers().get(1).baseline());
+        // adam on both tasks, sgd(momentum=0.9) on rosenbrock; 2 seeds each
+        assertEquals(6, Trials.expand(s, TaskRegistry.standard()::get, "nd4j").size());
+        // the saved study is the narrowed one, valid on its own
+        Path saved = dir.resolve("study.yaml");
+        StudyFile.write(s, saved);
+        assertEquals(s.labels(), StudyFile.load(saved, List.of()).labels());
+        // a task the file never had is still an error, override or not
+        Path typo = write(dir, "t.yaml", "name: t\ntasks: [rosenbrock, ridge-toy]\noptimizers:\n"
+                + "  - {spec: adam, tasks: [rosenbrok]}\n");
+        StudyException e = assertThrows(StudyException.class,
+                () -> StudyFile.load(typo, List.of("study.tasks=[rosenbrock]")));
+        assertEquals("t.yaml:4: optimizers[0].tasks: 'rosenbrok' is not one of the study's tasks [rosenbrock]",
+                e.getMessage());
     }
 }

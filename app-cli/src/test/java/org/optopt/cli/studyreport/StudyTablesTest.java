@@ -86,6 +86,8 @@ class StudyTablesTest {
                     learned: {from: tower, hyperparameters: lr}
                   - spec: gap-sgdm(0.0001)
                     label: gap
+                  - spec: gap-sgdm(0.0001, momenta=[0.9])
+                    label: gap, one candidate
                   - spec: sgd/sgd
                     label: tied
                     grid: {"lr, level1.lr": [0.000001, 0.001]}
@@ -97,7 +99,7 @@ class StudyTablesTest {
         MainTest.Run run = MainTest.run("--backend", "reference", "study", "run", f.toString());
         assertEquals(0, run.exitCode(), run.err());
         // the tied sweep's larger value makes the tower diverge on rosenbrock: 2 failed trials
-        assertTrue(run.out().contains("12 trials: 0 pending, 0 running, 10 done, 2 failed"), run.out() + run.err());
+        assertTrue(run.out().contains("14 trials: 0 pending, 0 running, 12 done, 2 failed"), run.out() + run.err());
         Path out = dir.resolve("out");
 
         List<Path> tower = runs(out, "sgd(0.001)/sgd(1e-6)");
@@ -143,6 +145,13 @@ class StudyTablesTest {
         counts.forEach((v, n) -> expected.append(String.format(java.util.Locale.ROOT, " %.4g %.1f%%", v, 100 * (n / 80.0))));
         assertTrue(counts.size() >= 2, "GAP never switched; the test would not check shares: " + counts);
         assertTrue(resultRow(report, "gap")[12].startsWith(expected.toString()), resultRow(report, "gap")[12] + " vs " + expected);
+
+        // a decision that never changed is still shown (a setting that never changed is not)
+        String[] one = resultRow(report, "gap, one candidate");
+        assertEquals("momentum: 0.9000 100.0%; switches: 0.000 100.0%", one[12]);
+        assertEquals("momentum 0.9000, switches 0.000", one[11]);
+        assertEquals("", resultRow(report, "base")[12]);
+        assertEquals("", resultRow(report, "base")[11]);
 
         String html = Files.readString(report.resolve("index.html"));
         assertTrue(html.contains("<h3>rosenbrock: sensitivity to lr</h3>"), html);
