@@ -3,6 +3,7 @@ package org.optopt.tasks.autodiff;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,12 +46,34 @@ public final class Tape implements AutoCloseable {
     private final Map<Kernel, CompiledKernel> kernels = new HashMap<>();
     private final Map<Object, Object> memo = new HashMap<>();
     private final List<Tensor> persistent = new ArrayList<>();
+    private final Map<Tensor, Tensor> gradientRoutes;
     private long generation;
     private boolean closed;
 
     /** A tape recording operations of {@code backend}. */
     public Tape(Backend backend) {
+        this(backend, Map.of());
+    }
+
+    /**
+     * A tape whose {@linkplain #parameter parameters} send their gradients elsewhere: a parameter
+     * bound with a gradient tensor that is a key of {@code gradientRoutes} (compared by identity)
+     * accumulates into the tensor it maps to, of the same shape, instead. A model binds its
+     * parameters to their own gradients as always; the tape of one shard of a data-parallel step
+     * routes them to that shard's buffers, so that shards on several threads never write the same
+     * tensor. The caller keeps owning every tensor of the map.
+     *
+     * @throws IllegalArgumentException if a tensor maps to one of another shape
+     */
+    public Tape(Backend backend, Map<Tensor, Tensor> gradientRoutes) {
         this.backend = Objects.requireNonNull(backend, "backend");
+        this.gradientRoutes = new IdentityHashMap<>(gradientRoutes);
+        this.gradientRoutes.forEach((from, to) -> {
+            if (!from.shape().equals(to.shape())) {
+                throw new IllegalArgumentException("Tape: a gradient of shape " + from.shape()
+                        + " is routed to a tensor of shape " + to.shape());
+            }
+        });
     }
 
     /** The backend every value of this tape lives on. */
@@ -66,7 +89,8 @@ public final class Tape implements AutoCloseable {
 
     /**
      * A trainable leaf: gradients reaching it are added to {@code grad}, a tensor of the same shape
-     * owned by the caller (as is {@code value}).
+     * owned by the caller (as is {@code value}), or to the tensor this tape routes {@code grad} to
+     * (see {@link #Tape(Backend, Map)}).
      */
     public Var parameter(Tensor value, Tensor grad) {
         checkOpen();
@@ -76,7 +100,7 @@ public final class Tape implements AutoCloseable {
             throw new IllegalArgumentException(
                     "parameter: value shape " + value.shape() + " differs from gradient shape " + grad.shape());
         }
-        return new Var(this, value, true, grad, generation);
+        return new Var(this, value, true, gradientRoutes.getOrDefault(grad, grad), generation);
     }
 
     /** A constant of zeros owned by the tape (valid until the next reset). */

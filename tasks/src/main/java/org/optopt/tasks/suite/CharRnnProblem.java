@@ -1,5 +1,6 @@
 package org.optopt.tasks.suite;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.optopt.api.backend.Backend;
 import org.optopt.tasks.autodiff.Losses;
@@ -27,8 +28,8 @@ final class CharRnnProblem extends StoredProblem {
     private final int batchSize;
     private final int steps;
     private final SplittableRandom random;
-    private final Tape tape;
     private final Tape evaluationTape;
+    private DataParallel parallel;
     private int[][] inputs;
     private int[][] targets;
 
@@ -39,8 +40,8 @@ final class CharRnnProblem extends StoredProblem {
         int[] ids = corpus.ids();
         int vocab = corpus.vocabularySize();
         int split = (int) (ids.length * 0.9);
-        this.train = java.util.Arrays.copyOfRange(ids, 0, split);
-        this.test = java.util.Arrays.copyOfRange(ids, split, ids.length);
+        this.train = Arrays.copyOfRange(ids, 0, split);
+        this.test = Arrays.copyOfRange(ids, split, ids.length);
         if (train.length <= steps + 1 || test.length <= steps + 1) {
             throw new IllegalArgumentException("Text of " + ids.length + " characters is too short for windows of "
                     + (steps + 1));
@@ -52,7 +53,7 @@ final class CharRnnProblem extends StoredProblem {
         this.batchSize = batchSize;
         this.steps = steps;
         this.random = new SplittableRandom(samplingSeed);
-        this.tape = new Tape(backend);
+        this.parallel = new DataParallel(params, 1);
         this.evaluationTape = new Tape(backend);
     }
 
@@ -92,15 +93,32 @@ final class CharRnnProblem extends StoredProblem {
     }
 
     @Override
+    public int setThreads(int threads) {
+        DataParallel next = new DataParallel(params, threads);
+        parallel.close();
+        parallel = next;
+        return threads;
+    }
+
+    @Override
     public double lossAndGradient() {
         if (inputs == null) {
             throw new IllegalStateException("lossAndGradient before the first nextBatch()");
         }
-        tape.reset();
-        params.zeroGrads();
-        Var loss = Losses.crossEntropy(model.forward(tape, inputs), flatten(targets));
-        tape.backward(loss);
-        return loss.value().item();
+        return parallel.lossAndGradient(batchSize, (tape, from, to) -> Losses.crossEntropy(
+                model.forward(tape, sequences(inputs, from, to)), flatten(sequences(targets, from, to))));
+    }
+
+    /** Sequences {@code [from, to)} of a batch laid out {@code [step][sequence]}. */
+    private static int[][] sequences(int[][] batch, int from, int to) {
+        if (from == 0 && to == batch[0].length) {
+            return batch;
+        }
+        int[][] part = new int[batch.length][];
+        for (int t = 0; t < batch.length; t++) {
+            part[t] = Arrays.copyOfRange(batch[t], from, to);
+        }
+        return part;
     }
 
     /** Targets in the row order of {@link CharLstm#forward}'s logits: step-major. */
@@ -146,7 +164,7 @@ final class CharRnnProblem extends StoredProblem {
 
     @Override
     public void close() {
-        tape.close();
+        parallel.close();
         evaluationTape.close();
         params.close();
     }

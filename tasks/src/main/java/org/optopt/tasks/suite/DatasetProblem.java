@@ -1,6 +1,6 @@
 package org.optopt.tasks.suite;
 
-import java.util.List;
+import java.util.Arrays;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.tasks.autodiff.Shapes;
 import org.optopt.tasks.autodiff.Tape;
@@ -33,8 +33,8 @@ final class DatasetProblem extends SampledProblem {
     private final Tensor train;
     private final Tensor test;
     private final AutoCloseable[] extra;
-    private final Tape tape;
     private final Tape evaluationTape;
+    private DataParallel parallel;
 
     /**
      * Takes ownership of the parameters, both feature matrices and {@code extra} resources.
@@ -49,7 +49,7 @@ final class DatasetProblem extends SampledProblem {
         this.train = train;
         this.test = test;
         this.extra = extra;
-        this.tape = new Tape(params.backend());
+        this.parallel = new DataParallel(params, 1);
         this.evaluationTape = new Tape(params.backend());
     }
 
@@ -59,14 +59,20 @@ final class DatasetProblem extends SampledProblem {
     }
 
     @Override
+    public int setThreads(int threads) {
+        DataParallel next = new DataParallel(params, threads);
+        parallel.close();
+        parallel = next;
+        return threads;
+    }
+
+    @Override
     public double lossAndGradient() {
         int[] batch = batch();
-        tape.reset();
-        params.zeroGrads();
-        Var x = Shapes.gatherRows(tape.constant(train), batch);
-        Var loss = head.loss(model.forward(x), batch, false);
-        tape.backward(loss);
-        return loss.value().item();
+        return parallel.lossAndGradient(batch.length, (tape, from, to) -> {
+            int[] rows = from == 0 && to == batch.length ? batch : Arrays.copyOfRange(batch, from, to);
+            return head.loss(model.forward(Shapes.gatherRows(tape.constant(train), rows)), rows, false);
+        });
     }
 
     @Override
@@ -92,7 +98,7 @@ final class DatasetProblem extends SampledProblem {
 
     @Override
     public void close() {
-        tape.close();
+        parallel.close();
         evaluationTape.close();
         params.close();
         train.close();

@@ -52,6 +52,28 @@ public interface TrainingProblem extends AutoCloseable {
     double lossAndGradient();
 
     /**
+     * Computes every later {@link #lossAndGradient()} on {@code threads} threads, data-parallel: the
+     * mini-batch is cut into contiguous shards, one per thread, each shard's forward and backward
+     * pass runs on its own thread, and the shards' gradients, weighted by their share of the batch,
+     * are added in shard order. Results are deterministic for a fixed thread count and differ from
+     * one thread's only in the order of float additions; one thread (the default) is the plain
+     * serial computation. This assumes a loss that is the mean of per-example losses. The network
+     * tasks (every task over a data set: {@code logreg-*}, {@code mnist-mlp}, {@code fmnist-2c2d},
+     * {@code char-rnn-shakespeare}, and {@code teacher-student-mlp}, {@code quadratic-deep}) split
+     * their batches; the others, whose batches are tiny or whose gradients are closed forms, stay on
+     * one thread and return 1.
+     *
+     * @return the number of threads later steps will use
+     * @throws IllegalArgumentException if {@code threads < 1}
+     */
+    default int setThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        return 1;
+    }
+
+    /**
      * The current batch's loss as a {@link Closure} for {@link org.optopt.api.optim.Optimizer#step(Closure)}:
      * {@link Closure#evaluate()} is {@link #lossAndGradient()}. By default it has no
      * {@link Closure#lineBound line bound}; full-batch problems whose loss has an interval Taylor

@@ -29,12 +29,13 @@ import org.optopt.api.tensor.Shape;
  *
  * <p><b>File format, version {@value #VERSION}</b> (big-endian): magic {@code OPTOPTCK}, int
  * version, long step, double training nanoseconds, long steps to target (-1: not yet), double
- * seconds to target, long steps-log length, long evaluations-log length, int parameter count, then
+ * seconds to target, long steps-log length, long evaluations-log length, int threads, int parameter count, then
  * per parameter its UTF name, rank, dims and float32 values, then int length and the optimizer state
  * in {@link StateDict}'s format; the file ends with the SHA-256 of everything before it. A file whose
  * digest does not match is refused as corrupt before anything is loaded. Files are written to a
  * temporary sibling and moved atomically over the previous checkpoint, so a killed process leaves
- * the previous or the new checkpoint, never a mix. They are not forced to disk: that guards against
+ * the previous or the new checkpoint, never a mix. Version 1 files, which have no thread count, are
+ * read as runs on one thread (the only kind there was). They are not forced to disk: that guards against
  * power loss, not against a killed process, and costs more than the rest of a checkpoint.
  *
  * @param step the last completed step
@@ -43,13 +44,18 @@ import org.optopt.api.tensor.Shape;
  * @param secondsToTarget the training seconds then, NaN if not reached
  * @param stepsLogLength bytes of {@code steps.csv} at this step
  * @param evalsLogLength bytes of {@code evals.csv} at this step
+ * @param threads the threads of the run's steps ({@link RunOptions#threads()}), on which its
+ *     trajectory depends
  * @param parameters the parameters' values
  * @param optimizer the optimizer's state
  */
 public record Checkpoint(long step, double trainingNanos, long stepsToTarget, double secondsToTarget,
-        long stepsLogLength, long evalsLogLength, List<ParameterValues> parameters, StateDict optimizer) {
+        long stepsLogLength, long evalsLogLength, int threads, List<ParameterValues> parameters,
+        StateDict optimizer) {
     /** The format version. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The version before thread counts. */
+    private static final int VERSION_WITHOUT_THREADS = 1;
     private static final byte[] MAGIC = {'O', 'P', 'T', 'O', 'P', 'T', 'C', 'K'};
     private static final int DIGEST_BYTES = 32;
 
@@ -95,6 +101,7 @@ public record Checkpoint(long step, double trainingNanos, long stepsToTarget, do
         d.writeDouble(secondsToTarget);
         d.writeLong(stepsLogLength);
         d.writeLong(evalsLogLength);
+        d.writeInt(threads);
         d.writeInt(parameters.size());
         for (ParameterValues p : parameters) {
             d.writeUTF(p.name());
@@ -140,9 +147,9 @@ public record Checkpoint(long step, double trainingNanos, long stepsToTarget, do
         DataInputStream d = new DataInputStream(new ByteArrayInputStream(all, 0, bodyLength));
         d.skipNBytes(MAGIC.length);
         int version = d.readInt();
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_WITHOUT_THREADS) {
             throw new IllegalArgumentException(file + " has checkpoint version " + version + "; this build reads "
-                    + VERSION);
+                    + VERSION_WITHOUT_THREADS + " and " + VERSION);
         }
         long step = d.readLong();
         double nanos = d.readDouble();
@@ -150,6 +157,7 @@ public record Checkpoint(long step, double trainingNanos, long stepsToTarget, do
         double secondsToTarget = d.readDouble();
         long stepsLog = d.readLong();
         long evalsLog = d.readLong();
+        int threads = version == VERSION_WITHOUT_THREADS ? 1 : d.readInt();
         int n = d.readInt();
         List<ParameterValues> params = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -167,7 +175,7 @@ public record Checkpoint(long step, double trainingNanos, long stepsToTarget, do
         }
         byte[] state = new byte[d.readInt()];
         d.readFully(state);
-        return new Checkpoint(step, nanos, stepsToTarget, secondsToTarget, stepsLog, evalsLog, params,
+        return new Checkpoint(step, nanos, stepsToTarget, secondsToTarget, stepsLog, evalsLog, threads, params,
                 StateDict.read(new ByteArrayInputStream(state), file + " (optimizer state)"));
     }
 

@@ -22,13 +22,18 @@ final class RunCheckpoints implements Trainer.Checkpointer {
 
     private final RunDirectory run;
     private final int every;
+    private final int threads;
     private final Checkpoint from;
     private long writingNanos;
 
-    /** Checkpoints every {@code every} steps (0: never), continuing from {@code from} (null: from the start). */
-    RunCheckpoints(RunDirectory run, int every, Checkpoint from) {
+    /**
+     * Checkpoints every {@code every} steps (0: never) of a run on {@code threads} threads,
+     * continuing from {@code from} (null: from the start).
+     */
+    RunCheckpoints(RunDirectory run, int every, int threads, Checkpoint from) {
         this.run = run;
         this.every = every;
+        this.threads = threads;
         this.from = from;
     }
 
@@ -70,7 +75,7 @@ final class RunCheckpoints implements Trainer.Checkpointer {
             values.add(new Checkpoint.ParameterValues(param.name(), param.value().shape(), param.value().toArray()));
         }
         new Checkpoint(p.step(), p.trainingNanos(), p.stepsToTarget(), p.secondsToTarget(), lengths[0], lengths[1],
-                values, optimizer.state()).write(file(run.path()));
+                threads, values, optimizer.state()).write(file(run.path()));
         writingNanos += System.nanoTime() - t0;
     }
 

@@ -25,9 +25,12 @@ import org.optopt.tasks.suite.Budget;
  * @param config further entries of the run directory's {@code config.json}, after the task's name
  *     (e.g. the optimizer and its hyperparameters, which the trainer cannot name before it builds it)
  * @param files further files written into the run directory when it is created, by name
+ * @param threads threads of each step's loss and gradient ({@link org.optopt.tasks.suite.TrainingProblem#setThreads}: data
+ *     parallel over the mini-batch); part of the run's definition, as its trajectory depends on it
+ *     (float summation order), so {@code config.json} and checkpoints record it
  */
 public record RunOptions(Budget budget, int batchSize, long seed, int evaluations, long evaluateEvery,
-        int checkpointEvery, Path directory, Map<String, Object> config, Map<String, String> files) {
+        int checkpointEvery, Path directory, Map<String, Object> config, Map<String, String> files, int threads) {
     /** Evaluations spread over a run unless told otherwise: {@value}. */
     public static final int DEFAULT_EVALUATIONS = 20;
 
@@ -37,6 +40,9 @@ public record RunOptions(Budget budget, int batchSize, long seed, int evaluation
      * @throws IllegalArgumentException if a count is out of range or a file name is not a plain name
      */
     public RunOptions {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
         if (batchSize < 0 || evaluations < 1 || evaluateEvery < 0 || checkpointEvery < 0) {
             throw new IllegalArgumentException("batch size, evaluate-every and checkpoint-every must be at least 0"
                     + " and evaluations at least 1, got " + batchSize + ", " + evaluateEvery + ", " + checkpointEvery
@@ -53,16 +59,16 @@ public record RunOptions(Budget budget, int batchSize, long seed, int evaluation
 
     /**
      * The task's budget and batch size, seed 0, {@value #DEFAULT_EVALUATIONS} evaluations, no
-     * checkpoints, no files.
+     * checkpoints, no files, one thread.
      */
     public static RunOptions defaults() {
-        return new RunOptions(null, 0, 0, DEFAULT_EVALUATIONS, 0, 0, null, Map.of(), Map.of());
+        return new RunOptions(null, 0, 0, DEFAULT_EVALUATIONS, 0, 0, null, Map.of(), Map.of(), 1);
     }
 
     /** These options with training length {@code budget} (null: the task's default). */
     public RunOptions withBudget(Budget budget) {
         return new RunOptions(budget, batchSize, seed, evaluations, evaluateEvery, checkpointEvery, directory, config,
-                files);
+                files, threads);
     }
 
     /** These options with a budget of {@code steps} steps. */
@@ -78,34 +84,40 @@ public record RunOptions(Budget budget, int batchSize, long seed, int evaluation
     /** These options with {@code batchSize} examples per step (0: the task's default). */
     public RunOptions withBatchSize(int batchSize) {
         return new RunOptions(budget, batchSize, seed, evaluations, evaluateEvery, checkpointEvery, directory, config,
-                files);
+                files, threads);
     }
 
     /** These options with seed {@code seed}. */
     public RunOptions withSeed(long seed) {
         return new RunOptions(budget, batchSize, seed, evaluations, evaluateEvery, checkpointEvery, directory, config,
-                files);
+                files, threads);
     }
 
     /** These options with {@code evaluations} evaluations spread over the run (and no fixed interval). */
     public RunOptions withEvaluations(int evaluations) {
-        return new RunOptions(budget, batchSize, seed, evaluations, 0, checkpointEvery, directory, config, files);
+        return new RunOptions(budget, batchSize, seed, evaluations, 0, checkpointEvery, directory, config, files, threads);
+    }
+
+    /** These options computing each step's loss and gradient on {@code threads} threads (data parallel). */
+    public RunOptions withThreads(int threads) {
+        return new RunOptions(budget, batchSize, seed, evaluations, evaluateEvery, checkpointEvery, directory, config,
+                files, threads);
     }
 
     /** These options with an evaluation every {@code steps} steps and after the last. */
     public RunOptions withEvaluateEvery(long steps) {
-        return new RunOptions(budget, batchSize, seed, evaluations, steps, checkpointEvery, directory, config, files);
+        return new RunOptions(budget, batchSize, seed, evaluations, steps, checkpointEvery, directory, config, files, threads);
     }
 
     /** These options with a checkpoint every {@code steps} steps and after the last (0: none). */
     public RunOptions withCheckpointEvery(int steps) {
-        return new RunOptions(budget, batchSize, seed, evaluations, evaluateEvery, steps, directory, config, files);
+        return new RunOptions(budget, batchSize, seed, evaluations, evaluateEvery, steps, directory, config, files, threads);
     }
 
     /** These options writing the run's files to {@code directory}, which must not exist yet (null: none). */
     public RunOptions withDirectory(Path directory) {
         return new RunOptions(budget, batchSize, seed, evaluations, evaluateEvery, checkpointEvery, directory, config,
-                files);
+                files, threads);
     }
 
     /** These options with {@code config} added to {@code config.json} (see {@link #config()}). */
@@ -113,7 +125,7 @@ public record RunOptions(Budget budget, int batchSize, long seed, int evaluation
         Map<String, Object> all = new LinkedHashMap<>(this.config);
         all.putAll(config);
         return new RunOptions(budget, batchSize, seed, evaluations, evaluateEvery, checkpointEvery, directory, all,
-                files);
+                files, threads);
     }
 
     /** These options writing a file {@code name} with {@code content} into the run directory when it is created. */
@@ -121,6 +133,6 @@ public record RunOptions(Budget budget, int batchSize, long seed, int evaluation
         Map<String, String> all = new LinkedHashMap<>(files);
         all.put(name, content);
         return new RunOptions(budget, batchSize, seed, evaluations, evaluateEvery, checkpointEvery, directory, config,
-                all);
+                all, threads);
     }
 }

@@ -210,7 +210,8 @@ public final class Trainer {
      * only those made now.
      *
      * @throws IllegalArgumentException if the options have no directory, the run is complete, or its
-     *     checkpoint is corrupt or does not fit the task
+     *     checkpoint is corrupt, does not fit the task or was written on another number of
+     *     {@linkplain RunOptions#threads() threads}
      */
     public Result resume(BiFunction<Backend, ParameterSet, Optimizer> optimizer, RunOptions options, Listener listener)
             throws IOException {
@@ -224,6 +225,10 @@ public final class Trainer {
         }
         Path file = RunCheckpoints.file(dir);
         Checkpoint from = Files.exists(file) ? Checkpoint.read(file) : null;
+        if (from != null && from.threads() != options.threads()) {
+            throw new IllegalArgumentException("The checkpoint in " + dir + " was written by a run on " + from.threads()
+                    + " thread(s); resuming it on " + options.threads() + " would change its trajectory");
+        }
         try (RunDirectory run = RunDirectory.resume(dir, from == null ? 0 : from.stepsLogLength(),
                 from == null ? 0 : from.evalsLogLength())) {
             return train(run, optimizer, options, listener, from);
@@ -233,7 +238,7 @@ public final class Trainer {
     /** Trains into {@code run}, completing it, or marking it failed (discarding a created one that never stepped). */
     private Result train(RunDirectory run, BiFunction<Backend, ParameterSet, Optimizer> optimizer, RunOptions options,
             Listener listener, Checkpoint from) throws IOException {
-        RunCheckpoints checkpoints = new RunCheckpoints(run, options.checkpointEvery(), from);
+        RunCheckpoints checkpoints = new RunCheckpoints(run, options.checkpointEvery(), options.threads(), from);
         try {
             Result r = train(optimizer, options, run.andThen(listener), checkpoints);
             Map<String, Object> metrics = r.metrics();
@@ -255,6 +260,7 @@ public final class Trainer {
         try (TrainingProblem problem = task.instantiate(backend, data, options.seed(),
                 options.batchSize() > 0 ? options.batchSize() : task.defaultBatchSize());
                 Optimizer optimizer = factory.apply(backend, problem.parameters())) {
+            problem.setThreads(options.threads());
             long total = (options.budget() != null ? options.budget() : task.defaultBudget())
                     .totalSteps(problem.stepsPerEpoch());
             long evalEvery = options.evaluateEvery() > 0 ? options.evaluateEvery()
@@ -300,7 +306,7 @@ public final class Trainer {
 
     /**
      * The run's {@code config.json}: the task, the caller's entries ({@link RunOptions#config()},
-     * e.g. the optimizer and its hyperparameters), seed, batch size, budget, backend, evaluation
+     * e.g. the optimizer and its hyperparameters), seed, batch size, budget, backend, threads, evaluation
      * schedule, target, and which optopt wrote it.
      */
     private Map<String, Object> config(RunOptions options) {
@@ -311,6 +317,7 @@ public final class Trainer {
         config.put("batch_size", options.batchSize() > 0 ? options.batchSize() : task.defaultBatchSize());
         config.put("budget", (options.budget() != null ? options.budget() : task.defaultBudget()).toString());
         config.put("backend", backend.name());
+        config.put("threads", options.threads());
         if (options.evaluateEvery() > 0) {
             config.put("evaluate_every", options.evaluateEvery());
         } else {

@@ -20,7 +20,7 @@ class CheckpointTest {
         StateDict state = new StateDict("adam", List.of(new StateDict.ParameterShape("w", Shape.of(2))), 7, 0,
                 Map.of("k", "v"), Map.of("hyper/default/lr", 1e-3),
                 List.of(new StateDict.StateTensor("w", "m", Shape.of(2), new float[] {0.5f, -0.25f})));
-        return new Checkpoint(7, 1.5e9, -1, Double.NaN, 120, 40,
+        return new Checkpoint(7, 1.5e9, -1, Double.NaN, 120, 40, 3,
                 List.of(new Checkpoint.ParameterValues("w", Shape.of(2), new float[] {1f, Float.MIN_VALUE})), state);
     }
 
@@ -33,8 +33,29 @@ class CheckpointTest {
         assertEquals(sample().optimizer(), back.optimizer());
         assertEquals(7, back.step());
         assertEquals(120, back.stepsLogLength());
+        assertEquals(3, back.threads());
         assertTrue(Double.isNaN(back.secondsToTarget()));
         assertEquals(List.of("checkpoint.bin"), Files.list(dir).map(p -> p.getFileName().toString()).toList());
+    }
+
+    /** A file of version 1, written before thread counts: the bytes of version 2 without the count. */
+    @Test
+    void aVersionOneFileIsARunOnOneThread(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("checkpoint.bin");
+        sample().write(f);
+        byte[] v2 = Files.readAllBytes(f);
+        int threadsAt = 8 + 4 + 6 * 8; // magic, version, step .. evaluations-log length
+        java.io.ByteArrayOutputStream v1 = new java.io.ByteArrayOutputStream();
+        v1.write(v2, 0, 8);
+        v1.write(new byte[] {0, 0, 0, 1});
+        v1.write(v2, 12, threadsAt - 12);
+        v1.write(v2, threadsAt + 4, v2.length - 32 - threadsAt - 4);
+        v1.write(java.security.MessageDigest.getInstance("SHA-256").digest(v1.toByteArray()));
+        Files.write(f, v1.toByteArray());
+        Checkpoint back = Checkpoint.read(f);
+        assertEquals(1, back.threads());
+        assertEquals(sample().parameters(), back.parameters());
+        assertEquals(sample().optimizer(), back.optimizer());
     }
 
     @Test

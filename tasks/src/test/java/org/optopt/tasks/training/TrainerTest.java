@@ -215,8 +215,37 @@ class TrainerTest {
         String config = Files.readString(dir.resolve("config.json"));
         assertTrue(config.startsWith("{\"task\": \"ridge-toy\", \"optimizer\": \"plain-sgd\", \"seed\": 11, "
                 + "\"batch_size\": 10, \"budget\": \"25 steps\", \"backend\": \"" + backend.name()
-                + "\", \"evaluate_every\": 6, "), config);
+                + "\", \"threads\": 1, \"evaluate_every\": 6, "), config);
         assertTrue(Files.readString(dir.resolve("metrics.json")).startsWith("{\"steps\": 25, "));
+    }
+
+    /** teacher-student-mlp is a data-set task, so its batches of 32 split into two shards of 16. */
+    @Test
+    void aRunOnTwoThreadsResumesBitIdenticalAndOnlyOnTwoThreads() throws IOException {
+        Trainer twoThreads = new Trainer(TaskRegistry.standard().get("teacher-student-mlp"), backend, noData());
+        RunOptions options = RunOptions.defaults().withSteps(12).withEvaluateEvery(5).withSeed(2).withCheckpointEvery(4)
+                .withThreads(2);
+        FinalValues reference = new FinalValues();
+        Trainer.Result expected = twoThreads.run((b, params) -> new PlainSgd(b, params, LR, 0),
+                options.withDirectory(tmp.resolve("straight")), reference);
+        Path dir = tmp.resolve("interrupted");
+        assertThrows(IllegalStateException.class, () -> twoThreads.run((b, params) -> new PlainSgd(b, params, LR, 7),
+                options.withDirectory(dir)));
+        assertEquals(2, Checkpoint.read(dir.resolve("checkpoint.bin")).threads());
+        assertTrue(Files.readString(dir.resolve("config.json")).contains("\"threads\": 2, "));
+
+        assertEquals("The checkpoint in " + dir + " was written by a run on 2 thread(s); resuming it on 1 would change"
+                + " its trajectory", assertThrows(IllegalArgumentException.class, () -> twoThreads.resume(
+                        (b, params) -> new PlainSgd(b, params, LR, 0), options.withThreads(1).withDirectory(dir),
+                        Trainer.Listener.NONE)).getMessage());
+        FinalValues resumedValues = new FinalValues();
+        Trainer.Result resumed = twoThreads.resume((b, params) -> new PlainSgd(b, params, LR, 0),
+                options.withDirectory(dir), resumedValues);
+        assertEquals(expected.steps().stream().skip(4).map(StepRecord::loss).toList(),
+                resumed.steps().stream().skip(4).map(StepRecord::loss).toList());
+        for (int i = 0; i < reference.values.size(); i++) {
+            assertArrayEquals(reference.values.get(i), resumedValues.values.get(i));
+        }
     }
 
     private static List<String> withoutSeconds(Path file) throws IOException {

@@ -1,0 +1,177 @@
+package org.optopt.tasks.suite;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.optopt.api.optim.Parameter;
+import org.optopt.api.tensor.Tensor;
+import org.optopt.tasks.autodiff.Elementwise;
+import org.optopt.tasks.autodiff.Tape;
+import org.optopt.tasks.autodiff.Var;
+import org.optopt.tasks.nn.ParameterStore;
+
+/**
+ * The loss and gradient of a mini-batch, computed on one thread or split into data-parallel shards
+ * on several.
+ *
+ * <p><b>One thread</b> records the whole batch on one tape whose parameters accumulate into their
+ * own gradients: exactly what the problems did before this class existed, so one-thread runs keep
+ * their trajectories bit for bit.
+ *
+ * <p><b>{@code threads > 1}</b>: the batch of {@code n} examples is cut into {@code min(threads, n)}
+ * contiguous shards of {@code floor} or {@code ceil(n / threads)} examples (odd batch sizes and
+ * batches smaller than the thread count work). Shard {@code k} with {@code n_k} examples records its
+ * own mean loss {@code L_k} on its own {@link Tape} and back-propagates {@code (n_k / n) L_k}, so
+ * that the shards' gradients sum to the gradient of the batch's mean loss
+ * {@code L = sum_k (n_k / n) L_k}. Shard 0 runs on the calling thread and accumulates into the
+ * parameters' gradients; shard {@code k > 0} runs on a thread of a persistent pool (created once,
+ * no thread per step) and accumulates, through its tape's {@linkplain Tape#Tape(org.optopt.api.backend.Backend,
+ * Map) gradient routes}, into buffers of its own. When every shard is done, the calling thread adds
+ * the buffers of shards 1, 2, ... in that order to the parameters' gradients, and sums the weighted
+ * shard losses in the same order: for a fixed thread count the result is deterministic, run to run;
+ * against one thread only the order of float additions differs.
+ *
+ * <p><b>What it assumes.</b> The loss is a mean of per-example losses over the batch, with nothing
+ * coupling examples (no batch normalization; the suite has none), so that a shard's loss is a
+ * function of its own examples. Shards share the parameter values (read only while they run), the
+ * data (read only) and the backend, whose primitives must be safe to call from several threads on
+ * distinct tensors: the nd4j backend's are (heap arrays, per-thread scratch, a concurrent kernel
+ * cache; OpenBLAS's {@code cblas_sgemm} is reentrant, and each call should run on one OpenBLAS thread,
+ * that backend's default, or the shards' products wait on each other's BLAS threads).
+ *
+ * <p>Why data parallelism rather than more BLAS threads: OpenBLAS's own threading sped the products
+ * of {@code fmnist-2c2d} up 1.5x on two cores and left everything else serial (1.22x per step), and
+ * it slowed {@code mnist-mlp} (0.94x), whose products are too small to split; shards run the whole
+ * step, products and elementwise work, on every thread. Measurements: {@code docs/performance.md}.
+ */
+final class DataParallel implements AutoCloseable {
+    /** A shard's loss. */
+    @FunctionalInterface
+    interface ShardLoss {
+        /** The mean loss of examples {@code [from, to)} of the current batch, recorded on {@code tape}. */
+        Var loss(Tape tape, int from, int to);
+    }
+
+    private final ParameterStore params;
+    private final List<Tape> tapes = new ArrayList<>();
+    /** Per shard {@code k > 0}, one gradient buffer per parameter, in the store's order. */
+    private final List<List<Tensor>> shardGradients = new ArrayList<>();
+    private final ExecutorService workers;
+
+    /**
+     * Splits steps over {@code threads} threads ({@code threads - 1} pooled workers besides the caller).
+     *
+     * @throws IllegalArgumentException if {@code threads < 1}
+     */
+    DataParallel(ParameterStore params, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        this.params = params;
+        tapes.add(new Tape(params.backend()));
+        for (int k = 1; k < threads; k++) {
+            Map<Tensor, Tensor> routes = new IdentityHashMap<>();
+            List<Tensor> buffers = new ArrayList<>();
+            for (Parameter p : params.list()) {
+                Tensor g = params.backend().zeros(p.gradient().shape());
+                buffers.add(g);
+                routes.put(p.gradient(), g);
+            }
+            shardGradients.add(buffers);
+            tapes.add(new Tape(params.backend(), routes));
+        }
+        this.workers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, task -> {
+            Thread t = new Thread(task, "optopt-shard");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The number of threads a step may use. */
+    int threads() {
+        return tapes.size();
+    }
+
+    /**
+     * The mean loss over a batch of {@code n} examples; overwrites every parameter's gradient with
+     * its gradient.
+     */
+    double lossAndGradient(int n, ShardLoss loss) {
+        int shards = Math.min(threads(), n);
+        params.zeroGrads();
+        if (shards == 1) {
+            Tape tape = tapes.get(0);
+            tape.reset();
+            Var l = loss.loss(tape, 0, n);
+            tape.backward(l);
+            return l.value().item();
+        }
+        List<Future<Double>> others = new ArrayList<>(shards - 1);
+        for (int k = 1; k < shards; k++) {
+            int shard = k;
+            others.add(workers.submit(() -> shard(shard, shards, n, loss)));
+        }
+        double total = 0;
+        RuntimeException failure = null;
+        try {
+            total = shard(0, shards, n, loss);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (Future<Double> f : others) {
+            try {
+                total += f.get();
+            } catch (ExecutionException e) {
+                failure = failure != null ? failure
+                        : e.getCause() instanceof RuntimeException r ? r
+                        : new IllegalStateException("A data-parallel shard failed", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = failure != null ? failure : new IllegalStateException("Interrupted in a data-parallel step", e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        List<Parameter> list = params.list();
+        for (int k = 1; k < shards; k++) {
+            List<Tensor> buffers = shardGradients.get(k - 1);
+            for (int i = 0; i < list.size(); i++) {
+                params.backend().axpyInPlace(1f, buffers.get(i), list.get(i).gradient());
+            }
+        }
+        return total;
+    }
+
+    /** Records and back-propagates shard {@code k} of {@code shards}; its weighted loss {@code (n_k / n) L_k}. */
+    private double shard(int k, int shards, int n, ShardLoss loss) {
+        int from = (int) ((long) k * n / shards);
+        int to = (int) ((long) (k + 1) * n / shards);
+        if (k > 0) {
+            for (Tensor g : shardGradients.get(k - 1)) {
+                params.backend().fillInPlace(g, 0f);
+            }
+        }
+        Tape tape = tapes.get(k);
+        tape.reset();
+        double weight = (double) (to - from) / n;
+        Var l = loss.loss(tape, from, to);
+        tape.backward(Elementwise.scale(l, weight));
+        return weight * l.value().item();
+    }
+
+    /** Stops the workers and closes the tapes and the shards' gradient buffers (not the parameters). */
+    @Override
+    public void close() {
+        if (workers != null) {
+            workers.shutdownNow();
+        }
+        tapes.forEach(Tape::close);
+        shardGradients.forEach(buffers -> buffers.forEach(Tensor::close));
+    }
+}
