@@ -20,14 +20,19 @@ import org.optopt.tasks.training.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code optopt bench task}: training throughput of a task (forward, backward and an Adam step per
  * mini-batch of the task's own batch size, data already in memory) beside the roofline of that step:
  * the best rate the backend's matrix product reaches on the step's largest product, applied to the
- * task's FLOP model ({@link org.optopt.tasks.nn.Flops}). {@code --threads N} sets both the
- * backend's matrix-product threads and its kernel threads.
+ * task's FLOP model ({@link org.optopt.tasks.nn.Flops}). {@code --threads N} computes each step's
+ * loss and gradient data parallel on N threads ({@link org.optopt.tasks.suite.TrainingProblem#setThreads}),
+ * each shard's products on one OpenBLAS thread (the nd4j backend's default). The backend's own
+ * threads stay its options: {@code --backend-option kernel-threads=N} for the optimizer's step over
+ * large tensors (nd4j's default: all processors), {@code --backend-option threads=N} for OpenBLAS's
+ * threading, the alternative that data parallelism replaced (see {@code docs/performance.md}).
  */
 @Command(name = "task", mixinStandardHelpOptions = true,
         description = "Training throughput (examples/s) of a task against the matmul roofline of its step.")
@@ -46,9 +51,9 @@ final class TaskBenchCommand implements Runnable {
     @Option(names = "--batch-size", description = "Examples per step (default: the task's batch size).")
     private Integer batchSize;
 
-    @Option(names = "--threads", description = "Backend threads for matrix products and kernels (same as"
-            + " --backend-option threads=N --backend-option kernel-threads=N).")
-    private Integer threads;
+    @Option(names = "--threads", defaultValue = "1", description = "Threads per step: the batch split into N"
+            + " data-parallel shards (default: ${DEFAULT-VALUE}).")
+    private int threads;
 
     @Option(names = "--steps", defaultValue = "2000",
             description = "Timed steps, after max(30, steps/5) warm-up steps; the JIT keeps improving for hundreds of"
@@ -68,12 +73,8 @@ final class TaskBenchCommand implements Runnable {
 
     @Override
     public void run() {
-        if (threads != null) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
-            }
-            choice.putOption("threads", Integer.toString(threads));
-            choice.putOption("kernel-threads", Integer.toString(threads));
+        if (threads < 1) {
+            throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
         }
         var task = tasks.get(taskName);
         int batch = batchSize == null ? task.defaultBatchSize() : batchSize;
@@ -85,17 +86,19 @@ final class TaskBenchCommand implements Runnable {
                 shared == null ? null : Path.of(shared), true);
         TaskBenchmark.Result r;
         try {
-            r = new TaskBenchmark(backend.get(), optimizers.provider("adam")).run(task, data, batch, steps);
+            r = new TaskBenchmark(backend.get(), optimizers.provider("adam")).run(task, data, batch, steps, threads);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
-        String threadCount = choice.options().getOrDefault("threads", "default");
+        String blasThreads = choice.options().getOrDefault("threads", "default");
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("task", r.task());
             m.put("backend", r.backend());
-            m.put("threads", threadCount);
+            m.put("threads", r.threads());
+            m.put("blas_threads", blasThreads);
+            m.put("kernel_threads", backend.get().kernelThreads());
             m.put("batch_size", r.batchSize());
             m.put("step_ms", r.stepMillis());
             m.put("steps_per_s", r.stepsPerSecond());
@@ -110,8 +113,8 @@ final class TaskBenchCommand implements Runnable {
             out.println(Json.object(m));
             return;
         }
-        out.printf(Locale.ROOT, "task %s, batch %d, backend %s, threads %s%n", r.task(), r.batchSize(), r.backend(),
-                threadCount);
+        out.printf(Locale.ROOT, "task %s, batch %d, backend %s, threads %d (OpenBLAS threads %s, kernel threads %d)%n",
+                r.task(), r.batchSize(), r.backend(), r.threads(), blasThreads, backend.get().kernelThreads());
         out.printf(Locale.ROOT, "  forward+backward+adam  %8.3f ms/step  %8.2f steps/s  %,10.0f examples/s"
                 + "  (process CPU %.3f ms/step)%n", r.stepMillis(), r.stepsPerSecond(), r.examplesPerSecond(),
                 r.cpuMillisPerStep());

@@ -1,8 +1,13 @@
 package org.optopt.cli.bench;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.OptimizerProvider;
@@ -21,10 +26,14 @@ import org.optopt.tasks.suite.TrainingProblem;
  * GFLOP/s of {@link Backend#gemmInPlace} on the largest product of the model's dominant layer at
  * the benchmarked batch size, divided by that count: the step's speed if every FLOP ran at the
  * rate of its largest matrix product.
+ *
+ * <p>On {@code threads > 1} the step is data parallel ({@link TrainingProblem#setThreads}) and the
+ * roofline's rate is that of {@code threads} such products run at once, one per thread, each over
+ * one shard's rows: the rate the shards' products can reach together on this machine now.
  */
 final class TaskBenchmark {
     /** Everything measured. */
-    record Result(String task, String backend, int batchSize, double stepMillis, double cpuMillisPerStep,
+    record Result(String task, String backend, int threads, int batchSize, double stepMillis, double cpuMillisPerStep,
             double examplesPerSecond, double matmulGflops, Flops flops, double rooflineExamplesPerSecond) {
         /** Training steps per second. */
         double stepsPerSecond() {
@@ -45,8 +54,10 @@ final class TaskBenchmark {
         this.adam = adam;
     }
 
-    Result run(Task task, DataSource data, int batchSize, int steps) throws IOException {
+    /** Times {@code steps} steps of {@code task} whose loss and gradient run on {@code threads} threads. */
+    Result run(Task task, DataSource data, int batchSize, int steps, int threads) throws IOException {
         try (TrainingProblem problem = task.instantiate(backend, data, 0, batchSize)) {
+            int used = problem.setThreads(threads);
             Flops flops = problem.flops();
             Flops.Layer dominant = flops.dominant().orElseThrow(() -> new IllegalArgumentException("Task "
                     + task.name() + " has no FLOP model; bench task measures network tasks (dense, conv, LSTM)"));
@@ -70,8 +81,9 @@ final class TaskBenchmark {
             double cpuPerStep = (processCpuNanos() - cpu0) / 1e6 / steps;
             Arrays.sort(ms);
             double median = ms[steps / 2];
-            double gflops = bestGemmGflops(batchSize * dominant.rows(), dominant.depth(), dominant.columns());
-            return new Result(task.name(), backend.name(), batchSize, median, cpuPerStep, batchSize / (median / 1e3),
+            double gflops = bestGemmGflops(Math.max(1, batchSize / used) * dominant.rows(), dominant.depth(),
+                    dominant.columns(), used);
+            return new Result(task.name(), backend.name(), used, batchSize, median, cpuPerStep, batchSize / (median / 1e3),
                     gflops, flops, gflops * 1e9 / flops.total());
         }
     }
@@ -85,13 +97,44 @@ final class TaskBenchmark {
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    /** The best rate of {@code [rows, depth] x [depth, columns]} over 200 runs after 50 warm-up runs. */
-    private double bestGemmGflops(int rows, int depth, int columns) {
-        try (Tensor x = backend.randomUniform(Shape.matrix(rows, depth), -1, 1, 1);
-                Tensor w = backend.randomUniform(Shape.matrix(depth, columns), -1, 1, 2);
-                Tensor y = backend.zeros(Shape.matrix(rows, columns))) {
-            Timing t = Timing.of(() -> backend.gemmInPlace(1f, x, false, w, false, 0f, y), 50, 200);
-            return 2.0 * rows * depth * columns / (t.minMillis() * 1e6);
+    /**
+     * The best rate of {@code threads} products {@code [rows, depth] x [depth, columns]} run at once,
+     * one per thread, over 200 runs after 50 warm-up runs.
+     */
+    private double bestGemmGflops(int rows, int depth, int columns, int threads) {
+        List<Tensor> tensors = new ArrayList<>();
+        List<Runnable> products = new ArrayList<>();
+        ExecutorService helpers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
+            Thread t = new Thread(r, "optopt-bench-gemm");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (int k = 0; k < threads; k++) {
+                Tensor x = keep(tensors, backend.randomUniform(Shape.matrix(rows, depth), -1, 1, 1 + 2L * k));
+                Tensor w = keep(tensors, backend.randomUniform(Shape.matrix(depth, columns), -1, 1, 2 + 2L * k));
+                Tensor y = keep(tensors, backend.zeros(Shape.matrix(rows, columns)));
+                products.add(() -> backend.gemmInPlace(1f, x, false, w, false, 0f, y));
+            }
+            Timing t = Timing.of(() -> {
+                List<CompletableFuture<Void>> others = new ArrayList<>();
+                for (Runnable p : products.subList(1, threads)) {
+                    others.add(CompletableFuture.runAsync(p, helpers));
+                }
+                products.get(0).run();
+                others.forEach(CompletableFuture::join);
+            }, 50, 200);
+            return threads * 2.0 * rows * depth * columns / (t.minMillis() * 1e6);
+        } finally {
+            if (helpers != null) {
+                helpers.shutdownNow();
+            }
+            tensors.forEach(Tensor::close);
         }
+    }
+
+    private static Tensor keep(List<Tensor> tensors, Tensor t) {
+        tensors.add(t);
+        return t;
     }
 }

@@ -69,15 +69,18 @@ public final class Experiment {
      */
     Outcome run(Task task, OptimizerSpec spec, long seed, int batchSize, Budget budget, int evaluations, Path runsDir)
             throws IOException {
-        return run(task, spec, seed, batchSize, budget, evaluations, runsDir, CHECKPOINT_EVERY);
+        return run(task, spec, seed, batchSize, budget, evaluations, runsDir, CHECKPOINT_EVERY, 1);
     }
 
-    /** {@link #run} with checkpoints every {@code checkpointEvery} steps. */
+    /**
+     * {@link #run} with checkpoints every {@code checkpointEvery} steps and each step's loss and
+     * gradient on {@code threads} threads.
+     */
     Outcome run(Task task, OptimizerSpec spec, long seed, int batchSize, Budget budget, int evaluations, Path runsDir,
-            int checkpointEvery) throws IOException {
+            int checkpointEvery, int threads) throws IOException {
         String name = LocalDateTime.now().format(STAMP) + "-" + task.name() + "-" + sanitize(spec.toString()) + "-s" + seed;
         return runIn(unique(runsDir.resolve(name)), task, new RunArguments(task.name(), spec.toString(), Map.of(),
-                seed, batchSize, budget, evaluations, checkpointEvery));
+                seed, batchSize, budget, evaluations, checkpointEvery, threads));
     }
 
     /** Steps between checkpoints unless told otherwise. */
@@ -123,7 +126,8 @@ public final class Experiment {
 
     private static RunOptions options(Path dir, RunArguments args) {
         return RunOptions.defaults().withBudget(args.budget()).withBatchSize(args.batchSize()).withSeed(args.seed())
-                .withEvaluations(args.evaluations()).withCheckpointEvery(args.checkpointEvery()).withDirectory(dir);
+                .withEvaluations(args.evaluations()).withCheckpointEvery(args.checkpointEvery()).withThreads(args.threads())
+                .withDirectory(dir);
     }
 
     /** The progress bar and the observer. */

@@ -24,9 +24,11 @@ import org.optopt.tasks.suite.Budget;
  * @param budget the training length, or null for the task's default
  * @param evaluations test-split evaluations
  * @param checkpointEvery steps between checkpoints
+ * @param threads threads of each step's loss and gradient (data parallel; see
+ *     {@link org.optopt.tasks.training.RunOptions#threads()}); 1 where {@code run.json} has none
  */
 public record RunArguments(String task, String optimizer, Map<String, Object> settings, long seed, int batchSize,
-        Budget budget, int evaluations, int checkpointEvery) {
+        Budget budget, int evaluations, int checkpointEvery, int threads) {
     /** The file's name in a run directory. */
     public static final String FILE = "run.json";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,10 +36,16 @@ public record RunArguments(String task, String optimizer, Map<String, Object> se
     /** Copies the settings; checks the counts. */
     public RunArguments {
         settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
-        if (evaluations < 1 || checkpointEvery < 1) {
-            throw new IllegalArgumentException("evaluations and checkpoint spacing must be at least 1, got "
-                    + evaluations + " and " + checkpointEvery);
+        if (evaluations < 1 || checkpointEvery < 1 || threads < 1) {
+            throw new IllegalArgumentException("evaluations, checkpoint spacing and threads must be at least 1, got "
+                    + evaluations + ", " + checkpointEvery + " and " + threads);
         }
+    }
+
+    /** Arguments of a run on one thread. */
+    public RunArguments(String task, String optimizer, Map<String, Object> settings, long seed, int batchSize,
+            Budget budget, int evaluations, int checkpointEvery) {
+        this(task, optimizer, settings, seed, batchSize, budget, evaluations, checkpointEvery, 1);
     }
 
     /**
@@ -60,6 +68,7 @@ public record RunArguments(String task, String optimizer, Map<String, Object> se
         m.put("budget", budget == null ? null : Map.of("count", budget.count(), "unit", budget.unit().name()));
         m.put("evaluations", evaluations);
         m.put("checkpoint_every", checkpointEvery);
+        m.put("threads", threads);
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n";
     }
 
@@ -80,6 +89,7 @@ public record RunArguments(String task, String optimizer, Map<String, Object> se
                 (Map<String, Object>) m.get("settings"), ((Number) m.get("seed")).longValue(),
                 ((Number) m.get("batch_size")).intValue(),
                 b == null ? null : new Budget(((Number) b.get("count")).longValue(), Budget.Unit.valueOf((String) b.get("unit"))),
-                ((Number) m.get("evaluations")).intValue(), ((Number) m.get("checkpoint_every")).intValue());
+                ((Number) m.get("evaluations")).intValue(), ((Number) m.get("checkpoint_every")).intValue(),
+                m.get("threads") == null ? 1 : ((Number) m.get("threads")).intValue());
     }
 }

@@ -27,6 +27,17 @@ class TaskBenchmarkTest {
     }
 
     @Test
+    void threadsSplitTheStepAndAreReported() {
+        Run r = MainTest.run("--backend", "reference", "bench", "task", "--task", "teacher-student-mlp", "--threads", "2",
+                "--steps", "3", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("\"threads\": 2, "), r.out());
+        Run zero = MainTest.run("--backend", "reference", "bench", "task", "--threads", "0");
+        assertEquals(2, zero.exitCode(), zero.err());
+        assertTrue(zero.err().contains("--threads must be at least 1, got 0"), zero.err());
+    }
+
+    @Test
     void theTasksOwnBatchSizeIsTheDefault() {
         Run r = MainTest.run("--backend", "reference", "bench", "task", "--task", "teacher-student-mlp", "--steps", "2",
                 "--json");
