@@ -225,6 +225,17 @@ public interface Backend extends AutoCloseable {
         return 1;
     }
 
+    /**
+     * Whether several threads may use this backend at once, each on tensors of its own (writes) while
+     * sharing others (reads only): creating tensors, primitives, compiling kernels and running
+     * compiled kernels. Data-parallel training steps need it (each shard of a mini-batch runs its
+     * forward and backward pass on its own thread); a backend that says no keeps them on one thread.
+     * By default false.
+     */
+    default boolean concurrentUse() {
+        return false;
+    }
+
     /** Releases the backend's resources; tensors it created must not be used afterwards. */
     @Override
     default void close() {}

@@ -12,4 +12,10 @@ public final class ReferenceBackend extends HeapBackend {
     public String name() {
         return ReferenceBackendProvider.NAME;
     }
+
+    /** True: {@link HeapBackend}'s loops and the interpreter keep no state between calls. */
+    @Override
+    public boolean concurrentUse() {
+        return true;
+    }
 }

@@ -53,6 +53,17 @@ public final class Nd4jBackend extends HeapBackend {
         return kernelLoop.threads();
     }
 
+    /**
+     * True: tensors are heap arrays and primitives allocate their results; the generated loops are
+     * cached in concurrent maps, staged kernels' scratch arrays are per thread ({@link StageScratch})
+     * and {@link ParallelLoop}'s pool takes chunks from any thread; {@code cblas_sgemm} is reentrant
+     * (with one OpenBLAS thread, the default, each call runs on its caller's thread).
+     */
+    @Override
+    public boolean concurrentUse() {
+        return true;
+    }
+
     /** {@code op(x)} through a generated loop ({@link FusedPrimitives}). */
     @Override
     public Tensor map(UnaryOp op, Tensor x) {

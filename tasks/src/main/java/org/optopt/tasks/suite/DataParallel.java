@@ -39,10 +39,10 @@ import org.optopt.tasks.nn.ParameterStore;
  * <p><b>What it assumes.</b> The loss is a mean of per-example losses over the batch, with nothing
  * coupling examples (no batch normalization; the suite has none), so that a shard's loss is a
  * function of its own examples. Shards share the parameter values (read only while they run), the
- * data (read only) and the backend, whose primitives must be safe to call from several threads on
- * distinct tensors: the nd4j backend's are (heap arrays, per-thread scratch, a concurrent kernel
- * cache; OpenBLAS's {@code cblas_sgemm} is reentrant, and each call should run on one OpenBLAS thread,
- * that backend's default, or the shards' products wait on each other's BLAS threads).
+ * data (read only) and the backend, which must say it may be used from several threads at once
+ * ({@link org.optopt.api.backend.Backend#concurrentUse}; nd4j does). On nd4j each shard's products
+ * should run on one OpenBLAS thread, that backend's default: shards on more BLAS threads each than
+ * there are cores would only wait on each other.
  *
  * <p>Why data parallelism rather than more BLAS threads: OpenBLAS's own threading sped the products
  * of {@code fmnist-2c2d} up 1.5x on two cores and left everything else serial (1.22x per step), and
@@ -66,11 +66,16 @@ final class DataParallel implements AutoCloseable {
     /**
      * Splits steps over {@code threads} threads ({@code threads - 1} pooled workers besides the caller).
      *
-     * @throws IllegalArgumentException if {@code threads < 1}
+     * @throws IllegalArgumentException if {@code threads < 1}, or {@code threads > 1} on a backend
+     *     that may not be used from several threads at once ({@link org.optopt.api.backend.Backend#concurrentUse})
      */
     DataParallel(ParameterStore params, int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        if (threads > 1 && !params.backend().concurrentUse()) {
+            throw new IllegalArgumentException("Backend " + params.backend().name() + " cannot be used from several"
+                    + " threads at once; data-parallel steps on " + threads + " threads need a backend that can (nd4j)");
         }
         this.params = params;
         tapes.add(new Tape(params.backend()));

@@ -64,7 +64,9 @@ public interface TrainingProblem extends AutoCloseable {
      * one thread and return 1.
      *
      * @return the number of threads later steps will use
-     * @throws IllegalArgumentException if {@code threads < 1}
+     * @throws IllegalArgumentException if {@code threads < 1}, or if a network task is asked for
+     *     more than one on a backend that cannot be used from several threads at once
+     *     ({@link Backend#concurrentUse()})
      */
     default int setThreads(int threads) {
         if (threads < 1) {

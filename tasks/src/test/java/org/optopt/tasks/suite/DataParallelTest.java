@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.backend.support.HeapBackend;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.testkit.ReferenceBackend;
 
@@ -99,6 +100,22 @@ class DataParallelTest {
         try (TrainingProblem p = TaskRegistry.standard().get("mnist-mlp").instantiate(be, data(), 4, 8)) {
             assertEquals("threads must be at least 1, got 0",
                     assertThrows(IllegalArgumentException.class, () -> p.setThreads(0)).getMessage());
+        }
+    }
+
+    @Test
+    void aBackendThatCannotBeUsedFromSeveralThreadsIsRefused() throws IOException {
+        Backend serial = new HeapBackend() {
+            @Override
+            public String name() {
+                return "serial";
+            }
+        };
+        try (TrainingProblem p = TaskRegistry.standard().get("mnist-mlp").instantiate(serial, data(), 4, 8)) {
+            assertEquals("Backend serial cannot be used from several threads at once; data-parallel steps on 2 threads"
+                    + " need a backend that can (nd4j)",
+                    assertThrows(IllegalArgumentException.class, () -> p.setThreads(2)).getMessage());
+            assertEquals(1, p.setThreads(1));
         }
     }
 
