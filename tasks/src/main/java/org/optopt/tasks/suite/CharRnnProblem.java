@@ -94,9 +94,7 @@ final class CharRnnProblem extends StoredProblem {
 
     @Override
     public int setThreads(int threads) {
-        DataParallel next = new DataParallel(params, threads);
-        parallel.close();
-        parallel = next;
+        parallel = parallel.onThreads(threads);
         return threads;
     }
 

@@ -97,6 +97,17 @@ final class DataParallel implements AutoCloseable {
         });
     }
 
+    /**
+     * Steps over the same parameters on {@code threads} threads; closes this one.
+     *
+     * @throws IllegalArgumentException as the constructor, leaving this one open
+     */
+    DataParallel onThreads(int threads) {
+        DataParallel next = new DataParallel(params, threads);
+        close();
+        return next;
+    }
+
     /** The number of threads a step may use. */
     int threads() {
         return tapes.size();

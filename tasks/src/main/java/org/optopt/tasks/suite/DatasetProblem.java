@@ -60,9 +60,7 @@ final class DatasetProblem extends SampledProblem {
 
     @Override
     public int setThreads(int threads) {
-        DataParallel next = new DataParallel(params, threads);
-        parallel.close();
-        parallel = next;
+        parallel = parallel.onThreads(threads);
         return threads;
     }
 
