@@ -46,6 +46,9 @@ final class TaskBenchmark {
         }
     }
 
+    /** Products per thread in one timed run of the concurrent roofline. */
+    private static final int CONCURRENT_REPEATS = 20;
+
     private final Backend backend;
     private final OptimizerProvider adam;
 
@@ -99,7 +102,9 @@ final class TaskBenchmark {
 
     /**
      * The best rate of {@code threads} products {@code [rows, depth] x [depth, columns]} run at once,
-     * one per thread, over 200 runs after 50 warm-up runs.
+     * one per thread, over 200 runs after 50 warm-up runs; on several threads each run makes
+     * {@value #CONCURRENT_REPEATS} products per thread, so that handing them to the threads (tens of
+     * microseconds on a VM, as long as a small network's product) does not count as product time.
      */
     private double bestGemmGflops(int rows, int depth, int columns, int threads) {
         List<Tensor> tensors = new ArrayList<>();
@@ -116,20 +121,27 @@ final class TaskBenchmark {
                 Tensor y = keep(tensors, backend.zeros(Shape.matrix(rows, columns)));
                 products.add(() -> backend.gemmInPlace(1f, x, false, w, false, 0f, y));
             }
+            int repeats = threads == 1 ? 1 : CONCURRENT_REPEATS;
             Timing t = Timing.of(() -> {
                 List<CompletableFuture<Void>> others = new ArrayList<>();
                 for (Runnable p : products.subList(1, threads)) {
-                    others.add(CompletableFuture.runAsync(p, helpers));
+                    others.add(CompletableFuture.runAsync(() -> repeat(p, repeats), helpers));
                 }
-                products.get(0).run();
+                repeat(products.get(0), repeats);
                 others.forEach(CompletableFuture::join);
             }, 50, 200);
-            return threads * 2.0 * rows * depth * columns / (t.minMillis() * 1e6);
+            return threads * repeats * 2.0 * rows * depth * columns / (t.minMillis() * 1e6);
         } finally {
             if (helpers != null) {
                 helpers.shutdownNow();
             }
             tensors.forEach(Tensor::close);
+        }
+    }
+
+    private static void repeat(Runnable r, int times) {
+        for (int i = 0; i < times; i++) {
+            r.run();
         }
     }
 

@@ -4,10 +4,6 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.tasks.autodiff.Elementwise;
@@ -29,8 +25,8 @@ import org.optopt.tasks.nn.ParameterStore;
  * own mean loss {@code L_k} on its own {@link Tape} and back-propagates {@code (n_k / n) L_k}, so
  * that the shards' gradients sum to the gradient of the batch's mean loss
  * {@code L = sum_k (n_k / n) L_k}. Shard 0 runs on the calling thread and accumulates into the
- * parameters' gradients; shard {@code k > 0} runs on a thread of a persistent pool (created once,
- * no thread per step) and accumulates, through its tape's {@linkplain Tape#Tape(org.optopt.api.backend.Backend,
+ * parameters' gradients; shard {@code k > 0} runs on a persistent worker thread ({@link ShardWorkers},
+ * created once, no thread per step) and accumulates, through its tape's {@linkplain Tape#Tape(org.optopt.api.backend.Backend,
  * Map) gradient routes}, into buffers of its own. When every shard is done, the calling thread adds
  * the buffers of shards 1, 2, ... in that order to the parameters' gradients, and sums the weighted
  * shard losses in the same order: for a fixed thread count the result is deterministic, run to run;
@@ -61,7 +57,7 @@ final class DataParallel implements AutoCloseable {
     private final List<Tape> tapes = new ArrayList<>();
     /** Per shard {@code k > 0}, one gradient buffer per parameter, in the store's order. */
     private final List<List<Tensor>> shardGradients = new ArrayList<>();
-    private final ExecutorService workers;
+    private final ShardWorkers workers;
 
     /**
      * Splits steps over {@code threads} threads ({@code threads - 1} pooled workers besides the caller).
@@ -90,11 +86,7 @@ final class DataParallel implements AutoCloseable {
             shardGradients.add(buffers);
             tapes.add(new Tape(params.backend(), routes));
         }
-        this.workers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, task -> {
-            Thread t = new Thread(task, "optopt-shard");
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = threads == 1 ? null : new ShardWorkers(threads - 1);
     }
 
     /**
@@ -127,32 +119,10 @@ final class DataParallel implements AutoCloseable {
             tape.backward(l);
             return l.value().item();
         }
-        List<Future<Double>> others = new ArrayList<>(shards - 1);
-        for (int k = 1; k < shards; k++) {
-            int shard = k;
-            others.add(workers.submit(() -> shard(shard, shards, n, loss)));
-        }
+        double[] losses = workers.run(shards, k -> shard(k, shards, n, loss));
         double total = 0;
-        RuntimeException failure = null;
-        try {
-            total = shard(0, shards, n, loss);
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        for (Future<Double> f : others) {
-            try {
-                total += f.get();
-            } catch (ExecutionException e) {
-                failure = failure != null ? failure
-                        : e.getCause() instanceof RuntimeException r ? r
-                        : new IllegalStateException("A data-parallel shard failed", e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure != null ? failure : new IllegalStateException("Interrupted in a data-parallel step", e);
-            }
-        }
-        if (failure != null) {
-            throw failure;
+        for (double l : losses) {
+            total += l;
         }
         List<Parameter> list = params.list();
         for (int k = 1; k < shards; k++) {
@@ -185,7 +155,7 @@ final class DataParallel implements AutoCloseable {
     @Override
     public void close() {
         if (workers != null) {
-            workers.shutdownNow();
+            workers.close();
         }
         tapes.forEach(Tape::close);
         shardGradients.forEach(buffers -> buffers.forEach(Tensor::close));
