@@ -8,18 +8,24 @@ import java.util.function.IntToDoubleFunction;
  * Persistent daemon threads that run the shards of {@link DataParallel}'s steps: shard 0 on the
  * calling thread, shard {@code k} on worker {@code k - 1}.
  *
- * <p>Hand-overs spin for up to {@value #SPIN_NANOS} ns before parking, on both sides: a worker
+ * <p>Hand-overs spin for up to {@link #SPIN_NANOS} ns before parking, on both sides: a worker
  * waiting for its next shard, the caller waiting for the workers. Why: an executor's hand-over parks
- * at once, and waking a parked thread took tens of microseconds on the 2-vCPU VMs measured here
- * (two concurrent 0.1 ms products through {@code CompletableFuture.runAsync} reached 63 GFLOP/s
- * together, one alone 75), which is a tenth of a 0.5 ms mnist-mlp shard, paid twice a step. The gap
- * between two steps (adding the shards' gradients, the optimizer's step, the next batch) is about as
- * long as the spin on the small networks, so a worker usually catches the next shard spinning; on
- * fmnist-2c2d (100 ms shards) the spin costs 0.1%.
+ * at once, and waking a parked thread costs tens of microseconds on a VM, twice a step, against
+ * mnist-mlp shards of about 0.4 ms; the gap between two steps (adding the shards' gradients, the
+ * optimizer's step, the next batch) is shorter than the spin on the small networks, so a worker
+ * usually catches its next shard spinning, and on fmnist-2c2d (100 ms shards) the spin costs 0.1%.
+ * Measured on the shared 2-core development VM (docs/performance.md): with both cores free,
+ * mnist-mlp's step went from 0.97 ms on one thread to 0.63 ms on two with the spin, 0.86 ms with an
+ * executor (at another, similar load); with the cores busy with other work, spinning loses (1.24-1.28
+ * ms against 1.09-1.12 ms parking at once), which is what the property is for.
  */
 final class ShardWorkers implements AutoCloseable {
-    /** How long a waiting thread spins before it parks. */
-    static final long SPIN_NANOS = 100_000;
+    /**
+     * How long a waiting thread spins before it parks: 100 us, or the system property
+     * {@code optopt.shard-spin-nanos} (0 parks at once, as an executor does; for measuring the
+     * hand-over on a given machine).
+     */
+    static final long SPIN_NANOS = Long.getLong("optopt.shard-spin-nanos", 100_000);
 
     private final Worker[] workers;
 
@@ -74,7 +80,7 @@ final class ShardWorkers implements AutoCloseable {
         }
     }
 
-    /** Waits until {@code ready}: spinning for {@value #SPIN_NANOS} ns, then parked until unparked. */
+    /** Waits until {@code ready}: spinning for {@link #SPIN_NANOS} ns, then parked until unparked. */
     private static void await(BooleanSupplier ready) {
         long start = System.nanoTime();
         while (!ready.getAsBoolean()) {
