@@ -8,8 +8,8 @@
  * {@code --enable-native-access=org.optopt.backend.nd4j,ALL-UNNAMED}.
  *
  * <p>Kernels with sums run in Vector API loops ({@code jdk.incubator.vector}, an incubator module:
- * the JVM prints one warning line when it resolves it, which {@code bin/optopt} filters out). On
- * the class path the module is resolved only with {@code --add-modules jdk.incubator.vector};
+ * the JVM prints "WARNING: Using incubator modules: jdk.incubator.vector" on stderr when it resolves
+ * it). On the class path the module is resolved only with {@code --add-modules jdk.incubator.vector};
  * without it those kernels run their scalar loops.
  */
 module org.optopt.backend.nd4j {
