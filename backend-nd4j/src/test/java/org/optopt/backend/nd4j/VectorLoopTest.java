@@ -56,11 +56,15 @@ class VectorLoopTest {
                 .build();
     }
 
-    /** Lengths around a vector's lanes, the scalar loops' four accumulator lanes, blocks and threads' chunks. */
+    /**
+     * Lengths around the scalar loops' four accumulator lanes, the shortest call that runs the vector
+     * loop, a vector's lanes after it, blocks of staged kernels, and a length of mnist-mlp's size.
+     */
     static Stream<Integer> awkwardLengths() {
         int lanes = VECTOR_API ? VectorLoopEmitter.lanes() : 4;
-        return Stream.of(0, 1, 2, 3, lanes - 1, lanes, lanes + 1, 2 * lanes + 1, 4 * lanes + 3, KernelStages.BLOCK - 1,
-                KernelStages.BLOCK, KernelStages.BLOCK + 1, 3 * KernelStages.BLOCK + 5, 100_003).distinct();
+        int min = VectorLoopEmitter.MIN_ELEMENTS;
+        return Stream.of(0, 1, 2, 3, 5, min - 1, min, min + 1, min + lanes - 1, min + lanes, min + lanes + 1,
+                3 * KernelStages.BLOCK + 5, 100_003).distinct();
     }
 
     @Test
@@ -130,7 +134,7 @@ class VectorLoopTest {
     private static void assertMatchesInterpreter(Kernel k) {
         float[] specials = {0f, -0f, 1f, -1f, 0.5f, -2.5f, 1e-30f, -1e-40f, Float.MIN_VALUE, Float.MAX_VALUE,
             Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 3f};
-        for (int n : new int[] {specials.length, 1031}) {
+        for (int n : new int[] {specials.length, VectorLoopEmitter.MIN_ELEMENTS + 7}) {
             SplittableRandom random = new SplittableRandom(n);
             Map<String, float[]> buffers = new LinkedHashMap<>();
             for (String b : k.buffers()) {
