@@ -66,11 +66,15 @@ final class VectorLoopEmitter {
     private static final ClassDesc CD_FLOATS = ClassDesc.of(MODULE, "FloatVector");
     private static final ClassDesc CD_DOUBLES = ClassDesc.of(MODULE, "DoubleVector");
     private static final ClassDesc CD_VECTOR = ClassDesc.of(MODULE, "Vector");
-    private static final MethodTypeDesc MTD_LOAD = MethodTypeDesc.of(CD_FLOATS, CD_float.arrayType(), CD_int);
+    private static final ClassDesc CD_SPECIES = ClassDesc.of(MODULE, "VectorSpecies");
+    private static final ClassDesc CD_CONVERSION = ClassDesc.of(MODULE, "VectorOperators$Conversion");
+    private static final ClassDesc CD_OPERATORS = ClassDesc.of(MODULE, "VectorOperators");
+    private static final MethodTypeDesc MTD_LOAD = MethodTypeDesc.of(CD_FLOATS, CD_SPECIES, CD_float.arrayType(), CD_int);
     private static final MethodTypeDesc MTD_STORE = MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_int);
-    private static final MethodTypeDesc MTD_BROADCAST = MethodTypeDesc.of(CD_FLOATS, CD_float);
-    private static final MethodTypeDesc MTD_ZERO = MethodTypeDesc.of(CD_DOUBLES);
-    private static final MethodTypeDesc MTD_ACCUMULATE = MethodTypeDesc.of(CD_DOUBLES, CD_DOUBLES, CD_FLOATS);
+    private static final MethodTypeDesc MTD_BROADCAST = MethodTypeDesc.of(CD_FLOATS, CD_SPECIES, CD_float);
+    private static final MethodTypeDesc MTD_ZERO = MethodTypeDesc.of(CD_DOUBLES, CD_SPECIES);
+    private static final MethodTypeDesc MTD_CONVERT = MethodTypeDesc.of(CD_VECTOR, CD_CONVERSION, CD_SPECIES, CD_int);
+    private static final MethodTypeDesc MTD_ADD_DOUBLES = MethodTypeDesc.of(CD_DOUBLES, CD_VECTOR);
     private static final MethodTypeDesc MTD_TOTAL = MethodTypeDesc.of(CD_double, CD_DOUBLES);
     private static final MethodTypeDesc MTD_UNARY = MethodTypeDesc.of(CD_FLOATS);
     private static final MethodTypeDesc MTD_BINARY = MethodTypeDesc.of(CD_FLOATS, CD_VECTOR);
@@ -178,12 +182,12 @@ final class VectorLoopEmitter {
         vectorUniforms = new int[uniformSlots.length];
         for (int u = 0; u < uniformSlots.length; u++) {
             vectorUniforms[u] = code.allocateLocal(TypeKind.REFERENCE);
-            code.fload(uniformSlots[u]).invokestatic(CD_OPS, "broadcast", MTD_BROADCAST).astore(vectorUniforms[u]);
+            floats().fload(uniformSlots[u]).invokestatic(CD_FLOATS, "broadcast", MTD_BROADCAST).astore(vectorUniforms[u]);
         }
         vectorSums = new int[accumulatorSlots.length];
         for (int r = 0; r < vectorSums.length; r++) {
             vectorSums[r] = code.allocateLocal(TypeKind.REFERENCE);
-            code.invokestatic(CD_OPS, "zero", MTD_ZERO).astore(vectorSums[r]);
+            code.getstatic(CD_OPS, "DOUBLES", CD_SPECIES).invokestatic(CD_DOUBLES, "zero", MTD_ZERO).astore(vectorSums[r]);
         }
         for (Statement st : statements) {
             if (st instanceof Statement.Let let) {
@@ -194,7 +198,7 @@ final class VectorLoopEmitter {
                     loaded.computeIfAbsent(b.name(), name -> code.allocateLocal(TypeKind.REFERENCE));
                 } else if (e instanceof Expr.Const c && !constants.containsKey(c.value())) {
                     int slot = code.allocateLocal(TypeKind.REFERENCE);
-                    code.loadConstant(c.value()).invokestatic(CD_OPS, "broadcast", MTD_BROADCAST).astore(slot);
+                    floats().loadConstant(c.value()).invokestatic(CD_FLOATS, "broadcast", MTD_BROADCAST).astore(slot);
                     constants.put(c.value(), slot);
                 }
             });
@@ -204,8 +208,8 @@ final class VectorLoopEmitter {
         Label exit = code.newLabel();
         code.labelBinding(head);
         code.iload(i).iload(to).loadConstant(VectorOps.LANES).isub().if_icmpgt(exit);
-        loaded.forEach((buffer, slot) -> code.aload(bufferSlots[kernel.bufferIndex(buffer)]).iload(index)
-                .invokestatic(CD_OPS, "load", MTD_LOAD).astore(slot));
+        loaded.forEach((buffer, slot) -> floats().aload(bufferSlots[kernel.bufferIndex(buffer)]).iload(index)
+                .invokestatic(CD_FLOATS, "fromArray", MTD_LOAD).astore(slot));
         statements.forEach(this::statement);
         code.iinc(i, VectorOps.LANES).goto_(head);
         code.labelBinding(exit);
@@ -214,6 +218,11 @@ final class VectorLoopEmitter {
                     .dadd().dstore(accumulatorSlots[r]);
         }
         code.labelBinding(scalarOnly);
+    }
+
+    /** Pushes {@link VectorOps#FLOATS}, the species of every float vector. */
+    private CodeBuilder floats() {
+        return code.getstatic(CD_OPS, "FLOATS", CD_SPECIES);
     }
 
     private void statement(Statement st) {
@@ -229,9 +238,12 @@ final class VectorLoopEmitter {
             }
             case Statement.Reduce r -> {
                 int sum = vectorSums[kernel.reductions().indexOf(r.name())];
+                // sum = sum.add(terms.convertShape(F2D, DOUBLES, 0)): the terms widened to double, exactly
                 code.aload(sum);
                 expr(r.value());
-                code.invokestatic(CD_OPS, "accumulate", MTD_ACCUMULATE).astore(sum);
+                code.getstatic(CD_OPERATORS, "F2D", CD_CONVERSION).getstatic(CD_OPS, "DOUBLES", CD_SPECIES).iconst_0()
+                        .invokevirtual(CD_FLOATS, "convertShape", MTD_CONVERT)
+                        .invokevirtual(CD_DOUBLES, "add", MTD_ADD_DOUBLES).astore(sum);
             }
         }
     }
@@ -260,7 +272,7 @@ final class VectorLoopEmitter {
         switch (op) {
             case NEG, ABS, SQRT -> code.invokevirtual(CD_FLOATS, op.name().toLowerCase(Locale.ROOT), MTD_UNARY);
             case SQUARE -> code.dup().invokevirtual(CD_FLOATS, "mul", MTD_BINARY);
-            case RECIPROCAL -> code.loadConstant(1f).invokestatic(CD_OPS, "broadcast", MTD_BROADCAST).swap()
+            case RECIPROCAL -> floats().loadConstant(1f).invokestatic(CD_FLOATS, "broadcast", MTD_BROADCAST).swap()
                     .invokevirtual(CD_FLOATS, "div", MTD_BINARY);
             default -> throw new IllegalStateException("not vectorized: " + op);
         }
