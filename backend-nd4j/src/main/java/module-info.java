@@ -6,10 +6,16 @@
  * <p>ND4J and JavaCPP stay on the class path (their module descriptors are broken); this module
  * reads the unnamed module at run time. Launchers need
  * {@code --enable-native-access=org.optopt.backend.nd4j,ALL-UNNAMED}.
+ *
+ * <p>Kernels with sums run in Vector API loops ({@code jdk.incubator.vector}, an incubator module:
+ * the JVM prints "WARNING: Using incubator modules: jdk.incubator.vector" on stderr when it resolves
+ * it). On the class path the module is resolved only with {@code --add-modules jdk.incubator.vector};
+ * without it those kernels run their scalar loops.
  */
 module org.optopt.backend.nd4j {
     requires org.optopt.api;
     requires jdk.unsupported;
+    requires jdk.incubator.vector;
 
     provides org.optopt.api.backend.BackendProvider with org.optopt.backend.nd4j.Nd4jBackendProvider;
     provides org.optopt.api.bench.IncumbentProvider with org.optopt.backend.nd4j.Nd4jIncumbentProvider;
