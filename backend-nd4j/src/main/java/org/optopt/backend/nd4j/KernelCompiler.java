@@ -56,7 +56,8 @@ import org.optopt.api.kernel.UnaryOp;
  * <p>A kernel with sums whose ops the Vector API computes bit for bit first runs a vector loop
  * ({@link VectorLoopEmitter}: sums in double vector lanes, 2.5-3x faster than the scalar loop
  * below, which C2 cannot vectorize), then the loop above for the elements after the last whole
- * vector.
+ * vector; this needs {@code jdk.incubator.vector} resolved (see the module's documentation), and
+ * without it such a kernel runs the scalar loops below.
  *
  * <p>Maxima and minima accumulate in float (the same value as in double, since the result is one
  * of the operands), so a kernel without sums runs one loop that C2 vectorizes. Any other kernel
@@ -83,6 +84,11 @@ import org.optopt.api.kernel.UnaryOp;
  * runtime scalars, not constants), so the cache stays small.
  */
 final class KernelCompiler {
+    /**
+     * Whether the JVM resolved {@code jdk.incubator.vector} (this module requires it {@code static}:
+     * a launcher adds it with {@code --add-modules}); without it no class of the vector loop is loaded.
+     */
+    private static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     private static final ClassDesc CD_ELEMENT_LOOP = ClassDesc.of(ElementLoop.class.getName());
     private static final ClassDesc CD_LOOP = ClassDesc.of(KernelCompiler.class.getPackageName(), "FusedLoop");
     private static final ClassDesc CD_MATH = ClassDesc.of("java.lang.Math");
@@ -128,7 +134,7 @@ final class KernelCompiler {
      * stage where the staged {@code run} would be too large to be JIT-compiled.
      */
     static byte[] generate(KernelPlan plan) {
-        if (VectorLoopEmitter.supports(plan)) {
+        if (VECTOR_API && VectorLoopEmitter.supports(plan)) {
             byte[] vector = generateVector(plan);
             if (vector != null) {
                 return vector;
