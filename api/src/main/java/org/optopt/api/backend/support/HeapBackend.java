@@ -348,6 +348,25 @@ public abstract class HeapBackend implements Backend {
     }
 
     @Override
+    public void gatherRowsInPlace(Tensor table, int[] rows, Tensor out) {
+        table.shape().requireRank(2, "gatherRows table");
+        float[] t = data(table, "gatherRows table");
+        float[] o = data(out, "gatherRows output");
+        int n = table.shape().dim(0);
+        int cols = table.shape().dim(1);
+        if (!out.shape().equals(Shape.matrix(rows.length, cols))) {
+            throw new IllegalArgumentException("gatherRowsInPlace: output of shape " + out.shape() + " does not match "
+                    + rows.length + " rows of " + cols + " columns");
+        }
+        for (int i = 0; i < rows.length; i++) {
+            checkRow(rows[i], n, i);
+        }
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(t, rows[i] * cols, o, i * cols, cols);
+        }
+    }
+
+    @Override
     public void scatterAddRowsInPlace(Tensor table, int[] rows, Tensor values) {
         table.shape().requireRank(2, "scatterAddRows table");
         float[] t = data(table, "scatterAddRows table");
