@@ -399,18 +399,9 @@ public abstract class HeapBackend implements Backend {
 
     @Override
     public void gatherRowsInPlace(Tensor table, int[] rows, Tensor out) {
-        table.shape().requireRank(2, "gatherRows table");
         float[] t = data(table, "gatherRows table");
         float[] o = data(out, "gatherRows output");
-        int n = table.shape().dim(0);
-        int cols = table.shape().dim(1);
-        if (!out.shape().equals(Shape.matrix(rows.length, cols))) {
-            throw new IllegalArgumentException("gatherRowsInPlace: output of shape " + out.shape() + " does not match "
-                    + rows.length + " rows of " + cols + " columns");
-        }
-        for (int i = 0; i < rows.length; i++) {
-            checkRow(rows[i], n, i);
-        }
+        int cols = requireRowBlock(table, rows, out, "gatherRowsInPlace: output");
         for (int i = 0; i < rows.length; i++) {
             System.arraycopy(t, rows[i] * cols, o, i * cols, cols);
         }
@@ -418,24 +409,35 @@ public abstract class HeapBackend implements Backend {
 
     @Override
     public void scatterAddRowsInPlace(Tensor table, int[] rows, Tensor values) {
-        table.shape().requireRank(2, "scatterAddRows table");
         float[] t = data(table, "scatterAddRows table");
         float[] v = data(values, "scatterAddRows values");
-        int n = table.shape().dim(0);
-        int cols = table.shape().dim(1);
-        if (!values.shape().equals(Shape.matrix(rows.length, cols))) {
-            throw new IllegalArgumentException("scatterAddRows: values of shape " + values.shape() + " do not match "
-                    + rows.length + " rows of " + cols + " columns");
-        }
-        for (int i = 0; i < rows.length; i++) {
-            checkRow(rows[i], n, i);
-        }
+        int cols = requireRowBlock(table, rows, values, "scatterAddRows: values");
         for (int i = 0; i < rows.length; i++) {
             int off = rows[i] * cols;
             for (int j = 0; j < cols; j++) {
                 t[off + j] += v[i * cols + j];
             }
         }
+    }
+
+    /**
+     * Checks that {@code block} is {@code rows.length} rows of {@code table}'s columns and that every
+     * row index lies inside the table, and returns the column count.
+     *
+     * @param what names the block in the message, e.g. {@code "gatherRowsInPlace: output"}
+     */
+    private static int requireRowBlock(Tensor table, int[] rows, Tensor block, String what) {
+        table.shape().requireRank(2, what.substring(0, what.indexOf(':')) + " table");
+        int n = table.shape().dim(0);
+        int cols = table.shape().dim(1);
+        if (!block.shape().equals(Shape.matrix(rows.length, cols))) {
+            throw new IllegalArgumentException(what + " has shape " + block.shape() + ", not "
+                    + rows.length + " rows of " + cols + " columns");
+        }
+        for (int i = 0; i < rows.length; i++) {
+            checkRow(rows[i], n, i);
+        }
+        return cols;
     }
 
     private static void checkRow(int row, int n, int i) {
