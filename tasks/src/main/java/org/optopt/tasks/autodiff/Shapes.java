@@ -27,7 +27,8 @@ public final class Shapes {
         Tape tape = x.tape();
         x.shape().requireRank(2, "gatherRows table");
         int[] idx = rows.clone();
-        Tensor y = tape.own(tape.backend().gatherRows(x.value(), idx));
+        Tensor y = tape.lease(Shape.matrix(idx.length, x.shape().dim(1)));
+        tape.backend().gatherRowsInPlace(x.value(), idx, y);
         return tape.result(y, g -> tape.backend().scatterAddRowsInPlace(tape.gradOf(x), idx, g), x);
     }
 }

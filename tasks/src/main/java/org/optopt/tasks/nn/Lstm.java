@@ -52,20 +52,26 @@ public final class Lstm {
      * The layer over a batch of {@code n} sequences of {@code steps} time steps from the zero state:
      * {@code xs} is {@code [steps*n, in]} with row {@code t*n + i} holding sequence i at step t; the
      * result holds the hidden outputs in the same layout, {@code [steps*n, H]}. The input
-     * projections of all steps (with the bias) are one matrix product {@code xs W_ih^T + b}; the
-     * recurrence adds each step's block to {@code h W_hh^T} (skipped at the first step, whose state
-     * is zero) and runs the fused cell ({@link Recurrent#lstm}).
+     * projections of all steps (with the bias) are one matrix product ({@link #project}), then the
+     * {@link #recurrence}.
      */
     public Var sequence(Var xs, int steps) {
-        var tape = xs.tape();
         xs.shape().requireRank(2, "Lstm.sequence input");
-        int rows = xs.shape().dim(0);
-        if (steps <= 0 || rows % steps != 0) {
-            throw new IllegalArgumentException("Lstm.sequence: " + rows + " input rows are not " + steps
-                    + " steps of equal batches");
-        }
-        Var projections = Linalg.affine(xs, ParameterStore.bind(tape, inputWeight), ParameterStore.bind(tape, bias));
-        return Recurrent.lstm(projections, ParameterStore.bind(tape, recurrentWeight), steps);
+        return recurrence(project(xs), steps);
+    }
+
+    /** The input projections {@code x W_ih^T + b} of every row of {@code x} ({@code [rows, in]} to {@code [rows, 4H]}). */
+    public Var project(Var x) {
+        var tape = x.tape();
+        return Linalg.affine(x, ParameterStore.bind(tape, inputWeight), ParameterStore.bind(tape, bias));
+    }
+
+    /**
+     * The recurrence from the zero state over input projections {@code [steps*n, 4H]} laid out as
+     * {@link #sequence}'s input ({@link Recurrent#lstm}, with its fused cell kernels): each step adds
+     * its block to {@code h W_hh^T} (skipped at the first step, whose state is zero).
+     */
+    public Var recurrence(Var projections, int steps) {
+        return Recurrent.lstm(projections, ParameterStore.bind(projections.tape(), recurrentWeight), steps);
     }
 }
-
