@@ -150,6 +150,26 @@ public interface Backend extends AutoCloseable {
     Tensor gatherRows(Tensor table, int[] rows);
 
     /**
+     * Rows {@code rows[i]} of a matrix {@code table} written into {@code out}, a
+     * {@code rows.length x cols} matrix (a {@link #gatherRows} without allocating its result, e.g.
+     * one time step's block of a sequence). The default copies a {@link #gatherRows}.
+     *
+     * @throws IndexOutOfBoundsException if a row index is outside the table, naming it; nothing is written then
+     * @throws IllegalArgumentException if {@code out} does not have that shape
+     */
+    default void gatherRowsInPlace(Tensor table, int[] rows, Tensor out) {
+        table.shape().requireRank(2, "gatherRows table");
+        Shape expected = Shape.matrix(rows.length, table.shape().dim(1));
+        if (!out.shape().equals(expected)) {
+            throw new IllegalArgumentException("gatherRowsInPlace: output of shape " + out.shape() + " does not match "
+                    + rows.length + " rows of " + table.shape().dim(1) + " columns");
+        }
+        try (Tensor gathered = gatherRows(table, rows)) {
+            copyInPlace(gathered, out);
+        }
+    }
+
+    /**
      * {@code table[rows[i]] += values[i]} for every i (repeated rows accumulate).
      *
      * @throws IndexOutOfBoundsException if a row index is outside the table, naming it; nothing is written then

@@ -656,7 +656,7 @@ public abstract class BackendConformanceTest {
     }
 
     @Test
-    public void gatherRowsCopiesRowsInOrder() {
+    public void gatherRowsCopiesRowsInOrderIntoNewOrGivenTensors() {
         int rows = 9;
         int cols = 33;
         float[] table = TestData.normal(rows * cols, 81);
@@ -669,6 +669,16 @@ public abstract class BackendConformanceTest {
             System.arraycopy(table, idx[i] * cols, expected, i * cols, cols);
         }
         assertBitsEqual(expected, g.toArray(), "gatherRows");
+        Tensor out = track(backend.full(Shape.matrix(idx.length, cols), Float.NaN));
+        backend.gatherRowsInPlace(t, idx, out);
+        assertBitsEqual(expected, out.toArray(), "gatherRowsInPlace");
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.gatherRowsInPlace(t, idx, track(backend.zeros(Shape.matrix(idx.length + 1, cols)))));
+        float[] before = out.toArray();
+        IndexOutOfBoundsException outside = assertThrows(IndexOutOfBoundsException.class,
+                () -> backend.gatherRowsInPlace(t, new int[] {0, 1, 2, 3, 4, rows}, out));
+        assertMessageContains(outside, Integer.toString(rows));
+        assertBitsEqual(before, out.toArray(), "gatherRowsInPlace with a bad index writes nothing");
         assertEquals(Shape.matrix(0, cols), track(backend.gatherRows(t, new int[0])).shape());
         for (int bad : new int[] {-1, rows}) {
             IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,

@@ -205,6 +205,55 @@ public abstract class HeapBackend implements Backend {
         return acc;
     }
 
+    /**
+     * {@code acc[at + i] = op.combine(acc[at + i], a[from + i])} for i below {@code count}, with the
+     * op chosen once per run of elements rather than per element (the same values: {@link Math#max}
+     * and {@link Math#min} propagate NaN as {@link ReduceOp#combine} does), so that C2 can vectorize
+     * the loop.
+     */
+    /** {@code acc} combined with {@code a[from]}, ..., {@code a[from + count - 1]} in that order (a row of a matrix). */
+    private static double combine(ReduceOp op, double acc, float[] a, int from, int count) {
+        double r = acc;
+        switch (op) {
+            case SUM -> {
+                for (int i = 0; i < count; i++) {
+                    r += a[from + i];
+                }
+            }
+            case MAX -> {
+                for (int i = 0; i < count; i++) {
+                    r = Math.max(r, a[from + i]);
+                }
+            }
+            case MIN -> {
+                for (int i = 0; i < count; i++) {
+                    r = Math.min(r, a[from + i]);
+                }
+            }
+        }
+        return r;
+    }
+
+    private static void combineInto(ReduceOp op, double[] acc, int at, float[] a, int from, int count) {
+        switch (op) {
+            case SUM -> {
+                for (int i = 0; i < count; i++) {
+                    acc[at + i] += a[from + i];
+                }
+            }
+            case MAX -> {
+                for (int i = 0; i < count; i++) {
+                    acc[at + i] = Math.max(acc[at + i], a[from + i]);
+                }
+            }
+            case MIN -> {
+                for (int i = 0; i < count; i++) {
+                    acc[at + i] = Math.min(acc[at + i], a[from + i]);
+                }
+            }
+        }
+    }
+
     @Override
     public Tensor reduce(ReduceOp op, Tensor x, int axis) {
         float[] a = data(x, "reduce operand");
@@ -233,10 +282,11 @@ public abstract class HeapBackend implements Backend {
         double[] acc = new double[outer * inner];
         java.util.Arrays.fill(acc, op.identity());
         for (int o = 0; o < outer; o++) {
-            for (int l = 0; l < len; l++) {
-                int base = (o * len + l) * inner;
-                for (int i = 0; i < inner; i++) {
-                    acc[o * inner + i] = op.combine(acc[o * inner + i], a[base + i]);
+            if (inner == 1) {
+                acc[o] = combine(op, acc[o], a, o * len, len);
+            } else {
+                for (int l = 0; l < len; l++) {
+                    combineInto(op, acc, o * inner, a, (o * len + l) * inner, inner);
                 }
             }
         }
@@ -348,25 +398,46 @@ public abstract class HeapBackend implements Backend {
     }
 
     @Override
+    public void gatherRowsInPlace(Tensor table, int[] rows, Tensor out) {
+        float[] t = data(table, "gatherRows table");
+        float[] o = data(out, "gatherRows output");
+        int cols = requireRowBlock(table, rows, out, "gatherRowsInPlace: output");
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(t, rows[i] * cols, o, i * cols, cols);
+        }
+    }
+
+    @Override
     public void scatterAddRowsInPlace(Tensor table, int[] rows, Tensor values) {
-        table.shape().requireRank(2, "scatterAddRows table");
         float[] t = data(table, "scatterAddRows table");
         float[] v = data(values, "scatterAddRows values");
-        int n = table.shape().dim(0);
-        int cols = table.shape().dim(1);
-        if (!values.shape().equals(Shape.matrix(rows.length, cols))) {
-            throw new IllegalArgumentException("scatterAddRows: values of shape " + values.shape() + " do not match "
-                    + rows.length + " rows of " + cols + " columns");
-        }
-        for (int i = 0; i < rows.length; i++) {
-            checkRow(rows[i], n, i);
-        }
+        int cols = requireRowBlock(table, rows, values, "scatterAddRows: values");
         for (int i = 0; i < rows.length; i++) {
             int off = rows[i] * cols;
             for (int j = 0; j < cols; j++) {
                 t[off + j] += v[i * cols + j];
             }
         }
+    }
+
+    /**
+     * Checks that {@code block} is {@code rows.length} rows of {@code table}'s columns and that every
+     * row index lies inside the table, and returns the column count.
+     *
+     * @param what names the block in the message, e.g. {@code "gatherRowsInPlace: output"}
+     */
+    private static int requireRowBlock(Tensor table, int[] rows, Tensor block, String what) {
+        table.shape().requireRank(2, what.substring(0, what.indexOf(':')) + " table");
+        int n = table.shape().dim(0);
+        int cols = table.shape().dim(1);
+        if (!block.shape().equals(Shape.matrix(rows.length, cols))) {
+            throw new IllegalArgumentException(what + " has shape " + block.shape() + ", not "
+                    + rows.length + " rows of " + cols + " columns");
+        }
+        for (int i = 0; i < rows.length; i++) {
+            checkRow(rows[i], n, i);
+        }
+        return cols;
     }
 
     private static void checkRow(int row, int n, int i) {
