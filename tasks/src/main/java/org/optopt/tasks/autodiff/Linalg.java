@@ -23,32 +23,49 @@ public final class Linalg {
      * {@code b} (untransposed) {@code op(a)^T G}, transposed {@code G^T op(a)}.
      */
     public static Var matmul(Var a, boolean transposeA, Var b, boolean transposeB) {
+        return product(a, transposeA, b, transposeB, 2, a.tape().backend()::gemmInPlace);
+    }
+
+    /**
+     * A batch of products over rank-3 values {@code [count, rows, cols]}: {@code op(a[i]) op(b[i])}
+     * for every i ({@link Backend#gemmBatchedInPlace}), with the gradients of {@link #matmul} per matrix.
+     */
+    public static Var batchedMatmul(Var a, boolean transposeA, Var b, boolean transposeB) {
+        return product(a, transposeA, b, transposeB, 3, a.tape().backend()::gemmBatchedInPlace);
+    }
+
+    /** {@link Backend#gemmInPlace} or {@link Backend#gemmBatchedInPlace}. */
+    @FunctionalInterface
+    private interface Gemm {
+        void run(float alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB, float beta, Tensor c);
+    }
+
+    private static Var product(Var a, boolean transposeA, Var b, boolean transposeB, int rank, Gemm gemm) {
         Tape tape = a.tape();
         tape.checkCurrent(b);
-        Backend be = tape.backend();
         Tensor av = a.value();
         Tensor bv = b.value();
-        av.shape().requireRank(2, "matmul left operand");
-        bv.shape().requireRank(2, "matmul right operand");
-        int m = transposeA ? av.shape().dim(1) : av.shape().dim(0);
-        int n = transposeB ? bv.shape().dim(0) : bv.shape().dim(1);
-        Tensor c = tape.lease(Shape.matrix(m, n));
-        be.gemmInPlace(1f, av, transposeA, bv, transposeB, 0f, c);
+        av.shape().requireRank(rank, "matmul left operand");
+        bv.shape().requireRank(rank, "matmul right operand");
+        int m = transposeA ? av.shape().dim(rank - 1) : av.shape().dim(rank - 2);
+        int n = transposeB ? bv.shape().dim(rank - 2) : bv.shape().dim(rank - 1);
+        Tensor c = tape.lease(rank == 2 ? Shape.matrix(m, n) : Shape.of(av.shape().dim(0), m, n));
+        gemm.run(1f, av, transposeA, bv, transposeB, 0f, c);
         return tape.result(c, g -> {
             Tape.GradSink ga = tape.gradSink(a);
             if (ga != null) {
                 if (transposeA) {
-                    be.gemmInPlace(1f, bv, transposeB, g, true, ga.beta(), ga.tensor());
+                    gemm.run(1f, bv, transposeB, g, true, ga.beta(), ga.tensor());
                 } else {
-                    be.gemmInPlace(1f, g, false, bv, !transposeB, ga.beta(), ga.tensor());
+                    gemm.run(1f, g, false, bv, !transposeB, ga.beta(), ga.tensor());
                 }
             }
             Tape.GradSink gb = tape.gradSink(b);
             if (gb != null) {
                 if (transposeB) {
-                    be.gemmInPlace(1f, g, true, av, transposeA, gb.beta(), gb.tensor());
+                    gemm.run(1f, g, true, av, transposeA, gb.beta(), gb.tensor());
                 } else {
-                    be.gemmInPlace(1f, av, !transposeA, g, false, gb.beta(), gb.tensor());
+                    gemm.run(1f, av, !transposeA, g, false, gb.beta(), gb.tensor());
                 }
             }
         }, a, b);
@@ -71,16 +88,8 @@ public final class Linalg {
         int n = xv.shape().dim(0);
         int out = wv.shape().dim(0);
         Tensor y = tape.lease(Shape.matrix(n, out));
-        Tensor ones = tape.onesColumn(n);
-        Tensor bRow;
         if (b != null) {
-            tape.checkCurrent(b);
-            if (!b.shape().equals(Shape.vector(out))) {
-                throw new IllegalArgumentException("affine: bias of shape " + b.shape() + " does not match weight "
-                        + wv.shape() + " (expected [" + out + "])");
-            }
-            bRow = tape.view(b.value(), Shape.matrix(1, out));
-            be.gemmInPlace(1f, ones, false, bRow, false, 0f, y);
+            writeRows(b, y, "affine: bias of shape " + b.shape() + " does not match weight " + wv.shape());
             be.gemmInPlace(1f, xv, false, wv, true, 1f, y);
         } else {
             be.gemmInPlace(1f, xv, false, wv, true, 0f, y);
@@ -94,11 +103,36 @@ public final class Linalg {
             if (gw != null) {
                 be.gemmInPlace(1f, g, true, xv, false, gw.beta(), gw.tensor());
             }
-            if (b != null && b.requiresGrad()) {
-                Tensor gb = tape.view(tape.gradOf(b), Shape.matrix(1, out));
-                be.gemmInPlace(1f, ones, true, g, false, 1f, gb);
+            if (b != null) {
+                accumulateColumnSums(g, b);
             }
         };
         return b == null ? tape.result(y, backward, x, w) : tape.result(y, backward, x, w, b);
+    }
+
+    /**
+     * Writes the vector {@code b} ({@code [cols]}) into every row of {@code y} ({@code [rows, cols]}),
+     * as the rank-one product {@code 1_rows b^T}.
+     *
+     * @throws IllegalArgumentException with {@code mismatch} and the expected shape if b's length is not cols
+     */
+    static void writeRows(Var b, Tensor y, String mismatch) {
+        Tape tape = b.tape();
+        tape.checkCurrent(b);
+        int cols = y.shape().dim(1);
+        if (!b.shape().equals(Shape.vector(cols))) {
+            throw new IllegalArgumentException(mismatch + " (expected [" + cols + "])");
+        }
+        tape.backend().gemmInPlace(1f, tape.onesColumn(y.shape().dim(0)), false,
+                tape.view(b.value(), Shape.matrix(1, cols)), false, 0f, y);
+    }
+
+    /** The gradient of {@link #writeRows}: adds the column sums of {@code g} to b's gradient (if it needs one). */
+    static void accumulateColumnSums(Tensor g, Var b) {
+        if (b.requiresGrad()) {
+            Tape tape = b.tape();
+            Tensor gb = tape.view(tape.gradOf(b), Shape.matrix(1, g.shape().dim(1)));
+            tape.backend().gemmInPlace(1f, tape.onesColumn(g.shape().dim(0)), true, g, false, 1f, gb);
+        }
     }
 }
