@@ -6,10 +6,20 @@ import org.optopt.api.tensor.Tensor;
 /**
  * The tile primitives of {@link Backend} ({@code imageToTilesInPlace}, {@code tilesToImageAddInPlace})
  * as loops over row-major arrays: the defaults run them on host copies, and
- * {@link org.optopt.api.backend.support.HeapBackend} on its arrays directly. A two-sided transform
- * {@code L d L^T} of a tile is applied as two one-sided passes, each a sum of scaled pixel rows; NHWC
- * keeps a pixel's channels contiguous, so every inner loop runs over the channels (and vectorizes).
- * Zero entries of the transform are skipped, as are pixels outside the image.
+ * {@link org.optopt.api.backend.support.HeapBackend} on its arrays directly.
+ *
+ * <p>A two-sided transform {@code L d L^T} is applied one row of tiles at a time in two passes: the
+ * vertical pass combines whole image rows (NHWC keeps a row's pixels and channels contiguous) into
+ * strips {@code [stripWidth*channels]}, one per transform row and shared by all tiles of the row;
+ * the horizontal pass gathers each tile column {@code b} of a strip into a block
+ * {@code [tilesX*channels]} and combines the blocks into each transform point for the whole row of
+ * tiles at once (consecutive tiles are adjacent in the tile domain). The way back runs the passes in
+ * reverse. Zero entries of the transform are skipped, as are rows outside the image.
+ *
+ * <p>Every arithmetic loop indexes both its arrays with the same index, and data moves between
+ * offsets only by {@link System#arraycopy}: HotSpot's C2 vectorizes {@code y[k] += a*x[k]} but not
+ * {@code y[k + d] += a*x[k + e]} (it cannot rule out that x and y are one array, with a dependence
+ * between iterations), which ran 5-10x slower here.
  */
 public final class TileTransforms {
     private TileTransforms() {}
@@ -20,47 +30,23 @@ public final class TileTransforms {
      * {@link Backend#imageToTilesInPlace}.
      */
     public static void imageToTiles(float[] images, ImageTiles g, float[] transform, float[] out) {
+        Scratch s = new Scratch(g, ImageTiles.transformRows(transform, g.tileSize(), "imageToTiles"));
         int q = g.tileSize();
-        int p = ImageTiles.transformRows(transform, q, "imageToTiles");
-        int c = g.channels();
-        int tileStride = g.tileCount() * c;
-        float[] rows = new float[p * q * c];
-        int tile = 0;
+        int p = s.points;
         for (int n = 0; n < g.batch(); n++) {
             for (int ty = 0; ty < g.tilesY(); ty++) {
                 int y0 = ty * g.step() - g.origin();
-                int aLo = Math.max(0, -y0);
-                int aHi = Math.min(q, g.height() - y0);
-                for (int tx = 0; tx < g.tilesX(); tx++, tile++) {
-                    int x0 = tx * g.step() - g.origin();
-                    int bLo = Math.max(0, -x0);
-                    int bHi = Math.min(q, g.width() - x0);
-                    // rows[i][b][:] = sum_a L[i][a] image(y0 + a, x0 + b, :)
-                    Arrays.fill(rows, 0f);
-                    for (int i = 0; i < p; i++) {
-                        for (int a = aLo; a < aHi; a++) {
-                            float l = transform[i * q + a];
-                            if (l == 0f) {
-                                continue;
-                            }
-                            int pixel = ((n * g.height() + y0 + a) * g.width() + x0) * c;
-                            for (int b = bLo; b < bHi; b++) {
-                                axpy(l, images, pixel + b * c, rows, (i * q + b) * c, c);
-                            }
-                        }
+                for (int a = 0; a < q; a++) {
+                    if (s.inside(y0 + a)) {
+                        System.arraycopy(images, s.imageRow(n, y0 + a), s.rows[a], s.lo, s.hi - s.lo);
                     }
-                    // out[i*p + j][tile][:] = sum_b L[j][b] rows[i][b][:]
-                    for (int i = 0; i < p; i++) {
-                        for (int j = 0; j < p; j++) {
-                            int dst = (i * p + j) * tileStride + tile * c;
-                            Arrays.fill(out, dst, dst + c, 0f);
-                            for (int b = bLo; b < bHi; b++) {
-                                float l = transform[j * q + b];
-                                if (l != 0f) {
-                                    axpy(l, rows, (i * q + b) * c, out, dst, c);
-                                }
-                            }
-                        }
+                }
+                for (int i = 0; i < p; i++) {
+                    combine(s.insideWeights(transform, i * q, y0), 0, q, s.rows, s.strip, s.lo, s.hi);
+                    s.gatherColumns();
+                    for (int j = 0; j < p; j++) {
+                        combine(transform, j * q, q, s.blocks, s.result, 0, s.blockRow);
+                        System.arraycopy(s.result, 0, out, (i * p + j) * s.pointStride + s.tileRow(n, ty), s.blockRow);
                     }
                 }
             }
@@ -73,51 +59,156 @@ public final class TileTransforms {
      * image dropped; see {@link Backend#tilesToImageAddInPlace}.
      */
     public static void tilesToImageAdd(float[] tiles, ImageTiles g, float[] transform, float[] images) {
+        Scratch s = new Scratch(g, ImageTiles.transformRows(transform, g.tileSize(), "tilesToImageAdd"));
         int q = g.tileSize();
-        int p = ImageTiles.transformRows(transform, q, "tilesToImageAdd");
-        int c = g.channels();
-        int tileStride = g.tileCount() * c;
-        float[] rows = new float[q * p * c];
-        int tile = 0;
+        int p = s.points;
+        float[][] strips = new float[p][s.strip.length];
         for (int n = 0; n < g.batch(); n++) {
             for (int ty = 0; ty < g.tilesY(); ty++) {
                 int y0 = ty * g.step() - g.origin();
-                int aLo = Math.max(0, -y0);
-                int aHi = Math.min(q, g.height() - y0);
-                for (int tx = 0; tx < g.tilesX(); tx++, tile++) {
-                    int x0 = tx * g.step() - g.origin();
-                    int bLo = Math.max(0, -x0);
-                    int bHi = Math.min(q, g.width() - x0);
-                    if (aLo >= aHi || bLo >= bHi) {
-                        continue;
+                for (int i = 0; i < p; i++) {
+                    for (int j = 0; j < p; j++) {
+                        System.arraycopy(tiles, (i * p + j) * s.pointStride + s.tileRow(n, ty), s.points(j), 0,
+                                s.blockRow);
                     }
-                    // rows[a][j][:] = sum_i R[a][i] tiles[i*p + j][tile][:]
-                    Arrays.fill(rows, 0f);
-                    for (int a = aLo; a < aHi; a++) {
+                    for (int b = 0; b < q; b++) {
+                        combine(transform, b * p, p, s.pointRows, s.blocks[b], 0, s.blockRow);
+                    }
+                    s.scatterColumns(strips[i]);
+                }
+                for (int a = 0; a < q; a++) {
+                    if (s.inside(y0 + a)) {
+                        float[] row = s.rows[0];
+                        System.arraycopy(images, s.imageRow(n, y0 + a), row, s.lo, s.hi - s.lo);
                         for (int i = 0; i < p; i++) {
                             float r = transform[a * p + i];
-                            if (r == 0f) {
-                                continue;
-                            }
-                            for (int j = 0; j < p; j++) {
-                                axpy(r, tiles, (i * p + j) * tileStride + tile * c, rows, (a * p + j) * c, c);
+                            if (r != 0f) {
+                                axpy(r, strips[i], row, s.lo, s.hi);
                             }
                         }
-                    }
-                    // image(y0 + a, x0 + b, :) += sum_j R[b][j] rows[a][j][:]
-                    for (int a = aLo; a < aHi; a++) {
-                        int pixel = ((n * g.height() + y0 + a) * g.width() + x0) * c;
-                        for (int b = bLo; b < bHi; b++) {
-                            for (int j = 0; j < p; j++) {
-                                float r = transform[b * p + j];
-                                if (r != 0f) {
-                                    axpy(r, rows, (a * p + j) * c, images, pixel + b * c, c);
-                                }
-                            }
-                        }
+                        System.arraycopy(row, s.lo, images, s.imageRow(n, y0 + a), s.hi - s.lo);
                     }
                 }
             }
+        }
+    }
+
+    /** {@code y[from, to) = sum_k w[wOffset + k] x[k][from, to)} over {@code count} terms, skipping zero weights. */
+    private static void combine(float[] w, int wOffset, int count, float[][] x, float[] y, int from, int to) {
+        boolean written = false;
+        for (int k = 0; k < count; k++) {
+            float f = w[wOffset + k];
+            if (f == 0f) {
+                continue;
+            }
+            if (written) {
+                axpy(f, x[k], y, from, to);
+            } else {
+                scale(f, x[k], y, from, to);
+                written = true;
+            }
+        }
+        if (!written) {
+            Arrays.fill(y, from, to, 0f);
+        }
+    }
+
+    /**
+     * The scratch of one row of tiles, all arrays indexed alike: image rows and strips
+     * {@code [stripWidth*channels]} (strip column {@code x + origin} holds image column x, so the
+     * image's part is {@code [lo, hi)}), blocks {@code [tilesX*channels]} per tile column.
+     */
+    private static final class Scratch {
+        final ImageTiles g;
+        final int points;
+        final int c;
+        final int stripWidth;
+        final int lo;
+        final int hi;
+        final int blockRow;
+        final int pointStride;
+        final float[][] rows;
+        final float[] strip;
+        final float[][] blocks;
+        final float[][] pointRows;
+        final float[] result;
+        final float[] weights;
+        /** Per tile column b: the strip with block b's tiles in their columns, zeros elsewhere. */
+        final float[][] shifted;
+
+        Scratch(ImageTiles g, int points) {
+            this.g = g;
+            this.points = points;
+            this.c = g.channels();
+            this.stripWidth = (g.tilesX() - 1) * g.step() + g.tileSize();
+            this.lo = g.origin() * c;
+            this.hi = Math.max(lo, Math.min(g.width() + g.origin(), stripWidth) * c);
+            this.blockRow = g.tilesX() * c;
+            this.pointStride = g.tileCount() * c;
+            this.rows = new float[g.tileSize()][stripWidth * c];
+            this.strip = new float[stripWidth * c];
+            this.blocks = new float[g.tileSize()][blockRow];
+            this.pointRows = new float[points][];
+            this.result = new float[blockRow];
+            this.weights = new float[g.tileSize()];
+            this.shifted = new float[g.tileSize()][];
+        }
+
+        boolean inside(int y) {
+            return y >= 0 && y < g.height();
+        }
+
+        int imageRow(int n, int y) {
+            return (n * g.height() + y) * g.width() * c;
+        }
+
+        /** Offset in the tile domain's point 0 of the first tile of row ty of image n. */
+        int tileRow(int n, int ty) {
+            return (n * g.tilesY() + ty) * g.tilesX() * c;
+        }
+
+        /** The buffer of transform point column j (allocated on first use). */
+        float[] points(int j) {
+            if (pointRows[j] == null) {
+                pointRows[j] = new float[blockRow];
+            }
+            return pointRows[j];
+        }
+
+        /** blocks[b][tx*c ..] = strip[(tx*step + b)*c ..]. */
+        void gatherColumns() {
+            for (int b = 0; b < g.tileSize(); b++) {
+                for (int tx = 0; tx < g.tilesX(); tx++) {
+                    System.arraycopy(strip, (tx * g.step() + b) * c, blocks[b], tx * c, c);
+                }
+            }
+        }
+
+        /**
+         * {@code strip = sum_b shift_b(blocks[b])}: block b's tiles placed at their columns
+         * {@code tx*step + b} (overlapping tiles add up).
+         */
+        void scatterColumns(float[] strip) {
+            for (int b = 0; b < g.tileSize(); b++) {
+                if (shifted[b] == null) {
+                    shifted[b] = new float[stripWidth * c];
+                }
+                for (int tx = 0; tx < g.tilesX(); tx++) {
+                    System.arraycopy(blocks[b], tx * c, shifted[b], (tx * g.step() + b) * c, c);
+                }
+            }
+            System.arraycopy(shifted[0], 0, strip, 0, strip.length);
+            for (int b = 1; b < g.tileSize(); b++) {
+                axpy(1f, shifted[b], strip, 0, strip.length);
+            }
+        }
+
+        /** Row {@code offset} of the transform ({@code tileSize} weights), zero for tile rows outside the image. */
+        float[] insideWeights(float[] transform, int offset, int y0) {
+            for (int a = 0; a < g.tileSize(); a++) {
+                weights[a] = inside(y0 + a) ? transform[offset + a] : 0f;
+            }
+            return weights;
         }
     }
 
@@ -143,9 +234,17 @@ public final class TileTransforms {
         ImageWindow.requireShape(images, grid.imageShape(), "tilesToImageAdd images");
     }
 
-    private static void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
-        for (int k = 0; k < n; k++) {
-            y[yOffset + k] += alpha * x[xOffset + k];
+    /** {@code y[k] += alpha x[k]} for {@code from <= k < to} (one index for both: see the class comment). */
+    private static void axpy(float alpha, float[] x, float[] y, int from, int to) {
+        for (int k = from; k < to; k++) {
+            y[k] += alpha * x[k];
+        }
+    }
+
+    /** {@code y[k] = alpha x[k]} for {@code from <= k < to}. */
+    private static void scale(float alpha, float[] x, float[] y, int from, int to) {
+        for (int k = from; k < to; k++) {
+            y[k] = alpha * x[k];
         }
     }
 }
