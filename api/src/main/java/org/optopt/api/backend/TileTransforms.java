@@ -8,12 +8,12 @@ import org.optopt.api.tensor.Tensor;
  * as loops over row-major arrays: the defaults run them on host copies, and
  * {@link org.optopt.api.backend.support.HeapBackend} on its arrays directly.
  *
- * <p>A two-sided transform {@code L d L^T} is applied one row of tiles at a time in two passes: the
+ * <p>A two-sided transform {@code L d L^T} is applied one image at a time in two passes: the
  * vertical pass combines whole image rows (NHWC keeps a row's pixels and channels contiguous) into
- * strips {@code [stripWidth*channels]}, one per transform row and shared by all tiles of the row;
- * the horizontal pass gathers each tile column {@code b} of a strip into a block
- * {@code [tilesX*channels]} and combines the blocks into each transform point for the whole row of
- * tiles at once (consecutive tiles are adjacent in the tile domain). The way back runs the passes in
+ * strips {@code [stripWidth*channels]}, one per transform row and row of tiles, shared by all tiles
+ * of the row; each tile column {@code b} of a strip is gathered into a block of the whole image's
+ * tiles, and the horizontal pass combines the blocks into each transform point for all the image's
+ * tiles at once (an image's tiles are adjacent in the tile domain). The way back runs the passes in
  * reverse. Zero entries of the transform are skipped, as are rows outside the image.
  *
  * <p>Every arithmetic loop indexes both its arrays with the same index, and data moves between
@@ -43,11 +43,13 @@ public final class TileTransforms {
                 }
                 for (int i = 0; i < p; i++) {
                     combine(s.insideWeights(transform, i * q, y0), 0, q, s.rows, s.strip, s.lo, s.hi);
-                    s.gatherColumns();
-                    for (int j = 0; j < p; j++) {
-                        combine(transform, j * q, q, s.blocks, s.result, 0, s.blockRow);
-                        System.arraycopy(s.result, 0, out, (i * p + j) * s.pointStride + s.tileRow(n, ty), s.blockRow);
-                    }
+                    s.gatherColumns(s.blocks[i], ty);
+                }
+            }
+            for (int i = 0; i < p; i++) {
+                for (int j = 0; j < p; j++) {
+                    combine(transform, j * q, q, s.blocks[i], s.result, 0, s.imageBlock);
+                    System.arraycopy(s.result, 0, out, (i * p + j) * s.pointStride + n * s.imageBlock, s.imageBlock);
                 }
             }
         }
@@ -63,18 +65,21 @@ public final class TileTransforms {
         int q = g.tileSize();
         int p = s.points;
         float[][] strips = new float[p][s.strip.length];
+        float[][] pointBlocks = new float[p][s.imageBlock];
         for (int n = 0; n < g.batch(); n++) {
+            for (int i = 0; i < p; i++) {
+                for (int j = 0; j < p; j++) {
+                    System.arraycopy(tiles, (i * p + j) * s.pointStride + n * s.imageBlock, pointBlocks[j], 0,
+                            s.imageBlock);
+                }
+                for (int b = 0; b < q; b++) {
+                    combine(transform, b * p, p, pointBlocks, s.blocks[i][b], 0, s.imageBlock);
+                }
+            }
             for (int ty = 0; ty < g.tilesY(); ty++) {
                 int y0 = ty * g.step() - g.origin();
                 for (int i = 0; i < p; i++) {
-                    for (int j = 0; j < p; j++) {
-                        System.arraycopy(tiles, (i * p + j) * s.pointStride + s.tileRow(n, ty), s.points(j), 0,
-                                s.blockRow);
-                    }
-                    for (int b = 0; b < q; b++) {
-                        combine(transform, b * p, p, s.pointRows, s.blocks[b], 0, s.blockRow);
-                    }
-                    s.scatterColumns(strips[i]);
+                    s.scatterColumns(s.blocks[i], ty, strips[i]);
                 }
                 for (int a = 0; a < q; a++) {
                     if (s.inside(y0 + a)) {
@@ -114,9 +119,10 @@ public final class TileTransforms {
     }
 
     /**
-     * The scratch of one row of tiles, all arrays indexed alike: image rows and strips
+     * The scratch of one image, all arrays indexed alike: image rows and strips
      * {@code [stripWidth*channels]} (strip column {@code x + origin} holds image column x, so the
-     * image's part is {@code [lo, hi)}), blocks {@code [tilesX*channels]} per tile column.
+     * image's part is {@code [lo, hi)}), and per transform row i and tile column b a block
+     * {@code [tilesY*tilesX*channels]} holding that column of every tile of the image.
      */
     private static final class Scratch {
         final ImageTiles g;
@@ -125,15 +131,14 @@ public final class TileTransforms {
         final int stripWidth;
         final int lo;
         final int hi;
-        final int blockRow;
+        final int imageBlock;
         final int pointStride;
         final float[][] rows;
         final float[] strip;
-        final float[][] blocks;
-        final float[][] pointRows;
+        final float[][][] blocks;
         final float[] result;
         final float[] weights;
-        /** Per tile column b: the strip with block b's tiles in their columns, zeros elsewhere. */
+        /** Per tile column b: a strip with that column of a row of tiles in place, zeros elsewhere. */
         final float[][] shifted;
 
         Scratch(ImageTiles g, int points) {
@@ -143,15 +148,14 @@ public final class TileTransforms {
             this.stripWidth = (g.tilesX() - 1) * g.step() + g.tileSize();
             this.lo = g.origin() * c;
             this.hi = Math.max(lo, Math.min(g.width() + g.origin(), stripWidth) * c);
-            this.blockRow = g.tilesX() * c;
+            this.imageBlock = g.tilesY() * g.tilesX() * c;
             this.pointStride = g.tileCount() * c;
             this.rows = new float[g.tileSize()][stripWidth * c];
             this.strip = new float[stripWidth * c];
-            this.blocks = new float[g.tileSize()][blockRow];
-            this.pointRows = new float[points][];
-            this.result = new float[blockRow];
+            this.blocks = new float[points][g.tileSize()][imageBlock];
+            this.result = new float[imageBlock];
             this.weights = new float[g.tileSize()];
-            this.shifted = new float[g.tileSize()][];
+            this.shifted = new float[g.tileSize()][stripWidth * c];
         }
 
         boolean inside(int y) {
@@ -162,39 +166,23 @@ public final class TileTransforms {
             return (n * g.height() + y) * g.width() * c;
         }
 
-        /** Offset in the tile domain's point 0 of the first tile of row ty of image n. */
-        int tileRow(int n, int ty) {
-            return (n * g.tilesY() + ty) * g.tilesX() * c;
-        }
-
-        /** The buffer of transform point column j (allocated on first use). */
-        float[] points(int j) {
-            if (pointRows[j] == null) {
-                pointRows[j] = new float[blockRow];
-            }
-            return pointRows[j];
-        }
-
-        /** blocks[b][tx*c ..] = strip[(tx*step + b)*c ..]. */
-        void gatherColumns() {
+        /** blocks[b][(ty*tilesX + tx)*c ..] = strip[(tx*step + b)*c ..] for tile row ty. */
+        void gatherColumns(float[][] blocks, int ty) {
             for (int b = 0; b < g.tileSize(); b++) {
                 for (int tx = 0; tx < g.tilesX(); tx++) {
-                    System.arraycopy(strip, (tx * g.step() + b) * c, blocks[b], tx * c, c);
+                    System.arraycopy(strip, (tx * g.step() + b) * c, blocks[b], (ty * g.tilesX() + tx) * c, c);
                 }
             }
         }
 
         /**
-         * {@code strip = sum_b shift_b(blocks[b])}: block b's tiles placed at their columns
-         * {@code tx*step + b} (overlapping tiles add up).
+         * {@code strip = sum_b shift_b(blocks[b])} for tile row ty: column b of each tile placed at
+         * strip column {@code tx*step + b} (overlapping tiles add up).
          */
-        void scatterColumns(float[] strip) {
+        void scatterColumns(float[][] blocks, int ty, float[] strip) {
             for (int b = 0; b < g.tileSize(); b++) {
-                if (shifted[b] == null) {
-                    shifted[b] = new float[stripWidth * c];
-                }
                 for (int tx = 0; tx < g.tilesX(); tx++) {
-                    System.arraycopy(blocks[b], tx * c, shifted[b], (tx * g.step() + b) * c, c);
+                    System.arraycopy(blocks[b], (ty * g.tilesX() + tx) * c, shifted[b], (tx * g.step() + b) * c, c);
                 }
             }
             System.arraycopy(shifted[0], 0, strip, 0, strip.length);

@@ -5,14 +5,14 @@ import java.util.Locale;
 /**
  * How {@link Conv#conv2d} computes a convolution: by im2col and one matrix product, by Winograd
  * minimal filtering ({@link Winograd}) with a given output tile, or chosen per layer ({@link #AUTO}).
- * Written {@code auto}, {@code im2col}, {@code winograd} or {@code winograd:M} (M outputs per tile
- * side); the launcher's {@value #PROPERTY} system property sets the default of every
+ * Written {@code auto}, {@code im2col}, {@code winograd}, or {@code auto:M} and {@code winograd:M}
+ * with M outputs per tile side; the launcher's {@value #PROPERTY} system property sets the default of every
  * {@link org.optopt.tasks.nn.Conv2d} layer, e.g.
  * {@code OPTOPT_JAVA_OPTS=-Doptopt.conv=im2col bin/optopt bench task --task fmnist-2c2d}.
  *
  * @param kind the method
- * @param outputTile outputs per tile side for {@link Kind#WINOGRAD}, 0 to choose by kernel size
- *     ({@link Winograd#outputTile}); 0 for the other kinds
+ * @param outputTile outputs per tile side where Winograd is used, 0 to choose by kernel size
+ *     ({@link Winograd#outputTile}); 0 for {@link Kind#IM2COL}
  */
 public record ConvAlgorithm(Kind kind, int outputTile) {
     /** The system property naming the default algorithm. */
@@ -37,40 +37,40 @@ public record ConvAlgorithm(Kind kind, int outputTile) {
     /** Validates the tile. */
     public ConvAlgorithm {
         java.util.Objects.requireNonNull(kind, "kind");
-        if (outputTile < 0 || (kind != Kind.WINOGRAD && outputTile != 0)) {
+        if (outputTile < 0 || (kind == Kind.IM2COL && outputTile != 0)) {
             throw new IllegalArgumentException("ConvAlgorithm " + kind + ": invalid output tile " + outputTile);
         }
     }
 
     /**
-     * Parses {@code auto}, {@code im2col}, {@code winograd} or {@code winograd:M} (M from 1 to 14).
+     * Parses {@code auto}, {@code im2col}, {@code winograd}, {@code auto:M} or {@code winograd:M} (M
+     * from 1 to 14).
      *
      * @throws IllegalArgumentException naming the text and the accepted forms otherwise
      */
     public static ConvAlgorithm parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
-        switch (t) {
-            case "auto":
-                return AUTO;
-            case "im2col":
-                return IM2COL;
-            case "winograd":
-                return new ConvAlgorithm(Kind.WINOGRAD, 0);
-            default:
-                break;
+        if (t.equals("im2col")) {
+            return IM2COL;
         }
-        if (t.startsWith("winograd:")) {
-            try {
-                int m = Integer.parseInt(t.substring("winograd:".length()));
-                if (m >= 1 && m <= 14) {
-                    return new ConvAlgorithm(Kind.WINOGRAD, m);
+        for (Kind kind : new Kind[] {Kind.AUTO, Kind.WINOGRAD}) {
+            String name = kind.name().toLowerCase(Locale.ROOT);
+            if (t.equals(name)) {
+                return new ConvAlgorithm(kind, 0);
+            }
+            if (t.startsWith(name + ":")) {
+                try {
+                    int m = Integer.parseInt(t.substring(name.length() + 1));
+                    if (m >= 1 && m <= 14) {
+                        return new ConvAlgorithm(kind, m);
+                    }
+                } catch (NumberFormatException e) {
+                    // reported below
                 }
-            } catch (NumberFormatException e) {
-                // reported below
             }
         }
         throw new IllegalArgumentException("Unknown convolution algorithm '" + text
-                + "': expected auto, im2col, winograd or winograd:M with M from 1 to 14");
+                + "': expected auto, im2col, winograd, auto:M or winograd:M with M from 1 to 14");
     }
 
     /** The algorithm the {@value #PROPERTY} system property names, {@link #AUTO} if it is unset. */
@@ -81,6 +81,7 @@ public record ConvAlgorithm(Kind kind, int outputTile) {
 
     @Override
     public String toString() {
-        return kind == Kind.WINOGRAD && outputTile > 0 ? "winograd:" + outputTile : kind.name().toLowerCase(Locale.ROOT);
+        String name = kind.name().toLowerCase(Locale.ROOT);
+        return outputTile > 0 ? name + ":" + outputTile : name;
     }
 }

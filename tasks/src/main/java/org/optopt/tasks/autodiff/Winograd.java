@@ -28,13 +28,15 @@ public final class Winograd {
     private Winograd() {}
 
     /**
-     * The output tile m used for r-tap kernels when none is asked for: 4 for r up to 3 (F(4x4, 3x3),
-     * 6x6 tiles), 2 above (F(2x2, 5x5), 6x6 tiles): both tile 6 points per side, where
-     * float error stays near im2col's (measured in docs/performance.md; F(3x3, 5x5) and F(4x4, 5x5)
-     * were slower on fmnist-2c2d's conv2 or less accurate).
+     * The output tile m used for r-tap kernels when none is asked for: the one whose tiles have
+     * {@code n = m + r - 1 = 8} points (at least 1), the largest tile built from the points 0, +-1, +-2,
+     * +-1/2 and infinity. On fmnist-2c2d's conv2 (5x5, so F(4x4, 5x5)) its float error stays near
+     * 4e-6 of the largest output (im2col: 4e-7), where F(5x5, 5x5), the first tile to need the points
+     * +-3, has 1e-4 and F(6x6, 5x5) 5e-4; it was also the fastest of F(2), F(3) and F(4) there
+     * (measured in docs/performance.md, "Winograd convolution").
      */
     public static int outputTile(int kernel) {
-        return kernel <= 3 ? 4 : 2;
+        return Math.max(1, 9 - kernel);
     }
 
     /**

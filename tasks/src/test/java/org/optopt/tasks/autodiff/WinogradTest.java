@@ -175,7 +175,8 @@ class WinogradTest {
         assertEquals(ConvAlgorithm.IM2COL, ConvAlgorithm.parse(" IM2COL "));
         assertEquals(new ConvAlgorithm(ConvAlgorithm.Kind.WINOGRAD, 3), ConvAlgorithm.parse("winograd:3"));
         assertEquals("winograd:3", ConvAlgorithm.parse("winograd:3").toString());
-        for (String bad : new String[] {"fft", "winograd:0", "winograd:x", "winograd:15"}) {
+        assertEquals(new ConvAlgorithm(ConvAlgorithm.Kind.AUTO, 4), ConvAlgorithm.parse("auto:4"));
+        for (String bad : new String[] {"fft", "winograd:0", "winograd:x", "winograd:15", "im2col:2"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConvAlgorithm.parse(bad));
             assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
         }
