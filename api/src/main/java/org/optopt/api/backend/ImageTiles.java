@@ -40,7 +40,8 @@ public record ImageTiles(int batch, int height, int width, int channels, int til
         if ((long) batch * height * width * channels > Integer.MAX_VALUE
                 || (long) batch * tilesY * tilesX * channels * tileSize * tileSize > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("ImageTiles: " + batch + " images of " + height + "x" + width + "x"
-                    + channels + " in " + tilesY + "x" + tilesX + " tiles of " + tileSize + " exceed 2^31 - 1 elements");
+                    + channels + " in " + tilesY + "x" + tilesX + " tiles of " + tileSize
+                    + " exceed 2^31 - 1 elements");
         }
     }
 

@@ -8,13 +8,13 @@ import org.optopt.api.tensor.Tensor;
  * as loops over row-major arrays: the defaults run them on host copies, and
  * {@link org.optopt.api.backend.support.HeapBackend} on its arrays directly.
  *
- * <p>A two-sided transform {@code L d L^T} is applied one image at a time in two passes: the
- * vertical pass combines whole image rows (NHWC keeps a row's pixels and channels contiguous) into
+ * <p>A two-sided transform {@code L d L^T} is applied one band of tile rows at a time in two
+ * passes: the vertical pass combines whole image rows (NHWC keeps a row's pixels and channels contiguous) into
  * strips {@code [stripWidth*channels]}, one per transform row and row of tiles, shared by all tiles
- * of the row; each tile column {@code b} of a strip is gathered into a block of the whole image's
- * tiles, and the horizontal pass combines the blocks into each transform point for all the image's
- * tiles at once (an image's tiles are adjacent in the tile domain). The way back runs the passes in
- * reverse. Zero entries of the transform are skipped, as are rows outside the image.
+ * of the row; each tile column {@code b} of a strip is gathered into a block of a band of tile rows
+ * (the whole image where the blocks fit 256 KiB), and the horizontal pass combines the blocks into
+ * each transform point for all the band's tiles at once (they are adjacent in the tile domain). The
+ * way back runs the passes in reverse. Zero entries of the transform are skipped, as are rows outside the image.
  *
  * <p>Every arithmetic loop indexes both its arrays with the same index, and data moves between
  * offsets only by {@link System#arraycopy}: HotSpot's C2 vectorizes {@code y[k] += a*x[k]} but not
@@ -34,22 +34,26 @@ public final class TileTransforms {
         int q = g.tileSize();
         int p = s.points;
         for (int n = 0; n < g.batch(); n++) {
-            for (int ty = 0; ty < g.tilesY(); ty++) {
-                int y0 = ty * g.step() - g.origin();
-                for (int a = 0; a < q; a++) {
-                    if (s.inside(y0 + a)) {
-                        System.arraycopy(images, s.imageRow(n, y0 + a), s.rows[a], s.lo, s.hi - s.lo);
+            for (int band = 0; band < g.tilesY(); band += s.bandRows) {
+                int rows = Math.min(s.bandRows, g.tilesY() - band);
+                for (int ty = band; ty < band + rows; ty++) {
+                    int y0 = ty * g.step() - g.origin();
+                    for (int a = 0; a < q; a++) {
+                        if (s.inside(y0 + a)) {
+                            System.arraycopy(images, s.imageRow(n, y0 + a), s.rows[a], s.lo, s.hi - s.lo);
+                        }
+                    }
+                    for (int i = 0; i < p; i++) {
+                        combine(s.insideWeights(transform, i * q, y0), 0, q, s.rows, s.strip, s.lo, s.hi);
+                        s.gatherColumns(s.blocks[i], ty - band);
                     }
                 }
+                int length = rows * s.rowBlock;
                 for (int i = 0; i < p; i++) {
-                    combine(s.insideWeights(transform, i * q, y0), 0, q, s.rows, s.strip, s.lo, s.hi);
-                    s.gatherColumns(s.blocks[i], ty);
-                }
-            }
-            for (int i = 0; i < p; i++) {
-                for (int j = 0; j < p; j++) {
-                    combine(transform, j * q, q, s.blocks[i], s.result, 0, s.imageBlock);
-                    System.arraycopy(s.result, 0, out, (i * p + j) * s.pointStride + n * s.imageBlock, s.imageBlock);
+                    for (int j = 0; j < p; j++) {
+                        combine(transform, j * q, q, s.blocks[i], s.result, 0, length);
+                        System.arraycopy(s.result, 0, out, (i * p + j) * s.pointStride + s.tileRow(n, band), length);
+                    }
                 }
             }
         }
@@ -65,33 +69,37 @@ public final class TileTransforms {
         int q = g.tileSize();
         int p = s.points;
         float[][] strips = new float[p][s.strip.length];
-        float[][] pointBlocks = new float[p][s.imageBlock];
+        float[][] pointBlocks = new float[p][s.result.length];
         for (int n = 0; n < g.batch(); n++) {
-            for (int i = 0; i < p; i++) {
-                for (int j = 0; j < p; j++) {
-                    System.arraycopy(tiles, (i * p + j) * s.pointStride + n * s.imageBlock, pointBlocks[j], 0,
-                            s.imageBlock);
-                }
-                for (int b = 0; b < q; b++) {
-                    combine(transform, b * p, p, pointBlocks, s.blocks[i][b], 0, s.imageBlock);
-                }
-            }
-            for (int ty = 0; ty < g.tilesY(); ty++) {
-                int y0 = ty * g.step() - g.origin();
+            for (int band = 0; band < g.tilesY(); band += s.bandRows) {
+                int rows = Math.min(s.bandRows, g.tilesY() - band);
+                int length = rows * s.rowBlock;
                 for (int i = 0; i < p; i++) {
-                    s.scatterColumns(s.blocks[i], ty, strips[i]);
+                    for (int j = 0; j < p; j++) {
+                        System.arraycopy(tiles, (i * p + j) * s.pointStride + s.tileRow(n, band), pointBlocks[j], 0,
+                                length);
+                    }
+                    for (int b = 0; b < q; b++) {
+                        combine(transform, b * p, p, pointBlocks, s.blocks[i][b], 0, length);
+                    }
                 }
-                for (int a = 0; a < q; a++) {
-                    if (s.inside(y0 + a)) {
-                        float[] row = s.rows[0];
-                        System.arraycopy(images, s.imageRow(n, y0 + a), row, s.lo, s.hi - s.lo);
-                        for (int i = 0; i < p; i++) {
-                            float r = transform[a * p + i];
-                            if (r != 0f) {
-                                axpy(r, strips[i], row, s.lo, s.hi);
+                for (int ty = band; ty < band + rows; ty++) {
+                    int y0 = ty * g.step() - g.origin();
+                    for (int i = 0; i < p; i++) {
+                        s.scatterColumns(s.blocks[i], ty - band, strips[i]);
+                    }
+                    for (int a = 0; a < q; a++) {
+                        if (s.inside(y0 + a)) {
+                            float[] row = s.rows[0];
+                            System.arraycopy(images, s.imageRow(n, y0 + a), row, s.lo, s.hi - s.lo);
+                            for (int i = 0; i < p; i++) {
+                                float r = transform[a * p + i];
+                                if (r != 0f) {
+                                    axpy(r, strips[i], row, s.lo, s.hi);
+                                }
                             }
+                            System.arraycopy(row, s.lo, images, s.imageRow(n, y0 + a), s.hi - s.lo);
                         }
-                        System.arraycopy(row, s.lo, images, s.imageRow(n, y0 + a), s.hi - s.lo);
                     }
                 }
             }
@@ -119,19 +127,25 @@ public final class TileTransforms {
     }
 
     /**
-     * The scratch of one image, all arrays indexed alike: image rows and strips
+     * The scratch of one band of tile rows, all arrays indexed alike: image rows and strips
      * {@code [stripWidth*channels]} (strip column {@code x + origin} holds image column x, so the
      * image's part is {@code [lo, hi)}), and per transform row i and tile column b a block
      * {@code [tilesY*tilesX*channels]} holding that column of every tile of the image.
      */
     private static final class Scratch {
+        /** The most floats of all blocks together (256 KiB, an L2 cache's worth); larger images go in bands. */
+        static final long BLOCK_FLOATS = 1 << 16;
+
         final ImageTiles g;
         final int points;
         final int c;
         final int stripWidth;
         final int lo;
         final int hi;
-        final int imageBlock;
+        /** Floats of one row of tiles in a block, {@code tilesX*channels}. */
+        final int rowBlock;
+        /** Rows of tiles per band: as many as keep the blocks within {@link #BLOCK_FLOATS}, at least 1. */
+        final int bandRows;
         final int pointStride;
         final float[][] rows;
         final float[] strip;
@@ -148,12 +162,14 @@ public final class TileTransforms {
             this.stripWidth = (g.tilesX() - 1) * g.step() + g.tileSize();
             this.lo = g.origin() * c;
             this.hi = Math.max(lo, Math.min(g.width() + g.origin(), stripWidth) * c);
-            this.imageBlock = g.tilesY() * g.tilesX() * c;
+            this.rowBlock = g.tilesX() * c;
+            long perRow = (long) points * g.tileSize() * rowBlock;
+            this.bandRows = (int) Math.max(1, Math.min(g.tilesY(), BLOCK_FLOATS / perRow));
             this.pointStride = g.tileCount() * c;
             this.rows = new float[g.tileSize()][stripWidth * c];
             this.strip = new float[stripWidth * c];
-            this.blocks = new float[points][g.tileSize()][imageBlock];
-            this.result = new float[imageBlock];
+            this.blocks = new float[points][g.tileSize()][bandRows * rowBlock];
+            this.result = new float[bandRows * rowBlock];
             this.weights = new float[g.tileSize()];
             this.shifted = new float[g.tileSize()][stripWidth * c];
         }
@@ -166,7 +182,12 @@ public final class TileTransforms {
             return (n * g.height() + y) * g.width() * c;
         }
 
-        /** blocks[b][(ty*tilesX + tx)*c ..] = strip[(tx*step + b)*c ..] for tile row ty. */
+        /** Offset in the tile domain's point 0 of the first tile of row ty of image n. */
+        int tileRow(int n, int ty) {
+            return (n * g.tilesY() + ty) * rowBlock;
+        }
+
+        /** blocks[b][(ty*tilesX + tx)*c ..] = strip[(tx*step + b)*c ..] for tile row ty of the band. */
         void gatherColumns(float[][] blocks, int ty) {
             for (int b = 0; b < g.tileSize(); b++) {
                 for (int tx = 0; tx < g.tilesX(); tx++) {

@@ -20,8 +20,10 @@ class BatchedGemmsTest {
         int k = 6;
         for (boolean ta : new boolean[] {false, true}) {
             for (boolean tb : new boolean[] {false, true}) {
-                try (Tensor a = be.fromArray(TestData.normal(count * m * k, 1), ta ? Shape.of(count, k, m) : Shape.of(count, m, k));
-                        Tensor b = be.fromArray(TestData.normal(count * k * n, 2), tb ? Shape.of(count, n, k) : Shape.of(count, k, n));
+                Shape aShape = ta ? Shape.of(count, k, m) : Shape.of(count, m, k);
+                Shape bShape = tb ? Shape.of(count, n, k) : Shape.of(count, k, n);
+                try (Tensor a = be.fromArray(TestData.normal(count * m * k, 1), aShape);
+                        Tensor b = be.fromArray(TestData.normal(count * k * n, 2), bShape);
                         Tensor c = be.fromArray(TestData.normal(count * m * n, 3), Shape.of(count, m, n));
                         Tensor expected = be.copy(c)) {
                     BatchedGemms.compose(be, 1.5f, a, ta, b, tb, -0.5f, c);

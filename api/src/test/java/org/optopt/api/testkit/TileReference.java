@@ -14,7 +14,8 @@ public final class TileReference {
     /**
      * Odd grids: overlapping tiles with padding (a Winograd input), adjacent tiles clipped at the
      * edge (a Winograd output), gaps between tiles, tiles entirely outside the image, one tile per
-     * image (a filter), one channel and channel counts off the vector widths.
+     * image (a filter), one channel and channel counts off the vector widths, and a grid large
+     * enough to be transformed in several bands of tile rows.
      */
     public static List<ImageTiles> grids() {
         return List.of(
@@ -23,7 +24,8 @@ public final class TileReference {
                 new ImageTiles(1, 6, 6, 2, 2, 4, 1, 2, 2),
                 new ImageTiles(1, 3, 4, 1, 4, 3, 5, 3, 3),
                 new ImageTiles(4, 5, 5, 33, 5, 5, 0, 1, 1),
-                new ImageTiles(3, 4, 3, 9, 8, 4, 2, 2, 2));
+                new ImageTiles(3, 4, 3, 9, 8, 4, 2, 2, 2),
+                new ImageTiles(1, 20, 36, 33, 8, 4, 2, 5, 9));
     }
 
     /** The image element (flat index) under tile pixel (a, b) of tile t, channel c; -1 outside the image. */
