@@ -1,6 +1,5 @@
 package org.optopt.api.backend;
 
-import org.optopt.api.backend.support.BatchedGemmShape;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 

@@ -2,7 +2,6 @@ package org.optopt.backend.nd4j;
 
 import java.util.Arrays;
 import org.optopt.api.backend.CompiledKernel;
-import org.optopt.api.backend.support.BatchedGemmShape;
 import org.optopt.api.backend.support.GemmShape;
 import org.optopt.api.backend.support.HeapBackend;
 import org.optopt.api.kernel.BinaryOp;
@@ -112,33 +111,26 @@ public final class Nd4jBackend extends HeapBackend {
     }
 
     /**
-     * One {@code cblas_sgemm} per matrix of the batch, on slices of the arrays (no copies); the
-     * conventions of {@link #gemmInPlace}. {@code c} must not share its array with an operand.
+     * One matrix of {@link #gemmBatchedInPlace} through {@code cblas_sgemm} on slices of the arrays
+     * (no copies); the conventions of {@link #gemmInPlace}. {@code z} must not be an operand's array.
      */
     @Override
-    public void gemmBatchedInPlace(float alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB,
-            float beta, Tensor c) {
-        BatchedGemmShape s = BatchedGemmShape.of(a, transposeA, b, transposeB, c);
-        float[] x = data(a, "batched gemm A");
-        float[] y = data(b, "batched gemm B");
-        float[] z = data(c, "batched gemm C");
+    protected void gemmAt(GemmShape g, float alpha, float[] x, int xOffset, boolean transposeA, float[] y,
+            int yOffset, boolean transposeB, float beta, float[] z, int zOffset) {
         if (z == x || z == y) {
             throw new IllegalArgumentException("batched gemm: C shares its memory with an operand");
         }
-        GemmShape g = s.each();
-        if (s.count() == 0 || g.m() == 0 || g.n() == 0) {
+        if (g.m() == 0 || g.n() == 0) {
             return;
         }
         if (g.k() == 0) {
-            scale(z, beta);
+            for (int i = zOffset; i < zOffset + g.m() * g.n(); i++) {
+                z[i] = beta == 0f ? 0f : beta * z[i];
+            }
             return;
         }
-        int lda = transposeA ? g.m() : g.k();
-        int ldb = transposeB ? g.k() : g.n();
-        for (int i = 0; i < s.count(); i++) {
-            OpenBlas.sgemm(transposeA, transposeB, g.m(), g.n(), g.k(), alpha, x, i * s.aSize(), lda, y,
-                    i * s.bSize(), ldb, beta, z, i * s.cSize());
-        }
+        OpenBlas.sgemm(transposeA, transposeB, g.m(), g.n(), g.k(), alpha, x, xOffset, transposeA ? g.m() : g.k(),
+                y, yOffset, transposeB ? g.k() : g.n(), beta, z, zOffset);
     }
 
     private static void scale(float[] z, float beta) {

@@ -2,6 +2,7 @@ package org.optopt.api.backend.support;
 
 import java.util.SplittableRandom;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.backend.BatchedGemmShape;
 import org.optopt.api.backend.CompiledKernel;
 import org.optopt.api.backend.ImageTiles;
 import org.optopt.api.backend.ImageWindow;
@@ -292,7 +293,7 @@ public abstract class HeapBackend implements Backend {
         gemm(g, alpha, data(a, "gemm A"), 0, transposeA, data(b, "gemm B"), 0, transposeB, beta, data(c, "gemm C"), 0);
     }
 
-    /** One plain product per matrix of the batch (the loop of {@link #gemmInPlace}, at offsets). */
+    /** One {@link #gemmAt} per matrix of the batch. */
     @Override
     public void gemmBatchedInPlace(float alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB,
             float beta, Tensor c) {
@@ -300,12 +301,23 @@ public abstract class HeapBackend implements Backend {
         float[] x = data(a, "batched gemm A");
         float[] y = data(b, "batched gemm B");
         float[] z = data(c, "batched gemm C");
+        GemmShape each = new GemmShape(s.m(), s.n(), s.k());
         for (int i = 0; i < s.count(); i++) {
-            gemm(s.each(), alpha, x, i * s.aSize(), transposeA, y, i * s.bSize(), transposeB, beta, z, i * s.cSize());
+            gemmAt(each, alpha, x, i * s.aSize(), transposeA, y, i * s.bSize(), transposeB, beta, z,
+                    i * s.cSize());
         }
     }
 
-    /** {@code C = alpha op(A) op(B) + beta C} for matrices stored row-major from the given offsets. */
+    /**
+     * {@code C = alpha op(A) op(B) + beta C} for matrices stored row-major (without padding) from the
+     * given offsets of their arrays, as {@link #gemmBatchedInPlace} calls it for each matrix; here the
+     * plain loop of {@link #gemmInPlace}. Override it to run the batch's products on your engine.
+     */
+    protected void gemmAt(GemmShape g, float alpha, float[] x, int xOffset, boolean transposeA, float[] y,
+            int yOffset, boolean transposeB, float beta, float[] z, int zOffset) {
+        gemm(g, alpha, x, xOffset, transposeA, y, yOffset, transposeB, beta, z, zOffset);
+    }
+
     private static void gemm(GemmShape g, float alpha, float[] x, int xOffset, boolean transposeA, float[] y,
             int yOffset, boolean transposeB, float beta, float[] z, int zOffset) {
         int lda = transposeA ? g.m() : g.k();

@@ -1,4 +1,4 @@
-package org.optopt.api.backend.support;
+package org.optopt.api.backend;
 
 import org.optopt.api.tensor.Tensor;
 
@@ -7,9 +7,11 @@ import org.optopt.api.tensor.Tensor;
  * rank-3 tensors {@code [count, rows, cols]}, validated.
  *
  * @param count products in the batch
- * @param each the dimensions of every product
+ * @param m rows of every {@code op(A[i])} and {@code C[i]}
+ * @param n columns of every {@code op(B[i])} and {@code C[i]}
+ * @param k the inner dimension
  */
-public record BatchedGemmShape(int count, GemmShape each) {
+public record BatchedGemmShape(int count, int m, int n, int k) {
 
     /**
      * Checks that the operands are rank-3 tensors of equal leading dimension whose matrices conform.
@@ -30,21 +32,21 @@ public record BatchedGemmShape(int count, GemmShape each) {
             throw new IllegalArgumentException("batched gemm: shapes do not conform: A" + a.shape()
                     + (transposeA ? "^T" : "") + " x B" + b.shape() + (transposeB ? "^T" : "") + " -> C" + c.shape());
         }
-        return new BatchedGemmShape(count, new GemmShape(m, n, ka));
+        return new BatchedGemmShape(count, m, n, ka);
     }
 
     /** Elements of one matrix of A as stored, {@code m*k}. */
     public int aSize() {
-        return each.m() * each.k();
+        return m * k;
     }
 
     /** Elements of one matrix of B as stored, {@code k*n}. */
     public int bSize() {
-        return each.k() * each.n();
+        return k * n;
     }
 
     /** Elements of one matrix of C, {@code m*n}. */
     public int cSize() {
-        return each.m() * each.n();
+        return m * n;
     }
 }
