@@ -12,13 +12,14 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(
 
 # Finds a Python that imports torch and reports it. Sets py (the Python, empty when none) and
 # py_env (environment for running it: torch's libblas.so.3 resolved to OpenBLAS where installed,
-# for the Python process only).
+# for the Python process only, and OpenBLAS's and OpenMP's thread pools limited to $threads: Debian's
+# torch does not know its BLAS is OpenBLAS, so torch.set_num_threads leaves OpenBLAS on every core).
 # PYTHON: the Python to try first (then python3, then /usr/bin/python3).
 py=""
 for candidate in "${PYTHON:-python3}" /usr/bin/python3; do
   if "$candidate" -c 'import torch' 2>/dev/null; then py="$candidate"; break; fi
 done
-py_env=()
+py_env=("OPENBLAS_NUM_THREADS=${threads:-1}" "OMP_NUM_THREADS=${threads:-1}")
 if [[ -z "$py" ]]; then
   echo "PyTorch: NOT AVAILABLE here ('import torch' fails for \$PYTHON, python3 and /usr/bin/python3);"
   echo "         install python3-torch (Debian) to compare."
@@ -35,7 +36,7 @@ else
     blas_dir="$blas_dir:$javacpp_blas"
   fi
   if [[ -d "${blas_dir%%:*}" ]]; then
-    py_env=("LD_LIBRARY_PATH=$blas_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
+    py_env+=("LD_LIBRARY_PATH=$blas_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
     echo "PyTorch: $("$py" -c 'import torch; print(torch.__version__)'), BLAS: OpenBLAS from $blas_dir"
   else
     echo "PyTorch: $("$py" -c 'import torch; print(torch.__version__)'), BLAS: the system default libblas.so.3" \
