@@ -2,7 +2,6 @@ package org.optopt.tasks.autodiff;
 
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.ImageTiles;
-import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 
 /**
