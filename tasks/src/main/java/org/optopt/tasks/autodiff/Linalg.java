@@ -24,32 +24,49 @@ public final class Linalg {
      * {@code b} (untransposed) {@code op(a)^T G}, transposed {@code G^T op(a)}.
      */
     public static Var matmul(Var a, boolean transposeA, Var b, boolean transposeB) {
+        return product(a, transposeA, b, transposeB, 2, a.tape().backend()::gemmInPlace);
+    }
+
+    /**
+     * A batch of products over rank-3 values {@code [count, rows, cols]}: {@code op(a[i]) op(b[i])}
+     * for every i ({@link Backend#gemmBatchedInPlace}), with the gradients of {@link #matmul} per matrix.
+     */
+    public static Var batchedMatmul(Var a, boolean transposeA, Var b, boolean transposeB) {
+        return product(a, transposeA, b, transposeB, 3, a.tape().backend()::gemmBatchedInPlace);
+    }
+
+    /** {@link Backend#gemmInPlace} or {@link Backend#gemmBatchedInPlace}. */
+    @FunctionalInterface
+    private interface Gemm {
+        void run(float alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB, float beta, Tensor c);
+    }
+
+    private static Var product(Var a, boolean transposeA, Var b, boolean transposeB, int rank, Gemm gemm) {
         Tape tape = a.tape();
         tape.checkCurrent(b);
-        Backend be = tape.backend();
         Tensor av = a.value();
         Tensor bv = b.value();
-        av.shape().requireRank(2, "matmul left operand");
-        bv.shape().requireRank(2, "matmul right operand");
-        int m = transposeA ? av.shape().dim(1) : av.shape().dim(0);
-        int n = transposeB ? bv.shape().dim(0) : bv.shape().dim(1);
-        Tensor c = tape.lease(Shape.matrix(m, n));
-        be.gemmInPlace(1f, av, transposeA, bv, transposeB, 0f, c);
+        av.shape().requireRank(rank, "matmul left operand");
+        bv.shape().requireRank(rank, "matmul right operand");
+        int m = transposeA ? av.shape().dim(rank - 1) : av.shape().dim(rank - 2);
+        int n = transposeB ? bv.shape().dim(rank - 2) : bv.shape().dim(rank - 1);
+        Tensor c = tape.lease(rank == 2 ? Shape.matrix(m, n) : Shape.of(av.shape().dim(0), m, n));
+        gemm.run(1f, av, transposeA, bv, transposeB, 0f, c);
         return tape.result(c, g -> {
             Tape.GradSink ga = tape.gradSink(a);
             if (ga != null) {
                 if (transposeA) {
-                    be.gemmInPlace(1f, bv, transposeB, g, true, ga.beta(), ga.tensor());
+                    gemm.run(1f, bv, transposeB, g, true, ga.beta(), ga.tensor());
                 } else {
-                    be.gemmInPlace(1f, g, false, bv, !transposeB, ga.beta(), ga.tensor());
+                    gemm.run(1f, g, false, bv, !transposeB, ga.beta(), ga.tensor());
                 }
             }
             Tape.GradSink gb = tape.gradSink(b);
             if (gb != null) {
                 if (transposeB) {
-                    be.gemmInPlace(1f, g, true, av, transposeA, gb.beta(), gb.tensor());
+                    gemm.run(1f, g, true, av, transposeA, gb.beta(), gb.tensor());
                 } else {
-                    be.gemmInPlace(1f, av, !transposeA, g, false, gb.beta(), gb.tensor());
+                    gemm.run(1f, av, !transposeA, g, false, gb.beta(), gb.tensor());
                 }
             }
         }, a, b);

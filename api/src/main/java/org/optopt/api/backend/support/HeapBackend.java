@@ -2,8 +2,11 @@ package org.optopt.api.backend.support;
 
 import java.util.SplittableRandom;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.backend.BatchedGemmShape;
 import org.optopt.api.backend.CompiledKernel;
+import org.optopt.api.backend.ImageTiles;
 import org.optopt.api.backend.ImageWindow;
+import org.optopt.api.backend.TileTransforms;
 import org.optopt.api.kernel.BinaryOp;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.kernel.KernelMath;
@@ -337,31 +340,58 @@ public abstract class HeapBackend implements Backend {
     public void gemmInPlace(float alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB, float beta,
             Tensor c) {
         GemmShape g = GemmShape.of(a, transposeA, b, transposeB, c);
-        float[] x = data(a, "gemm A");
-        float[] y = data(b, "gemm B");
-        float[] z = data(c, "gemm C");
-        int lda = a.shape().dim(1);
-        int ldb = b.shape().dim(1);
+        gemm(g, alpha, data(a, "gemm A"), 0, transposeA, data(b, "gemm B"), 0, transposeB, beta, data(c, "gemm C"), 0);
+    }
+
+    /** One {@link #gemmAt} per matrix of the batch. */
+    @Override
+    public void gemmBatchedInPlace(float alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB,
+            float beta, Tensor c) {
+        BatchedGemmShape s = BatchedGemmShape.of(a, transposeA, b, transposeB, c);
+        float[] x = data(a, "batched gemm A");
+        float[] y = data(b, "batched gemm B");
+        float[] z = data(c, "batched gemm C");
+        GemmShape each = new GemmShape(s.m(), s.n(), s.k());
+        for (int i = 0; i < s.count(); i++) {
+            gemmAt(each, alpha, x, i * s.aSize(), transposeA, y, i * s.bSize(), transposeB, beta, z,
+                    i * s.cSize());
+        }
+    }
+
+    /**
+     * {@code C = alpha op(A) op(B) + beta C} for matrices stored row-major (without padding) from the
+     * given offsets of their arrays, as {@link #gemmBatchedInPlace} calls it for each matrix; here the
+     * plain loop of {@link #gemmInPlace}. Override it to run the batch's products on your engine.
+     */
+    protected void gemmAt(GemmShape g, float alpha, float[] x, int xOffset, boolean transposeA, float[] y,
+            int yOffset, boolean transposeB, float beta, float[] z, int zOffset) {
+        gemm(g, alpha, x, xOffset, transposeA, y, yOffset, transposeB, beta, z, zOffset);
+    }
+
+    private static void gemm(GemmShape g, float alpha, float[] x, int xOffset, boolean transposeA, float[] y,
+            int yOffset, boolean transposeB, float beta, float[] z, int zOffset) {
+        int lda = transposeA ? g.m() : g.k();
+        int ldb = transposeB ? g.k() : g.n();
         float[] row = new float[g.n()];
         for (int i = 0; i < g.m(); i++) {
             java.util.Arrays.fill(row, 0f);
             for (int p = 0; p < g.k(); p++) {
-                float av = transposeA ? x[p * lda + i] : x[i * lda + p];
+                float av = transposeA ? x[xOffset + p * lda + i] : x[xOffset + i * lda + p];
                 if (av == 0f) {
                     continue;
                 }
                 if (transposeB) {
                     for (int j = 0; j < g.n(); j++) {
-                        row[j] += av * y[j * ldb + p];
+                        row[j] += av * y[yOffset + j * ldb + p];
                     }
                 } else {
-                    int off = p * ldb;
+                    int off = yOffset + p * ldb;
                     for (int j = 0; j < g.n(); j++) {
                         row[j] += av * y[off + j];
                     }
                 }
             }
-            int off = i * g.n();
+            int off = zOffset + i * g.n();
             for (int j = 0; j < g.n(); j++) {
                 z[off + j] = beta == 0f ? alpha * row[j] : alpha * row[j] + beta * z[off + j];
             }
@@ -483,6 +513,22 @@ public abstract class HeapBackend implements Backend {
         ImageWindow.requireShape(imageGrad, window.imageShape(), "maxPool image gradient");
         WindowLoops.maxPoolBackwardAdd(data(images, "maxPool images"), window, data(out, "maxPool output"),
                 data(outGrad, "maxPool output gradient"), data(imageGrad, "maxPool image gradient"));
+    }
+
+    /** {@link TileTransforms#imageToTiles} on the arrays, without host copies. */
+    @Override
+    public void imageToTilesInPlace(Tensor images, ImageTiles grid, float[] transform, Tensor tiles) {
+        TileTransforms.checkImageToTiles(images, grid, transform, tiles);
+        TileTransforms.imageToTiles(data(images, "imageToTiles images"), grid, transform,
+                data(tiles, "imageToTiles tiles"));
+    }
+
+    /** {@link TileTransforms#tilesToImageAdd} on the arrays, without host copies. */
+    @Override
+    public void tilesToImageAddInPlace(Tensor tiles, ImageTiles grid, float[] transform, Tensor images) {
+        TileTransforms.checkTilesToImage(tiles, grid, transform, images);
+        TileTransforms.tilesToImageAdd(data(tiles, "tilesToImageAdd tiles"), grid, transform,
+                data(images, "tilesToImageAdd images"));
     }
 
     /** Interprets the kernel with the reference interpreter; override to compile it. */
