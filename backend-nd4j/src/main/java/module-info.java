@@ -6,10 +6,17 @@
  * <p>ND4J and JavaCPP stay on the class path (their module descriptors are broken); this module
  * reads the unnamed module at run time. Launchers need
  * {@code --enable-native-access=org.optopt.backend.nd4j,ALL-UNNAMED}.
+ *
+ * <p>Kernels with sums run in Vector API loops where the JVM has {@code jdk.incubator.vector}, an
+ * incubator module, and their scalar loops otherwise. The dependence is {@code static}: the module is
+ * resolved only when a launcher adds it ({@code --add-modules jdk.incubator.vector}), because the JVM
+ * then prints "WARNING: Using incubator modules: jdk.incubator.vector" on stderr at every start,
+ * which no option silences; {@code bin/optopt} adds it on request ({@code OPTOPT_VECTOR=1}).
  */
 module org.optopt.backend.nd4j {
     requires org.optopt.api;
     requires jdk.unsupported;
+    requires static jdk.incubator.vector;
 
     provides org.optopt.api.backend.BackendProvider with org.optopt.backend.nd4j.Nd4jBackendProvider;
     provides org.optopt.api.bench.IncumbentProvider with org.optopt.backend.nd4j.Nd4jIncumbentProvider;

@@ -139,6 +139,20 @@ public interface Backend extends AutoCloseable {
         return matmul(a, false, b, false);
     }
 
+    /**
+     * A batch of products over rank-3 tensors {@code [count, rows, cols]}:
+     * {@code c[i] = alpha * op(a[i]) * op(b[i]) + beta * c[i]} for every {@code i < count}, with the
+     * conventions of {@link #gemmInPlace} ({@code beta == 0} ignores the old contents of {@code c}).
+     * Winograd convolution multiplies one such pair per transform point. The default composes
+     * {@link #gatherRows}, {@link #gemmInPlace} and {@link #scatterAddRowsInPlace} ({@link BatchedGemms}).
+     *
+     * @throws IllegalArgumentException if the shapes do not conform, naming them
+     */
+    default void gemmBatchedInPlace(float alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB,
+            float beta, Tensor c) {
+        BatchedGemms.compose(this, alpha, a, transposeA, b, transposeB, beta, c);
+    }
+
     /** The transpose of a matrix, as a new tensor. */
     Tensor transpose(Tensor x);
 
@@ -148,6 +162,26 @@ public interface Backend extends AutoCloseable {
      * @throws IndexOutOfBoundsException if a row index is outside the table, naming it
      */
     Tensor gatherRows(Tensor table, int[] rows);
+
+    /**
+     * Rows {@code rows[i]} of a matrix {@code table} written into {@code out}, a
+     * {@code rows.length x cols} matrix (a {@link #gatherRows} without allocating its result, e.g.
+     * one time step's block of a sequence). The default copies a {@link #gatherRows}.
+     *
+     * @throws IndexOutOfBoundsException if a row index is outside the table, naming it; nothing is written then
+     * @throws IllegalArgumentException if {@code out} does not have that shape
+     */
+    default void gatherRowsInPlace(Tensor table, int[] rows, Tensor out) {
+        table.shape().requireRank(2, "gatherRows table");
+        Shape expected = Shape.matrix(rows.length, table.shape().dim(1));
+        if (!out.shape().equals(expected)) {
+            throw new IllegalArgumentException("gatherRowsInPlace: output of shape " + out.shape() + " does not match "
+                    + rows.length + " rows of " + table.shape().dim(1) + " columns");
+        }
+        try (Tensor gathered = gatherRows(table, rows)) {
+            copyInPlace(gathered, out);
+        }
+    }
 
     /**
      * {@code table[rows[i]] += values[i]} for every i (repeated rows accumulate).
@@ -206,6 +240,45 @@ public interface Backend extends AutoCloseable {
     default void maxPoolBackwardAddInPlace(Tensor images, ImageWindow window, Tensor out, Tensor outGrad,
             Tensor imageGrad) {
         WindowGathers.maxPoolBackwardAdd(this, images, window, out, outGrad, imageGrad);
+    }
+
+    /**
+     * Tiles of images into a transform domain: for every tile of {@code grid} and channel, the
+     * {@code p x p} values {@code L d L^T} of the tile's {@code tileSize x tileSize} pixels {@code d}
+     * (zeros outside the image), where {@code L} is the {@code p x tileSize} matrix {@code transform}
+     * (row-major), are written to {@code tiles} ({@link ImageTiles#tilesShape}{@code (p)}). Winograd
+     * convolution transforms its input ({@code L = B^T}), its filters ({@code L = G}, each filter an
+     * image of one tile) and its output's gradient ({@code L = A}) this way. The default runs
+     * {@link TileTransforms#imageToTiles} on host copies.
+     *
+     * @throws IllegalArgumentException if a shape does not match the grid or the transform is not a
+     *     matrix of {@code tileSize} columns, naming it
+     */
+    default void imageToTilesInPlace(Tensor images, ImageTiles grid, float[] transform, Tensor tiles) {
+        TileTransforms.checkImageToTiles(images, grid, transform, tiles);
+        float[] out = new float[tiles.shape().size()];
+        TileTransforms.imageToTiles(images.toArray(), grid, transform, out);
+        tiles.copyFrom(out);
+    }
+
+    /**
+     * The way back, and the adjoint of {@link #imageToTilesInPlace} for {@code R = L^T}: for every tile
+     * of {@code grid} and channel, adds {@code R t R^T} of the tile's {@code p x p} values {@code t} in
+     * {@code tiles} ({@link ImageTiles#tilesShape}{@code (p)}) to the tile's pixels of {@code images},
+     * where {@code R} is the {@code tileSize x p} matrix {@code transform} (row-major); values falling
+     * outside the image are dropped, and overlapping tiles add up (in an unspecified order). Winograd
+     * convolution forms its output ({@code R = A^T}), its input's gradient ({@code R = B}) and its
+     * filters' gradient ({@code R = G^T}) this way. The default runs {@link TileTransforms#tilesToImageAdd}
+     * on host copies.
+     *
+     * @throws IllegalArgumentException if a shape does not match the grid or the transform is not a
+     *     matrix of {@code tileSize} rows, naming it
+     */
+    default void tilesToImageAddInPlace(Tensor tiles, ImageTiles grid, float[] transform, Tensor images) {
+        TileTransforms.checkTilesToImage(tiles, grid, transform, images);
+        float[] out = images.toArray();
+        TileTransforms.tilesToImageAdd(tiles.toArray(), grid, transform, out);
+        images.copyFrom(out);
     }
 
     // ---- kernels ---------------------------------------------------------------------------

@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
+import org.optopt.api.backend.ImageTiles;
 import org.optopt.api.backend.ImageWindow;
 import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.backend.support.InterpretedKernel;
@@ -656,7 +657,7 @@ public abstract class BackendConformanceTest {
     }
 
     @Test
-    public void gatherRowsCopiesRowsInOrder() {
+    public void gatherRowsCopiesRowsInOrderIntoNewOrGivenTensors() {
         int rows = 9;
         int cols = 33;
         float[] table = TestData.normal(rows * cols, 81);
@@ -669,6 +670,16 @@ public abstract class BackendConformanceTest {
             System.arraycopy(table, idx[i] * cols, expected, i * cols, cols);
         }
         assertBitsEqual(expected, g.toArray(), "gatherRows");
+        Tensor out = track(backend.full(Shape.matrix(idx.length, cols), Float.NaN));
+        backend.gatherRowsInPlace(t, idx, out);
+        assertBitsEqual(expected, out.toArray(), "gatherRowsInPlace");
+        assertThrows(IllegalArgumentException.class,
+                () -> backend.gatherRowsInPlace(t, idx, track(backend.zeros(Shape.matrix(idx.length + 1, cols)))));
+        float[] before = out.toArray();
+        IndexOutOfBoundsException outside = assertThrows(IndexOutOfBoundsException.class,
+                () -> backend.gatherRowsInPlace(t, new int[] {0, 1, 2, 3, 4, rows}, out));
+        assertMessageContains(outside, Integer.toString(rows));
+        assertBitsEqual(before, out.toArray(), "gatherRowsInPlace with a bad index writes nothing");
         assertEquals(Shape.matrix(0, cols), track(backend.gatherRows(t, new int[0])).shape());
         for (int bad : new int[] {-1, rows}) {
             IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
@@ -713,6 +724,110 @@ public abstract class BackendConformanceTest {
                 () -> backend.im2colInPlace(wrong, w, track(backend.zeros(w.patchShape())))), "[3, 3]");
         assertMessageContains(assertThrows(IllegalArgumentException.class,
                 () -> backend.col2imAddInPlace(track(backend.zeros(w.imageShape())), w, wrong)), "col2im");
+    }
+
+    /** A small-integer transform of {@code rows x cols} with zeros (sums of products stay exact in float). */
+    private static float[] transform(int rows, int cols, long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        float[] m = new float[rows * cols];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = r.nextInt(-2, 3);
+        }
+        return m;
+    }
+
+    @Test
+    public void tileTransformsMatchTheirDefinitions() {
+        int grid = 0;
+        for (ImageTiles g : TileReference.grids()) {
+            int q = g.tileSize();
+            for (int p : new int[] {q, q + 2, Math.max(1, q - 1)}) {
+                String what = g + " with " + p + " points";
+                float[] x = integers(g.imageShape().size(), 121 + grid);
+                float[] l = transform(p, q, 122 + grid);
+                Tensor tiles = track(backend.full(g.tilesShape(p), Float.NaN));
+                backend.imageToTilesInPlace(tensor(x, g.imageShape()), g, l, tiles);
+                double[] expected = TileReference.imageToTiles(x, g, l, p);
+                float[] got = tiles.toArray();
+                for (int i = 0; i < got.length; i++) {
+                    assertEquals(expected[i], got[i], 0.0, "imageToTiles " + what + " element " + i);
+                }
+
+                float[] t = integers(g.tilesShape(p).size(), 123 + grid);
+                float[] r = transform(q, p, 124 + grid);
+                float[] base = integers(x.length, 125 + grid);
+                Tensor images = tensor(base, g.imageShape());
+                backend.tilesToImageAddInPlace(tensor(t, g.tilesShape(p)), g, r, images);
+                expected = TileReference.tilesToImageAdd(t, g, r, p, base);
+                got = images.toArray();
+                for (int i = 0; i < got.length; i++) {
+                    assertEquals(expected[i], got[i], 0.0, "tilesToImageAdd " + what + " element " + i);
+                }
+            }
+            grid++;
+        }
+        ImageTiles g = TileReference.grids().get(0);
+        Tensor images = track(backend.zeros(g.imageShape()));
+        Tensor wrong = track(backend.zeros(Shape.of(3, 3, 3)));
+        assertMessageContains(assertThrows(IllegalArgumentException.class,
+                () -> backend.imageToTilesInPlace(images, g, new float[36], wrong)), "imageToTiles tiles", "[3, 3, 3]");
+        assertMessageContains(assertThrows(IllegalArgumentException.class,
+                () -> backend.tilesToImageAddInPlace(wrong, g, new float[7], images)), "tilesToImageAdd", "7 values");
+    }
+
+    static Stream<Arguments> batchedGemmCases() {
+        List<Arguments> out = new ArrayList<>();
+        int[][] cmnk = {{1, 1, 1, 1}, {3, 7, 33, 5}, {4, 33, 7, 64}, {2, 0, 5, 3}, {2, 4, 5, 0}, {0, 3, 3, 3}};
+        for (int[] d : cmnk) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    out.add(Arguments.of(d[0], d[1], d[2], d[3], ta, tb));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "count={0} m={1} n={2} k={3} transposeA={4} transposeB={5}")
+    @MethodSource("org.optopt.api.testkit.BackendConformanceTest#batchedGemmCases")
+    public void batchedGemmMultipliesEveryMatrixOfTheBatch(int count, int m, int n, int k, boolean transposeA,
+            boolean transposeB) {
+        float[] a = TestData.normal(count * m * k, 131);
+        float[] b = TestData.normal(count * k * n, 132);
+        float[] c0 = TestData.normal(count * m * n, 133);
+        Tensor ta = tensor(a, transposeA ? Shape.of(count, k, m) : Shape.of(count, m, k));
+        Tensor tb = tensor(b, transposeB ? Shape.of(count, n, k) : Shape.of(count, k, n));
+        float[][] alphaBeta = {{1f, 0f}, {1.5f, -0.5f}, {-2f, 1f}};
+        for (float[] ab : alphaBeta) {
+            float[] init = ab[1] == 0f ? nanFilled(c0.length) : c0;
+            Tensor c = tensor(init, Shape.of(count, m, n));
+            backend.gemmBatchedInPlace(ab[0], ta, transposeA, tb, transposeB, ab[1], c);
+            float[] got = c.toArray();
+            for (int i = 0; i < count; i++) {
+                assertGemm(Arrays.copyOfRange(a, i * m * k, (i + 1) * m * k), transposeA,
+                        Arrays.copyOfRange(b, i * k * n, (i + 1) * k * n), transposeB, m, n, k, ab[0], ab[1],
+                        Arrays.copyOfRange(init, i * m * n, (i + 1) * m * n),
+                        Arrays.copyOfRange(got, i * m * n, (i + 1) * m * n),
+                        "matrix " + i + " alpha=" + ab[0] + " beta=" + ab[1]);
+            }
+        }
+    }
+
+    private static float[] nanFilled(int n) {
+        float[] x = new float[n];
+        Arrays.fill(x, Float.NaN);
+        return x;
+    }
+
+    @Test
+    public void batchedGemmRejectsNonConformingShapes() {
+        Tensor a = track(backend.zeros(Shape.of(2, 3, 4)));
+        Tensor b = track(backend.zeros(Shape.of(3, 4, 5)));
+        Tensor c = track(backend.zeros(Shape.of(2, 3, 5)));
+        assertMessageContains(assertThrows(IllegalArgumentException.class,
+                () -> backend.gemmBatchedInPlace(1f, a, false, b, false, 0f, c)), "[2, 3, 4]", "[3, 4, 5]");
+        Tensor matrix = track(backend.zeros(Shape.matrix(3, 4)));
+        assertThrows(IllegalArgumentException.class, () -> backend.gemmBatchedInPlace(1f, matrix, false, b, false, 0f, c));
     }
 
     @Test

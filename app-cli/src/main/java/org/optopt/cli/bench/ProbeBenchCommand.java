@@ -29,7 +29,9 @@ import picocli.CommandLine.Spec;
  * whole training step (forward, backward, Adam) of a task, measured in the same run; with
  * {@code --period P --burst B} also amortized over the sampling of {@code optopt run --probe-period}.
  * Besides each probe on its own: the fusible probes (second-moment, autocorrelation) together in
- * one pass over the gradients, and fused into Adam's own kernel (the extra time of that step).
+ * one pass over the gradients, and fused into Adam's own kernel (the extra time of that step). For
+ * the rows that are one kernel pass, also their bandwidth bound: their bytes per parameter
+ * ({@link StreamTraffic}) moved at the rate of the Adam step measured in the same run.
  */
 @Command(name = "probes", mixinStandardHelpOptions = true,
         description = "Cost of each statistic probe per step against an Adam step and a training step, same run;"
@@ -109,12 +111,17 @@ final class ProbeBenchCommand implements Runnable {
             m.put("burst", burst);
             m.put("fused_bit_identical", r.identical());
             m.put("load_average", load);
+            m.put("adam_bytes_per_parameter", r.adamBytes());
             for (ProbeBenchmark.ProbeTime p : rows) {
                 String key = p.probe().replace(" (one pass)", "_one_pass").replace(" (fused into adam)", "_fused");
                 m.put(key + "_ms", p.millis());
                 m.put(key + "_per_adam_step", p.millis() / r.adamMillis());
                 m.put(key + "_per_training_step", p.millis() / training);
                 m.put(key + "_sampled_per_training_step", sampled * p.millis() / training);
+                if (r.bytes().containsKey(p.probe())) {
+                    m.put(key + "_bytes_per_parameter", r.bytes().get(p.probe()));
+                    m.put(key + "_bound_ms", r.boundMillis(p.probe()));
+                }
             }
             out.println(Json.object(m));
             return;
@@ -127,6 +134,12 @@ final class ProbeBenchCommand implements Runnable {
         for (ProbeBenchmark.ProbeTime p : rows) {
             out.printf(Locale.ROOT, "%-48s %10.4f %13.1f%% %17.1f%% %27.2f%%%n", p.probe(), p.millis(),
                     100 * p.millis() / r.adamMillis(), 100 * p.millis() / training, 100 * sampled * p.millis() / training);
+        }
+        if (r.adamBytes() > 0 && !r.bytes().isEmpty()) {
+            out.printf(Locale.ROOT, "bandwidth bound: the time at the rate of this run's Adam step (%d bytes/parameter in"
+                    + " %.3f ms):%n", r.adamBytes(), r.adamMillis());
+            r.bytes().forEach((row, b) -> out.printf(Locale.ROOT, "  %-46s %3d bytes/parameter  %8.4f ms  %5.1f%% of the"
+                    + " training step%n", row, b, r.boundMillis(row), 100 * r.boundMillis(row) / training));
         }
         if (!r.fused().isEmpty()) {
             out.printf(Locale.ROOT, "fused: the extra time of Adam's step with the probes in its kernel (median of per-step"

@@ -3,6 +3,7 @@ package org.optopt.cli.bench;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.optopt.api.backend.Backend;
@@ -16,6 +17,7 @@ import org.optopt.api.probe.Probe;
 import org.optopt.api.probe.ProbePass;
 import org.optopt.api.probe.ProbedOptimizer;
 import org.optopt.api.tensor.Tensor;
+import org.optopt.optimizers.ElementwiseDefinition;
 import org.optopt.optimizers.probe.Probes;
 import org.optopt.tasks.suite.DataSource;
 import org.optopt.tasks.suite.Task;
@@ -42,9 +44,23 @@ final class ProbeBenchmark {
      * @param pass the fusible probes in one pass on their own, or null if fewer than two are fusible
      * @param fused each fused variant's time over the Adam step alone, named {@code <probes> (fused into adam)}
      * @param identical whether every fused Adam's values stayed bit-identical to the plain one's
+     * @param adamBytes bytes per parameter that Adam's step moves ({@link StreamTraffic}: its kernel and
+     *     the non-finite check), or 0 if the provider is not elementwise
+     * @param bytes bytes per parameter of each row that is one kernel pass (the fusible probes on their
+     *     own and the one pass), by row name
      */
     record Result(String task, String backend, double forwardBackwardMillis, double adamMillis, List<ProbeTime> probes,
-                  ProbeTime pass, List<ProbeTime> fused, boolean identical) {}
+                  ProbeTime pass, List<ProbeTime> fused, boolean identical, int adamBytes, Map<String, Integer> bytes) {
+
+        /**
+         * The time a row would take moving its bytes at the rate Adam's step moved its own in this run
+         * (a bandwidth bound measured in the same run), or NaN where either traffic is unknown.
+         */
+        double boundMillis(String row) {
+            Integer b = bytes.get(row);
+            return b == null || adamBytes == 0 ? Double.NaN : adamMillis * b / adamBytes;
+        }
+    }
 
     /** A copy of the parameters' values sharing their gradients, stepped by Adam with fused probes. */
     private record Variant(String name, ParameterSet shadow, ProbedOptimizer optimizer, double[] over) {}
@@ -115,10 +131,16 @@ final class ProbeBenchmark {
                 for (int p = 0; p < probes.size(); p++) {
                     times.add(new ProbeTime(probes.get(p).name(), median(observe[p])));
                 }
+                String passName = String.join("+", fusible) + " (one pass)";
+                Map<String, Integer> bytes = new LinkedHashMap<>();
+                fusible(probes).forEach(p -> bytes.put(p.name(), StreamTraffic.kernelBytes(p.kernel())));
+                if (pass != null) {
+                    bytes.put(passName, StreamTraffic.kernelBytes(pass.fragment()));
+                }
                 return new Result(task.name(), backend.name(), median(fb), median(step), times,
-                        pass == null ? null : new ProbeTime(String.join("+", fusible) + " (one pass)", median(passed)),
+                        pass == null ? null : new ProbeTime(passName, median(passed)),
                         variants.stream().map(v -> new ProbeTime(v.name(), median(v.over()))).toList(),
-                        variants.stream().allMatch(v -> identical(parameters, v.shadow())));
+                        variants.stream().allMatch(v -> identical(parameters, v.shadow())), adamBytes(), bytes);
             } finally {
                 probes.forEach(Probe::close);
                 forPass.forEach(Probe::close);
@@ -143,6 +165,12 @@ final class ProbeBenchmark {
             throw new IllegalStateException("Adam did not fuse the probes " + names);
         }
         return new Variant(String.join("+", names) + " (fused into adam)", shadow, fused, new double[steps]);
+    }
+
+    /** Bytes per parameter of Adam's step with its default options, or 0 if its provider is not elementwise. */
+    private int adamBytes() {
+        return adam instanceof ElementwiseDefinition d
+                ? StreamTraffic.ruleBytes(d.rule(d.resolve(Map.of()).choices())) + StreamTraffic.NON_FINITE_CHECK_BYTES : 0;
     }
 
     private static List<FusibleProbe> fusible(List<Probe> probes) {

@@ -29,4 +29,26 @@ class ProbeBenchCommandTest {
             assertEquals(ms / (Double) m.get("adam_step_ms"), perAdam, 1e-4 * Math.max(1, perAdam)); // printed to 6 digits
         }
     }
+
+    /**
+     * The bytes per parameter counted by hand: Adam reads p, g, m, v and writes p, m, v, and its check
+     * reads g (32); the second moment reads g, v and writes v (12); the autocorrelation with 4 lags
+     * reads g and 4 lags and writes the oldest lag (24); one pass of both reads g once (32).
+     */
+    @Test
+    void boundsMoveEachPassBytesAtAdamsRate() {
+        MainTest.Run r = MainTest.run("bench", "probes", "--task", "teacher-student-mlp", "--batch-size", "8", "--steps", "3",
+                "--probes", "second-moment,autocorrelation", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        Map<?, ?> m = (Map<?, ?>) Json.parse(r.out().strip());
+        assertEquals(32.0, ((Number) m.get("adam_bytes_per_parameter")).doubleValue());
+        Map<String, Integer> bytes = Map.of("second-moment", 12, "autocorrelation", 24,
+                "second-moment+autocorrelation_one_pass", 32);
+        double adam = (Double) m.get("adam_step_ms");
+        bytes.forEach((row, b) -> {
+            assertEquals(b.doubleValue(), ((Number) m.get(row + "_bytes_per_parameter")).doubleValue(), row);
+            assertEquals(adam * b / 32, (Double) m.get(row + "_bound_ms"), 1e-5 * adam, row);
+        });
+        assertTrue(!m.containsKey("second-moment_fused_bytes_per_parameter"), m.toString());
+    }
 }

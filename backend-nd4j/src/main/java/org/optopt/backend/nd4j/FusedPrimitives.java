@@ -20,8 +20,9 @@ import org.optopt.api.kernel.UnaryOp;
  * {@code KernelArgs}. A plain loop that dispatches on the op per element does not vectorize: on
  * 16,384 floats, {@link org.optopt.api.backend.support.HeapBackend}'s {@code zip(MUL)} took
  * 15 us and {@code map(SQUARE)} 31 us, these 12 us and 14 us, of which the generated loops take
- * 1.8 us and 1.6 us (the rest is allocating the result); full reductions and the dot product run
- * in four accumulator lanes (2.5x faster than a single chain of double additions).
+ * 1.8 us and 1.6 us (the rest is allocating the result); full sums run in double vector lanes
+ * where the Vector API is resolved ({@link VectorLoopEmitter}), the other full reductions and the dot
+ * product in four accumulator lanes (2.5x faster than a single chain of double additions).
  * Results equal {@link org.optopt.api.kernel.KernelMath} bit for bit, as every compiled kernel does.
  * Loops are generated on first use of each op.
  */

@@ -53,9 +53,15 @@ import org.optopt.api.kernel.UnaryOp;
  * loop above becomes, per block of elements, one such loop per stage, locals passing between stages
  * through per-thread scratch arrays.
  *
+ * <p>A kernel with sums whose ops the Vector API computes bit for bit first runs a vector loop
+ * ({@link VectorLoopEmitter}: sums in double vector lanes, 2.5-3x faster than the scalar loop
+ * below, which C2 cannot vectorize), then the loop above for the elements after the last whole
+ * vector; this needs {@code jdk.incubator.vector} resolved (see the module's documentation), and
+ * without it such a kernel runs the scalar loops below.
+ *
  * <p>Maxima and minima accumulate in float (the same value as in double, since the result is one
- * of the operands), so a kernel without sums runs one loop that C2 vectorizes. A kernel with sums
- * first runs a loop unrolled four times whose copies accumulate into
+ * of the operands), so a kernel without sums runs one loop that C2 vectorizes. Any other kernel
+ * with sums first runs a loop unrolled four times whose copies accumulate into
  * four separate accumulators per reduction (combined at the end), then the loop above for the
  * remaining elements: one chain of double additions is latency-bound at ~1.1 ns per element
  * (a 10M-element dot product took 10.8 ms), four chains are not. Sums therefore add in another
@@ -78,6 +84,11 @@ import org.optopt.api.kernel.UnaryOp;
  * runtime scalars, not constants), so the cache stays small.
  */
 final class KernelCompiler {
+    /**
+     * Whether the JVM resolved {@code jdk.incubator.vector} (this module requires it {@code static}:
+     * a launcher adds it with {@code --add-modules}); without it no class of the vector loop is loaded.
+     */
+    private static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     private static final ClassDesc CD_ELEMENT_LOOP = ClassDesc.of(ElementLoop.class.getName());
     private static final ClassDesc CD_LOOP = ClassDesc.of(KernelCompiler.class.getPackageName(), "FusedLoop");
     private static final ClassDesc CD_MATH = ClassDesc.of("java.lang.Math");
@@ -123,6 +134,12 @@ final class KernelCompiler {
      * stage where the staged {@code run} would be too large to be JIT-compiled.
      */
     static byte[] generate(KernelPlan plan) {
+        if (VECTOR_API && VectorLoopEmitter.supports(plan)) {
+            byte[] vector = generateVector(plan);
+            if (vector != null) {
+                return vector;
+            }
+        }
         List<KernelStages.Stage> stages = KernelStages.of(plan);
         byte[] staged = generate(plan, stages);
         return stages.size() == 1 || runCodeLength(staged) <= HUGE_METHOD_LIMIT
@@ -136,16 +153,26 @@ final class KernelCompiler {
     private static byte[] generate(KernelPlan plan, List<KernelStages.Stage> stages) {
         if (!hasSum(plan.kernel())) {
             // No sum: maxima and minima accumulate in one float lane, which C2 vectorizes.
-            return generate(plan, stages, 1);
+            return generate(plan, stages, 1, false);
         }
         byte[] unrolled;
         try {
-            unrolled = generate(plan, stages, REDUCTION_LANES);
+            unrolled = generate(plan, stages, REDUCTION_LANES, false);
         } catch (IllegalArgumentException beyondTheClassFileLimit) {
-            return generate(plan, stages, 1); // the unrolled code exceeded 64 KiB: far beyond the limit below
+            return generate(plan, stages, 1, false); // the unrolled code exceeded 64 KiB: far beyond the limit below
         }
         return plan.kernel().reductions().isEmpty() || runCodeLength(unrolled) <= HUGE_METHOD_LIMIT
-                ? unrolled : generate(plan, stages, 1);
+                ? unrolled : generate(plan, stages, 1, false);
+    }
+
+    /** The class file of the vector loop ({@link VectorLoopEmitter}), or null where its {@code run} would be too large. */
+    private static byte[] generateVector(KernelPlan plan) {
+        try {
+            byte[] vector = generate(plan, List.of(KernelStages.single(plan)), 1, true);
+            return runCodeLength(vector) <= HUGE_METHOD_LIMIT ? vector : null;
+        } catch (IllegalArgumentException beyondTheClassFileLimit) {
+            return null;
+        }
     }
 
     private static boolean hasSum(Kernel kernel) {
@@ -162,7 +189,7 @@ final class KernelCompiler {
                 .sum();
     }
 
-    private static byte[] generate(KernelPlan plan, List<KernelStages.Stage> stages, int lanes) {
+    private static byte[] generate(KernelPlan plan, List<KernelStages.Stage> stages, int lanes, boolean vector) {
         return ClassFile.of().build(CD_LOOP, cls -> cls
                 .withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER | ClassFile.ACC_SYNTHETIC)
                 .withInterfaceSymbols(CD_ELEMENT_LOOP)
@@ -171,7 +198,7 @@ final class KernelCompiler {
                         .invokespecial(CD_Object, INIT_NAME, MTD_void)
                         .return_())
                 .withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
-                        code -> new Emitter(plan, stages, code, lanes).emitRun()));
+                        code -> new Emitter(plan, stages, code, lanes, vector).emitRun()));
     }
 
     private static ElementLoop define(byte[] classFile) {
@@ -192,19 +219,21 @@ final class KernelCompiler {
         private final int[] bufferSlots;
         private final int[] uniformSlots;
         private final int lanes;
+        private final boolean vector;
         private final int[][] accumulatorSlots;
         private final ReduceOp[] reduceOps;
         private final Map<String, Integer> localSlots = new HashMap<>();
         private int index;
         private int lane;
 
-        Emitter(KernelPlan plan, List<KernelStages.Stage> stages, CodeBuilder code, int lanes) {
+        Emitter(KernelPlan plan, List<KernelStages.Stage> stages, CodeBuilder code, int lanes, boolean vector) {
             this.stages = stages;
             this.kernel = plan.kernel();
             this.code = code;
             this.bufferSlots = new int[kernel.buffers().size()];
             this.uniformSlots = new int[plan.uniforms().size()];
             this.lanes = lanes;
+            this.vector = vector;
             this.accumulatorSlots = new int[kernel.reductions().size()][lanes];
             this.reduceOps = new ReduceOp[kernel.reductions().size()];
             for (Statement st : kernel.statements()) {
@@ -249,6 +278,11 @@ final class KernelCompiler {
             int i = code.allocateLocal(TypeKind.INT);
             if (stages.size() == 1) {
                 code.iload(FROM).istore(i);
+                if (vector) {
+                    int[] sums = java.util.Arrays.stream(accumulatorSlots).mapToInt(slots -> slots[0]).toArray();
+                    new VectorLoopEmitter(code, kernel, stages.getFirst().statements(), bufferSlots, uniformSlots, sums)
+                            .emit(i, TO);
+                }
                 elementLoops(() -> stages.getFirst().statements().forEach(this::statement), i, TO);
             } else {
                 stagedLoops(i);

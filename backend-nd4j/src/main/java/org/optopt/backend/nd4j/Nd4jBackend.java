@@ -121,6 +121,29 @@ public final class Nd4jBackend extends HeapBackend {
                 a.shape().dim(1), z == y ? y.clone() : y, b.shape().dim(1), beta, z);
     }
 
+    /**
+     * One matrix of {@link #gemmBatchedInPlace} through {@code cblas_sgemm} on slices of the arrays
+     * (no copies); the conventions of {@link #gemmInPlace}. {@code z} must not be an operand's array.
+     */
+    @Override
+    protected void gemmAt(GemmShape g, float alpha, float[] x, int xOffset, boolean transposeA, float[] y,
+            int yOffset, boolean transposeB, float beta, float[] z, int zOffset) {
+        if (z == x || z == y) {
+            throw new IllegalArgumentException("batched gemm: C shares its memory with an operand");
+        }
+        if (g.m() == 0 || g.n() == 0) {
+            return;
+        }
+        if (g.k() == 0) {
+            for (int i = zOffset; i < zOffset + g.m() * g.n(); i++) {
+                z[i] = beta == 0f ? 0f : beta * z[i];
+            }
+            return;
+        }
+        OpenBlas.sgemm(transposeA, transposeB, g.m(), g.n(), g.k(), alpha, x, xOffset, transposeA ? g.m() : g.k(),
+                y, yOffset, transposeB ? g.k() : g.n(), beta, z, zOffset);
+    }
+
     private static void scale(float[] z, float beta) {
         if (beta == 0f) {
             Arrays.fill(z, 0f);

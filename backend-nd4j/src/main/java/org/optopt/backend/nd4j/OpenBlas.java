@@ -105,11 +105,22 @@ final class OpenBlas {
      */
     static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int lda,
             float[] b, int ldb, float beta, float[] c) {
+        sgemm(transA, transB, m, n, k, alpha, a, 0, lda, b, 0, ldb, beta, c, 0);
+    }
+
+    /** The product above on matrices that start at the given element offsets of their arrays. */
+    static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset,
+            int lda, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset) {
         try {
             SGEMM.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha,
-                    MemorySegment.ofArray(a), lda, MemorySegment.ofArray(b), ldb, beta, MemorySegment.ofArray(c), n);
+                    slice(a, aOffset), lda, slice(b, bOffset), ldb, beta, slice(c, cOffset), n);
         } catch (Throwable t) {
             throw new IllegalStateException("cblas_sgemm failed", t);
         }
+    }
+
+    private static MemorySegment slice(float[] array, int offset) {
+        MemorySegment whole = MemorySegment.ofArray(array);
+        return offset == 0 ? whole : whole.asSlice((long) offset * Float.BYTES);
     }
 }

@@ -13,7 +13,8 @@ import org.optopt.api.tensor.Tensor;
  *
  * <p>Convolution is im2col into a pooled patch matrix ({@code [outRows, kh*kw*c]}, columns ordered
  * ky, kx, channel) followed by {@link Linalg#affine} with the weight {@code [outChannels, kh*kw*c]};
- * the patches' gradient goes back to the input by col2im.
+ * the patches' gradient goes back to the input by col2im. Stride-1 convolutions with square kernels
+ * can instead run by Winograd minimal filtering ({@link Winograd}, chosen by {@link ConvAlgorithm}).
  */
 public final class Conv {
     private Conv() {}
@@ -43,6 +44,17 @@ public final class Conv {
      */
     public static Var conv2d(Var x, ImageShape in, Var weight, Var bias, int kernelH, int kernelW, int stride,
             int padding) {
+        return conv2d(x, in, weight, bias, kernelH, kernelW, stride, padding, ConvAlgorithm.IM2COL);
+    }
+
+    /**
+     * {@link #conv2d(Var, ImageShape, Var, Var, int, int, int, int)} by the given algorithm:
+     * {@link Winograd} for {@link ConvAlgorithm.Kind#WINOGRAD} (square kernels and stride 1; im2col
+     * for any other geometry) and for {@link ConvAlgorithm.Kind#AUTO} where {@link Winograd#pays},
+     * im2col otherwise. The algorithms differ only in float rounding.
+     */
+    public static Var conv2d(Var x, ImageShape in, Var weight, Var bias, int kernelH, int kernelW, int stride,
+            int padding, ConvAlgorithm algorithm) {
         if (!x.shape().equals(in.matrix())) {
             throw new IllegalArgumentException("conv2d: input shape " + x.shape() + " does not match " + in);
         }
@@ -50,6 +62,16 @@ public final class Conv {
         if (!weight.shape().equals(Shape.matrix(weight.shape().dim(0), taps * in.channels()))) {
             throw new IllegalArgumentException("conv2d: weight shape " + weight.shape() + " needs "
                     + taps * in.channels() + " columns (" + kernelH + "x" + kernelW + "x" + in.channels() + ")");
+        }
+        boolean square = kernelH == kernelW && stride == 1;
+        boolean winograd = switch (algorithm.kind()) {
+            case WINOGRAD -> square;
+            case AUTO -> Winograd.pays(in, kernelH, kernelW, stride);
+            case IM2COL -> false;
+        };
+        if (winograd) {
+            int tile = algorithm.outputTile() > 0 ? algorithm.outputTile() : Winograd.outputTile(kernelH);
+            return Winograd.conv2d(x, in, weight, bias, kernelH, padding, tile);
         }
         Tape tape = x.tape();
         Backend be = tape.backend();

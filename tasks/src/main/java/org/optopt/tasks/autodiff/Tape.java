@@ -245,12 +245,12 @@ public final class Tape implements AutoCloseable {
         return t;
     }
 
-    /** A column of {@code n} ones, kept across resets. */
-    Tensor onesColumn(int n) {
-        return memo(new OnesKey(n), k -> persist(backend.full(Shape.matrix(k.n(), 1), 1f)));
+    /** {@code n} zeros: the row indices that repeat a one-row table n times ({@link Backend#gatherRowsInPlace}). */
+    int[] zeroRows(int n) {
+        return memo(new ZeroRowsKey(n), k -> new int[k.n()]);
     }
 
-    private record OnesKey(int n) {}
+    private record ZeroRowsKey(int n) {}
 
     /** {@code kernel} compiled for this tape's backend (once). */
     CompiledKernel compiled(Kernel kernel) {

@@ -6,7 +6,8 @@
  * {@link org.optopt.tasks.autodiff.Linalg} (gemm with folded transposes),
  * {@link org.optopt.tasks.autodiff.Sums}, {@link org.optopt.tasks.autodiff.Shapes} (reshape, gather),
  * {@link org.optopt.tasks.autodiff.Losses} (softmax, NLL) and {@link org.optopt.tasks.autodiff.Conv}
- * (im2col convolution and max-pooling on NHWC matrices). Every gradient is checked against finite
+ * (im2col convolution and max-pooling on NHWC matrices; Winograd convolution in
+ * {@link org.optopt.tasks.autodiff.Winograd}). Every gradient is checked against finite
  * differences in the tests.
  */
 package org.optopt.tasks.autodiff;

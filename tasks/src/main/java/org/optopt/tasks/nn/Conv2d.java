@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.tensor.Shape;
 import org.optopt.tasks.autodiff.Conv;
+import org.optopt.tasks.autodiff.ConvAlgorithm;
 import org.optopt.tasks.autodiff.ImageShape;
 import org.optopt.tasks.autodiff.Var;
 
@@ -19,10 +20,22 @@ public final class Conv2d {
     private final int kernel;
     private final int stride;
     private final int padding;
+    private final ConvAlgorithm algorithm;
 
-    /** Creates {@code name.weight} and {@code name.bias}; fan-in and fan-out count the kernel taps. */
+    /**
+     * Creates {@code name.weight} and {@code name.bias}; fan-in and fan-out count the kernel taps. The
+     * algorithm is the one the {@value ConvAlgorithm#PROPERTY} system property names (default
+     * {@link ConvAlgorithm#AUTO}).
+     */
     public Conv2d(ParameterStore params, String name, int inChannels, int outChannels, int kernel, int stride,
             int padding, Init init, SplittableRandom seeds) {
+        this(params, name, inChannels, outChannels, kernel, stride, padding, init, seeds,
+                ConvAlgorithm.fromSystemProperty());
+    }
+
+    /** As above, computing the convolution by {@code algorithm}. */
+    public Conv2d(ParameterStore params, String name, int inChannels, int outChannels, int kernel, int stride,
+            int padding, Init init, SplittableRandom seeds, ConvAlgorithm algorithm) {
         if (inChannels <= 0 || outChannels <= 0 || kernel <= 0) {
             throw new IllegalArgumentException("Conv2d " + name + ": channels " + inChannels + " -> " + outChannels
                     + " and kernel " + kernel + " must be positive");
@@ -38,6 +51,7 @@ public final class Conv2d {
         this.kernel = kernel;
         this.stride = stride;
         this.padding = padding;
+        this.algorithm = java.util.Objects.requireNonNull(algorithm, "algorithm");
     }
 
     /** The layout of the output for input layout {@code in}. */
@@ -57,6 +71,6 @@ public final class Conv2d {
             throw new IllegalArgumentException("Conv2d expects " + inChannels + " input channels, got " + in);
         }
         return Conv.conv2d(x, in, ParameterStore.bind(x.tape(), weight), ParameterStore.bind(x.tape(), bias), kernel,
-                kernel, stride, padding);
+                kernel, stride, padding, algorithm);
     }
 }

@@ -3,9 +3,8 @@ package org.optopt.tasks.nn;
 import java.util.SplittableRandom;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.tensor.Shape;
-import org.optopt.tasks.autodiff.Elementwise;
 import org.optopt.tasks.autodiff.Linalg;
-import org.optopt.tasks.autodiff.Shapes;
+import org.optopt.tasks.autodiff.Recurrent;
 import org.optopt.tasks.autodiff.Var;
 
 /**
@@ -15,12 +14,10 @@ import org.optopt.tasks.autodiff.Var;
  * i = sigmoid(z_0), f = sigmoid(z_1), g = tanh(z_2), o = sigmoid(z_3)
  * c' = f*c + i*g,   h' = o*tanh(c')
  * </pre>
- * with one bias (PyTorch's two biases {@code b_ih + b_hh} are the same family).
+ * with one bias (PyTorch's two biases {@code b_ih + b_hh} are the same family). The recurrence over
+ * the sequence, with its fused cell kernels, is {@link Recurrent#lstm}.
  */
 public final class Lstm {
-    /** The recurrent state of a batch: hidden output and cell, each {@code [n, H]}. */
-    private record State(Var h, Var c) {}
-
     private final Parameter inputWeight;
     private final Parameter recurrentWeight;
     private final Parameter bias;
@@ -55,46 +52,26 @@ public final class Lstm {
      * The layer over a batch of {@code n} sequences of {@code steps} time steps from the zero state:
      * {@code xs} is {@code [steps*n, in]} with row {@code t*n + i} holding sequence i at step t; the
      * result holds the hidden outputs in the same layout, {@code [steps*n, H]}. The input
-     * projections of all steps (with the bias) are one matrix product {@code xs W_ih^T + b}, and each
-     * step adds its slice to {@code h W_hh^T} (skipped at the first step, whose state is zero).
+     * projections of all steps (with the bias) are one matrix product ({@link #project}), then the
+     * {@link #recurrence}.
      */
     public Var sequence(Var xs, int steps) {
-        var tape = xs.tape();
         xs.shape().requireRank(2, "Lstm.sequence input");
-        int rows = xs.shape().dim(0);
-        if (steps <= 0 || rows % steps != 0) {
-            throw new IllegalArgumentException("Lstm.sequence: " + rows + " input rows are not " + steps
-                    + " steps of equal batches");
-        }
-        int n = rows / steps;
-        Var projections = Shapes.reshape(
-                Linalg.affine(xs, ParameterStore.bind(tape, inputWeight), ParameterStore.bind(tape, bias)),
-                Shape.matrix(steps, n * 4 * hidden));
-        Var recurrent = ParameterStore.bind(tape, recurrentWeight);
-        Var c = tape.zeros(Shape.matrix(n, hidden));
-        Var h = null;
-        Var[] outputs = new Var[steps];
-        for (int t = 0; t < steps; t++) {
-            Var gates = Shapes.reshape(Shapes.gatherRows(projections, new int[] {t}), Shape.matrix(n, 4 * hidden));
-            if (h != null) {
-                gates = Elementwise.add(gates, Linalg.matmul(h, false, recurrent, true));
-            }
-            State next = cell(gates, c);
-            h = next.h();
-            c = next.c();
-            outputs[t] = h;
-        }
-        return Shapes.concatRows(outputs);
+        return recurrence(project(xs), steps);
     }
 
-    /** The cell update from stacked gate pre-activations {@code [n, 4H]} and the previous cell. */
-    private static State cell(Var gates, Var previousCell) {
-        Var i = Elementwise.sigmoid(Shapes.columnBlock(gates, 4, 0));
-        Var f = Elementwise.sigmoid(Shapes.columnBlock(gates, 4, 1));
-        Var g = Elementwise.tanh(Shapes.columnBlock(gates, 4, 2));
-        Var o = Elementwise.sigmoid(Shapes.columnBlock(gates, 4, 3));
-        Var c = Elementwise.add(Elementwise.mul(f, previousCell), Elementwise.mul(i, g));
-        Var h = Elementwise.mul(o, Elementwise.tanh(c));
-        return new State(h, c);
+    /** The input projections {@code x W_ih^T + b} of every row of {@code x} ({@code [rows, in]} to {@code [rows, 4H]}). */
+    public Var project(Var x) {
+        var tape = x.tape();
+        return Linalg.affine(x, ParameterStore.bind(tape, inputWeight), ParameterStore.bind(tape, bias));
+    }
+
+    /**
+     * The recurrence from the zero state over input projections {@code [steps*n, 4H]} laid out as
+     * {@link #sequence}'s input ({@link Recurrent#lstm}, with its fused cell kernels): each step adds
+     * its block to {@code h W_hh^T} (skipped at the first step, whose state is zero).
+     */
+    public Var recurrence(Var projections, int steps) {
+        return Recurrent.lstm(projections, ParameterStore.bind(projections.tape(), recurrentWeight), steps);
     }
 }

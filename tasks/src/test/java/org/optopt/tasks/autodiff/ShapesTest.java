@@ -34,18 +34,4 @@ class ShapesTest {
             assertArrayEquals(new float[] {1, 1, 1, 1, 0, 0, 3, 3}, t.grad().toArray());
         }
     }
-
-    @Test
-    void columnBlockSelectsEqualBlocks() {
-        float[] data = uniform(12, 52);
-        Tensor x = be.fromArray(data, Shape.matrix(2, 6));
-        try (Tape tape = new Tape(be)) {
-            Var block = Shapes.columnBlock(tape.constant(x), 3, 1);
-            assertArrayEquals(new float[] {data[2], data[3], data[8], data[9]}, block.value().toArray());
-        }
-        check(be, v -> Shapes.columnBlock(v[0], 3, 2), x);
-        try (Tape tape = new Tape(be)) {
-            assertThrows(IllegalArgumentException.class, () -> Shapes.columnBlock(tape.constant(x), 4, 0));
-        }
-    }
 }

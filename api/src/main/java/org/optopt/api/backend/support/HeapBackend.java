@@ -2,8 +2,11 @@ package org.optopt.api.backend.support;
 
 import java.util.SplittableRandom;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.backend.BatchedGemmShape;
 import org.optopt.api.backend.CompiledKernel;
+import org.optopt.api.backend.ImageTiles;
 import org.optopt.api.backend.ImageWindow;
+import org.optopt.api.backend.TileTransforms;
 import org.optopt.api.kernel.BinaryOp;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.kernel.KernelMath;
@@ -205,6 +208,55 @@ public abstract class HeapBackend implements Backend {
         return acc;
     }
 
+    /**
+     * {@code acc[at + i] = op.combine(acc[at + i], a[from + i])} for i below {@code count}, with the
+     * op chosen once per run of elements rather than per element (the same values: {@link Math#max}
+     * and {@link Math#min} propagate NaN as {@link ReduceOp#combine} does), so that C2 can vectorize
+     * the loop.
+     */
+    /** {@code acc} combined with {@code a[from]}, ..., {@code a[from + count - 1]} in that order (a row of a matrix). */
+    private static double combine(ReduceOp op, double acc, float[] a, int from, int count) {
+        double r = acc;
+        switch (op) {
+            case SUM -> {
+                for (int i = 0; i < count; i++) {
+                    r += a[from + i];
+                }
+            }
+            case MAX -> {
+                for (int i = 0; i < count; i++) {
+                    r = Math.max(r, a[from + i]);
+                }
+            }
+            case MIN -> {
+                for (int i = 0; i < count; i++) {
+                    r = Math.min(r, a[from + i]);
+                }
+            }
+        }
+        return r;
+    }
+
+    private static void combineInto(ReduceOp op, double[] acc, int at, float[] a, int from, int count) {
+        switch (op) {
+            case SUM -> {
+                for (int i = 0; i < count; i++) {
+                    acc[at + i] += a[from + i];
+                }
+            }
+            case MAX -> {
+                for (int i = 0; i < count; i++) {
+                    acc[at + i] = Math.max(acc[at + i], a[from + i]);
+                }
+            }
+            case MIN -> {
+                for (int i = 0; i < count; i++) {
+                    acc[at + i] = Math.min(acc[at + i], a[from + i]);
+                }
+            }
+        }
+    }
+
     @Override
     public Tensor reduce(ReduceOp op, Tensor x, int axis) {
         float[] a = data(x, "reduce operand");
@@ -233,10 +285,11 @@ public abstract class HeapBackend implements Backend {
         double[] acc = new double[outer * inner];
         java.util.Arrays.fill(acc, op.identity());
         for (int o = 0; o < outer; o++) {
-            for (int l = 0; l < len; l++) {
-                int base = (o * len + l) * inner;
-                for (int i = 0; i < inner; i++) {
-                    acc[o * inner + i] = op.combine(acc[o * inner + i], a[base + i]);
+            if (inner == 1) {
+                acc[o] = combine(op, acc[o], a, o * len, len);
+            } else {
+                for (int l = 0; l < len; l++) {
+                    combineInto(op, acc, o * inner, a, (o * len + l) * inner, inner);
                 }
             }
         }
@@ -287,31 +340,58 @@ public abstract class HeapBackend implements Backend {
     public void gemmInPlace(float alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB, float beta,
             Tensor c) {
         GemmShape g = GemmShape.of(a, transposeA, b, transposeB, c);
-        float[] x = data(a, "gemm A");
-        float[] y = data(b, "gemm B");
-        float[] z = data(c, "gemm C");
-        int lda = a.shape().dim(1);
-        int ldb = b.shape().dim(1);
+        gemm(g, alpha, data(a, "gemm A"), 0, transposeA, data(b, "gemm B"), 0, transposeB, beta, data(c, "gemm C"), 0);
+    }
+
+    /** One {@link #gemmAt} per matrix of the batch. */
+    @Override
+    public void gemmBatchedInPlace(float alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB,
+            float beta, Tensor c) {
+        BatchedGemmShape s = BatchedGemmShape.of(a, transposeA, b, transposeB, c);
+        float[] x = data(a, "batched gemm A");
+        float[] y = data(b, "batched gemm B");
+        float[] z = data(c, "batched gemm C");
+        GemmShape each = new GemmShape(s.m(), s.n(), s.k());
+        for (int i = 0; i < s.count(); i++) {
+            gemmAt(each, alpha, x, i * s.aSize(), transposeA, y, i * s.bSize(), transposeB, beta, z,
+                    i * s.cSize());
+        }
+    }
+
+    /**
+     * {@code C = alpha op(A) op(B) + beta C} for matrices stored row-major (without padding) from the
+     * given offsets of their arrays, as {@link #gemmBatchedInPlace} calls it for each matrix; here the
+     * plain loop of {@link #gemmInPlace}. Override it to run the batch's products on your engine.
+     */
+    protected void gemmAt(GemmShape g, float alpha, float[] x, int xOffset, boolean transposeA, float[] y,
+            int yOffset, boolean transposeB, float beta, float[] z, int zOffset) {
+        gemm(g, alpha, x, xOffset, transposeA, y, yOffset, transposeB, beta, z, zOffset);
+    }
+
+    private static void gemm(GemmShape g, float alpha, float[] x, int xOffset, boolean transposeA, float[] y,
+            int yOffset, boolean transposeB, float beta, float[] z, int zOffset) {
+        int lda = transposeA ? g.m() : g.k();
+        int ldb = transposeB ? g.k() : g.n();
         float[] row = new float[g.n()];
         for (int i = 0; i < g.m(); i++) {
             java.util.Arrays.fill(row, 0f);
             for (int p = 0; p < g.k(); p++) {
-                float av = transposeA ? x[p * lda + i] : x[i * lda + p];
+                float av = transposeA ? x[xOffset + p * lda + i] : x[xOffset + i * lda + p];
                 if (av == 0f) {
                     continue;
                 }
                 if (transposeB) {
                     for (int j = 0; j < g.n(); j++) {
-                        row[j] += av * y[j * ldb + p];
+                        row[j] += av * y[yOffset + j * ldb + p];
                     }
                 } else {
-                    int off = p * ldb;
+                    int off = yOffset + p * ldb;
                     for (int j = 0; j < g.n(); j++) {
                         row[j] += av * y[off + j];
                     }
                 }
             }
-            int off = i * g.n();
+            int off = zOffset + i * g.n();
             for (int j = 0; j < g.n(); j++) {
                 z[off + j] = beta == 0f ? alpha * row[j] : alpha * row[j] + beta * z[off + j];
             }
@@ -348,25 +428,46 @@ public abstract class HeapBackend implements Backend {
     }
 
     @Override
+    public void gatherRowsInPlace(Tensor table, int[] rows, Tensor out) {
+        float[] t = data(table, "gatherRows table");
+        float[] o = data(out, "gatherRows output");
+        int cols = requireRowBlock(table, rows, out, "gatherRowsInPlace: output");
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(t, rows[i] * cols, o, i * cols, cols);
+        }
+    }
+
+    @Override
     public void scatterAddRowsInPlace(Tensor table, int[] rows, Tensor values) {
-        table.shape().requireRank(2, "scatterAddRows table");
         float[] t = data(table, "scatterAddRows table");
         float[] v = data(values, "scatterAddRows values");
-        int n = table.shape().dim(0);
-        int cols = table.shape().dim(1);
-        if (!values.shape().equals(Shape.matrix(rows.length, cols))) {
-            throw new IllegalArgumentException("scatterAddRows: values of shape " + values.shape() + " do not match "
-                    + rows.length + " rows of " + cols + " columns");
-        }
-        for (int i = 0; i < rows.length; i++) {
-            checkRow(rows[i], n, i);
-        }
+        int cols = requireRowBlock(table, rows, values, "scatterAddRows: values");
         for (int i = 0; i < rows.length; i++) {
             int off = rows[i] * cols;
             for (int j = 0; j < cols; j++) {
                 t[off + j] += v[i * cols + j];
             }
         }
+    }
+
+    /**
+     * Checks that {@code block} is {@code rows.length} rows of {@code table}'s columns and that every
+     * row index lies inside the table, and returns the column count.
+     *
+     * @param what names the block in the message, e.g. {@code "gatherRowsInPlace: output"}
+     */
+    private static int requireRowBlock(Tensor table, int[] rows, Tensor block, String what) {
+        table.shape().requireRank(2, what.substring(0, what.indexOf(':')) + " table");
+        int n = table.shape().dim(0);
+        int cols = table.shape().dim(1);
+        if (!block.shape().equals(Shape.matrix(rows.length, cols))) {
+            throw new IllegalArgumentException(what + " has shape " + block.shape() + ", not "
+                    + rows.length + " rows of " + cols + " columns");
+        }
+        for (int i = 0; i < rows.length; i++) {
+            checkRow(rows[i], n, i);
+        }
+        return cols;
     }
 
     private static void checkRow(int row, int n, int i) {
@@ -412,6 +513,22 @@ public abstract class HeapBackend implements Backend {
         ImageWindow.requireShape(imageGrad, window.imageShape(), "maxPool image gradient");
         WindowLoops.maxPoolBackwardAdd(data(images, "maxPool images"), window, data(out, "maxPool output"),
                 data(outGrad, "maxPool output gradient"), data(imageGrad, "maxPool image gradient"));
+    }
+
+    /** {@link TileTransforms#imageToTiles} on the arrays, without host copies. */
+    @Override
+    public void imageToTilesInPlace(Tensor images, ImageTiles grid, float[] transform, Tensor tiles) {
+        TileTransforms.checkImageToTiles(images, grid, transform, tiles);
+        TileTransforms.imageToTiles(data(images, "imageToTiles images"), grid, transform,
+                data(tiles, "imageToTiles tiles"));
+    }
+
+    /** {@link TileTransforms#tilesToImageAdd} on the arrays, without host copies. */
+    @Override
+    public void tilesToImageAddInPlace(Tensor tiles, ImageTiles grid, float[] transform, Tensor images) {
+        TileTransforms.checkTilesToImage(tiles, grid, transform, images);
+        TileTransforms.tilesToImageAdd(data(tiles, "tilesToImageAdd tiles"), grid, transform,
+                data(images, "tilesToImageAdd images"));
     }
 
     /** Interprets the kernel with the reference interpreter; override to compile it. */
