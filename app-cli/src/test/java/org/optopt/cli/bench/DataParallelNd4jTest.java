@@ -1,7 +1,7 @@
 package org.optopt.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -12,7 +12,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.Backends;
-import org.optopt.api.optim.Parameter;
 import org.optopt.tasks.suite.DataRequirement;
 import org.optopt.tasks.suite.DataSource;
 import org.optopt.tasks.suite.Examples;
@@ -51,8 +50,8 @@ class DataParallelNd4jTest {
     };
 
     @ParameterizedTest
-    @CsvSource({"mnist-mlp, 33", "fmnist-2c2d, 9"})
-    void twoThreadsMatchOneAndRepeatThemselvesExactly(String task, int batch) throws IOException {
+    @CsvSource({"mnist-mlp, 33, 1e-5", "fmnist-2c2d, 9, 1e-5"})
+    void twoThreadsMatchOneAndRepeatThemselvesExactly(String task, int batch, float tolerance) throws IOException {
         try (Backend nd4j = Backends.discover().create("nd4j", Map.of())) {
             List<float[]> one = gradients(nd4j, task, batch, 1);
             List<float[]> two = gradients(nd4j, task, batch, 2);
@@ -60,29 +59,23 @@ class DataParallelNd4jTest {
             for (int i = 0; i < one.size(); i++) {
                 assertArrayEquals(two.get(i), again.get(i), "parameter " + i + ": two runs on two threads");
                 float scale = 0;
-                for (float v : one.get(i)) {
-                    scale = Math.max(scale, Math.abs(v));
-                }
+                float worst = 0;
                 for (int k = 0; k < one.get(i).length; k++) {
-                    assertEquals(one.get(i)[k], two.get(i)[k], 1e-5f * scale, "parameter " + i + "[" + k + "]");
+                    scale = Math.max(scale, Math.abs(one.get(i)[k]));
+                    worst = Math.max(worst, Math.abs(one.get(i)[k] - two.get(i)[k]));
                 }
+                assertTrue(worst <= tolerance * scale, "parameter " + i + ": two threads differ from one by " + worst
+                        + ", " + worst / scale + " of the largest entry");
             }
         }
     }
 
-    /** Every parameter's gradient at the third batch, after two SGD steps. */
+    /** Every parameter's gradient at the first batch. */
     private static List<float[]> gradients(Backend backend, String task, int batch, int threads) throws IOException {
         try (TrainingProblem p = TaskRegistry.standard().get(task).instantiate(backend, IMAGES, 1, batch)) {
             p.setThreads(threads);
-            for (int t = 0; t < 3; t++) {
-                p.nextBatch();
-                p.lossAndGradient();
-                if (t < 2) {
-                    for (Parameter q : p.parameters().parameters()) {
-                        backend.axpyInPlace(-0.05f, q.gradient(), q.value());
-                    }
-                }
-            }
+            p.nextBatch();
+            p.lossAndGradient();
             List<float[]> grads = new ArrayList<>();
             p.parameters().parameters().forEach(q -> grads.add(q.gradient().toArray()));
             return grads;
