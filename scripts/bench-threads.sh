@@ -26,8 +26,8 @@ steps_for() {
   if [[ -n "${STEPS:-}" ]]; then echo "$STEPS"; return; fi
   case "$1" in fmnist-2c2d) echo 60 ;; char-rnn-shakespeare) echo 200 ;; *) echo 2000 ;; esac
 }
-value() { sed -n "s/.*\"$1\": \([0-9.eE+-]*\).*/\1/p"; }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# shellcheck source=lib/numbers.sh
+source "$root/scripts/lib/numbers.sh"   # value KEY, median NUMBER...
 load() { cut -d' ' -f1 /proc/loadavg; }
 
 "$root/bin/optopt" backends >/dev/null   # builds optopt on first use, outside the timings

@@ -1,14 +1,6 @@
-# Sourced by the bench-*-peers.sh scripts: their JSON and median helpers, and the PyTorch peer.
-#
-# value KEY: the number after "KEY": in the JSON line on stdin; fails if absent.
-value() {
-  local v
-  v=$(sed -n "s/.*\"$1\": \([0-9.eE+-]*\).*/\1/p")
-  [[ -n "$v" ]] || { echo "no \"$1\" in a peer's output" >&2; exit 1; }
-  echo "$v"
-}
-# median NUMBER...: the median of the numbers.
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# Sourced by the bench-*-peers.sh scripts: the PyTorch peer (and, from numbers.sh, value and median).
+# shellcheck source=numbers.sh
+source "$(dirname "${BASH_SOURCE[0]}")/numbers.sh"
 
 # Finds a Python that imports torch and reports it. Sets py (the Python, empty when none) and
 # py_env (environment for running it: torch's libblas.so.3 resolved to OpenBLAS where installed,
