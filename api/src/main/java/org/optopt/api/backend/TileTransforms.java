@@ -14,7 +14,10 @@ import org.optopt.api.tensor.Tensor;
  * of the row; each tile column {@code b} of a strip is gathered into a block of a band of tile rows
  * (the whole image where the blocks fit 256 KiB), and the horizontal pass combines the blocks into
  * each transform point for all the band's tiles at once (they are adjacent in the tile domain). The
- * way back runs the passes in reverse. Zero entries of the transform are skipped, as are rows outside the image.
+ * way back runs the passes in reverse, a row of tiles' columns copied into strips in groups that do
+ * not overlap, and the groups summed. Each pass applies the transform to whole vectors through
+ * {@link PairedTransform}: the rows (or columns) of a {@code +-a} point pair share their
+ * multiplications, zero entries are skipped, and up to four terms are summed per store.
  *
  * <p>Every arithmetic loop indexes both its arrays with the same index, and data moves between
  * offsets only by {@link System#arraycopy}: HotSpot's C2 vectorizes {@code y[k] += a*x[k]} but not
@@ -30,9 +33,10 @@ public final class TileTransforms {
      * {@link Backend#imageToTilesInPlace}.
      */
     public static void imageToTiles(float[] images, ImageTiles g, float[] transform, float[] out) {
-        Scratch s = new Scratch(g, ImageTiles.transformRows(transform, g.tileSize(), "imageToTiles"));
         int q = g.tileSize();
-        int p = s.points;
+        int p = ImageTiles.transformRows(transform, q, "imageToTiles");
+        PairedTransform plan = PairedTransform.ofRows(transform, p, q);
+        Scratch s = new Scratch(g, p, false);
         for (int n = 0; n < g.batch(); n++) {
             for (int band = 0; band < g.tilesY(); band += s.bandRows) {
                 int rows = Math.min(s.bandRows, g.tilesY() - band);
@@ -41,18 +45,21 @@ public final class TileTransforms {
                     for (int a = 0; a < q; a++) {
                         if (s.inside(y0 + a)) {
                             System.arraycopy(images, s.imageRow(n, y0 + a), s.rows[a], s.lo, s.hi - s.lo);
+                        } else {
+                            Arrays.fill(s.rows[a], s.lo, s.hi, 0f);
                         }
                     }
+                    plan.apply(s.rows, s.strips, s.lo, s.hi, false);
                     for (int i = 0; i < p; i++) {
-                        combine(s.insideWeights(transform, i * q, y0), 0, q, s.rows, s.strip, s.lo, s.hi);
-                        s.gatherColumns(s.blocks[i], ty - band);
+                        s.gatherColumns(s.strips[i], s.blocks[i], ty - band);
                     }
                 }
                 int length = rows * s.rowBlock;
                 for (int i = 0; i < p; i++) {
+                    plan.apply(s.blocks[i], s.points, 0, length, false);
                     for (int j = 0; j < p; j++) {
-                        combine(transform, j * q, q, s.blocks[i], s.result, 0, length);
-                        System.arraycopy(s.result, 0, out, (i * p + j) * s.pointStride + s.tileRow(n, band), length);
+                        System.arraycopy(s.points[j], 0, out, (i * p + j) * s.pointStride + s.tileRow(n, band),
+                                length);
                     }
                 }
             }
@@ -65,40 +72,38 @@ public final class TileTransforms {
      * image dropped; see {@link Backend#tilesToImageAddInPlace}.
      */
     public static void tilesToImageAdd(float[] tiles, ImageTiles g, float[] transform, float[] images) {
-        Scratch s = new Scratch(g, ImageTiles.transformRows(transform, g.tileSize(), "tilesToImageAdd"));
         int q = g.tileSize();
-        int p = s.points;
-        float[][] strips = new float[p][s.strip.length];
-        float[][] pointBlocks = new float[p][s.result.length];
+        int p = ImageTiles.transformRows(transform, q, "tilesToImageAdd");
+        PairedTransform plan = PairedTransform.ofColumns(transform, q, p);
+        Scratch s = new Scratch(g, p, true);
+        float[][] strips = new float[p][];
+        float[][] imageRows = new float[q][];
         for (int n = 0; n < g.batch(); n++) {
             for (int band = 0; band < g.tilesY(); band += s.bandRows) {
                 int rows = Math.min(s.bandRows, g.tilesY() - band);
                 int length = rows * s.rowBlock;
                 for (int i = 0; i < p; i++) {
                     for (int j = 0; j < p; j++) {
-                        System.arraycopy(tiles, (i * p + j) * s.pointStride + s.tileRow(n, band), pointBlocks[j], 0,
+                        System.arraycopy(tiles, (i * p + j) * s.pointStride + s.tileRow(n, band), s.points[j], 0,
                                 length);
                     }
-                    for (int b = 0; b < q; b++) {
-                        combine(transform, b * p, p, pointBlocks, s.blocks[i][b], 0, length);
-                    }
+                    plan.apply(s.points, s.blocks[i], 0, length, false);
                 }
                 for (int ty = band; ty < band + rows; ty++) {
                     int y0 = ty * g.step() - g.origin();
                     for (int i = 0; i < p; i++) {
-                        s.scatterColumns(s.blocks[i], ty - band, strips[i]);
+                        strips[i] = s.scatterColumns(s.blocks[i], ty - band, i);
                     }
                     for (int a = 0; a < q; a++) {
-                        if (s.inside(y0 + a)) {
-                            float[] row = s.rows[0];
-                            System.arraycopy(images, s.imageRow(n, y0 + a), row, s.lo, s.hi - s.lo);
-                            for (int i = 0; i < p; i++) {
-                                float r = transform[a * p + i];
-                                if (r != 0f) {
-                                    axpy(r, strips[i], row, s.lo, s.hi);
-                                }
-                            }
-                            System.arraycopy(row, s.lo, images, s.imageRow(n, y0 + a), s.hi - s.lo);
+                        imageRows[a] = s.inside(y0 + a) ? s.rows[a] : null;
+                        if (imageRows[a] != null) {
+                            System.arraycopy(images, s.imageRow(n, y0 + a), s.rows[a], s.lo, s.hi - s.lo);
+                        }
+                    }
+                    plan.apply(strips, imageRows, s.lo, s.hi, true);
+                    for (int a = 0; a < q; a++) {
+                        if (imageRows[a] != null) {
+                            System.arraycopy(s.rows[a], s.lo, images, s.imageRow(n, y0 + a), s.hi - s.lo);
                         }
                     }
                 }
@@ -106,38 +111,18 @@ public final class TileTransforms {
         }
     }
 
-    /** {@code y[from, to) = sum_k w[wOffset + k] x[k][from, to)} over {@code count} terms, skipping zero weights. */
-    private static void combine(float[] w, int wOffset, int count, float[][] x, float[] y, int from, int to) {
-        boolean written = false;
-        for (int k = 0; k < count; k++) {
-            float f = w[wOffset + k];
-            if (f == 0f) {
-                continue;
-            }
-            if (written) {
-                axpy(f, x[k], y, from, to);
-            } else {
-                scale(f, x[k], y, from, to);
-                written = true;
-            }
-        }
-        if (!written) {
-            Arrays.fill(y, from, to, 0f);
-        }
-    }
-
     /**
      * The scratch of one band of tile rows, all arrays indexed alike: image rows and strips
      * {@code [stripWidth*channels]} (strip column {@code x + origin} holds image column x, so the
-     * image's part is {@code [lo, hi)}), and per transform row i and tile column b a block
-     * {@code [tilesY*tilesX*channels]} holding that column of every tile of the image.
+     * image's part is {@code [lo, hi)}), per transform row i and tile column b a block
+     * {@code [bandRows*tilesX*channels]} holding that column of every tile of the band, and one
+     * such block per transform point.
      */
     private static final class Scratch {
         /** The most floats of all blocks together (256 KiB, an L2 cache's worth); larger images go in bands. */
         static final long BLOCK_FLOATS = 1 << 16;
 
         final ImageTiles g;
-        final int points;
         final int c;
         final int stripWidth;
         final int lo;
@@ -148,30 +133,37 @@ public final class TileTransforms {
         final int bandRows;
         final int pointStride;
         final float[][] rows;
-        final float[] strip;
+        final float[][] strips;
         final float[][][] blocks;
-        final float[] result;
-        final float[] weights;
-        /** Per tile column b: a strip with that column of a row of tiles in place, zeros elsewhere. */
-        final float[][] shifted;
+        final float[][] points;
+        /**
+         * Per transform row i and group k of tile columns {@code [k*step, (k+1)*step)}, whose pixels
+         * of a row of tiles never overlap: a strip with those columns in place, zeros elsewhere (way
+         * back only).
+         */
+        final float[][][] groups;
+        /** Sums the groups of a transform row into its strip. */
+        final PairedTransform addGroups;
 
-        Scratch(ImageTiles g, int points) {
+        Scratch(ImageTiles g, int p, boolean wayBack) {
             this.g = g;
-            this.points = points;
             this.c = g.channels();
             this.stripWidth = (g.tilesX() - 1) * g.step() + g.tileSize();
             this.lo = g.origin() * c;
             this.hi = Math.max(lo, Math.min(g.width() + g.origin(), stripWidth) * c);
             this.rowBlock = g.tilesX() * c;
-            long perRow = (long) points * g.tileSize() * rowBlock;
+            long perRow = (long) p * g.tileSize() * rowBlock;
             this.bandRows = (int) Math.max(1, Math.min(g.tilesY(), BLOCK_FLOATS / perRow));
             this.pointStride = g.tileCount() * c;
             this.rows = new float[g.tileSize()][stripWidth * c];
-            this.strip = new float[stripWidth * c];
-            this.blocks = new float[points][g.tileSize()][bandRows * rowBlock];
-            this.result = new float[bandRows * rowBlock];
-            this.weights = new float[g.tileSize()];
-            this.shifted = new float[g.tileSize()][stripWidth * c];
+            this.strips = new float[p][stripWidth * c];
+            this.blocks = new float[p][g.tileSize()][bandRows * rowBlock];
+            this.points = new float[p][bandRows * rowBlock];
+            int groupCount = (g.tileSize() + g.step() - 1) / g.step();
+            this.groups = new float[wayBack ? p : 0][groupCount][stripWidth * c];
+            float[] ones = new float[groupCount];
+            Arrays.fill(ones, 1f);
+            this.addGroups = PairedTransform.ofRows(ones, 1, groupCount);
         }
 
         boolean inside(int y) {
@@ -188,7 +180,7 @@ public final class TileTransforms {
         }
 
         /** blocks[b][(ty*tilesX + tx)*c ..] = strip[(tx*step + b)*c ..] for tile row ty of the band. */
-        void gatherColumns(float[][] blocks, int ty) {
+        void gatherColumns(float[] strip, float[][] blocks, int ty) {
             for (int b = 0; b < g.tileSize(); b++) {
                 for (int tx = 0; tx < g.tilesX(); tx++) {
                     System.arraycopy(strip, (tx * g.step() + b) * c, blocks[b], (ty * g.tilesX() + tx) * c, c);
@@ -197,27 +189,23 @@ public final class TileTransforms {
         }
 
         /**
-         * {@code strip = sum_b shift_b(blocks[b])} for tile row ty: column b of each tile placed at
-         * strip column {@code tx*step + b} (overlapping tiles add up).
+         * The strip of transform row i for tile row ty: column b of each tile placed at strip column
+         * {@code tx*step + b}, overlapping tiles added up. Columns of one group are copied into place;
+         * the groups, if several, are summed into {@code strips[i]}, which is returned, else the one
+         * group's strip is. Its pixels that no tile covers stay zero (nothing writes them).
          */
-        void scatterColumns(float[][] blocks, int ty, float[] strip) {
+        float[] scatterColumns(float[][] blocks, int ty, int i) {
             for (int b = 0; b < g.tileSize(); b++) {
+                float[] group = groups[i][b / g.step()];
                 for (int tx = 0; tx < g.tilesX(); tx++) {
-                    System.arraycopy(blocks[b], (ty * g.tilesX() + tx) * c, shifted[b], (tx * g.step() + b) * c, c);
+                    System.arraycopy(blocks[b], (ty * g.tilesX() + tx) * c, group, (tx * g.step() + b) * c, c);
                 }
             }
-            System.arraycopy(shifted[0], 0, strip, 0, strip.length);
-            for (int b = 1; b < g.tileSize(); b++) {
-                axpy(1f, shifted[b], strip, 0, strip.length);
+            if (groups[i].length == 1) {
+                return groups[i][0];
             }
-        }
-
-        /** Row {@code offset} of the transform ({@code tileSize} weights), zero for tile rows outside the image. */
-        float[] insideWeights(float[] transform, int offset, int y0) {
-            for (int a = 0; a < g.tileSize(); a++) {
-                weights[a] = inside(y0 + a) ? transform[offset + a] : 0f;
-            }
-            return weights;
+            addGroups.apply(groups[i], new float[][] {strips[i]}, 0, strips[i].length, false);
+            return strips[i];
         }
     }
 
@@ -241,19 +229,5 @@ public final class TileTransforms {
         int p = ImageTiles.transformRows(transform, grid.tileSize(), "tilesToImageAdd transform");
         ImageWindow.requireShape(tiles, grid.tilesShape(p), "tilesToImageAdd tiles");
         ImageWindow.requireShape(images, grid.imageShape(), "tilesToImageAdd images");
-    }
-
-    /** {@code y[k] += alpha x[k]} for {@code from <= k < to} (one index for both: see the class comment). */
-    private static void axpy(float alpha, float[] x, float[] y, int from, int to) {
-        for (int k = from; k < to; k++) {
-            y[k] += alpha * x[k];
-        }
-    }
-
-    /** {@code y[k] = alpha x[k]} for {@code from <= k < to}. */
-    private static void scale(float alpha, float[] x, float[] y, int from, int to) {
-        for (int k = from; k < to; k++) {
-            y[k] = alpha * x[k];
-        }
     }
 }

@@ -736,33 +736,39 @@ public abstract class BackendConformanceTest {
         return m;
     }
 
+    /**
+     * A transform whose rows (or, {@code byColumns}, columns) come in pairs equal up to the sign
+     * pattern {@code s (-1)^k} ({@code s = +-1} alternately), as Winograd's point pairs {@code +-a} make
+     * them; a last unpaired line where the count is odd.
+     */
+    private static float[] pairedTransform(int rows, int cols, long seed, boolean byColumns) {
+        float[] m = transform(rows, cols, seed);
+        int lines = byColumns ? cols : rows;
+        int length = byColumns ? rows : cols;
+        for (int line = 1; line < lines; line += 2) {
+            float s = line % 4 == 1 ? 1f : -1f;
+            for (int k = 0; k < length; k++) {
+                float first = byColumns ? m[k * cols + line - 1] : m[(line - 1) * cols + k];
+                m[byColumns ? k * cols + line : line * cols + k] = (k % 2 == 0 ? s : -s) * first;
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Both tile primitives against their definitions on odd grids, with random integer transforms and
+     * with transforms whose rows (the way there) or columns (the way back) come in {@code +-a} pairs,
+     * as Winograd's do (a backend may share their multiplications; integer data keeps every sum exact).
+     */
     @Test
     public void tileTransformsMatchTheirDefinitions() {
         int grid = 0;
         for (ImageTiles g : TileReference.grids()) {
             int q = g.tileSize();
             for (int p : new int[] {q, q + 2, Math.max(1, q - 1)}) {
-                String what = g + " with " + p + " points";
-                float[] x = integers(g.imageShape().size(), 121 + grid);
-                float[] l = transform(p, q, 122 + grid);
-                Tensor tiles = track(backend.full(g.tilesShape(p), Float.NaN));
-                backend.imageToTilesInPlace(tensor(x, g.imageShape()), g, l, tiles);
-                double[] expected = TileReference.imageToTiles(x, g, l, p);
-                float[] got = tiles.toArray();
-                for (int i = 0; i < got.length; i++) {
-                    assertEquals(expected[i], got[i], 0.0, "imageToTiles " + what + " element " + i);
-                }
-
-                float[] t = integers(g.tilesShape(p).size(), 123 + grid);
-                float[] r = transform(q, p, 124 + grid);
-                float[] base = integers(x.length, 125 + grid);
-                Tensor images = tensor(base, g.imageShape());
-                backend.tilesToImageAddInPlace(tensor(t, g.tilesShape(p)), g, r, images);
-                expected = TileReference.tilesToImageAdd(t, g, r, p, base);
-                got = images.toArray();
-                for (int i = 0; i < got.length; i++) {
-                    assertEquals(expected[i], got[i], 0.0, "tilesToImageAdd " + what + " element " + i);
-                }
+                checkTileTransforms(g, p, transform(p, q, 122 + grid), transform(q, p, 124 + grid), grid);
+                checkTileTransforms(g, p, pairedTransform(p, q, 122 + grid, false), pairedTransform(q, p, 124 + grid,
+                        true), grid);
             }
             grid++;
         }
@@ -773,6 +779,32 @@ public abstract class BackendConformanceTest {
                 () -> backend.imageToTilesInPlace(images, g, new float[36], wrong)), "imageToTiles tiles", "[3, 3, 3]");
         assertMessageContains(assertThrows(IllegalArgumentException.class,
                 () -> backend.tilesToImageAddInPlace(wrong, g, new float[7], images)), "tilesToImageAdd", "7 values");
+    }
+
+    private void checkTileTransforms(ImageTiles g, int p, float[] l, float[] r, int seed) {
+        String what = g + " with " + p + " points, L " + Arrays.toString(l) + ", R " + Arrays.toString(r);
+        float[] x = integers(g.imageShape().size(), 121 + seed);
+        Tensor tiles = track(backend.full(g.tilesShape(p), Float.NaN));
+        backend.imageToTilesInPlace(tensor(x, g.imageShape()), g, l, tiles);
+        double[] expected = TileReference.imageToTiles(x, g, l, p);
+        float[] got = tiles.toArray();
+        for (int i = 0; i < got.length; i++) {
+            if (got[i] != expected[i]) {
+                assertEquals(expected[i], got[i], 0.0, "imageToTiles " + what + " element " + i);
+            }
+        }
+
+        float[] t = integers(g.tilesShape(p).size(), 123 + seed);
+        float[] base = integers(x.length, 125 + seed);
+        Tensor images = tensor(base, g.imageShape());
+        backend.tilesToImageAddInPlace(tensor(t, g.tilesShape(p)), g, r, images);
+        expected = TileReference.tilesToImageAdd(t, g, r, p, base);
+        got = images.toArray();
+        for (int i = 0; i < got.length; i++) {
+            if (got[i] != expected[i]) {
+                assertEquals(expected[i], got[i], 0.0, "tilesToImageAdd " + what + " element " + i);
+            }
+        }
     }
 
     static Stream<Arguments> batchedGemmCases() {
