@@ -11,7 +11,10 @@ import org.optopt.api.backend.ImageWindow;
 public final class WindowReference {
     private WindowReference() {}
 
-    /** Odd geometries: overlapping windows, strides, padding, a window entirely in the padding, 1x1. */
+    /**
+     * Odd geometries: overlapping windows, strides, padding, a window entirely in the padding, 1x1,
+     * and window rows of fewer and of more than 32 floats (backends may copy short rows otherwise).
+     */
     public static List<ImageWindow> geometries() {
         return List.of(
                 new ImageWindow(2, 5, 4, 3, 3, 2, 1, 1),
@@ -20,7 +23,8 @@ public final class WindowReference {
                 new ImageWindow(2, 5, 5, 1, 5, 5, 1, 2),
                 new ImageWindow(3, 3, 4, 5, 1, 1, 1, 0),
                 new ImageWindow(1, 3, 3, 2, 2, 2, 1, 2),
-                new ImageWindow(2, 7, 5, 3, 4, 3, 3, 2));
+                new ImageWindow(2, 7, 5, 3, 4, 3, 3, 2),
+                new ImageWindow(2, 6, 5, 11, 3, 3, 2, 1));
     }
 
     /** The image element (flat index) under window position (ky, kx) of output pixel p, channel c; -1 in the padding. */

@@ -45,10 +45,17 @@ final class WindowLoops {
         }
     }
 
-    /** im2col: see {@link org.optopt.api.backend.Backend#im2colInPlace}. */
+    /**
+     * im2col: see {@link org.optopt.api.backend.Backend#im2colInPlace}. Window rows of fewer than
+     * {@value #SHORT_ROW} floats (few channels, as a first layer's) go by {@link #im2colShortRows}.
+     */
     static void im2col(float[] x, ImageWindow w, float[] patches) {
         int c = w.channels();
         int rowLength = w.kernelW() * c;
+        if (rowLength < SHORT_ROW) {
+            im2colShortRows(x, w, patches);
+            return;
+        }
         forEachRow(w, (dst, src, lo, hi) -> {
             if (src < 0) {
                 Arrays.fill(patches, dst, dst + rowLength, 0f);
@@ -64,9 +71,50 @@ final class WindowLoops {
         });
     }
 
+    /**
+     * im2col for short window rows, one patch column at a time: per output row of an image and window
+     * row ky, the image row is copied into a zero-padded row once, and every patch column
+     * {@code (ky, kx, channel)} of the output row is then one strided loop over the output pixels
+     * (no clipping, no call per window row). fmnist-2c2d's first layer (one channel, 5x5, batch 128):
+     * 6.2 ms with one copy per output pixel and window row, 3.1 ms this way (best of 40, one thread).
+     */
+    private static void im2colShortRows(float[] x, ImageWindow w, float[] patches) {
+        int c = w.channels();
+        int columns = w.patchColumns();
+        int ow = w.outWidth();
+        int rowLength = w.kernelW() * c;
+        float[] padded = new float[(w.width() + 2 * w.padding()) * c];
+        int step = w.stride() * c;
+        for (int n = 0; n < w.batch(); n++) {
+            for (int oy = 0; oy < w.outHeight(); oy++) {
+                int block = (n * w.outHeight() + oy) * ow * columns;
+                for (int ky = 0; ky < w.kernelH(); ky++) {
+                    int iy = oy * w.stride() - w.padding() + ky;
+                    if (iy < 0 || iy >= w.height()) {
+                        for (int ox = 0; ox < ow; ox++) {
+                            int dst = block + ox * columns + ky * rowLength;
+                            Arrays.fill(patches, dst, dst + rowLength, 0f);
+                        }
+                        continue;
+                    }
+                    System.arraycopy(x, (n * w.height() + iy) * w.width() * c, padded, w.padding() * c, w.width() * c);
+                    for (int col = 0; col < rowLength; col++) {
+                        int dst = block + ky * rowLength + col;
+                        for (int ox = 0, src = col; ox < ow; ox++, src += step, dst += columns) {
+                            patches[dst] = padded[src];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The window rows below which im2col goes column by column and copies use a plain loop, not {@code arraycopy}. */
+    private static final int SHORT_ROW = 32;
+
     /** A plain loop for the short rows of few-channel images, where a call of {@code arraycopy} costs more. */
     private static void copy(float[] from, int src, float[] to, int dst, int length) {
-        if (length >= 32) {
+        if (length >= SHORT_ROW) {
             System.arraycopy(from, src, to, dst, length);
             return;
         }
@@ -90,31 +138,43 @@ final class WindowLoops {
         });
     }
 
-    /** Max-pooling: see {@link org.optopt.api.backend.Backend#maxPoolInPlace}. */
+    /**
+     * Max-pooling: see {@link org.optopt.api.backend.Backend#maxPoolInPlace}. One output row at a
+     * time: per window position (ky, kx), the pixel under it of every output pixel of the row is
+     * gathered into a strip (-infinity in the padding), and the row's maxima are updated from the strip
+     * in one loop over the whole row, which indexes both arrays alike (so C2 vectorizes it; see
+     * {@link org.optopt.api.backend.TileTransforms}). fmnist-2c2d's first pooling (batch 128, 32
+     * channels): 4.0 ms with a loop over the channels per output pixel and window position, 2.6 ms
+     * this way (best of 40, one thread).
+     */
     static void maxPool(float[] x, ImageWindow w, float[] out) {
         int c = w.channels();
-        int o = 0;
+        int length = w.outWidth() * c;
+        float[] row = new float[length];
+        float[] strip = new float[length];
         for (int n = 0; n < w.batch(); n++) {
             for (int oy = 0; oy < w.outHeight(); oy++) {
-                for (int ox = 0; ox < w.outWidth(); ox++, o += c) {
-                    Arrays.fill(out, o, o + c, Float.NEGATIVE_INFINITY);
-                    for (int ky = 0; ky < w.kernelH(); ky++) {
-                        int iy = oy * w.stride() - w.padding() + ky;
-                        if (iy < 0 || iy >= w.height()) {
-                            continue;
-                        }
-                        for (int kx = 0; kx < w.kernelW(); kx++) {
+                Arrays.fill(row, Float.NEGATIVE_INFINITY);
+                for (int ky = 0; ky < w.kernelH(); ky++) {
+                    int iy = oy * w.stride() - w.padding() + ky;
+                    if (iy < 0 || iy >= w.height()) {
+                        continue;
+                    }
+                    for (int kx = 0; kx < w.kernelW(); kx++) {
+                        for (int ox = 0; ox < w.outWidth(); ox++) {
                             int ix = ox * w.stride() - w.padding() + kx;
                             if (ix < 0 || ix >= w.width()) {
-                                continue;
+                                Arrays.fill(strip, ox * c, ox * c + c, Float.NEGATIVE_INFINITY);
+                            } else {
+                                copy(x, ((n * w.height() + iy) * w.width() + ix) * c, strip, ox * c, c);
                             }
-                            int src = ((n * w.height() + iy) * w.width() + ix) * c;
-                            for (int j = 0; j < c; j++) {
-                                out[o + j] = Math.max(out[o + j], x[src + j]);
-                            }
+                        }
+                        for (int k = 0; k < length; k++) {
+                            row[k] = Math.max(row[k], strip[k]);
                         }
                     }
                 }
+                System.arraycopy(row, 0, out, (n * w.outHeight() + oy) * length, length);
             }
         }
     }
