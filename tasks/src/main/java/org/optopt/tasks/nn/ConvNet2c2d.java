@@ -41,19 +41,23 @@ public final class ConvNet2c2d implements Network {
         this.fc2 = new Linear(params, "fc2", 1024, classes, true, init, seeds);
     }
 
-    /** Logits {@code [n, classes]} of a batch {@code [n, height*width*channels]}. */
+    /**
+     * Logits {@code [n, classes]} of a batch {@code [n, height*width*channels]}. Each convolution is
+     * pooled before its ReLU, on a quarter of the values: {@code relu(maxpool(x)) = maxpool(relu(x))}
+     * (ReLU is monotone), and the gradients agree too (the first maximal position of a window is the
+     * same for x and relu(x) where the maximum is positive; elsewhere both are zero), so this is
+     * DeepOBS's network to the bit (checked against the other order in the tests).
+     */
     @Override
     public Var forward(Var images) {
         int n = images.shape().dim(0);
         ImageShape in = new ImageShape(n, height, width, channels);
         Var x = Shapes.reshape(images, in.matrix());
-        Var c1 = Elementwise.relu(conv1.forward(x, in));
         ImageShape s1 = conv1.outputShape(in);
-        Var p1 = Conv.maxPool2d(c1, s1, 2, 2);
+        Var p1 = Elementwise.relu(Conv.maxPool2d(conv1.forward(x, in), s1, 2, 2));
         ImageShape s2 = Conv.outputShape(s1, 2, 2, 2, 0, s1.channels());
-        Var c2 = Elementwise.relu(conv2.forward(p1, s2));
         ImageShape s3 = conv2.outputShape(s2);
-        Var p2 = Conv.maxPool2d(c2, s3, 2, 2);
+        Var p2 = Elementwise.relu(Conv.maxPool2d(conv2.forward(p1, s2), s3, 2, 2));
         ImageShape s4 = Conv.outputShape(s3, 2, 2, 2, 0, s3.channels());
         Var flat = Shapes.reshape(p2, Shape.matrix(n, s4.height() * s4.width() * s4.channels()));
         return fc2.forward(Elementwise.relu(fc1.forward(flat)));
