@@ -13,6 +13,7 @@ module org.optopt.api {
     exports org.optopt.api.optim;
     exports org.optopt.api.probe;
     exports org.optopt.api.bench;
+    exports org.optopt.api.concurrent;
 
     uses org.optopt.api.backend.BackendProvider;
     uses org.optopt.api.optim.OptimizerProvider;

@@ -1,0 +1,118 @@
+package org.optopt.api.concurrent;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class WorkerTeamTest {
+    /** Long enough that a worker that has just finished is certainly still spinning when the test looks. */
+    private static final long LONG_SPIN = 300_000_000L;
+
+    @Test
+    void tasksRunOnTheCallerAndDistinctWorkersWithResultsInTaskOrder() {
+        WorkerTeam team = new WorkerTeam(0);
+        Thread[] ran = new Thread[4];
+        double[] r = team.run(4, k -> {
+            ran[k] = Thread.currentThread();
+            return 10 * k + 1;
+        });
+        assertArrayEquals(new double[] {1, 11, 21, 31}, r);
+        assertSame(Thread.currentThread(), ran[0]);
+        Set<Thread> distinct = new HashSet<>(java.util.Arrays.asList(ran));
+        assertEquals(4, distinct.size());
+        // the same workers serve the next run: no thread per run
+        Thread[] again = new Thread[4];
+        team.run(4, k -> {
+            again[k] = Thread.currentThread();
+            return 0;
+        });
+        assertEquals(distinct, new HashSet<>(java.util.Arrays.asList(again)));
+        assertArrayEquals(new double[] {7}, team.run(1, k -> 7));
+        assertThrows(IllegalArgumentException.class, () -> team.run(0, k -> 0));
+    }
+
+    @Test
+    void theLowestFailureIsRethrownAfterEveryTaskFinished() {
+        WorkerTeam team = new WorkerTeam(0);
+        boolean[] finished = new boolean[3];
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> team.run(3, k -> {
+            if (k == 2) {
+                sleep(50);
+                finished[k] = true;
+                throw new IllegalArgumentException("task 2");
+            }
+            finished[k] = true;
+            if (k == 1) {
+                throw new IllegalStateException("task 1");
+            }
+            return 0;
+        }));
+        assertEquals("task 1", e.getMessage());
+        assertTrue(finished[0] && finished[1] && finished[2]);
+        assertArrayEquals(new double[] {0, 1}, team.run(2, k -> k), "the workers serve again after a failure");
+    }
+
+    @Test
+    void aClaimedWorkerIsNotGivenToAnotherCaller() {
+        WorkerTeam team = new WorkerTeam(0);
+        try (WorkerTeam.Crew first = team.claim(1); WorkerTeam.Crew second = team.claim(1)) {
+            Thread[] a = new Thread[2];
+            Thread[] b = new Thread[2];
+            first.run(k -> record(a, k));
+            second.run(k -> record(b, k));
+            assertNotEquals(a[1], b[1]);
+            assertEquals(2, first.size());
+        }
+        WorkerTeam.Crew closed = team.claim(1);
+        closed.close();
+        assertThrows(IllegalStateException.class, () -> closed.run(k -> 0));
+        assertThrows(IllegalArgumentException.class, () -> team.claim(-1));
+    }
+
+    @Test
+    void onlySpinningWorkersAreClaimedWithoutAWakeUp() {
+        WorkerTeam parking = new WorkerTeam(0);
+        try (WorkerTeam.Crew none = parking.claimSpinning(1)) {
+            assertEquals(1, none.size(), "a team without workers has none spinning");
+        }
+        parking.run(2, k -> 0);
+        sleep(20); // the worker parks at once (no spin)
+        try (WorkerTeam.Crew none = parking.claimSpinning(1)) {
+            assertEquals(1, none.size(), "a parked worker is not claimed");
+        }
+
+        WorkerTeam spinning = new WorkerTeam(LONG_SPIN);
+        Thread[] first = new Thread[2];
+        spinning.run(2, k -> record(first, k));
+        try (WorkerTeam.Crew crew = spinning.claimSpinning(3)) {
+            assertEquals(2, crew.size(), "the one worker, spinning since it finished");
+            Thread[] ran = new Thread[2];
+            crew.run(k -> record(ran, k));
+            assertSame(first[1], ran[1]);
+            try (WorkerTeam.Crew other = spinning.claimSpinning(1)) {
+                assertEquals(1, other.size(), "a claimed worker is not claimed twice");
+            }
+        }
+    }
+
+    private static double record(Thread[] threads, int k) {
+        threads[k] = Thread.currentThread();
+        return k;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
