@@ -6,6 +6,8 @@
  * as providers of {@link org.optopt.api.backend.BackendProvider}.
  */
 module org.optopt.api {
+    requires java.management;
+
     exports org.optopt.api.tensor;
     exports org.optopt.api.backend;
     exports org.optopt.api.backend.support;

@@ -1,5 +1,7 @@
 package org.optopt.api.concurrent;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,17 +43,42 @@ public final class WorkerTeam {
      */
     public static final long SPIN_NANOS = Long.getLong("optopt.shard-spin-nanos", 1_000_000);
 
-    private static final WorkerTeam SHARED = new WorkerTeam(SPIN_NANOS);
+    /**
+     * Whether the spin adapts to how busy the cores are ({@link #spin}): true, or the system
+     * property {@code optopt.shard-spin-adaptive} (false spins the whole {@link #SPIN_NANOS} every
+     * time; for measuring the adaptation).
+     */
+    public static final boolean ADAPTIVE = Boolean.parseBoolean(System.getProperty("optopt.shard-spin-adaptive", "true"));
 
-    private final long spinNanos;
+    private static final WorkerTeam SHARED = new WorkerTeam(SPIN_NANOS, ADAPTIVE);
+
+    /** A spin never shrinks below this many ns (unless the team's spin time is shorter); a success adds as many. */
+    static final long MIN_SPIN_NANOS = 10_000;
+
+    /** A spinning thread that sees the clock jump by more than this was descheduled. */
+    static final long PREEMPTED_NANOS = 50_000;
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private final long maxSpinNanos;
+    private final boolean adaptive;
+    /** The current spin limit, adapted by {@link #spin} (races between threads only blur it). */
+    private volatile long spinLimit;
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
 
     /**
-     * A team of its own (the process's is {@link #shared()}) whose waiting threads spin for
-     * {@code spinNanos} before parking.
+     * A team of its own (the process's is {@link #shared()}) whose waiting threads spin for up to
+     * {@code spinNanos} before parking, adapting the spin to how busy the cores are if {@code adaptive}.
+     *
+     * @throws IllegalArgumentException if {@code spinNanos < 0}
      */
-    public WorkerTeam(long spinNanos) {
-        this.spinNanos = spinNanos;
+    public WorkerTeam(long spinNanos, boolean adaptive) {
+        if (spinNanos < 0) {
+            throw new IllegalArgumentException("spinNanos must be at least 0, got " + spinNanos);
+        }
+        this.maxSpinNanos = spinNanos;
+        this.spinLimit = spinNanos;
+        this.adaptive = adaptive;
     }
 
     /** The process's team. */
@@ -76,7 +103,7 @@ public final class WorkerTeam {
             w.start();
             claimed.add(w);
         }
-        return new Crew(claimed);
+        return new Crew(this, claimed);
     }
 
     /**
@@ -84,7 +111,7 @@ public final class WorkerTeam {
      * them a task costs no wake-up; none if no worker is (then the crew is the caller alone).
      */
     public Crew claimSpinning(int helpers) {
-        return new Crew(claimFree(helpers, true));
+        return new Crew(this, claimFree(helpers, true));
     }
 
     /** {@code task.applyAsDouble(k)} for {@code k < tasks}, on {@code tasks - 1} claimed workers and the caller. */
@@ -110,14 +137,76 @@ public final class WorkerTeam {
         return claimed;
     }
 
-    /** Waits until {@code ready}: spinning for {@link #SPIN_NANOS} ns, then parked until unparked. */
+    /** The current spin limit in ns (for tests). */
+    long spinLimit() {
+        return spinLimit;
+    }
+
+    /** Waits until {@code ready}: spinning while {@link #spin} says so, then parked until unparked. */
     private void await(BooleanSupplier ready) {
-        long start = System.nanoTime();
-        while (!ready.getAsBoolean()) {
-            if (System.nanoTime() - start < spinNanos) {
-                Thread.onSpinWait();
-            } else {
+        if (!spin(ready)) {
+            while (!ready.getAsBoolean()) {
                 LockSupport.park(this);
+            }
+        }
+    }
+
+    /**
+     * Spins until {@code ready} (true) or until giving up (false): after the current spin limit, or
+     * at once when this thread was descheduled while spinning (two looks at the clock more than
+     * {@value #PREEMPTED_NANOS} ns apart), which means that other threads want the cores. Being
+     * descheduled halves the limit (down to {@value #MIN_SPIN_NANOS} ns), success adds
+     * {@value #MIN_SPIN_NANOS} ns (up to the team's spin time; additive increase, multiplicative
+     * decrease, so that a busy machine, which deschedules a spinner every few steps, keeps the
+     * limit low), and a wait that simply outlasts the limit leaves it: on a machine
+     * with free cores spins stay at the team's spin time; on a busy one they shrink towards parking
+     * at once, which then costs less than spinning (see the class comment). A team that does not
+     * adapt spins for its whole spin time.
+     */
+    boolean spin(BooleanSupplier ready) {
+        long limit = spinLimit;
+        long start = System.nanoTime();
+        long last = start;
+        while (!ready.getAsBoolean()) {
+            long now = System.nanoTime();
+            if (now - start >= limit) {
+                return false;
+            }
+            if (adaptive && now - last > PREEMPTED_NANOS) {
+                shrink();
+                return false;
+            }
+            last = now;
+            Thread.onSpinWait();
+        }
+        if (adaptive && limit < maxSpinNanos) {
+            spinLimit = Math.min(maxSpinNanos, limit + MIN_SPIN_NANOS);
+        }
+        return true;
+    }
+
+    /** Halves the spin limit, down to {@value #MIN_SPIN_NANOS} ns: another thread wanted a core. */
+    private void shrink() {
+        spinLimit = Math.max(Math.min(MIN_SPIN_NANOS, maxSpinNanos), spinLimit / 2);
+    }
+
+    /**
+     * {@code task.applyAsDouble(k)} on this thread; in an adaptive team, a task whose wall-clock
+     * time exceeds its thread's CPU time by more than {@value #PREEMPTED_NANOS} ns was descheduled,
+     * and shrinks the spin: on a busy machine the spinner keeps its core while the thread doing the
+     * work loses it, so the spinner alone would not notice.
+     */
+    private double runTimed(IntToDoubleFunction task, int k) {
+        if (!adaptive) {
+            return task.applyAsDouble(k);
+        }
+        long wall = System.nanoTime();
+        long cpu = THREADS.getCurrentThreadCpuTime();
+        try {
+            return task.applyAsDouble(k);
+        } finally {
+            if (System.nanoTime() - wall - (THREADS.getCurrentThreadCpuTime() - cpu) > PREEMPTED_NANOS) {
+                shrink();
             }
         }
     }
@@ -127,10 +216,12 @@ public final class WorkerTeam {
      * caller uses it.
      */
     public static final class Crew implements AutoCloseable {
+        private final WorkerTeam team;
         private final List<Worker> helpers;
         private boolean closed;
 
-        private Crew(List<Worker> helpers) {
+        private Crew(WorkerTeam team, List<Worker> helpers) {
+            this.team = team;
             this.helpers = helpers;
         }
 
@@ -157,13 +248,13 @@ public final class WorkerTeam {
             double[] results = new double[size()];
             Throwable failure = null;
             try {
-                results[0] = task.applyAsDouble(0);
+                results[0] = team.runTimed(task, 0);
             } catch (RuntimeException | Error e) {
                 failure = e;
             }
             for (int k = 0; k < helpers.size(); k++) {
                 Worker w = helpers.get(k);
-                w.team.await(w::done);
+                team.await(w::done);
                 results[k + 1] = w.result;
                 failure = failure != null ? failure : w.failure;
             }
@@ -228,7 +319,7 @@ public final class WorkerTeam {
             while (true) {
                 waitForTask();
                 try {
-                    result = task.applyAsDouble(index);
+                    result = team.runTimed(task, index);
                 } catch (Throwable e) {
                     failure = e;
                 }
@@ -241,15 +332,12 @@ public final class WorkerTeam {
             }
         }
 
-        /** Spins (advertising it in {@link #spinning}) for the team's spin time, then parks, until assigned. */
+        /** Spins (advertising it in {@link #spinning}) while the team's {@link #spin} lasts, then parks, until assigned. */
         private void waitForTask() {
-            long start = System.nanoTime();
             spinning = true;
-            while (assigned == finished) {
-                if (System.nanoTime() - start < team.spinNanos) {
-                    Thread.onSpinWait();
-                } else {
-                    spinning = false;
+            if (!team.spin(() -> assigned != finished)) {
+                spinning = false;
+                while (assigned == finished) {
                     LockSupport.park(team);
                 }
             }

@@ -2,6 +2,7 @@ package org.optopt.api.concurrent;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,7 +18,7 @@ class WorkerTeamTest {
 
     @Test
     void tasksRunOnTheCallerAndDistinctWorkersWithResultsInTaskOrder() {
-        WorkerTeam team = new WorkerTeam(0);
+        WorkerTeam team = new WorkerTeam(0, false);
         Thread[] ran = new Thread[4];
         double[] r = team.run(4, k -> {
             ran[k] = Thread.currentThread();
@@ -40,7 +41,7 @@ class WorkerTeamTest {
 
     @Test
     void theLowestFailureIsRethrownAfterEveryTaskFinished() {
-        WorkerTeam team = new WorkerTeam(0);
+        WorkerTeam team = new WorkerTeam(0, false);
         boolean[] finished = new boolean[3];
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> team.run(3, k -> {
             if (k == 2) {
@@ -61,7 +62,7 @@ class WorkerTeamTest {
 
     @Test
     void aClaimedWorkerIsNotGivenToAnotherCaller() {
-        WorkerTeam team = new WorkerTeam(0);
+        WorkerTeam team = new WorkerTeam(0, false);
         try (WorkerTeam.Crew first = team.claim(1); WorkerTeam.Crew second = team.claim(1)) {
             Thread[] a = new Thread[2];
             Thread[] b = new Thread[2];
@@ -78,7 +79,7 @@ class WorkerTeamTest {
 
     @Test
     void onlySpinningWorkersAreClaimedWithoutAWakeUp() {
-        WorkerTeam parking = new WorkerTeam(0);
+        WorkerTeam parking = new WorkerTeam(0, false);
         try (WorkerTeam.Crew none = parking.claimSpinning(1)) {
             assertEquals(1, none.size(), "a team without workers has none spinning");
         }
@@ -88,7 +89,7 @@ class WorkerTeamTest {
             assertEquals(1, none.size(), "a parked worker is not claimed");
         }
 
-        WorkerTeam spinning = new WorkerTeam(LONG_SPIN);
+        WorkerTeam spinning = new WorkerTeam(LONG_SPIN, false);
         Thread[] first = new Thread[2];
         spinning.run(2, k -> record(first, k));
         try (WorkerTeam.Crew crew = spinning.claimSpinning(3)) {
@@ -100,6 +101,53 @@ class WorkerTeamTest {
                 assertEquals(1, other.size(), "a claimed worker is not claimed twice");
             }
         }
+    }
+
+    /**
+     * A spinning thread that finds the clock jumped (here: the ready check sleeps 1 ms once, as a
+     * descheduled thread would) gives up and halves the spin; successful spins add 10 us each until
+     * it is back; a task whose wall-clock time exceeds its CPU time halves it as well.
+     */
+    @Test
+    void aDescheduledSpinHalvesTheLimitAndSuccessfulSpinsRestoreIt() {
+        WorkerTeam adaptive = new WorkerTeam(10_000_000, true);
+        boolean[] slept = new boolean[1];
+        assertFalse(adaptive.spin(() -> {
+            if (!slept[0]) {
+                slept[0] = true;
+                sleep(1);
+            }
+            return false;
+        }));
+        assertTrue(adaptive.spinLimit() <= 5_000_000, "halved: " + adaptive.spinLimit());
+        long halved = adaptive.spinLimit();
+        assertTrue(adaptive.spin(() -> true));
+        assertEquals(halved + 10_000, adaptive.spinLimit());
+        for (int i = 0; i < 1000 && adaptive.spinLimit() < 10_000_000; i++) {
+            assertTrue(adaptive.spin(() -> true));
+        }
+        assertEquals(10_000_000, adaptive.spinLimit(), "back to the team's spin time");
+        // a task that was off its core (here: asleep) for longer than it ran shrinks the spin too
+        adaptive.run(1, k -> {
+            sleep(2);
+            return 0;
+        });
+        assertTrue(adaptive.spinLimit() <= 5_000_000, "halved after a descheduled task: " + adaptive.spinLimit());
+
+        WorkerTeam fixed = new WorkerTeam(10_000_000, false);
+        slept[0] = false;
+        fixed.spin(() -> {
+            if (!slept[0]) {
+                slept[0] = true;
+                sleep(1);
+            }
+            return slept[0];
+        });
+        assertEquals(10_000_000, fixed.spinLimit(), "a fixed spin does not adapt");
+        WorkerTeam never = new WorkerTeam(0, true);
+        assertFalse(never.spin(() -> false), "a spin time of 0 parks at once");
+        assertEquals(0, never.spinLimit());
+        assertThrows(IllegalArgumentException.class, () -> new WorkerTeam(-1, true));
     }
 
     private static double record(Thread[] threads, int k) {

@@ -88,10 +88,10 @@ class ParallelLoopTest {
     void shortRangesWithoutSumsGoToSpinningWorkersOnly() {
         int n = 40_000;
         ReduceOp[] extrema = {ReduceOp.MAX};
-        WorkerTeam parking = new WorkerTeam(0);
+        WorkerTeam parking = new WorkerTeam(0, false);
         assertEquals(List.of("0-40000"), ranges(new ParallelLoop(2, 1 << 20, 1 << 14, parking), extrema, n),
                 "no worker spins");
-        WorkerTeam spinning = new WorkerTeam(300_000_000L);
+        WorkerTeam spinning = new WorkerTeam(300_000_000L, false);
         spinning.run(2, k -> 0); // its worker now spins for 0.3 s
         ParallelLoop loop = new ParallelLoop(2, 1 << 20, 1 << 14, spinning);
         assertEquals(List.of("0-20480", "20480-40000"), ranges(loop, extrema, n), "split on 1024-element boundaries");

@@ -136,8 +136,8 @@ final class DataParallel implements AutoCloseable {
      */
     double lossAndGradient(int n, ShardLoss loss) {
         int shards = Math.min(threads(), n);
-        params.zeroGrads();
         if (shards == 1) {
+            params.zeroGrads();
             Tape tape = tapes.get(0);
             tape.reset();
             Var l = loss.loss(tape, 0, n);
@@ -167,6 +167,9 @@ final class DataParallel implements AutoCloseable {
 
     /** Records and back-propagates shard {@code k} of {@code shards}; its weighted loss {@code (n_k / n) L_k}. */
     private double shard(int k, int shards, int n, ShardLoss loss) {
+        if (k == 0) {
+            params.zeroGrads(); // here, after the other shards were handed out, rather than before
+        }
         int from = (int) ((long) k * n / shards);
         int to = (int) ((long) (k + 1) * n / shards);
         Tape tape = tapes.get(k);
