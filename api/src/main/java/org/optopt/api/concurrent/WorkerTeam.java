@@ -22,14 +22,23 @@ import java.util.function.IntToDoubleFunction;
  * spinning, when the optimizer's kernel asks for a helper ({@link #claimSpinning}), so that even
  * a kernel over 0.1 M elements (tens of microseconds) pays for the hand-over.
  *
- * <p><b>Hand-overs.</b> A waiting thread spins ({@link Thread#onSpinWait}) for {@link #SPIN_NANOS}
- * before it parks, on both sides: a worker waiting for its next task, the caller waiting for the
- * workers. Waking a parked thread costs tens of microseconds on the virtual machines measured, and
- * sometimes (about one hand-over in ten on the 2-vCPU development VM) 1.5 ms: far longer than a
- * small network's shard (0.4 ms). The default spin, 1 ms, outlasts the gaps inside a training
- * loop's steps (the caller's share of the gradient reduction, the optimizer's step, the next
- * batch), so that a worker parks only when the loop stops stepping (an evaluation, a checkpoint,
- * the end of a run). Measurements: {@code docs/performance.md}, "mnist-mlp on two threads".
+ * <p><b>Hand-overs.</b> A waiting thread spins ({@link Thread#onSpinWait}) before it parks, on both
+ * sides: a worker waiting for its next task, the caller waiting for the workers. Waking a parked
+ * thread costs tens of microseconds on the virtual machines measured, and sometimes (about one
+ * hand-over in ten on the 2-vCPU development VM) 1.5 ms: far longer than a small network's shard
+ * (0.4 ms). The spin, up to 1 ms ({@link #SPIN_NANOS}), outlasts the gaps inside a training loop's
+ * steps (the shards' imbalance, the gradient gathering, the optimizer's step, the next batch), so
+ * that on free cores a worker parks only when the loop stops stepping (an evaluation, a
+ * checkpoint, the end of a run).
+ *
+ * <p><b>Busy cores.</b> Spinning is what loses when other processes want the cores: the spinner
+ * keeps its core and burns the process's share of CPU while the thread doing the work is
+ * descheduled (mnist-mlp on two threads, load average 5 on 2 cores: 3.1-3.4 ms per step with a
+ * fixed 1 ms spin against 1.2-1.3 ms with 100 us). So the spin adapts ({@link #spin}): a task
+ * whose wall-clock time exceeds its thread's CPU time, or a spinner that finds the clock jumped,
+ * was descheduled, and halves the spin; each successful spin lengthens it by
+ * {@value #MIN_SPIN_NANOS} ns again. Measurements: {@code docs/performance.md}, "mnist-mlp on two
+ * threads".
  *
  * <p>Workers are claimed with a compare-and-set, so several callers (e.g. trials training on
  * threads of their own) may use the team at once; {@link #claim} starts more workers when all are
@@ -37,7 +46,7 @@ import java.util.function.IntToDoubleFunction;
  */
 public final class WorkerTeam {
     /**
-     * How long a waiting thread spins before it parks: 1 ms, or the system property
+     * The longest a waiting thread spins before it parks: 1 ms, or the system property
      * {@code optopt.shard-spin-nanos} (0 parks at once, as an executor's hand-over does; for
      * measuring the hand-over on a given machine).
      */
