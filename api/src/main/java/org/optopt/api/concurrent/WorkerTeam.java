@@ -59,8 +59,6 @@ public final class WorkerTeam {
      */
     public static final boolean ADAPTIVE = Boolean.parseBoolean(System.getProperty("optopt.shard-spin-adaptive", "true"));
 
-    private static final WorkerTeam SHARED = new WorkerTeam(SPIN_NANOS, ADAPTIVE);
-
     /** A spin never shrinks below this many ns (unless the team's spin time is shorter); a success adds as many. */
     static final long MIN_SPIN_NANOS = 10_000;
 
@@ -68,6 +66,8 @@ public final class WorkerTeam {
     static final long PREEMPTED_NANOS = 50_000;
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private static final WorkerTeam SHARED = new WorkerTeam(SPIN_NANOS, ADAPTIVE);
 
     private final long maxSpinNanos;
     private final boolean adaptive;
@@ -206,7 +206,7 @@ public final class WorkerTeam {
      * work loses it, so the spinner alone would not notice.
      */
     private double runTimed(IntToDoubleFunction task, int k) {
-        if (!adaptive) {
+        if (!adaptive || !THREADS.isCurrentThreadCpuTimeSupported()) {
             return task.applyAsDouble(k);
         }
         long wall = System.nanoTime();
