@@ -36,8 +36,8 @@ import java.util.function.IntToDoubleFunction;
  * descheduled (mnist-mlp on two threads, load average 5 on 2 cores: 3.1-3.4 ms per step with a
  * fixed 1 ms spin against 1.2-1.3 ms with 100 us). So the spin adapts ({@link #spin}): a task
  * whose wall-clock time exceeds its thread's CPU time, or a spinner that finds the clock jumped,
- * was descheduled, and halves the spin; each successful spin lengthens it by
- * {@value #MIN_SPIN_NANOS} ns again. Measurements: {@code docs/performance.md}, "mnist-mlp on two
+ * was descheduled, and halves the spin, down to {@value #MIN_SPIN_NANOS} ns; each successful spin
+ * lengthens it by {@value #SPIN_STEP_NANOS} ns again. Measurements: {@code docs/performance.md}, "mnist-mlp on two
  * threads".
  *
  * <p>Workers are claimed with a compare-and-set, so several callers (e.g. trials training on
@@ -59,8 +59,15 @@ public final class WorkerTeam {
      */
     public static final boolean ADAPTIVE = Boolean.parseBoolean(System.getProperty("optopt.shard-spin-adaptive", "true"));
 
-    /** A spin never shrinks below this many ns (unless the team's spin time is shorter); a success adds as many. */
-    static final long MIN_SPIN_NANOS = 10_000;
+    /**
+     * A spin never shrinks below this many ns (unless the team's spin time is shorter): 100 us, the
+     * fixed spin before the adaptation, which measured as well as parking at once on busy cores and
+     * covers most gaps inside a step on free ones.
+     */
+    static final long MIN_SPIN_NANOS = 100_000;
+
+    /** What a successful spin adds to the spin limit, in ns. */
+    static final long SPIN_STEP_NANOS = 10_000;
 
     /** A spinning thread that sees the clock jump by more than this was descheduled. */
     static final long PREEMPTED_NANOS = 50_000;
@@ -165,7 +172,7 @@ public final class WorkerTeam {
      * at once when this thread was descheduled while spinning (two looks at the clock more than
      * {@value #PREEMPTED_NANOS} ns apart), which means that other threads want the cores. Being
      * descheduled halves the limit (down to {@value #MIN_SPIN_NANOS} ns), success adds
-     * {@value #MIN_SPIN_NANOS} ns (up to the team's spin time; additive increase, multiplicative
+     * {@value #SPIN_STEP_NANOS} ns (up to the team's spin time; additive increase, multiplicative
      * decrease, so that a busy machine, which deschedules a spinner every few steps, keeps the
      * limit low), and a wait that simply outlasts the limit leaves it: on a machine
      * with free cores spins stay at the team's spin time; on a busy one they shrink towards parking
@@ -189,7 +196,7 @@ public final class WorkerTeam {
             Thread.onSpinWait();
         }
         if (adaptive && limit < maxSpinNanos) {
-            spinLimit = Math.min(maxSpinNanos, limit + MIN_SPIN_NANOS);
+            spinLimit = Math.min(maxSpinNanos, limit + SPIN_STEP_NANOS);
         }
         return true;
     }

@@ -144,6 +144,14 @@ class WorkerTeamTest {
             return slept[0];
         });
         assertEquals(10_000_000, fixed.spinLimit(), "a fixed spin does not adapt");
+        WorkerTeam floor = new WorkerTeam(1_000_000, true);
+        for (int i = 0; i < 6; i++) { // 1 ms, 500, 250, 125, then never below 100 us
+            floor.run(1, k -> {
+                sleep(1);
+                return 0;
+            });
+        }
+        assertEquals(100_000, floor.spinLimit());
         WorkerTeam never = new WorkerTeam(0, true);
         assertFalse(never.spin(() -> false), "a spin time of 0 parks at once");
         assertEquals(0, never.spinLimit());
