@@ -3,9 +3,12 @@ package org.optopt.api.concurrent;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntToDoubleFunction;
@@ -81,6 +84,8 @@ public final class WorkerTeam {
     /** The current spin limit, adapted by {@link #spin} (races between threads only blur it). */
     private volatile long spinLimit;
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
+    /** Workers whose task was taken back and that have not yet seen it go (they free themselves). */
+    private final AtomicInteger orphans = new AtomicInteger();
 
     /**
      * A team of its own (the process's is {@link #shared()}) whose waiting threads spin for up to
@@ -103,7 +108,9 @@ public final class WorkerTeam {
     }
 
     /**
-     * The caller and {@code helpers} workers: free ones if there are, otherwise new ones.
+     * The caller and up to {@code helpers} workers: free ones if there are, otherwise new ones;
+     * fewer only while workers whose task was taken back ({@link Crew#run}) have not yet seen it
+     * go, since such a worker is not getting a core and another thread would not either.
      *
      * @throws IllegalArgumentException if {@code helpers < 0}
      */
@@ -112,7 +119,8 @@ public final class WorkerTeam {
             throw new IllegalArgumentException("helpers must be at least 0, got " + helpers);
         }
         List<Worker> claimed = claimFree(helpers, false);
-        while (claimed.size() < helpers) {
+        int wanted = helpers - Math.max(0, Math.min(helpers - claimed.size(), orphans.get()));
+        while (claimed.size() < wanted) {
             Worker w = new Worker(this);
             w.claimed.set(true);
             workers.add(w);
@@ -130,13 +138,13 @@ public final class WorkerTeam {
         return new Crew(this, claimFree(helpers, true));
     }
 
-    /** {@code task.applyAsDouble(k)} for {@code k < tasks}, on {@code tasks - 1} claimed workers and the caller. */
+    /** {@code task.applyAsDouble(k)} for {@code k < tasks}, on up to {@code tasks - 1} claimed workers and the caller. */
     public double[] run(int tasks, IntToDoubleFunction task) {
         if (tasks < 1) {
             throw new IllegalArgumentException("tasks must be at least 1, got " + tasks);
         }
         try (Crew crew = claim(tasks - 1)) {
-            return crew.run(task);
+            return crew.run(tasks, task);
         }
     }
 
@@ -228,17 +236,21 @@ public final class WorkerTeam {
     }
 
     /**
-     * The caller and the workers claimed for it, until {@link #close()}. Not thread-safe: one
-     * caller uses it.
+     * The caller and the workers claimed for it, for one {@link #run}, until {@link #close()}. Not
+     * thread-safe: one caller uses it.
      */
     public static final class Crew implements AutoCloseable {
         private final WorkerTeam team;
         private final List<Worker> helpers;
+        /** Per helper, whether the caller took its task back (the worker then releases itself). */
+        private final boolean[] stolen;
+        private boolean ran;
         private boolean closed;
 
         private Crew(WorkerTeam team, List<Worker> helpers) {
             this.team = team;
             this.helpers = helpers;
+            this.stolen = new boolean[helpers.size()];
         }
 
         /** The threads of this crew: the caller and its workers. */
@@ -247,33 +259,52 @@ public final class WorkerTeam {
         }
 
         /**
-         * {@code task.applyAsDouble(k)} for {@code k < size()}: task 0 on the calling thread, task
-         * {@code k} on worker {@code k - 1}; returns when all are done, with their results in task
-         * order. A failure is rethrown (that of the lowest task) once every task has finished.
+         * {@code task.applyAsDouble(k)} for {@code k < tasks}: task 0 on the calling thread, task
+         * {@code k} on worker {@code k - 1}, tasks beyond the crew's workers on the caller after
+         * task 0; returns when all are done, with their results in task order. A failure is
+         * rethrown (that of the lowest task) once every task has finished.
          *
-         * @throws IllegalStateException if the crew is closed
+         * <p>A task that its worker has not started by the time the caller has finished task 0 is
+         * taken back and run by the caller: a worker that the OS has not scheduled (another process
+         * holds the core, or waking it from a park is slow) then costs the step its own share of
+         * work, not the wait for a core. Which thread runs a task does not change its result.
+         *
+         * @throws IllegalArgumentException if {@code tasks < 1}
+         * @throws IllegalStateException if the crew has run or is closed
          */
-        public double[] run(IntToDoubleFunction task) {
-            if (closed) {
-                throw new IllegalStateException("The crew is closed");
+        public double[] run(int tasks, IntToDoubleFunction task) {
+            if (ran || closed) {
+                throw new IllegalStateException(closed ? "The crew is closed" : "A crew runs once");
             }
+            if (tasks < 1) {
+                throw new IllegalArgumentException("tasks must be at least 1, got " + tasks);
+            }
+            ran = true;
             Thread caller = Thread.currentThread();
-            for (int k = 0; k < helpers.size(); k++) {
+            int assigned = Math.min(helpers.size(), tasks - 1);
+            for (int k = 0; k < assigned; k++) {
                 helpers.get(k).assign(k + 1, task, caller);
             }
-            double[] results = new double[size()];
-            Throwable failure = null;
-            try {
-                results[0] = team.runTimed(task, 0);
-            } catch (RuntimeException | Error e) {
-                failure = e;
+            double[] results = new double[tasks];
+            Throwable[] failures = new Throwable[tasks];
+            runHere(task, 0, results, failures);
+            for (int k = assigned + 1; k < tasks; k++) {
+                runHere(task, k, results, failures);
             }
-            for (int k = 0; k < helpers.size(); k++) {
+            for (int k = 0; k < assigned; k++) {
                 Worker w = helpers.get(k);
-                team.await(w::done);
-                results[k + 1] = w.result;
-                failure = failure != null ? failure : w.failure;
+                team.orphans.incrementAndGet(); // before the worker can see its task go and count down
+                if (w.steal()) {
+                    stolen[k] = true;
+                    runHere(task, k + 1, results, failures);
+                } else {
+                    team.orphans.decrementAndGet();
+                    team.await(w::done);
+                    results[k + 1] = w.result;
+                    failures[k + 1] = w.failure;
+                }
             }
+            Throwable failure = Arrays.stream(failures).filter(Objects::nonNull).findFirst().orElse(null);
             if (failure instanceof RuntimeException e) {
                 throw e;
             } else if (failure instanceof Error e) {
@@ -284,23 +315,42 @@ public final class WorkerTeam {
             return results;
         }
 
-        /** Releases the workers to the team. */
+        private void runHere(IntToDoubleFunction task, int k, double[] results, Throwable[] failures) {
+            try {
+                results[k] = team.runTimed(task, k);
+            } catch (RuntimeException | Error e) {
+                failures[k] = e;
+            }
+        }
+
+        /**
+         * Releases the workers to the team; one whose task was taken back releases itself once it
+         * has seen the task go, so that it is never assigned another before.
+         */
         @Override
         public void close() {
             if (!closed) {
                 closed = true;
-                helpers.forEach(w -> w.claimed.set(false));
+                for (int k = 0; k < helpers.size(); k++) {
+                    if (!stolen[k]) {
+                        helpers.get(k).claimed.set(false);
+                    }
+                }
             }
         }
     }
 
     /**
-     * One worker: the caller writes the task's fields, then {@code assigned} (a volatile write that
-     * publishes them); the worker writes the result, then {@code finished}, and unparks the caller.
+     * One worker: the caller writes the task's fields, then {@code pending} and {@code assigned}
+     * (volatile writes that publish them); whoever clears {@code pending} first, the worker or the
+     * caller taking the task back, runs the task. The worker then writes the result, then
+     * {@code finished}, and unparks the caller; or, when the task was taken back, writes
+     * {@code finished} and releases its claim.
      */
     private static final class Worker extends Thread {
         private final WorkerTeam team;
         private final AtomicBoolean claimed = new AtomicBoolean();
+        private final AtomicBoolean pending = new AtomicBoolean();
         private volatile long assigned;
         private volatile long finished;
         /** Whether the worker is waiting for a task without having parked: a hand-over costs no wake-up. */
@@ -322,8 +372,14 @@ public final class WorkerTeam {
             this.task = task;
             this.caller = caller;
             this.failure = null;
+            pending.set(true);
             assigned = assigned + 1;
             LockSupport.unpark(this);
+        }
+
+        /** Takes the assigned task away if the worker has not started it: true if the caller must run it. */
+        boolean steal() {
+            return pending.compareAndSet(true, false);
         }
 
         boolean done() {
@@ -334,17 +390,26 @@ public final class WorkerTeam {
         public void run() {
             while (true) {
                 waitForTask();
-                try {
-                    result = team.runTimed(task, index);
-                } catch (Throwable e) {
-                    failure = e;
+                long seen = assigned;
+                boolean mine = pending.compareAndSet(true, false);
+                if (mine) {
+                    try {
+                        result = team.runTimed(task, index);
+                    } catch (Throwable e) {
+                        failure = e;
+                    }
                 }
                 Thread waiting = caller;
                 task = null;
                 caller = null;
-                spinning = true; // claimable without a wake-up as soon as the caller sees the task done
-                finished = assigned;
-                LockSupport.unpark(waiting);
+                spinning = true; // claimable without a wake-up as soon as the task is seen done
+                finished = seen;
+                if (mine) {
+                    LockSupport.unpark(waiting);
+                } else {
+                    claimed.set(false); // the caller ran it and closed its crew without this worker
+                    team.orphans.decrementAndGet();
+                }
             }
         }
 

@@ -22,6 +22,9 @@ class WorkerTeamTest {
         Thread[] ran = new Thread[4];
         double[] r = team.run(4, k -> {
             ran[k] = Thread.currentThread();
+            if (k == 0) {
+                sleep(100); // long enough for every worker to start its task (else the caller takes it back)
+            }
             return 10 * k + 1;
         });
         assertArrayEquals(new double[] {1, 11, 21, 31}, r);
@@ -32,6 +35,9 @@ class WorkerTeamTest {
         Thread[] again = new Thread[4];
         team.run(4, k -> {
             again[k] = Thread.currentThread();
+            if (k == 0) {
+                sleep(100);
+            }
             return 0;
         });
         assertEquals(distinct, new HashSet<>(java.util.Arrays.asList(again)));
@@ -66,14 +72,19 @@ class WorkerTeamTest {
         try (WorkerTeam.Crew first = team.claim(1); WorkerTeam.Crew second = team.claim(1)) {
             Thread[] a = new Thread[2];
             Thread[] b = new Thread[2];
-            first.run(k -> record(a, k));
-            second.run(k -> record(b, k));
+            first.run(2, k -> recordSlowly(a, k));
+            second.run(2, k -> recordSlowly(b, k));
             assertNotEquals(a[1], b[1]);
             assertEquals(2, first.size());
         }
         WorkerTeam.Crew closed = team.claim(1);
         closed.close();
-        assertThrows(IllegalStateException.class, () -> closed.run(k -> 0));
+        assertThrows(IllegalStateException.class, () -> closed.run(1, k -> 0));
+        try (WorkerTeam.Crew once = team.claim(1)) {
+            once.run(2, k -> k);
+            assertThrows(IllegalStateException.class, () -> once.run(2, k -> k), "a crew runs once");
+            assertThrows(IllegalArgumentException.class, () -> team.claim(0).run(0, k -> k));
+        }
         assertThrows(IllegalArgumentException.class, () -> team.claim(-1));
     }
 
@@ -91,11 +102,11 @@ class WorkerTeamTest {
 
         WorkerTeam spinning = new WorkerTeam(LONG_SPIN, false);
         Thread[] first = new Thread[2];
-        spinning.run(2, k -> record(first, k));
+        spinning.run(2, k -> recordSlowly(first, k));
         try (WorkerTeam.Crew crew = spinning.claimSpinning(3)) {
             assertEquals(2, crew.size(), "the one worker, spinning since it finished");
             Thread[] ran = new Thread[2];
-            crew.run(k -> record(ran, k));
+            crew.run(2, k -> recordSlowly(ran, k));
             assertSame(first[1], ran[1]);
             try (WorkerTeam.Crew other = spinning.claimSpinning(1)) {
                 assertEquals(1, other.size(), "a claimed worker is not claimed twice");
@@ -158,9 +169,42 @@ class WorkerTeamTest {
         assertThrows(IllegalArgumentException.class, () -> new WorkerTeam(-1, true));
     }
 
+    /**
+     * A worker that has not started its task when the caller has finished its own (here: a parked
+     * worker, slow to wake, and an instant task 0) has it taken back: the caller runs it, the
+     * results are the same, and the team does not start a thread per run meanwhile.
+     */
+    @Test
+    void theCallerTakesBackATaskItsWorkerHasNotStarted() {
+        WorkerTeam team = new WorkerTeam(0, false);
+        Set<Thread> helpers = new HashSet<>();
+        int takenBack = 0;
+        for (int i = 0; i < 200; i++) {
+            Thread[] ran = new Thread[3];
+            assertArrayEquals(new double[] {0, 1, 2}, team.run(3, k -> record(ran, k)));
+            for (int k = 1; k < 3; k++) {
+                if (ran[k] == Thread.currentThread()) {
+                    takenBack++;
+                } else {
+                    helpers.add(ran[k]);
+                }
+            }
+        }
+        assertTrue(takenBack > 0, "a parked worker takes microseconds to wake; task 0 takes none");
+        assertTrue(helpers.size() <= 4, "workers are reused, not started per run: " + helpers.size());
+    }
+
     private static double record(Thread[] threads, int k) {
         threads[k] = Thread.currentThread();
         return k;
+    }
+
+    /** {@link #record}, task 0 after 50 ms: the workers have started theirs by then. */
+    private static double recordSlowly(Thread[] threads, int k) {
+        if (k == 0) {
+            sleep(50);
+        }
+        return record(threads, k);
     }
 
     private static void sleep(long millis) {

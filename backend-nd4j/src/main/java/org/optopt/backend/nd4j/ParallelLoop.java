@@ -98,7 +98,7 @@ final class ParallelLoop {
         }
         try (WorkerTeam.Crew crew = chunks > 1 ? team.claim(chunks - 1)
                 : team.claimSpinning(Math.min(threads, n / minSpinningElements) - 1)) {
-            int count = crew.size();
+            int count = chunks > 1 ? chunks : crew.size(); // the first rule's count never depends on the crew
             long perChunk = ((long) n + count - 1) / count;
             int chunk = (int) Math.min(n, (perChunk + CHUNK_ALIGNMENT - 1) / CHUNK_ALIGNMENT * CHUNK_ALIGNMENT);
             double[][] partials = new double[count][];
@@ -106,7 +106,7 @@ final class ParallelLoop {
             for (int k = 1; k < count; k++) {
                 partials[k] = reductions.clone();
             }
-            crew.run(k -> {
+            crew.run(count, k -> {
                 int from = (int) Math.min(n, (long) k * chunk);
                 loop.run(buffers, uniforms, partials[k], from, (int) Math.min(n, (long) from + chunk));
                 return 0;

@@ -92,7 +92,7 @@ class ParallelLoopTest {
         assertEquals(List.of("0-40000"), ranges(new ParallelLoop(2, 1 << 20, 1 << 14, parking), extrema, n),
                 "no worker spins");
         WorkerTeam spinning = new WorkerTeam(300_000_000L, false);
-        spinning.run(2, k -> 0); // its worker now spins for 0.3 s
+        startSpinning(spinning);
         ParallelLoop loop = new ParallelLoop(2, 1 << 20, 1 << 14, spinning);
         assertEquals(List.of("0-20480", "20480-40000"), ranges(loop, extrema, n), "split on 1024-element boundaries");
         assertEquals(List.of("0-40000"), ranges(loop, new ReduceOp[] {ReduceOp.SUM}, n), "a sum would depend on the split");
@@ -113,10 +113,24 @@ class ParallelLoopTest {
         double[] two = {Double.NEGATIVE_INFINITY};
         assertEquals(List.of("p", "g"), noSums.buffers());
         new ParallelLoop(1).run(compiled, new float[][] {single[2], single[1]}, uniforms, one, extrema, n);
-        spinning.run(2, k -> 0);
+        startSpinning(spinning);
         loop.run(compiled, new float[][] {split[2], split[1]}, uniforms, two, extrema, n);
         assertArrayEquals(single[2], split[2]);
         assertEquals(one[0], two[0]);
+    }
+
+    /** Runs a task on a worker of {@code team}, which then spins (for 0.3 s in these tests). */
+    private static void startSpinning(WorkerTeam team) {
+        team.run(2, k -> {
+            if (k == 0) {
+                try {
+                    Thread.sleep(50); // so that the worker runs task 1, rather than the caller taking it back
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return 0;
+        });
     }
 
     /** The ranges {@code loop} cuts {@code [0, n)} into, in order. */
