@@ -43,6 +43,10 @@ import java.util.function.IntToDoubleFunction;
  * lengthens it by {@value #SPIN_STEP_NANOS} ns again. Measurements: {@code docs/performance.md}, "mnist-mlp on two
  * threads".
  *
+ * <p><b>Tasks taken back.</b> A worker that has not started its task when the caller has finished
+ * task 0 (not scheduled, or slow to wake) has it taken back: the caller runs it
+ * ({@link Crew#run}). Which thread runs a task does not change its result.
+ *
  * <p>Workers are claimed with a compare-and-set, so several callers (e.g. trials training on
  * threads of their own) may use the team at once; {@link #claim} starts more workers when all are
  * claimed, and prefers the lowest free one (the same worker step after step keeps its caches warm).
