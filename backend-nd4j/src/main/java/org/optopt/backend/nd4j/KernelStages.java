@@ -49,12 +49,13 @@ final class KernelStages {
 
     /**
      * The most sums in one stage. Each adds into its lanes ({@link SumLanes}); measured with
-     * {@code optopt bench probes} (the autocorrelation probe's five sums, mnist-mlp, JDK 25, AVX2,
-     * two runs each): 0.19 ms with one sum per stage, 0.16-0.17 with two or three, 0.33 with all five
-     * in one loop (C2 no longer vectorizes it). Fewer stages stream more buffers at once, which pays
-     * when the buffers come from memory rather than the cache.
+     * {@code optopt bench probes} (mnist-mlp, JDK 25, AVX2, scalar loops, two runs each, ms per
+     * observation), one, two and three sums per stage: the autocorrelation probe's five sums 0.19,
+     * 0.17, 0.15 (all five in one loop: 0.33, which C2 no longer vectorizes); the curvature probe's
+     * four 0.14, 0.14-0.15, 0.23-0.26; the one pass of both fusible probes 0.25, 0.24-0.25, 0.33-0.35.
+     * Fewer stages stream more buffers at once, which pays while C2 still vectorizes the loop.
      */
-    static final int MAX_SUMS = 3;
+    static final int MAX_SUMS = 2;
 
     /** Elements per block: a multiple of the reduction lanes, and scratch arrays of 4 KiB. */
     static final int BLOCK = 1024;

@@ -12,9 +12,10 @@ import java.util.Arrays;
  * about 1.1 ns per element, and C2 does not vectorize a floating-point sum (it would change the
  * order of the additions). An add into an array element indexed like the buffers is an ordinary
  * elementwise update, which C2 vectorizes; the lanes of a block stay in the L1 cache. Measured on
- * the autocorrelation probe's kernel (five sums over 100,352 elements, JDK 25, AVX2, scratch
- * harness): 0.11 ms with 256 lanes and one sum per loop ({@link KernelStages}), 0.12 ms with 1024
- * lanes, 0.15 ms with 128, against 0.24 ms for four scalar accumulators per sum.
+ * the autocorrelation probe's kernel (five sums over 100,352 elements, JDK 25, AVX2, data in the
+ * cache, scratch harness): 0.11 ms with 256 lanes and one sum per loop ({@link KernelStages}), 0.11
+ * with 512, 0.12 with 1024, 0.15 with 128, against 0.24 ms for four scalar accumulators per sum; in
+ * {@code optopt bench probes} 256, 512 and 1024 lanes read the same within the noise.
  */
 final class SumLanes {
     /** Lanes per sum, and the elements of a block of a loop with sums. */
