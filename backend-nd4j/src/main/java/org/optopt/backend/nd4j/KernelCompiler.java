@@ -62,13 +62,14 @@ import org.optopt.api.kernel.UnaryOp;
  *
  * <p>Maxima and minima accumulate in float (the same value as in double, since the result is one
  * of the operands), so a kernel without sums runs one loop that C2 vectorizes. Any other kernel
- * with sums runs in blocks of {@link SumLanes#LANES} elements, one loop per stage and at most one
- * sum per stage ({@link KernelStages}), each element adding its term to the lane of its sum's
+ * with sums runs in blocks of {@link SumLanes#LANES} elements, one loop per stage and at most
+ * {@link KernelStages#MAX_SUMS} sums per stage, each element adding its term to the lane of its sum's
  * array at its offset in the block, {@code lanes[i - base] += (double) term}, which C2 vectorizes;
  * the lanes are added after the loop ({@link SumLanes#total}). One double accumulator per sum is one
  * chain of dependent additions, latency-bound at ~1.1 ns per element (a 10M-element dot product
  * took 10.8 ms), and four accumulators per sum, the loop before lanes, still ran scalar (the
- * autocorrelation probe's five sums over 100,352 elements: 0.24 ms, against 0.11 ms in lanes).
+ * autocorrelation probe's five sums over 100,352 elements, data in the cache: 0.25 ms, against
+ * 0.10 ms in lanes).
  * Sums therefore add in another order than the interpreter's, which the kernel semantics allow.
  *
  * <p>In a blocked layout (a kernel with sums, or of several stages) each stage's loop is a static
@@ -77,7 +78,7 @@ import org.optopt.api.kernel.UnaryOp;
  * method is called once per block; with every stage's loop inside {@code run}, called once per
  * tensor, HotSpot compiled the loops on stack replacement and {@code run} itself seconds late, and
  * {@code optopt bench probes} read the autocorrelation probe at 0.17 ms in some runs and 0.48-0.56
- * ms in others (the profiling tier's code), against 0.15-0.16 ms in every run with stage methods.
+ * ms in others (the profiling tier's code), against 0.15-0.21 ms in every run with stage methods.
  *
  * <p>Every op is the instruction or method that {@link KernelMath} uses, so stored values equal the
  * {@link org.optopt.api.kernel.KernelInterpreter} bit for bit: {@code fadd}, {@code fsub},
@@ -230,7 +231,6 @@ final class KernelCompiler {
      * accumulates.
      */
     private static final class Layout {
-        final Kernel kernel;
         final List<KernelStages.Stage> stages;
         final boolean vector;
         /** Whether {@code run} runs the stages block by block, each stage's loop in its own method. */
@@ -246,7 +246,6 @@ final class KernelCompiler {
         final Map<String, Integer> scratch = new LinkedHashMap<>();
 
         Layout(Kernel kernel, List<KernelStages.Stage> stages, boolean vector) {
-            this.kernel = kernel;
             this.stages = stages;
             this.vector = vector;
             this.reduceOps = new ReduceOp[kernel.reductions().size()];
@@ -352,10 +351,10 @@ final class KernelCompiler {
          */
         private void emitBlocks() {
             int used = code.allocateLocal(TypeKind.INT);
-            code.iload(RUN_TO).iload(RUN_FROM).isub().loadConstant(SumLanes.LANES)
-                    .invokestatic(CD_MATH, "min", MTD_II_I).istore(used);
             int lanes = code.allocateLocal(TypeKind.REFERENCE);
             if (layout.sumsInLanes > 0) {
+                code.iload(RUN_TO).iload(RUN_FROM).isub().loadConstant(SumLanes.LANES)
+                        .invokestatic(CD_MATH, "min", MTD_II_I).istore(used);
                 code.loadConstant(layout.sumsInLanes).iload(used).invokestatic(CD_LANES, "zeroed", MTD_LANES);
             } else {
                 code.aconst_null();
