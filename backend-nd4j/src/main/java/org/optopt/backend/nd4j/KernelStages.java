@@ -17,7 +17,8 @@ import org.optopt.api.kernel.UnaryOp;
 /**
  * A plan's element program cut into stages, each small enough for C2 to unroll and vectorize its
  * loop. {@link KernelCompiler} runs a kernel of several stages block by block: for every block of
- * at most {@link #BLOCK} elements, one loop per stage; a local that a later stage reads is written
+ * at most {@link #BLOCK} elements ({@link SumLanes#LANES} in a kernel with sums), one loop per
+ * stage; a local that a later stage reads is written
  * to a scratch array ({@link StageScratch}) and read back there while the block is still in the L1
  * cache.
  *
@@ -57,7 +58,7 @@ final class KernelStages {
      */
     static final int MAX_SUMS = 2;
 
-    /** Elements per block: a multiple of the reduction lanes, and scratch arrays of 4 KiB. */
+    /** Elements per block of a kernel without sums: blocks of scratch arrays of 4 KiB. */
     static final int BLOCK = 1024;
 
     /**
