@@ -3,9 +3,10 @@
 # --task T --threads 1 --json` and the same with N for 1 (N shards, and N threads for the optimizer's
 # kernels over large tensors; OpenBLAS on one thread in both) alternated task by task for ROUNDS rounds in one run (1 then N in odd rounds, N then 1
 # in even ones, so that a drifting machine load does not favour either), at each task's own batch
-# size. Prints every run with the load average before it, then per task the median wall-clock ms per
-# step of each, the speedup (1-thread ms over N-thread ms), the median process CPU ms per step and
-# the load average range. A task whose data optopt cannot find is skipped, saying so.
+# size. Prints every run (its median, mean and 90th-percentile step) with the load average before it,
+# then per task the median over rounds of each run's median wall-clock ms per step, the speedup
+# (1-thread ms over N-thread ms), the same for the runs' mean steps (what a long run pays per step
+# when steps are bimodal), the median process CPU ms per step and the load average range. A task whose data optopt cannot find is skipped, saying so.
 # Not a test and no test depends on it.
 # Usage: scripts/bench-threads.sh [ROUNDS] [THREADS] [TASK...]
 #   defaults: 3 rounds, 2 threads, mnist-mlp fmnist-2c2d char-rnn-shakespeare logreg-mnist.
@@ -38,7 +39,7 @@ echo "$(nproc) processors; load average before: $(cut -d' ' -f1-3 /proc/loadavg)
 summary=()
 for task in "${tasks[@]}"; do
   n=$(steps_for "$task")
-  declare -A ms=() cpu=()
+  declare -A ms=() mean=() cpu=()
   loads=()
   for ((r = 1; r <= rounds; r++)); do
     order=(1 "$threads")
@@ -50,17 +51,21 @@ for task in "${tasks[@]}"; do
         echo "$task: skipped: $(tail -1 "$errors")"
         continue 3
       fi
-      ms[$t]+=" $(value step_ms <<<"$o")"; cpu[$t]+=" $(value cpu_ms_per_step <<<"$o")"
-      printf '%s round %d, %d thread(s): %.3f ms/step, CPU %.3f ms/step, matmul %.1f GFLOP/s, load %s\n' "$task" "$r" \
-        "$t" "$(value step_ms <<<"$o")" "$(value cpu_ms_per_step <<<"$o")" "$(value matmul_gflops <<<"$o")" "${loads[-1]}"
+      ms[$t]+=" $(value step_ms <<<"$o")"; mean[$t]+=" $(value mean_step_ms <<<"$o")"
+      cpu[$t]+=" $(value cpu_ms_per_step <<<"$o")"
+      printf '%s round %d, %d thread(s): %.3f ms/step (mean %.3f, p90 %.3f), CPU %.3f ms/step, matmul %.1f GFLOP/s, load %s\n' \
+        "$task" "$r" "$t" "$(value step_ms <<<"$o")" "$(value mean_step_ms <<<"$o")" "$(value p90_step_ms <<<"$o")" \
+        "$(value cpu_ms_per_step <<<"$o")" "$(value matmul_gflops <<<"$o")" "${loads[-1]}"
     done
   done
   # shellcheck disable=SC2086
   m1=$(median ${ms[1]}); mn=$(median ${ms[$threads]}); c1=$(median ${cpu[1]}); cn=$(median ${cpu[$threads]})
-  summary+=("$(awk -v t="$task" -v n="$threads" -v a="$m1" -v b="$mn" -v c="$c1" -v d="$cn" \
+  # shellcheck disable=SC2086
+  e1=$(median ${mean[1]}); en=$(median ${mean[$threads]})
+  summary+=("$(awk -v t="$task" -v n="$threads" -v a="$m1" -v b="$mn" -v c="$c1" -v d="$cn" -v e="$e1" -v f="$en" \
       -v lo="$(printf '%s\n' "${loads[@]}" | sort -g | head -1)" -v hi="$(printf '%s\n' "${loads[@]}" | sort -g | tail -1)" 'BEGIN {
-    printf "%-22s 1 thread %9.3f ms/step, %d threads %9.3f ms/step: speedup %.2f | CPU ms/step %.3f and %.3f | load %s-%s",
-      t, a, n, b, a / b, c, d, lo, hi }')")
+    printf "%-22s 1 thread %9.3f ms/step, %d threads %9.3f ms/step: speedup %.2f | means %.3f and %.3f: %.2f | CPU ms/step %.3f and %.3f | load %s-%s",
+      t, a, n, b, a / b, e, f, e / f, c, d, lo, hi }')")
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "medians over $rounds round(s):"

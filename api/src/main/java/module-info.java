@@ -6,6 +6,8 @@
  * as providers of {@link org.optopt.api.backend.BackendProvider}.
  */
 module org.optopt.api {
+    requires java.management;
+
     exports org.optopt.api.tensor;
     exports org.optopt.api.backend;
     exports org.optopt.api.backend.support;
@@ -13,6 +15,7 @@ module org.optopt.api {
     exports org.optopt.api.optim;
     exports org.optopt.api.probe;
     exports org.optopt.api.bench;
+    exports org.optopt.api.concurrent;
 
     uses org.optopt.api.backend.BackendProvider;
     uses org.optopt.api.optim.OptimizerProvider;

@@ -101,6 +101,8 @@ final class TaskBenchCommand implements Runnable {
             m.put("kernel_threads", backend.get().kernelThreads());
             m.put("batch_size", r.batchSize());
             m.put("step_ms", r.stepMillis());
+            m.put("mean_step_ms", r.steps().meanMillis());
+            m.put("p90_step_ms", r.steps().p90Millis());
             m.put("steps_per_s", r.stepsPerSecond());
             m.put("cpu_ms_per_step", r.cpuMillisPerStep());
             m.put("examples_per_s", r.examplesPerSecond());
@@ -116,8 +118,8 @@ final class TaskBenchCommand implements Runnable {
         out.printf(Locale.ROOT, "task %s, batch %d, backend %s, threads %d (OpenBLAS threads %s, kernel threads %d)%n",
                 r.task(), r.batchSize(), r.backend(), r.threads(), blasThreads, backend.get().kernelThreads());
         out.printf(Locale.ROOT, "  forward+backward+adam  %8.3f ms/step  %8.2f steps/s  %,10.0f examples/s"
-                + "  (process CPU %.3f ms/step)%n", r.stepMillis(), r.stepsPerSecond(), r.examplesPerSecond(),
-                r.cpuMillisPerStep());
+                + "  (median; mean %.3f, p90 %.3f ms; process CPU %.3f ms/step)%n", r.stepMillis(), r.stepsPerSecond(),
+                r.examplesPerSecond(), r.steps().meanMillis(), r.steps().p90Millis(), r.cpuMillisPerStep());
         for (Flops.Layer l : r.flops().layers()) {
             out.printf(Locale.ROOT, "    %-10s %-9s %,14d FLOP/example forward %,14d backward%n", l.name(), l.kind(),
                     l.forward(), l.backward());

@@ -2,7 +2,6 @@ package org.optopt.cli.bench;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,11 +32,16 @@ import org.optopt.tasks.suite.TrainingProblem;
  */
 final class TaskBenchmark {
     /** Everything measured. */
-    record Result(String task, String backend, int threads, int batchSize, double stepMillis, double cpuMillisPerStep,
+    record Result(String task, String backend, int threads, int batchSize, StepTimes steps, double cpuMillisPerStep,
             double examplesPerSecond, double matmulGflops, Flops flops, double rooflineExamplesPerSecond) {
+        /** The median step, in milliseconds. */
+        double stepMillis() {
+            return steps.medianMillis();
+        }
+
         /** Training steps per second. */
         double stepsPerSecond() {
-            return 1e3 / stepMillis;
+            return 1e3 / stepMillis();
         }
 
         /** FLOP per example of forward and backward passes. */
@@ -82,11 +86,11 @@ final class TaskBenchmark {
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
             double cpuPerStep = (processCpuNanos() - cpu0) / 1e6 / steps;
-            Arrays.sort(ms);
-            double median = ms[steps / 2];
+            StepTimes times = StepTimes.of(ms);
+            double median = times.medianMillis();
             double gflops = bestGemmGflops(Math.max(1, batchSize / used) * dominant.rows(), dominant.depth(),
                     dominant.columns(), used);
-            return new Result(task.name(), backend.name(), used, batchSize, median, cpuPerStep, batchSize / (median / 1e3),
+            return new Result(task.name(), backend.name(), used, batchSize, times, cpuPerStep, batchSize / (median / 1e3),
                     gflops, flops, gflops * 1e9 / flops.total());
         }
     }

@@ -88,7 +88,7 @@ public final class CompareCommand implements Runnable {
             for (long seed = 0; seed < seeds; seed++) {
                 try {
                     results.add(experiment.run(task, optimizer, seed, options.batchSize(), options.budget(),
-                            options.evaluations, dir).result());
+                            options.evaluations, dir, Experiment.CHECKPOINT_EVERY, options.threads).result());
                 } catch (RuntimeException | IOException e) {
                     // One diverging optimizer must not end the comparison; its run directory says "failed".
                     failed++;

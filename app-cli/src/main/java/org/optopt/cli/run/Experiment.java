@@ -64,17 +64,10 @@ public final class Experiment {
     public record Outcome(Path directory, Trainer.Result result) {}
 
     /**
-     * Trains and records one run under {@code runsDir}. On failure the run directory is marked
-     * failed (or removed, when the run failed before its first step) and the exception propagates.
-     */
-    Outcome run(Task task, OptimizerSpec spec, long seed, int batchSize, Budget budget, int evaluations, Path runsDir)
-            throws IOException {
-        return run(task, spec, seed, batchSize, budget, evaluations, runsDir, CHECKPOINT_EVERY, 1);
-    }
-
-    /**
-     * {@link #run} with checkpoints every {@code checkpointEvery} steps and each step's loss and
-     * gradient on {@code threads} threads.
+     * Trains and records one run under {@code runsDir}, with checkpoints every {@code checkpointEvery}
+     * steps and each step's loss and gradient on {@code threads} threads. On failure the run
+     * directory is marked failed (or removed, when the run failed before its first step) and the
+     * exception propagates.
      */
     Outcome run(Task task, OptimizerSpec spec, long seed, int batchSize, Budget budget, int evaluations, Path runsDir,
             int checkpointEvery, int threads) throws IOException {

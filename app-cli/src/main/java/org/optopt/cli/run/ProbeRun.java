@@ -62,7 +62,7 @@ public final class ProbeRun {
         Experiment e = new Experiment(backend, optimizers, options.dataSource(), err, ProbeOptions.of(Probes.NAMES, EVERY),
                 reader);
         Experiment.Outcome o = e.run(task, options.optimizer(optimizers, optimizer), seed, options.batchSize(), options.budget(), options.evaluations,
-                options.runsDir);
+                options.runsDir, Experiment.CHECKPOINT_EVERY, options.threads);
         return new Collected<>(task.name(), o.directory(), statistics.get(), o.result().steps().size());
     }
 }

@@ -51,12 +51,6 @@ public final class RunCommand implements Runnable {
             description = "Steps between checkpoints (checkpoint.bin; also after the last step; default: ${DEFAULT-VALUE}).")
     private int checkpointEvery;
 
-    @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
-            description = "Threads for each step's loss and gradient: the mini-batch is split into N shards computed"
-                    + " in parallel (network tasks; float sums in another order than on one thread; default:"
-                    + " ${DEFAULT-VALUE}). A resumed run keeps its own.")
-    private int threads;
-
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue the interrupted run in DIR from its checkpoint, with its own arguments and probes.")
     private java.nio.file.Path resume;
@@ -79,9 +73,6 @@ public final class RunCommand implements Runnable {
         if (checkpointEvery < 1) {
             throw new ParameterException(spec.commandLine(), "--checkpoint-every must be at least 1, got " + checkpointEvery);
         }
-        if (threads < 1) {
-            throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
-        }
         options.validate(spec);
         PrintWriter out = spec.commandLine().getOut();
         try {
@@ -99,7 +90,7 @@ public final class RunCommand implements Runnable {
                 OptimizerSpec resolved = TrainingOptions.usage(spec, () -> options.optimizer(optimizers, optimizer));
                 label = resolved.toString();
                 o = experiment().run(task, resolved, seed, options.batchSize(), options.budget(), options.evaluations,
-                        options.runsDir, checkpointEvery, threads);
+                        options.runsDir, checkpointEvery, options.threads);
             }
             EvalRecord last = o.result().finalEvaluation();
             out.printf(Locale.ROOT, "%s with %s, seed %d: %d steps in %.1f s; test loss %s%s; target %s %s%n",

@@ -56,6 +56,12 @@ public final class TrainingOptions {
     @Option(names = "--no-download", description = "Never download missing data sets.")
     boolean noDownload;
 
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
+            description = "Threads for each step's loss and gradient: the mini-batch is split into N shards computed"
+                    + " in parallel (network tasks; float sums in another order than on one thread; default:"
+                    + " ${DEFAULT-VALUE}). A resumed run keeps its own.")
+    int threads;
+
     /**
      * The optimizer {@code text} resolved against {@code registry} with the {@code --set} settings applied.
      *
@@ -81,6 +87,7 @@ public final class TrainingOptions {
             requirePositive(epochs, "--epochs");
             requirePositive(batchSize == null ? null : batchSize.longValue(), "--batch-size");
             requirePositive((long) evaluations, "--evaluations");
+            requirePositive((long) threads, "--threads");
             requireDirectory(dataDir);
             return null;
         });

@@ -32,11 +32,12 @@ import org.optopt.tasks.suite.Budget;
  * @param interleaveSeeds whether trials run seed by seed (every configuration's first seed, then every
  *     second seed, ...) instead of configuration by configuration, so that a drift of the machine's
  *     load spreads over all configurations (for studies that compare step times)
+ * @param threads threads of each trial's steps (data parallel, as {@code run --threads}); 1 by default
  * @param tree the resolved study as a tree (overrides applied), saved beside the results
  */
 public record Study(String name, List<String> tasks, List<Entry> optimizers, List<Long> seeds, Budget budget,
         int batchSize, String backend, int evaluations, int checkpointEvery, Path output, double selfTuningFactor,
-        boolean interleaveSeeds, Node tree) {
+        boolean interleaveSeeds, int threads, Node tree) {
 
     /** Test-split evaluations per run when the file does not say. */
     public static final int DEFAULT_EVALUATIONS = 20;
@@ -165,7 +166,7 @@ public record Study(String name, List<String> tasks, List<Entry> optimizers, Lis
     }
 
     private static final Set<String> KEYS = Set.of("name", "tasks", "optimizers", "seeds", "budget", "batch_size",
-            "backend", "evaluations", "checkpoint_every", "output", "self_tuning", "interleave_seeds");
+            "backend", "evaluations", "checkpoint_every", "output", "self_tuning", "interleave_seeds", "threads");
     private static final Set<String> ENTRY_KEYS = Set.of("spec", "set", "grid", "sample", "label", "tasks", "seeds",
             "budget", "batch_size", "evaluations", "learned", "reference", "baseline");
     private static final Set<String> METRICS = Set.of("test_accuracy", "test_loss");
@@ -210,8 +211,9 @@ public record Study(String name, List<String> tasks, List<Entry> optimizers, Lis
             Path output = Path.of(m.containsKey("output") ? string(m.get("output"), "output") : "studies/" + name);
             double selfTuning = selfTuning(m.get("self_tuning"));
             boolean interleave = m.containsKey("interleave_seeds") && bool(m.get("interleave_seeds"), "interleave_seeds");
+            int threads = m.containsKey("threads") ? positiveInt(m.get("threads"), "threads") : 1;
             return new Study(name, tasks, entries, seeds, budget, batchSize, backend, evaluations, every, output,
-                    selfTuning, interleave, root);
+                    selfTuning, interleave, threads, root);
         }
 
         private Entry entry(Node n, String path, List<String> studyTasks, List<Entry> earlier) {

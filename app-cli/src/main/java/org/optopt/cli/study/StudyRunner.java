@@ -126,7 +126,8 @@ public final class StudyRunner {
                     }
                     experiment.runIn(directory.trialDirectory(trial), tasks.apply(trial.task()),
                             new RunArguments(trial.task(), trial.optimizer().text(), settings, trial.seed(),
-                                    trial.batchSize(), trial.budget(), trial.evaluations(), study.checkpointEvery()));
+                                    trial.batchSize(), trial.budget(), trial.evaluations(), study.checkpointEvery(),
+                                    trial.threads()));
                     counts[0]++;
                 }
             } catch (RuntimeException e) {

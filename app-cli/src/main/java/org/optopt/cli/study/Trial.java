@@ -24,11 +24,12 @@ import org.optopt.tasks.suite.Budget;
  * @param batchSize examples per step (resolved)
  * @param evaluations test-split evaluations
  * @param backend the backend's name
+ * @param threads threads of each step (data parallel; the trajectory depends on it)
  * @param selfTuning whether this is the self-tuning ruleset's defaults-only run
  * @param learned where some settings come from the end of other trials, or null
  */
 public record Trial(int index, int entry, String task, StudyOptimizer optimizer, long seed, Budget budget,
-        int batchSize, int evaluations, String backend, boolean selfTuning, Learned learned) {
+        int batchSize, int evaluations, String backend, int threads, boolean selfTuning, Learned learned) {
 
     /**
      * Settings a trial takes from the last {@code steps.csv} row of other trials (see
@@ -70,6 +71,9 @@ public record Trial(int index, int entry, String task, StudyOptimizer optimizer,
         c.put("batch_size", batchSize);
         c.put("evaluations", evaluations);
         c.put("backend", backend);
+        if (threads > 1) { // absent on one thread, so that the trials of studies from before keep their hashes
+            c.put("threads", threads);
+        }
         if (learned != null) {
             Map<String, Object> recipe = new TreeMap<>();
             recipe.put("hyperparameters", learned.hyperparameters());

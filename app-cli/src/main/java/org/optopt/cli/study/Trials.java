@@ -58,7 +58,7 @@ public final class Trials {
                 for (Map<String, Object> point : points(entry)) {
                     for (long seed : seeds(study, entry)) {
                         ofEntry.add(new Trial(0, e, name, base.with(point), seed, budget, batch, evaluations, backend,
-                                false, learned(entry.learned(), entries, seed)));
+                                study.threads(), false, learned(entry.learned(), entries, seed)));
                     }
                 }
             }
@@ -86,7 +86,7 @@ public final class Trials {
                     StudyOptimizer defaults = StudyOptimizer.of(entry.spec()).with(entry.settings());
                     for (long seed : seeds(study, entry)) {
                         out.add(new Trial(out.size(), e, name, defaults, seed, enlarged, batch, study.evaluations(),
-                                backend, true, null));
+                                backend, study.threads(), true, null));
                     }
                 }
             }
@@ -102,7 +102,7 @@ public final class Trials {
     /** {@code t} at position {@code index} of the trial order, its learned sources renumbered alike. */
     private static Trial at(int index, Trial t) {
         return new Trial(index, t.entry(), t.task(), t.optimizer(), t.seed(), t.budget(), t.batchSize(),
-                t.evaluations(), t.backend(), t.selfTuning(), t.learned());
+                t.evaluations(), t.backend(), t.threads(), t.selfTuning(), t.learned());
     }
 
     /** The sources of a trial of an entry with learned settings (null without). */

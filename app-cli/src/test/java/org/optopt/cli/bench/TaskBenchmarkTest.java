@@ -19,7 +19,8 @@ class TaskBenchmarkTest {
         // backward 672 + (65 + 64) = 801
         assertTrue(json.contains("\"flop_per_example\": 1538"), json);
         assertTrue(json.contains("\"batch_size\": 16"), json);
-        for (String key : List.of("task", "threads", "steps_per_s", "cpu_ms_per_step", "examples_per_s",
+        for (String key : List.of("task", "threads", "step_ms", "mean_step_ms", "p90_step_ms", "steps_per_s",
+                "cpu_ms_per_step", "examples_per_s",
                 "roofline_examples_per_s")) {
             assertTrue(json.contains("\"" + key + "\": "), key + " missing in " + json);
         }

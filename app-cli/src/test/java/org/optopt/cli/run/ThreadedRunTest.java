@@ -58,6 +58,32 @@ class ThreadedRunTest {
         assertTrue(zero.err().contains("--threads must be at least 1, got 0"), zero.err());
     }
 
+    /** {@code compare --threads 2} trains each run as {@code run --threads 2} does: same files, same steps. */
+    @Test
+    void compareSplitsItsRunsAsRunDoes(@TempDir Path tmp) throws IOException {
+        Path compared = tmp.resolve("compare");
+        Path single = tmp.resolve("run");
+        Run c = MainTest.run("--backend", "reference", "compare", "--task", "teacher-student-mlp", "--optimizers", "adam",
+                "--seeds", "1", "--steps", "6", "--threads", "2", "--runs-dir", compared.toString());
+        assertEquals(0, c.exitCode(), c.err());
+        Run r = MainTest.run("--backend", "reference", "run", "--task", "teacher-student-mlp", "--optimizer", "adam",
+                "--steps", "6", "--threads", "2", "--runs-dir", single.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        Path comparedRun;
+        try (Stream<Path> found = Files.walk(compared)) {
+            comparedRun = found.filter(p -> p.endsWith("config.json")).findFirst().orElseThrow().getParent();
+        }
+        Path run;
+        try (Stream<Path> dirs = Files.list(single)) {
+            run = dirs.findFirst().orElseThrow();
+        }
+        assertTrue(Files.readString(comparedRun.resolve("config.json")).contains("\"threads\": 2, "));
+        assertEquals(withoutSeconds(run.resolve("steps.csv")), withoutSeconds(comparedRun.resolve("steps.csv")));
+        Run zero = MainTest.run("--backend", "reference", "compare", "--threads", "0", "--runs-dir", compared.toString());
+        assertEquals(2, zero.exitCode());
+        assertTrue(zero.err().contains("--threads must be at least 1, got 0"), zero.err());
+    }
+
     @Test
     void anInterruptedTwoThreadRunResumesOnTwoThreadsBitIdentical(@TempDir Path tmp) throws IOException {
         RunArguments args = new RunArguments(TASK.name(), "adam", Map.of(), 3, 0, Budget.steps(14), 3, 5, 2);

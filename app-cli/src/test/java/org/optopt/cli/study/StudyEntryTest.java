@@ -100,7 +100,7 @@ class StudyEntryTest {
         assertEquals("lr", own.learned().column("lr", java.util.Set.of("lr", "momentum")));
         // the same optimizer without learned settings, and with other sources, is another trial
         Trial plain = new Trial(0, 1, mean.task(), mean.optimizer(), mean.seed(), mean.budget(), mean.batchSize(),
-                mean.evaluations(), mean.backend(), false, null);
+                mean.evaluations(), mean.backend(), 1, false, null);
         assertEquals(3, java.util.stream.Stream.of(mean.hash(), plain.hash(), t.get(6).hash()).distinct().count());
         assertEquals(List.of("tower", "sgd", "own"), s.labels());
         assertNull(s.optimizers().get(1).label());

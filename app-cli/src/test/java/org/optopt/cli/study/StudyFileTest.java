@@ -86,7 +86,7 @@ class StudyFileTest {
         Path f = write(dir, "u.yaml", "name: u\ntasks: rosenbrock\noptimizers: [adam]\nsedes: 3\n");
         StudyException e = assertThrows(StudyException.class, () -> StudyFile.load(f, List.of()));
         assertEquals("u.yaml:4: sedes: unknown key; expected one of [backend, batch_size, budget, checkpoint_every,"
-                + " evaluations, interleave_seeds, name, optimizers, output, seeds, self_tuning, tasks]", e.getMessage());
+                + " evaluations, interleave_seeds, name, optimizers, output, seeds, self_tuning, tasks, threads]", e.getMessage());
         Path g = write(dir, "g.yaml", "name: g\ntasks: [a\n");
         StudyException syntax = assertThrows(StudyException.class, () -> StudyFile.load(g, List.of()));
         assertEquals(1, syntax.getMessage().lines().count());

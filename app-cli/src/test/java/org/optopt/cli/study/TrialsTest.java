@@ -1,7 +1,10 @@
 package org.optopt.cli.study;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -76,16 +79,42 @@ class TrialsTest {
         assertNotEquals(first.hash(), Trials.expand(s, TaskRegistry.standard()::get, "nd4j").get(0).hash());
     }
 
+    /**
+     * {@code threads: N} makes every trial data parallel and, as the trajectory depends on it, part of
+     * its hash; on one thread (the default) the configuration has no such key, so the trials of
+     * studies written before it keep their hashes and directories.
+     */
+    @Test
+    void threadsArePartOfATrialsConfigurationOnlyAboveOne() {
+        String yaml = """
+                name: t
+                tasks: teacher-student-mlp
+                optimizers: [adam]
+                budget: {steps: 4}
+                """;
+        Trial one = Trials.expand(study(yaml), TaskRegistry.standard()::get, "reference").get(0);
+        Trial two = Trials.expand(study(yaml + "threads: 2\n"), TaskRegistry.standard()::get, "reference").get(0);
+        assertEquals(1, one.threads());
+        assertFalse(one.config().containsKey("threads"));
+        assertEquals(one.hash(), Trials.expand(study(yaml + "threads: 1\n"), TaskRegistry.standard()::get, "reference")
+                .get(0).hash());
+        assertEquals(2, two.threads());
+        assertEquals(2, two.config().get("threads"));
+        assertNotEquals(one.hash(), two.hash());
+        StudyException e = assertThrows(StudyException.class, () -> study(yaml + "threads: 0\n"));
+        assertTrue(e.getMessage().contains("threads: expected a positive integer, got '0'"), e.getMessage());
+    }
+
     @Test
     void aSingleOptimizersWrittenArgumentsKeyItsTrialAsSettingsAlwaysHave() {
         StudyOptimizer written = StudyOptimizer.of(" sgd(0.1, nesterov, momentum=0.9) ");
         assertEquals("sgd", written.name());
         assertEquals("sgd(lr=0.1, nesterov=true, momentum=0.9)", written.toString());
         Budget b = Budget.steps(10);
-        Trial t = new Trial(0, 0, "rosenbrock", written, 0, b, 8, 2, "reference", false, null);
+        Trial t = new Trial(0, 0, "rosenbrock", written, 0, b, 8, 2, "reference", 1, false, null);
         assertEquals(Map.of("lr", "0.1", "momentum", "0.9", "nesterov", "true"), t.config().get("settings"));
         Trial same = new Trial(0, 0, "rosenbrock", new StudyOptimizer("sgd(0.1, nesterov, momentum=0.9)",
-                Map.of("lr", 0.1, "nesterov", true, "momentum", 0.9)), 0, b, 8, 2, "reference", false, null);
+                Map.of("lr", 0.1, "nesterov", true, "momentum", 0.9)), 0, b, 8, 2, "reference", 1, false, null);
         assertEquals(t.hash(), same.hash());
         assertEquals("rosenbrock-sgd-s0-" + t.hash(), t.directoryName());
         StudyOptimizer tower = StudyOptimizer.of("adam/sgd(1e-5)").with(Map.of("level1.lr", 2e-5));

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.optopt.api.kernel.BinaryOp;
 import org.optopt.api.kernel.Expr;
 import org.optopt.api.kernel.Kernel;
@@ -51,7 +52,7 @@ import org.optopt.api.kernel.UnaryOp;
  *
  * <p>A program too large for C2 to vectorize as one loop is cut into {@link KernelStages}: the
  * loop above becomes, per block of elements, one such loop per stage, locals passing between stages
- * through per-thread scratch arrays.
+ * through per-thread scratch arrays (below: each stage a method of its own).
  *
  * <p>A kernel with sums whose ops the Vector API computes bit for bit first runs a vector loop
  * ({@link VectorLoopEmitter}: sums in double vector lanes, 2.5-3x faster than the scalar loop
@@ -61,13 +62,23 @@ import org.optopt.api.kernel.UnaryOp;
  *
  * <p>Maxima and minima accumulate in float (the same value as in double, since the result is one
  * of the operands), so a kernel without sums runs one loop that C2 vectorizes. Any other kernel
- * with sums first runs a loop unrolled four times whose copies accumulate into
- * four separate accumulators per reduction (combined at the end), then the loop above for the
- * remaining elements: one chain of double additions is latency-bound at ~1.1 ns per element
- * (a 10M-element dot product took 10.8 ms), four chains are not. Sums therefore add in another
- * order than the interpreter's, which the kernel semantics allow. If unrolling would make
- * {@code run} longer than HotSpot's huge-method limit (8000 bytes, never JIT-compiled), the single
- * loop is generated instead.
+ * with sums runs in blocks of {@link SumLanes#LANES} elements, one loop per stage and at most
+ * {@link KernelStages#MAX_SUMS} sums per stage, each element adding its term to the lane of its sum's
+ * array at its offset in the block, {@code lanes[i - base] += (double) term}, which C2 vectorizes;
+ * the lanes are added after the loop ({@link SumLanes#total}). One double accumulator per sum is one
+ * chain of dependent additions, latency-bound at ~1.1 ns per element (a 10M-element dot product
+ * took 10.8 ms), and four accumulators per sum, the loop before lanes, still ran scalar (the
+ * autocorrelation probe's five sums over 100,352 elements, data in the cache: 0.25 ms, against
+ * 0.10 ms in lanes).
+ * Sums therefore add in another order than the interpreter's, which the kernel semantics allow.
+ *
+ * <p>In a blocked layout (a kernel with sums, or of several stages) each stage's loop is a static
+ * method of its own, {@code stageK(buffers, uniforms, lanes, scratch, extrema, base, end)}, which
+ * {@code run} calls per block. Why: a method is JIT-compiled once it is called often, and a stage's
+ * method is called once per block; with every stage's loop inside {@code run}, called once per
+ * tensor, HotSpot compiled the loops on stack replacement and {@code run} itself seconds late, and
+ * {@code optopt bench probes} read the autocorrelation probe at 0.17 ms in some runs and 0.48-0.56
+ * ms in others (the profiling tier's code), against 0.15-0.21 ms in every run with stage methods.
  *
  * <p>Every op is the instruction or method that {@link KernelMath} uses, so stored values equal the
  * {@link org.optopt.api.kernel.KernelInterpreter} bit for bit: {@code fadd}, {@code fsub},
@@ -102,15 +113,28 @@ final class KernelCompiler {
     private static final MethodTypeDesc MTD_DD_D = MethodTypeDesc.of(CD_double, CD_double, CD_double);
     private static final ClassDesc CD_SCRATCH = ClassDesc.of(StageScratch.class.getName());
     private static final MethodTypeDesc MTD_SCRATCH = MethodTypeDesc.of(CD_float.arrayType(2), CD_int, CD_int);
+    private static final ClassDesc CD_LANES = ClassDesc.of(SumLanes.class.getName());
+    private static final MethodTypeDesc MTD_LANES = MethodTypeDesc.of(CD_double.arrayType(2), CD_int, CD_int);
+    private static final MethodTypeDesc MTD_TOTAL = MethodTypeDesc.of(CD_double, CD_double.arrayType(), CD_int);
+    private static final MethodTypeDesc MTD_II_I = MethodTypeDesc.of(CD_int, CD_int, CD_int);
 
-    private static final int BUFFERS = 1;
-    private static final int UNIFORMS = 2;
-    private static final int REDUCTIONS = 3;
-    private static final int FROM = 4;
-    private static final int TO = 5;
+    private static final MethodTypeDesc MTD_STAGE = MethodTypeDesc.of(CD_void, CD_float.arrayType(2),
+            CD_float.arrayType(), CD_double.arrayType(2), CD_float.arrayType(2), CD_float.arrayType(), CD_int, CD_int);
 
-    /** Independent accumulators per reduction (see {@code unrolledLoop}). */
-    private static final int REDUCTION_LANES = 4;
+    // The argument slots of run(buffers, uniforms, reductions, from, to)
+    private static final int RUN_BUFFERS = 1;
+    private static final int RUN_UNIFORMS = 2;
+    private static final int RUN_REDUCTIONS = 3;
+    private static final int RUN_FROM = 4;
+    private static final int RUN_TO = 5;
+    // and of the static stageK(buffers, uniforms, lanes, scratch, extrema, base, end)
+    private static final int STAGE_BUFFERS = 0;
+    private static final int STAGE_UNIFORMS = 1;
+    private static final int STAGE_LANES = 2;
+    private static final int STAGE_SCRATCH = 3;
+    private static final int STAGE_EXTREMA = 4;
+    private static final int STAGE_BASE = 5;
+    private static final int STAGE_END = 6;
 
     /** HotSpot does not JIT-compile methods with more bytecode than this ({@code -XX:HugeMethodLimit}). */
     private static final int HUGE_METHOD_LIMIT = 8000;
@@ -130,8 +154,8 @@ final class KernelCompiler {
     }
 
     /**
-     * The class file of the loop, in the stages of {@link KernelStages#of(KernelPlan)}, or in one
-     * stage where the staged {@code run} would be too large to be JIT-compiled.
+     * The class file of the loop: the vector loop where the Vector API is resolved and supports the
+     * plan, else the scalar loops in the stages of {@link KernelStages#of(KernelPlan)}.
      */
     static byte[] generate(KernelPlan plan) {
         if (VECTOR_API && VectorLoopEmitter.supports(plan)) {
@@ -140,65 +164,55 @@ final class KernelCompiler {
                 return vector;
             }
         }
-        List<KernelStages.Stage> stages = KernelStages.of(plan);
-        byte[] staged = generate(plan, stages);
-        return stages.size() == 1 || runCodeLength(staged) <= HUGE_METHOD_LIMIT
-                ? staged : generate(plan, List.of(KernelStages.single(plan)));
+        return generate(plan, KernelStages.of(plan));
     }
 
-    /**
-     * The class file of the loop, with reductions unrolled into lanes unless that makes
-     * {@code run} too large to be JIT-compiled (then the single loop, which is still correct).
-     */
+    /** The class file of the scalar loops of {@code plan} in {@code stages}. */
     private static byte[] generate(KernelPlan plan, List<KernelStages.Stage> stages) {
-        if (!hasSum(plan.kernel())) {
-            // No sum: maxima and minima accumulate in one float lane, which C2 vectorizes.
-            return generate(plan, stages, 1, false);
-        }
-        byte[] unrolled;
-        try {
-            unrolled = generate(plan, stages, REDUCTION_LANES, false);
-        } catch (IllegalArgumentException beyondTheClassFileLimit) {
-            return generate(plan, stages, 1, false); // the unrolled code exceeded 64 KiB: far beyond the limit below
-        }
-        return plan.kernel().reductions().isEmpty() || runCodeLength(unrolled) <= HUGE_METHOD_LIMIT
-                ? unrolled : generate(plan, stages, 1, false);
+        return generate(plan, stages, false);
     }
 
     /** The class file of the vector loop ({@link VectorLoopEmitter}), or null where its {@code run} would be too large. */
     private static byte[] generateVector(KernelPlan plan) {
         try {
-            byte[] vector = generate(plan, List.of(KernelStages.single(plan)), 1, true);
-            return runCodeLength(vector) <= HUGE_METHOD_LIMIT ? vector : null;
+            byte[] vector = generate(plan, List.of(KernelStages.single(plan)), true);
+            return codeLength(vector) <= HUGE_METHOD_LIMIT ? vector : null;
         } catch (IllegalArgumentException beyondTheClassFileLimit) {
             return null;
         }
     }
 
-    private static boolean hasSum(Kernel kernel) {
-        return kernel.statements().stream()
-                .anyMatch(st -> st instanceof Statement.Reduce r && r.op() == ReduceOp.SUM);
-    }
-
-    /** The bytecode length of the generated {@code run} method. */
-    static int runCodeLength(byte[] classFile) {
+    /** The bytecode length of the longest generated method. */
+    static int codeLength(byte[] classFile) {
         return ClassFile.of().parse(classFile).methods().stream()
-                .filter(m -> m.methodName().equalsString("run"))
                 .flatMap(m -> m.code().stream())
                 .mapToInt(code -> ((CodeAttribute) code).codeLength())
-                .sum();
+                .max().orElse(0);
     }
 
-    private static byte[] generate(KernelPlan plan, List<KernelStages.Stage> stages, int lanes, boolean vector) {
-        return ClassFile.of().build(CD_LOOP, cls -> cls
-                .withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER | ClassFile.ACC_SYNTHETIC)
-                .withInterfaceSymbols(CD_ELEMENT_LOOP)
-                .withMethodBody(INIT_NAME, MTD_void, ClassFile.ACC_PUBLIC, code -> code
-                        .aload(0)
-                        .invokespecial(CD_Object, INIT_NAME, MTD_void)
-                        .return_())
-                .withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
-                        code -> new Emitter(plan, stages, code, lanes, vector).emitRun()));
+    private static byte[] generate(KernelPlan plan, List<KernelStages.Stage> stages, boolean vector) {
+        Layout layout = new Layout(plan.kernel(), stages, vector);
+        return ClassFile.of().build(CD_LOOP, cls -> {
+            cls.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER | ClassFile.ACC_SYNTHETIC)
+                    .withInterfaceSymbols(CD_ELEMENT_LOOP)
+                    .withMethodBody(INIT_NAME, MTD_void, ClassFile.ACC_PUBLIC, code -> code
+                            .aload(0)
+                            .invokespecial(CD_Object, INIT_NAME, MTD_void)
+                            .return_())
+                    .withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
+                            code -> new Emitter(plan, layout, code).emitRun());
+            if (layout.blocked) {
+                for (int s = 0; s < stages.size(); s++) {
+                    int stage = s;
+                    cls.withMethodBody(stageName(s), MTD_STAGE, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC,
+                            code -> new Emitter(plan, layout, code).emitStage(stage));
+                }
+            }
+        });
+    }
+
+    private static String stageName(int stage) {
+        return "stage" + stage;
     }
 
     private static ElementLoop define(byte[] classFile) {
@@ -211,92 +225,119 @@ final class KernelCompiler {
         }
     }
 
-    /** Emits the body of {@code run} for one plan. */
-    private static final class Emitter {
-        private final List<KernelStages.Stage> stages;
-        private final Kernel kernel;
-        private final CodeBuilder code;
-        private final int[] bufferSlots;
-        private final int[] uniformSlots;
-        private final int lanes;
-        private final boolean vector;
-        private final int[][] accumulatorSlots;
-        private final ReduceOp[] reduceOps;
-        private final Map<String, Integer> localSlots = new HashMap<>();
-        private int index;
-        private int lane;
+    /**
+     * How a plan's loops are laid out: one loop in {@code run} (vector loop first where
+     * {@code vector}), or blocks whose stages are methods of their own; and where each reduction
+     * accumulates.
+     */
+    private static final class Layout {
+        final List<KernelStages.Stage> stages;
+        final boolean vector;
+        /** Whether {@code run} runs the stages block by block, each stage's loop in its own method. */
+        final boolean blocked;
+        /** Elements per block. */
+        final int block;
+        final ReduceOp[] reduceOps;
+        /** Per reduction, its lane array's index among the sums in lanes, or -1. */
+        final int[] lane;
+        final int sumsInLanes;
+        final boolean extrema;
+        /** Per local spilled between stages, its scratch array's index. */
+        final Map<String, Integer> scratch = new LinkedHashMap<>();
 
-        Emitter(KernelPlan plan, List<KernelStages.Stage> stages, CodeBuilder code, int lanes, boolean vector) {
+        Layout(Kernel kernel, List<KernelStages.Stage> stages, boolean vector) {
             this.stages = stages;
-            this.kernel = plan.kernel();
-            this.code = code;
-            this.bufferSlots = new int[kernel.buffers().size()];
-            this.uniformSlots = new int[plan.uniforms().size()];
-            this.lanes = lanes;
             this.vector = vector;
-            this.accumulatorSlots = new int[kernel.reductions().size()][lanes];
             this.reduceOps = new ReduceOp[kernel.reductions().size()];
             for (Statement st : kernel.statements()) {
                 if (st instanceof Statement.Reduce r) {
                     reduceOps[kernel.reductions().indexOf(r.name())] = r.op();
                 }
             }
+            boolean sums = List.of(reduceOps).contains(ReduceOp.SUM);
+            this.blocked = !vector && (stages.size() > 1 || sums);
+            this.block = sums ? SumLanes.LANES : KernelStages.BLOCK;
+            this.lane = new int[reduceOps.length];
+            int lanes = 0;
+            for (int r = 0; r < reduceOps.length; r++) {
+                lane[r] = blocked && reduceOps[r] == ReduceOp.SUM ? lanes++ : -1;
+            }
+            this.sumsInLanes = lanes;
+            this.extrema = blocked && lanes < reduceOps.length;
+            for (KernelStages.Stage stage : stages) {
+                stage.spills().forEach(local -> scratch.put(local, scratch.size()));
+            }
+        }
+    }
+
+    /**
+     * Emits one method of a plan's loop: {@code run}, or the loop of one stage over a block,
+     * {@code stageK(buffers, uniforms, lanes, scratch, extrema, base, end)}.
+     */
+    private static final class Emitter {
+        private final Kernel kernel;
+        private final Layout layout;
+        private final CodeBuilder code;
+        private final int[] bufferSlots;
+        private final int[] uniformSlots;
+        /** Per reduction: its double or float accumulator, or for a sum in lanes its lane array. */
+        private final int[] accumulatorSlots;
+        private final Map<String, Integer> localSlots = new HashMap<>();
+        private int index;
+
+        Emitter(KernelPlan plan, Layout layout, CodeBuilder code) {
+            this.kernel = plan.kernel();
+            this.layout = layout;
+            this.code = code;
+            this.bufferSlots = new int[kernel.buffers().size()];
+            this.uniformSlots = new int[plan.uniforms().size()];
+            this.accumulatorSlots = new int[kernel.reductions().size()];
         }
 
-        void emitRun() {
+        /** Each buffer and uniform slot once, into a local, from the arrays in those argument slots. */
+        private void loadArguments(int buffers, int uniforms) {
             for (int b = 0; b < bufferSlots.length; b++) {
                 bufferSlots[b] = code.allocateLocal(TypeKind.REFERENCE);
-                code.aload(BUFFERS).loadConstant(b).aaload().astore(bufferSlots[b]);
+                code.aload(buffers).loadConstant(b).aaload().astore(bufferSlots[b]);
             }
             for (int u = 0; u < uniformSlots.length; u++) {
                 uniformSlots[u] = code.allocateLocal(TypeKind.FLOAT);
-                code.aload(UNIFORMS).loadConstant(u).faload().fstore(uniformSlots[u]);
+                code.aload(uniforms).loadConstant(u).faload().fstore(uniformSlots[u]);
             }
+        }
+
+        void emitRun() {
+            if (layout.blocked) {
+                emitBlocks();
+                return;
+            }
+            loadArguments(RUN_BUFFERS, RUN_UNIFORMS);
             for (int r = 0; r < accumulatorSlots.length; r++) {
-                boolean inFloat = inFloat(reduceOps[r]);
-                for (int l = 0; l < lanes; l++) {
-                    accumulatorSlots[r][l] = code.allocateLocal(inFloat ? TypeKind.FLOAT : TypeKind.DOUBLE);
-                    if (l == 0) {
-                        code.aload(REDUCTIONS).loadConstant(r).daload();
-                    } else {
-                        code.loadConstant(reduceOps[r].identity());
-                    }
-                    if (inFloat) {
-                        code.d2f().fstore(accumulatorSlots[r][l]);
-                    } else {
-                        code.dstore(accumulatorSlots[r][l]);
-                    }
-                }
-            }
-            for (KernelStages.Stage stage : stages) {
-                for (Statement st : stage.statements()) {
-                    if (st instanceof Statement.Let let) {
-                        localSlots.put(let.name(), code.allocateLocal(TypeKind.FLOAT));
-                    }
-                }
-            }
-            int i = code.allocateLocal(TypeKind.INT);
-            if (stages.size() == 1) {
-                code.iload(FROM).istore(i);
-                if (vector) {
-                    int[] sums = java.util.Arrays.stream(accumulatorSlots).mapToInt(slots -> slots[0]).toArray();
-                    new VectorLoopEmitter(code, kernel, stages.getFirst().statements(), bufferSlots, uniformSlots, sums)
-                            .emit(i, TO);
-                }
-                elementLoops(() -> stages.getFirst().statements().forEach(this::statement), i, TO);
-            } else {
-                stagedLoops(i);
-            }
-            for (int r = 0; r < accumulatorSlots.length; r++) {
-                boolean inFloat = inFloat(reduceOps[r]);
-                code.aload(REDUCTIONS).loadConstant(r);
-                load(accumulatorSlots[r][0], inFloat);
-                for (int l = 1; l < lanes; l++) {
-                    load(accumulatorSlots[r][l], inFloat);
-                    combine(reduceOps[r], inFloat);
-                }
+                boolean inFloat = inFloat(layout.reduceOps[r]);
+                accumulatorSlots[r] = code.allocateLocal(inFloat ? TypeKind.FLOAT : TypeKind.DOUBLE);
+                code.aload(RUN_REDUCTIONS).loadConstant(r).daload();
                 if (inFloat) {
-                    code.f2d();
+                    code.d2f().fstore(accumulatorSlots[r]);
+                } else {
+                    code.dstore(accumulatorSlots[r]);
+                }
+            }
+            KernelStages.Stage stage = layout.stages.getFirst();
+            declareLocals(stage);
+            int i = code.allocateLocal(TypeKind.INT);
+            code.iload(RUN_FROM).istore(i);
+            if (layout.vector) {
+                new VectorLoopEmitter(code, kernel, stage.statements(), bufferSlots, uniformSlots, accumulatorSlots)
+                        .emit(i, RUN_TO);
+            }
+            elementLoop(() -> stage.statements().forEach(this::statement), i, RUN_TO);
+            for (int r = 0; r < accumulatorSlots.length; r++) {
+                boolean inFloat = inFloat(layout.reduceOps[r]);
+                code.aload(RUN_REDUCTIONS).loadConstant(r);
+                if (inFloat) {
+                    code.fload(accumulatorSlots[r]).f2d();
+                } else {
+                    code.dload(accumulatorSlots[r]);
                 }
                 code.dastore();
             }
@@ -304,68 +345,38 @@ final class KernelCompiler {
         }
 
         /**
-         * The loops over {@code [i, end)} (the int locals in those slots), {@code element} emitting
-         * the code of one element at {@link #index}: with reductions, first a loop unrolled into
-         * lanes ({@link #unrolledLoop}).
+         * {@code run} of a blocked layout: per block {@code [base, end)} of at most
+         * {@link Layout#block} elements, each stage's method in turn; then the reductions from the
+         * lanes and the extrema.
          */
-        private void elementLoops(Runnable element, int i, int end) {
-            if (accumulatorSlots.length > 0 && lanes > 1) {
-                unrolledLoop(element, i, end);
+        private void emitBlocks() {
+            int used = code.allocateLocal(TypeKind.INT);
+            int lanes = code.allocateLocal(TypeKind.REFERENCE);
+            if (layout.sumsInLanes > 0) {
+                code.iload(RUN_TO).iload(RUN_FROM).isub().loadConstant(SumLanes.LANES)
+                        .invokestatic(CD_MATH, "min", MTD_II_I).istore(used);
+                code.loadConstant(layout.sumsInLanes).iload(used).invokestatic(CD_LANES, "zeroed", MTD_LANES);
+            } else {
+                code.aconst_null();
             }
-            Label head = code.newLabel();
-            Label exit = code.newLabel();
-            code.labelBinding(head);
-            code.iload(i).iload(end).if_icmpge(exit);
-            index = i;
-            lane = 0;
-            element.run();
-            code.iinc(i, 1).goto_(head);
-            code.labelBinding(exit);
-        }
-
-        /**
-         * While {@code i + lanes <= end}: the element program for {@code i, i+1, ...}, each copy
-         * accumulating into its own lane, so the reductions form independent dependency chains
-         * instead of one chain of double additions (whose latency would bound the loop).
-         */
-        private void unrolledLoop(Runnable element, int i, int end) {
-            int j = code.allocateLocal(TypeKind.INT);
-            Label head = code.newLabel();
-            Label exit = code.newLabel();
-            code.labelBinding(head);
-            code.iload(i).iload(end).loadConstant(lanes - 1).isub().if_icmpge(exit);
-            for (lane = 0; lane < lanes; lane++) {
-                if (lane == 0) {
-                    index = i;
-                } else {
-                    code.iload(i).loadConstant(lane).iadd().istore(j);
-                    index = j;
+            code.astore(lanes);
+            int scratch = code.allocateLocal(TypeKind.REFERENCE);
+            if (!layout.scratch.isEmpty()) {
+                code.loadConstant(layout.scratch.size()).iload(RUN_TO).invokestatic(CD_SCRATCH, "arrays", MTD_SCRATCH);
+            } else {
+                code.aconst_null();
+            }
+            code.astore(scratch);
+            int extrema = code.allocateLocal(TypeKind.REFERENCE);
+            if (layout.extrema) {
+                code.loadConstant(accumulatorSlots.length).newarray(TypeKind.FLOAT).astore(extrema);
+                for (int r = 0; r < accumulatorSlots.length; r++) {
+                    if (layout.lane[r] < 0) {
+                        code.aload(extrema).loadConstant(r).aload(RUN_REDUCTIONS).loadConstant(r).daload().d2f().fastore();
+                    }
                 }
-                element.run();
-            }
-            code.iinc(i, lanes).goto_(head);
-            code.labelBinding(exit);
-        }
-
-        /**
-         * A program of several {@link KernelStages stages}: per block {@code [base, end)} of at most
-         * {@link KernelStages#BLOCK} elements, each stage's loops in turn, its locals from earlier
-         * stages read from scratch arrays at the element's index and those of later stages written
-         * to them.
-         */
-        private void stagedLoops(int i) {
-            Map<String, Integer> scratch = new LinkedHashMap<>();
-            for (KernelStages.Stage stage : stages) {
-                for (String local : stage.spills()) {
-                    scratch.put(local, code.allocateLocal(TypeKind.REFERENCE));
-                }
-            }
-            int arrays = code.allocateLocal(TypeKind.REFERENCE);
-            code.loadConstant(scratch.size()).iload(TO)
-                    .invokestatic(CD_SCRATCH, "arrays", MTD_SCRATCH).astore(arrays);
-            int k = 0;
-            for (int slot : scratch.values()) {
-                code.aload(arrays).loadConstant(k++).aaload().astore(slot);
+            } else {
+                code.aconst_null().astore(extrema);
             }
             int base = code.allocateLocal(TypeKind.INT);
             int end = code.allocateLocal(TypeKind.INT);
@@ -373,20 +384,96 @@ final class KernelCompiler {
             Label exit = code.newLabel();
             Label lastBlock = code.newLabel();
             Label bounded = code.newLabel();
-            code.iload(FROM).istore(base);
+            code.iload(RUN_FROM).istore(base);
             code.labelBinding(head);
-            code.iload(base).iload(TO).if_icmpge(exit);
-            // end = to - base > BLOCK ? base + BLOCK : to (without overflowing near Integer.MAX_VALUE)
-            code.iload(TO).iload(base).isub().loadConstant(KernelStages.BLOCK).if_icmple(lastBlock);
-            code.iload(base).loadConstant(KernelStages.BLOCK).iadd().istore(end).goto_(bounded);
+            code.iload(base).iload(RUN_TO).if_icmpge(exit);
+            // end = to - base > block ? base + block : to (without overflowing near Integer.MAX_VALUE)
+            code.iload(RUN_TO).iload(base).isub().loadConstant(layout.block).if_icmple(lastBlock);
+            code.iload(base).loadConstant(layout.block).iadd().istore(end).goto_(bounded);
             code.labelBinding(lastBlock);
-            code.iload(TO).istore(end);
+            code.iload(RUN_TO).istore(end);
             code.labelBinding(bounded);
-            for (KernelStages.Stage stage : stages) {
-                code.iload(base).istore(i);
-                elementLoops(() -> stageElement(stage, scratch), i, end);
+            for (int s = 0; s < layout.stages.size(); s++) {
+                code.aload(RUN_BUFFERS).aload(RUN_UNIFORMS).aload(lanes).aload(scratch).aload(extrema)
+                        .iload(base).iload(end).invokestatic(CD_LOOP, stageName(s), MTD_STAGE);
             }
             code.iload(end).istore(base).goto_(head);
+            code.labelBinding(exit);
+            for (int r = 0; r < accumulatorSlots.length; r++) {
+                code.aload(RUN_REDUCTIONS).loadConstant(r);
+                if (layout.lane[r] >= 0) {
+                    code.dup2().daload().aload(lanes).loadConstant(layout.lane[r]).aaload().iload(used)
+                            .invokestatic(CD_LANES, "total", MTD_TOTAL).dadd();
+                } else {
+                    code.aload(extrema).loadConstant(r).faload().f2d();
+                }
+                code.dastore();
+            }
+            code.return_();
+        }
+
+        /**
+         * The method of stage {@code s}: its loop over {@code [base, end)}, sums adding into their
+         * lanes at {@code i - base}, extrema in float locals loaded from and stored back to
+         * {@code extrema}, locals of other stages through the scratch arrays at {@code i}.
+         */
+        void emitStage(int s) {
+            KernelStages.Stage stage = layout.stages.get(s);
+            loadArguments(STAGE_BUFFERS, STAGE_UNIFORMS);
+            List<Integer> reductions = reductionsOf(stage);
+            for (int r : reductions) {
+                if (layout.lane[r] >= 0) {
+                    accumulatorSlots[r] = code.allocateLocal(TypeKind.REFERENCE);
+                    code.aload(STAGE_LANES).loadConstant(layout.lane[r]).aaload().astore(accumulatorSlots[r]);
+                } else {
+                    accumulatorSlots[r] = code.allocateLocal(TypeKind.FLOAT);
+                    code.aload(STAGE_EXTREMA).loadConstant(r).faload().fstore(accumulatorSlots[r]);
+                }
+            }
+            Map<String, Integer> scratch = new LinkedHashMap<>();
+            for (String local : Stream.concat(stage.loads().stream(), stage.spills().stream()).toList()) {
+                int slot = code.allocateLocal(TypeKind.REFERENCE);
+                code.aload(STAGE_SCRATCH).loadConstant(layout.scratch.get(local)).aaload().astore(slot);
+                scratch.put(local, slot);
+            }
+            declareLocals(stage);
+            stage.loads().forEach(local -> localSlots.putIfAbsent(local, code.allocateLocal(TypeKind.FLOAT)));
+            int i = code.allocateLocal(TypeKind.INT);
+            code.iload(STAGE_BASE).istore(i);
+            elementLoop(() -> stageElement(stage, scratch), i, STAGE_END);
+            for (int r : reductions) {
+                if (layout.lane[r] < 0) {
+                    code.aload(STAGE_EXTREMA).loadConstant(r).fload(accumulatorSlots[r]).fastore();
+                }
+            }
+            code.return_();
+        }
+
+        /** The reductions that {@code stage} accumulates, by index. */
+        private List<Integer> reductionsOf(KernelStages.Stage stage) {
+            return stage.statements().stream()
+                    .flatMap(st -> st instanceof Statement.Reduce r ? Stream.of(kernel.reductions().indexOf(r.name()))
+                            : Stream.empty())
+                    .distinct().toList();
+        }
+
+        private void declareLocals(KernelStages.Stage stage) {
+            for (Statement st : stage.statements()) {
+                if (st instanceof Statement.Let let) {
+                    localSlots.put(let.name(), code.allocateLocal(TypeKind.FLOAT));
+                }
+            }
+        }
+
+        /** The loop over {@code [i, end)} (the int locals in those slots), {@code element} emitting the code of one element at {@link #index}. */
+        private void elementLoop(Runnable element, int i, int end) {
+            Label head = code.newLabel();
+            Label exit = code.newLabel();
+            code.labelBinding(head);
+            code.iload(i).iload(end).if_icmpge(exit);
+            index = i;
+            element.run();
+            code.iinc(i, 1).goto_(head);
             code.labelBinding(exit);
         }
 
@@ -412,8 +499,15 @@ final class KernelCompiler {
                     expr(s.value());
                     code.fastore();
                 }
+                case Statement.Reduce r when layout.lane[kernel.reductions().indexOf(r.name())] >= 0 -> {
+                    // lanes[index - base] += (double) value
+                    code.aload(accumulatorSlots[kernel.reductions().indexOf(r.name())])
+                            .iload(index).iload(STAGE_BASE).isub().dup2().daload();
+                    expr(r.value());
+                    code.f2d().dadd().dastore();
+                }
                 case Statement.Reduce r -> {
-                    int acc = accumulatorSlots[kernel.reductions().indexOf(r.name())][lane];
+                    int acc = accumulatorSlots[kernel.reductions().indexOf(r.name())];
                     boolean inFloat = inFloat(r.op());
                     load(acc, inFloat);
                     expr(r.value());

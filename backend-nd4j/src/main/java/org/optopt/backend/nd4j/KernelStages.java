@@ -10,13 +10,15 @@ import java.util.Set;
 import java.util.function.Function;
 import org.optopt.api.kernel.Expr;
 import org.optopt.api.kernel.KernelPlan;
+import org.optopt.api.kernel.ReduceOp;
 import org.optopt.api.kernel.Statement;
 import org.optopt.api.kernel.UnaryOp;
 
 /**
  * A plan's element program cut into stages, each small enough for C2 to unroll and vectorize its
  * loop. {@link KernelCompiler} runs a kernel of several stages block by block: for every block of
- * at most {@link #BLOCK} elements, one loop per stage; a local that a later stage reads is written
+ * at most {@link #BLOCK} elements ({@link SumLanes#LANES} in a kernel with sums), one loop per
+ * stage; a local that a later stage reads is written
  * to a scratch array ({@link StageScratch}) and read back there while the block is still in the L1
  * cache.
  *
@@ -31,10 +33,14 @@ import org.optopt.api.kernel.UnaryOp;
  * so only programs above 40 are cut, which no optimizer of the registry reaches. The cost model
  * ({@link #cost(List)}) counts roughly the ideal nodes of each operation.
  *
+ * <p>A stage holds at most {@link #MAX_SUMS} sums: {@link KernelCompiler} adds a sum's terms into
+ * an array of lanes ({@link SumLanes}), a load, an add and a store per element, and a loop of a few
+ * such sums vectorizes where one of five did not.
+ *
  * <p>Staging keeps every stored value and reduction bit for bit: float locals go through float
  * scratch arrays unchanged, a subexpression moved into a new local has the value it had inline (Java
- * float arithmetic is exact IEEE 754), and blocks start on multiples of the reduction lanes, so
- * sums accumulate in the same order as in one loop. Stages keep the program's order, elements are
+ * float arithmetic is exact IEEE 754), and element i adds into the same sum lane in every stage
+ * layout, so sums accumulate in the same order as in one loop. Stages keep the program's order, elements are
  * independent, and a plan reads a buffer's old value only before its first store, so running stage
  * after stage over a block computes what one loop computes.
  */
@@ -42,7 +48,17 @@ final class KernelStages {
     /** The most estimated ideal nodes in one stage's loop body. */
     static final int LIMIT = 40;
 
-    /** Elements per block: a multiple of the reduction lanes, and scratch arrays of 4 KiB. */
+    /**
+     * The most sums in one stage. Each adds into its lanes ({@link SumLanes}); measured with
+     * {@code optopt bench probes} (mnist-mlp, JDK 25, AVX2, scalar loops, two runs each, ms per
+     * observation), one, two and three sums per stage: the autocorrelation probe's five sums 0.19,
+     * 0.17, 0.15 (all five in one loop: 0.33, which C2 no longer vectorizes); the curvature probe's
+     * four 0.14, 0.14-0.15, 0.23-0.26; the one pass of both fusible probes 0.25, 0.24-0.25, 0.33-0.35.
+     * Fewer stages stream more buffers at once, which pays while C2 still vectorizes the loop.
+     */
+    static final int MAX_SUMS = 2;
+
+    /** Elements per block of a kernel without sums: blocks of scratch arrays of 4 KiB. */
     static final int BLOCK = 1024;
 
     /**
@@ -75,7 +91,7 @@ final class KernelStages {
 
     /** The stages of a plan's {@code program} (in single-assignment form) for a given limit. */
     static List<Stage> of(List<Statement> program, int limit) {
-        if (cost(program) <= limit) {
+        if (cost(program) <= limit && sums(program) <= MAX_SUMS) {
             return List.of(new Stage(program, List.of(), List.of()));
         }
         return withScratch(pack(new Splitter(program, limit).parts, limit));
@@ -205,14 +221,15 @@ final class KernelStages {
 
     /**
      * Statements in order into groups of at most {@code limit}, counting a scratch load for each
-     * local a group reads from an earlier one; a statement above the limit alone gets a group.
+     * local a group reads from an earlier one, and of at most {@link #MAX_SUMS} sums; a statement above the limit
+     * alone gets a group.
      */
     private static List<List<Statement>> pack(List<Statement> parts, int limit) {
         List<List<Statement>> groups = new ArrayList<>();
         List<Statement> group = new ArrayList<>();
         for (Statement st : parts) {
             group.add(st);
-            if (group.size() > 1 && costWithLoads(group) > limit) {
+            if (group.size() > 1 && (costWithLoads(group) > limit || sums(group) > MAX_SUMS)) {
                 group.removeLast();
                 groups.add(group);
                 group = new ArrayList<>(List.of(st));
@@ -220,6 +237,11 @@ final class KernelStages {
         }
         groups.add(group);
         return groups;
+    }
+
+    /** The sums among {@code statements}. */
+    private static long sums(List<Statement> statements) {
+        return statements.stream().filter(st -> st instanceof Statement.Reduce r && r.op() == ReduceOp.SUM).count();
     }
 
     /** {@link #cost(List)} of a group plus a scratch load per local it reads from an earlier group. */

@@ -56,7 +56,7 @@ public final class Nd4jBackend extends HeapBackend {
     /**
      * True: tensors are heap arrays and primitives allocate their results; the generated loops are
      * cached in concurrent maps, staged kernels' scratch arrays are per thread ({@link StageScratch})
-     * and {@link ParallelLoop}'s pool takes chunks from any thread; {@code cblas_sgemm} is reentrant
+     * and {@link ParallelLoop} claims workers of the process's team from any thread; {@code cblas_sgemm} is reentrant
      * (with one OpenBLAS thread, the default, each call runs on its caller's thread).
      */
     @Override

@@ -18,8 +18,9 @@ import org.optopt.api.backend.BackendProvider;
  *   <li>{@code threads} — threads for OpenBLAS (a process-wide setting); default
  *       {@value #DEFAULT_THREADS}, the fastest for every peer on the networks measured on 2-vCPU
  *       machines;</li>
- *   <li>{@code kernel-threads} — threads for compiled kernels over large tensors
- *       ({@link ParallelLoop}) and for the ND4J incumbent they are compared with; default all
+ *   <li>{@code kernel-threads} — threads for compiled kernels over large tensors, and over
+ *       tensors of 32 K elements or more while a worker of a data-parallel step spins
+ *       ({@link ParallelLoop}), and for the ND4J incumbent they are compared with; default all
  *       available processors (two cores stream 1.8x the memory bandwidth of one on the machines
  *       measured, and tensors too small to gain stay on one thread).</li>
  * </ul>

@@ -134,17 +134,14 @@ class KernelCompilerTest {
     }
 
     @Test
-    void largeReductionKernelsStayCompilableByGivingUpTheLanes() {
+    void largeReductionKernelsStayCompilable() {
         Expr chain = buffer("x");
         for (int i = 0; i < 300; i++) {
             chain = chain.times(constant(0.999)).plus(buffer(i % 2 == 0 ? "x" : "y"));
         }
-        Kernel small = Kernel.builder("small").sum("s", buffer("x").times(buffer("y"))).build();
         Kernel large = Kernel.builder("large").sum("s", chain).store("y", chain.times(constant(0.5))).build();
-        int smallLength = KernelCompiler.runCodeLength(KernelCompiler.generate(KernelPlan.of(small)));
-        int largeLength = KernelCompiler.runCodeLength(KernelCompiler.generate(KernelPlan.of(large)));
-        assertTrue(largeLength <= 8000, "run() of the large kernel has " + largeLength + " bytes");
-        assertTrue(largeLength > 2000 && smallLength < 200, largeLength + " / " + smallLength);
+        int longest = KernelCompiler.codeLength(KernelCompiler.generate(KernelPlan.of(large)));
+        assertTrue(longest <= 8000, "a method of the large kernel's loop has " + longest + " bytes");
         assertMatchesInterpreter(large, 1003, Map.of());
     }
 

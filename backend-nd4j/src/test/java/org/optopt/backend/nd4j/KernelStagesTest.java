@@ -64,6 +64,23 @@ class KernelStagesTest {
     }
 
     @Test
+    void sumsAreCutIntoStagesOfAtMostMaxSumsWithTheBitsOfOneLoop() {
+        Kernel.Builder b = Kernel.builder("lags").sum("r0", buffer("g").times(buffer("g")));
+        for (int k = 1; k <= 4; k++) {
+            b.sum("r" + k, buffer("g").times(buffer("prev" + k)));
+        }
+        Kernel lags = b.store("prev4", buffer("g")).build();
+        List<KernelStages.Stage> stages = KernelStages.of(KernelPlan.of(lags));
+        assertEquals(3, stages.size(), "stages: " + stages);
+        for (KernelStages.Stage stage : stages) {
+            long sums = stage.statements().stream()
+                    .filter(st -> st instanceof Statement.Reduce r && r.op() == ReduceOp.SUM).count();
+            assertTrue(sums <= KernelStages.MAX_SUMS, "stage with " + sums + " sums: " + stage);
+        }
+        assertSameAsOneLoop(lags, stages, 3 * SumLanes.LANES + 7);
+    }
+
+    @Test
     void stagesSplitOverThreadsMatchOneThread() {
         Expr chain = buffer("x");
         for (int i = 0; i < 12; i++) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
 import org.optopt.api.backend.KernelArgs;
+import org.optopt.api.concurrent.WorkerTeam;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.kernel.KernelPlan;
 import org.optopt.api.kernel.ReduceOp;
@@ -77,6 +78,69 @@ class ParallelLoopTest {
         new ParallelLoop(2, 1024).run(KernelCompiler.loop(KernelPlan.of(KERNEL)), buffers,
                 uniforms(), r, OPS, n);
         assertTrue(Double.isNaN(r[0]) && Double.isNaN(r[1]), Arrays.toString(r));
+    }
+
+    /**
+     * The second rule: a range too short for the first goes to a worker only while one spins, and
+     * only for a loop without sums; the stores and extrema are the same as on one thread.
+     */
+    @Test
+    void shortRangesWithoutSumsGoToSpinningWorkersOnly() {
+        int n = 40_000;
+        ReduceOp[] extrema = {ReduceOp.MAX};
+        WorkerTeam parking = new WorkerTeam(0, false);
+        assertEquals(List.of("0-40000"), ranges(new ParallelLoop(2, 1 << 20, 1 << 14, parking), extrema, n),
+                "no worker spins");
+        WorkerTeam spinning = new WorkerTeam(300_000_000L, false);
+        startSpinning(spinning);
+        ParallelLoop loop = new ParallelLoop(2, 1 << 20, 1 << 14, spinning);
+        assertEquals(List.of("0-20480", "20480-40000"), ranges(loop, extrema, n), "split on 1024-element boundaries");
+        assertEquals(List.of("0-40000"), ranges(loop, new ReduceOp[] {ReduceOp.SUM}, n), "a sum would depend on the split");
+        assertEquals(List.of("0-30000"), ranges(loop, extrema, 30_000), "shorter than two chunks of 2^14");
+        assertEquals(List.of("0-40000"), ranges(new ParallelLoop(1, 1 << 20, 1 << 14, spinning), extrema, n),
+                "one kernel thread");
+
+        // the generated loop of a kernel without sums: stores bit for bit, extrema exactly
+        Kernel noSums = Kernel.builder("no_sums")
+                .store("p", buffer("p").minus(scalar("lr").times(buffer("g").apply(UnaryOp.TANH))))
+                .reduce("max", ReduceOp.MAX, buffer("g"))
+                .build();
+        float[][] single = buffers(n, 5);
+        float[][] split = buffers(n, 5);
+        ElementLoop compiled = KernelCompiler.loop(KernelPlan.of(noSums));
+        float[] uniforms = KernelPlan.of(noSums).evaluateUniforms(new double[] {0.01});
+        double[] one = {Double.NEGATIVE_INFINITY};
+        double[] two = {Double.NEGATIVE_INFINITY};
+        assertEquals(List.of("p", "g"), noSums.buffers());
+        new ParallelLoop(1).run(compiled, new float[][] {single[2], single[1]}, uniforms, one, extrema, n);
+        startSpinning(spinning);
+        loop.run(compiled, new float[][] {split[2], split[1]}, uniforms, two, extrema, n);
+        assertArrayEquals(single[2], split[2]);
+        assertEquals(one[0], two[0]);
+    }
+
+    /** Runs a task on a worker of {@code team}, which then spins (for 0.3 s in these tests). */
+    private static void startSpinning(WorkerTeam team) {
+        team.run(2, k -> {
+            if (k == 0) {
+                try {
+                    Thread.sleep(50); // so that the worker runs task 1, rather than the caller taking it back
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return 0;
+        });
+    }
+
+    /** The ranges {@code loop} cuts {@code [0, n)} into, in order. */
+    private static List<String> ranges(ParallelLoop loop, ReduceOp[] ops, int n) {
+        List<String> ranges = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        double[] reductions = new double[ops.length];
+        loop.run((buffers, uniforms, r, from, to) -> ranges.add(from + "-" + to), new float[0][], new float[0],
+                reductions, ops, n);
+        return ranges.stream().sorted(java.util.Comparator.comparingInt(r -> Integer.parseInt(r.split("-")[0])))
+                .toList();
     }
 
     /** Through the backend with its real threshold: two kernel threads against one. */

@@ -30,7 +30,7 @@ import org.optopt.api.kernel.UnaryOp;
 
 /**
  * Compiled kernels with sums (the Vector API loops of {@link VectorLoopEmitter} where the module
- * is present, else the scalar loops) against independent references: every sum within the
+ * is present, and the scalar loops with their {@link SumLanes}) against independent references: every sum within the
  * worst-case rounding bound of recursive summation of its exact float terms, stored values bit for
  * bit equal to the {@link KernelInterpreter}'s.
  *
@@ -57,14 +57,15 @@ class VectorLoopTest {
     }
 
     /**
-     * Lengths around the scalar loops' four accumulator lanes, the shortest call that runs the vector
-     * loop, a vector's lanes after it, blocks of staged kernels, and a length of mnist-mlp's size.
+     * Lengths around the scalar loops' sum lanes and their partial totals, the shortest call that runs
+     * the vector loop, a vector's lanes after it, blocks of staged kernels, and a length of mnist-mlp's size.
      */
     static Stream<Integer> awkwardLengths() {
         int lanes = VECTOR_API ? VectorLoopEmitter.lanes() : 4;
         int min = VectorLoopEmitter.MIN_ELEMENTS;
-        return Stream.of(0, 1, 2, 3, 5, min - 1, min, min + 1, min + lanes - 1, min + lanes, min + lanes + 1,
-                3 * KernelStages.BLOCK + 5, 100_003).distinct();
+        int sumLanes = SumLanes.LANES;
+        return Stream.of(0, 1, 2, 3, 5, sumLanes - 1, sumLanes, sumLanes + 1, 2 * sumLanes + 3, min - 1, min, min + 1,
+                min + lanes - 1, min + lanes, min + lanes + 1, 3 * KernelStages.BLOCK + 5, 100_003).distinct();
     }
 
     @Test
@@ -97,17 +98,21 @@ class VectorLoopTest {
         Map<String, float[]> original = copy(buffers);
         Map<String, float[]> interpreted = copy(buffers);
         Reductions want = KernelInterpreter.run(k, interpreted, Map.of());
-        Reductions got = run(k, buffers, Map.of());
-        float[] g = original.get("g");
-        for (int r = 0; r <= 2; r++) {
-            float[] other = r == 0 ? g : original.get("prev" + r);
-            double[] terms = IntStream.range(0, n).mapToDouble(i -> (double) (g[i] * other[i])).toArray();
-            double bound = gamma(n - 1) * absoluteSum(terms);
-            String what = "r" + r + " over " + n + " elements";
-            assertEquals(exactSum(terms), got.get(r), bound, what + " against the exact sum");
-            assertEquals(want.get(r), got.get(r), 2 * bound, what + " against the interpreter");
+        KernelPlan plan = KernelPlan.of(k);
+        for (ElementLoop loop : List.of(KernelCompiler.loop(plan), KernelCompiler.loop(plan, KernelStages.of(plan)))) {
+            Map<String, float[]> outputs = copy(original);
+            Reductions got = run(loop, k, outputs, Map.of());
+            float[] g = original.get("g");
+            for (int r = 0; r <= 2; r++) {
+                float[] other = r == 0 ? g : original.get("prev" + r);
+                double[] terms = IntStream.range(0, n).mapToDouble(i -> (double) (g[i] * other[i])).toArray();
+                double bound = gamma(n - 1) * absoluteSum(terms);
+                String what = "r" + r + " over " + n + " elements, " + loop.getClass();
+                assertEquals(exactSum(terms), got.get(r), bound, what + " against the exact sum");
+                assertEquals(want.get(r), got.get(r), 2 * bound, what + " against the interpreter");
+            }
+            assertBitIdentical(interpreted.get("prev2"), outputs.get("prev2"), "prev2");
         }
-        assertBitIdentical(interpreted.get("prev2"), buffers.get("prev2"), "prev2");
     }
 
     /** Every op of the vector loops, in a stored value and in a sum, on special values too. */
@@ -158,12 +163,16 @@ class VectorLoopTest {
     }
 
     private static Reductions run(Kernel k, Map<String, float[]> buffers, Map<String, Double> scalars) {
+        return run(KernelCompiler.loop(KernelPlan.of(k)), k, buffers, scalars);
+    }
+
+    private static Reductions run(ElementLoop loop, Kernel k, Map<String, float[]> buffers, Map<String, Double> scalars) {
         KernelPlan plan = KernelPlan.of(k);
         float[][] arrays = k.buffers().stream().map(buffers::get).toArray(float[][]::new);
         double[] values = k.scalars().stream().mapToDouble(scalars::get).toArray();
         double[] sums = new double[k.reductions().size()];
         int n = arrays[0].length;
-        KernelCompiler.loop(plan).run(arrays, plan.evaluateUniforms(values), sums, 0, n);
+        loop.run(arrays, plan.evaluateUniforms(values), sums, 0, n);
         return new Reductions(k.reductions(), sums);
     }
 

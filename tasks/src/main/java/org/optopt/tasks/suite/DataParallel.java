@@ -4,6 +4,11 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.optopt.api.backend.CompiledKernel;
+import org.optopt.api.backend.KernelArgs;
+import org.optopt.api.concurrent.WorkerTeam;
+import org.optopt.api.kernel.Expr;
+import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.tasks.autodiff.Elementwise;
@@ -25,12 +30,21 @@ import org.optopt.tasks.nn.ParameterStore;
  * own mean loss {@code L_k} on its own {@link Tape} and back-propagates {@code (n_k / n) L_k}, so
  * that the shards' gradients sum to the gradient of the batch's mean loss
  * {@code L = sum_k (n_k / n) L_k}. Shard 0 runs on the calling thread and accumulates into the
- * parameters' gradients; shard {@code k > 0} runs on a persistent worker thread ({@link ShardWorkers},
- * created once, no thread per step) and accumulates, through its tape's {@linkplain Tape#Tape(org.optopt.api.backend.Backend,
- * Map) gradient routes}, into buffers of its own. When every shard is done, the calling thread adds
- * the buffers of shards 1, 2, ... in that order to the parameters' gradients, and sums the weighted
- * shard losses in the same order: for a fixed thread count the result is deterministic, run to run;
- * against one thread only the order of float additions differs.
+ * parameters' gradients; shard {@code k > 0} runs on a persistent worker of the process's
+ * {@link WorkerTeam} (claimed for the step, no thread per step) and accumulates, through its tape's
+ * {@linkplain Tape#Tape(org.optopt.api.backend.Backend, Map) gradient routes}, into buffers of its
+ * own. When every shard is done, the buffers of shards 1, 2, ... are added in that order to the
+ * parameters' gradients and zeroed for the next step, in one kernel pass per parameter
+ * ({@link #GATHER}), and the weighted shard losses are summed in the same order: for a fixed thread
+ * count the result is deterministic, run to run; against one thread only the order of float
+ * additions differs.
+ *
+ * <p>Why the buffers are zeroed after the reduction rather than by their shard: a shard worker
+ * that zeroes its buffers before its tape runs starts its real work later than shard 0 (on
+ * mnist-mlp, 0.05 ms of a 0.5 ms shard, the other core having last read those buffers), and the
+ * step waits for the slower shard. The gathering pass already reads each buffer; writing the zeros
+ * there costs little, and the backend may split the pass over the worker that has just finished
+ * its shard and spins (nd4j does, {@code ParallelLoop}), as it then does for the optimizer's step.
  *
  * <p><b>What it assumes.</b> The loss is a mean of per-example losses over the batch, with nothing
  * coupling examples (no batch normalization; the suite has none), so that a shard's loss is a
@@ -53,11 +67,19 @@ final class DataParallel implements AutoCloseable {
         Var loss(Tape tape, int from, int to);
     }
 
+    /** {@code g = g + b; b = 0}: adds a shard's gradient buffer {@code b} and clears it for the next step. */
+    static final Kernel GATHER = Kernel.builder("gather_shard_gradient")
+            .store("g", Expr.buffer("g").plus(Expr.buffer("b")))
+            .store("b", Expr.zero())
+            .build();
+
     private final ParameterStore params;
     private final List<Tape> tapes = new ArrayList<>();
     /** Per shard {@code k > 0}, one gradient buffer per parameter, in the store's order. */
     private final List<List<Tensor>> shardGradients = new ArrayList<>();
-    private final ShardWorkers workers;
+    /** Per shard {@code k > 0}, the {@link #GATHER} pass of each parameter, in the store's order. */
+    private final List<List<KernelArgs>> gathers = new ArrayList<>();
+    private final CompiledKernel gather;
 
     /**
      * Splits steps over {@code threads} threads ({@code threads - 1} pooled workers besides the caller).
@@ -75,18 +97,21 @@ final class DataParallel implements AutoCloseable {
         }
         this.params = params;
         tapes.add(new Tape(params.backend()));
+        this.gather = threads == 1 ? null : params.backend().compile(GATHER);
         for (int k = 1; k < threads; k++) {
             Map<Tensor, Tensor> routes = new IdentityHashMap<>();
             List<Tensor> buffers = new ArrayList<>();
+            List<KernelArgs> passes = new ArrayList<>();
             for (Parameter p : params.list()) {
-                Tensor g = params.backend().zeros(p.gradient().shape());
-                buffers.add(g);
-                routes.put(p.gradient(), g);
+                Tensor b = params.backend().zeros(p.gradient().shape());
+                buffers.add(b);
+                passes.add(gather.args().buffer("g", p.gradient()).buffer("b", b));
+                routes.put(p.gradient(), b);
             }
             shardGradients.add(buffers);
+            gathers.add(passes);
             tapes.add(new Tape(params.backend(), routes));
         }
-        this.workers = threads == 1 ? null : new ShardWorkers(threads - 1);
     }
 
     /**
@@ -111,38 +136,42 @@ final class DataParallel implements AutoCloseable {
      */
     double lossAndGradient(int n, ShardLoss loss) {
         int shards = Math.min(threads(), n);
-        params.zeroGrads();
         if (shards == 1) {
+            params.zeroGrads();
             Tape tape = tapes.get(0);
             tape.reset();
             Var l = loss.loss(tape, 0, n);
             tape.backward(l);
             return l.value().item();
         }
-        double[] losses = workers.run(shards, k -> shard(k, shards, n, loss));
+        double[] losses;
+        try {
+            losses = WorkerTeam.shared().run(shards, k -> shard(k, shards, n, loss));
+        } catch (RuntimeException | Error e) {
+            clearShardGradients(); // a failed step leaves them half written; the next must start from zeros
+            throw e;
+        }
         double total = 0;
         for (double l : losses) {
             total += l;
         }
-        List<Parameter> list = params.list();
         for (int k = 1; k < shards; k++) {
-            List<Tensor> buffers = shardGradients.get(k - 1);
-            for (int i = 0; i < list.size(); i++) {
-                params.backend().axpyInPlace(1f, buffers.get(i), list.get(i).gradient());
-            }
+            gathers.get(k - 1).forEach(gather::run);
         }
         return total;
     }
 
+    private void clearShardGradients() {
+        shardGradients.forEach(buffers -> buffers.forEach(b -> params.backend().fillInPlace(b, 0f)));
+    }
+
     /** Records and back-propagates shard {@code k} of {@code shards}; its weighted loss {@code (n_k / n) L_k}. */
     private double shard(int k, int shards, int n, ShardLoss loss) {
+        if (k == 0) {
+            params.zeroGrads(); // here, after the other shards were handed out, rather than before
+        }
         int from = (int) ((long) k * n / shards);
         int to = (int) ((long) (k + 1) * n / shards);
-        if (k > 0) {
-            for (Tensor g : shardGradients.get(k - 1)) {
-                params.backend().fillInPlace(g, 0f);
-            }
-        }
         Tape tape = tapes.get(k);
         tape.reset();
         double weight = (double) (to - from) / n;
@@ -151,12 +180,9 @@ final class DataParallel implements AutoCloseable {
         return weight * l.value().item();
     }
 
-    /** Stops the workers and closes the tapes and the shards' gradient buffers (not the parameters). */
+    /** Closes the tapes and the shards' gradient buffers (not the parameters). */
     @Override
     public void close() {
-        if (workers != null) {
-            workers.close();
-        }
         tapes.forEach(Tape::close);
         shardGradients.forEach(buffers -> buffers.forEach(Tensor::close));
     }

@@ -16,7 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.support.HeapBackend;
 import org.optopt.api.optim.Parameter;
+import org.optopt.api.tensor.Shape;
 import org.optopt.api.testkit.ReferenceBackend;
+import org.optopt.tasks.autodiff.Elementwise;
+import org.optopt.tasks.autodiff.Sums;
+import org.optopt.tasks.nn.ParameterStore;
 
 /**
  * Data-parallel steps ({@link TrainingProblem#setThreads}) on the suite's network tasks over small
@@ -123,6 +127,34 @@ class DataParallelTest {
     void problemsWithoutMiniBatchShardsStayOnOneThread() throws IOException {
         try (TrainingProblem p = TaskRegistry.standard().get("noisy-quadratic").instantiate(be, data(), 4)) {
             assertEquals(1, p.setThreads(2));
+        }
+    }
+
+    /**
+     * A step whose shard 0 fails after shard 1 wrote its gradient buffer leaves nothing behind: the
+     * next step's gradient is exact. The loss of examples {@code [from, to)} is {@code sum(w)} times
+     * the mean of {@code i + 1} over them, so the batch's gradient is the mean of 1..4, 2.5, in every entry.
+     */
+    @Test
+    void aFailedStepDoesNotLeakIntoTheNext() {
+        try (ParameterStore store = new ParameterStore(be)) {
+            store.add("w", be.fromArray(new float[] {1, 2, 3, 4}, Shape.vector(4)));
+            DataParallel.ShardLoss loss = (tape, from, to) -> Elementwise.scale(
+                    Sums.sum(ParameterStore.bind(tape, store.get("w"))), (from + to + 1) / 2.0);
+            try (DataParallel parallel = new DataParallel(store, 2)) {
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> parallel.lossAndGradient(4, (tape, from, to) -> {
+                            if (from == 0) {
+                                throw new IllegalStateException("shard 0 fails");
+                            }
+                            return loss.loss(tape, from, to);
+                        }));
+                assertEquals("shard 0 fails", e.getMessage());
+                for (int step = 0; step < 2; step++) {
+                    assertEquals(25, parallel.lossAndGradient(4, loss), 1e-12, "2.5 * (1 + 2 + 3 + 4)");
+                    assertArrayEquals(new float[] {2.5f, 2.5f, 2.5f, 2.5f}, store.get("w").gradient().toArray());
+                }
+            }
         }
     }
 
