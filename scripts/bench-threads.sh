@@ -10,8 +10,11 @@
 # Not a test and no test depends on it.
 # Usage: scripts/bench-threads.sh [ROUNDS] [THREADS] [TASK...]
 #   defaults: 3 rounds, 2 threads, mnist-mlp fmnist-2c2d char-rnn-shakespeare logreg-mnist.
-# STEPS: timed steps per run for every task (default per task: 2000 for the dense tasks, whose JIT
-#   warm-up is long, 200 for char-rnn-shakespeare, 60 for fmnist-2c2d).
+# STEPS: timed steps per run for every task (default per task: 20000 for the dense tasks, 200 for
+#   char-rnn-shakespeare, 60 for fmnist-2c2d). The dense tasks' steps are about 1 ms: with 2000 the
+#   JIT still compiles through the timed window (-XX:+PrintCompilation: some 250 compilations in the
+#   last 3 s of a 3000-step run) on one of the two cores, and two-thread runs had a tail (p90
+#   1.4-1.7 ms against a 0.7 ms median) that 20000 steps (a 4000-step warm-up) do not show.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds="${1:-3}"
@@ -25,7 +28,7 @@ tasks=("$@")
 
 steps_for() {
   if [[ -n "${STEPS:-}" ]]; then echo "$STEPS"; return; fi
-  case "$1" in fmnist-2c2d) echo 60 ;; char-rnn-shakespeare) echo 200 ;; *) echo 2000 ;; esac
+  case "$1" in fmnist-2c2d) echo 60 ;; char-rnn-shakespeare) echo 200 ;; *) echo 20000 ;; esac
 }
 # shellcheck source=lib/numbers.sh
 source "$root/scripts/lib/numbers.sh"   # value KEY, median NUMBER...
