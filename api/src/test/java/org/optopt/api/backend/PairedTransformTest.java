@@ -2,6 +2,7 @@ package org.optopt.api.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.optopt.api.testkit.TestData.transpose;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -17,16 +18,6 @@ class PairedTransformTest {
             }
         }
         return m;
-    }
-
-    private static float[] transpose(float[] m, int rows, int cols) {
-        float[] t = new float[m.length];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                t[j * rows + i] = m[i * cols + j];
-            }
-        }
-        return t;
     }
 
     private static float[][] vectors(int count, int length, SplittableRandom r) {

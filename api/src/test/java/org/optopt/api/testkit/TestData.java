@@ -64,4 +64,15 @@ public final class TestData {
     public static float[] normal(int n, long seed) {
         return of(Domain.SIGNED, n, seed, 0);
     }
+
+    /** The transpose of the row-major {@code rows x cols} matrix {@code m}, row-major ({@code cols x rows}). */
+    public static float[] transpose(float[] m, int rows, int cols) {
+        float[] t = new float[m.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = m[i * cols + j];
+            }
+        }
+        return t;
+    }
 }

@@ -3,6 +3,7 @@ package org.optopt.optimizers.matrix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.optopt.api.testkit.TestData.transpose;
 
 import java.util.List;
 import java.util.Map;
@@ -73,15 +74,5 @@ class MuonTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Muon().create(backend, ParameterSet.of(a), Map.of()));
         assertTrue(e.getMessage().contains("Muon cannot view parameter E"), e.getMessage());
-    }
-
-    private static float[] transpose(float[] m, int rows, int cols) {
-        float[] t = new float[m.length];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                t[j * rows + i] = m[i * cols + j];
-            }
-        }
-        return t;
     }
 }
