@@ -3,10 +3,12 @@ package org.optopt.tasks.autodiff;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
@@ -21,7 +23,8 @@ import org.optopt.api.tensor.Tensor;
  * {@link Conv}) compute their value eagerly and, when an input requires a gradient, record a
  * backward step. {@link #backward(Var)} runs the steps in reverse order and accumulates
  * {@code d target / d v} into the gradient of every {@link Var} {@code v} on the path: into the
- * caller's tensor for {@linkplain #parameter parameters} (it is added to, so zero it first), into
+ * caller's tensor for {@linkplain #parameter parameters} (it is added to, so zero it first; a
+ * {@linkplain #Tape(Backend, Map) routed} one is overwritten), into
  * tape-owned tensors otherwise.
  *
  * <p>Memory: intermediate tensors are owned by the tape. {@link #reset()} ends a step: tensors
@@ -47,6 +50,8 @@ public final class Tape implements AutoCloseable {
     private final Map<Object, Object> memo = new HashMap<>();
     private final List<Tensor> persistent = new ArrayList<>();
     private final Map<Tensor, Tensor> gradientRoutes;
+    /** During {@link #backward}, the routed gradients that no contribution has written yet. */
+    private final Set<Tensor> unwritten = Collections.newSetFromMap(new IdentityHashMap<>());
     private long generation;
     private boolean closed;
 
@@ -62,6 +67,13 @@ public final class Tape implements AutoCloseable {
      * parameters to their own gradients as always; the tape of one shard of a data-parallel step
      * routes them to that shard's buffers, so that shards on several threads never write the same
      * tensor. The caller keeps owning every tensor of the map.
+     *
+     * <p>Unlike a parameter's own gradient, a routed one is <em>overwritten</em> by each
+     * {@link #backward}: it then holds the gradient of that backward pass alone (zeros where the
+     * pass does not reach it), so nobody zeroes the buffers between steps. The pass's first
+     * contribution to it writes rather than adds (as {@link #gradSink} does for the tape's own
+     * gradients): on two cores, a zeroing pass and the read of zeros before the addition cost more
+     * than the arithmetic (the buffers' cache lines were last held by the other core).
      *
      * @throws IllegalArgumentException if a tensor maps to one of another shape
      */
@@ -89,8 +101,8 @@ public final class Tape implements AutoCloseable {
 
     /**
      * A trainable leaf: gradients reaching it are added to {@code grad}, a tensor of the same shape
-     * owned by the caller (as is {@code value}), or to the tensor this tape routes {@code grad} to
-     * (see {@link #Tape(Backend, Map)}).
+     * owned by the caller (as is {@code value}), or written into the tensor this tape routes
+     * {@code grad} to (see {@link #Tape(Backend, Map)}).
      */
     public Var parameter(Tensor value, Tensor grad) {
         checkOpen();
@@ -131,6 +143,7 @@ public final class Tape implements AutoCloseable {
         if (!target.requiresGrad()) {
             throw new IllegalArgumentException("backward: the target depends on no parameter or variable");
         }
+        unwritten.addAll(gradientRoutes.values());
         backend.fillInPlace(gradOf(target), 1f);
         for (int i = nodes.size() - 1; i >= 0; i--) {
             Node n = nodes.get(i);
@@ -139,6 +152,8 @@ public final class Tape implements AutoCloseable {
                 n.backward().run(g);
             }
         }
+        unwritten.forEach(g -> backend.fillInPlace(g, 0f)); // routed gradients the pass did not reach
+        unwritten.clear();
     }
 
     /**
@@ -278,7 +293,10 @@ public final class Tape implements AutoCloseable {
         ck.run(args);
     }
 
-    /** The gradient tensor of {@code v}, created as zeros on first use; null if v needs no gradient. */
+    /**
+     * The gradient tensor of {@code v}, to add to: created as zeros on first use (a routed gradient
+     * not yet written by this backward pass is zeroed); null if v needs no gradient.
+     */
     Tensor gradOf(Var v) {
         if (!v.requiresGrad()) {
             return null;
@@ -287,15 +305,26 @@ public final class Tape implements AutoCloseable {
         if (g == null) {
             g = leaseZeros(v.shape());
             v.setGrad(g);
+        } else if (firstWrite(g)) {
+            backend.fillInPlace(g, 0f);
         }
         return g;
+    }
+
+    /**
+     * Whether {@code g} is a routed gradient that this backward pass has not written yet; from now
+     * on it counts as written.
+     */
+    private boolean firstWrite(Tensor g) {
+        return !unwritten.isEmpty() && unwritten.remove(g);
     }
 
     /**
      * Where a contribution to v's gradient goes: on first use a pooled tensor with unspecified
      * contents, which the contribution overwrites ({@code beta = 0}), afterwards the accumulated
      * gradient ({@code beta = 1}); this spares zero-filling and re-reading large gradients (the
-     * patch matrix of a convolution). Null if v needs no gradient.
+     * patch matrix of a convolution). The same for a routed gradient (see {@link #Tape(Backend, Map)})
+     * that this backward pass has not written yet. Null if v needs no gradient.
      */
     GradSink gradSink(Var v) {
         if (!v.requiresGrad()) {
@@ -303,7 +332,7 @@ public final class Tape implements AutoCloseable {
         }
         Tensor g = v.rawGrad();
         if (g != null) {
-            return new GradSink(g, 1f);
+            return new GradSink(g, firstWrite(g) ? 0f : 1f);
         }
         g = lease(v.shape());
         v.setGrad(g);
@@ -343,9 +372,17 @@ public final class Tape implements AutoCloseable {
         return out;
     }
 
-    /** Adds {@code contribution} (of v's shape) to v's gradient, if v needs one. */
+    /**
+     * Adds {@code contribution} (of v's shape) to v's gradient, if v needs one (copies it into a
+     * routed gradient that this backward pass has not written yet).
+     */
     void accumulate(Var v, Tensor contribution) {
-        Tensor g = gradOf(v);
+        Tensor g = v.rawGrad();
+        if (g != null && firstWrite(g)) {
+            backend.copyInPlace(contribution, g);
+            return;
+        }
+        g = gradOf(v);
         if (g != null) {
             backend.axpyInPlace(1f, contribution, g);
         }

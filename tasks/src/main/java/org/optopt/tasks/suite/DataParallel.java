@@ -29,22 +29,25 @@ import org.optopt.tasks.nn.ParameterStore;
  * batches smaller than the thread count work). Shard {@code k} with {@code n_k} examples records its
  * own mean loss {@code L_k} on its own {@link Tape} and back-propagates {@code (n_k / n) L_k}, so
  * that the shards' gradients sum to the gradient of the batch's mean loss
- * {@code L = sum_k (n_k / n) L_k}. Shard 0 runs on the calling thread and accumulates into the
- * parameters' gradients; shard {@code k > 0} runs on a persistent worker of the process's
- * {@link WorkerTeam} (claimed for the step, no thread per step) and accumulates, through its tape's
+ * {@code L = sum_k (n_k / n) L_k}. Shard 0 runs on the calling thread, shard {@code k > 0} on a
+ * persistent worker of the process's {@link WorkerTeam} (claimed for the step, no thread per step).
+ * Every shard writes its gradient, through its tape's
  * {@linkplain Tape#Tape(org.optopt.api.backend.Backend, Map) gradient routes}, into buffers of its
- * own. When every shard is done, the buffers of shards 1, 2, ... are added in that order to the
- * parameters' gradients and zeroed for the next step, in one kernel pass per parameter
- * ({@link #GATHER}), and the weighted shard losses are summed in the same order: for a fixed thread
- * count the result is deterministic, run to run; against one thread only the order of float
- * additions differs.
+ * own, which each backward pass overwrites (nothing zeroes them). When every shard is done, one
+ * kernel pass per parameter ({@link #gather}) writes {@code g = b_0 + b_1 + ...}, adding in shard
+ * order, and the weighted shard losses are summed in the same order: for a fixed thread count the
+ * result is deterministic, run to run; against one thread only the order of float additions
+ * differs (exactly the additions of accumulating the shards in order into zeroed gradients).
  *
- * <p>Why the buffers are zeroed after the reduction rather than by their shard: a shard worker
- * that zeroes its buffers before its tape runs starts its real work later than shard 0 (on
- * mnist-mlp, 0.05 ms of a 0.5 ms shard, the other core having last read those buffers), and the
- * step waits for the slower shard. The gathering pass already reads each buffer; writing the zeros
- * there costs little, and the backend may split the pass over the worker that has just finished
- * its shard and spins (nd4j does, {@code ParallelLoop}), as it then does for the optimizer's step.
+ * <p>Why shard 0 has buffers of its own rather than accumulating into the parameters' gradients:
+ * so that every element of a parameter's gradient is written once per step, by the thread that
+ * then steps that element. The backend may split the gathering pass of a large tensor over the
+ * worker that has just finished its shard and spins (nd4j does, {@code ParallelLoop}), as it then
+ * does the optimizer's step with the same chunk boundaries; each half of the gradient, the
+ * parameter and the optimizer's state then stays in one core's cache, and only the shards' buffers
+ * and the parameters' values cross between cores. On mnist-mlp, zeroing gradients whose second half
+ * the other core had gathered cost shard 0 0.030 ms of a 0.6 ms step, and the other core then
+ * read that half back from it to gather. Measurements: {@code docs/performance.md}.
  *
  * <p><b>What it assumes.</b> The loss is a mean of per-example losses over the batch, with nothing
  * coupling examples (no batch normalization; the suite has none), so that a shard's loss is a
@@ -67,19 +70,16 @@ final class DataParallel implements AutoCloseable {
         Var loss(Tape tape, int from, int to);
     }
 
-    /** {@code g = g + b; b = 0}: adds a shard's gradient buffer {@code b} and clears it for the next step. */
-    static final Kernel GATHER = Kernel.builder("gather_shard_gradient")
-            .store("g", Expr.buffer("g").plus(Expr.buffer("b")))
-            .store("b", Expr.zero())
-            .build();
-
     private final ParameterStore params;
+    private final int threads;
+    /** The tape of a step on one thread: the parameters accumulate into their own gradients. */
+    private final Tape serial;
+    /** Per shard of a split step, its tape, routing the gradients to the shard's buffers. */
     private final List<Tape> tapes = new ArrayList<>();
-    /** Per shard {@code k > 0}, one gradient buffer per parameter, in the store's order. */
+    /** Per shard, one gradient buffer per parameter, in the store's order. */
     private final List<List<Tensor>> shardGradients = new ArrayList<>();
-    /** Per shard {@code k > 0}, the {@link #GATHER} pass of each parameter, in the store's order. */
-    private final List<List<KernelArgs>> gathers = new ArrayList<>();
-    private final CompiledKernel gather;
+    /** Per number of shards {@code s >= 2} (at index {@code s - 2}), the gathering pass of each parameter. */
+    private final List<List<Runnable>> gathers = new ArrayList<>();
 
     /**
      * Splits steps over {@code threads} threads ({@code threads - 1} pooled workers besides the caller).
@@ -96,22 +96,41 @@ final class DataParallel implements AutoCloseable {
                     + " threads at once; data-parallel steps on " + threads + " threads need a backend that can (nd4j)");
         }
         this.params = params;
-        tapes.add(new Tape(params.backend()));
-        this.gather = threads == 1 ? null : params.backend().compile(GATHER);
-        for (int k = 1; k < threads; k++) {
+        this.threads = threads;
+        this.serial = new Tape(params.backend());
+        for (int k = 0; k < threads && threads > 1; k++) {
             Map<Tensor, Tensor> routes = new IdentityHashMap<>();
             List<Tensor> buffers = new ArrayList<>();
-            List<KernelArgs> passes = new ArrayList<>();
             for (Parameter p : params.list()) {
                 Tensor b = params.backend().zeros(p.gradient().shape());
                 buffers.add(b);
-                passes.add(gather.args().buffer("g", p.gradient()).buffer("b", b));
                 routes.put(p.gradient(), b);
             }
             shardGradients.add(buffers);
-            gathers.add(passes);
             tapes.add(new Tape(params.backend(), routes));
         }
+        for (int shards = 2; shards <= threads; shards++) {
+            CompiledKernel gather = params.backend().compile(gather(shards));
+            List<Runnable> passes = new ArrayList<>();
+            List<Parameter> list = params.list();
+            for (int i = 0; i < list.size(); i++) {
+                KernelArgs args = gather.args().buffer("g", list.get(i).gradient());
+                for (int k = 0; k < shards; k++) {
+                    args.buffer("b" + k, shardGradients.get(k).get(i));
+                }
+                passes.add(() -> gather.run(args));
+            }
+            gathers.add(passes);
+        }
+    }
+
+    /** {@code g = b0 + b1 + ... + b(shards - 1)}, added in that order: the gradient of a step split {@code shards} ways. */
+    static Kernel gather(int shards) {
+        Expr sum = Expr.buffer("b0");
+        for (int k = 1; k < shards; k++) {
+            sum = sum.plus(Expr.buffer("b" + k));
+        }
+        return Kernel.builder("gather_" + shards + "_shard_gradients").store("g", sum).build();
     }
 
     /**
@@ -127,7 +146,7 @@ final class DataParallel implements AutoCloseable {
 
     /** The number of threads a step may use. */
     int threads() {
-        return tapes.size();
+        return threads;
     }
 
     /**
@@ -138,38 +157,23 @@ final class DataParallel implements AutoCloseable {
         int shards = Math.min(threads(), n);
         if (shards == 1) {
             params.zeroGrads();
-            Tape tape = tapes.get(0);
-            tape.reset();
-            Var l = loss.loss(tape, 0, n);
-            tape.backward(l);
+            serial.reset();
+            Var l = loss.loss(serial, 0, n);
+            serial.backward(l);
             return l.value().item();
         }
-        double[] losses;
-        try {
-            losses = WorkerTeam.shared().run(shards, k -> shard(k, shards, n, loss));
-        } catch (RuntimeException | Error e) {
-            clearShardGradients(); // a failed step leaves them half written; the next must start from zeros
-            throw e;
-        }
+        // A failed shard leaves its buffers half written: harmless, the next backward overwrites them.
+        double[] losses = WorkerTeam.shared().run(shards, k -> shard(k, shards, n, loss));
         double total = 0;
         for (double l : losses) {
             total += l;
         }
-        for (int k = 1; k < shards; k++) {
-            gathers.get(k - 1).forEach(gather::run);
-        }
+        gathers.get(shards - 2).forEach(Runnable::run);
         return total;
-    }
-
-    private void clearShardGradients() {
-        shardGradients.forEach(buffers -> buffers.forEach(b -> params.backend().fillInPlace(b, 0f)));
     }
 
     /** Records and back-propagates shard {@code k} of {@code shards}; its weighted loss {@code (n_k / n) L_k}. */
     private double shard(int k, int shards, int n, ShardLoss loss) {
-        if (k == 0) {
-            params.zeroGrads(); // here, after the other shards were handed out, rather than before
-        }
         int from = (int) ((long) k * n / shards);
         int to = (int) ((long) (k + 1) * n / shards);
         Tape tape = tapes.get(k);
@@ -183,6 +187,7 @@ final class DataParallel implements AutoCloseable {
     /** Closes the tapes and the shards' gradient buffers (not the parameters). */
     @Override
     public void close() {
+        serial.close();
         tapes.forEach(Tape::close);
         shardGradients.forEach(buffers -> buffers.forEach(Tensor::close));
     }

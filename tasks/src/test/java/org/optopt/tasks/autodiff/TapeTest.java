@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.tensor.Shape;
@@ -25,6 +27,55 @@ class TapeTest {
             assertFalse(w.isClosed());
         }
         assertFalse(g.isClosed(), "the tape must not close the caller's gradient");
+    }
+
+    /**
+     * A routed gradient holds each backward pass's gradient alone, whatever the buffer held before
+     * and whichever primitive writes it first: a product ({@code w}), a copy of a column sum
+     * ({@code b}) or of a reshaped gradient ({@code r}), a scatter-add ({@code e}); zeros where the
+     * pass does not reach ({@code u}). Hand-computed: {@code y = x w^T + b = [1.5, 1, 3]}, the loss
+     * {@code sum(y^2) + sum(e[2, 0, 2]) + sum(r)}, so {@code dW = 2 y^T x}, {@code db = 2 y}, row counts for e.
+     */
+    @Test
+    void routedGradientsAreOverwrittenByEachBackward() {
+        Tensor w = be.fromArray(new float[] {1, 0, 0, 1, 1, 1}, Shape.matrix(3, 2));
+        Tensor b = be.fromArray(new float[] {0.5f, -1, 0}, Shape.vector(3));
+        Tensor e = be.fromArray(new float[] {1, 2, 3, 4, 5, 6}, Shape.matrix(3, 2));
+        Tensor r = be.fromArray(new float[] {7, 8}, Shape.vector(2));
+        Tensor u = be.fromArray(new float[] {9, 9}, Shape.vector(2));
+        Tensor[] values = {w, b, e, r, u};
+        Tensor[] own = new Tensor[values.length];
+        Tensor[] routed = new Tensor[values.length];
+        Map<Tensor, Tensor> routes = new IdentityHashMap<>();
+        for (int i = 0; i < values.length; i++) {
+            own[i] = be.zeros(values[i].shape());
+            routed[i] = be.zeros(values[i].shape());
+            be.fillInPlace(routed[i], 99f); // stale contents the pass must not add to
+            routes.put(own[i], routed[i]);
+        }
+        Tensor x = be.fromArray(new float[] {1, 2}, Shape.matrix(1, 2));
+        try (Tape tape = new Tape(be, routes)) {
+            for (int step = 0; step < 2; step++) {
+                tape.reset();
+                Var[] p = new Var[values.length];
+                for (int i = 0; i < values.length; i++) {
+                    p[i] = tape.parameter(values[i], own[i]);
+                }
+                Var y = Linalg.affine(tape.constant(x), p[0], p[1]);
+                Var loss = Elementwise.add(Sums.sum(Elementwise.square(y)),
+                        Elementwise.add(Sums.sum(Shapes.gatherRows(p[2], new int[] {2, 0, 2})),
+                                Sums.sum(Shapes.reshape(p[3], Shape.matrix(2, 1)))));
+                tape.backward(loss);
+                assertArrayEquals(new float[] {3, 6, 2, 4, 6, 12}, routed[0].toArray(), "dW, step " + step);
+                assertArrayEquals(new float[] {3, 2, 6}, routed[1].toArray(), "db, step " + step);
+                assertArrayEquals(new float[] {1, 1, 0, 0, 2, 2}, routed[2].toArray(), "de, step " + step);
+                assertArrayEquals(new float[] {1, 1}, routed[3].toArray(), "dr, step " + step);
+                assertArrayEquals(new float[] {0, 0}, routed[4].toArray(), "du, step " + step);
+            }
+        }
+        for (Tensor g : own) {
+            assertArrayEquals(new float[g.shape().size()], g.toArray(), "the parameters' own gradients stay untouched");
+        }
     }
 
     @Test
