@@ -98,7 +98,8 @@ final class DataParallel implements AutoCloseable {
         this.params = params;
         this.threads = threads;
         this.serial = new Tape(params.backend());
-        for (int k = 0; k < threads && threads > 1; k++) {
+        int split = threads > 1 ? threads : 0; // shards with buffers of their own; none on one thread
+        for (int k = 0; k < split; k++) {
             Map<Tensor, Tensor> routes = new IdentityHashMap<>();
             List<Tensor> buffers = new ArrayList<>();
             for (Parameter p : params.list()) {
