@@ -126,7 +126,8 @@ final class ProbeBenchCommand implements Runnable {
             out.println(Json.object(m));
             return;
         }
-        out.printf(Locale.ROOT, "%s on %s, batch %d, medians of %d steps: forward+backward %.3f ms, Adam step %.3f ms"
+        out.printf(Locale.ROOT, "%s on %s, batch %d, %d timed steps (medians of means over windows of " + ProbeBenchmark.WINDOW
+                + " steps): forward+backward %.3f ms, Adam step %.3f ms"
                 + " (load average %.2f after the run, %d processors)%n", r.task(), r.backend(), batchSize, steps,
                 r.forwardBackwardMillis(), r.adamMillis(), load, Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "%-48s %10s %14s %18s %28s%n", "PROBE", "MS", "/ ADAM STEP", "/ TRAINING STEP",
@@ -138,12 +139,12 @@ final class ProbeBenchCommand implements Runnable {
         if (r.adamBytes() > 0 && !r.bytes().isEmpty()) {
             out.printf(Locale.ROOT, "bandwidth bound: the time at the rate of this run's Adam step (%d bytes/parameter in"
                     + " %.3f ms):%n", r.adamBytes(), r.adamMillis());
-            r.bytes().forEach((row, b) -> out.printf(Locale.ROOT, "  %-46s %3d bytes/parameter  %8.4f ms  %5.1f%% of the"
+            r.bytes().forEach((row, b) -> out.printf(Locale.ROOT, "  %-46s %5.1f bytes/parameter  %8.4f ms  %5.1f%% of the"
                     + " training step%n", row, b, r.boundMillis(row), 100 * r.boundMillis(row) / training));
         }
         if (!r.fused().isEmpty()) {
-            out.printf(Locale.ROOT, "fused: the extra time of Adam's step with the probes in its kernel (median of per-step"
-                    + " differences); parameters bit-identical to the unfused Adam's: %s%n", r.identical() ? "yes" : "NO");
+            out.printf(Locale.ROOT, "fused: the extra time of Adam's step with the probes in its kernel (the same median of"
+                    + " per-step differences); parameters bit-identical to the unfused Adam's: %s%n", r.identical() ? "yes" : "NO");
         }
     }
 }

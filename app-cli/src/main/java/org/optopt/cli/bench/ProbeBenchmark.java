@@ -30,11 +30,19 @@ import org.optopt.tasks.suite.TrainingProblem;
  * steps Adam (timed), and steps further Adams with fusible probes fused into their kernels
  * ({@link ProbedOptimizer} with fusion; each fusible probe alone, and all of them together; each
  * timed). Each fused Adam steps its own copy of the values with the same gradient tensors, so it
- * follows the same trajectory: the run checks that every copy stays bit-identical. Medians over
- * the timed steps; a fused variant's overhead is the median of the per-step differences (fused
- * step - Adam step), paired within each step to cancel the machine's drifts in load.
+ * follows the same trajectory: the run checks that every copy stays bit-identical. Each time is the
+ * median over windows of {@value #WINDOW} consecutive timed steps of the mean within the window: a
+ * probe may run a cheap kernel at most observations and a costly one at some (the autocorrelation
+ * probe's deferred lag products), and a window holds whole cycles of the blocks of 1, 2, 4 or 8
+ * observations (a plain median over steps would report the cheap kernel only). A fused variant's
+ * overhead is the same median of the per-step differences (fused step - Adam step), paired within
+ * each step to cancel the machine's drifts in load. The bytes per parameter of a row that is one
+ * kernel pass are the mean over the timed steps of those of the kernel each step ran.
  */
 final class ProbeBenchmark {
+    /** Timed steps per window; a multiple of every block size whose cost the windows average. */
+    static final int WINDOW = 8;
+
     /** A probe's (or a combination's) median cost. */
     record ProbeTime(String probe, double millis) {}
 
@@ -46,18 +54,18 @@ final class ProbeBenchmark {
      * @param identical whether every fused Adam's values stayed bit-identical to the plain one's
      * @param adamBytes bytes per parameter that Adam's step moves ({@link StreamTraffic}: its kernel and
      *     the non-finite check), or 0 if the provider is not elementwise
-     * @param bytes bytes per parameter of each row that is one kernel pass (the fusible probes on their
-     *     own and the one pass), by row name
+     * @param bytes mean bytes per parameter and observation of each row that is one kernel pass (the
+     *     fusible probes on their own and the one pass), by row name
      */
     record Result(String task, String backend, double forwardBackwardMillis, double adamMillis, List<ProbeTime> probes,
-                  ProbeTime pass, List<ProbeTime> fused, boolean identical, int adamBytes, Map<String, Integer> bytes) {
+                  ProbeTime pass, List<ProbeTime> fused, boolean identical, int adamBytes, Map<String, Double> bytes) {
 
         /**
          * The time a row would take moving its bytes at the rate Adam's step moved its own in this run
          * (a bandwidth bound measured in the same run), or NaN where either traffic is unknown.
          */
         double boundMillis(String row) {
-            Integer b = bytes.get(row);
+            Double b = bytes.get(row);
             return b == null || adamBytes == 0 ? Double.NaN : adamMillis * b / adamBytes;
         }
     }
@@ -80,7 +88,7 @@ final class ProbeBenchmark {
             List<String> fusible = names(fusible(probes));
             List<Probe> forPass = Probes.create(fusible, backend, parameters);
             ProbePass pass = fusible.size() < 2 ? null : new ProbePass("probes", fusible(forPass));
-            CompiledKernel passKernel = pass == null ? null : backend.compile(pass.fragment());
+            List<CompiledKernel> passKernels = pass == null ? null : pass.fragments().stream().map(backend::compile).toList();
             List<List<String>> combinations = new ArrayList<>(fusible.stream().map(List::of).toList());
             if (fusible.size() > 1) {
                 combinations.add(fusible);
@@ -95,12 +103,17 @@ final class ProbeBenchmark {
                 double[] step = new double[steps];
                 double[] passed = new double[steps];
                 double[][] observe = new double[probes.size()][steps];
+                double[] moved = new double[probes.size()];
+                double passMoved = 0;
                 for (int i = -warmup; i < steps; i++) {
                     problem.nextBatch();
                     long t0 = System.nanoTime();
                     problem.lossAndGradient();
                     long t1 = System.nanoTime();
                     for (int p = 0; p < probes.size(); p++) {
+                        if (i >= 0 && probes.get(p) instanceof FusibleProbe f) {
+                            moved[p] += StreamTraffic.kernelBytes(f.kernels().get(f.next()));
+                        }
                         long s = System.nanoTime();
                         probes.get(p).observe(parameters);
                         if (i >= 0) {
@@ -109,7 +122,10 @@ final class ProbeBenchmark {
                     }
                     long t2 = System.nanoTime();
                     if (pass != null) {
-                        pass.observe(parameters, passKernel);
+                        if (i >= 0) {
+                            passMoved += StreamTraffic.kernelBytes(pass.fragments().get(pass.next()));
+                        }
+                        pass.observe(parameters, passKernels);
                     }
                     long t3 = System.nanoTime();
                     optimizer.step();
@@ -132,10 +148,14 @@ final class ProbeBenchmark {
                     times.add(new ProbeTime(probes.get(p).name(), median(observe[p])));
                 }
                 String passName = String.join("+", fusible) + " (one pass)";
-                Map<String, Integer> bytes = new LinkedHashMap<>();
-                fusible(probes).forEach(p -> bytes.put(p.name(), StreamTraffic.kernelBytes(p.kernel())));
+                Map<String, Double> bytes = new LinkedHashMap<>();
+                for (int p = 0; p < probes.size(); p++) {
+                    if (probes.get(p) instanceof FusibleProbe) {
+                        bytes.put(probes.get(p).name(), moved[p] / steps);
+                    }
+                }
                 if (pass != null) {
-                    bytes.put(passName, StreamTraffic.kernelBytes(pass.fragment()));
+                    bytes.put(passName, passMoved / steps);
                 }
                 return new Result(task.name(), backend.name(), median(fb), median(step), times,
                         pass == null ? null : new ProbeTime(passName, median(passed)),
@@ -192,9 +212,15 @@ final class ProbeBenchmark {
         return true;
     }
 
+    /** The median over windows of {@link #WINDOW} consecutive values (fewer in the last) of the mean within each. */
     private static double median(double[] xs) {
-        double[] s = xs.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
+        double[] means = new double[(xs.length + WINDOW - 1) / WINDOW];
+        for (int w = 0; w < means.length; w++) {
+            int from = w * WINDOW;
+            int to = Math.min(xs.length, from + WINDOW);
+            means[w] = Arrays.stream(xs, from, to).sum() / (to - from);
+        }
+        Arrays.sort(means);
+        return means[means.length / 2];
     }
 }

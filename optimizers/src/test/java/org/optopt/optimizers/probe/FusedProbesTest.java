@@ -134,9 +134,15 @@ class FusedProbesTest {
         List<Probe> alone = probes(set);
         List<Probe> together = probes(set);
         ProbePass pass = new ProbePass("pass", together.stream().map(FusibleProbe.class::cast).toList());
-        var compiled = backend.compile(pass.fragment());
-        assertEquals(java.util.Set.of("g", "probe0.v", "probe1.prev1", "probe1.prev2"),
-                java.util.Set.copyOf(pass.fragment().buffers()), "one gradient, each probe's buffers under its prefix");
+        var compiled = pass.fragments().stream().map(backend::compile).toList();
+        assertEquals(2, pass.fragments().size(), "the autocorrelation probe's copy and its fold");
+        assertEquals(java.util.Set.of("g", "probe0.v", "probe1.slot"), java.util.Set.copyOf(pass.fragments().get(0).buffers()),
+                "one gradient, each probe's buffers under its prefix");
+        java.util.Set<String> fold = new java.util.HashSet<>(java.util.Set.of("g", "probe0.v"));
+        for (int n = 1; n < LAGS + AutocorrelationProbe.DEFAULT_BLOCK; n++) {
+            fold.add("probe1.prev" + n);
+        }
+        assertEquals(fold, java.util.Set.copyOf(pass.fragments().get(1).buffers()));
         for (int t = 0; t < 6; t++) {
             TestProblems.parabola(b, t);
             alone.forEach(p -> p.observe(set));
