@@ -138,8 +138,8 @@ public final class ConformanceKernels {
 
     /**
      * The autocorrelation probe's deferred lag products (K = 4 lags, a block of B = 4 observations):
-     * weighted locals, five sums of four products each over eight buffers, and a store into a buffer
-     * the sums read before it.
+     * five sums of four weighted products each over eight buffers, and a store into a buffer the sums
+     * read before it.
      */
     public static final KernelCase LAG_PRODUCTS = new KernelCase("lagProducts", lagProducts(4, 4),
             Map.of("w1", 0.9, "w2", 0.81, "w3", 0.729), Map.of("w1", 0.5, "w2", -0.25, "w3", 2.0), Map.of());
@@ -158,24 +158,18 @@ public final class ConformanceKernels {
                 READ_AFTER_STORE, ADAM_DERIVATIVE, LAG_PRODUCTS);
     }
 
-    /** y_d = w_d prev_d; r_k = sum(sum_d y_d prev_(d+k)) with prev_0 = y_0 = g; prev_(K+B-1) = g. */
+    /** r_k = sum(g prev_k + sum_d (w_d prev_d) prev_(d+k)) with prev_0 = g; prev_(K+B-1) = g. */
     private static Kernel lagProducts(int lags, int block) {
         Kernel.Builder b = Kernel.builder("lagProducts");
         Expr[] x = new Expr[lags + block];
-        Expr[] y = new Expr[block];
         x[0] = buffer("g");
-        y[0] = x[0];
         for (int d = 1; d < x.length; d++) {
             x[d] = buffer("prev" + d);
         }
-        for (int d = 1; d < block; d++) {
-            b.let("y" + d, scalar("w" + d).times(x[d]));
-            y[d] = Expr.local("y" + d);
-        }
         for (int k = 0; k <= lags; k++) {
-            Expr sum = y[0].times(x[k]);
+            Expr sum = x[0].times(x[k]);
             for (int d = 1; d < block; d++) {
-                sum = sum.plus(y[d].times(x[d + k]));
+                sum = sum.plus(scalar("w" + d).times(x[d]).times(x[d + k]));
             }
             b.sum("r" + k, sum);
         }

@@ -33,7 +33,7 @@ import org.optopt.theory.MomentumScore;
  * observations, using the linearity of the EMA over the block,
  * <pre>
  * EMA_k(t+B-1) = beta^B EMA_k(t-1) + (1-beta) sum_(d=0..B-1) beta^d r_k(t+B-1-d)
- * y_d = w_d * prev_d  (d = 1..B-1, w_d = beta^d; y_0 = g) ;  rk = sum(sum_d y_d * prev_(d+k))  (k = 0..K, prev_0 = g) ;  prev_N = g
+ * rk = sum(g*prev_k + (w_1*prev_1)*prev_(k+1) + ... + (w_(B-1)*prev_(B-1))*prev_(k+B-1))  (k = 0..K, prev_0 = g, w_d = beta^d) ;  prev_N = g
  * </pre>
  * (4 (K + B + 1) bytes per parameter), so an observation moves 12 + 4 (K - 1) / B bytes per parameter
  * on average instead of the 24 of a probe that forms its K + 1 products at every observation
@@ -71,12 +71,7 @@ public final class AutocorrelationProbe extends KernelProbe {
     /** The default number of lags: {@value}. */
     public static final int DEFAULT_LAGS = 4;
     /** The default number of observations whose lag products one pass forms: {@value} (see the class documentation). */
-    public static final int DEFAULT_BLOCK = 4;
-
-    /** The kernel of an observation that only copies the gradient into the ring. */
-    private static final int COPY = 0;
-    /** The kernel of a block's last observation, which forms the block's lag products. */
-    private static final int FOLD = 1;
+    public static final int DEFAULT_BLOCK = 1;
 
     private final int lags;
     private final int block;
@@ -145,7 +140,10 @@ public final class AutocorrelationProbe extends KernelProbe {
         viewCounts = new long[lags + 1];
     }
 
-    /** The copying kernel and the folding kernel of a block's last observation. */
+    /**
+     * The copying kernel (where B &gt; 1) and the folding kernel of a block's last observation, which
+     * for B = 1 is every observation's.
+     */
     static List<Kernel> kernels(int lags, int block) {
         if (lags < 1) {
             throw new IllegalArgumentException("the autocorrelation probe needs at least 1 lag, got " + lags);
@@ -157,7 +155,7 @@ public final class AutocorrelationProbe extends KernelProbe {
         Kernel last = products("probe_autocorrelation_" + lags + "_" + block, lags, block,
                 d -> d == 0 ? buffer("g") : buffer("prev" + d))
                 .store("prev" + (lags + block - 1), buffer("g")).build();
-        return List.of(copy, last);
+        return block == 1 ? List.of(last) : List.of(copy, last);
     }
 
     /**
@@ -166,16 +164,10 @@ public final class AutocorrelationProbe extends KernelProbe {
      */
     private static Kernel.Builder products(String name, int lags, int m, IntFunction<Expr> x) {
         Kernel.Builder b = Kernel.builder(name);
-        Expr[] y = new Expr[m];
-        y[0] = x.apply(0);
-        for (int d = 1; d < m; d++) {
-            b.let("y" + d, scalar("w" + d).times(x.apply(d)));
-            y[d] = Expr.local("y" + d);
-        }
         for (int k = 0; k <= lags; k++) {
-            Expr sum = y[0].times(x.apply(k));
+            Expr sum = x.apply(0).times(x.apply(k));
             for (int d = 1; d < m; d++) {
-                sum = sum.plus(y[d].times(x.apply(d + k)));
+                sum = sum.plus(scalar("w" + d).times(x.apply(d)).times(x.apply(d + k)));
             }
             b.sum("r" + k, sum);
         }
@@ -192,19 +184,21 @@ public final class AutocorrelationProbe extends KernelProbe {
         return NAME;
     }
 
-    /** {@code 1} (the fold) at a block's last observation, else {@code 0} (the copy). */
+    /** The fold (the last kernel) at a block's last observation, else the copy (kernel 0). */
     @Override
     public int next() {
-        return pending == block - 1 ? FOLD : COPY;
+        return pending == block - 1 ? kernels().size() - 1 : 0;
+    }
+
+    /** Whether the next observation is its block's last, which folds the block. */
+    private boolean folds() {
+        return pending == block - 1;
     }
 
     @Override
     public Map<String, Tensor> buffers(int parameter) {
         Tensor[] ring = history.get(parameter);
-        if (next() == COPY) {
-            return Map.of("slot", ring[slot(length)]);
-        }
-        return ringBuffers(ring, length);
+        return folds() ? ringBuffers(ring, length) : Map.of("slot", ring[slot(length)]);
     }
 
     /** prev_1..prev_n of {@code ring} by name. */
@@ -218,12 +212,12 @@ public final class AutocorrelationProbe extends KernelProbe {
 
     @Override
     public Map<String, Double> scalars() {
-        return next() == COPY ? Map.of() : weights;
+        return folds() ? weights : Map.of();
     }
 
     @Override
     protected void fold(List<Reductions> reductions) {
-        boolean last = next() == FOLD;
+        boolean last = folds();
         newest = slot(length);
         consecutive++;
         if (last) {
@@ -292,7 +286,7 @@ public final class AutocorrelationProbe extends KernelProbe {
             counts[k] = (long) savedScalar(state, "count" + k);
         }
         consecutive = (long) savedScalar(state, "consecutive");
-        double saved = savedScalar(state, "pending");
+        double saved = state.scalars().getOrDefault("pending", 0.0); // absent in states saved before blocks
         if (!(saved >= 0 && saved < block && saved <= consecutive)) {
             throw new IllegalArgumentException("probe state " + state.optimizer() + ": " + saved
                     + " pending observations do not fit a block of " + block + " after " + consecutive + " consecutive");
