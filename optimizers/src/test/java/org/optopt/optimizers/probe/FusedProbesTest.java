@@ -133,47 +133,34 @@ class FusedProbesTest {
         }
     }
 
-    @Test
-    void onePassGivesEachProbeItsOwnStatistics() {
-        List<Parameter> b = parameters();
-        ParameterSet set = ParameterSet.of(b);
-        List<Probe> alone = probes(set, 1);
-        List<Probe> together = probes(set, 1);
-        ProbePass pass = new ProbePass("pass", together.stream().map(FusibleProbe.class::cast).toList());
-        var compiled = pass.fragments().stream().map(backend::compile).toList();
-        assertEquals(1, pass.fragments().size());
-        assertEquals(java.util.Set.of("g", "probe0.v", "probe1.prev1", "probe1.prev2"),
-                java.util.Set.copyOf(pass.fragments().get(0).buffers()), "one gradient, each probe's buffers under its prefix");
-        for (int t = 0; t < 6; t++) {
-            TestProblems.parabola(b, t);
-            alone.forEach(p -> p.observe(set));
-            pass.observe(set, compiled);
-            for (int j = 0; j < alone.size(); j++) {
-                assertEquals(alone.get(j).statistics(), together.get(j).statistics(), "step " + (t + 1));
-            }
-        }
-        alone.forEach(Probe::close);
-        together.forEach(Probe::close);
-    }
-
     /**
-     * Blocks of 3: a fragment for each kernel of the autocorrelation probe (fragment c holds its
-     * kernel c, the second-moment probe's only one being digit 0), the pass running copy, copy, fold.
+     * One pass gives each probe the statistics it has on its own. Every observation's lag products
+     * (block 1): one fragment. Blocks of 3: a fragment for each kernel of the autocorrelation probe
+     * (fragment c holds its kernel c, the second-moment probe's only one being digit 0), the pass
+     * running copy, copy, fold.
      */
-    @Test
-    void onePassOfABlockedProbeHasAFragmentPerKernelAndRunsTheNextOne() {
+    @ParameterizedTest(name = "lag block {0}")
+    @ValueSource(ints = {1, 3})
+    void onePassGivesEachProbeItsOwnStatistics(int block) {
         List<Parameter> b = parameters();
         ParameterSet set = ParameterSet.of(b);
-        List<Probe> alone = probes(set, 3);
-        List<Probe> together = probes(set, 3);
+        List<Probe> alone = probes(set, block);
+        List<Probe> together = probes(set, block);
         ProbePass pass = new ProbePass("pass", together.stream().map(FusibleProbe.class::cast).toList());
         var compiled = pass.fragments().stream().map(backend::compile).toList();
-        assertEquals(List.of("pass_0", "pass_1"), pass.fragments().stream().map(Kernel::name).toList());
-        assertEquals(java.util.Set.of("g", "probe0.v", "probe1.slot"), java.util.Set.copyOf(pass.fragments().get(0).buffers()));
-        assertEquals(java.util.Set.of("g", "probe0.v", "probe1.prev1", "probe1.prev2", "probe1.prev3", "probe1.prev4"),
-                java.util.Set.copyOf(pass.fragments().get(1).buffers()), "a ring of K + B - 1 = 4");
+        List<java.util.Set<String>> buffers = pass.fragments().stream().map(k -> java.util.Set.copyOf(k.buffers())).toList();
+        if (block == 1) {
+            assertEquals(List.of("pass"), pass.fragments().stream().map(Kernel::name).toList());
+            assertEquals(List.of(java.util.Set.of("g", "probe0.v", "probe1.prev1", "probe1.prev2")), buffers,
+                    "one gradient, each probe's buffers under its prefix");
+        } else {
+            assertEquals(List.of("pass_0", "pass_1"), pass.fragments().stream().map(Kernel::name).toList());
+            assertEquals(List.of(java.util.Set.of("g", "probe0.v", "probe1.slot"),
+                    java.util.Set.of("g", "probe0.v", "probe1.prev1", "probe1.prev2", "probe1.prev3", "probe1.prev4")),
+                    buffers, "a copy into the ring's slot, and a fold over a ring of K + B - 1 = 4");
+        }
         for (int t = 0; t < 7; t++) {
-            assertEquals(t % 3 == 2 ? 1 : 0, pass.next(), "observation " + (t + 1));
+            assertEquals(t % block == block - 1 ? pass.fragments().size() - 1 : 0, pass.next(), "observation " + (t + 1));
             TestProblems.parabola(b, t);
             alone.forEach(p -> p.observe(set));
             pass.observe(set, compiled);
