@@ -41,8 +41,8 @@ import org.optopt.api.optim.StateDict;
  * kernels ({@link ProbePass}) run inside the optimizer's step kernel on the steps they observe, so
  * the gradient is read once (the optimizer fuses each of the pass's fragments once, and each step
  * runs the one the probes' next kernels make up); the other probes observe on their own, and on the
- * steps outside the bursts the optimizer runs its plain kernel. The statistics and the parameters are the same as
- * without fusion (except after a step that throws, e.g. under {@code NonFinitePolicy.FAIL}: fused
+ * steps outside the bursts the optimizer runs its plain kernel. The statistics and the parameters
+ * are the same as without fusion (except after a step that throws, e.g. under {@code NonFinitePolicy.FAIL}: fused
  * probes have then not observed it). Whether it is faster depends on the backend (a compiled CPU
  * loop that grows too large may stop vectorizing); {@code optopt bench probes} measures both.
  */

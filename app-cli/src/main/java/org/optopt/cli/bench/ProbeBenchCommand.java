@@ -136,8 +136,8 @@ final class ProbeBenchCommand implements Runnable {
             out.println(Json.object(m));
             return;
         }
-        out.printf(Locale.ROOT, "%s on %s, batch %d, medians of %d steps (per kernel a probe ran, weighted): forward+backward %.3f ms, Adam step %.3f ms"
-                + " (load average %.2f after the run, %d processors)%n", r.task(), r.backend(), batchSize, steps,
+        out.printf(Locale.ROOT, "%s on %s, batch %d, medians of %d steps (per kernel a probe ran, weighted):"
+                + " forward+backward %.3f ms, Adam step %.3f ms (load average %.2f after the run, %d processors)%n", r.task(), r.backend(), batchSize, steps,
                 r.forwardBackwardMillis(), r.adamMillis(), load, Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "%-48s %10s %14s %18s %28s%n", "PROBE", "MS", "/ ADAM STEP", "/ TRAINING STEP",
                 "SAMPLED " + burst + "/" + period + " / TRAINING STEP");

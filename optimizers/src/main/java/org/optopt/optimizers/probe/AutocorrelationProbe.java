@@ -59,8 +59,8 @@ import org.optopt.theory.MomentumScore;
  * the pending observations and clears the ring (its gradients are no longer k steps old), so lag k
  * enters its EMA from the (k+1)-th consecutive observation on: its products with cleared slots are
  * exactly zero and the EMA decays only by the observations that count. One difference from the
- * per-observation form: a non-finite gradient makes every lag non-finite at its block's fold, up to
- * K observations before that form's lag K would include it.
+ * per-observation form (B &gt; 1 only): a non-finite gradient makes a lag that counts any of its
+ * block's observations non-finite at the block's fold, up to K observations before that form would.
  *
  * <p>Statistics: {@code R0..RK}; {@code momentum}, the argmax of J(m) = sqrt(1-m^2) sum_k m^k R(k)
  * ({@link MomentumScore}); {@code rho} = R(1)/R(0), the plug-in momentum; and {@code noise_scale}
@@ -244,13 +244,16 @@ public final class AutocorrelationProbe extends KernelProbe {
 
     /**
      * Folds the lag sums {@code r} of the latest {@code m} observations into {@code ema} and
-     * {@code counts}: lag k counts those of them with more than k consecutive observations.
+     * {@code counts}: lag k counts those of them with more than k consecutive observations, and a lag
+     * that counts none is left as it was (its sum is 0, or not finite with a non-finite gradient).
      */
     private void add(double[] ema, long[] counts, double[] r, int m) {
         for (int k = 0; k <= lags; k++) {
             int counted = (int) Math.min(m, Math.max(0, consecutive - k));
-            ema[k] = Math.pow(beta, counted) * ema[k] + (1 - beta) * r[k];
-            counts[k] += counted;
+            if (counted > 0) {
+                ema[k] = Math.pow(beta, counted) * ema[k] + (1 - beta) * r[k];
+                counts[k] += counted;
+            }
         }
     }
 
