@@ -190,7 +190,7 @@ public final class AutocorrelationProbe extends KernelProbe {
     /** The fold (the last kernel) at a block's last observation, else the copy (kernel 0). */
     @Override
     public int next() {
-        return pending == block - 1 ? kernels().size() - 1 : 0;
+        return folds() ? kernels().size() - 1 : 0;
     }
 
     /** Whether the next observation is its block's last, which folds the block. */
