@@ -23,7 +23,10 @@ import org.optopt.api.backend.BackendProvider;
  * notation ({@code 512MB}, {@code 2GB}); a kernel needing more fails with an out-of-memory error
  * naming the kernel and the device (default: no limit but the device's). {@code profile=true}:
  * TornadoVM's profiler times every run ({@link DeviceTimes}), and optopt prints the totals (compile,
- * device kernels, transfers) on stderr when it exits.
+ * device kernels, transfers) on stderr when it exits. {@code products=device} (the default) runs
+ * the matrix products ({@code gemmInPlace}, {@code matmul}, {@code gemmBatchedInPlace}) as device
+ * tasks whose results stay on the device; {@code products=host} runs them in plain Java on the host
+ * copies, as the other non-kernel primitives always are.
  *
  * <p>The runtime must be TornadoVM's build for this JDK: an SDK of another JDK line (its jars are
  * named {@code tornado-api-VERSION-jdkNN.jar}) makes the backend unavailable, saying so.
@@ -40,7 +43,9 @@ public final class TornadoBackendProvider implements BackendProvider {
     public static final String MEMORY_LIMIT = "memory-limit";
     /** The option turning TornadoVM's profiler on. */
     public static final String PROFILE = "profile";
-    private static final List<String> OPTIONS = List.of(DEVICE, MEMORY_LIMIT, PROFILE);
+    /** The option choosing where matrix products run, {@code host} or {@code device}. */
+    public static final String PRODUCTS = "products";
+    private static final List<String> OPTIONS = List.of(DEVICE, MEMORY_LIMIT, PROFILE, PRODUCTS);
     private static final Pattern SIZE = Pattern.compile("[1-9][0-9]{0,12}[KMG]B");
     private static final Pattern SDK_JDK = Pattern.compile("-jdk(\\d+)\\.jar$");
 
@@ -136,6 +141,10 @@ public final class TornadoBackendProvider implements BackendProvider {
         if (!profile.equals("true") && !profile.equals("false")) {
             throw new IllegalArgumentException("Backend '" + NAME + "': option " + PROFILE + "=" + profile + " is not true or false");
         }
+        String products = options.getOrDefault(PRODUCTS, "device");
+        if (!products.equals("host") && !products.equals("device")) {
+            throw new IllegalArgumentException("Backend '" + NAME + "': option " + PRODUCTS + "=" + products + " is not host or device");
+        }
         Availability a = availability();
         if (!a.available()) {
             throw new IllegalStateException("Backend '" + NAME + "' is unavailable: " + a.reason());
@@ -143,7 +152,7 @@ public final class TornadoBackendProvider implements BackendProvider {
         try {
             DeviceFactory factory = (DeviceFactory) Class.forName(DEVICE_CODE_CLASS)
                     .getDeclaredConstructor().newInstance();
-            return factory.create(options.get(DEVICE), limit, Boolean.parseBoolean(profile));
+            return factory.create(options.get(DEVICE), limit, Boolean.parseBoolean(profile), products.equals("device"));
         } catch (ReflectiveOperationException e) {
             Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
             throw new IllegalStateException("Backend '" + NAME + "': cannot start its device code: " + cause, cause);
@@ -155,11 +164,12 @@ public final class TornadoBackendProvider implements BackendProvider {
         /**
          * A backend on the device {@code device} selects ({@code null}: TornadoVM's default), each
          * kernel execution limited to {@code memoryLimit} of device memory ({@code null}: no limit),
-         * with TornadoVM's profiler on if {@code profile}.
+         * with TornadoVM's profiler on if {@code profile}, matrix products on the device if
+         * {@code deviceProducts} (else on the host).
          *
          * @throws IllegalArgumentException if no device matches, listing the devices
          * @throws IllegalStateException if TornadoVM cannot start
          */
-        Backend create(String device, String memoryLimit, boolean profile);
+        Backend create(String device, String memoryLimit, boolean profile, boolean deviceProducts);
     }
 }

@@ -37,7 +37,7 @@ class TornadoBackendProviderTest {
     void rejectsAnUnknownOptionBeforeAnythingElse() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> provider.create(Map.of("threads", "2")));
-        assertEquals("Backend 'tornado' has no option 'threads'; valid options: [device, memory-limit, profile]", e.getMessage());
+        assertEquals("Backend 'tornado' has no option 'threads'; valid options: [device, memory-limit, profile, products]", e.getMessage());
     }
 
     @Test

@@ -8,7 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.backend.BatchedGemmShape;
 import org.optopt.api.backend.CompiledKernel;
+import org.optopt.api.backend.support.GemmShape;
 import org.optopt.api.backend.support.HeapBackend;
 import org.optopt.api.backend.support.HeapTensor;
 import org.optopt.api.kernel.BinaryOp;
@@ -27,10 +29,13 @@ import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
 /**
  * The {@code tornado} backend: compiled kernels run on a TornadoVM device, one generated
  * {@code @Parallel} task per kernel ({@link KernelSource}, {@link DeviceKernel}), and their tensors
- * stay in device memory between runs; every other primitive is {@link HeapBackend}'s plain-Java loop
- * on the host copy, which {@link Storage} brings up to date first (and marks the device copy out of
- * date where the primitive writes). So an optimizer's state tensors, which only its kernel touches,
- * never leave the device, and a parameter crosses only when the host reads or writes it.
+ * stay in device memory between runs; with {@code products=device} the matrix products run there too
+ * ({@link DeviceProducts}, their results left on the device). Every other primitive is
+ * {@link HeapBackend}'s plain-Java loop on the host copy, which {@link Storage} brings up to date
+ * first (and marks the device copy out of date where the primitive writes). So an optimizer's state
+ * tensors, which only its kernel touches, never leave the device, and a parameter crosses only when
+ * the host reads or writes it (or, with device products, when a product reads it: each task's
+ * execution plan holds device copies of its own, see {@link DevicePlans}).
  *
  * <p>All device and residency work is serialized on this object.
  */
@@ -39,6 +44,8 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     private final Path kernelFolder;
     private final String memoryLimit;
     private final boolean profile;
+    /** The device's matrix products, or null where they run on the host. */
+    private final DeviceProducts products;
     private long kernelRuns;
     private long compileNanos;
     private long kernelNanos;
@@ -52,11 +59,13 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     private long toHostBytes;
     private long compilations;
 
-    TornadoBackend(TornadoDevices.Entry device, Path kernelFolder, String memoryLimit, boolean profile) {
+    TornadoBackend(TornadoDevices.Entry device, Path kernelFolder, String memoryLimit, boolean profile,
+            boolean deviceProducts) {
         this.device = device;
         this.kernelFolder = kernelFolder;
         this.memoryLimit = memoryLimit;
         this.profile = profile;
+        this.products = deviceProducts ? new DeviceProducts(this) : null;
     }
 
     /** The host arithmetic: HeapBackend's loops over the host copies. */
@@ -262,9 +271,58 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     @Override
     public void gemmInPlace(float alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB, float beta,
             Tensor c) {
-        HeapTensor x = read(a, "gemm A");
-        HeapTensor y = read(b, "gemm B");
-        host.gemmInPlace(alpha, x, transposeA, y, transposeB, beta, host(c, "gemm C", beta == 0f ? Use.OVERWRITE : Use.WRITE));
+        GemmShape g = GemmShape.of(a, transposeA, b, transposeB, c);
+        if (!onDevice(new BatchedGemmShape(1, g.m(), g.n(), g.k()), alpha, a, transposeA, b, transposeB, beta, c, "gemm")) {
+            HeapTensor x = read(a, "gemm A");
+            HeapTensor y = read(b, "gemm B");
+            host.gemmInPlace(alpha, x, transposeA, y, transposeB, beta, host(c, "gemm C", beta == 0f ? Use.OVERWRITE : Use.WRITE));
+        }
+    }
+
+    @Override
+    public void gemmBatchedInPlace(float alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB,
+            float beta, Tensor c) {
+        BatchedGemmShape s = BatchedGemmShape.of(a, transposeA, b, transposeB, c);
+        if (!onDevice(s, alpha, a, transposeA, b, transposeB, beta, c, "batched gemm")) {
+            HeapTensor x = read(a, "batched gemm A");
+            HeapTensor y = read(b, "batched gemm B");
+            host.gemmBatchedInPlace(alpha, x, transposeA, y, transposeB, beta,
+                    host(c, "batched gemm C", beta == 0f ? Use.OVERWRITE : Use.WRITE));
+        }
+    }
+
+    /**
+     * Runs the products on the device if they go there: with {@code products=device}, unless a
+     * dimension is zero (nothing to compute, or {@code C = beta C}) or {@code C} shares memory with an
+     * operand (a product in place, which a parallel device loop would race on); those few run on the
+     * host's loop, as do all products with {@code products=host}.
+     *
+     * @return whether the products ran on the device
+     */
+    private boolean onDevice(BatchedGemmShape s, float alpha, Tensor a, boolean transposeA, Tensor b,
+            boolean transposeB, float beta, Tensor c, String what) {
+        if (products == null || s.count() == 0 || s.m() == 0 || s.n() == 0 || s.k() == 0) {
+            return false;
+        }
+        Storage x = open(a, what + " A");
+        Storage y = open(b, what + " B");
+        Storage z = open(c, what + " C");
+        if (z == x || z == y) {
+            return false;
+        }
+        synchronized (this) {
+            products.gemm(s, alpha, x, transposeA, y, transposeB, beta, z);
+        }
+        return true;
+    }
+
+    /** The memory of {@code t}, checked to be an open tensor of this backend. */
+    private Storage open(Tensor t, String what) {
+        DeviceTensor d = own(t, what);
+        if (d.isClosed()) {
+            throw new IllegalStateException(what + " (shape " + d.shape() + ") is closed");
+        }
+        return d.storage;
     }
 
     @Override
@@ -307,12 +365,17 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
         return device.device().getDeviceType() == TornadoDeviceType.CPU ? Runtime.getRuntime().availableProcessors() : 1;
     }
 
-    /** Frees the device memory of every kernel's executions. */
+    /** Frees the device memory of every kernel's and product's executions. */
     @Override
     public void close() {
         synchronized (compiled) {
             compiled.forEach(DeviceKernel::close);
             compiled.clear();
+        }
+        if (products != null) {
+            synchronized (this) {
+                products.close();
+            }
         }
     }
 }

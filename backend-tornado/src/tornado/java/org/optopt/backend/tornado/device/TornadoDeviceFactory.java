@@ -31,12 +31,13 @@ public final class TornadoDeviceFactory implements TornadoBackendProvider.Device
     public TornadoDeviceFactory() {}
 
     @Override
-    public Backend create(String device, String memoryLimit, boolean profile) {
+    public Backend create(String device, String memoryLimit, boolean profile, boolean deviceProducts) {
         Path kernels = kernelFolder();
         setUnlessGiven(BAILOUT, "False");
         setUnlessGiven(FMA, "False");
         setUnlessGiven(OPENCL_FLAGS, "-cl-fp32-correctly-rounded-divide-sqrt -w");
-        TornadoBackend backend = new TornadoBackend(TornadoDevices.select(device), kernels, memoryLimit, profile);
+        TornadoBackend backend = new TornadoBackend(TornadoDevices.select(device), kernels, memoryLimit, profile,
+                deviceProducts);
         if (profile) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> backend.times().ifPresent(
                     t -> System.err.println("tornado profile on " + backend.device().label() + ": " + t.summary()))));
