@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.optopt.api.backend.Backend;
@@ -14,12 +12,12 @@ import org.optopt.api.tensor.Tensor;
 import org.optopt.backend.tornado.DeviceTransfers.Counts;
 
 /**
- * Matrix products on the device ({@code products=device}, the default): single and batched, odd
+ * Matrix products on the device ({@code primitives=device}): single and batched, odd
  * shapes, all four transpose combinations, several {@code alpha, beta}, checked element by element
  * against a double-precision product within the rounding-error bound of a float sum of {@code k}
  * products and three more operations, {@code gamma(k + 3) (|alpha| sum |a||b| + |beta c|)} with
  * {@code gamma(j) = j u / (1 - j u)}, {@code u = 2^-24}; that the device ran them (compilations,
- * results left on the device); and that {@code products=host} gives the same floats (the device
+ * results left on the device); and that {@code primitives=host} gives the same floats (the device
  * task sums in the host loop's order). Skipped, saying why, without a TornadoVM SDK.
  */
 class TornadoProductsTest extends DeviceUnderTest {
@@ -37,7 +35,7 @@ class TornadoProductsTest extends DeviceUnderTest {
     void productsOfOddShapesWithEitherTransposeAreWithinTheRoundingBound() {
         int[][] mnk = {{13, 7, 29}, {1, 17, 3}, {31, 1, 64}, {6, 9, 1}};
         int seed = 0;
-        try (Backend onHost = hostProducts()) {
+        try (Backend onHost = create(TornadoBackendProvider.ON_HOST)) {
             for (int[] d : mnk) {
                 for (boolean ta : new boolean[] {false, true}) {
                     for (boolean tb : new boolean[] {false, true}) {
@@ -50,7 +48,7 @@ class TornadoProductsTest extends DeviceUnderTest {
 
     @Test
     void batchedProductsMultiplyEveryMatrixOnTheDevice() {
-        try (Backend onHost = hostProducts()) {
+        try (Backend onHost = create(TornadoBackendProvider.ON_HOST)) {
             for (boolean ta : new boolean[] {false, true}) {
                 for (boolean tb : new boolean[] {false, true}) {
                     check(onHost, 3, 5, 11, 7, ta, tb, ta ? 40 : tb ? 41 : 42);
@@ -157,15 +155,5 @@ class TornadoProductsTest extends DeviceUnderTest {
             out[i] = (float) r.nextDouble(-2, 2);
         }
         return out;
-    }
-
-    /** A tornado backend on the same device with {@code products=host}. */
-    private static Backend hostProducts() {
-        Map<String, String> options = new HashMap<>(Map.of(TornadoBackendProvider.PRODUCTS, "host"));
-        String device = System.getProperty("optopt.tornado.device");
-        if (device != null) {
-            options.put(TornadoBackendProvider.DEVICE, device);
-        }
-        return new TornadoBackendProvider().create(options);
     }
 }

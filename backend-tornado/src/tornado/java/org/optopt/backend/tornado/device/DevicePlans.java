@@ -1,7 +1,6 @@
 package org.optopt.backend.tornado.device;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -405,7 +404,7 @@ final class DevicePlans {
 
         /** Copies {@code storage}'s device data, which this execution holds, to its host array. */
         void download(Storage storage) {
-            int b = Arrays.asList(occupants).indexOf(storage);
+            int b = storedSlotOf(storage);
             long start = System.nanoTime();
             try {
                 result.transferToHost(slots[b]);
@@ -418,6 +417,20 @@ final class DevicePlans {
             }
             System.arraycopy(slots[b], 0, storage.host, 0, slots[b].length);
             owner.countToHost(storage.bytes());
+        }
+
+        /**
+         * The stored slot {@code storage} occupies: the one whose device data this execution holds
+         * (a run that moves its own earlier result into a read-only slot, as a chain {@code max =
+         * zip(max, values)} does, has it in both for a moment, and only the stored one is current).
+         */
+        private int storedSlotOf(Storage storage) {
+            for (int b = 0; b < occupants.length; b++) {
+                if (occupants[b] == storage && storedSlot(b)) {
+                    return b;
+                }
+            }
+            throw new IllegalStateException(task.label() + ": a tensor's device data is in none of its slots");
         }
 
         /** Frees the device memory, first copying back ({@code keep}) what only the device holds of open tensors. */

@@ -29,13 +29,15 @@ import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
 /**
  * The {@code tornado} backend: compiled kernels run on a TornadoVM device, one generated
  * {@code @Parallel} task per kernel ({@link KernelSource}, {@link DeviceKernel}), and their tensors
- * stay in device memory between runs; with {@code products=device} the matrix products run there too
- * ({@link DeviceProducts}, their results left on the device). Every other primitive is
- * {@link HeapBackend}'s plain-Java loop on the host copy, which {@link Storage} brings up to date
- * first (and marks the device copy out of date where the primitive writes). So an optimizer's state
- * tensors, which only its kernel touches, never leave the device, and a parameter crosses only when
- * the host reads or writes it (or, with device products, when a product reads it: each task's
- * execution plan holds device copies of its own, see {@link DevicePlans}).
+ * stay in device memory between runs. With device primitives ({@code primitives=device}, or
+ * {@code auto} on a device that is not a CPU) the matrix products ({@link DeviceProducts}) and the
+ * elementwise primitives ({@link DeviceElementwise}) run there too, their results left on the
+ * device. Every other primitive (and these, with host primitives) is {@link HeapBackend}'s
+ * plain-Java loop on the host copy, which {@link Storage} brings up to date first (and marks the
+ * device copy out of date where the primitive writes). So an optimizer's state tensors, which only
+ * its kernel touches, never leave the device, and a parameter crosses only when the host reads or
+ * writes it, or when a device task other than the one holding it reads it (each task's execution
+ * plan holds device copies of its own, see {@link DevicePlans}).
  *
  * <p>All device and residency work is serialized on this object.
  */
@@ -44,8 +46,9 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     private final Path kernelFolder;
     private final String memoryLimit;
     private final boolean profile;
-    /** The device's matrix products, or null where they run on the host. */
+    /** The device's matrix products and elementwise primitives, or null where they run on the host. */
     private final DeviceProducts products;
+    private final DeviceElementwise elementwise;
     private long kernelRuns;
     private long compileNanos;
     private long kernelNanos;
@@ -60,12 +63,13 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     private long compilations;
 
     TornadoBackend(TornadoDevices.Entry device, Path kernelFolder, String memoryLimit, boolean profile,
-            boolean deviceProducts) {
+            boolean devicePrimitives) {
         this.device = device;
         this.kernelFolder = kernelFolder;
         this.memoryLimit = memoryLimit;
         this.profile = profile;
-        this.products = deviceProducts ? new DeviceProducts(this) : null;
+        this.products = devicePrimitives ? new DeviceProducts(this) : null;
+        this.elementwise = devicePrimitives ? new DeviceElementwise(this) : null;
     }
 
     /** The host arithmetic: HeapBackend's loops over the host copies. */
@@ -219,33 +223,67 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
 
     @Override
     public Tensor map(UnaryOp op, Tensor x) {
+        if (elementwise != null && live(x, "map operand")) {
+            return elementwise.map(op, x);
+        }
         return adopt(host.map(op, read(x, "map operand")));
     }
 
     @Override
     public Tensor zip(BinaryOp op, Tensor a, Tensor b) {
+        if (elementwise != null && live(a, "left operand") && live(b, "right operand") && a.shape().equals(b.shape())) {
+            return elementwise.zip(op, a, b);
+        }
         return adopt(host.zip(op, read(a, "left operand"), read(b, "right operand")));
     }
 
     @Override
     public Tensor zip(BinaryOp op, Tensor a, float b) {
+        if (elementwise != null && Float.isFinite(b) && live(a, "left operand")) {
+            return elementwise.zip(op, a, b);
+        }
         return adopt(host.zip(op, read(a, "left operand"), b));
     }
 
     @Override
     public void axpyInPlace(float alpha, Tensor x, Tensor y) {
+        if (elementwise != null && Float.isFinite(alpha) && live(x, "x") && live(y, "y") && x.shape().equals(y.shape())) {
+            elementwise.axpy(alpha, x, y);
+            return;
+        }
         host.axpyInPlace(alpha, read(x, "x"), host(y, "y", Use.WRITE));
     }
 
     @Override
     public void fillInPlace(Tensor x, float value) {
+        if (elementwise != null && Float.isFinite(value) && live(x, "fill target")) {
+            elementwise.fill(x, value);
+            return;
+        }
         host.fillInPlace(host(x, "fill target", Use.OVERWRITE), value);
     }
 
     @Override
     public void copyInPlace(Tensor source, Tensor target) {
+        if (elementwise != null && live(source, "source") && live(target, "target") && source.shape().equals(target.shape())) {
+            elementwise.copy(source, target);
+            return;
+        }
         HeapTensor s = read(source, "source");
         host.copyInPlace(s, source.shape().equals(target.shape()) ? host(target, "target", Use.OVERWRITE) : own(target, "target").host);
+    }
+
+    /**
+     * Whether {@code t}, a tensor of this backend, is open: an elementwise primitive goes to the
+     * device only over open tensors with elements and with a finite scalar operand (a kernel's
+     * scalars are finite), the host's loop taking the rest (reporting a closed tensor, computing
+     * nothing for an empty one, a NaN or infinite scalar as the host does).
+     *
+     * @throws IllegalArgumentException if another backend created {@code t}
+     */
+    private boolean live(Tensor t, String what) {
+        DeviceTensor d = own(t, what);
+        return !d.isClosed() && d.shape().size() > 0;
     }
 
     @Override
@@ -292,10 +330,10 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     }
 
     /**
-     * Runs the products on the device if they go there: with {@code products=device}, unless a
-     * dimension is zero (nothing to compute, or {@code C = beta C}) or {@code C} shares memory with an
-     * operand (a product in place, which a parallel device loop would race on); those few run on the
-     * host's loop, as do all products with {@code products=host}.
+     * Runs the products on the device if they go there: with device primitives, unless a dimension
+     * is zero (nothing to compute, or {@code C = beta C}) or {@code C} shares memory with an operand
+     * (a product in place, which a parallel device loop would race on); those few run on the host's
+     * loop, as do all products with host primitives.
      *
      * @return whether the products ran on the device
      */
@@ -346,6 +384,11 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     /** A generated task for {@code kernel} (one class per distinct kernel); the device compiles it on first run. */
     @Override
     public CompiledKernel compile(Kernel kernel) {
+        return compileKernel(kernel);
+    }
+
+    /** {@link #compile}, typed. */
+    DeviceKernel compileKernel(Kernel kernel) {
         Class<?> taskClass = taskClasses.computeIfAbsent(kernel,
                 k -> KernelClassCompiler.compile(KernelSource.of(KernelPlan.of(k)), kernelFolder));
         DeviceKernel k = new DeviceKernel(this, kernel, taskClass);
