@@ -27,20 +27,29 @@ public final class SharedPlanProbe {
         }
     }
 
+    /** A graph computing {@code y = 2 x} that keeps {@code y} on the device. */
+    private static TaskGraph producer(String name, float[] x, float[] y) {
+        return new TaskGraph(name)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
+                .task("twice", SharedPlanProbe::twice, x, y)
+                .persistOnDevice(y);
+    }
+
+    /** A graph computing {@code z = y + 1} with {@code y} taken from graph {@code from}'s device memory. */
+    private static TaskGraph consumer(String name, String from, float[] y, float[] z) {
+        return new TaskGraph(name)
+                .consumeFromDevice(from, y)
+                .task("plusOne", SharedPlanProbe::plusOne, y, z)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, z);
+    }
+
     public static void main(String[] args) throws Exception {
         int n = 1 << 16;
         float[] x = new float[n];
         float[] y = new float[n];
         float[] z = new float[n];
-        TaskGraph first = new TaskGraph("first")
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
-                .task("twice", SharedPlanProbe::twice, x, y)
-                .persistOnDevice(y);
-        TaskGraph second = new TaskGraph("second")
-                .consumeFromDevice("first", y)
-                .task("plusOne", SharedPlanProbe::plusOne, y, z)
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, z);
-
+        TaskGraph first = producer("first", x, y);
+        TaskGraph second = consumer("second", "first", y, z);
         System.out.println("one plan, two graphs (first persists y, second consumes it):");
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(first.snapshot(), second.snapshot())) {
             plan.withProfiler(uk.ac.manchester.tornado.api.enums.ProfilerMode.SILENT);
@@ -48,7 +57,7 @@ public final class SharedPlanProbe {
                 java.util.Arrays.fill(x, round);
                 var a = plan.withGraph(0).execute().getProfilerResult();
                 var b = plan.withGraph(1).execute().getProfilerResult();
-                System.out.printf("  round %d: z[0] = %s (expected %s); y on the host %s; copied in %d + %d bytes, out %d + %d bytes%n",
+                System.out.printf("  round %d: z[0] = %s (expected %s); y on the host %s; profiler bytes (first + second graph): copy-in %d + %d, copy-out %d + %d%n",
                         round, z[0], 2f * round + 1f, y[0] == 0f ? "never written" : "written",
                         a.getTotalBytesCopyIn(), b.getTotalBytesCopyIn(), a.getTotalBytesCopyOut(), b.getTotalBytesCopyOut());
             }
@@ -57,14 +66,8 @@ public final class SharedPlanProbe {
         System.out.println("two plans (the second plan's graph consumes y from the first plan's graph):");
         float[] y2 = new float[n];
         float[] z2 = new float[n];
-        TaskGraph producer = new TaskGraph("producer")
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
-                .task("twice", SharedPlanProbe::twice, x, y2)
-                .persistOnDevice(y2);
-        TaskGraph consumer = new TaskGraph("consumer")
-                .consumeFromDevice("producer", y2)
-                .task("plusOne", SharedPlanProbe::plusOne, y2, z2)
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, z2);
+        TaskGraph producer = producer("producer", x, y2);
+        TaskGraph consumer = consumer("consumer", "producer", y2, z2);
         try (TornadoExecutionPlan p1 = new TornadoExecutionPlan(producer.snapshot());
                 TornadoExecutionPlan p2 = new TornadoExecutionPlan(consumer.snapshot())) {
             java.util.Arrays.fill(x, 5f);

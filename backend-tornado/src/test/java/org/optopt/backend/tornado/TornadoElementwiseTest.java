@@ -3,7 +3,6 @@ package org.optopt.backend.tornado;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.kernel.BinaryOp;
@@ -11,6 +10,7 @@ import org.optopt.api.kernel.UnaryOp;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.api.testkit.ReferenceBackend;
+import org.optopt.api.testkit.TestData;
 import org.optopt.backend.tornado.DeviceTransfers.Counts;
 
 /**
@@ -29,7 +29,7 @@ class TornadoElementwiseTest extends DeviceUnderTest {
     @Test
     void aChainOfElementwisePrimitivesGivesTheReferenceFloats() {
         Shape shape = Shape.matrix(37, 11);
-        float[] x = random(shape.size(), 5);
+        float[] x = TestData.normal(shape.size(), 5);
         assertArrayEquals(chain(new ReferenceBackend(), x, shape).toArray(), chain(backend, x, shape).toArray());
     }
 
@@ -45,7 +45,7 @@ class TornadoElementwiseTest extends DeviceUnderTest {
         Tensor m = backend.full(shape, Float.NEGATIVE_INFINITY);
         Tensor mr = reference.full(shape, Float.NEGATIVE_INFINITY);
         for (int i = 0; i < 5; i++) {
-            float[] v = random(shape.size(), 20 + i);
+            float[] v = TestData.normal(shape.size(), 20 + i);
             m = backend.zip(BinaryOp.MAX, m, backend.fromArray(v, shape));
             mr = reference.zip(BinaryOp.MAX, mr, reference.fromArray(v, shape));
         }
@@ -59,8 +59,8 @@ class TornadoElementwiseTest extends DeviceUnderTest {
     @Test
     void anAccumulatorStaysOnTheDevice() {
         Shape shape = Shape.vector(1000);
-        float[] x = random(shape.size(), 6);
-        float[] y = random(shape.size(), 7);
+        float[] x = TestData.normal(shape.size(), 6);
+        float[] y = TestData.normal(shape.size(), 7);
         Backend reference = new ReferenceBackend();
         Tensor xr = reference.fromArray(x, shape);
         Tensor yr = reference.fromArray(y, shape);
@@ -90,14 +90,5 @@ class TornadoElementwiseTest extends DeviceUnderTest {
         Tensor w = b.zeros(shape);
         b.copyInPlace(z, w);
         return w;
-    }
-
-    private static float[] random(int size, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] out = new float[size];
-        for (int i = 0; i < size; i++) {
-            out[i] = (float) r.nextDouble(-3, 3);
-        }
-        return out;
     }
 }

@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.SplittableRandom;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
+import org.optopt.api.testkit.TestData;
 import org.optopt.backend.tornado.DeviceTransfers.Counts;
 
 /**
@@ -68,12 +69,12 @@ class TornadoProductsTest extends DeviceUnderTest {
         int m = 9;
         int n = 5;
         int k = 12;
-        float[] a = random(m * k, 7);
-        float[] b = random(k * n, 8);
+        float[] a = TestData.normal(m * k, 7);
+        float[] b = TestData.normal(k * n, 8);
         Tensor ta = backend.fromArray(a, Shape.matrix(m, k));
         Tensor tb = backend.fromArray(b, Shape.matrix(k, n));
         float[] nan = new float[m * n];
-        java.util.Arrays.fill(nan, Float.NaN);
+        Arrays.fill(nan, Float.NaN);
         Tensor c1 = backend.fromArray(nan, Shape.matrix(m, n));
         long compiled = compilations();
         backend.gemmInPlace(1f, ta, false, tb, false, 0f, c1);
@@ -95,9 +96,9 @@ class TornadoProductsTest extends DeviceUnderTest {
 
     /** Checks every {@code alpha, beta} of {@link #ALPHA_BETA} for one product shape, against the bound and against host products. */
     private static void check(Backend onHost, int count, int m, int n, int k, boolean ta, boolean tb, int seed) {
-        float[] a = random(count * m * k, seed);
-        float[] b = random(count * k * n, seed + 1000);
-        float[] c0 = random(count * m * n, seed + 2000);
+        float[] a = TestData.normal(count * m * k, seed);
+        float[] b = TestData.normal(count * k * n, seed + 1000);
+        float[] c0 = TestData.normal(count * m * n, seed + 2000);
         String what = "count=" + count + " m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb;
         for (float[] ab : ALPHA_BETA) {
             float[] got = product(backend, count, m, n, k, ta, tb, a, b, c0, ab);
@@ -146,14 +147,5 @@ class TornadoProductsTest extends DeviceUnderTest {
                 }
             }
         }
-    }
-
-    private static float[] random(int size, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] out = new float[size];
-        for (int i = 0; i < size; i++) {
-            out[i] = (float) r.nextDouble(-2, 2);
-        }
-        return out;
     }
 }

@@ -3,6 +3,7 @@ package org.optopt.backend.tornado.device;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.kernel.BinaryOp;
 import org.optopt.api.kernel.Expr;
@@ -39,29 +40,31 @@ final class DeviceElementwise {
 
     /** {@code op(x)}, as a new tensor. */
     Tensor map(UnaryOp op, Tensor x) {
-        Kernel k = Kernel.builder("map_" + op.name().toLowerCase(Locale.ROOT))
-                .store("out", new Expr.Unary(op, Expr.buffer("x"))).build();
-        Tensor out = backend.zeros(x.shape());
-        run(k, new KernelArgs(k).buffer("x", x).buffer("out", out));
-        return out;
+        return result("map_" + name(op), new Expr.Unary(op, Expr.buffer("x")), x, args -> args.buffer("x", x));
     }
 
     /** {@code op(a, b)} of equal shapes, as a new tensor. */
     Tensor zip(BinaryOp op, Tensor a, Tensor b) {
-        Kernel k = Kernel.builder("zip_" + op.name().toLowerCase(Locale.ROOT))
-                .store("out", new Expr.Binary(op, Expr.buffer("a"), Expr.buffer("b"))).build();
-        Tensor out = backend.zeros(a.shape());
-        run(k, new KernelArgs(k).buffer("a", a).buffer("b", b).buffer("out", out));
-        return out;
+        return result("zip_" + name(op), new Expr.Binary(op, Expr.buffer("a"), Expr.buffer("b")), a,
+                args -> args.buffer("a", a).buffer("b", b));
     }
 
     /** {@code op(a, b)} for a scalar {@code b}, as a new tensor. */
     Tensor zip(BinaryOp op, Tensor a, float b) {
-        Kernel k = Kernel.builder("zip_scalar_" + op.name().toLowerCase(Locale.ROOT))
-                .store("out", new Expr.Binary(op, Expr.buffer("a"), Expr.scalar("b"))).build();
-        Tensor out = backend.zeros(a.shape());
-        run(k, new KernelArgs(k).buffer("a", a).buffer("out", out).scalar("b", b));
+        return result("zip_scalar_" + name(op), new Expr.Binary(op, Expr.buffer("a"), Expr.scalar("b")), a,
+                args -> args.buffer("a", a).scalar("b", b));
+    }
+
+    /** A new tensor shaped like {@code like}: the kernel {@code name} storing {@code value} into {@code out}, run with its operands bound by {@code bind}. */
+    private Tensor result(String name, Expr value, Tensor like, UnaryOperator<KernelArgs> bind) {
+        Kernel k = Kernel.builder(name).store("out", value).build();
+        Tensor out = backend.zeros(like.shape());
+        run(k, bind.apply(new KernelArgs(k)).buffer("out", out));
         return out;
+    }
+
+    private static String name(Enum<?> op) {
+        return op.name().toLowerCase(Locale.ROOT);
     }
 
     /** {@code y += alpha * x}, equal shapes. */

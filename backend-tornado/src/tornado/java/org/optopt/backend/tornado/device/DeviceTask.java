@@ -6,7 +6,8 @@ import uk.ac.manchester.tornado.api.TaskGraph;
  * A TornadoVM task as {@link DevicePlans} runs it over tensors: its arrays (<em>buffers</em>, each
  * bound to a tensor's memory), which of them it reads and which it stores, how many reduction terms
  * per element it brings back, and how it joins a task graph. A compiled kernel is one
- * ({@link DeviceKernel}), a matrix product of given dimensions another ({@link DeviceProducts}).
+ * ({@link DeviceKernel}, also for the elementwise primitives of {@link DeviceElementwise}), a matrix
+ * product of given dimensions another ({@link DeviceProducts}).
  */
 interface DeviceTask {
     /** How errors name the task, e.g. {@code Kernel adam}. */

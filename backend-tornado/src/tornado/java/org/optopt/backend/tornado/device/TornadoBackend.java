@@ -274,10 +274,10 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     }
 
     /**
-     * Whether {@code t}, a tensor of this backend, is open: an elementwise primitive goes to the
-     * device only over open tensors with elements and with a finite scalar operand (a kernel's
-     * scalars are finite), the host's loop taking the rest (reporting a closed tensor, computing
-     * nothing for an empty one, a NaN or infinite scalar as the host does).
+     * Whether {@code t}, a tensor of this backend, is open and has elements: an elementwise
+     * primitive goes to the device only over such tensors (and with a finite scalar operand, as a
+     * kernel's scalars are), the host's loop taking the rest (reporting a closed tensor, computing
+     * nothing for an empty one, applying a NaN or infinite scalar).
      *
      * @throws IllegalArgumentException if another backend created {@code t}
      */
