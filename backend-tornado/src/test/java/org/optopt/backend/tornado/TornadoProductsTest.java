@@ -47,6 +47,22 @@ class TornadoProductsTest extends DeviceUnderTest {
         }
     }
 
+    /** {@code x^T x} and {@code x x^T}: both operands one tensor, so one device array serves both. */
+    @Test
+    void aTensorTimesItsOwnTransposeIsWithinTheRoundingBound() {
+        int rows = 23;
+        int cols = 9;
+        float[] x = TestData.normal(rows * cols, 50);
+        try (Tensor t = backend.fromArray(x, Shape.matrix(rows, cols));
+                Tensor gram = backend.zeros(Shape.matrix(cols, cols));
+                Tensor outer = backend.zeros(Shape.matrix(rows, rows))) {
+            backend.gemmInPlace(1f, t, true, t, false, 0f, gram);
+            backend.gemmInPlace(1f, t, false, t, true, 0f, outer);
+            assertWithinBound(x, true, x, false, 1, cols, cols, rows, 1f, 0f, new float[cols * cols], gram.toArray(), "x^T x");
+            assertWithinBound(x, false, x, true, 1, rows, rows, cols, 1f, 0f, new float[rows * rows], outer.toArray(), "x x^T");
+        }
+    }
+
     @Test
     void batchedProductsMultiplyEveryMatrixOnTheDevice() {
         try (Backend onHost = create(TornadoBackendProvider.ON_HOST)) {
