@@ -167,12 +167,12 @@ final class DevicePlans {
      * plan. TornadoVM fixes an array's transfers when a graph is built and compiles each plan's
      * graphs on their first run, so the plan holds two graphs of the same task over the same slots:
      * <ul>
-     *   <li>{@code load} copies in every buffer the kernel reads, the stored ones included; it runs
-     *       when a stored buffer that the kernel reads is not on the device as current data of this
+     *   <li>{@code load} copies in every buffer the task reads, the stored ones included; it runs
+     *       when a stored buffer that the task reads is not on the device as current data of this
      *       slot (a first run, a new tensor in the slot, a host write since);</li>
      *   <li>{@code resident} takes the stored buffers from the device memory {@code load} or its own
      *       earlier runs left there ({@code consumeFromDevice}) and copies in only the buffers the
-     *       kernel only reads.</li>
+     *       task only reads.</li>
      * </ul>
      * Both keep the stored buffers on the device and bring back the reduction terms; a stored
      * buffer comes back on demand ({@link #download}). Where no stored buffer is also read (a
@@ -268,12 +268,12 @@ final class DevicePlans {
             return graph;
         }
 
-        /** Whether the slot of buffer {@code b} is stored by the kernel (through any buffer sharing it). */
+        /** Whether the slot of buffer {@code b} is stored by the task (through any buffer sharing it). */
         private boolean storedSlot(int b) {
             return anyAliasOf(b, stored);
         }
 
-        /** Whether the kernel reads the slot of buffer {@code b} (through any buffer sharing it). */
+        /** Whether the task reads the slot of buffer {@code b} (through any buffer sharing it). */
         private boolean readSlot(int b) {
             return anyAliasOf(b, read);
         }
