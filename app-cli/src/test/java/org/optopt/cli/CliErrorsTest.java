@@ -49,6 +49,8 @@ class CliErrorsTest {
         assertUsageError(train("run", "--evaluations", "-1"), "--evaluations must be at least 1, got -1", "run");
         assertUsageError(train("run", "--steps", "-5"), "--steps must be at least 1, got -5", "run");
         assertUsageError(train("run", "--epochs", "0"), "--epochs must be at least 1, got 0", "run");
+        assertUsageError(train("run", "--probes", "autocorrelation", "--probe-lag-block", "0"),
+                "--probe-lag-block must be at least 1, got 0", "run");
         assertUsageError(train("compare", "--optimizers", "sgd", "--seeds", "0"), "--seeds must be at least 1, got 0",
                 "compare");
         assertUsageError(train("compare", "--batch-size", "0"), "--batch-size must be at least 1, got 0", "compare");

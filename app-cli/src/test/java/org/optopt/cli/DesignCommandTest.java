@@ -232,7 +232,7 @@ class DesignCommandTest {
         }
         MainTest.Run bad = MainTest.run("run", "--task", "teacher-student-mlp", "--optimizer", "sgd", "--steps", "5",
                 "--probes", "nope", "--runs-dir", dir.toString());
-        assertEquals(1, bad.exitCode());
+        assertEquals(2, bad.exitCode(), "a usage error, as an unknown optimizer");
         assertTrue(bad.err().contains("unknown probe 'nope'"), bad.err());
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.optopt.api.optim.Closure;
 import org.optopt.api.optim.EvaluationView;
 import org.optopt.api.optim.Hyperparameter;
@@ -38,9 +39,10 @@ import org.optopt.api.optim.StateDict;
  * <p>Fusion (opt-in, {@link #ProbedOptimizer(Optimizer, List, int, int, int, boolean)}): if the wrapped
  * optimizer is a {@link ProbeFusion} and some probes are {@link FusibleProbe}s, those probes'
  * kernels ({@link ProbePass}) run inside the optimizer's step kernel on the steps they observe, so
- * the gradient is read once; the other probes observe on their own, and on the steps outside the
- * bursts the optimizer runs its plain kernel. The statistics and the parameters are the same as
- * without fusion (except after a step that throws, e.g. under {@code NonFinitePolicy.FAIL}: fused
+ * the gradient is read once (the optimizer fuses each of the pass's fragments once, and each step
+ * runs the one the probes' next kernels make up); the other probes observe on their own, and on the
+ * steps outside the bursts the optimizer runs its plain kernel. The statistics and the parameters
+ * are the same as without fusion (except after a step that throws, e.g. under {@code NonFinitePolicy.FAIL}: fused
  * probes have then not observed it). Whether it is faster depends on the backend (a compiled CPU
  * loop that grows too large may stop vectorizing); {@code optopt bench probes} measures both.
  */
@@ -55,8 +57,8 @@ public final class ProbedOptimizer implements Optimizer {
     private final int burst;
     /** The probes observed inside the optimizer's step, or null. */
     private final ProbePass pass;
-    /** The optimizer's step fused with {@link #pass}'s fragment, or null. */
-    private final ProbeFusion.FusedStep fused;
+    /** The optimizer's step fused with each of {@link #pass}'s fragments, in their order, or null. */
+    private final List<ProbeFusion.FusedStep> fused;
     /** The probes that observe on their own. */
     private final List<Probe> separate;
     private long steps;
@@ -85,7 +87,7 @@ public final class ProbedOptimizer implements Optimizer {
     /**
      * Attaches {@code probes} to {@code optimizer} as {@link #ProbedOptimizer(Optimizer, List, int, int, int)},
      * with {@code fuse} saying whether the {@link FusibleProbe}s observe inside the optimizer's step
-     * where it is a {@link ProbeFusion} that accepts them ({@link #fused()} tells).
+     * where it is a {@link ProbeFusion} that accepts every fragment of their pass ({@link #fused()} tells).
      *
      * @throws IllegalArgumentException as the constructor without {@code fuse}
      */
@@ -106,14 +108,15 @@ public final class ProbedOptimizer implements Optimizer {
         this.burst = burst;
         List<FusibleProbe> fusible = probes.stream().filter(FusibleProbe.class::isInstance)
                 .map(FusibleProbe.class::cast).toList();
-        ProbeFusion.FusedStep step = null;
+        List<ProbeFusion.FusedStep> steps = null;
         ProbePass candidate = null;
         if (fuse && !fusible.isEmpty() && optimizer instanceof ProbeFusion f) {
             candidate = new ProbePass("probes", fusible);
-            step = f.fuse(candidate.fragment()).orElse(null);
+            List<Optional<ProbeFusion.FusedStep>> each = candidate.fragments().stream().map(f::fuse).toList();
+            steps = each.stream().allMatch(Optional::isPresent) ? each.stream().map(Optional::get).toList() : null;
         }
-        this.fused = step;
-        this.pass = step == null ? null : candidate;
+        this.fused = steps;
+        this.pass = steps == null ? null : candidate;
         this.separate = pass == null ? this.probes
                 : this.probes.stream().filter(p -> !pass.probes().contains(p)).toList();
     }
@@ -160,7 +163,7 @@ public final class ProbedOptimizer implements Optimizer {
         if (fused == null) {
             plainStep(closure);
         } else {
-            pass.observed(optimizer.parameters(), fused.step(closure, pass::bind));
+            pass.observed(optimizer.parameters(), fused.get(pass.next()).step(closure, pass::bind));
         }
     }
 

@@ -137,6 +137,14 @@ public final class ConformanceKernels {
             Map.of("s", 0.5), Map.of("s", -7.0), Map.of());
 
     /**
+     * The autocorrelation probe's deferred lag products (K = 4 lags, a block of B = 4 observations):
+     * five sums of four weighted products each over eight buffers, and a store into a buffer the sums
+     * read before it.
+     */
+    public static final KernelCase LAG_PRODUCTS = new KernelCase("lagProducts", lagProducts(4, 4),
+            Map.of("w1", 0.9, "w2", 0.81, "w3", 0.729), Map.of("w1", 0.5, "w2", -0.25, "w3", 2.0), Map.of());
+
+    /**
      * Adam's derivative with respect to beta2, keeping Adam's own stores: generated names with
      * {@code '} and {@code @}, many locals, and derivative buffers.
      */
@@ -147,7 +155,25 @@ public final class ConformanceKernels {
     /** Every kernel case. */
     public static List<KernelCase> kernels() {
         return List.of(SGD, MOMENTUM, ADAM, SELECT, ALL_OPS, UNIFORM_OPS, REDUCTIONS, REDUCTIONS_ONLY,
-                READ_AFTER_STORE, ADAM_DERIVATIVE);
+                READ_AFTER_STORE, ADAM_DERIVATIVE, LAG_PRODUCTS);
+    }
+
+    /** r_k = sum(g prev_k + sum_d (w_d prev_d) prev_(d+k)) with prev_0 = g; prev_(K+B-1) = g. */
+    private static Kernel lagProducts(int lags, int block) {
+        Kernel.Builder b = Kernel.builder("lagProducts");
+        Expr[] x = new Expr[lags + block];
+        x[0] = buffer("g");
+        for (int d = 1; d < x.length; d++) {
+            x[d] = buffer("prev" + d);
+        }
+        for (int k = 0; k <= lags; k++) {
+            Expr sum = x[0].times(x[k]);
+            for (int d = 1; d < block; d++) {
+                sum = sum.plus(scalar("w" + d).times(x[d]).times(x[d + k]));
+            }
+            b.sum("r" + k, sum);
+        }
+        return b.store("prev" + (lags + block - 1), buffer("g")).build();
     }
 
     /** Every derivative check. */

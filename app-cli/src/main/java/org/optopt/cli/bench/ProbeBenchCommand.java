@@ -22,6 +22,7 @@ import org.optopt.tasks.training.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -64,6 +65,11 @@ final class ProbeBenchCommand implements Runnable {
     @Option(names = "--burst", defaultValue = "1", paramLabel = "B", description = "Steps per burst (default: ${DEFAULT-VALUE}).")
     private int burst;
 
+    @Option(names = "--lag-block", defaultValue = "1", paramLabel = "B",
+            description = "Observations whose lag products the autocorrelation probe forms in one pass, copying the"
+                    + " gradient at the others (default: ${DEFAULT-VALUE}, every observation).")
+    private int lagBlock;
+
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     private boolean json;
 
@@ -82,6 +88,9 @@ final class ProbeBenchCommand implements Runnable {
         if (burst < 1 || burst > period) {
             throw new IllegalArgumentException("--burst must be 1 to --period (" + period + "), got " + burst);
         }
+        if (lagBlock < 1) {
+            throw new ParameterException(spec.commandLine(), "--lag-block must be at least 1, got " + lagBlock);
+        }
         double sampled = (double) burst / period;
         String shared = System.getProperty("optopt.shared");
         var data = ResolverDataSource.of(DataResolver.dataDirectory(null, System.getenv(), System.getProperty("user.home")),
@@ -89,7 +98,7 @@ final class ProbeBenchCommand implements Runnable {
         ProbeBenchmark.Result r;
         try {
             r = new ProbeBenchmark(backend.get(), optimizers.provider("adam")).run(tasks.get(taskName), data, batchSize,
-                    steps, probes);
+                    steps, probes, lagBlock);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -109,6 +118,7 @@ final class ProbeBenchCommand implements Runnable {
             m.put("adam_step_ms", r.adamMillis());
             m.put("period", period);
             m.put("burst", burst);
+            m.put("lag_block", lagBlock);
             m.put("fused_bit_identical", r.identical());
             m.put("load_average", load);
             m.put("adam_bytes_per_parameter", r.adamBytes());
@@ -126,8 +136,8 @@ final class ProbeBenchCommand implements Runnable {
             out.println(Json.object(m));
             return;
         }
-        out.printf(Locale.ROOT, "%s on %s, batch %d, medians of %d steps: forward+backward %.3f ms, Adam step %.3f ms"
-                + " (load average %.2f after the run, %d processors)%n", r.task(), r.backend(), batchSize, steps,
+        out.printf(Locale.ROOT, "%s on %s, batch %d, medians of %d steps (per kernel a probe ran, weighted):"
+                + " forward+backward %.3f ms, Adam step %.3f ms (load average %.2f after the run, %d processors)%n", r.task(), r.backend(), batchSize, steps,
                 r.forwardBackwardMillis(), r.adamMillis(), load, Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "%-48s %10s %14s %18s %28s%n", "PROBE", "MS", "/ ADAM STEP", "/ TRAINING STEP",
                 "SAMPLED " + burst + "/" + period + " / TRAINING STEP");
@@ -138,12 +148,12 @@ final class ProbeBenchCommand implements Runnable {
         if (r.adamBytes() > 0 && !r.bytes().isEmpty()) {
             out.printf(Locale.ROOT, "bandwidth bound: the time at the rate of this run's Adam step (%d bytes/parameter in"
                     + " %.3f ms):%n", r.adamBytes(), r.adamMillis());
-            r.bytes().forEach((row, b) -> out.printf(Locale.ROOT, "  %-46s %3d bytes/parameter  %8.4f ms  %5.1f%% of the"
+            r.bytes().forEach((row, b) -> out.printf(Locale.ROOT, "  %-46s %5.1f bytes/parameter  %8.4f ms  %5.1f%% of the"
                     + " training step%n", row, b, r.boundMillis(row), 100 * r.boundMillis(row) / training));
         }
         if (!r.fused().isEmpty()) {
-            out.printf(Locale.ROOT, "fused: the extra time of Adam's step with the probes in its kernel (median of per-step"
-                    + " differences); parameters bit-identical to the unfused Adam's: %s%n", r.identical() ? "yes" : "NO");
+            out.printf(Locale.ROOT, "fused: the extra time of Adam's step with the probes in its kernel (the same median of"
+                    + " per-step differences); parameters bit-identical to the unfused Adam's: %s%n", r.identical() ? "yes" : "NO");
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
 import org.optopt.api.optim.Optimizer;
@@ -30,9 +31,15 @@ import org.optopt.tasks.suite.TrainingProblem;
  * steps Adam (timed), and steps further Adams with fusible probes fused into their kernels
  * ({@link ProbedOptimizer} with fusion; each fusible probe alone, and all of them together; each
  * timed). Each fused Adam steps its own copy of the values with the same gradient tensors, so it
- * follows the same trajectory: the run checks that every copy stays bit-identical. Medians over
- * the timed steps; a fused variant's overhead is the median of the per-step differences (fused
- * step - Adam step), paired within each step to cancel the machine's drifts in load.
+ * follows the same trajectory: the run checks that every copy stays bit-identical. Each time is a
+ * median over the timed steps, taken separately over the steps that ran the same kernels (a probe
+ * may run a cheap kernel at most observations and a costly one at some, as the autocorrelation
+ * probe's deferred lag products do) and weighted by how many steps ran each: the mean cost per
+ * observation, without the outliers a plain mean takes in on a loaded machine, where a plain median
+ * would report the cheap kernel only. A fused variant's overhead is the same median of the per-step
+ * differences (fused step - Adam step), paired within each step to cancel the machine's drifts in
+ * load. The bytes per parameter of a row that is one kernel pass are the mean over the timed steps
+ * of those of the kernel each step ran.
  */
 final class ProbeBenchmark {
     /** A probe's (or a combination's) median cost. */
@@ -46,24 +53,24 @@ final class ProbeBenchmark {
      * @param identical whether every fused Adam's values stayed bit-identical to the plain one's
      * @param adamBytes bytes per parameter that Adam's step moves ({@link StreamTraffic}: its kernel and
      *     the non-finite check), or 0 if the provider is not elementwise
-     * @param bytes bytes per parameter of each row that is one kernel pass (the fusible probes on their
-     *     own and the one pass), by row name
+     * @param bytes mean bytes per parameter and observation of each row that is one kernel pass (the
+     *     fusible probes on their own and the one pass), by row name
      */
     record Result(String task, String backend, double forwardBackwardMillis, double adamMillis, List<ProbeTime> probes,
-                  ProbeTime pass, List<ProbeTime> fused, boolean identical, int adamBytes, Map<String, Integer> bytes) {
+                  ProbeTime pass, List<ProbeTime> fused, boolean identical, int adamBytes, Map<String, Double> bytes) {
 
         /**
          * The time a row would take moving its bytes at the rate Adam's step moved its own in this run
          * (a bandwidth bound measured in the same run), or NaN where either traffic is unknown.
          */
         double boundMillis(String row) {
-            Integer b = bytes.get(row);
+            Double b = bytes.get(row);
             return b == null || adamBytes == 0 ? Double.NaN : adamMillis * b / adamBytes;
         }
     }
 
     /** A copy of the parameters' values sharing their gradients, stepped by Adam with fused probes. */
-    private record Variant(String name, ParameterSet shadow, ProbedOptimizer optimizer, double[] over) {}
+    private record Variant(String name, ParameterSet shadow, ProbedOptimizer optimizer, double[] over, int[] kernels) {}
 
     private final Backend backend;
     private final OptimizerProvider adam;
@@ -73,14 +80,16 @@ final class ProbeBenchmark {
         this.adam = adam;
     }
 
-    Result run(Task task, DataSource data, int batchSize, int steps, List<String> probeNames) throws IOException {
+    /** Times the probes {@code probeNames}, the autocorrelation probe in blocks of {@code lagBlock} observations. */
+    Result run(Task task, DataSource data, int batchSize, int steps, List<String> probeNames, int lagBlock)
+            throws IOException {
         try (TrainingProblem problem = task.instantiate(backend, data, 0, batchSize)) {
             ParameterSet parameters = problem.parameters();
-            List<Probe> probes = Probes.create(probeNames, backend, parameters);
+            List<Probe> probes = Probes.create(probeNames, backend, parameters, lagBlock);
             List<String> fusible = names(fusible(probes));
-            List<Probe> forPass = Probes.create(fusible, backend, parameters);
+            List<Probe> forPass = Probes.create(fusible, backend, parameters, lagBlock);
             ProbePass pass = fusible.size() < 2 ? null : new ProbePass("probes", fusible(forPass));
-            CompiledKernel passKernel = pass == null ? null : backend.compile(pass.fragment());
+            List<CompiledKernel> passKernels = pass == null ? null : pass.fragments().stream().map(backend::compile).toList();
             List<List<String>> combinations = new ArrayList<>(fusible.stream().map(List::of).toList());
             if (fusible.size() > 1) {
                 combinations.add(fusible);
@@ -88,19 +97,27 @@ final class ProbeBenchmark {
             List<Variant> variants = new ArrayList<>();
             try (Optimizer optimizer = adam.create(backend, parameters, Map.of())) {
                 for (List<String> names : combinations) {
-                    variants.add(variant(parameters, names, steps));
+                    variants.add(variant(parameters, names, steps, lagBlock));
                 }
                 int warmup = Math.max(30, steps / 5);
                 double[] fb = new double[steps];
                 double[] step = new double[steps];
                 double[] passed = new double[steps];
                 double[][] observe = new double[probes.size()][steps];
+                int[][] observeKernels = new int[probes.size()][steps];
+                int[] passRan = new int[steps];
+                double[] moved = new double[probes.size()];
+                double passMoved = 0;
                 for (int i = -warmup; i < steps; i++) {
                     problem.nextBatch();
                     long t0 = System.nanoTime();
                     problem.lossAndGradient();
                     long t1 = System.nanoTime();
                     for (int p = 0; p < probes.size(); p++) {
+                        if (i >= 0 && probes.get(p) instanceof FusibleProbe f) {
+                            moved[p] += StreamTraffic.kernelBytes(f.kernels().get(f.next()));
+                            observeKernels[p][i] = f.next();
+                        }
                         long s = System.nanoTime();
                         probes.get(p).observe(parameters);
                         if (i >= 0) {
@@ -109,12 +126,19 @@ final class ProbeBenchmark {
                     }
                     long t2 = System.nanoTime();
                     if (pass != null) {
-                        pass.observe(parameters, passKernel);
+                        if (i >= 0) {
+                            passMoved += StreamTraffic.kernelBytes(pass.fragments().get(pass.next()));
+                            passRan[i] = pass.next();
+                        }
+                        pass.observe(parameters, passKernels);
                     }
                     long t3 = System.nanoTime();
                     optimizer.step();
                     long t4 = System.nanoTime();
                     for (Variant v : variants) {
+                        if (i >= 0) {
+                            v.kernels()[i] = next(v.optimizer().probes());
+                        }
                         long s = System.nanoTime();
                         v.optimizer().step();
                         if (i >= 0) {
@@ -129,17 +153,22 @@ final class ProbeBenchmark {
                 }
                 List<ProbeTime> times = new ArrayList<>();
                 for (int p = 0; p < probes.size(); p++) {
-                    times.add(new ProbeTime(probes.get(p).name(), median(observe[p])));
+                    times.add(new ProbeTime(probes.get(p).name(), median(observe[p], observeKernels[p])));
                 }
                 String passName = String.join("+", fusible) + " (one pass)";
-                Map<String, Integer> bytes = new LinkedHashMap<>();
-                fusible(probes).forEach(p -> bytes.put(p.name(), StreamTraffic.kernelBytes(p.kernel())));
-                if (pass != null) {
-                    bytes.put(passName, StreamTraffic.kernelBytes(pass.fragment()));
+                Map<String, Double> bytes = new LinkedHashMap<>();
+                for (int p = 0; p < probes.size(); p++) {
+                    if (probes.get(p) instanceof FusibleProbe) {
+                        bytes.put(probes.get(p).name(), moved[p] / steps);
+                    }
                 }
-                return new Result(task.name(), backend.name(), median(fb), median(step), times,
-                        pass == null ? null : new ProbeTime(passName, median(passed)),
-                        variants.stream().map(v -> new ProbeTime(v.name(), median(v.over()))).toList(),
+                if (pass != null) {
+                    bytes.put(passName, passMoved / steps);
+                }
+                int[] one = new int[steps];
+                return new Result(task.name(), backend.name(), median(fb, one), median(step, one), times,
+                        pass == null ? null : new ProbeTime(passName, median(passed, passRan)),
+                        variants.stream().map(v -> new ProbeTime(v.name(), median(v.over(), v.kernels()))).toList(),
                         variants.stream().allMatch(v -> identical(parameters, v.shadow())), adamBytes(), bytes);
             } finally {
                 probes.forEach(Probe::close);
@@ -153,18 +182,19 @@ final class ProbeBenchmark {
     }
 
     /** Adam with the probes {@code names} fused, over a copy of the values that shares the gradients. */
-    private Variant variant(ParameterSet parameters, List<String> names, int steps) {
+    private Variant variant(ParameterSet parameters, List<String> names, int steps, int lagBlock) {
         List<Parameter> copies = new ArrayList<>();
         for (Parameter p : parameters.parameters()) {
             copies.add(new Parameter(p.name(), backend.copy(p.value()), p.gradient()));
         }
         ParameterSet shadow = ParameterSet.of(copies);
         ProbedOptimizer fused = new ProbedOptimizer(adam.create(backend, shadow, Map.of()),
-                Probes.create(names, backend, shadow), 1, 1, 1, true);
+                Probes.create(names, backend, shadow, lagBlock), 1, 1, 1, true);
         if (!fused.fused()) {
             throw new IllegalStateException("Adam did not fuse the probes " + names);
         }
-        return new Variant(String.join("+", names) + " (fused into adam)", shadow, fused, new double[steps]);
+        return new Variant(String.join("+", names) + " (fused into adam)", shadow, fused, new double[steps],
+                new int[steps]);
     }
 
     /** Bytes per parameter of Adam's step with its default options, or 0 if its provider is not elementwise. */
@@ -192,9 +222,29 @@ final class ProbeBenchmark {
         return true;
     }
 
-    private static double median(double[] xs) {
-        double[] s = xs.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
+    /** The kernels the fusible {@code probes}' next observation runs, as one number (mixed radix). */
+    private static int next(List<Probe> probes) {
+        int key = 0;
+        for (FusibleProbe p : fusible(probes)) {
+            key = key * p.kernels().size() + p.next();
+        }
+        return key;
+    }
+
+    /**
+     * The mean over the steps of the median cost of their kind: {@code xs} grouped by {@code kinds}
+     * (the kernels each step ran), each group's median weighted by its share of the steps.
+     */
+    private static double median(double[] xs, int[] kinds) {
+        Map<Integer, List<Double>> groups = new TreeMap<>();
+        for (int i = 0; i < xs.length; i++) {
+            groups.computeIfAbsent(kinds[i], k -> new ArrayList<>()).add(xs[i]);
+        }
+        double total = 0;
+        for (List<Double> g : groups.values()) {
+            double[] sorted = g.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            total += sorted[sorted.length / 2] * sorted.length;
+        }
+        return total / xs.length;
     }
 }

@@ -1,6 +1,10 @@
 package org.optopt.cli.bench;
 
+import java.util.HashSet;
+import java.util.Set;
+import org.optopt.api.kernel.Expr;
 import org.optopt.api.kernel.Kernel;
+import org.optopt.api.kernel.Statement;
 import org.optopt.optimizers.ElementwiseRule;
 
 /**
@@ -15,9 +19,20 @@ final class StreamTraffic {
 
     private StreamTraffic() {}
 
-    /** Bytes per parameter that one run of {@code kernel} reads and writes. */
+    /**
+     * Bytes per parameter that one run of {@code kernel} reads and writes: the buffers its statements
+     * read and those it stores (a buffer only stored, such as a copy's target, is not read).
+     */
     static int kernelBytes(Kernel kernel) {
-        return Float.BYTES * (kernel.buffers().size() + kernel.storedBuffers().size());
+        Set<String> read = new HashSet<>();
+        for (Statement st : kernel.statements()) {
+            st.value().walk(e -> {
+                if (e instanceof Expr.Buffer b) {
+                    read.add(b.name());
+                }
+            });
+        }
+        return Float.BYTES * (read.size() + kernel.storedBuffers().size());
     }
 
     /** Bytes per parameter that one step of {@code rule} reads and writes: its update kernel and its reduction passes. */

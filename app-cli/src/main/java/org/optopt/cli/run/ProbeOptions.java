@@ -18,8 +18,8 @@ import org.optopt.optimizers.probe.Probes;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --probes NAME,...}, {@code --probe-every N} and the sampling {@code --probe-period P
- * --probe-burst B}: statistic probes attached to the trained optimizer (see
+ * {@code --probes NAME,...}, {@code --probe-every N}, the sampling {@code --probe-period P
+ * --probe-burst B} and the autocorrelation probe's {@code --probe-lag-block B}: statistic probes attached to the trained optimizer (see
  * {@link ProbedOptimizer}); their statistics become {@code probe.<name>.<statistic>} columns of
  * {@code steps.csv}, filled after step 1 and every N steps. A run with probes keeps them in its
  * directory ({@value #FILE}) so that {@code --resume} attaches the same probes, whose statistics
@@ -46,6 +46,11 @@ public final class ProbeOptions {
             description = "Consecutive steps observed per period; lag-k statistics need B > k (default: ${DEFAULT-VALUE}).")
     int burst;
 
+    @Option(names = "--probe-lag-block", defaultValue = "1", paramLabel = "B",
+            description = "Observations whose lag products the autocorrelation probe forms in one pass, copying the gradient"
+                    + " at the others; the same statistics within float rounding (default: ${DEFAULT-VALUE}, every observation).")
+    int lagBlock;
+
     /** Options with the given probes, for callers outside picocli. */
     public static ProbeOptions of(List<String> names, int every) {
         ProbeOptions o = new ProbeOptions();
@@ -53,6 +58,7 @@ public final class ProbeOptions {
         o.every = every;
         o.period = 1;
         o.burst = 1;
+        o.lagBlock = 1;
         return o;
     }
 
@@ -68,6 +74,7 @@ public final class ProbeOptions {
         m.put("every", every);
         m.put("period", period);
         m.put("burst", burst);
+        m.put("lag_block", lagBlock);
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n";
     }
 
@@ -89,6 +96,7 @@ public final class ProbeOptions {
         o.every = m.path("every").asInt();
         o.period = m.path("period").asInt();
         o.burst = m.path("burst").asInt();
+        o.lagBlock = m.path("lag_block").asInt(1); // absent in runs started before lag blocks
         try {
             o.validate();
         } catch (IllegalArgumentException e) {
@@ -105,6 +113,9 @@ public final class ProbeOptions {
         if (burst < 1 || burst > period) {
             throw new IllegalArgumentException("--probe-burst must be 1 to --probe-period (" + period + "), got " + burst);
         }
+        if (lagBlock < 1) {
+            throw new IllegalArgumentException("--probe-lag-block must be at least 1, got " + lagBlock);
+        }
         for (String n : names) {
             if (!Probes.NAMES.contains(n)) {
                 throw new IllegalArgumentException("unknown probe '" + n + "'; known: " + String.join(", ", Probes.NAMES));
@@ -119,6 +130,6 @@ public final class ProbeOptions {
             return factory;
         }
         return (backend, params) -> new ProbedOptimizer(factory.apply(backend, params),
-                Probes.create(names, backend, params), every, period, burst);
+                Probes.create(names, backend, params, lagBlock), every, period, burst);
     }
 }

@@ -74,6 +74,10 @@ public final class RunCommand implements Runnable {
             throw new ParameterException(spec.commandLine(), "--checkpoint-every must be at least 1, got " + checkpointEvery);
         }
         options.validate(spec);
+        TrainingOptions.usage(spec, () -> {
+            probes.validate();
+            return probes;
+        });
         PrintWriter out = spec.commandLine().getOut();
         try {
             Experiment.Outcome o;

@@ -23,7 +23,14 @@ import org.optopt.api.backend.BackendProvider;
  * notation ({@code 512MB}, {@code 2GB}); a kernel needing more fails with an out-of-memory error
  * naming the kernel and the device (default: no limit but the device's). {@code profile=true}:
  * TornadoVM's profiler times every run ({@link DeviceTimes}), and optopt prints the totals (compile,
- * device kernels, transfers) on stderr when it exits.
+ * device kernels, transfers) on stderr when it exits. {@code primitives=device} runs the matrix
+ * products ({@code gemmInPlace}, {@code matmul}, {@code gemmBatchedInPlace}) and the elementwise
+ * primitives ({@code map}, {@code zip}, {@code axpyInPlace}, {@code fillInPlace},
+ * {@code copyInPlace}) as device tasks whose results stay on the device; {@code primitives=host}
+ * runs them in plain Java on the host copies, as the other primitives always are;
+ * {@code primitives=auto} (the default) is {@code host} on a CPU device (such as PoCL, where the
+ * host's loops use the same cores without the device's dispatch and copies: measured twice as fast
+ * per step on {@code teacher-student-mlp}, docs/tornado.md) and {@code device} on the others.
  *
  * <p>The runtime must be TornadoVM's build for this JDK: an SDK of another JDK line (its jars are
  * named {@code tornado-api-VERSION-jdkNN.jar}) makes the backend unavailable, saying so.
@@ -40,7 +47,13 @@ public final class TornadoBackendProvider implements BackendProvider {
     public static final String MEMORY_LIMIT = "memory-limit";
     /** The option turning TornadoVM's profiler on. */
     public static final String PROFILE = "profile";
-    private static final List<String> OPTIONS = List.of(DEVICE, MEMORY_LIMIT, PROFILE);
+    /** The option choosing where matrix products and elementwise primitives run: {@value #ON_HOST}, {@value #ON_DEVICE} or {@code auto}. */
+    public static final String PRIMITIVES = "primitives";
+    /** {@value #PRIMITIVES}'s value for plain Java on the host copies. */
+    public static final String ON_HOST = "host";
+    /** {@value #PRIMITIVES}'s value for device tasks. */
+    public static final String ON_DEVICE = "device";
+    private static final List<String> OPTIONS = List.of(DEVICE, MEMORY_LIMIT, PROFILE, PRIMITIVES);
     private static final Pattern SIZE = Pattern.compile("[1-9][0-9]{0,12}[KMG]B");
     private static final Pattern SDK_JDK = Pattern.compile("-jdk(\\d+)\\.jar$");
 
@@ -136,6 +149,11 @@ public final class TornadoBackendProvider implements BackendProvider {
         if (!profile.equals("true") && !profile.equals("false")) {
             throw new IllegalArgumentException("Backend '" + NAME + "': option " + PROFILE + "=" + profile + " is not true or false");
         }
+        String primitives = options.getOrDefault(PRIMITIVES, "auto");
+        if (!List.of(ON_HOST, ON_DEVICE, "auto").contains(primitives)) {
+            throw new IllegalArgumentException("Backend '" + NAME + "': option " + PRIMITIVES + "=" + primitives
+                    + " is not host, device or auto");
+        }
         Availability a = availability();
         if (!a.available()) {
             throw new IllegalStateException("Backend '" + NAME + "' is unavailable: " + a.reason());
@@ -143,7 +161,7 @@ public final class TornadoBackendProvider implements BackendProvider {
         try {
             DeviceFactory factory = (DeviceFactory) Class.forName(DEVICE_CODE_CLASS)
                     .getDeclaredConstructor().newInstance();
-            return factory.create(options.get(DEVICE), limit, Boolean.parseBoolean(profile));
+            return factory.create(options.get(DEVICE), limit, Boolean.parseBoolean(profile), primitives);
         } catch (ReflectiveOperationException e) {
             Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
             throw new IllegalStateException("Backend '" + NAME + "': cannot start its device code: " + cause, cause);
@@ -155,11 +173,13 @@ public final class TornadoBackendProvider implements BackendProvider {
         /**
          * A backend on the device {@code device} selects ({@code null}: TornadoVM's default), each
          * kernel execution limited to {@code memoryLimit} of device memory ({@code null}: no limit),
-         * with TornadoVM's profiler on if {@code profile}.
+         * with TornadoVM's profiler on if {@code profile}, matrix products and elementwise
+         * primitives where {@code primitives} says ({@code host}, {@code device}, or {@code auto}:
+         * the host for a CPU device, else the device).
          *
          * @throws IllegalArgumentException if no device matches, listing the devices
          * @throws IllegalStateException if TornadoVM cannot start
          */
-        Backend create(String device, String memoryLimit, boolean profile);
+        Backend create(String device, String memoryLimit, boolean profile, String primitives);
     }
 }

@@ -29,22 +29,35 @@
  * are turned off, and so is its bailout recovery: a kernel the device cannot compile fails with an
  * error naming the kernel and the device, never a silent run on the host.
  *
- * <h2>Data: resident on the device between kernels</h2>
- * A tensor is a host array and, once a kernel has written it, a device copy; each knows which is
- * current. A kernel run copies in the buffers it only reads, and a buffer it updates in place only
+ * <h2>Matrix products and elementwise primitives: device tasks, or the host</h2>
+ * With {@code --backend-option primitives=device} (and {@code auto}, the default, on a device that
+ * is not a CPU) the matrix products run as one hand-written task per product shape (a
+ * two-dimensional {@code @Parallel} loop over the outputs, summing in the host loop's order, so the
+ * floats are the host's) and the elementwise primitives ({@code map}, {@code zip}, {@code axpy},
+ * {@code fill}, {@code copy}) as kernels of the kernel language compiled once per op; both go
+ * through the kernels' residency and plan machinery below. With {@code primitives=host} (and
+ * {@code auto} on a CPU device such as PoCL, where it measured twice as fast: {@code docs/tornado.md})
+ * they run in plain Java on the host copies, as the remaining primitives (reductions, transposes,
+ * gathers, convolution helpers) always do.
+ *
+ * <h2>Data: resident on the device between tasks</h2>
+ * A tensor is a host array and, once a device task has written it, a device copy; each knows which
+ * is current. A task run copies in the buffers it only reads, and a buffer it updates in place only
  * when the device does not hold its current data: so an optimizer's state never leaves the device,
- * and the parameters come back only when the host reads them ({@code toArray}, or a host primitive
- * such as the forward pass's matrix product, which run in plain Java on the host copy). A host write
- * makes the device copies out of date, and the next run copies in again. The copies are counted
+ * and the parameters come back only when the host reads them ({@code toArray}, a host primitive) or
+ * another device task does (each task's execution plans own their device copies: TornadoVM 5.2
+ * shares device memory only between the graphs of one plan). A host write makes the device copies
+ * out of date, and the next run copies in again. The copies are counted
  * ({@link org.optopt.backend.tornado.DeviceTransfers}).
  *
  * <h2>Compiled once per layout</h2>
  * TornadoVM binds a task graph's arrays when it is built and compiles an execution plan's graphs on
- * their first run, so each kernel's plans run over arrays of their own (slots), one plan per element
- * count and aliasing of the bound tensors: new tensors of a known layout move into the slots of a
+ * their first run, so each task's plans run over arrays of their own (slots), one plan per array
+ * lengths and aliasing of the bound tensors: new tensors of a known layout move into the slots of a
  * compiled plan instead of building a new one. Each plan has a loading graph (copies in every buffer
- * the kernel reads) and a resident graph (takes the updated-in-place buffers from the device), both
- * compiled once. Compilations are counted ({@link org.optopt.backend.tornado.DeviceCompilations}).
+ * the task reads) and, where the task updates a buffer in place, a resident graph (takes those
+ * buffers from the device), each compiled once. Compilations are counted
+ * ({@link org.optopt.backend.tornado.DeviceCompilations}).
  *
  * <h2>Devices</h2>
  * {@code --backend-option device=} picks a device by TornadoVM's {@code BACKEND:DEVICE} number (as

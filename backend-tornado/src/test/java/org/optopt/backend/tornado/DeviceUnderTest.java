@@ -2,6 +2,7 @@ package org.optopt.backend.tornado;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,7 +11,8 @@ import org.optopt.api.backend.Backend;
 
 /**
  * The tornado backend the device tests run on, one per test class: TornadoVM's default device, or
- * {@code -Doptopt.tornado.device=...}; without a TornadoVM SDK the test class is skipped, saying why.
+ * {@code -Doptopt.tornado.device=...}, with every primitive the backend can run there on the device
+ * ({@code primitives=device}); without a TornadoVM SDK the test class is skipped, saying why.
  */
 abstract class DeviceUnderTest {
     /** The backend under test, open for the test class. */
@@ -29,12 +31,21 @@ abstract class DeviceUnderTest {
         }
     }
 
-    /** A new tornado backend on the chosen device (skips the calling test without the SDK). */
+    /** A new tornado backend on the chosen device with device primitives (skips the calling test without the SDK). */
     static Backend create() {
+        return create(TornadoBackendProvider.ON_DEVICE);
+    }
+
+    /** A new tornado backend on the chosen device, {@code primitives} on the host or the device (skips the calling test without the SDK). */
+    static Backend create(String primitives) {
         TornadoBackendProvider provider = new TornadoBackendProvider();
         Availability a = provider.availability();
         assumeTrue(a.available(), () -> "tornado backend unavailable: " + a.reason());
+        Map<String, String> options = new HashMap<>(Map.of(TornadoBackendProvider.PRIMITIVES, primitives));
         String device = System.getProperty("optopt.tornado.device");
-        return provider.create(device == null ? Map.of() : Map.of(TornadoBackendProvider.DEVICE, device));
+        if (device != null) {
+            options.put(TornadoBackendProvider.DEVICE, device);
+        }
+        return provider.create(options);
     }
 }

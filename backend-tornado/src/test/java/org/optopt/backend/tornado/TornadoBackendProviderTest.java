@@ -37,7 +37,7 @@ class TornadoBackendProviderTest {
     void rejectsAnUnknownOptionBeforeAnythingElse() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> provider.create(Map.of("threads", "2")));
-        assertEquals("Backend 'tornado' has no option 'threads'; valid options: [device, memory-limit, profile]", e.getMessage());
+        assertEquals("Backend 'tornado' has no option 'threads'; valid options: [device, memory-limit, profile, primitives]", e.getMessage());
     }
 
     @Test
@@ -45,6 +45,13 @@ class TornadoBackendProviderTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> provider.create(Map.of("memory-limit", "lots")));
         assertEquals("Backend 'tornado': option memory-limit=lots is not a size such as 512MB or 2GB", e.getMessage());
+    }
+
+    @Test
+    void rejectsAnUnknownPlaceForThePrimitives() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> provider.create(Map.of("primitives", "gpu")));
+        assertEquals("Backend 'tornado': option primitives=gpu is not host, device or auto", e.getMessage());
     }
 
     /** An SDK is built for one JDK line; its jar names say which. */

@@ -55,7 +55,7 @@ public final class SecondMomentProbe extends KernelProbe {
      * @throws IllegalArgumentException unless 0 &lt;= beta &lt; 1
      */
     public SecondMomentProbe(Backend backend, ParameterSet parameters, double beta) {
-        super(backend, parameters, beta, KERNEL);
+        super(backend, parameters, beta, List.of(KERNEL));
         sum = backend.compile(SUM);
         for (Parameter p : this.parameters) {
             Tensor v = backend.zeros(p.gradient().shape());

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.optopt.api.kernel.Expr;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.optim.Optimizer;
@@ -39,16 +41,19 @@ class FusedProbesTest {
         return TestProblems.parameters(backend, 5, Shape.matrix(4, 5), Shape.vector(5));
     }
 
-    private List<Probe> probes(ParameterSet set) {
-        return List.of(new SecondMomentProbe(backend, set, BETA), new AutocorrelationProbe(backend, set, LAGS, BETA));
+    /** The second-moment probe and the autocorrelation probe in blocks of {@code block} observations. */
+    private List<Probe> probes(ParameterSet set, int block) {
+        return List.of(new SecondMomentProbe(backend, set, BETA), new AutocorrelationProbe(backend, set, LAGS, block, BETA));
     }
 
     private Optimizer adam(ParameterSet set) {
         return new Adam().create(backend, set, Map.of("lr", 0.05));
     }
 
-    @Test
-    void fusedProbesKeepAdamBitIdenticalAndMatchStandaloneProbesAndADoubleReference() {
+    /** With lag blocks of 3 the fused step alternates between two kernels (copy, copy, fold). */
+    @ParameterizedTest(name = "lag block {0}")
+    @ValueSource(ints = {1, 3})
+    void fusedProbesKeepAdamBitIdenticalAndMatchStandaloneProbesAndADoubleReference(int block) {
         List<Parameter> a = parameters();
         List<Parameter> b = parameters();
         List<Parameter> c = parameters();
@@ -59,8 +64,8 @@ class FusedProbesTest {
         double[] r = new double[LAGS + 1];
         List<float[][]> seen = new ArrayList<>();
         try (Optimizer plain = adam(ParameterSet.of(a));
-             ProbedOptimizer fused = new ProbedOptimizer(adam(sb), probes(sb), 1, 1, 1, true);
-             ProbedOptimizer separate = new ProbedOptimizer(adam(sc), probes(sc), 1, 1, 1, false)) {
+             ProbedOptimizer fused = new ProbedOptimizer(adam(sb), probes(sb, block), 1, 1, 1, true);
+             ProbedOptimizer separate = new ProbedOptimizer(adam(sc), probes(sc, block), 1, 1, 1, false)) {
             assertTrue(fused.fused(), "Adam fuses the probes' kernels");
             assertFalse(separate.fused());
             for (int t = 0; t < steps; t++) {
@@ -97,16 +102,17 @@ class FusedProbesTest {
      * statistics come from the fragment run on its own) and a skipped non-finite step: the fused
      * probes still see exactly what probes observing on their own see.
      */
-    @Test
-    void burstsFrozenGroupsAndSkippedStepsObserveAsSeparateProbes() {
+    @ParameterizedTest(name = "lag block {0}")
+    @ValueSource(ints = {1, 2})
+    void burstsFrozenGroupsAndSkippedStepsObserveAsSeparateProbes(int block) {
         List<Parameter> b = parameters();
         List<Parameter> c = parameters();
         ParameterSet sb = ParameterSet.ofGroups(List.of(ParameterGroup.of("w", List.of(b.get(0))),
                 ParameterGroup.of("bias", List.of(b.get(1))).freeze()));
         ParameterSet sc = ParameterSet.ofGroups(List.of(ParameterGroup.of("w", List.of(c.get(0))),
                 ParameterGroup.of("bias", List.of(c.get(1))).freeze()));
-        try (ProbedOptimizer fused = new ProbedOptimizer(adam(sb), probes(sb), 2, 4, 3, true);
-             ProbedOptimizer separate = new ProbedOptimizer(adam(sc), probes(sc), 2, 4, 3, false)) {
+        try (ProbedOptimizer fused = new ProbedOptimizer(adam(sb), probes(sb, block), 2, 4, 3, true);
+             ProbedOptimizer separate = new ProbedOptimizer(adam(sc), probes(sc, block), 2, 4, 3, false)) {
             fused.setNonFinitePolicy(org.optopt.api.optim.NonFinitePolicy.SKIP_NON_FINITE);
             separate.setNonFinitePolicy(org.optopt.api.optim.NonFinitePolicy.SKIP_NON_FINITE);
             for (int t = 0; t < 11; t++) {
@@ -127,17 +133,34 @@ class FusedProbesTest {
         }
     }
 
-    @Test
-    void onePassGivesEachProbeItsOwnStatistics() {
+    /**
+     * One pass gives each probe the statistics it has on its own. Every observation's lag products
+     * (block 1): one fragment. Blocks of 3: a fragment for each kernel of the autocorrelation probe
+     * (fragment c holds its kernel c, the second-moment probe's only one being digit 0), the pass
+     * running copy, copy, fold.
+     */
+    @ParameterizedTest(name = "lag block {0}")
+    @ValueSource(ints = {1, 3})
+    void onePassGivesEachProbeItsOwnStatistics(int block) {
         List<Parameter> b = parameters();
         ParameterSet set = ParameterSet.of(b);
-        List<Probe> alone = probes(set);
-        List<Probe> together = probes(set);
+        List<Probe> alone = probes(set, block);
+        List<Probe> together = probes(set, block);
         ProbePass pass = new ProbePass("pass", together.stream().map(FusibleProbe.class::cast).toList());
-        var compiled = backend.compile(pass.fragment());
-        assertEquals(java.util.Set.of("g", "probe0.v", "probe1.prev1", "probe1.prev2"),
-                java.util.Set.copyOf(pass.fragment().buffers()), "one gradient, each probe's buffers under its prefix");
-        for (int t = 0; t < 6; t++) {
+        var compiled = pass.fragments().stream().map(backend::compile).toList();
+        List<java.util.Set<String>> buffers = pass.fragments().stream().map(k -> java.util.Set.copyOf(k.buffers())).toList();
+        if (block == 1) {
+            assertEquals(List.of("pass"), pass.fragments().stream().map(Kernel::name).toList());
+            assertEquals(List.of(java.util.Set.of("g", "probe0.v", "probe1.prev1", "probe1.prev2")), buffers,
+                    "one gradient, each probe's buffers under its prefix");
+        } else {
+            assertEquals(List.of("pass_0", "pass_1"), pass.fragments().stream().map(Kernel::name).toList());
+            assertEquals(List.of(java.util.Set.of("g", "probe0.v", "probe1.slot"),
+                    java.util.Set.of("g", "probe0.v", "probe1.prev1", "probe1.prev2", "probe1.prev3", "probe1.prev4")),
+                    buffers, "a copy into the ring's slot, and a fold over a ring of K + B - 1 = 4");
+        }
+        for (int t = 0; t < 7; t++) {
+            assertEquals(t % block == block - 1 ? pass.fragments().size() - 1 : 0, pass.next(), "observation " + (t + 1));
             TestProblems.parabola(b, t);
             alone.forEach(p -> p.observe(set));
             pass.observe(set, compiled);

@@ -2,15 +2,7 @@ package org.optopt.backend.tornado.device;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.optopt.api.backend.CompiledKernel;
 import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.kernel.Expr;
@@ -21,44 +13,13 @@ import org.optopt.api.kernel.Reductions;
 import org.optopt.api.kernel.Statement;
 import org.optopt.api.tensor.Tensor;
 import uk.ac.manchester.tornado.api.TaskGraph;
-import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
-import uk.ac.manchester.tornado.api.TornadoExecutionResult;
-import uk.ac.manchester.tornado.api.TornadoProfilerResult;
-import uk.ac.manchester.tornado.api.enums.ProfilerMode;
-import uk.ac.manchester.tornado.api.enums.DataTransferMode;
-import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
-import uk.ac.manchester.tornado.api.exceptions.TornadoMemoryException;
-import uk.ac.manchester.tornado.api.exceptions.TornadoOutOfMemoryException;
 
 /**
- * A kernel compiled to one TornadoVM task ({@link KernelSource}) and run on the backend's device.
- *
- * <p>A TornadoVM task graph binds arrays, owns their device copies and is compiled for the device
- * on its first execution, the code kept with its execution plan (TornadoVM 5.2 has no way to bind
- * other arrays to a built graph, and freeing a plan's device memory drops its code too). So a
- * kernel's {@link Execution}s run over arrays of their own, <em>slots</em>, into which each run's
- * tensors move: executions are keyed by {@link Layout} (element count and which buffers share a
- * tensor), and a run on new tensors of a known layout reuses a compiled execution. A layout gets a
- * second execution (a second compilation) only when tensors pushed out of its slots come back while
- * others are resident (an optimizer stepping two parameters of one size), so that alternating
- * bindings each stay on the device; at most {@value #PER_LAYOUT} per layout and {@value #PLANS} per
- * kernel, least recently used first out.
- *
- * <p>Transfers (see {@link Storage} for which copy is current): a buffer the kernel only reads is
- * copied in at every run (from its slot, refreshed from the tensor when the tensor changed); a
- * stored buffer stays on the device and comes back only when the host reads it, or when another
- * tensor takes its slot while the device holds its only current copy; a stored buffer the kernel
- * also reads is copied in only when its slot does not hold its current data (a new tensor in the
- * slot, a host write since the last run), through the execution's loading graph. The reduction
- * terms come back at every run and are summed (or maximized) on the host in double; the uniform
- * slots go to the device at every run. A kernel binding more buffers than a task takes
- * ({@link KernelSource#packed}) copies them into its buffer table and back at every run instead.
+ * A kernel compiled to one TornadoVM task ({@link KernelSource}) and run on the backend's device
+ * through its {@link DevicePlans}, which keep the tensors it stores on the device. The reduction
+ * terms come back at every run and are summed (or maximized) on the host in double.
  */
-final class DeviceKernel implements CompiledKernel {
-    /** The most executions a kernel keeps, and of one layout. */
-    private static final int PLANS = 64;
-    private static final int PER_LAYOUT = 8;
-
+final class DeviceKernel implements CompiledKernel, DeviceTask {
     private final TornadoBackend owner;
     private final KernelPlan plan;
     private final Object task;
@@ -66,14 +27,8 @@ final class DeviceKernel implements CompiledKernel {
     private final String[] bufferLabels;
     private final boolean[] stored;
     private final boolean[] read;
-    private final boolean packed;
     private final ReduceOp[] reduceOps;
-    /** The executions, least recently used first, and by layout. */
-    private final List<Execution> executions = new ArrayList<>();
-    private final Map<Layout, List<Execution>> layouts = new HashMap<>();
-    /** Tensors whose device data an execution of this kernel had to give back to make room for another binding. */
-    private final Set<Storage> displaced = Collections.newSetFromMap(new IdentityHashMap<>());
-    private long clock;
+    private final DevicePlans plans;
 
     DeviceKernel(TornadoBackend owner, Kernel kernel, Class<?> taskClass) {
         this.owner = owner;
@@ -91,7 +46,6 @@ final class DeviceKernel implements CompiledKernel {
                         + " task arguments, more than TornadoVM's task graphs take"));
         this.bufferLabels = kernel.buffers().stream()
                 .map(b -> "Kernel " + kernel.name() + ": buffer '" + b + "'").toArray(String[]::new);
-        this.packed = KernelSource.packed(kernel);
         this.stored = new boolean[kernel.buffers().size()];
         kernel.storedBuffers().forEach(b -> stored[kernel.bufferIndex(b)] = true);
         this.read = new boolean[stored.length];
@@ -106,6 +60,7 @@ final class DeviceKernel implements CompiledKernel {
                 }
             }
         }
+        this.plans = new DevicePlans(owner, this);
     }
 
     private void markReads(Expr e) {
@@ -144,11 +99,7 @@ final class DeviceKernel implements CompiledKernel {
         if (n > 0) {
             float[] terms;
             synchronized (owner) {
-                Execution e = execution(storages, n);
-                float[] uniforms = plan.evaluateUniforms(args.scalars());
-                System.arraycopy(uniforms, 0, e.uniforms, 0, uniforms.length);
-                e.run(storages);
-                terms = e.terms;
+                terms = plans.run(storages, n, plan.evaluateUniforms(args.scalars()));
             }
             for (int r = 0; r < results.length; r++) {
                 for (int i = r * n; i < (r + 1) * n; i++) {
@@ -159,377 +110,64 @@ final class DeviceKernel implements CompiledKernel {
         return new Reductions(plan.kernel().reductions(), results);
     }
 
-    /**
-     * The execution that runs {@code storages}: of the executions of their layout, the one already
-     * holding them, else a new one if one of them was pushed out of an execution of this layout
-     * before (two bindings alternate: each keeps its own) and the layout has fewer than
-     * {@value #PER_LAYOUT}, else the least recently used one, whose present tensors move out.
-     */
-    private Execution execution(Storage[] storages, int n) {
-        Layout layout = Layout.of(storages, n);
-        List<Execution> candidates = layouts.computeIfAbsent(layout, k -> new ArrayList<>());
-        displaced.removeIf(Storage::released);
-        Execution chosen = null;
-        for (Execution e : candidates) {
-            if (e.holds(storages)) {
-                chosen = e;
-                break;
-            }
-        }
-        if (chosen == null) {
-            boolean returning = false;
-            for (int b = 0; b < storages.length; b++) {
-                returning |= stored[b] && displaced.contains(storages[b]);
-            }
-            if (candidates.isEmpty() || returning && candidates.size() < PER_LAYOUT) {
-                chosen = new Execution(layout);
-                candidates.add(chosen);
-                executions.add(chosen);
-                if (executions.size() > PLANS) {
-                    Execution eldest = executions.removeFirst();
-                    List<Execution> same = layouts.get(eldest.layout);
-                    same.remove(eldest);
-                    if (same.isEmpty()) {
-                        layouts.remove(eldest.layout);
-                    }
-                    eldest.close(true);
-                }
-            } else {
-                chosen = candidates.stream().min(Comparator.comparingLong(e -> e.lastRun)).orElseThrow();
-            }
-        }
-        candidates.remove(chosen);
-        candidates.add(chosen);
-        executions.remove(chosen);
-        executions.add(chosen);
-        return chosen;
-    }
-
     /** Frees every execution's device memory (the backend is closing: nothing is copied back). */
     void close() {
-        synchronized (owner) {
-            executions.forEach(e -> e.close(false));
-            executions.clear();
-            layouts.clear();
-            displaced.clear();
-        }
+        plans.close();
     }
 
-    /**
-     * What an execution's task graphs are built for: the element count and which buffers share
-     * memory ({@code alias[b]}, the first buffer bound to the same storage as {@code b}).
-     */
-    private record Layout(int n, List<Integer> alias) {
-        static Layout of(Storage[] storages, int n) {
-            List<Integer> alias = new ArrayList<>(storages.length);
-            for (int b = 0; b < storages.length; b++) {
-                int first = b;
-                for (int a = 0; a < b; a++) {
-                    if (storages[a] == storages[b]) {
-                        first = a;
-                        break;
-                    }
-                }
-                alias.add(first);
-            }
-            return new Layout(n, List.copyOf(alias));
-        }
+    // ---- the task, as DevicePlans runs it -------------------------------------------------
+
+    @Override
+    public String label() {
+        return "Kernel " + plan.kernel().name();
     }
 
-    /**
-     * One TornadoVM execution plan for a {@link Layout}: the task over arrays of its own, the
-     * <em>slots</em> (one per distinct buffer), into which each run's tensors move, so that a new
-     * tensor of a known layout reuses the compiled task instead of building (and compiling) a new
-     * plan. TornadoVM fixes an array's transfers when a graph is built and compiles each plan's
-     * graphs on their first run, so the plan holds two graphs of the same task over the same slots:
-     * <ul>
-     *   <li>{@code load} copies in every buffer the kernel reads, the stored ones included; it runs
-     *       when a stored buffer that the kernel reads is not on the device as current data of this
-     *       slot (a first run, a new tensor in the slot, a host write since);</li>
-     *   <li>{@code resident} takes the stored buffers from the device memory {@code load} or its own
-     *       earlier runs left there ({@code consumeFromDevice}) and copies in only the buffers the
-     *       kernel only reads.</li>
-     * </ul>
-     * Both keep the stored buffers on the device and bring back the reduction terms; a stored
-     * buffer comes back on demand ({@link #download}). A packed kernel's single graph copies its
-     * buffer table in and out at every run.
-     */
-    final class Execution {
-        final float[] uniforms = new float[Math.max(1, plan.uniforms().size())];
-        final float[] terms;
-        private final Layout layout;
-        private final int n;
-        /** The slot of each buffer, and the tensor memory now in each slot, by buffer (null in aliased positions). */
-        private final float[][] slots;
-        private final Storage[] occupants;
-        /** The version of its occupant a read-only slot's array holds. */
-        private final long[] versions;
-        private final float[] table;
-        private final TornadoExecutionPlan executionPlan;
-        private final boolean[] graphRan = new boolean[2];
-        private TornadoExecutionResult result;
-        private int selected = -1;
-        private long lastRun;
-
-        Execution(Layout layout) {
-            this.layout = layout;
-            this.n = layout.n();
-            int buffers = stored.length;
-            this.terms = new float[reduceOps.length * n];
-            this.slots = new float[buffers][];
-            this.occupants = new Storage[buffers];
-            this.versions = new long[buffers];
-            this.table = packed ? new float[Math.multiplyExact(buffers, n)] : null;
-            for (int b = 0; b < buffers; b++) {
-                int first = layout.alias().get(b);
-                slots[b] = first == b ? new float[packed ? 0 : n] : slots[first];
-            }
-            String name = "optopt" + System.identityHashCode(this);
-            executionPlan = packed ? new TornadoExecutionPlan(graph(name + "p", true).snapshot())
-                    : new TornadoExecutionPlan(graph(name + "l", true).snapshot(), graph(name + "r", false).snapshot());
-            executionPlan.withDevice(owner.device().device());
-            if (owner.memoryLimit() != null) {
-                executionPlan.withMemoryLimit(owner.memoryLimit());
-            }
-            if (owner.profiling()) {
-                executionPlan.withProfiler(ProfilerMode.SILENT);
-            }
-        }
-
-        /** The load graph ({@code load}) or the resident one. */
-        private TaskGraph graph(String name, boolean load) {
-            TaskGraph graph = new TaskGraph(name);
-            Object[] arrays = packed ? new Object[] {table} : slots;
-            List<Object> in = new ArrayList<>(List.of(uniforms));
-            List<Object> kept = new ArrayList<>();
-            for (int b = 0; b < arrays.length; b++) {
-                if (!packed && layout.alias().get(b) != b) {
-                    continue;
-                }
-                boolean keep = !packed && storedSlot(b);
-                if (!keep || load && readSlot(b)) {
-                    in.add(arrays[b]);
-                }
-                if (keep) {
-                    kept.add(arrays[b]);
-                }
-            }
-            graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, in.toArray());
-            if (!load && !kept.isEmpty()) {
-                graph.consumeFromDevice(kept.toArray());
-            }
-            addTask(graph, arrays);
-            if (!kept.isEmpty()) {
-                graph.persistOnDevice(kept.toArray());
-            }
-            List<Object> back = new ArrayList<>();
-            if (packed) {
-                back.add(table);
-            }
-            if (reduceOps.length > 0) {
-                back.add(terms);
-            }
-            if (!back.isEmpty()) {
-                graph.transferToHost(DataTransferMode.EVERY_EXECUTION, back.toArray());
-            }
-            return graph;
-        }
-
-        /** Whether the slot of buffer {@code b} is stored by the kernel (through any buffer sharing it). */
-        private boolean storedSlot(int b) {
-            return anyAliasOf(b, stored);
-        }
-
-        /** Whether the kernel reads the slot of buffer {@code b} (through any buffer sharing it). */
-        private boolean readSlot(int b) {
-            return anyAliasOf(b, read);
-        }
-
-        private boolean anyAliasOf(int b, boolean[] flags) {
-            int first = layout.alias().get(b);
-            for (int a = 0; a < flags.length; a++) {
-                if (layout.alias().get(a) == first && flags[a]) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        private void addTask(TaskGraph graph, Object[] arrays) {
-            Object[] call = new Object[KernelSource.arity(plan.kernel()) + 2];
-            call[0] = "k";
-            call[1] = task;
-            System.arraycopy(arrays, 0, call, 2, arrays.length);
-            if (reduceOps.length > 0) {
-                call[2 + arrays.length] = terms;
-            }
-            call[call.length - 2] = uniforms;
-            call[call.length - 1] = n;
-            try {
-                addTask.invoke(graph, call);
-            } catch (IllegalAccessException | InvocationTargetException e) {
-                throw new IllegalStateException("Kernel " + plan.kernel().name() + ": cannot build its TornadoVM task: "
-                        + (e instanceof InvocationTargetException ite ? ite.getCause() : e), e);
-            }
-        }
-
-        /** Whether every stored buffer of {@code storages} is already this execution's current device data. */
-        boolean holds(Storage[] storages) {
-            if (packed) {
-                return true;
-            }
-            for (int b = 0; b < storages.length; b++) {
-                if (stored[b] && (occupants[b] != storages[b] || storages[b].owner() != this)) {
-                    return false;
-                }
-            }
-            return graphRan[0];
-        }
-
-        /** Moves {@code storages} into the slots (copying in what must be), runs the task, records where the stored buffers are current. */
-        void run(Storage[] storages) {
-            if (packed) {
-                runPacked(storages);
-                return;
-            }
-            boolean load = !graphRan[0];
-            for (int b = 0; b < storages.length; b++) {
-                if (layout.alias().get(b) == b && storedSlot(b) && readSlot(b)) {
-                    load |= occupants[b] != storages[b] || storages[b].owner() != this;
-                }
-            }
-            for (int b = 0; b < storages.length; b++) {
-                if (layout.alias().get(b) != b) {
-                    continue;
-                }
-                Storage s = storages[b];
-                if (occupants[b] != s) {
-                    evict(b);
-                    occupants[b] = s;
-                    versions[b] = -1;
-                    displaced.remove(s);
-                }
-                boolean keep = storedSlot(b);
-                if (keep && load && readSlot(b) || !keep) {
-                    if (versions[b] != s.version() || keep) {
-                        System.arraycopy(s.forHostRead(), 0, slots[b], 0, n);
-                        versions[b] = s.version();
-                    }
-                    owner.countToDevice(s.bytes());
-                }
-            }
-            int graph = load ? 0 : 1;
-            if (graph != selected) {
-                executionPlan.withGraph(graph);
-                selected = graph;
-            }
-            execute(graph);
-            for (int b = 0; b < storages.length; b++) {
-                if (layout.alias().get(b) == b && storedSlot(b)) {
-                    storages[b].writtenOnDevice(this);
-                }
-            }
-        }
-
-        private void runPacked(Storage[] storages) {
-            for (int b = 0; b < storages.length; b++) {
-                System.arraycopy(storages[b].forHostRead(), 0, table, b * n, n);
-            }
-            owner.countToDevice((long) table.length * Float.BYTES);
-            execute(0);
-            owner.countToHost((long) table.length * Float.BYTES);
-            for (int b = 0; b < storages.length; b++) {
-                if (stored[b]) {
-                    System.arraycopy(table, b * n, storages[b].forHostOverwrite(), 0, n);
-                }
-            }
-        }
-
-        /** Runs the selected graph, {@code graph}. */
-        private void execute(int graph) {
-            if (!graphRan[graph]) {
-                owner.countCompilation();
-            }
-            try {
-                result = executionPlan.execute();
-            } catch (TornadoMemoryException | TornadoOutOfMemoryException e) {
-                throw new IllegalStateException("Kernel " + plan.kernel().name() + " ran out of memory on TornadoVM device "
-                        + owner.device().label() + " (" + n + " elements per buffer"
-                        + (owner.memoryLimit() == null ? "" : ", memory-limit=" + owner.memoryLimit()) + "): " + firstLine(e), e);
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("Kernel " + plan.kernel().name() + " failed on TornadoVM device "
-                        + owner.device().label() + ": " + firstLine(e), e);
-            }
-            graphRan[graph] = true;
-            lastRun = ++clock;
-            if (owner.profiling()) {
-                TornadoProfilerResult p = result.getProfilerResult();
-                owner.countTimes(true, p.getCompileTime(), p.getDeviceKernelTime(), p.getDataTransfersTime());
-            }
-            if (reduceOps.length > 0) {
-                owner.countToHost((long) terms.length * Float.BYTES);
-            }
-        }
-
-        /** Moves the occupant of slot {@code b} out: its device data, if that is its only current copy, comes back. */
-        private void evict(int b) {
-            Storage previous = occupants[b];
-            if (previous == null) {
-                return;
-            }
-            if (previous.owner() == this && previous.deviceOnly() && !previous.released()) {
-                displaced.add(previous);
-                previous.forHostRead();
-            }
-            if (previous.owner() == this) {
-                previous.forHostOverwrite();
-            }
-            occupants[b] = null;
-        }
-
-        /** Copies {@code storage}'s device data, which this execution holds, to its host array. */
-        void download(Storage storage) {
-            int b = Arrays.asList(occupants).indexOf(storage);
-            long start = System.nanoTime();
-            try {
-                result.transferToHost(slots[b]);
-                if (owner.profiling()) {
-                    owner.countTimes(false, 0, 0, System.nanoTime() - start);
-                }
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("Kernel " + plan.kernel().name() + ": copying a result back from TornadoVM device "
-                        + owner.device().label() + " failed: " + firstLine(e), e);
-            }
-            System.arraycopy(slots[b], 0, storage.host, 0, n);
-            owner.countToHost(storage.bytes());
-        }
-
-        /** Frees the device memory, first copying back ({@code keep}) what only the device holds of open tensors. */
-        void close(boolean keep) {
-            for (int b = 0; b < occupants.length; b++) {
-                Storage s = occupants[b];
-                if (s != null && s.owner() == this) {
-                    if (keep && !s.released()) {
-                        s.forHostRead();
-                    }
-                    s.forHostOverwrite();
-                }
-            }
-            try {
-                executionPlan.freeDeviceMemory();
-                executionPlan.close();
-            } catch (TornadoExecutionPlanException | RuntimeException e) {
-                // freeing device memory of a plan being dropped: nothing else to do
-            }
-        }
+    @Override
+    public int buffers() {
+        return stored.length;
     }
 
-    static String firstLine(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+    @Override
+    public boolean stores(int b) {
+        return stored[b];
+    }
+
+    @Override
+    public boolean reads(int b) {
+        return read[b];
+    }
+
+    @Override
+    public int reductions() {
+        return reduceOps.length;
+    }
+
+    @Override
+    public int uniforms() {
+        return plan.uniforms().size();
+    }
+
+    @Override
+    public boolean packed() {
+        return KernelSource.packed(plan.kernel());
+    }
+
+    @Override
+    public void addTo(TaskGraph graph, Object[] arrays, float[] terms, float[] uniforms, int n) {
+        Object[] call = new Object[KernelSource.arity(plan.kernel()) + 2];
+        call[0] = "k";
+        call[1] = task;
+        System.arraycopy(arrays, 0, call, 2, arrays.length);
+        if (terms != null) {
+            call[2 + arrays.length] = terms;
         }
-        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return m.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(root.getClass().getName());
+        call[call.length - 2] = uniforms;
+        call[call.length - 1] = n;
+        try {
+            addTask.invoke(graph, call);
+        } catch (IllegalAccessException | InvocationTargetException e) {
+            throw new IllegalStateException(label() + ": cannot build its TornadoVM task: "
+                    + (e instanceof InvocationTargetException ite ? ite.getCause() : e), e);
+        }
     }
 }

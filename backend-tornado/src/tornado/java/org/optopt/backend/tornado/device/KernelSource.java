@@ -35,7 +35,7 @@ import org.optopt.api.kernel.UnaryOp;
  * reductions, present only if the kernel has any), the hoisted uniform slots {@code u}, the element
  * count. A TornadoVM task takes at most {@value #MAX_ARITY} arguments, so a kernel binding more
  * buffers than fit ({@link #packed}) gets one buffer table {@code tab} instead, buffer {@code k}'s
- * element {@code i} at {@code tab[k * n + i]}, which {@link DeviceKernel} fills from the bound
+ * element {@code i} at {@code tab[k * n + i]}, which {@link DevicePlans} fills from the bound
  * tensors and empties into the stored ones at every run. Packing was chosen over splitting such a
  * kernel into several tasks because a split would recompute (or spill to memory) every local value
  * that statements on both sides share; its cost, copies on the host and no device residency, falls

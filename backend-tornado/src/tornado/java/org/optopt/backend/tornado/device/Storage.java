@@ -1,12 +1,12 @@
 package org.optopt.backend.tornado.device;
 
 /**
- * The memory behind a tensor and its views: a host array and, where a kernel has written it, a
- * device copy in one kernel execution's memory ({@link DeviceKernel}). Which copy is current:
+ * The memory behind a tensor and its views: a host array and, where a device task has written it, a
+ * device copy in one task execution's memory ({@link DevicePlans}). Which copy is current:
  * <ul>
  *   <li>{@code owner == null}: the host array alone;</li>
  *   <li>{@code owner != null}, {@code hostCurrent}: both, the device copy of {@code owner};</li>
- *   <li>{@code owner != null}, not {@code hostCurrent}: the device copy alone (a kernel wrote it
+ *   <li>{@code owner != null}, not {@code hostCurrent}: the device copy alone (a device task wrote it
  *       since the host last looked).</li>
  * </ul>
  * The host reads through {@link #forHostRead()}, which copies the device data back first where it
@@ -15,7 +15,7 @@ package org.optopt.backend.tornado.device;
  */
 final class Storage {
     final float[] host;
-    private DeviceKernel.Execution owner;
+    private DevicePlans.Execution owner;
     private boolean hostCurrent = true;
     private boolean released;
     private long version;
@@ -50,12 +50,12 @@ final class Storage {
     }
 
     /** The execution whose device copy is current, or null. */
-    DeviceKernel.Execution owner() {
+    DevicePlans.Execution owner() {
         return owner;
     }
 
-    /** Records that {@code execution}'s kernel wrote the device copy, which is now the only current one. */
-    void writtenOnDevice(DeviceKernel.Execution execution) {
+    /** Records that {@code execution}'s task wrote the device copy, which is now the only current one. */
+    void writtenOnDevice(DevicePlans.Execution execution) {
         owner = execution;
         hostCurrent = false;
         version++;

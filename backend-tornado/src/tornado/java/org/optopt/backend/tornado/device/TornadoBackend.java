@@ -8,7 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.optopt.api.backend.Backend;
+import org.optopt.api.backend.BatchedGemmShape;
 import org.optopt.api.backend.CompiledKernel;
+import org.optopt.api.backend.support.GemmShape;
 import org.optopt.api.backend.support.HeapBackend;
 import org.optopt.api.backend.support.HeapTensor;
 import org.optopt.api.kernel.BinaryOp;
@@ -27,10 +29,15 @@ import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
 /**
  * The {@code tornado} backend: compiled kernels run on a TornadoVM device, one generated
  * {@code @Parallel} task per kernel ({@link KernelSource}, {@link DeviceKernel}), and their tensors
- * stay in device memory between runs; every other primitive is {@link HeapBackend}'s plain-Java loop
- * on the host copy, which {@link Storage} brings up to date first (and marks the device copy out of
- * date where the primitive writes). So an optimizer's state tensors, which only its kernel touches,
- * never leave the device, and a parameter crosses only when the host reads or writes it.
+ * stay in device memory between runs. With device primitives ({@code primitives=device}, or
+ * {@code auto} on a device that is not a CPU) the matrix products ({@link DeviceProducts}) and the
+ * elementwise primitives ({@link DeviceElementwise}) run there too, their results left on the
+ * device. Every other primitive (and these, with host primitives) is {@link HeapBackend}'s
+ * plain-Java loop on the host copy, which {@link Storage} brings up to date first (and marks the
+ * device copy out of date where the primitive writes). So an optimizer's state tensors, which only
+ * its kernel touches, never leave the device, and a parameter crosses only when the host reads or
+ * writes it, or when a device task other than the one holding it reads it (each task's execution
+ * plan holds device copies of its own, see {@link DevicePlans}).
  *
  * <p>All device and residency work is serialized on this object.
  */
@@ -39,6 +46,9 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     private final Path kernelFolder;
     private final String memoryLimit;
     private final boolean profile;
+    /** The device's matrix products and elementwise primitives, or null where they run on the host. */
+    private final DeviceProducts products;
+    private final DeviceElementwise elementwise;
     private long kernelRuns;
     private long compileNanos;
     private long kernelNanos;
@@ -52,11 +62,14 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     private long toHostBytes;
     private long compilations;
 
-    TornadoBackend(TornadoDevices.Entry device, Path kernelFolder, String memoryLimit, boolean profile) {
+    TornadoBackend(TornadoDevices.Entry device, Path kernelFolder, String memoryLimit, boolean profile,
+            boolean devicePrimitives) {
         this.device = device;
         this.kernelFolder = kernelFolder;
         this.memoryLimit = memoryLimit;
         this.profile = profile;
+        this.products = devicePrimitives ? new DeviceProducts(this) : null;
+        this.elementwise = devicePrimitives ? new DeviceElementwise(this) : null;
     }
 
     /** The host arithmetic: HeapBackend's loops over the host copies. */
@@ -210,33 +223,67 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
 
     @Override
     public Tensor map(UnaryOp op, Tensor x) {
+        if (elementwise != null && live(x, "map operand")) {
+            return elementwise.map(op, x);
+        }
         return adopt(host.map(op, read(x, "map operand")));
     }
 
     @Override
     public Tensor zip(BinaryOp op, Tensor a, Tensor b) {
+        if (elementwise != null && live(a, "left operand") && live(b, "right operand") && a.shape().equals(b.shape())) {
+            return elementwise.zip(op, a, b);
+        }
         return adopt(host.zip(op, read(a, "left operand"), read(b, "right operand")));
     }
 
     @Override
     public Tensor zip(BinaryOp op, Tensor a, float b) {
+        if (elementwise != null && Float.isFinite(b) && live(a, "left operand")) {
+            return elementwise.zip(op, a, b);
+        }
         return adopt(host.zip(op, read(a, "left operand"), b));
     }
 
     @Override
     public void axpyInPlace(float alpha, Tensor x, Tensor y) {
+        if (elementwise != null && Float.isFinite(alpha) && live(x, "x") && live(y, "y") && x.shape().equals(y.shape())) {
+            elementwise.axpy(alpha, x, y);
+            return;
+        }
         host.axpyInPlace(alpha, read(x, "x"), host(y, "y", Use.WRITE));
     }
 
     @Override
     public void fillInPlace(Tensor x, float value) {
+        if (elementwise != null && Float.isFinite(value) && live(x, "fill target")) {
+            elementwise.fill(x, value);
+            return;
+        }
         host.fillInPlace(host(x, "fill target", Use.OVERWRITE), value);
     }
 
     @Override
     public void copyInPlace(Tensor source, Tensor target) {
+        if (elementwise != null && live(source, "source") && live(target, "target") && source.shape().equals(target.shape())) {
+            elementwise.copy(source, target);
+            return;
+        }
         HeapTensor s = read(source, "source");
         host.copyInPlace(s, source.shape().equals(target.shape()) ? host(target, "target", Use.OVERWRITE) : own(target, "target").host);
+    }
+
+    /**
+     * Whether {@code t}, a tensor of this backend, is open and has elements: an elementwise
+     * primitive goes to the device only over such tensors (and with a finite scalar operand, as a
+     * kernel's scalars are), the host's loop taking the rest (reporting a closed tensor, computing
+     * nothing for an empty one, applying a NaN or infinite scalar).
+     *
+     * @throws IllegalArgumentException if another backend created {@code t}
+     */
+    private boolean live(Tensor t, String what) {
+        DeviceTensor d = own(t, what);
+        return !d.isClosed() && d.shape().size() > 0;
     }
 
     @Override
@@ -262,9 +309,58 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     @Override
     public void gemmInPlace(float alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB, float beta,
             Tensor c) {
-        HeapTensor x = read(a, "gemm A");
-        HeapTensor y = read(b, "gemm B");
-        host.gemmInPlace(alpha, x, transposeA, y, transposeB, beta, host(c, "gemm C", beta == 0f ? Use.OVERWRITE : Use.WRITE));
+        GemmShape g = GemmShape.of(a, transposeA, b, transposeB, c);
+        if (!onDevice(new BatchedGemmShape(1, g.m(), g.n(), g.k()), alpha, a, transposeA, b, transposeB, beta, c, "gemm")) {
+            HeapTensor x = read(a, "gemm A");
+            HeapTensor y = read(b, "gemm B");
+            host.gemmInPlace(alpha, x, transposeA, y, transposeB, beta, host(c, "gemm C", beta == 0f ? Use.OVERWRITE : Use.WRITE));
+        }
+    }
+
+    @Override
+    public void gemmBatchedInPlace(float alpha, Tensor a, boolean transposeA, Tensor b, boolean transposeB,
+            float beta, Tensor c) {
+        BatchedGemmShape s = BatchedGemmShape.of(a, transposeA, b, transposeB, c);
+        if (!onDevice(s, alpha, a, transposeA, b, transposeB, beta, c, "batched gemm")) {
+            HeapTensor x = read(a, "batched gemm A");
+            HeapTensor y = read(b, "batched gemm B");
+            host.gemmBatchedInPlace(alpha, x, transposeA, y, transposeB, beta,
+                    host(c, "batched gemm C", beta == 0f ? Use.OVERWRITE : Use.WRITE));
+        }
+    }
+
+    /**
+     * Runs the products on the device if they go there: with device primitives, unless a dimension
+     * is zero (nothing to compute, or {@code C = beta C}) or {@code C} shares memory with an operand
+     * (a product in place, which a parallel device loop would race on); those few run on the host's
+     * loop, as do all products with host primitives.
+     *
+     * @return whether the products ran on the device
+     */
+    private boolean onDevice(BatchedGemmShape s, float alpha, Tensor a, boolean transposeA, Tensor b,
+            boolean transposeB, float beta, Tensor c, String what) {
+        if (products == null || s.count() == 0 || s.m() == 0 || s.n() == 0 || s.k() == 0) {
+            return false;
+        }
+        Storage x = open(a, what + " A");
+        Storage y = open(b, what + " B");
+        Storage z = open(c, what + " C");
+        if (z == x || z == y) {
+            return false;
+        }
+        synchronized (this) {
+            products.gemm(s, alpha, x, transposeA, y, transposeB, beta, z);
+        }
+        return true;
+    }
+
+    /** The memory of {@code t}, checked to be an open tensor of this backend. */
+    private Storage open(Tensor t, String what) {
+        DeviceTensor d = own(t, what);
+        if (d.isClosed()) {
+            throw new IllegalStateException(what + " (shape " + d.shape() + ") is closed");
+        }
+        return d.storage;
     }
 
     @Override
@@ -288,6 +384,11 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     /** A generated task for {@code kernel} (one class per distinct kernel); the device compiles it on first run. */
     @Override
     public CompiledKernel compile(Kernel kernel) {
+        return compileKernel(kernel);
+    }
+
+    /** {@link #compile}, typed. */
+    DeviceKernel compileKernel(Kernel kernel) {
         Class<?> taskClass = taskClasses.computeIfAbsent(kernel,
                 k -> KernelClassCompiler.compile(KernelSource.of(KernelPlan.of(k)), kernelFolder));
         DeviceKernel k = new DeviceKernel(this, kernel, taskClass);
@@ -307,12 +408,17 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
         return device.device().getDeviceType() == TornadoDeviceType.CPU ? Runtime.getRuntime().availableProcessors() : 1;
     }
 
-    /** Frees the device memory of every kernel's executions. */
+    /** Frees the device memory of every kernel's and product's executions. */
     @Override
     public void close() {
         synchronized (compiled) {
             compiled.forEach(DeviceKernel::close);
             compiled.clear();
+        }
+        if (products != null) {
+            synchronized (this) {
+                products.close();
+            }
         }
     }
 }

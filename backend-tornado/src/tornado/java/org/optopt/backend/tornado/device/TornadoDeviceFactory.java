@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.optopt.api.backend.Backend;
 import org.optopt.backend.tornado.TornadoBackendProvider;
+import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
 
 /**
  * Starts TornadoVM for the provider. Before any TornadoVM class initializes it sets three TornadoVM
@@ -31,12 +32,18 @@ public final class TornadoDeviceFactory implements TornadoBackendProvider.Device
     public TornadoDeviceFactory() {}
 
     @Override
-    public Backend create(String device, String memoryLimit, boolean profile) {
+    public Backend create(String device, String memoryLimit, boolean profile, String primitives) {
         Path kernels = kernelFolder();
         setUnlessGiven(BAILOUT, "False");
         setUnlessGiven(FMA, "False");
         setUnlessGiven(OPENCL_FLAGS, "-cl-fp32-correctly-rounded-divide-sqrt -w");
-        TornadoBackend backend = new TornadoBackend(TornadoDevices.select(device), kernels, memoryLimit, profile);
+        TornadoDevices.Entry chosen = TornadoDevices.select(device);
+        boolean onDevice = switch (primitives) {
+            case TornadoBackendProvider.ON_HOST -> false;
+            case TornadoBackendProvider.ON_DEVICE -> true;
+            default -> chosen.device().getDeviceType() != TornadoDeviceType.CPU;
+        };
+        TornadoBackend backend = new TornadoBackend(chosen, kernels, memoryLimit, profile, onDevice);
         if (profile) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> backend.times().ifPresent(
                     t -> System.err.println("tornado profile on " + backend.device().label() + ": " + t.summary()))));
