@@ -3,7 +3,10 @@
 # --task T --threads 1 --json` and the same with N for 1 (N shards, and N threads for the optimizer's
 # kernels over large tensors; OpenBLAS on one thread in both) alternated task by task for ROUNDS rounds in one run (1 then N in odd rounds, N then 1
 # in even ones, so that a drifting machine load does not favour either), at each task's own batch
-# size. Prints every run (its median, mean and 90th-percentile step) with the load average before it,
+# size. Prints every run (its median, mean and 90th-percentile step) with the load average before it
+# and the cache-line round trip between two threads measured just before it (scripts/lib/CoreRoundTrip.java:
+# about 65 ns when the VM's vCPUs sit on nearby cores, 400-650 ns when far apart, which on the 2-vCPU
+# VMs decides whether two threads get their full speedup; docs/performance.md, third pass),
 # then per task the median over rounds of each run's median wall-clock ms per step, the speedup
 # (1-thread ms over N-thread ms), the same for the runs' mean steps (what a long run pays per step
 # when steps are bimodal), the median process CPU ms per step and the load average range. A task whose data optopt cannot find is skipped, saying so.
@@ -33,6 +36,7 @@ steps_for() {
 # shellcheck source=lib/numbers.sh
 source "$root/scripts/lib/numbers.sh"   # value KEY, median NUMBER...
 load() { cut -d' ' -f1 /proc/loadavg; }
+round_trip() { "$("$root/bin/find-jdk")/bin/java" "$root/scripts/lib/CoreRoundTrip.java"; }
 
 "$root/bin/optopt" backends >/dev/null   # builds optopt on first use, outside the timings
 errors="$(mktemp)"
@@ -49,6 +53,7 @@ for task in "${tasks[@]}"; do
     (( r % 2 == 1 )) || order=("$threads" 1)
     for t in "${order[@]}"; do
       loads+=("$(load)")
+      trip=$(round_trip)
       if ! o=$("$root/bin/optopt" --backend-option kernel-threads="$t" bench task --task "$task" --threads "$t" \
             --steps "$n" --json 2>"$errors"); then
         echo "$task: skipped: $(tail -1 "$errors")"
@@ -56,9 +61,9 @@ for task in "${tasks[@]}"; do
       fi
       ms[$t]+=" $(value step_ms <<<"$o")"; mean[$t]+=" $(value mean_step_ms <<<"$o")"
       cpu[$t]+=" $(value cpu_ms_per_step <<<"$o")"
-      printf '%s round %d, %d thread(s): %.3f ms/step (mean %.3f, p90 %.3f), CPU %.3f ms/step, matmul %.1f GFLOP/s, load %s\n' \
+      printf '%s round %d, %d thread(s): %.3f ms/step (mean %.3f, p90 %.3f), CPU %.3f ms/step, matmul %.1f GFLOP/s, load %s, core round trip %s ns\n' \
         "$task" "$r" "$t" "$(value step_ms <<<"$o")" "$(value mean_step_ms <<<"$o")" "$(value p90_step_ms <<<"$o")" \
-        "$(value cpu_ms_per_step <<<"$o")" "$(value matmul_gflops <<<"$o")" "${loads[-1]}"
+        "$(value cpu_ms_per_step <<<"$o")" "$(value matmul_gflops <<<"$o")" "${loads[-1]}" "$trip"
     done
   done
   # shellcheck disable=SC2086
