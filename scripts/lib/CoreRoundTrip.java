@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * 2-vCPU VMs of docs/performance.md it reads 63-90 ns when the hypervisor has the two vCPUs on
  * nearby cores and 400-650 ns when it has them far apart, which decides whether a data-parallel
  * step on two threads gets its full speedup ("mnist-mlp on two threads, third pass"). Run by
- * scripts/bench-threads.sh before every benchmark run; with {@code java CoreRoundTrip.java} alone.
+ * scripts/bench-threads.sh before every benchmark run; with {@code java CoreRoundTrip.java} alone,
+ * and by HiddenSplitProbe.java before each of its runs.
  */
 public final class CoreRoundTrip {
     private static final int ROUND_TRIPS = 2_000_000;
@@ -14,6 +15,11 @@ public final class CoreRoundTrip {
     private CoreRoundTrip() {}
 
     public static void main(String[] args) throws InterruptedException {
+        System.out.printf("%.0f%n", nanosPerRoundTrip());
+    }
+
+    /** Measures the round trip now, in ns (also called by HiddenSplitProbe.java in this folder). */
+    static double nanosPerRoundTrip() throws InterruptedException {
         AtomicLong counter = new AtomicLong();
         Thread other = new Thread(() -> pass(counter, 1));
         other.start();
@@ -21,7 +27,7 @@ public final class CoreRoundTrip {
         pass(counter, 0);
         long elapsed = System.nanoTime() - t0;
         other.join();
-        System.out.printf("%.0f%n", elapsed / (double) ROUND_TRIPS);
+        return elapsed / (double) ROUND_TRIPS;
     }
 
     /** Waits for each value of parity {@code first} and answers with the next one. */
