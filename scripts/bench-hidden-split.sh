@@ -4,7 +4,8 @@
 # product's training loop; the project's OpenBLAS calls, plain Java loops for the rest). Checks
 # first that the split step computes the one-thread step's losses and parameters, then alternates
 # the two for ROUNDS rounds, printing each run's median, mean and p90 ms per step with the load
-# average and the core round trip between two threads before it (scripts/lib/CoreRoundTrip.java).
+# average and the core round trip between two threads before it (scripts/lib/CoreRoundTrip.java),
+# and a third run per round of one thread doing only the split step's first half (no second thread).
 # docs/performance.md, "A hidden-unit split, measured in a harness". Not a test.
 # Usage: scripts/bench-hidden-split.sh [ROUNDS] [STEPS] [WARMUP]   (defaults 3, 10000, 2000 steps per run)
 set -euo pipefail

@@ -34,7 +34,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * First checks that the split step gives the same losses and parameters as the one-thread step
  * over a few steps (max relative difference printed), then alternates one-thread and split runs
  * (order swapped every round), printing each run's median, mean and p90 ms per step with the load
- * average and the core round trip ({@code CoreRoundTrip.java}) measured just before it.
+ * average and the core round trip ({@code CoreRoundTrip.java}) measured just before it; a third
+ * run per round times one thread doing only the split step's first half (its slab, the loss, the
+ * Adam steps of its half) with no second thread: what the split would take with free hand-overs.
  */
 public final class HiddenSplitProbe {
     static final int BATCH = 128;
@@ -286,10 +288,14 @@ public final class HiddenSplitProbe {
         }
     }
 
-    /** Runs {@code n} steps of {@code model}, returning each step's wall-clock ns (two threads when it has two slabs). */
-    static long[] run(Model model, int n, float[][] xs, int[][] ys) throws InterruptedException {
+    /**
+     * Runs {@code n} steps of {@code model}, returning each step's wall-clock ns: on two threads when it
+     * has two slabs, unless {@code alone}, when the calling thread does only the first slab's share
+     * (the split step's work on one core without the other: a bound on what the split can reach).
+     */
+    static long[] run(Model model, boolean alone, int n, float[][] xs, int[][] ys) throws InterruptedException {
         long[] ns = new long[n];
-        if (model.slabs.length == 1) {
+        if (model.slabs.length == 1 || alone) {
             for (int i = 0; i < n; i++) {
                 long t = ++model.steps;
                 int b = (int) (t % BATCHES);
@@ -346,32 +352,33 @@ public final class HiddenSplitProbe {
 
         Model one = Model.whole(1);
         Model two = Model.split(1);
-        double[] medians1 = new double[rounds];
-        double[] medians2 = new double[rounds];
+        Model half = Model.split(1);
+        String[] names = {"1 thread", "split, 2 threads", "split's half alone, 1 thread"};
+        double[][] medians = new double[names.length][rounds];
         for (int r = 0; r < rounds; r++) {
-            Model[] order = r % 2 == 0 ? new Model[] {one, two} : new Model[] {two, one};
-            for (Model m : order) {
+            int[] order = r % 2 == 0 ? new int[] {0, 1, 2} : new int[] {1, 0, 2};
+            for (int mode : order) {
+                Model m = mode == 0 ? one : mode == 1 ? two : half;
                 String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
                 double trip = CoreRoundTrip.nanosPerRoundTrip();
-                run(m, warmup, xs, ys);
-                long[] ns = run(m, steps, xs, ys);
+                run(m, mode == 2, warmup, xs, ys);
+                long[] ns = run(m, mode == 2, steps, xs, ys);
                 Arrays.sort(ns);
                 double median = ns[steps / 2] / 1e6;
                 double p90 = ns[(int) (steps * 0.9)] / 1e6;
                 double mean = Arrays.stream(ns).average().orElseThrow() / 1e6;
-                int threads = m.slabs.length;
-                (threads == 1 ? medians1 : medians2)[r] = median;
-                System.out.printf("round %d, %d thread(s): %.3f ms/step (mean %.3f, p90 %.3f), loss %.4f, "
-                        + "load %s, core round trip %.0f ns%n", r + 1, threads, median, mean, p90,
-                        m.heads[0].loss, load, trip);
+                medians[mode][r] = median;
+                System.out.printf("round %d, %s: %.3f ms/step (mean %.3f, p90 %.3f), load %s, core round trip "
+                        + "%.0f ns%n", r + 1, names[mode], median, mean, p90, load, trip);
             }
         }
-        Arrays.sort(medians1);
-        Arrays.sort(medians2);
-        double a = medians1[rounds / 2];
-        double b = medians2[rounds / 2];
-        System.out.printf("median over %d round(s): 1 thread %.3f ms/step, hidden split on 2 threads %.3f: "
-                + "speedup %.2f%n", rounds, a, b, a / b);
+        for (double[] m : medians) {
+            Arrays.sort(m);
+        }
+        double a = medians[0][rounds / 2];
+        double b = medians[1][rounds / 2];
+        System.out.printf("median over %d round(s): 1 thread %.3f ms/step, split on 2 threads %.3f (speedup "
+                + "%.2f), the split's half alone %.3f%n", rounds, a, b, a / b, medians[2][rounds / 2]);
     }
 
     /** The split step against the one-thread step from the same initial parameters: losses and parameters. */
@@ -380,8 +387,8 @@ public final class HiddenSplitProbe {
         Model two = Model.split(7);
         double lossDiff = 0;
         for (int i = 0; i < CHECK_STEPS; i++) {
-            run(one, 1, xs, ys);
-            run(two, 1, xs, ys);
+            run(one, false, 1, xs, ys);
+            run(two, false, 1, xs, ys);
             lossDiff = Math.max(lossDiff, relative(one.heads[0].loss, two.heads[0].loss));
             lossDiff = Math.max(lossDiff, relative(two.heads[0].loss, two.heads[1].loss));
         }
