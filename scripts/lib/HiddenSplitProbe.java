@@ -208,6 +208,10 @@ public final class HiddenSplitProbe {
     static final class Model {
         final Slab[] slabs;
         final Head[] heads;
+        /** ns each thread spent waiting for the other's partial logits, and the caller for the worker's end. */
+        final long[] waits = new long[3];
+        /** ns each thread spent in its forward pass, the head (loss, reading the partials) and the rest. */
+        final long[][] phases = new long[2][3];
         long steps;
 
         Model(Slab[] slabs, Head[] heads) {
@@ -232,14 +236,23 @@ public final class HiddenSplitProbe {
 
         /** Thread {@code c}'s share of step {@code t} (1-based), the partial logits exchanged through {@code sync}. */
         void work(int c, long t, float[] x, int[] labels, AtomicLongArray sync) {
+            long p0 = System.nanoTime();
             slabs[c].forward(x);
+            long p1 = System.nanoTime();
+            phases[c][0] += p1 - p0;
             if (sync != null) {
                 sync.set(Sync.READY + c * Sync.PAD, t);
+                long w0 = System.nanoTime();
                 Sync.await(sync, Sync.READY + (1 - c) * Sync.PAD, t);
+                waits[c] += System.nanoTime() - w0;
             }
+            long p2 = System.nanoTime();
             heads[c].lossAndGradient(slabs, labels);
+            long p3 = System.nanoTime();
             slabs[c].backwardAndStep(x, heads[c].dlogits, t);
             heads[c].ab2.step(heads[c].b2, heads[c].gb2, t);
+            phases[c][1] += p3 - p2;
+            phases[c][2] += System.nanoTime() - p3;
         }
 
         /** The parameters in the one-thread layout: W1, b1, W2, b2 concatenated. */
@@ -324,8 +337,11 @@ public final class HiddenSplitProbe {
             long t0 = System.nanoTime();
             sync.set(Sync.GO, t);
             model.work(0, t, xs[b], ys[b], sync);
+            long w0 = System.nanoTime();
             Sync.await(sync, Sync.DONE, t);
-            ns[i] = System.nanoTime() - t0;
+            long t1 = System.nanoTime();
+            model.waits[2] += t1 - w0;
+            ns[i] = t1 - t0;
         }
         sync.set(Sync.GO, Sync.STOP);
         worker.join();
@@ -362,14 +378,22 @@ public final class HiddenSplitProbe {
                 String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
                 double trip = CoreRoundTrip.nanosPerRoundTrip();
                 run(m, mode == 2, warmup, xs, ys);
+                Arrays.fill(m.waits, 0);
+                for (long[] p : m.phases) {
+                    Arrays.fill(p, 0);
+                }
                 long[] ns = run(m, mode == 2, steps, xs, ys);
                 Arrays.sort(ns);
                 double median = ns[steps / 2] / 1e6;
                 double p90 = ns[(int) (steps * 0.9)] / 1e6;
                 double mean = Arrays.stream(ns).average().orElseThrow() / 1e6;
                 medians[mode][r] = median;
+                String waits = String.format("%n    per step, us: forward %s, head %s, backward and Adam %s%s",
+                        phase(m, 0, steps), phase(m, 1, steps), phase(m, 2, steps), mode != 1 ? ""
+                        : String.format("; waits: caller %.1f and worker %.1f for the partials, caller %.1f for the end",
+                        m.waits[0] / 1e3 / steps, m.waits[1] / 1e3 / steps, m.waits[2] / 1e3 / steps));
                 System.out.printf("round %d, %s: %.3f ms/step (mean %.3f, p90 %.3f), load %s, core round trip "
-                        + "%.0f ns%n", r + 1, names[mode], median, mean, p90, load, trip);
+                        + "%.0f ns%s%n", r + 1, names[mode], median, mean, p90, load, trip, waits);
             }
         }
         for (double[] m : medians) {
@@ -413,6 +437,12 @@ public final class HiddenSplitProbe {
         if (lossDiff > 1e-4 || paramDiff > 1e-4 || replicaDiff != 0) {
             throw new IllegalStateException("the split step does not compute the one-thread step's numbers");
         }
+    }
+
+    /** Phase {@code k}'s mean us per step on the caller, and on the worker where it ran. */
+    static String phase(Model m, int k, int steps) {
+        String caller = String.format("%.1f", m.phases[0][k] / 1e3 / steps);
+        return m.phases[1][k] == 0 ? caller : caller + String.format(" / %.1f", m.phases[1][k] / 1e3 / steps);
     }
 
     static double relative(double a, double b) {
