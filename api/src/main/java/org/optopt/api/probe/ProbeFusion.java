@@ -10,7 +10,7 @@ import org.optopt.api.optim.Closure;
 
 /**
  * An optimizer whose step is one elementwise kernel per parameter and that can evaluate a probes'
- * fragment ({@link ProbePass#fragment()}) in that same kernel, so that the gradient is read once
+ * fragment (one of {@link ProbePass#fragments()}) in that same kernel, so that the gradient is read once
  * for the update and the statistics. A {@link ProbedOptimizer} created with fusion asks the
  * optimizer it wraps for this; optimizers that cannot fuse (towers, matrix optimizers) do not
  * implement it, and their probes observe on their own.
