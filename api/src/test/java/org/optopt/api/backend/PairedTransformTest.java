@@ -2,6 +2,7 @@ package org.optopt.api.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.optopt.api.testkit.TestData.deepCopy;
 import static org.optopt.api.testkit.TestData.transpose;
 
 import java.util.SplittableRandom;
@@ -65,24 +66,24 @@ class PairedTransformTest {
             for (float[] m : new float[][] {vandermonde(rows, cols), transpose(vandermonde(cols, rows), cols, rows),
                     random(rows * cols, r)}) {
                 float[][] x = vectors(cols, length, r);
-                float[][] xCopy = copy(x);
+                float[][] xCopy = deepCopy(x);
                 float[][] y = vectors(rows, length, r);
                 float[][] zero = new float[rows][length];
-                PairedTransform.ofRows(m, rows, cols).apply(copy(x), y, 0, length, false);
+                PairedTransform.ofRows(m, rows, cols).apply(deepCopy(x), y, 0, length, false);
                 check(m, rows, cols, xCopy, zero, y, 0, length);
 
                 float[][] base = vectors(rows, length, r);
-                y = copy(base);
-                PairedTransform.ofColumns(m, rows, cols).apply(copy(x), y, 3, length - 2, true);
+                y = deepCopy(base);
+                PairedTransform.ofColumns(m, rows, cols).apply(deepCopy(x), y, 3, length - 2, true);
                 check(m, rows, cols, xCopy, base, y, 3, length - 2);
-                float[][] untouched = copy(base);
+                float[][] untouched = deepCopy(base);
                 for (int i = 0; i < rows; i++) {
                     for (int k = 3; k < length - 2; k++) {
                         untouched[i][k] = 0f;
                     }
                 }
-                y = copy(base);
-                PairedTransform.ofColumns(m, rows, cols).apply(copy(x), y, 3, length - 2, false);
+                y = deepCopy(base);
+                PairedTransform.ofColumns(m, rows, cols).apply(deepCopy(x), y, 3, length - 2, false);
                 check(m, rows, cols, xCopy, untouched, y, 3, length - 2);
             }
         }
@@ -110,13 +111,5 @@ class PairedTransformTest {
             m[i] = r.nextInt(4) == 0 ? 0f : (float) r.nextGaussian();
         }
         return m;
-    }
-
-    private static float[][] copy(float[][] x) {
-        float[][] c = new float[x.length][];
-        for (int i = 0; i < x.length; i++) {
-            c[i] = x[i].clone();
-        }
-        return c;
     }
 }

@@ -75,4 +75,13 @@ public final class TestData {
         }
         return t;
     }
+
+    /** A copy of {@code arrays} whose rows are copies too. */
+    public static float[][] deepCopy(float[][] arrays) {
+        float[][] out = new float[arrays.length][];
+        for (int i = 0; i < arrays.length; i++) {
+            out[i] = arrays[i].clone();
+        }
+        return out;
+    }
 }

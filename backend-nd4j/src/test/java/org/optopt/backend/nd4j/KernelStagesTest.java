@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.optopt.api.kernel.Expr.buffer;
 import static org.optopt.api.kernel.Expr.constant;
 import static org.optopt.api.kernel.Expr.scalar;
+import static org.optopt.api.testkit.TestData.deepCopy;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,7 +92,7 @@ class KernelStagesTest {
         ElementLoop loop = KernelCompiler.loop(plan, KernelStages.of(plan.statements(), 8));
         int n = 5 * KernelStages.BLOCK + 77;
         float[][] one = inputs(k, n, new SplittableRandom(3));
-        float[][] two = copy(one);
+        float[][] two = deepCopy(one);
         double[] r1 = {0};
         double[] r2 = {0};
         float[] uniforms = plan.evaluateUniforms(new double[0]);
@@ -105,7 +106,7 @@ class KernelStagesTest {
     private static void assertSameAsOneLoop(Kernel k, List<KernelStages.Stage> stages, int n) {
         KernelPlan plan = KernelPlan.of(k);
         float[][] staged = inputs(k, n, new SplittableRandom(k.hashCode()));
-        float[][] single = copy(staged);
+        float[][] single = deepCopy(staged);
         Map<String, float[]> interpreted = new LinkedHashMap<>();
         for (int b = 0; b < staged.length; b++) {
             interpreted.put(k.buffers().get(b), staged[b].clone());
@@ -147,13 +148,6 @@ class KernelStagesTest {
         return arrays;
     }
 
-    private static float[][] copy(float[][] arrays) {
-        float[][] out = new float[arrays.length][];
-        for (int b = 0; b < arrays.length; b++) {
-            out[b] = arrays[b].clone();
-        }
-        return out;
-    }
 
     private static void assertBitsEqual(float[][] expected, float[][] actual, Kernel k) {
         for (int b = 0; b < expected.length; b++) {
