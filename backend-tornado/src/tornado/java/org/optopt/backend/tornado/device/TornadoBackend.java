@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.BatchedGemmShape;
 import org.optopt.api.backend.CompiledKernel;
+import org.optopt.api.backend.support.Broadcast;
 import org.optopt.api.backend.support.GemmShape;
 import org.optopt.api.backend.support.HeapBackend;
 import org.optopt.api.backend.support.HeapTensor;
@@ -49,6 +50,8 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     /** The device's matrix products and elementwise primitives, or null where they run on the host. */
     private final DeviceProducts products;
     private final DeviceElementwise elementwise;
+    private final DeviceReductions reductions;
+    private final DeviceRearrangements rearrangements;
     private long kernelRuns;
     private long compileNanos;
     private long kernelNanos;
@@ -70,6 +73,8 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
         this.profile = profile;
         this.products = devicePrimitives ? new DeviceProducts(this) : null;
         this.elementwise = devicePrimitives ? new DeviceElementwise(this) : null;
+        this.reductions = devicePrimitives ? new DeviceReductions(this) : null;
+        this.rearrangements = devicePrimitives ? new DeviceRearrangements(this) : null;
     }
 
     /** The host arithmetic: HeapBackend's loops over the host copies. */
@@ -231,10 +236,32 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
 
     @Override
     public Tensor zip(BinaryOp op, Tensor a, Tensor b) {
-        if (elementwise != null && live(a, "left operand") && live(b, "right operand") && a.shape().equals(b.shape())) {
-            return elementwise.zip(op, a, b);
+        if (elementwise != null && live(a, "left operand") && live(b, "right operand")) {
+            if (a.shape().equals(b.shape())) {
+                return elementwise.zip(op, a, b);
+            }
+            Shape result = Broadcast.of(a.shape(), b.shape()).result();
+            if (result.size() > 0 && result.rank() <= DeviceRearrangements.MAX_RANK) {
+                try (Tensor x = broadcast(a, result); Tensor y = broadcast(b, result)) {
+                    return elementwise.zip(op, x, y);
+                }
+            }
         }
         return adopt(host.zip(op, read(a, "left operand"), read(b, "right operand")));
+    }
+
+    /**
+     * {@code t} broadcast to {@code shape} on the device (a view of it where the sizes agree: then
+     * the shapes differ only by leading 1s); closing the result leaves {@code t} open.
+     */
+    private Tensor broadcast(Tensor t, Shape shape) {
+        DeviceTensor d = own(t, "zip operand");
+        if (t.shape().size() == shape.size()) {
+            return new DeviceTensor(this, d.storage, (HeapTensor) host.reshape(d.host, shape), true);
+        }
+        synchronized (this) {
+            return rearrangements.broadcast(d.storage, t.shape(), shape);
+        }
     }
 
     @Override
@@ -288,21 +315,63 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
 
     @Override
     public double reduce(ReduceOp op, Tensor x) {
+        if (reductions != null && live(x, "reduce operand")) {
+            synchronized (this) {
+                return reductions.reduce(op, own(x, "reduce operand").storage, x.shape().size());
+            }
+        }
         return host.reduce(op, read(x, "reduce operand"));
     }
 
+    /**
+     * {@inheritDoc} On the device where it has work: an axis in range, elements in the result and
+     * along the axis; the host's loop takes the rest (reporting a bad axis, filling the identity).
+     */
     @Override
     public Tensor reduce(ReduceOp op, Tensor x, int axis) {
+        if (reductions != null && live(x, "reduce operand")) {
+            Shape s = x.shape();
+            int ax = axis < 0 ? axis + s.rank() : axis;
+            if (ax >= 0 && ax < s.rank()) {
+                int[] dims = s.dims();
+                int len = dims[ax];
+                int outer = 1;
+                for (int k = 0; k < ax; k++) {
+                    outer *= dims[k];
+                }
+                int inner = s.size() / outer / len;
+                int[] out = new int[dims.length - 1];
+                for (int k = 0, j = 0; k < dims.length; k++) {
+                    if (k != ax) {
+                        out[j++] = dims[k];
+                    }
+                }
+                synchronized (this) {
+                    return reductions.reduce(op, own(x, "reduce operand").storage, outer, len, inner, Shape.of(out));
+                }
+            }
+        }
         return adopt(host.reduce(op, read(x, "reduce operand"), axis));
     }
 
     @Override
     public double dot(Tensor a, Tensor b) {
+        if (reductions != null && live(a, "left operand") && live(b, "right operand") && a.shape().equals(b.shape())) {
+            synchronized (this) {
+                return reductions.dot(own(a, "left operand").storage, own(b, "right operand").storage, a.shape().size());
+            }
+        }
         return host.dot(read(a, "left operand"), read(b, "right operand"));
     }
 
     @Override
     public int[] argmax(Tensor x) {
+        Shape s = x.shape();
+        if (reductions != null && live(x, "argmax operand") && s.rank() > 0 && s.dim(-1) <= DeviceRearrangements.MAX_EXACT) {
+            synchronized (this) {
+                return reductions.argmax(own(x, "argmax operand").storage, s.size() / s.dim(-1), s.dim(-1));
+            }
+        }
         return host.argmax(read(x, "argmax operand"));
     }
 
@@ -365,18 +434,73 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
 
     @Override
     public Tensor transpose(Tensor x) {
+        if (rearrangements != null && live(x, "transpose operand") && x.shape().rank() == 2) {
+            synchronized (this) {
+                return rearrangements.transpose(own(x, "transpose operand").storage, x.shape().dim(0), x.shape().dim(1));
+            }
+        }
         return adopt(host.transpose(read(x, "transpose operand")));
     }
 
     @Override
     public Tensor gatherRows(Tensor table, int[] rows) {
+        if (onDevice(table, rows, "gatherRows table")) {
+            Tensor out = zeros(Shape.matrix(rows.length, table.shape().dim(1)));
+            synchronized (this) {
+                rearrangements.gatherRows(own(table, "gatherRows table").storage, rows, table.shape().dim(1),
+                        own(out, "gatherRows output").storage);
+            }
+            return out;
+        }
         return adopt(host.gatherRows(read(table, "gatherRows table"), rows));
     }
 
     @Override
+    public void gatherRowsInPlace(Tensor table, int[] rows, Tensor out) {
+        if (onDevice(table, rows, "gatherRows table") && live(out, "gatherRows output")
+                && out.shape().equals(Shape.matrix(rows.length, table.shape().dim(1)))
+                && own(out, "gatherRows output").storage != own(table, "gatherRows table").storage) {
+            synchronized (this) {
+                rearrangements.gatherRows(own(table, "gatherRows table").storage, rows, table.shape().dim(1),
+                        own(out, "gatherRows output").storage);
+            }
+            return;
+        }
+        Backend.super.gatherRowsInPlace(table, rows, out);
+    }
+
+    @Override
     public void scatterAddRowsInPlace(Tensor table, int[] rows, Tensor values) {
+        if (onDevice(table, rows, "scatterAddRows table") && live(values, "scatterAddRows values")
+                && values.shape().equals(Shape.matrix(rows.length, table.shape().dim(1)))
+                && own(values, "scatterAddRows values").storage != own(table, "scatterAddRows table").storage) {
+            synchronized (this) {
+                rearrangements.scatterAddRows(own(table, "scatterAddRows table").storage, rows, table.shape().dim(1),
+                        own(values, "scatterAddRows values").storage);
+            }
+            return;
+        }
         HeapTensor v = read(values, "scatterAddRows values");
         host.scatterAddRowsInPlace(host(table, "scatterAddRows table", Use.WRITE), rows, v);
+    }
+
+    /**
+     * Whether rows {@code rows} of {@code table} go to the device: with device primitives, an open
+     * matrix with elements and at most {@value DeviceRearrangements#MAX_EXACT} rows (its indices
+     * exact as floats), and at least one row index, all inside it; the host's loop takes the rest,
+     * reporting a bad index or shape with its message before anything is written.
+     */
+    private boolean onDevice(Tensor table, int[] rows, String what) {
+        if (rearrangements == null || !live(table, what) || table.shape().rank() != 2 || rows.length == 0
+                || table.shape().dim(0) > DeviceRearrangements.MAX_EXACT) {
+            return false;
+        }
+        for (int r : rows) {
+            if (r < 0 || r >= table.shape().dim(0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---- kernels --------------------------------------------------------------------------
@@ -418,6 +542,8 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
         if (products != null) {
             synchronized (this) {
                 products.close();
+                reductions.close();
+                rearrangements.close();
             }
         }
     }
