@@ -26,8 +26,8 @@ import uk.ac.manchester.tornado.api.annotations.Parallel;
  * {@code P} is the element count over {@value #CHUNK}, at most {@value #MAX_PARTIALS} and at least 1,
  * so only {@code 3P} floats come back instead of the operand: each partial is sent as a float
  * {@code hi} and the float {@code lo} of the rest ({@code hi + lo} keeps about 48 of the double's 53
- * bits), with a flag for a partial beyond {@code 2^100}, sent scaled by {@code 2^-100} so that a sum
- * past the float range survives. The host adds the partials in double. The kernel language leaves a
+ * bits), with a flag for a partial beyond {@code 2^100}, sent scaled by {@code 2^-200} so that a sum
+ * (or a dot product) past the float range survives. The host adds the partials in double. The kernel language leaves a
  * reduction's order unspecified and the conformance kit accepts a whole reduction within
  * {@code 1e-9} relative of the sequential double sum; the regrouping and the 48-bit partials stay far
  * inside that (about {@code 2^-48} of the partials' magnitude). Maxima and minima of floats are exact
@@ -43,8 +43,10 @@ final class DeviceReductions {
     private static final int MAX = 1;
     private static final int MIN = 2;
     private static final int SQUARES = 3;
+    /** A partial beyond {@code BIG} travels multiplied by {@code UNSCALE}, undone on the host. */
     private static final double BIG = 0x1p100;
-    private static final double UNBIG = 0x1p-100;
+    private static final double UNSCALE = 0x1p-200;
+    private static final double SCALE = 0x1p200;
 
     private final TornadoBackend backend;
     private final FixedTask.Cache tasks;
@@ -145,7 +147,7 @@ final class DeviceReductions {
     private static double combine(ReduceOp op, float[] t, int parts) {
         double acc = op.identity();
         for (int g = 0; g < parts; g++) {
-            double partial = ((double) t[g] + t[parts + g]) * (t[2 * parts + g] != 0 ? BIG : 1);
+            double partial = ((double) t[g] + t[parts + g]) * (t[2 * parts + g] != 0 ? SCALE : 1);
             acc = op.combine(acc, partial);
         }
         return acc;
@@ -178,16 +180,18 @@ final class DeviceReductions {
 
     /**
      * Writes the double {@code acc} as partial {@code g}: {@code t[g]} its float, {@code t[parts + g]}
-     * the float of the rest (0 where the float is not finite), {@code t[2 parts + g]} 1 if both are
-     * scaled by {@code 2^-100} (a partial beyond {@code 2^100}, possibly past the float range).
+     * the float of the rest (0 where that is not finite), {@code t[2 parts + g]} 1 if both are
+     * scaled by {@code 2^-200}: a partial beyond {@code 2^100}, possibly past the float range (a sum of
+     * products of floats stays below {@code 2^287}, so the scaled value lies between {@code 2^-100} and
+     * {@code 2^87}, a normal float).
      */
     private static void split(double acc, float[] t, int g, int parts) {
         boolean big = acc > BIG || acc < -BIG;
-        double s = big ? acc * UNBIG : acc;
+        double s = big ? acc * UNSCALE : acc;
         float hi = (float) s;
         double rest = s - hi;
         t[g] = hi;
-        t[parts + g] = rest == rest ? (float) rest : 0f;
+        t[parts + g] = rest - rest == 0 ? (float) rest : 0f;
         t[2 * parts + g] = big ? 1f : 0f;
     }
 
