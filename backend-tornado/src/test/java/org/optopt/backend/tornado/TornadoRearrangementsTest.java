@@ -39,16 +39,23 @@ class TornadoRearrangementsTest extends DeviceUnderTest {
         }
     }
 
-    /** Embedding rows gathered (into new and given tensors) and their gradients scattered back, repeated rows accumulating. */
+    /**
+     * Embedding rows gathered (into new and given tensors) from a table a device task wrote, and
+     * their gradients scattered back, repeated rows accumulating.
+     */
     @Test
     void gatherAndScatterAddEqualTheHostWithRepeatedRows() {
         Shape table = Shape.matrix(11, 13);
         float[] t = special(table.size(), 5);
         int[] rows = {3, 0, 10, 3, 3, 7, 0};
         Shape block = Shape.matrix(rows.length, 13);
-        Tensor dt = backend.fromArray(t, table);
+        Tensor dt = backend.zeros(table);
+        backend.copyInPlace(backend.fromArray(t, table), dt);
         Tensor rt = REFERENCE.fromArray(t, table);
-        assertArrayEquals(REFERENCE.gatherRows(rt, rows).toArray(), backend.gatherRows(dt, rows).toArray(), "gatherRows");
+        Counts before = counts();
+        Tensor gathered = backend.gatherRows(dt, rows);
+        assertEquals(1, counts().since(before).toDevice(), "the table goes to the gather's task");
+        assertArrayEquals(REFERENCE.gatherRows(rt, rows).toArray(), gathered.toArray(), "gatherRows");
         Tensor out = backend.zeros(block);
         backend.gatherRowsInPlace(dt, rows, out);
         assertArrayEquals(REFERENCE.gatherRows(rt, rows).toArray(), out.toArray(), "gatherRowsInPlace");
@@ -58,6 +65,19 @@ class TornadoRearrangementsTest extends DeviceUnderTest {
             REFERENCE.scatterAddRowsInPlace(rt, rows, REFERENCE.fromArray(v, block));
         }
         assertArrayEquals(rt.toArray(), dt.toArray(), "three scatterAddRows");
+    }
+
+    /** A batch of a table that only the host holds (a data set) is gathered there: the table is not copied in. */
+    @Test
+    void aBatchOfAHostTableIsGatheredOnTheHost() {
+        Shape table = Shape.matrix(1000, 4);
+        float[] t = TestData.normal(table.size(), 10);
+        int[] rows = {5, 999, 5};
+        Tensor data = backend.fromArray(t, table);
+        Counts before = counts();
+        Tensor batch = backend.gatherRows(data, rows);
+        assertEquals(0, counts().since(before).toDevice());
+        assertArrayEquals(REFERENCE.gatherRows(REFERENCE.fromArray(t, table), rows).toArray(), batch.toArray());
     }
 
     /** Three scatter-adds into one table: the table stays on the device, only the values and indices go in. */

@@ -444,7 +444,7 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
 
     @Override
     public Tensor gatherRows(Tensor table, int[] rows) {
-        if (onDevice(table, rows, "gatherRows table")) {
+        if (gatherOnDevice(table, rows)) {
             Tensor out = zeros(Shape.matrix(rows.length, table.shape().dim(1)));
             synchronized (this) {
                 rearrangements.gatherRows(own(table, "gatherRows table").storage, rows, table.shape().dim(1),
@@ -457,7 +457,7 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
 
     @Override
     public void gatherRowsInPlace(Tensor table, int[] rows, Tensor out) {
-        if (onDevice(table, rows, "gatherRows table") && live(out, "gatherRows output")
+        if (gatherOnDevice(table, rows) && live(out, "gatherRows output")
                 && out.shape().equals(Shape.matrix(rows.length, table.shape().dim(1)))
                 && own(out, "gatherRows output").storage != own(table, "gatherRows table").storage) {
             synchronized (this) {
@@ -482,6 +482,24 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
         }
         HeapTensor v = read(values, "scatterAddRows values");
         host.scatterAddRowsInPlace(host(table, "scatterAddRows table", Use.WRITE), rows, v);
+    }
+
+    /**
+     * Whether a gather of {@code rows} of {@code table} runs on the device: as {@link #onDevice}
+     * says, and only where a device task wrote the table's current data or the gathered block is no
+     * smaller than the table. A device task copies in a table it only reads at every run, so
+     * gathering a batch from a table only the host holds (a data set) on the device would copy the
+     * whole table in at every step, where the host's gather moves the block alone, at its next
+     * device use.
+     */
+    private boolean gatherOnDevice(Tensor table, int[] rows) {
+        if (!onDevice(table, rows, "gatherRows table")) {
+            return false;
+        }
+        synchronized (this) {
+            return own(table, "gatherRows table").storage.deviceOnly()
+                    || (long) rows.length * table.shape().dim(1) >= table.shape().size();
+        }
     }
 
     /**
