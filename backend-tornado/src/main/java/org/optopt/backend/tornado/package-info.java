@@ -29,16 +29,19 @@
  * are turned off, and so is its bailout recovery: a kernel the device cannot compile fails with an
  * error naming the kernel and the device, never a silent run on the host.
  *
- * <h2>Matrix products and elementwise primitives: device tasks, or the host</h2>
+ * <h2>Primitives: device tasks, or the host</h2>
  * With {@code --backend-option primitives=device} (and {@code auto}, the default, on a device that
  * is not a CPU) the matrix products run as one hand-written task per product shape (a
  * two-dimensional {@code @Parallel} loop over the outputs, summing in the host loop's order, so the
- * floats are the host's) and the elementwise primitives ({@code map}, {@code zip}, {@code axpy},
- * {@code fill}, {@code copy}) as kernels of the kernel language compiled once per op; both go
- * through the kernels' residency and plan machinery below. With {@code primitives=host} (and
- * {@code auto} on a CPU device such as PoCL, where it measured twice as fast: {@code docs/tornado.md})
- * they run in plain Java on the host copies, as the remaining primitives (reductions, transposes,
- * gathers, convolution helpers) always do.
+ * floats are the host's), the elementwise primitives ({@code map}, {@code zip}, {@code axpy},
+ * {@code fill}, {@code copy}) as kernels of the kernel language compiled once per op, and the
+ * reductions ({@code reduce}, along an axis or whole, {@code dot}, {@code argmax}) and rearrangements
+ * ({@code transpose}, {@code gatherRows}, {@code scatterAddRows}, the broadcast of a {@code zip}
+ * operand) as hand-written tasks per shape; all go through the kernels' residency and plan machinery
+ * below, and the convolution helpers, built on gathers, scatters and {@code zip}, follow them. With
+ * {@code primitives=host} (and {@code auto} on a CPU device such as PoCL, where it measured twice as
+ * fast: {@code docs/tornado.md}) they run in plain Java on the host copies, as the tile transforms
+ * always do.
  *
  * <h2>Data: resident on the device between tasks</h2>
  * A tensor is a host array and, once a device task has written it, a device copy; each knows which

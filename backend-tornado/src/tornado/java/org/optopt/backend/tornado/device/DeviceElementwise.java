@@ -19,10 +19,9 @@ import org.optopt.api.tensor.Tensor;
  * compute {@code KernelMath}'s floats, the host loop's ({@code y + alpha * x} for axpy, each product
  * rounded), so results equal the host's bit for bit.
  *
- * <p>Left to the host: {@code zip} with broadcasting (a kernel's buffers all have one length), and
- * the reductions ({@code reduce}, {@code dot}): a device reduction brings back one term per element,
- * as many floats as copying the operand back, and {@code dot}'s float products would round where the
- * host multiplies in double.
+ * <p>A kernel's buffers all have one length, so a broadcasting {@code zip} first broadcasts its
+ * smaller operand to the result's shape ({@link DeviceRearrangements#broadcast}); the reductions are
+ * tasks of their own ({@link DeviceReductions}).
  */
 final class DeviceElementwise {
     private static final Kernel AXPY = Kernel.builder("axpy_in_place")

@@ -31,10 +31,11 @@ import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
  * The {@code tornado} backend: compiled kernels run on a TornadoVM device, one generated
  * {@code @Parallel} task per kernel ({@link KernelSource}, {@link DeviceKernel}), and their tensors
  * stay in device memory between runs. With device primitives ({@code primitives=device}, or
- * {@code auto} on a device that is not a CPU) the matrix products ({@link DeviceProducts}) and the
- * elementwise primitives ({@link DeviceElementwise}) run there too, their results left on the
- * device. Every other primitive (and these, with host primitives) is {@link HeapBackend}'s
- * plain-Java loop on the host copy, which {@link Storage} brings up to date first (and marks the
+ * {@code auto} on a device that is not a CPU) the matrix products ({@link DeviceProducts}), the
+ * elementwise primitives ({@link DeviceElementwise}), the reductions ({@link DeviceReductions}) and
+ * the rearrangements ({@link DeviceRearrangements}) run there too, their results left on the
+ * device. The rest (the few cases those leave out, the tile transforms, and everything with host
+ * primitives) is {@link HeapBackend}'s plain-Java loop on the host copy, which {@link Storage} brings up to date first (and marks the
  * device copy out of date where the primitive writes). So an optimizer's state tensors, which only
  * its kernel touches, never leave the device, and a parameter crosses only when the host reads or
  * writes it, or when a device task other than the one holding it reads it (each task's execution
@@ -446,10 +447,7 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     public Tensor gatherRows(Tensor table, int[] rows) {
         if (gatherOnDevice(table, rows)) {
             Tensor out = zeros(Shape.matrix(rows.length, table.shape().dim(1)));
-            synchronized (this) {
-                rearrangements.gatherRows(own(table, "gatherRows table").storage, rows, table.shape().dim(1),
-                        own(out, "gatherRows output").storage);
-            }
+            gatherRowsInPlace(table, rows, out);
             return out;
         }
         return adopt(host.gatherRows(read(table, "gatherRows table"), rows));
