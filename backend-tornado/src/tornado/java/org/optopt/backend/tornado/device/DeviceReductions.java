@@ -1,5 +1,6 @@
 package org.optopt.backend.tornado.device;
 
+import java.util.Arrays;
 import org.optopt.api.kernel.ReduceOp;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
@@ -94,13 +95,22 @@ final class DeviceReductions {
     }
 
     /**
-     * {@code op} of {@code x}, viewed as {@code [outer, len, inner]}, along its middle axis, as a new
-     * tensor of shape {@code result} ({@code outer * inner > 0} elements, {@code len > 0}). Callers
-     * hold the backend's lock.
+     * {@code op} of {@code x}, a tensor of shape {@code shape} with elements, along axis {@code axis}
+     * (in range, not negative), as a new tensor without that axis. Callers hold the backend's lock.
      */
-    Tensor reduce(ReduceOp op, Storage x, int outer, int len, int inner, Shape result) {
+    Tensor reduce(ReduceOp op, Storage x, Shape shape, int axis) {
+        int[] dims = shape.dims();
+        int len = dims[axis];
+        int outer = Arrays.stream(dims, 0, axis).reduce(1, Math::multiplyExact);
+        int inner = shape.size() / outer / len;
+        int[] kept = new int[dims.length - 1];
+        for (int k = 0, j = 0; k < dims.length; k++) {
+            if (k != axis) {
+                kept[j++] = dims[k];
+            }
+        }
         int code = code(op);
-        Tensor out = backend.zeros(result);
+        Tensor out = backend.zeros(Shape.of(kept));
         tasks.run(new Axis(code, outer, len, inner), () -> new FixedTask(
                 "Reduction " + op + " along an axis of [" + outer + " x " + len + " x " + inner + "]", 2, 2, 1, 0, 0,
                 (graph, a, terms, u) -> graph.task("a", DeviceReductions::alongAxis, (float[]) a[0], (float[]) a[1],

@@ -35,8 +35,8 @@ import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
  * elementwise primitives ({@link DeviceElementwise}), the reductions ({@link DeviceReductions}) and
  * the rearrangements ({@link DeviceRearrangements}) run there too, their results left on the
  * device. The rest (the few cases those leave out, the tile transforms, and everything with host
- * primitives) is {@link HeapBackend}'s plain-Java loop on the host copy, which {@link Storage} brings up to date first (and marks the
- * device copy out of date where the primitive writes). So an optimizer's state tensors, which only
+ * primitives) is {@link HeapBackend}'s plain-Java loop on the host copy, which {@link Storage}
+ * brings up to date first (and marks the device copy out of date where the primitive writes). So an optimizer's state tensors, which only
  * its kernel touches, never leave the device, and a parameter crosses only when the host reads or
  * writes it, or when a device task other than the one holding it reads it (each task's execution
  * plan holds device copies of its own, see {@link DevicePlans}).
@@ -48,7 +48,7 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     private final Path kernelFolder;
     private final String memoryLimit;
     private final boolean profile;
-    /** The device's matrix products and elementwise primitives, or null where they run on the host. */
+    /** The device primitives, or null where they run on the host. */
     private final DeviceProducts products;
     private final DeviceElementwise elementwise;
     private final DeviceReductions reductions;
@@ -325,8 +325,8 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     }
 
     /**
-     * {@inheritDoc} On the device where it has work: an axis in range, elements in the result and
-     * along the axis; the host's loop takes the rest (reporting a bad axis, filling the identity).
+     * {@inheritDoc} On the device where it has work: an axis in range and elements; the host's
+     * loop takes the rest (reporting a bad axis, or returning an empty tensor or identities).
      */
     @Override
     public Tensor reduce(ReduceOp op, Tensor x, int axis) {
@@ -334,21 +334,8 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
             Shape s = x.shape();
             int ax = axis < 0 ? axis + s.rank() : axis;
             if (ax >= 0 && ax < s.rank()) {
-                int[] dims = s.dims();
-                int len = dims[ax];
-                int outer = 1;
-                for (int k = 0; k < ax; k++) {
-                    outer *= dims[k];
-                }
-                int inner = s.size() / outer / len;
-                int[] out = new int[dims.length - 1];
-                for (int k = 0, j = 0; k < dims.length; k++) {
-                    if (k != ax) {
-                        out[j++] = dims[k];
-                    }
-                }
                 synchronized (this) {
-                    return reductions.reduce(op, own(x, "reduce operand").storage, outer, len, inner, Shape.of(out));
+                    return reductions.reduce(op, own(x, "reduce operand").storage, s, ax);
                 }
             }
         }
