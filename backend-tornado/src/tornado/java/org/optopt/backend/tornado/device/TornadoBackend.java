@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.BatchedGemmShape;
 import org.optopt.api.backend.CompiledKernel;
+import org.optopt.api.backend.ImageWindow;
 import org.optopt.api.backend.support.Broadcast;
 import org.optopt.api.backend.support.GemmShape;
 import org.optopt.api.backend.support.HeapBackend;
@@ -53,6 +54,7 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     private final DeviceElementwise elementwise;
     private final DeviceReductions reductions;
     private final DeviceRearrangements rearrangements;
+    private final DeviceWindows windows;
     private long kernelRuns;
     private long compileNanos;
     private long kernelNanos;
@@ -76,6 +78,7 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
         this.elementwise = devicePrimitives ? new DeviceElementwise(this) : null;
         this.reductions = devicePrimitives ? new DeviceReductions(this) : null;
         this.rearrangements = devicePrimitives ? new DeviceRearrangements(this) : null;
+        this.windows = devicePrimitives ? new DeviceWindows(this) : null;
     }
 
     /** The host arithmetic: HeapBackend's loops over the host copies. */
@@ -469,6 +472,39 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
         host.scatterAddRowsInPlace(host(table, "scatterAddRows table", Use.WRITE), rows, v);
     }
 
+    @Override
+    public void im2colInPlace(Tensor images, ImageWindow window, Tensor patches) {
+        if (windowOnDevice(images, window.imageShape(), patches, window.patchShape())) {
+            synchronized (this) {
+                windows.im2col(own(images, "im2col images").storage, window, own(patches, "im2col patches").storage);
+            }
+            return;
+        }
+        Backend.super.im2colInPlace(images, window, patches);
+    }
+
+    @Override
+    public void maxPoolInPlace(Tensor images, ImageWindow window, Tensor out) {
+        if (windowOnDevice(images, window.imageShape(), out, window.pooledShape())) {
+            synchronized (this) {
+                windows.maxPool(own(images, "maxPool images").storage, window, own(out, "maxPool output").storage);
+            }
+            return;
+        }
+        Backend.super.maxPoolInPlace(images, window, out);
+    }
+
+    /**
+     * Whether a window primitive from {@code images} into {@code out} runs as one device task: with
+     * device primitives, over open tensors of this backend of the window's shapes, in two memories;
+     * else the {@code Backend} default runs (reporting a wrong shape, and composing device primitives).
+     */
+    private boolean windowOnDevice(Tensor images, Shape imageShape, Tensor out, Shape outShape) {
+        return windows != null && images.shape().equals(imageShape) && out.shape().equals(outShape)
+                && live(images, "window images") && live(out, "window output")
+                && own(images, "window images").storage != own(out, "window output").storage;
+    }
+
     /**
      * Whether a gather of {@code rows} of {@code table} runs on the device: as {@link #onDevice}
      * says, and only where a device task wrote the table's current data or the gathered block is no
@@ -547,6 +583,7 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
                 products.close();
                 reductions.close();
                 rearrangements.close();
+                windows.close();
             }
         }
     }
