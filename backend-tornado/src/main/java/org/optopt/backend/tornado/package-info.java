@@ -37,8 +37,9 @@
  * {@code fill}, {@code copy}) as kernels of the kernel language compiled once per op, and the
  * reductions ({@code reduce}, along an axis or whole, {@code dot}, {@code argmax}) and rearrangements
  * ({@code transpose}, {@code gatherRows}, {@code scatterAddRows}, the broadcast of a {@code zip}
- * operand) as hand-written tasks per shape; all go through the kernels' residency and plan machinery
- * below, and the convolution helpers, built on gathers, scatters and {@code zip}, follow them. With
+ * operand), {@code im2col} and max pooling as hand-written tasks per shape; all go through the
+ * kernels' residency and plan machinery below, and the gradients of the window primitives, built on
+ * gathers, scatters and {@code zip}, follow them. With
  * {@code primitives=host} (and {@code auto} on a CPU device such as PoCL, where it measured twice as
  * fast: {@code docs/tornado.md}) they run in plain Java on the host copies, as the tile transforms
  * always do.

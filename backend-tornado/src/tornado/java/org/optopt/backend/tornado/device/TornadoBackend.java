@@ -33,12 +33,13 @@ import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
  * {@code @Parallel} task per kernel ({@link KernelSource}, {@link DeviceKernel}), and their tensors
  * stay in device memory between runs. With device primitives ({@code primitives=device}, or
  * {@code auto} on a device that is not a CPU) the matrix products ({@link DeviceProducts}), the
- * elementwise primitives ({@link DeviceElementwise}), the reductions ({@link DeviceReductions}) and
- * the rearrangements ({@link DeviceRearrangements}) run there too, their results left on the
- * device. The rest (the few cases those leave out, the tile transforms, and everything with host
- * primitives) is {@link HeapBackend}'s plain-Java loop on the host copy, which {@link Storage}
- * brings up to date first (and marks the device copy out of date where the primitive writes). So an optimizer's state tensors, which only
- * its kernel touches, never leave the device, and a parameter crosses only when the host reads or
+ * elementwise primitives ({@link DeviceElementwise}), the reductions ({@link DeviceReductions}), the
+ * rearrangements ({@link DeviceRearrangements}) and the forward window primitives
+ * ({@link DeviceWindows}) run there too, their results left on the device. The rest (the few cases
+ * those leave out, the tile transforms, and everything with host primitives) is
+ * {@link HeapBackend}'s plain-Java loop on the host copy, which {@link Storage} brings up to date
+ * first (and marks the device copy out of date where the primitive writes). So an optimizer's state
+ * tensors, which only its kernel touches, never leave the device, and a parameter crosses only when the host reads or
  * writes it, or when a device task other than the one holding it reads it (each task's execution
  * plan holds device copies of its own, see {@link DevicePlans}).
  *
