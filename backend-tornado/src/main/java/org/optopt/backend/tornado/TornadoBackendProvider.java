@@ -53,7 +53,10 @@ public final class TornadoBackendProvider implements BackendProvider {
     public static final String ON_HOST = "host";
     /** {@value #PRIMITIVES}'s value for device tasks. */
     public static final String ON_DEVICE = "device";
-    private static final List<String> OPTIONS = List.of(DEVICE, MEMORY_LIMIT, PROFILE, PRIMITIVES);
+    /** The option turning automatic step capture on or off ({@code on}, {@code off}). */
+    public static final String CAPTURE = "capture";
+    private static final List<String> OPTIONS = List.of(DEVICE, MEMORY_LIMIT, PROFILE, PRIMITIVES, CAPTURE);
+    private static final String DEFAULT_CAPTURE = "off";
     private static final Pattern SIZE = Pattern.compile("[1-9][0-9]{0,12}[KMG]B");
     private static final Pattern SDK_JDK = Pattern.compile("-jdk(\\d+)\\.jar$");
 
@@ -154,6 +157,10 @@ public final class TornadoBackendProvider implements BackendProvider {
             throw new IllegalArgumentException("Backend '" + NAME + "': option " + PRIMITIVES + "=" + primitives
                     + " is not host, device or auto");
         }
+        String capture = options.getOrDefault(CAPTURE, DEFAULT_CAPTURE);
+        if (!capture.equals("on") && !capture.equals("off")) {
+            throw new IllegalArgumentException("Backend '" + NAME + "': option " + CAPTURE + "=" + capture + " is not on or off");
+        }
         Availability a = availability();
         if (!a.available()) {
             throw new IllegalStateException("Backend '" + NAME + "' is unavailable: " + a.reason());
@@ -161,7 +168,7 @@ public final class TornadoBackendProvider implements BackendProvider {
         try {
             DeviceFactory factory = (DeviceFactory) Class.forName(DEVICE_CODE_CLASS)
                     .getDeclaredConstructor().newInstance();
-            return factory.create(options.get(DEVICE), limit, Boolean.parseBoolean(profile), primitives);
+            return factory.create(options.get(DEVICE), limit, Boolean.parseBoolean(profile), primitives, capture.equals("on"));
         } catch (ReflectiveOperationException e) {
             Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
             throw new IllegalStateException("Backend '" + NAME + "': cannot start its device code: " + cause, cause);
@@ -175,11 +182,12 @@ public final class TornadoBackendProvider implements BackendProvider {
          * kernel execution limited to {@code memoryLimit} of device memory ({@code null}: no limit),
          * with TornadoVM's profiler on if {@code profile}, matrix products and elementwise
          * primitives where {@code primitives} says ({@code host}, {@code device}, or {@code auto}:
-         * the host for a CPU device, else the device).
+         * the host for a CPU device, else the device), and device task calls captured into one plan
+         * per repeating step if {@code capture}.
          *
          * @throws IllegalArgumentException if no device matches, listing the devices
          * @throws IllegalStateException if TornadoVM cannot start
          */
-        Backend create(String device, String memoryLimit, boolean profile, String primitives);
+        Backend create(String device, String memoryLimit, boolean profile, String primitives, boolean capture);
     }
 }

@@ -23,6 +23,7 @@ import org.optopt.api.tensor.Tensor;
 import org.optopt.backend.tornado.DeviceCompilations;
 import org.optopt.backend.tornado.DeviceTimes;
 import org.optopt.backend.tornado.DeviceTransfers;
+import org.optopt.backend.tornado.StepCaptures;
 import org.optopt.backend.tornado.TornadoBackendProvider;
 import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
 
@@ -41,7 +42,7 @@ import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
  *
  * <p>All device and residency work is serialized on this object.
  */
-final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilations, DeviceTimes {
+final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilations, DeviceTimes, StepCaptures {
     private final TornadoDevices.Entry device;
     private final Path kernelFolder;
     private final String memoryLimit;
@@ -49,6 +50,8 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     /** The device's matrix products and elementwise primitives, or null where they run on the host. */
     private final DeviceProducts products;
     private final DeviceElementwise elementwise;
+    /** The step capture, or null where it is off. */
+    private final StepCapture steps;
     private long kernelRuns;
     private long compileNanos;
     private long kernelNanos;
@@ -63,13 +66,14 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     private long compilations;
 
     TornadoBackend(TornadoDevices.Entry device, Path kernelFolder, String memoryLimit, boolean profile,
-            boolean devicePrimitives) {
+            boolean devicePrimitives, boolean capture) {
         this.device = device;
         this.kernelFolder = kernelFolder;
         this.memoryLimit = memoryLimit;
         this.profile = profile;
         this.products = devicePrimitives ? new DeviceProducts(this) : null;
         this.elementwise = devicePrimitives ? new DeviceElementwise(this) : null;
+        this.steps = capture ? new StepCapture(this) : null;
     }
 
     /** The host arithmetic: HeapBackend's loops over the host copies. */
@@ -88,6 +92,16 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     /** The device kernels run on. */
     TornadoDevices.Entry device() {
         return device;
+    }
+
+    /** The step capture every device task call goes through, or null where it is off. */
+    StepCapture steps() {
+        return steps;
+    }
+
+    @Override
+    public synchronized StepCaptures.Counts captures() {
+        return steps == null ? new StepCaptures.Counts(0, 0, 0, 0, 0) : steps.counts();
     }
 
     /** The most device memory one kernel execution may allocate, in TornadoVM's notation, or null. */
@@ -176,8 +190,8 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     }
 
     @Override
-    public synchronized Counts transfers() {
-        return new Counts(toDevice, toDeviceBytes, toHost, toHostBytes);
+    public synchronized DeviceTransfers.Counts transfers() {
+        return new DeviceTransfers.Counts(toDevice, toDeviceBytes, toHost, toHostBytes);
     }
 
     // ---- creation -------------------------------------------------------------------------
@@ -408,15 +422,18 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
         return device.device().getDeviceType() == TornadoDeviceType.CPU ? Runtime.getRuntime().availableProcessors() : 1;
     }
 
-    /** Frees the device memory of every kernel's and product's executions. */
+    /** Frees the device memory of every kernel's, product's and captured step's executions. */
     @Override
     public void close() {
         synchronized (compiled) {
             compiled.forEach(DeviceKernel::close);
             compiled.clear();
         }
-        if (products != null) {
-            synchronized (this) {
+        synchronized (this) {
+            if (steps != null) {
+                steps.close();
+            }
+            if (products != null) {
                 products.close();
             }
         }

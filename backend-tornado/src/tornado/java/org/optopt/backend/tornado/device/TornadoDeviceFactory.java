@@ -32,7 +32,7 @@ public final class TornadoDeviceFactory implements TornadoBackendProvider.Device
     public TornadoDeviceFactory() {}
 
     @Override
-    public Backend create(String device, String memoryLimit, boolean profile, String primitives) {
+    public Backend create(String device, String memoryLimit, boolean profile, String primitives, boolean capture) {
         Path kernels = kernelFolder();
         setUnlessGiven(BAILOUT, "False");
         setUnlessGiven(FMA, "False");
@@ -43,10 +43,11 @@ public final class TornadoDeviceFactory implements TornadoBackendProvider.Device
             case TornadoBackendProvider.ON_DEVICE -> true;
             default -> chosen.device().getDeviceType() != TornadoDeviceType.CPU;
         };
-        TornadoBackend backend = new TornadoBackend(chosen, kernels, memoryLimit, profile, onDevice);
+        TornadoBackend backend = new TornadoBackend(chosen, kernels, memoryLimit, profile, onDevice, capture);
         if (profile) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> backend.times().ifPresent(
-                    t -> System.err.println("tornado profile on " + backend.device().label() + ": " + t.summary()))));
+                    t -> System.err.println("tornado profile on " + backend.device().label() + ": " + t.summary()
+                            + (capture ? "; step capture: " + backend.captures().summary() : "")))));
         }
         return backend;
     }
