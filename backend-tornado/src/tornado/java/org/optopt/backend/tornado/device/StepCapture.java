@@ -2,7 +2,7 @@ package org.optopt.backend.tornado.device;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,15 +27,16 @@ import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
  * <p><b>Recording.</b> Every call of a device task that runs on its own plans is recorded (the task,
  * the tensors of its buffers, their versions, and whether a device task had written each). When the
  * last {@code p} calls repeat the {@code p} before them call for call (the same task, element count,
- * buffer lengths and sharing), the two windows share the same pattern of tensors, and at least one
- * tensor sits at the same place in both (a parameter: a step, not a run of similar calls), the
- * second window becomes a captured {@link Step}.
+ * buffer lengths and sharing), the two windows share the same pattern of tensors, and a call of the
+ * second reads a tensor that a call of the first wrote (a parameter or an optimizer's state: a
+ * training step, not a run of similar calls within one, such as zeroing gradients), the second
+ * window becomes a captured {@link Step}.
  *
  * <p><b>The captured plan.</b> The tensors of the window are grouped into <em>roles</em>: one array
- * each, shared by every call that binds the same tensor in the window, or the tensor a call of the
- * window before bound at that place (a parameter the optimizer writes at the end and the first
- * product reads at the start; an activation written at the end of one window and read at the start
- * of the next). The plan holds a loading graph, which copies every role's array in, and one graph
+ * each, shared by every call that binds the same tensor in the window (a parameter the first product
+ * reads and the optimizer writes; an activation a kernel writes and the next product reads); a
+ * tensor one step hands to the next (a parameter) is the same tensor at the same places in both
+ * windows, so its role's array carries it over. The plan holds a loading graph, which copies every role's array in, and one graph
  * per call; a call's graph copies in the arrays that the recording saw coming from the host at that
  * call (neither written by a device task nor unchanged since the window before: the batch, a
  * gradient the host computed), takes every other array from the graph run before it
@@ -56,8 +57,11 @@ import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
  * that reads it (copy-in roles) or by a reload. A call that does not match ends the replay: the
  * tensors only the plan's device memory holds come back to the host, and the call runs on its own
  * plans, recorded again. Captured steps stay compiled (at most {@value #KEPT}, at most
- * {@value #BUILDS} built): a later call matching one's first call resumes it, and a repeating
- * window equal to a kept step (possibly rotated) resumes it instead of building another plan.
+ * {@value #BUILDS} built): a later call matching one's first call resumes it (unless its last
+ * replay ended before it ran the whole step twice: a step that begins like another, such as an
+ * evaluation's forward pass and a training step), and a repeating window equal to a kept step
+ * (possibly rotated) resumes it instead of building another plan. A step whose replays keep ending
+ * early is dropped and not captured again ({@link #fallBack}).
  * Each graph computes with the task's own code, so a replay gives the per-task path's floats.
  *
  * <p>Not captured: tasks whose buffers travel packed in one table ({@link KernelSource#packed}).
@@ -69,11 +73,15 @@ final class StepCapture {
     /** The most captured steps kept compiled, and the most one backend builds. */
     private static final int KEPT = 4;
     private static final int BUILDS = 16;
+    /** The short replays after which a captured step is dropped. */
+    private static final int SHORT = 3;
 
     private final TornadoBackend owner;
     private final List<Call> history = new ArrayList<>();
     /** The captured steps, least recently used first. */
     private final List<Step> kept = new ArrayList<>();
+    /** The calls of dropped steps, not captured again. */
+    private final List<Call[]> rejected = new ArrayList<>();
     private Step active;
     private long builds;
     private long replayedSteps;
@@ -97,15 +105,13 @@ final class StepCapture {
      */
     float[] replay(DevicePlans plans, Storage[] storages, int n, float[] uniforms) {
         if (active != null && !active.expects(plans, storages, n)) {
-            active.release();
-            active = null;
-            fallBacks++;
-            history.clear();
+            fallBack();
         }
         if (active == null) {
             for (Step s : kept) {
-                if (s.expectsAt(0, plans, storages, n)) {
+                if (s.resumable && s.expectsAt(0, plans, storages, n)) {
                     use(s, 0);
+                    s.resumed = true;
                     break;
                 }
             }
@@ -117,8 +123,33 @@ final class StepCapture {
         replayedCalls++;
         if (active.position == 0) {
             replayedSteps++;
+            active.windows++;
         }
         return terms;
+    }
+
+    /**
+     * Ends the active step's replay. A replay started by a call like the step's first that did not
+     * run the whole step (a step that begins like another, such as an evaluation's forward pass and
+     * a training step) stops such starts until a recording repeats the step again. A replay started
+     * by a recording that ran the step fewer than twice is short; after {@value #SHORT} short
+     * replays the step is dropped and not captured again, nor any repetition of it (an inner loop
+     * of a longer step, such as a network's forward passes inside a training step, which would keep
+     * the longer step from being captured).
+     */
+    private void fallBack() {
+        Step s = active;
+        s.release();
+        active = null;
+        fallBacks++;
+        history.clear();
+        if (s.resumed) {
+            s.resumable = s.windows > 0;
+        } else if (s.windows < 2 && ++s.shortReplays >= SHORT) {
+            kept.remove(s);
+            s.close();
+            rejected.add(s.calls);
+        }
     }
 
     /** Records a call about to run on its task's own plans, and captures the step if the calls now repeat. */
@@ -134,11 +165,15 @@ final class StepCapture {
                 continue;
             }
             List<Call> window = List.copyOf(history.subList(size - p, size));
+            if (rejected.stream().anyMatch(r -> rotation(r, window) >= 0)) {
+                continue;
+            }
             List<Call> before = List.copyOf(history.subList(size - 2 * p, size - p));
             history.clear();
             for (Step s : kept) {
-                int at = s.rotation(window);
+                int at = rotation(s.calls, window);
                 if (at >= 0) {
+                    s.resumable = true;
                     use(s, at);
                     return;
                 }
@@ -169,6 +204,29 @@ final class StepCapture {
         kept.add(s);
         active = s;
         s.position = position;
+        s.windows = 0;
+        s.resumed = false;
+    }
+
+    /**
+     * Where {@code window} (calls of the same kinds as {@code calls}, repeated and rotated) leaves
+     * {@code calls}: the position of the call after it, or -1 if it is no such repetition.
+     */
+    private static int rotation(Call[] calls, List<Call> window) {
+        int p = calls.length;
+        if (window.size() % p != 0) {
+            return -1;
+        }
+        for (int k = 0; k < p; k++) {
+            boolean same = true;
+            for (int j = 0; j < window.size() && same; j++) {
+                same = window.get(j).sameKind(calls[(k + j) % p]);
+            }
+            if (same) {
+                return k;
+            }
+        }
+        return -1;
     }
 
     /** Whether the last {@code p} calls are of the kinds of the {@code p} before them. */
@@ -183,23 +241,33 @@ final class StepCapture {
     }
 
     /**
-     * Whether the repeating windows of {@code p} calls make a step: no packed task, the same pattern
-     * of shared tensors in both, and some tensor at the same place in both.
+     * Whether the repeating windows of {@code p} calls make a training step: no packed task, the same
+     * pattern of shared tensors in both, and a tensor that a call of the later window reads after a
+     * call of the earlier one wrote it (a parameter, an optimizer's state): a run of similar calls
+     * within a step (zeroing gradients) has none.
      */
     private boolean capturable(int p) {
         int size = history.size();
         List<Call> a = history.subList(size - 2 * p, size - p);
         List<Call> b = history.subList(size - p, size);
-        boolean shared = false;
-        for (int i = 0; i < p; i++) {
-            if (b.get(i).plans.task().packed()) {
+        Set<Storage> written = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Call c : a) {
+            if (c.plans.task().packed()) {
                 return false;
             }
-            for (int k = 0; k < b.get(i).storages.length; k++) {
-                shared |= a.get(i).storages[k] == b.get(i).storages[k];
+            for (int k = 0; k < c.storages.length; k++) {
+                if (c.plans.task().stores(k)) {
+                    written.add(c.storages[k]);
+                }
             }
         }
-        return shared && samePattern(a, b);
+        boolean carried = false;
+        for (Call c : b) {
+            for (int k = 0; k < c.storages.length; k++) {
+                carried |= c.plans.task().reads(k) && written.contains(c.storages[k]);
+            }
+        }
+        return carried && samePattern(a, b);
     }
 
     /** Whether two windows of the same kinds bind one tensor at exactly the same sets of places. */
@@ -279,6 +347,14 @@ final class StepCapture {
         private TornadoExecutionResult result;
         private int selected = -1;
         private int position;
+        /**
+         * Whole steps run since the replay started, whether a call like its first started it, short
+         * replays so far, and whether a call like its first may start a replay.
+         */
+        private int windows;
+        private boolean resumed;
+        private int shortReplays;
+        private boolean resumable = true;
 
         /** Captures {@code window}, the calls after {@code before} (the same kinds, one step earlier). */
         Step(List<Call> window, List<Call> before) {
@@ -288,43 +364,14 @@ final class StepCapture {
             this.copyIn = new boolean[p][];
             this.reads = new boolean[p][];
             this.stores = new boolean[p][];
-            int[] offsets = new int[p + 1];
-            for (int i = 0; i < p; i++) {
-                offsets[i + 1] = offsets[i] + calls[i].storages.length;
-            }
-            int[] parent = new int[offsets[p]];
-            Arrays.setAll(parent, x -> x);
-            Map<Storage, Integer> firstHere = new IdentityHashMap<>();
-            Map<Storage, Integer> firstBefore = new IdentityHashMap<>();
-            for (int i = 0; i < p; i++) {
-                for (int b = 0; b < calls[i].storages.length; b++) {
-                    firstBefore.putIfAbsent(before.get(i).storages[b], offsets[i] + b);
-                }
-            }
-            for (int i = 0; i < p; i++) {
-                for (int b = 0; b < calls[i].storages.length; b++) {
-                    int at = offsets[i] + b;
-                    Storage s = calls[i].storages[b];
-                    Integer same = firstHere.putIfAbsent(s, at);
-                    if (same != null) {
-                        union(parent, at, same);
-                    }
-                    Integer earlier = firstBefore.get(s);
-                    if (earlier != null) {
-                        union(parent, at, earlier);
-                    }
-                }
-            }
-            // A role's places all have one length: the same tensor, or a place of the same kind one step earlier.
-            Map<Integer, Integer> roleOfRoot = new HashMap<>();
+            Map<Storage, Integer> roleOfTensor = new IdentityHashMap<>();
             List<float[]> roleArrays = new ArrayList<>();
             for (int i = 0; i < p; i++) {
                 Storage[] s = calls[i].storages;
                 roles[i] = new int[s.length];
                 for (int b = 0; b < s.length; b++) {
-                    int length = s[b].host.length;
-                    roles[i][b] = roleOfRoot.computeIfAbsent(find(parent, offsets[i] + b), x -> {
-                        roleArrays.add(new float[length]);
+                    roles[i][b] = roleOfTensor.computeIfAbsent(s[b], t -> {
+                        roleArrays.add(new float[t.host.length]);
                         return roleArrays.size() - 1;
                     });
                 }
@@ -448,27 +495,6 @@ final class StepCapture {
                 }
             }
             return true;
-        }
-
-        /**
-         * Where {@code window} (the same kinds of calls as this step's, some rotation of them)
-         * leaves this step: the position of the call after it, or -1 if it is not this step.
-         */
-        int rotation(List<Call> window) {
-            int p = calls.length;
-            if (window.size() != p) {
-                return -1;
-            }
-            for (int k = 0; k < p; k++) {
-                boolean same = true;
-                for (int j = 0; j < p && same; j++) {
-                    same = window.get(j).sameKind(calls[(k + j) % p]);
-                }
-                if (same) {
-                    return k;
-                }
-            }
-            return -1;
         }
 
         /** Runs the call at {@code position} over {@code storages} and returns its reduction terms. */
@@ -620,17 +646,5 @@ final class StepCapture {
                 // freeing device memory of a plan being dropped: nothing else to do
             }
         }
-    }
-
-    private static int find(int[] parent, int x) {
-        while (parent[x] != x) {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        return x;
-    }
-
-    private static void union(int[] parent, int x, int y) {
-        parent[find(parent, x)] = find(parent, y);
     }
 }
