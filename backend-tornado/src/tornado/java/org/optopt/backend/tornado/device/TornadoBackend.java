@@ -38,7 +38,8 @@ import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
  * device copy out of date where the primitive writes). So an optimizer's state tensors, which only
  * its kernel touches, never leave the device, and a parameter crosses only when the host reads or
  * writes it, or when a device task other than the one holding it reads it (each task's execution
- * plan holds device copies of its own, see {@link DevicePlans}).
+ * plan holds device copies of its own, see {@link DevicePlans}), except within the steps that step
+ * capture ({@code capture=on}, {@link StepCapture}) replays as the graphs of one plan.
  *
  * <p>All device and residency work is serialized on this object.
  */
