@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.optopt.api.backend.Availability;
@@ -57,5 +58,15 @@ abstract class DeviceUnderTest {
             options.put(TornadoBackendProvider.DEVICE, device);
         }
         return provider.create(options);
+    }
+
+    /** {@code n} floats uniform in [-1, 1), from {@code seed}. */
+    static float[] random(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) r.nextDouble(-1, 1);
+        }
+        return out;
     }
 }

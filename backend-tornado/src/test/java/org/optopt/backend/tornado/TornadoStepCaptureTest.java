@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
@@ -180,14 +179,5 @@ class TornadoStepCaptureTest extends DeviceUnderTest {
             }
         }
         return losses;
-    }
-
-    private static float[] random(int n, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = (float) r.nextDouble(-1, 1);
-        }
-        return out;
     }
 }

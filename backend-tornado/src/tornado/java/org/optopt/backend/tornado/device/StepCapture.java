@@ -57,12 +57,12 @@ import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
  * that reads it (copy-in roles) or by a reload. A call that does not match ends the replay: the
  * tensors only the plan's device memory holds come back to the host, and the call runs on its own
  * plans, recorded again. Captured steps stay compiled (at most {@value #KEPT}, at most
- * {@value #BUILDS} built): a later call matching one's first call resumes it (unless its last
- * replay ended before it ran the whole step twice: a step that begins like another, such as an
- * evaluation's forward pass and a training step), and a repeating window equal to a kept step
- * (possibly rotated) resumes it instead of building another plan. A step whose replays keep ending
- * early is dropped and not captured again ({@link #fallBack}).
- * Each graph computes with the task's own code, so a replay gives the per-task path's floats.
+ * {@value #BUILDS} built): a later call matching one's first call resumes it (unless the last
+ * replay such a call started ended before the whole step ran: a step that begins like another, such
+ * as an evaluation's forward pass and a training step), and a repeating window equal to a kept
+ * step (possibly rotated, possibly repeated) resumes it instead of building another plan. A step
+ * whose replays keep ending early is dropped and not captured again ({@link #fallBack}). Each graph
+ * computes with the task's own code, so a replay gives the per-task path's floats.
  *
  * <p>Not captured: tasks whose buffers travel packed in one table ({@link KernelSource#packed}).
  * Callers hold the backend's lock.
@@ -108,16 +108,12 @@ final class StepCapture {
             fallBack();
         }
         if (active == null) {
-            for (Step s : kept) {
-                if (s.resumable && s.expectsAt(0, plans, storages, n)) {
-                    use(s, 0);
-                    s.resumed = true;
-                    break;
-                }
-            }
-            if (active == null) {
+            Step start = kept.stream().filter(s -> s.resumable && s.expectsAt(0, plans, storages, n)).findFirst().orElse(null);
+            if (start == null) {
                 return null;
             }
+            use(start, 0);
+            start.resumed = true;
         }
         float[] terms = active.run(storages, uniforms);
         replayedCalls++;
