@@ -153,6 +153,22 @@ class TornadoStepCaptureTest extends DeviceUnderTest {
         }
     }
 
+    /** {@code capture=auto}: on where the products and elementwise primitives run on the device, off where they run on the host. */
+    @Test
+    void autoCapturesWhereThePrimitivesRunOnTheDevice() {
+        try (Backend device = create(TornadoBackendProvider.ON_DEVICE, "auto");
+                Backend host = create(TornadoBackendProvider.ON_HOST, "auto")) {
+            Loop onDevice = new Loop(device);
+            Loop onHost = new Loop(host);
+            for (int step = 1; step <= 4; step++) {
+                float[] batch = random(4 * IN, 300 + step);
+                assertArrayEquals(onDevice.step(batch, 4, false), onHost.step(batch, 4, false), "step " + step);
+            }
+            assertEquals(2, ((StepCaptures) device).captures().replayedSteps(), "device primitives: steps 3 and 4 replayed");
+            assertEquals(new StepCaptures.Counts(0, 0, 0, 0, 0), ((StepCaptures) host).captures(), "host primitives");
+        }
+    }
+
     /** Adam on {@code teacher-student-mlp}, 12 steps: capture on gives capture off's losses bit for bit, and replays. */
     @Test
     void adamOnTeacherStudentGivesTheSameLossesCaptured() throws Exception {
