@@ -140,7 +140,7 @@ final class VectorLoopEmitter {
                 .flatMap(st -> st instanceof Statement.Reduce r ? Stream.of(r) : Stream.empty()).toList();
         List<Expr> nodes = new ArrayList<>();
         plan.statements().forEach(st -> st.value().walk(nodes::add));
-        return AVAILABLE && !reductions.isEmpty() && reductions.stream().allMatch(r -> r.op() == ReduceOp.SUM)
+        return AVAILABLE && plan.kernel().float16Buffers().isEmpty() && !reductions.isEmpty() && reductions.stream().allMatch(r -> r.op() == ReduceOp.SUM)
                 && nodes.stream().allMatch(VectorLoopEmitter::vectorizable)
                 && vectorOperations(plan.statements(), nodes) <= MAX_OPERATIONS;
     }
