@@ -71,9 +71,9 @@ final class ProbeBenchCommand implements Runnable {
                     + " gradient at the others (default: ${DEFAULT-VALUE}, every observation).")
     private int lagBlock;
 
-    @Option(names = {"--lag-precision", "--probe-lag-precision"}, paramLabel = "P",
-            description = "How the autocorrelation probe stores its lags: float16 or float32 (default: float16 with"
-                    + " --lag-block 1, else float32).")
+    @Option(names = {"--lag-precision", "--probe-lag-precision"}, defaultValue = "float32", paramLabel = "P",
+            description = "How the autocorrelation probe stores its lags: float32 or float16 (needs --lag-block 1)"
+                    + " (default: ${DEFAULT-VALUE}).")
     private String lagPrecision;
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
@@ -99,7 +99,7 @@ final class ProbeBenchCommand implements Runnable {
         }
         Precision precision;
         try {
-            precision = lagPrecision == null ? Probes.defaultLagPrecision(lagBlock) : Precision.ofLabel(lagPrecision);
+            precision = Precision.ofLabel(lagPrecision);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--lag-precision: " + e.getMessage());
         }

@@ -53,10 +53,10 @@ public final class ProbeOptions {
                     + " at the others; the same statistics within float rounding (default: ${DEFAULT-VALUE}, every observation).")
     int lagBlock;
 
-    @Option(names = "--probe-lag-precision", paramLabel = "P",
-            description = "How the autocorrelation probe stores its lags: float16 (half the bytes, each lag rounded to 11"
-                    + " significant bits after a power-of-two scaling) or float32 (default: float16 with"
-                    + " --probe-lag-block 1, else float32, which larger blocks need).")
+    @Option(names = "--probe-lag-precision", defaultValue = "float32", paramLabel = "P",
+            description = "How the autocorrelation probe stores its lags: float32 or float16 (half the bytes, each lag"
+                    + " rounded to 11 significant bits after a power-of-two scaling; needs --probe-lag-block 1)"
+                    + " (default: ${DEFAULT-VALUE}).")
     String lagPrecision;
 
     /** Options with the given probes, for callers outside picocli. */
@@ -67,6 +67,7 @@ public final class ProbeOptions {
         o.period = 1;
         o.burst = 1;
         o.lagBlock = 1;
+        o.lagPrecision = Precision.FLOAT32.label();
         return o;
     }
 
@@ -147,13 +148,13 @@ public final class ProbeOptions {
     }
 
     /**
-     * The autocorrelation probe's lag precision: as given, else {@link Probes#defaultLagPrecision}.
+     * The autocorrelation probe's lag precision.
      *
      * @throws IllegalArgumentException naming an unknown precision
      */
     private Precision precision() {
         try {
-            return lagPrecision == null ? Probes.defaultLagPrecision(lagBlock) : Precision.ofLabel(lagPrecision);
+            return Precision.ofLabel(lagPrecision);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--probe-lag-precision: " + e.getMessage(), e);
         }

@@ -23,15 +23,6 @@ public final class Probes {
     private Probes() {}
 
     /**
-     * The autocorrelation probe's lag precision where none is asked for: float16 for blocks of one
-     * observation (measured cheaper, docs/theory.md), float32 for larger blocks (the float16 ring
-     * needs blocks of 1).
-     */
-    public static Precision defaultLagPrecision(int lagBlock) {
-        return lagBlock == 1 ? Precision.FLOAT16 : Precision.FLOAT32;
-    }
-
-    /**
      * The probes named in {@code names} (each at most once) with their defaults.
      *
      * @throws IllegalArgumentException naming an unknown or repeated probe
