@@ -25,7 +25,39 @@ package org.optopt.backend.tornado;
  * {@code x} by {@code +0} (it gave {@code erf(-0) = +0}).
  */
 public final class PortableMath {
+    /** Float16's largest finite value, 65504, plus half its spacing there: from here on a float rounds to infinity. */
+    private static final float FLOAT16_OVERFLOW = 65520f;
+
     private PortableMath() {}
+
+    /**
+     * {@code x} rounded to the nearest float16 (ties to even), as a float: what
+     * {@code Float.float16ToFloat(Float.floatToFloat16(x))} gives, with arithmetic and comparisons
+     * only. Float16's spacing is u = 2^-24 below 2^-13 (its subnormals and lowest binade) and doubles
+     * with every binade above, 2^(e-10) in [2^e, 2^(e+1)), found by doubling (at most 28 times).
+     * Adding c = 1.5 * 2^23 u, a float whose spacing is u and which stays in its binade when |x| &lt;
+     * 2^11 u is added, rounds |x| to a multiple of u in one float rounding, to nearest, and ties to
+     * even because c / u is even; subtracting c again is exact. 65520 and above round to infinity
+     * (65504 is odd, so the tie there goes up); NaN stays NaN; the sign is put back last, a zero's
+     * read as {@code 1 / x < 0}.
+     */
+    public static float roundToFloat16(float x) {
+        float a = Math.abs(x);
+        float r;
+        if (a >= FLOAT16_OVERFLOW) {
+            r = Float.POSITIVE_INFINITY;
+        } else {
+            float u = 0x1p-24f;
+            float top = 0x1p-13f;
+            while (a >= top) {
+                u *= 2f;
+                top *= 2f;
+            }
+            float c = u * 0x1.8p23f;
+            r = (a + c) - c;
+        }
+        return x < 0f || 1f / x < 0f ? -r : r;
+    }
 
     /** {@code a * b + c} rounded once to float, as {@link Math#fma(float, float, float)}. */
     public static float fma(float a, float b, float c) {
