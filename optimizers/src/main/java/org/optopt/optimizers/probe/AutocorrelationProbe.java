@@ -64,15 +64,18 @@ import org.optopt.theory.MomentumScore;
  * block's observations non-finite at the block's fold, up to K observations before that form would.
  *
  * <p><b>A float16 ring</b> ({@link Precision#FLOAT16}, blocks of 1 only) halves the lags' bytes: an
- * observation moves 12 bytes per parameter instead of 24 (g 4, K = 4 lags of 2; the oldest, read in
- * the same pass, is overwritten). The kernel is
+ * observation moves 14 bytes per parameter instead of 24 (g 4, K = 4 lags of 2 read, the oldest
+ * written, 2). Not the default: on the 2-core AVX2 machine it was measured on (docs/theory.md) the
+ * probe's loops are bound by their sums' arithmetic, not by memory, and the conversions cost about
+ * what the halved bytes save (the Vector API loop, which has no float16 conversion, is not used for
+ * it). The kernel is
  * <pre>
  * r0 = sum(g*g) ;  rk = sum(g*prev_k)  (k = 1..K, prev_k float16) ;  prev_K = g * scale
  * </pre>
  * Float16 is normal only from 2^-14 (6.1e-5) to 65504, below many gradients' elements, so each
  * observation is stored times a power of two, {@code scale}, chosen from the previous observation's
- * lag-0 sum so that the stored RMS lands in [2^-8, 2^-7), and kept beside its slot; each lag sum is divided by its slot's scale
- * on the host (exact: powers of two). The target leaves 2^23 of headroom above the RMS and costs
+ * lag-0 sum so that the stored RMS lands in [2^-8, 2^-7), and kept beside its slot; each lag sum
+ * is divided by its slot's scale on the host (exact: powers of two). The target leaves 2^23 of headroom above the RMS and costs
  * nothing below: an element stored as a subnormal errs by at most 2^-25 in scaled units, 2^-11 of an
  * RMS of at least 2^-14. The stored elements are then rounded to 11 significant bits: each lag sum
  * differs from the float ring's by at most 2^-11 sum_i |g_i| max(|g'_i|, RMS(g')) (g' the lag's

@@ -65,7 +65,6 @@ import org.optopt.api.tensor.Precision;
 final class KernelSource {
     static final String PACKAGE = "org.optopt.backend.tornado.generated";
     private static final String MATH = "org.optopt.api.kernel.KernelMath";
-    private static final String PORTABLE_MATH = "org.optopt.backend.tornado.PortableMath";
     private static final String NAME_PLACEHOLDER = "@NAME@";
 
     private final Kernel kernel;
@@ -218,7 +217,7 @@ final class KernelSource {
             case TANH -> call("tanh(F)F", x);
             case ERF -> call("erf(F)F", x);
             case SOFTPLUS -> call("softplus(F)F", x);
-            case FLOAT16 -> PORTABLE_MATH + ".roundToFloat16(" + x + ")";
+            case FLOAT16 -> call("roundToFloat16(F)F", x);
             case EXP, LOG, SIGMOID, SOFTSIGN, ATAN ->
                     MATH + "." + op.name().toLowerCase(Locale.ROOT) + "(" + x + ")";
         };
