@@ -9,9 +9,9 @@ import org.optopt.optimizers.ElementwiseRule;
 
 /**
  * The memory traffic the streaming benchmarks credit a workload with, counted one way for both
- * {@code bench kernel} and {@code bench optimizers}: per parameter, one element read per buffer the kernel
- * reads and one element write per buffer it stores (4 bytes each, 2 for a float16 buffer); a full optimizer step adds the read of the gradient by
- * its separate non-finite check.
+ * {@code bench kernel} and {@code bench optimizers}: per parameter, one element read per buffer the
+ * kernel reads and one element write per buffer it stores (4 bytes each, 2 for a float16 buffer); a
+ * full optimizer step adds the read of the gradient by its separate non-finite check.
  */
 final class StreamTraffic {
     /** Bytes per parameter of the non-finite gradient check a full optimizer step runs before its kernel. */

@@ -75,9 +75,9 @@ import org.optopt.theory.MomentumScore;
  * Float16 is normal only from 2^-14 (6.1e-5) to 65504, below many gradients' elements, so each
  * observation is stored times a power of two, {@code scale}, chosen from the previous observation's
  * lag-0 sum so that the stored RMS lands in [2^-8, 2^-7), and kept beside its slot; each lag sum
- * is divided by its slot's scale on the host (exact: powers of two). The target leaves 2^23 of headroom above the RMS and costs
- * nothing below: an element stored as a subnormal errs by at most 2^-25 in scaled units, 2^-11 of an
- * RMS of at least 2^-14. The stored elements are then rounded to 11 significant bits: each lag sum
+ * is divided by its slot's scale on the host (exact: powers of two). The target leaves 2^23 of
+ * headroom above the RMS and costs nothing below: an element stored as a subnormal errs by at most
+ * 2^-25 in scaled units, 2^-11 of an RMS of at least 2^-14. The stored elements are then rounded to 11 significant bits: each lag sum
  * differs from the float ring's by at most 2^-11 sum_i |g_i| max(|g'_i|, RMS(g')) (g' the lag's
  * gradient), plus the float products' rounding.
  *
@@ -106,7 +106,7 @@ public final class AutocorrelationProbe extends KernelProbe {
     /** The default number of observations whose lag products one pass forms: {@value} (see the class documentation). */
     public static final int DEFAULT_BLOCK = 1;
     /** A float16 ring stores each observation scaled to an RMS in [2^-8, 2^-7). */
-    static final int TARGET_RMS_EXPONENT = -8;
+    private static final int TARGET_RMS_EXPONENT = -8;
     /** The largest finite float16. */
     private static final double FLOAT16_MAX = 65504;
     /** The smallest normal float16, 2^-14. */
