@@ -45,10 +45,23 @@
  * is current. A task run copies in the buffers it only reads, and a buffer it updates in place only
  * when the device does not hold its current data: so an optimizer's state never leaves the device,
  * and the parameters come back only when the host reads them ({@code toArray}, a host primitive) or
- * another device task does (each task's execution plans own their device copies: TornadoVM 5.2
- * shares device memory only between the graphs of one plan). A host write makes the device copies
+ * another device task does outside a captured step (each task's execution plans own their device
+ * copies: TornadoVM 5.2 shares device memory only between the graphs of one plan). A host write makes the device copies
  * out of date, and the next run copies in again. The copies are counted
  * ({@link org.optopt.backend.tornado.DeviceTransfers}).
+ *
+ * <h2>Step capture: one execution plan per training step</h2>
+ * With {@code --backend-option capture=on} (and {@code auto}, the default, where the primitives run
+ * on the device) the backend records the device task calls and, once a window of calls repeats the
+ * one before it and reads what that one wrote (a training step), builds ONE TornadoVM execution
+ * plan for it: a loading graph, and a graph per call over one array per distinct tensor of the
+ * window. Each graph copies in the arrays the host provided (the batch) and takes every other array
+ * from the graph run before it, so tensors pass from task to task on the device. The following
+ * steps replay the plan while their calls match (checked call by call); a graph whose device input
+ * is not current there reloads first, and a call that does not match ends the replay, the tensors
+ * only the plan holds coming back to the host. The graphs run the tasks' own code, so the floats
+ * equal the per-task path's. The counts are {@link org.optopt.backend.tornado.StepCaptures}; the
+ * design and its limits are in {@code docs/tornado.md}.
  *
  * <h2>Compiled once per layout</h2>
  * TornadoVM binds a task graph's arrays when it is built and compiles an execution plan's graphs on

@@ -12,6 +12,6 @@ import org.optopt.api.testkit.BackendConformanceTest;
 class TornadoBackendConformanceTest extends BackendConformanceTest {
     @Override
     protected Backend createBackend() {
-        return DeviceUnderTest.create();
+        return DeviceUnderTest.create(TornadoBackendProvider.ON_DEVICE, "on");
     }
 }

@@ -37,7 +37,7 @@ class TornadoBackendProviderTest {
     void rejectsAnUnknownOptionBeforeAnythingElse() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> provider.create(Map.of("threads", "2")));
-        assertEquals("Backend 'tornado' has no option 'threads'; valid options: [device, memory-limit, profile, primitives]", e.getMessage());
+        assertEquals("Backend 'tornado' has no option 'threads'; valid options: [device, memory-limit, profile, primitives, capture]", e.getMessage());
     }
 
     @Test
@@ -52,6 +52,13 @@ class TornadoBackendProviderTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> provider.create(Map.of("primitives", "gpu")));
         assertEquals("Backend 'tornado': option primitives=gpu is not host, device or auto", e.getMessage());
+    }
+
+    @Test
+    void rejectsAnUnknownCaptureSetting() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> provider.create(Map.of("capture", "yes")));
+        assertEquals("Backend 'tornado': option capture=yes is not on, off or auto", e.getMessage());
     }
 
     /** An SDK is built for one JDK line; its jar names say which. */

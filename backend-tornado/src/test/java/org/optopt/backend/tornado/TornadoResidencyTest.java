@@ -147,13 +147,4 @@ class TornadoResidencyTest extends DeviceUnderTest {
         }
         return out;
     }
-
-    private static float[] random(int n, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = (float) r.nextDouble(-1, 1);
-        }
-        return out;
-    }
 }

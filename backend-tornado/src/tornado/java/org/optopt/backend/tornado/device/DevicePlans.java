@@ -8,6 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.TornadoExecutionResult;
@@ -72,12 +73,27 @@ final class DevicePlans {
     /**
      * Runs the task over {@code storages} (one per buffer), {@code n} elements, with these uniform
      * values, and returns the reduction terms, {@code n} per reduction; callers hold the backend's lock.
+     * Where the backend captures steps ({@link StepCapture}), a call that a captured step expects
+     * runs as that step's graph instead, and every other call is recorded.
      */
     float[] run(Storage[] storages, int n, float[] uniforms) {
+        StepCapture steps = owner.steps();
+        float[] replayed = steps == null ? null : steps.replay(this, storages, n, uniforms);
+        if (replayed != null) {
+            return replayed;
+        }
+        if (steps != null) {
+            steps.record(this, storages, n);
+        }
         Execution e = execution(storages, n);
         System.arraycopy(uniforms, 0, e.uniforms, 0, uniforms.length);
         e.run(storages);
         return e.terms;
+    }
+
+    /** The task these plans run. */
+    DeviceTask task() {
+        return task;
     }
 
     /**
@@ -180,7 +196,7 @@ final class DevicePlans {
      * same data, and the plan holds the loading graph alone (one compilation, not two). A packed
      * task's single graph copies its buffer table in and out at every run.
      */
-    final class Execution {
+    final class Execution implements Storage.Holder {
         final float[] uniforms = new float[Math.max(1, task.uniforms())];
         final float[] terms;
         private final Layout layout;
@@ -218,15 +234,8 @@ final class DevicePlans {
             }
             resident = !task.packed() && readsStored;
             String name = "optopt" + System.identityHashCode(this);
-            executionPlan = !resident ? new TornadoExecutionPlan(graph(name + "l", true).snapshot())
-                    : new TornadoExecutionPlan(graph(name + "l", true).snapshot(), graph(name + "r", false).snapshot());
-            executionPlan.withDevice(owner.device().device());
-            if (owner.memoryLimit() != null) {
-                executionPlan.withMemoryLimit(owner.memoryLimit());
-            }
-            if (owner.profiling()) {
-                executionPlan.withProfiler(ProfilerMode.SILENT);
-            }
+            executionPlan = !resident ? plan(owner, graph(name + "l", true).snapshot())
+                    : plan(owner, graph(name + "l", true).snapshot(), graph(name + "r", false).snapshot());
         }
 
         /** The load graph ({@code load}) or the resident one. */
@@ -362,25 +371,9 @@ final class DevicePlans {
 
         /** Runs the selected graph, {@code graph}. */
         private void execute(int graph) {
-            if (!graphRan[graph]) {
-                owner.countCompilation();
-            }
-            try {
-                result = executionPlan.execute();
-            } catch (TornadoMemoryException | TornadoOutOfMemoryException e) {
-                throw new IllegalStateException(task.label() + " ran out of memory on TornadoVM device "
-                        + owner.device().label() + " (" + n + " elements per buffer"
-                        + (owner.memoryLimit() == null ? "" : ", memory-limit=" + owner.memoryLimit()) + "): " + firstLine(e), e);
-            } catch (RuntimeException e) {
-                throw new IllegalStateException(task.label() + " failed on TornadoVM device "
-                        + owner.device().label() + ": " + firstLine(e), e);
-            }
+            result = DevicePlans.execute(owner, executionPlan, task.label(), n, !graphRan[graph]);
             graphRan[graph] = true;
             lastRun = ++clock;
-            if (owner.profiling()) {
-                TornadoProfilerResult p = result.getProfilerResult();
-                owner.countTimes(true, p.getCompileTime(), p.getDeviceKernelTime(), p.getDataTransfersTime());
-            }
             if (task.reductions() > 0) {
                 owner.countToHost((long) terms.length * Float.BYTES);
             }
@@ -402,21 +395,9 @@ final class DevicePlans {
             occupants[b] = null;
         }
 
-        /** Copies {@code storage}'s device data, which this execution holds, to its host array. */
-        void download(Storage storage) {
-            int b = storedSlotOf(storage);
-            long start = System.nanoTime();
-            try {
-                result.transferToHost(slots[b]);
-                if (owner.profiling()) {
-                    owner.countTimes(false, 0, 0, System.nanoTime() - start);
-                }
-            } catch (RuntimeException e) {
-                throw new IllegalStateException(task.label() + ": copying a result back from TornadoVM device "
-                        + owner.device().label() + " failed: " + firstLine(e), e);
-            }
-            System.arraycopy(slots[b], 0, storage.host, 0, slots[b].length);
-            owner.countToHost(storage.bytes());
+        @Override
+        public void download(Storage storage) {
+            DevicePlans.download(owner, result, slots[storedSlotOf(storage)], storage, task.label());
         }
 
         /**
@@ -451,6 +432,66 @@ final class DevicePlans {
                 // freeing device memory of a plan being dropped: nothing else to do
             }
         }
+    }
+
+    /** An execution plan of {@code graphs} on the backend's device, with its memory limit and profiler. */
+    static TornadoExecutionPlan plan(TornadoBackend owner, ImmutableTaskGraph... graphs) {
+        TornadoExecutionPlan plan = new TornadoExecutionPlan(graphs);
+        plan.withDevice(owner.device().device());
+        if (owner.memoryLimit() != null) {
+            plan.withMemoryLimit(owner.memoryLimit());
+        }
+        if (owner.profiling()) {
+            plan.withProfiler(ProfilerMode.SILENT);
+        }
+        return plan;
+    }
+
+    /**
+     * Runs {@code plan}'s selected graph, a run of the task {@code label} over {@code n} elements per
+     * buffer ({@code first}: its first run, which compiles it), counting the compilation and the
+     * profiler's times; a failure is one line naming the task and the device.
+     */
+    static TornadoExecutionResult execute(TornadoBackend owner, TornadoExecutionPlan plan, String label, int n, boolean first) {
+        if (first) {
+            owner.countCompilation();
+        }
+        TornadoExecutionResult result;
+        try {
+            result = plan.execute();
+        } catch (TornadoMemoryException | TornadoOutOfMemoryException e) {
+            throw new IllegalStateException(label + " ran out of memory on TornadoVM device "
+                    + owner.device().label() + " (" + n + " elements per buffer"
+                    + (owner.memoryLimit() == null ? "" : ", memory-limit=" + owner.memoryLimit()) + "): " + firstLine(e), e);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(label + " failed on TornadoVM device "
+                    + owner.device().label() + ": " + firstLine(e), e);
+        }
+        if (owner.profiling()) {
+            TornadoProfilerResult p = result.getProfilerResult();
+            owner.countTimes(true, p.getCompileTime(), p.getDeviceKernelTime(), p.getDataTransfersTime());
+        }
+        return result;
+    }
+
+    /**
+     * Copies {@code array}'s device data, which the graph that produced {@code result} holds, back
+     * into it and into {@code storage}'s host array (of the same length), counting the copy; a
+     * failure names {@code label} and the device.
+     */
+    static void download(TornadoBackend owner, TornadoExecutionResult result, float[] array, Storage storage, String label) {
+        long start = System.nanoTime();
+        try {
+            result.transferToHost(array);
+            if (owner.profiling()) {
+                owner.countTimes(false, 0, 0, System.nanoTime() - start);
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(label + ": copying a result back from TornadoVM device "
+                    + owner.device().label() + " failed: " + firstLine(e), e);
+        }
+        System.arraycopy(array, 0, storage.host, 0, array.length);
+        owner.countToHost(storage.bytes());
     }
 
     /** The first line of the deepest cause of {@code e}, for one-line errors. */

@@ -2,7 +2,8 @@ package org.optopt.backend.tornado.device;
 
 /**
  * The memory behind a tensor and its views: a host array and, where a device task has written it, a
- * device copy in one task execution's memory ({@link DevicePlans}). Which copy is current:
+ * device copy in one {@link Holder}'s memory (a task execution of {@link DevicePlans}, or a captured
+ * step of {@link StepCapture}). Which copy is current:
  * <ul>
  *   <li>{@code owner == null}: the host array alone;</li>
  *   <li>{@code owner != null}, {@code hostCurrent}: both, the device copy of {@code owner};</li>
@@ -15,7 +16,7 @@ package org.optopt.backend.tornado.device;
  */
 final class Storage {
     final float[] host;
-    private DevicePlans.Execution owner;
+    private Holder owner;
     private boolean hostCurrent = true;
     private boolean released;
     private long version;
@@ -49,16 +50,36 @@ final class Storage {
         return host;
     }
 
-    /** The execution whose device copy is current, or null. */
-    DevicePlans.Execution owner() {
+    /** The holder whose device copy is current, or null. */
+    Holder owner() {
         return owner;
     }
 
-    /** Records that {@code execution}'s task wrote the device copy, which is now the only current one. */
-    void writtenOnDevice(DevicePlans.Execution execution) {
-        owner = execution;
+    /** Records that a task of {@code holder} wrote the device copy, which is now the only current one. */
+    void writtenOnDevice(Holder holder) {
+        owner = holder;
         hostCurrent = false;
         version++;
+    }
+
+    /** Records that {@code holder} copied the current host data to the device: both copies are current. */
+    void copiedToDevice(Holder holder) {
+        forHostRead();
+        owner = holder;
+    }
+
+    /**
+     * Lets go of {@code holder}'s device copy, if it has the current one: the data comes back first
+     * where the device copy is the only current one and the tensor is still open.
+     */
+    void detach(Holder holder) {
+        if (owner == holder) {
+            if (!released) {
+                forHostRead();
+            }
+            owner = null;
+            hostCurrent = true;
+        }
     }
 
     /** Whether the device copy is the only current one. */
@@ -82,5 +103,11 @@ final class Storage {
 
     int bytes() {
         return host.length * Float.BYTES;
+    }
+
+    /** Device memory that can hold a tensor's current data: it copies that data back on demand. */
+    interface Holder {
+        /** Copies {@code storage}'s device data, which this holder has, to its host array. */
+        void download(Storage storage);
     }
 }

@@ -24,6 +24,7 @@ import org.optopt.api.tensor.Tensor;
 import org.optopt.backend.tornado.DeviceCompilations;
 import org.optopt.backend.tornado.DeviceTimes;
 import org.optopt.backend.tornado.DeviceTransfers;
+import org.optopt.backend.tornado.StepCaptures;
 import org.optopt.backend.tornado.TornadoBackendProvider;
 import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
 
@@ -38,11 +39,12 @@ import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
  * device copy out of date where the primitive writes). So an optimizer's state tensors, which only
  * its kernel touches, never leave the device, and a parameter crosses only when the host reads or
  * writes it, or when a device task other than the one holding it reads it (each task's execution
- * plan holds device copies of its own, see {@link DevicePlans}).
+ * plan holds device copies of its own, see {@link DevicePlans}), except within the steps that step
+ * capture ({@code capture=on}, {@link StepCapture}) replays as the graphs of one plan.
  *
  * <p>All device and residency work is serialized on this object.
  */
-final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilations, DeviceTimes {
+final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilations, DeviceTimes, StepCaptures {
     private final TornadoDevices.Entry device;
     private final Path kernelFolder;
     private final String memoryLimit;
@@ -50,6 +52,8 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     /** The device's matrix products and elementwise primitives, or null where they run on the host. */
     private final DeviceProducts products;
     private final DeviceElementwise elementwise;
+    /** The step capture, or null where it is off. */
+    private final StepCapture steps;
     private long kernelRuns;
     private long compileNanos;
     private long kernelNanos;
@@ -64,13 +68,14 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     private long compilations;
 
     TornadoBackend(TornadoDevices.Entry device, Path kernelFolder, String memoryLimit, boolean profile,
-            boolean devicePrimitives) {
+            boolean devicePrimitives, boolean capture) {
         this.device = device;
         this.kernelFolder = kernelFolder;
         this.memoryLimit = memoryLimit;
         this.profile = profile;
         this.products = devicePrimitives ? new DeviceProducts(this) : null;
         this.elementwise = devicePrimitives ? new DeviceElementwise(this) : null;
+        this.steps = capture ? new StepCapture(this) : null;
     }
 
     /** The host arithmetic: HeapBackend's loops over the host copies. */
@@ -89,6 +94,16 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     /** The device kernels run on. */
     TornadoDevices.Entry device() {
         return device;
+    }
+
+    /** The step capture every device task call goes through, or null where it is off. */
+    StepCapture steps() {
+        return steps;
+    }
+
+    @Override
+    public synchronized StepCaptures.Counts captures() {
+        return steps == null ? new StepCaptures.Counts(0, 0, 0, 0, 0) : steps.counts();
     }
 
     /** The most device memory one kernel execution may allocate, in TornadoVM's notation, or null. */
@@ -200,8 +215,8 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     }
 
     @Override
-    public synchronized Counts transfers() {
-        return new Counts(toDevice, toDeviceBytes, toHost, toHostBytes);
+    public synchronized DeviceTransfers.Counts transfers() {
+        return new DeviceTransfers.Counts(toDevice, toDeviceBytes, toHost, toHostBytes);
     }
 
     // ---- creation -------------------------------------------------------------------------
@@ -455,15 +470,18 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
         return device.device().getDeviceType() == TornadoDeviceType.CPU ? Runtime.getRuntime().availableProcessors() : 1;
     }
 
-    /** Frees the device memory of every kernel's and product's executions. */
+    /** Frees the device memory of every kernel's, product's and captured step's executions. */
     @Override
     public void close() {
         synchronized (compiled) {
             compiled.forEach(DeviceKernel::close);
             compiled.clear();
         }
-        if (products != null) {
-            synchronized (this) {
+        synchronized (this) {
+            if (steps != null) {
+                steps.close();
+            }
+            if (products != null) {
                 products.close();
             }
         }

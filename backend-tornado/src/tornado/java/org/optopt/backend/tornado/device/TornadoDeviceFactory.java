@@ -32,7 +32,7 @@ public final class TornadoDeviceFactory implements TornadoBackendProvider.Device
     public TornadoDeviceFactory() {}
 
     @Override
-    public Backend create(String device, String memoryLimit, boolean profile, String primitives) {
+    public Backend create(String device, String memoryLimit, boolean profile, String primitives, String capture) {
         Path kernels = kernelFolder();
         setUnlessGiven(BAILOUT, "False");
         setUnlessGiven(FMA, "False");
@@ -43,10 +43,16 @@ public final class TornadoDeviceFactory implements TornadoBackendProvider.Device
             case TornadoBackendProvider.ON_DEVICE -> true;
             default -> chosen.device().getDeviceType() != TornadoDeviceType.CPU;
         };
-        TornadoBackend backend = new TornadoBackend(chosen, kernels, memoryLimit, profile, onDevice);
+        boolean captured = switch (capture) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> onDevice;
+        };
+        TornadoBackend backend = new TornadoBackend(chosen, kernels, memoryLimit, profile, onDevice, captured);
         if (profile) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> backend.times().ifPresent(
-                    t -> System.err.println("tornado profile on " + backend.device().label() + ": " + t.summary()))));
+                    t -> System.err.println("tornado profile on " + backend.device().label() + ": " + t.summary()
+                            + (captured ? "; step capture: " + backend.captures().summary() : "")))));
         }
         return backend;
     }
