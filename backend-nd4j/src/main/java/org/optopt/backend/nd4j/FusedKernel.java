@@ -53,9 +53,9 @@ final class FusedKernel implements CompiledKernel {
     public Reductions run(KernelArgs args) {
         int n = args.validateFor(plan.kernel());
         Tensor[] tensors = args.tensors();
-        float[][] arrays = new float[tensors.length][];
+        Object[] arrays = new Object[tensors.length];
         for (int i = 0; i < arrays.length; i++) {
-            arrays[i] = HeapTensor.of(owner, tensors[i], bufferLabels[i]).data();
+            arrays[i] = HeapTensor.of(owner, tensors[i], bufferLabels[i]).array();
         }
         double[] reductions = identities.clone();
         parallel.run(loop, arrays, plan.evaluateUniforms(args.scalars()), reductions, reduceOps, n);
