@@ -504,6 +504,17 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     }
 
     @Override
+    public void col2imAddInPlace(Tensor patches, ImageWindow window, Tensor images) {
+        if (windowOnDevice(patches, window.patchShape(), images, window.imageShape())) {
+            synchronized (this) {
+                windows.col2imAdd(own(patches, "col2im patches").storage, window, own(images, "col2im images").storage);
+            }
+            return;
+        }
+        Backend.super.col2imAddInPlace(patches, window, images);
+    }
+
+    @Override
     public void maxPoolInPlace(Tensor images, ImageWindow window, Tensor out) {
         if (windowOnDevice(images, window.imageShape(), out, window.pooledShape())) {
             synchronized (this) {
