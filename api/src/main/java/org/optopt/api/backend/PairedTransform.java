@@ -164,6 +164,43 @@ final class PairedTransform {
         return 0f;
     }
 
+    /**
+     * This plan as one flat table for a device task that evaluates it output by output in the same
+     * order of operations ({@link TileTransforms#imageToTilesTable}): for each of the {@code rows}
+     * outputs {@code 1 + 2 cols} floats (its term count, then its terms' input indices and weights,
+     * padded with zeros), then per output and per input ({@code cols} of them) the partner of its
+     * pair (-1 if none) and the pair's sign. The smaller index of a pair is its first: an output pair's
+     * first gets {@code E + O}, an input pair's first the sum {@code x[j] + s x[j']}.
+     */
+    float[] table(int cols) {
+        int termWidth = 1 + 2 * cols;
+        float[] t = new float[rows * termWidth + 2 * rows + 2 * cols];
+        for (int i = 0; i < rows; i++) {
+            t[i * termWidth] = terms[i].length;
+            for (int k = 0; k < terms[i].length; k++) {
+                t[i * termWidth + 1 + 2 * k] = terms[i][k];
+                t[i * termWidth + 2 + 2 * k] = weights[i][k];
+            }
+        }
+        int outputs = rows * termWidth;
+        int inputs = outputs + 2 * rows;
+        for (int k = outputs; k < t.length; k += 2) {
+            t[k] = -1f;
+        }
+        putPairs(t, outputs, outputPairs, outputSigns);
+        putPairs(t, inputs, inputPairs, inputSigns);
+        return t;
+    }
+
+    private static void putPairs(float[] t, int at, int[][] pairs, float[] signs) {
+        for (int k = 0; k < pairs.length; k++) {
+            for (int side = 0; side < 2; side++) {
+                t[at + 2 * pairs[k][side]] = pairs[k][1 - side];
+                t[at + 2 * pairs[k][side] + 1] = signs[k];
+            }
+        }
+    }
+
     /** How many pairs of rows or columns share their multiplications. */
     int pairs() {
         return inputPairs.length + outputPairs.length;

@@ -112,6 +112,27 @@ public final class TileTransforms {
     }
 
     /**
+     * The plan {@link #imageToTiles} applies in both its passes (the {@code p x tileSize} matrix
+     * {@code transform} with its row pairs shared), as a table for a device task that reproduces its
+     * order of operations per output value: the layout of {@code PairedTransform}'s table, with
+     * {@code p} outputs and {@code tileSize} inputs.
+     */
+    public static float[] imageToTilesTable(float[] transform, int tileSize) {
+        int p = ImageTiles.transformRows(transform, tileSize, "imageToTiles transform");
+        return PairedTransform.ofRows(transform, p, tileSize).table(tileSize);
+    }
+
+    /**
+     * The plan {@link #tilesToImageAdd} applies in both its passes (the {@code tileSize x p} matrix
+     * {@code transform} with its column pairs shared), as a table like {@link #imageToTilesTable}'s,
+     * with {@code tileSize} outputs and {@code p} inputs.
+     */
+    public static float[] tilesToImageTable(float[] transform, int tileSize) {
+        int p = ImageTiles.transformRows(transform, tileSize, "tilesToImageAdd transform");
+        return PairedTransform.ofColumns(transform, tileSize, p).table(p);
+    }
+
+    /**
      * The scratch of one band of tile rows, all arrays indexed alike: image rows and strips
      * {@code [stripWidth*channels]} (strip column {@code x + origin} holds image column x, so the
      * image's part is {@code [lo, hi)}), per transform row i and tile column b a block

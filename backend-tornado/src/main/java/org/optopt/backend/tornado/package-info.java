@@ -37,12 +37,13 @@
  * {@code fill}, {@code copy}) as kernels of the kernel language compiled once per op, and the
  * reductions ({@code reduce}, along an axis or whole, {@code dot}, {@code argmax}) and rearrangements
  * ({@code transpose}, {@code gatherRows}, {@code scatterAddRows}, the broadcast of a {@code zip}
- * operand), {@code im2col} and max pooling as hand-written tasks per shape; all go through the
- * kernels' residency and plan machinery below, and the gradients of the window primitives, built on
- * gathers, scatters and {@code zip}, follow them. With
+ * operand), {@code im2col}, {@code col2im}, max pooling and the tile transforms of Winograd
+ * convolution ({@code imageToTiles}, {@code tilesToImageAdd}, their paired plan sent as the task's
+ * uniforms and replayed per output value in the host's order) as hand-written tasks per shape; all
+ * go through the kernels' residency and plan machinery below, and the pooling gradient, built on
+ * gathers, scatters and {@code zip}, follows them. With
  * {@code primitives=host} (and {@code auto} on a CPU device such as PoCL, where it measured twice as
- * fast: {@code docs/tornado.md}) they run in plain Java on the host copies, as the tile transforms
- * always do.
+ * fast: {@code docs/tornado.md}) they run in plain Java on the host copies.
  *
  * <h2>Data: resident on the device between tasks</h2>
  * A tensor is a host array and, once a device task has written it, a device copy; each knows which

@@ -10,7 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.BatchedGemmShape;
 import org.optopt.api.backend.CompiledKernel;
+import org.optopt.api.backend.ImageTiles;
 import org.optopt.api.backend.ImageWindow;
+import org.optopt.api.backend.TileTransforms;
 import org.optopt.api.backend.support.Broadcast;
 import org.optopt.api.backend.support.GemmShape;
 import org.optopt.api.backend.support.HeapBackend;
@@ -36,9 +38,9 @@ import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
  * stay in device memory between runs. With device primitives ({@code primitives=device}, or
  * {@code auto} on a device that is not a CPU) the matrix products ({@link DeviceProducts}), the
  * elementwise primitives ({@link DeviceElementwise}), the reductions ({@link DeviceReductions}), the
- * rearrangements ({@link DeviceRearrangements}) and the forward window primitives
- * ({@link DeviceWindows}) run there too, their results left on the device. The rest (the few cases
- * those leave out, the tile transforms, and everything with host primitives) is
+ * rearrangements ({@link DeviceRearrangements}), the forward window primitives
+ * ({@link DeviceWindows}) and the tile transforms ({@link DeviceTiles}) run there too, their results
+ * left on the device. The rest (the few cases those leave out, and everything with host primitives) is
  * {@link HeapBackend}'s plain-Java loop on the host copy, which {@link Storage} brings up to date
  * first (and marks the device copy out of date where the primitive writes). So an optimizer's state
  * tensors, which only its kernel touches, never leave the device, and a parameter crosses only when
@@ -59,6 +61,7 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     private final DeviceReductions reductions;
     private final DeviceRearrangements rearrangements;
     private final DeviceWindows windows;
+    private final DeviceTiles tiles;
     /** The step capture, or null where it is off. */
     private final StepCapture steps;
     private long kernelRuns;
@@ -85,6 +88,7 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
         this.reductions = devicePrimitives ? new DeviceReductions(this) : null;
         this.rearrangements = devicePrimitives ? new DeviceRearrangements(this) : null;
         this.windows = devicePrimitives ? new DeviceWindows(this) : null;
+        this.tiles = devicePrimitives ? new DeviceTiles(this) : null;
         this.steps = capture ? new StepCapture(this) : null;
     }
 
@@ -547,6 +551,17 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     }
 
     @Override
+    public void col2imAddInPlace(Tensor patches, ImageWindow window, Tensor images) {
+        if (windowOnDevice(patches, window.patchShape(), images, window.imageShape())) {
+            synchronized (this) {
+                windows.col2imAdd(own(patches, "col2im patches").storage, window, own(images, "col2im images").storage);
+            }
+            return;
+        }
+        Backend.super.col2imAddInPlace(patches, window, images);
+    }
+
+    @Override
     public void maxPoolInPlace(Tensor images, ImageWindow window, Tensor out) {
         if (windowOnDevice(images, window.imageShape(), out, window.pooledShape())) {
             synchronized (this) {
@@ -557,8 +572,34 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
         Backend.super.maxPoolInPlace(images, window, out);
     }
 
+    @Override
+    public void imageToTilesInPlace(Tensor images, ImageTiles grid, float[] transform, Tensor out) {
+        TileTransforms.checkImageToTiles(images, grid, transform, out);
+        if (windowOnDevice(images, images.shape(), out, out.shape())) {
+            synchronized (this) {
+                tiles.imageToTiles(own(images, "imageToTiles images").storage, grid, transform,
+                        own(out, "imageToTiles tiles").storage);
+            }
+            return;
+        }
+        Backend.super.imageToTilesInPlace(images, grid, transform, out);
+    }
+
+    @Override
+    public void tilesToImageAddInPlace(Tensor in, ImageTiles grid, float[] transform, Tensor images) {
+        TileTransforms.checkTilesToImage(in, grid, transform, images);
+        if (windowOnDevice(in, in.shape(), images, images.shape())) {
+            synchronized (this) {
+                tiles.tilesToImageAdd(own(in, "tilesToImageAdd tiles").storage, grid, transform,
+                        own(images, "tilesToImageAdd images").storage);
+            }
+            return;
+        }
+        Backend.super.tilesToImageAddInPlace(in, grid, transform, images);
+    }
+
     /**
-     * Whether a window primitive from {@code images} into {@code out} runs as one device task: with
+     * Whether a window or tile primitive from {@code images} into {@code out} runs as one device task: with
      * device primitives, over open tensors of this backend of the window's shapes, in two memories;
      * else the {@code Backend} default runs (reporting a wrong shape, and composing device primitives).
      */
@@ -650,6 +691,7 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
                 reductions.close();
                 rearrangements.close();
                 windows.close();
+                tiles.close();
             }
         }
     }
