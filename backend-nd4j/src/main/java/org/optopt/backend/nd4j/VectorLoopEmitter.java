@@ -3,6 +3,7 @@ package org.optopt.backend.nd4j;
 import static java.lang.constant.ConstantDescs.CD_double;
 import static java.lang.constant.ConstantDescs.CD_float;
 import static java.lang.constant.ConstantDescs.CD_int;
+import static java.lang.constant.ConstantDescs.CD_short;
 import static java.lang.constant.ConstantDescs.CD_void;
 
 import java.lang.classfile.CodeBuilder;
@@ -26,6 +27,7 @@ import org.optopt.api.kernel.KernelPlan;
 import org.optopt.api.kernel.ReduceOp;
 import org.optopt.api.kernel.Statement;
 import org.optopt.api.kernel.UnaryOp;
+import org.optopt.api.tensor.Precision;
 
 /**
  * Emits the vector loop of a kernel with sums: the element program over {@link VectorOps#LANES}
@@ -66,12 +68,18 @@ final class VectorLoopEmitter {
     private static final ClassDesc CD_OPS = ClassDesc.of(VectorOps.class.getName());
     private static final ClassDesc CD_FLOATS = ClassDesc.of(MODULE, "FloatVector");
     private static final ClassDesc CD_DOUBLES = ClassDesc.of(MODULE, "DoubleVector");
+    private static final ClassDesc CD_INTS = ClassDesc.of(MODULE, "IntVector");
+    private static final ClassDesc CD_SHORTS = ClassDesc.of(MODULE, "ShortVector");
     private static final ClassDesc CD_VECTOR = ClassDesc.of(MODULE, "Vector");
     private static final ClassDesc CD_SPECIES = ClassDesc.of(MODULE, "VectorSpecies");
     private static final ClassDesc CD_CONVERSION = ClassDesc.of(MODULE, "VectorOperators$Conversion");
     private static final ClassDesc CD_OPERATORS = ClassDesc.of(MODULE, "VectorOperators");
     private static final MethodTypeDesc MTD_LOAD = MethodTypeDesc.of(CD_FLOATS, CD_SPECIES, CD_float.arrayType(), CD_int);
     private static final MethodTypeDesc MTD_STORE = MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_int);
+    private static final MethodTypeDesc MTD_LOAD_HALVES = MethodTypeDesc.of(CD_SHORTS, CD_SPECIES, CD_short.arrayType(), CD_int);
+    private static final MethodTypeDesc MTD_STORE_HALVES = MethodTypeDesc.of(CD_void, CD_short.arrayType(), CD_int);
+    private static final MethodTypeDesc MTD_HALF_TO_FLOAT = MethodTypeDesc.of(CD_FLOATS, CD_INTS);
+    private static final MethodTypeDesc MTD_FLOAT_TO_HALF = MethodTypeDesc.of(CD_INTS, CD_FLOATS);
     private static final MethodTypeDesc MTD_BROADCAST = MethodTypeDesc.of(CD_FLOATS, CD_SPECIES, CD_float);
     private static final MethodTypeDesc MTD_ZERO = MethodTypeDesc.of(CD_DOUBLES, CD_SPECIES);
     private static final MethodTypeDesc MTD_CONVERT = MethodTypeDesc.of(CD_VECTOR, CD_CONVERSION, CD_SPECIES, CD_int);
@@ -81,7 +89,7 @@ final class VectorLoopEmitter {
     private static final MethodTypeDesc MTD_BINARY = MethodTypeDesc.of(CD_FLOATS, CD_VECTOR);
 
     private static final Set<UnaryOp> UNARY = EnumSet.of(UnaryOp.NEG, UnaryOp.ABS, UnaryOp.SQRT, UnaryOp.SQUARE,
-            UnaryOp.RECIPROCAL);
+            UnaryOp.RECIPROCAL, UnaryOp.FLOAT16);
     private static final Set<BinaryOp> BINARY = EnumSet.of(BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV);
 
     /**
@@ -141,7 +149,7 @@ final class VectorLoopEmitter {
                 .flatMap(st -> st instanceof Statement.Reduce r ? Stream.of(r) : Stream.empty()).toList();
         List<Expr> nodes = new ArrayList<>();
         plan.statements().forEach(st -> st.value().walk(nodes::add));
-        return AVAILABLE && plan.kernel().float16Buffers().isEmpty()
+        return AVAILABLE && (plan.kernel().float16Buffers().isEmpty() || VectorOps.HALF_LANES)
                 && !reductions.isEmpty() && reductions.stream().allMatch(r -> r.op() == ReduceOp.SUM)
                 && nodes.stream().allMatch(VectorLoopEmitter::vectorizable)
                 && vectorOperations(plan.statements(), nodes) <= MAX_OPERATIONS;
@@ -210,8 +218,18 @@ final class VectorLoopEmitter {
         Label exit = code.newLabel();
         code.labelBinding(head);
         code.iload(i).iload(to).loadConstant(VectorOps.LANES).isub().if_icmpgt(exit);
-        loaded.forEach((buffer, slot) -> floats().aload(bufferSlots[kernel.bufferIndex(buffer)]).iload(index)
-                .invokestatic(CD_FLOATS, "fromArray", MTD_LOAD).astore(slot));
+        loaded.forEach((buffer, slot) -> {
+            if (float16(buffer)) {
+                // halfToFloat((IntVector) ShortVector.fromArray(SHORTS, b, i).convertShape(S2I, INTS, 0))
+                code.getstatic(CD_OPS, "SHORTS", CD_SPECIES).aload(bufferSlots[kernel.bufferIndex(buffer)]).iload(index)
+                        .invokestatic(CD_SHORTS, "fromArray", MTD_LOAD_HALVES);
+                convert(CD_SHORTS, "S2I", "INTS", CD_INTS).invokestatic(CD_OPS, "halfToFloat", MTD_HALF_TO_FLOAT);
+            } else {
+                floats().aload(bufferSlots[kernel.bufferIndex(buffer)]).iload(index)
+                        .invokestatic(CD_FLOATS, "fromArray", MTD_LOAD);
+            }
+            code.astore(slot);
+        });
         statements.forEach(this::statement);
         code.iinc(i, VectorOps.LANES).goto_(head);
         code.labelBinding(exit);
@@ -233,6 +251,12 @@ final class VectorLoopEmitter {
                 expr(let.value());
                 code.astore(locals.get(let.name()));
             }
+            case Statement.Store s when float16(s.buffer()) -> {
+                expr(s.value());
+                code.invokestatic(CD_OPS, "floatToHalf", MTD_FLOAT_TO_HALF);
+                convert(CD_INTS, "I2S", "SHORTS", CD_SHORTS).aload(bufferSlots[kernel.bufferIndex(s.buffer())]).iload(index)
+                        .invokevirtual(CD_SHORTS, "intoArray", MTD_STORE_HALVES);
+            }
             case Statement.Store s -> {
                 expr(s.value());
                 code.aload(bufferSlots[kernel.bufferIndex(s.buffer())]).iload(index)
@@ -248,6 +272,20 @@ final class VectorLoopEmitter {
                         .invokevirtual(CD_DOUBLES, "add", MTD_ADD_DOUBLES).astore(sum);
             }
         }
+    }
+
+    /** Whether {@code buffer} is float16: a {@code short[]} of binary16 bits. */
+    private boolean float16(String buffer) {
+        return kernel.precision(buffer) == Precision.FLOAT16;
+    }
+
+    /**
+     * Converts the vector of class {@code from} on the stack with {@code VectorOperators.conversion} (lane
+     * count kept) to the {@link VectorOps} species {@code species}, cast to its class {@code to}.
+     */
+    private CodeBuilder convert(ClassDesc from, String conversion, String species, ClassDesc to) {
+        return code.getstatic(CD_OPERATORS, conversion, CD_CONVERSION).getstatic(CD_OPS, species, CD_SPECIES).iconst_0()
+                .invokevirtual(from, "convertShape", MTD_CONVERT).checkcast(to);
     }
 
     /** Leaves the float vector of {@code e} on the stack. */
@@ -276,6 +314,8 @@ final class VectorLoopEmitter {
             case SQUARE -> code.dup().invokevirtual(CD_FLOATS, "mul", MTD_BINARY);
             case RECIPROCAL -> floats().loadConstant(1f).invokestatic(CD_FLOATS, "broadcast", MTD_BROADCAST).swap()
                     .invokevirtual(CD_FLOATS, "div", MTD_BINARY);
+            case FLOAT16 -> code.invokestatic(CD_OPS, "floatToHalf", MTD_FLOAT_TO_HALF)
+                    .invokestatic(CD_OPS, "halfToFloat", MTD_HALF_TO_FLOAT);
             default -> throw new IllegalStateException("not vectorized: " + op);
         }
     }
