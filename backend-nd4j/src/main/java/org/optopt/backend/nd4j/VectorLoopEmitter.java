@@ -14,6 +14,7 @@ import java.lang.constant.MethodTypeDesc;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -68,18 +69,21 @@ final class VectorLoopEmitter {
     private static final ClassDesc CD_OPS = ClassDesc.of(VectorOps.class.getName());
     private static final ClassDesc CD_FLOATS = ClassDesc.of(MODULE, "FloatVector");
     private static final ClassDesc CD_DOUBLES = ClassDesc.of(MODULE, "DoubleVector");
-    private static final ClassDesc CD_INTS = ClassDesc.of(MODULE, "IntVector");
-    private static final ClassDesc CD_SHORTS = ClassDesc.of(MODULE, "ShortVector");
+    private static final ClassDesc CD_HALVES = ClassDesc.of(HalfBlocks.class.getName());
+    private static final ClassDesc CD_MATH = ClassDesc.of("java.lang.Math");
+    private static final ClassDesc CD_SCRATCH = ClassDesc.of(StageScratch.class.getName());
     private static final ClassDesc CD_VECTOR = ClassDesc.of(MODULE, "Vector");
     private static final ClassDesc CD_SPECIES = ClassDesc.of(MODULE, "VectorSpecies");
     private static final ClassDesc CD_CONVERSION = ClassDesc.of(MODULE, "VectorOperators$Conversion");
     private static final ClassDesc CD_OPERATORS = ClassDesc.of(MODULE, "VectorOperators");
     private static final MethodTypeDesc MTD_LOAD = MethodTypeDesc.of(CD_FLOATS, CD_SPECIES, CD_float.arrayType(), CD_int);
     private static final MethodTypeDesc MTD_STORE = MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_int);
-    private static final MethodTypeDesc MTD_LOAD_HALVES = MethodTypeDesc.of(CD_SHORTS, CD_SPECIES, CD_short.arrayType(), CD_int);
-    private static final MethodTypeDesc MTD_STORE_HALVES = MethodTypeDesc.of(CD_void, CD_short.arrayType(), CD_int);
-    private static final MethodTypeDesc MTD_HALF_TO_FLOAT = MethodTypeDesc.of(CD_FLOATS, CD_INTS);
-    private static final MethodTypeDesc MTD_FLOAT_TO_HALF = MethodTypeDesc.of(CD_INTS, CD_FLOATS);
+    private static final MethodTypeDesc MTD_TO_FLOATS =
+            MethodTypeDesc.of(CD_void, CD_short.arrayType(), CD_float.arrayType(), CD_int, CD_int);
+    private static final MethodTypeDesc MTD_TO_HALVES =
+            MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_short.arrayType(), CD_int, CD_int);
+    private static final MethodTypeDesc MTD_II_I = MethodTypeDesc.of(CD_int, CD_int, CD_int);
+    private static final MethodTypeDesc MTD_SCRATCH = MethodTypeDesc.of(CD_float.arrayType(2), CD_int, CD_int);
     private static final MethodTypeDesc MTD_BROADCAST = MethodTypeDesc.of(CD_FLOATS, CD_SPECIES, CD_float);
     private static final MethodTypeDesc MTD_ZERO = MethodTypeDesc.of(CD_DOUBLES, CD_SPECIES);
     private static final MethodTypeDesc MTD_CONVERT = MethodTypeDesc.of(CD_VECTOR, CD_CONVERSION, CD_SPECIES, CD_int);
@@ -89,7 +93,7 @@ final class VectorLoopEmitter {
     private static final MethodTypeDesc MTD_BINARY = MethodTypeDesc.of(CD_FLOATS, CD_VECTOR);
 
     private static final Set<UnaryOp> UNARY = EnumSet.of(UnaryOp.NEG, UnaryOp.ABS, UnaryOp.SQRT, UnaryOp.SQUARE,
-            UnaryOp.RECIPROCAL, UnaryOp.FLOAT16);
+            UnaryOp.RECIPROCAL);
     private static final Set<BinaryOp> BINARY = EnumSet.of(BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV);
 
     /**
@@ -113,6 +117,12 @@ final class VectorLoopEmitter {
      */
     static final int MIN_ELEMENTS = 1024;
 
+    /**
+     * Elements per block of a kernel with float16 buffers, whose scratch arrays then stay in the
+     * first-level cache (4 KiB each).
+     */
+    static final int HALF_BLOCK = 1024;
+
     /** Whether the Vector API can be used: its module is in the boot layer and vectors hold 2+ doubles. */
     private static final boolean AVAILABLE = ModuleLayer.boot().findModule(MODULE).isPresent() && VectorOps.LANES >= 2;
 
@@ -125,6 +135,10 @@ final class VectorLoopEmitter {
     private final Map<String, Integer> locals = new HashMap<>();
     private final Map<String, Integer> loaded = new LinkedHashMap<>();
     private final Map<Float, Integer> constants = new LinkedHashMap<>();
+    /** Per float16 buffer, the local of its float scratch array. */
+    private final Map<String, Integer> halfScratch = new HashMap<>();
+    /** The local of the first element of the current block, where the kernel has float16 buffers. */
+    private int blockBase;
     private int[] vectorUniforms;
     private int[] vectorSums;
     private int index;
@@ -149,7 +163,7 @@ final class VectorLoopEmitter {
                 .flatMap(st -> st instanceof Statement.Reduce r ? Stream.of(r) : Stream.empty()).toList();
         List<Expr> nodes = new ArrayList<>();
         plan.statements().forEach(st -> st.value().walk(nodes::add));
-        return AVAILABLE && (plan.kernel().float16Buffers().isEmpty() || VectorOps.HALF_LANES)
+        return AVAILABLE
                 && !reductions.isEmpty() && reductions.stream().allMatch(r -> r.op() == ReduceOp.SUM)
                 && nodes.stream().allMatch(VectorLoopEmitter::vectorizable)
                 && vectorOperations(plan.statements(), nodes) <= MAX_OPERATIONS;
@@ -214,30 +228,79 @@ final class VectorLoopEmitter {
             });
         }
         index = i;
-        Label head = code.newLabel();
-        Label exit = code.newLabel();
-        code.labelBinding(head);
-        code.iload(i).iload(to).loadConstant(VectorOps.LANES).isub().if_icmpgt(exit);
-        loaded.forEach((buffer, slot) -> {
-            if (float16(buffer)) {
-                // halfToFloat((IntVector) ShortVector.fromArray(SHORTS, b, i).convertShape(S2I, INTS, 0))
-                code.getstatic(CD_OPS, "SHORTS", CD_SPECIES).aload(bufferSlots[kernel.bufferIndex(buffer)]).iload(index)
-                        .invokestatic(CD_SHORTS, "fromArray", MTD_LOAD_HALVES);
-                convert(CD_SHORTS, "S2I", "INTS", CD_INTS).invokestatic(CD_OPS, "halfToFloat", MTD_HALF_TO_FLOAT);
-            } else {
-                floats().aload(bufferSlots[kernel.bufferIndex(buffer)]).iload(index)
-                        .invokestatic(CD_FLOATS, "fromArray", MTD_LOAD);
-            }
-            code.astore(slot);
-        });
-        statements.forEach(this::statement);
-        code.iinc(i, VectorOps.LANES).goto_(head);
-        code.labelBinding(exit);
+        if (halves().isEmpty()) {
+            vectorLoop(i, to);
+        } else {
+            blocksWithHalves(i, to);
+        }
         for (int r = 0; r < vectorSums.length; r++) {
             code.dload(accumulatorSlots[r]).aload(vectorSums[r]).invokestatic(CD_OPS, "total", MTD_TOTAL)
                     .dadd().dstore(accumulatorSlots[r]);
         }
         code.labelBinding(scalarOnly);
+    }
+
+    /** The kernel's float16 buffers that it reads or stores, in order. */
+    private List<String> halves() {
+        return kernel.buffers().stream().filter(this::float16).toList();
+    }
+
+    /**
+     * The vector loop over blocks of at most {@link #HALF_BLOCK} elements (whole vectors), for a kernel
+     * with float16 buffers: each float16 buffer it reads converted into a float scratch array first, the
+     * vector loop on those, then each float16 buffer it stores converted back from its scratch array.
+     */
+    private void blocksWithHalves(int i, int to) {
+        Set<String> read = new HashSet<>();
+        Set<String> stored = new HashSet<>();
+        statements.forEach(st -> {
+            st.value().walk(e -> {
+                if (e instanceof Expr.Buffer b) {
+                    read.add(b.name());
+                }
+            });
+            if (st instanceof Statement.Store s) {
+                stored.add(s.buffer());
+            }
+        });
+        List<String> halves = halves();
+        int arrays = code.allocateLocal(TypeKind.REFERENCE);
+        code.loadConstant(halves.size()).loadConstant(HALF_BLOCK).invokestatic(CD_SCRATCH, "arrays", MTD_SCRATCH)
+                .astore(arrays);
+        for (int h = 0; h < halves.size(); h++) {
+            int slot = code.allocateLocal(TypeKind.REFERENCE);
+            code.aload(arrays).loadConstant(h).aaload().astore(slot);
+            halfScratch.put(halves.get(h), slot);
+        }
+        int base = code.allocateLocal(TypeKind.INT);
+        blockBase = base;
+        int end = code.allocateLocal(TypeKind.INT);
+        Label head = code.newLabel();
+        Label exit = code.newLabel();
+        code.labelBinding(head);
+        code.iload(i).iload(to).loadConstant(VectorOps.LANES).isub().if_icmpgt(exit);
+        // end = i + min(HALF_BLOCK, (to - i) rounded down to whole vectors)
+        code.iload(i).istore(base);
+        code.iload(i).loadConstant(HALF_BLOCK).iload(to).iload(i).isub().loadConstant(-VectorOps.LANES).iand()
+                .invokestatic(CD_MATH, "min", MTD_II_I).iadd().istore(end);
+        halves.stream().filter(read::contains).forEach(b -> convertBlock(b, true, base, end));
+        vectorLoop(i, end);
+        halves.stream().filter(stored::contains).forEach(b -> convertBlock(b, false, base, end));
+        code.goto_(head);
+        code.labelBinding(exit);
+    }
+
+    /** The vector loop from {@code i} while a whole vector fits below {@code to}. */
+    private void vectorLoop(int i, int to) {
+        Label head = code.newLabel();
+        Label exit = code.newLabel();
+        code.labelBinding(head);
+        code.iload(i).iload(to).loadConstant(VectorOps.LANES).isub().if_icmpgt(exit);
+        loaded.forEach((buffer, slot) -> element(floats(), buffer).invokestatic(CD_FLOATS, "fromArray", MTD_LOAD)
+                .astore(slot));
+        statements.forEach(this::statement);
+        code.iinc(i, VectorOps.LANES).goto_(head);
+        code.labelBinding(exit);
     }
 
     /** Pushes {@link VectorOps#FLOATS}, the species of every float vector. */
@@ -251,16 +314,9 @@ final class VectorLoopEmitter {
                 expr(let.value());
                 code.astore(locals.get(let.name()));
             }
-            case Statement.Store s when float16(s.buffer()) -> {
-                expr(s.value());
-                code.invokestatic(CD_OPS, "floatToHalf", MTD_FLOAT_TO_HALF);
-                convert(CD_INTS, "I2S", "SHORTS", CD_SHORTS).aload(bufferSlots[kernel.bufferIndex(s.buffer())]).iload(index)
-                        .invokevirtual(CD_SHORTS, "intoArray", MTD_STORE_HALVES);
-            }
             case Statement.Store s -> {
                 expr(s.value());
-                code.aload(bufferSlots[kernel.bufferIndex(s.buffer())]).iload(index)
-                        .invokevirtual(CD_FLOATS, "intoArray", MTD_STORE);
+                element(code, s.buffer()).invokevirtual(CD_FLOATS, "intoArray", MTD_STORE);
             }
             case Statement.Reduce r -> {
                 int sum = vectorSums[kernel.reductions().indexOf(r.name())];
@@ -280,12 +336,25 @@ final class VectorLoopEmitter {
     }
 
     /**
-     * Converts the vector of class {@code from} on the stack with {@code VectorOperators.conversion} (lane
-     * count kept) to the {@link VectorOps} species {@code species}, cast to its class {@code to}.
+     * Pushes the float array and the index of {@code buffer}'s element {@code i}: the buffer's own,
+     * or for a float16 buffer its scratch array at {@code i - base}.
      */
-    private CodeBuilder convert(ClassDesc from, String conversion, String species, ClassDesc to) {
-        return code.getstatic(CD_OPERATORS, conversion, CD_CONVERSION).getstatic(CD_OPS, species, CD_SPECIES).iconst_0()
-                .invokevirtual(from, "convertShape", MTD_CONVERT).checkcast(to);
+    private CodeBuilder element(CodeBuilder code, String buffer) {
+        if (float16(buffer)) {
+            return code.aload(halfScratch.get(buffer)).iload(index).iload(blockBase).isub();
+        }
+        return code.aload(bufferSlots[kernel.bufferIndex(buffer)]).iload(index);
+    }
+
+    /** Calls {@link HalfBlocks} to convert {@code buffer}'s block [from, end) to its scratch array or back. */
+    private void convertBlock(String buffer, boolean toFloats, int from, int end) {
+        int half = bufferSlots[kernel.bufferIndex(buffer)];
+        int scratch = halfScratch.get(buffer);
+        if (toFloats) {
+            code.aload(half).aload(scratch).iload(from).iload(end).invokestatic(CD_HALVES, "toFloats", MTD_TO_FLOATS);
+        } else {
+            code.aload(scratch).aload(half).iload(from).iload(end).invokestatic(CD_HALVES, "toHalves", MTD_TO_HALVES);
+        }
     }
 
     /** Leaves the float vector of {@code e} on the stack. */
@@ -314,8 +383,7 @@ final class VectorLoopEmitter {
             case SQUARE -> code.dup().invokevirtual(CD_FLOATS, "mul", MTD_BINARY);
             case RECIPROCAL -> floats().loadConstant(1f).invokestatic(CD_FLOATS, "broadcast", MTD_BROADCAST).swap()
                     .invokevirtual(CD_FLOATS, "div", MTD_BINARY);
-            case FLOAT16 -> code.invokestatic(CD_OPS, "floatToHalf", MTD_FLOAT_TO_HALF)
-                    .invokestatic(CD_OPS, "halfToFloat", MTD_HALF_TO_FLOAT);
+
             default -> throw new IllegalStateException("not vectorized: " + op);
         }
     }
