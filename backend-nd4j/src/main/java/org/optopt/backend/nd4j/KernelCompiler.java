@@ -85,8 +85,7 @@ import org.optopt.api.tensor.Precision;
  * <p>A float16 buffer is a {@code short[]} of binary16 bits: a read is
  * {@code Float.float16ToFloat(b[i])}, a store {@code b[i] = Float.floatToFloat16(value)}, and
  * {@link UnaryOp#FLOAT16} both in turn; HotSpot makes both intrinsics, which C2 vectorizes where the
- * CPU converts (x86 F16C). A kernel with sums over float16 buffers may take the vector loop, which
- * converts them a block at a time ({@link VectorLoopEmitter}).
+ * CPU converts (x86 F16C). Such a kernel runs the scalar loops, not the vector loop.
  *
  * <p>Every op is the instruction or method that {@link KernelMath} uses, so stored values equal the
  * {@link org.optopt.api.kernel.KernelInterpreter} bit for bit: {@code fadd}, {@code fsub},

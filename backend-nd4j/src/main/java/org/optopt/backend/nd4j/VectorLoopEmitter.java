@@ -3,7 +3,6 @@ package org.optopt.backend.nd4j;
 import static java.lang.constant.ConstantDescs.CD_double;
 import static java.lang.constant.ConstantDescs.CD_float;
 import static java.lang.constant.ConstantDescs.CD_int;
-import static java.lang.constant.ConstantDescs.CD_short;
 import static java.lang.constant.ConstantDescs.CD_void;
 
 import java.lang.classfile.CodeBuilder;
@@ -14,7 +13,6 @@ import java.lang.constant.MethodTypeDesc;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +26,6 @@ import org.optopt.api.kernel.KernelPlan;
 import org.optopt.api.kernel.ReduceOp;
 import org.optopt.api.kernel.Statement;
 import org.optopt.api.kernel.UnaryOp;
-import org.optopt.api.tensor.Precision;
 
 /**
  * Emits the vector loop of a kernel with sums: the element program over {@link VectorOps#LANES}
@@ -57,44 +54,24 @@ import org.optopt.api.tensor.Precision;
  * /, negation, abs, square root (correctly rounded in float, the same as {@code (float) Math.sqrt}),
  * square and reciprocal; and at most {@link #MAX_OPERATIONS} vector operations per iteration (every
  * buffer is loaded once per iteration, constants and uniforms are broadcast before the loop).
- * Others (selects, comparisons, transcendentals, max/min reductions, larger programs, a read of a
- * float16 buffer after a store to it in the same element, {@code UnaryOp.FLOAT16}) keep the scalar loop, and
+ * Others (selects, comparisons, transcendentals, max/min reductions, larger programs, float16
+ * buffers, for which the Vector API of JDK 25 has no binary16 conversion) keep the scalar loop, and
  * so do all kernels where the {@code jdk.incubator.vector} module is not in the boot layer (a
  * class-path launch without {@code --add-modules jdk.incubator.vector}). Stored values stay
  * bit-identical to the interpreter; only the summation order changes (element {@code from + i}
  * goes to lane {@code i mod LANES}, so the order depends on the machine's vector width).
- *
- * <p>Float16 buffers ({@code short[]} of binary16 bits): the loop runs over blocks of
- * {@link #HALF_BLOCK} elements; per block, each float16 buffer the kernel reads is converted into a
- * float scratch array ({@link HalfBlocks}, the JDK's conversions in a loop C2 vectorizes), the vector
- * loop reads and stores the scratch arrays, and each float16 buffer it stores is converted back,
- * rounding to nearest even as the scalar loop does: bit-exact by construction. Why not conversions in
- * the vector lanes: JDK 25's Vector API has none ({@code S2F} converts values), and written with
- * integer lane operations (about 13 for a read, 20 for a store; built and checked bit-exact on all
- * 65,536 halves and 6 million floats) they put the autocorrelation probe's float16 kernel far past
- * {@link #MAX_OPERATIONS}: C2 stopped inlining after three of its four reads
- * ({@code NodeCountInliningCutoff}) and the probe took 1.17 ms instead of 0.15.
  */
 final class VectorLoopEmitter {
     private static final String MODULE = "jdk.incubator.vector";
     private static final ClassDesc CD_OPS = ClassDesc.of(VectorOps.class.getName());
     private static final ClassDesc CD_FLOATS = ClassDesc.of(MODULE, "FloatVector");
     private static final ClassDesc CD_DOUBLES = ClassDesc.of(MODULE, "DoubleVector");
-    private static final ClassDesc CD_HALVES = ClassDesc.of(HalfBlocks.class.getName());
-    private static final ClassDesc CD_MATH = ClassDesc.of("java.lang.Math");
-    private static final ClassDesc CD_SCRATCH = ClassDesc.of(StageScratch.class.getName());
     private static final ClassDesc CD_VECTOR = ClassDesc.of(MODULE, "Vector");
     private static final ClassDesc CD_SPECIES = ClassDesc.of(MODULE, "VectorSpecies");
     private static final ClassDesc CD_CONVERSION = ClassDesc.of(MODULE, "VectorOperators$Conversion");
     private static final ClassDesc CD_OPERATORS = ClassDesc.of(MODULE, "VectorOperators");
     private static final MethodTypeDesc MTD_LOAD = MethodTypeDesc.of(CD_FLOATS, CD_SPECIES, CD_float.arrayType(), CD_int);
     private static final MethodTypeDesc MTD_STORE = MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_int);
-    private static final MethodTypeDesc MTD_TO_FLOATS =
-            MethodTypeDesc.of(CD_void, CD_short.arrayType(), CD_float.arrayType(), CD_int, CD_int);
-    private static final MethodTypeDesc MTD_TO_HALVES =
-            MethodTypeDesc.of(CD_void, CD_float.arrayType(), CD_short.arrayType(), CD_int, CD_int);
-    private static final MethodTypeDesc MTD_II_I = MethodTypeDesc.of(CD_int, CD_int, CD_int);
-    private static final MethodTypeDesc MTD_SCRATCH = MethodTypeDesc.of(CD_float.arrayType(2), CD_int, CD_int);
     private static final MethodTypeDesc MTD_BROADCAST = MethodTypeDesc.of(CD_FLOATS, CD_SPECIES, CD_float);
     private static final MethodTypeDesc MTD_ZERO = MethodTypeDesc.of(CD_DOUBLES, CD_SPECIES);
     private static final MethodTypeDesc MTD_CONVERT = MethodTypeDesc.of(CD_VECTOR, CD_CONVERSION, CD_SPECIES, CD_int);
@@ -128,12 +105,6 @@ final class VectorLoopEmitter {
      */
     static final int MIN_ELEMENTS = 1024;
 
-    /**
-     * Elements per block of a kernel with float16 buffers, whose scratch arrays then stay in the
-     * first-level cache (4 KiB each).
-     */
-    static final int HALF_BLOCK = 1024;
-
     /** Whether the Vector API can be used: its module is in the boot layer and vectors hold 2+ doubles. */
     private static final boolean AVAILABLE = ModuleLayer.boot().findModule(MODULE).isPresent() && VectorOps.LANES >= 2;
 
@@ -146,10 +117,6 @@ final class VectorLoopEmitter {
     private final Map<String, Integer> locals = new HashMap<>();
     private final Map<String, Integer> loaded = new LinkedHashMap<>();
     private final Map<Float, Integer> constants = new LinkedHashMap<>();
-    /** Per float16 buffer, the local of its float scratch array. */
-    private final Map<String, Integer> halfScratch = new HashMap<>();
-    /** The local of the first element of the current block, where the kernel has float16 buffers. */
-    private int blockBase;
     private int[] vectorUniforms;
     private int[] vectorSums;
     private int index;
@@ -174,7 +141,7 @@ final class VectorLoopEmitter {
                 .flatMap(st -> st instanceof Statement.Reduce r ? Stream.of(r) : Stream.empty()).toList();
         List<Expr> nodes = new ArrayList<>();
         plan.statements().forEach(st -> st.value().walk(nodes::add));
-        return AVAILABLE
+        return AVAILABLE && plan.kernel().float16Buffers().isEmpty()
                 && !reductions.isEmpty() && reductions.stream().allMatch(r -> r.op() == ReduceOp.SUM)
                 && nodes.stream().allMatch(VectorLoopEmitter::vectorizable)
                 && vectorOperations(plan.statements(), nodes) <= MAX_OPERATIONS;
@@ -239,79 +206,20 @@ final class VectorLoopEmitter {
             });
         }
         index = i;
-        if (halves().isEmpty()) {
-            vectorLoop(i, to);
-        } else {
-            blocksWithHalves(i, to);
-        }
+        Label head = code.newLabel();
+        Label exit = code.newLabel();
+        code.labelBinding(head);
+        code.iload(i).iload(to).loadConstant(VectorOps.LANES).isub().if_icmpgt(exit);
+        loaded.forEach((buffer, slot) -> floats().aload(bufferSlots[kernel.bufferIndex(buffer)]).iload(index)
+                .invokestatic(CD_FLOATS, "fromArray", MTD_LOAD).astore(slot));
+        statements.forEach(this::statement);
+        code.iinc(i, VectorOps.LANES).goto_(head);
+        code.labelBinding(exit);
         for (int r = 0; r < vectorSums.length; r++) {
             code.dload(accumulatorSlots[r]).aload(vectorSums[r]).invokestatic(CD_OPS, "total", MTD_TOTAL)
                     .dadd().dstore(accumulatorSlots[r]);
         }
         code.labelBinding(scalarOnly);
-    }
-
-    /** The kernel's float16 buffers that it reads or stores, in order. */
-    private List<String> halves() {
-        return kernel.buffers().stream().filter(this::float16).toList();
-    }
-
-    /**
-     * The vector loop over blocks of at most {@link #HALF_BLOCK} elements (whole vectors), for a kernel
-     * with float16 buffers: each float16 buffer it reads converted into a float scratch array first, the
-     * vector loop on those, then each float16 buffer it stores converted back from its scratch array.
-     */
-    private void blocksWithHalves(int i, int to) {
-        Set<String> read = new HashSet<>();
-        Set<String> stored = new HashSet<>();
-        statements.forEach(st -> {
-            st.value().walk(e -> {
-                if (e instanceof Expr.Buffer b) {
-                    read.add(b.name());
-                }
-            });
-            if (st instanceof Statement.Store s) {
-                stored.add(s.buffer());
-            }
-        });
-        List<String> halves = halves();
-        int arrays = code.allocateLocal(TypeKind.REFERENCE);
-        code.loadConstant(halves.size()).loadConstant(HALF_BLOCK).invokestatic(CD_SCRATCH, "arrays", MTD_SCRATCH)
-                .astore(arrays);
-        for (int h = 0; h < halves.size(); h++) {
-            int slot = code.allocateLocal(TypeKind.REFERENCE);
-            code.aload(arrays).loadConstant(h).aaload().astore(slot);
-            halfScratch.put(halves.get(h), slot);
-        }
-        int base = code.allocateLocal(TypeKind.INT);
-        blockBase = base;
-        int end = code.allocateLocal(TypeKind.INT);
-        Label head = code.newLabel();
-        Label exit = code.newLabel();
-        code.labelBinding(head);
-        code.iload(i).iload(to).loadConstant(VectorOps.LANES).isub().if_icmpgt(exit);
-        // end = i + min(HALF_BLOCK, (to - i) rounded down to whole vectors)
-        code.iload(i).istore(base);
-        code.iload(i).loadConstant(HALF_BLOCK).iload(to).iload(i).isub().loadConstant(-VectorOps.LANES).iand()
-                .invokestatic(CD_MATH, "min", MTD_II_I).iadd().istore(end);
-        halves.stream().filter(read::contains).forEach(b -> convertBlock(b, true, base, end));
-        vectorLoop(i, end);
-        halves.stream().filter(stored::contains).forEach(b -> convertBlock(b, false, base, end));
-        code.goto_(head);
-        code.labelBinding(exit);
-    }
-
-    /** The vector loop from {@code i} while a whole vector fits below {@code to}. */
-    private void vectorLoop(int i, int to) {
-        Label head = code.newLabel();
-        Label exit = code.newLabel();
-        code.labelBinding(head);
-        code.iload(i).iload(to).loadConstant(VectorOps.LANES).isub().if_icmpgt(exit);
-        loaded.forEach((buffer, slot) -> element(floats(), buffer).invokestatic(CD_FLOATS, "fromArray", MTD_LOAD)
-                .astore(slot));
-        statements.forEach(this::statement);
-        code.iinc(i, VectorOps.LANES).goto_(head);
-        code.labelBinding(exit);
     }
 
     /** Pushes {@link VectorOps#FLOATS}, the species of every float vector. */
@@ -327,7 +235,8 @@ final class VectorLoopEmitter {
             }
             case Statement.Store s -> {
                 expr(s.value());
-                element(code, s.buffer()).invokevirtual(CD_FLOATS, "intoArray", MTD_STORE);
+                code.aload(bufferSlots[kernel.bufferIndex(s.buffer())]).iload(index)
+                        .invokevirtual(CD_FLOATS, "intoArray", MTD_STORE);
             }
             case Statement.Reduce r -> {
                 int sum = vectorSums[kernel.reductions().indexOf(r.name())];
@@ -338,33 +247,6 @@ final class VectorLoopEmitter {
                         .invokevirtual(CD_FLOATS, "convertShape", MTD_CONVERT)
                         .invokevirtual(CD_DOUBLES, "add", MTD_ADD_DOUBLES).astore(sum);
             }
-        }
-    }
-
-    /** Whether {@code buffer} is float16: a {@code short[]} of binary16 bits. */
-    private boolean float16(String buffer) {
-        return kernel.precision(buffer) == Precision.FLOAT16;
-    }
-
-    /**
-     * Pushes the float array and the index of {@code buffer}'s element {@code i}: the buffer's own,
-     * or for a float16 buffer its scratch array at {@code i - base}.
-     */
-    private CodeBuilder element(CodeBuilder code, String buffer) {
-        if (float16(buffer)) {
-            return code.aload(halfScratch.get(buffer)).iload(index).iload(blockBase).isub();
-        }
-        return code.aload(bufferSlots[kernel.bufferIndex(buffer)]).iload(index);
-    }
-
-    /** Calls {@link HalfBlocks} to convert {@code buffer}'s block [from, end) to its scratch array or back. */
-    private void convertBlock(String buffer, boolean toFloats, int from, int end) {
-        int half = bufferSlots[kernel.bufferIndex(buffer)];
-        int scratch = halfScratch.get(buffer);
-        if (toFloats) {
-            code.aload(half).aload(scratch).iload(from).iload(end).invokestatic(CD_HALVES, "toFloats", MTD_TO_FLOATS);
-        } else {
-            code.aload(scratch).aload(half).iload(from).iload(end).invokestatic(CD_HALVES, "toHalves", MTD_TO_HALVES);
         }
     }
 
@@ -394,7 +276,6 @@ final class VectorLoopEmitter {
             case SQUARE -> code.dup().invokevirtual(CD_FLOATS, "mul", MTD_BINARY);
             case RECIPROCAL -> floats().loadConstant(1f).invokestatic(CD_FLOATS, "broadcast", MTD_BROADCAST).swap()
                     .invokevirtual(CD_FLOATS, "div", MTD_BINARY);
-
             default -> throw new IllegalStateException("not vectorized: " + op);
         }
     }
