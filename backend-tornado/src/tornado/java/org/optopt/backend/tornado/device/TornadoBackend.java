@@ -312,7 +312,7 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     private Tensor broadcast(Tensor t, Shape shape) {
         DeviceTensor d = own(t, "zip operand");
         if (t.shape().size() == shape.size()) {
-            return new DeviceTensor(this, d.storage, (HeapTensor) host.reshape(d.host, shape), true, d.precision());
+            return new DeviceTensor(this, d.storage, (HeapTensor) host.reshape(d.host, shape), true);
         }
         synchronized (this) {
             return rearrangements.broadcast(d.storage, t.shape(), shape);
