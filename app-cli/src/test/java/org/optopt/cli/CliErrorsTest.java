@@ -51,10 +51,6 @@ class CliErrorsTest {
         assertUsageError(train("run", "--epochs", "0"), "--epochs must be at least 1, got 0", "run");
         assertUsageError(train("run", "--probes", "autocorrelation", "--probe-lag-block", "0"),
                 "--probe-lag-block must be at least 1, got 0", "run");
-        assertUsageError(train("run", "--probes", "autocorrelation", "--probe-lag-precision", "float8"),
-                "--probe-lag-precision: unknown precision 'float8': expected float32 or float16", "run");
-        assertUsageError(train("run", "--probes", "autocorrelation", "--probe-lag-precision", "float16", "--probe-lag-block",
-                "2"), "--probe-lag-precision float16 needs --probe-lag-block 1, got 2", "run");
         assertUsageError(train("compare", "--optimizers", "sgd", "--seeds", "0"), "--seeds must be at least 1, got 0",
                 "compare");
         assertUsageError(train("compare", "--batch-size", "0"), "--batch-size must be at least 1, got 0", "compare");

@@ -2,11 +2,9 @@ package org.optopt.optimizers;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.ObjIntConsumer;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.backend.CompiledKernel;
@@ -163,9 +161,7 @@ public final class ElementwiseOptimizer extends BaseOptimizer implements ProbeFu
         }
         List<Statement> statements = new ArrayList<>(rule.statements());
         statements.addAll(fragment.statements());
-        Set<String> float16 = new LinkedHashSet<>(rule.float16Buffers());
-        float16.addAll(fragment.float16Buffers());
-        return Optional.of(new Fused(Kernel.of(rule.name() + "_" + fragment.name(), statements, float16), fragment));
+        return Optional.of(new Fused(Kernel.of(rule.name() + "_" + fragment.name(), statements), fragment));
     }
 
     /** The rule's step fused with a fragment: one kernel, bound to every parameter (by position). */

@@ -4,7 +4,6 @@ import org.optopt.api.kernel.BinaryOp;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.kernel.ReduceOp;
 import org.optopt.api.kernel.UnaryOp;
-import org.optopt.api.tensor.Precision;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 
@@ -29,23 +28,6 @@ public interface Backend extends AutoCloseable {
 
     /** A new tensor of zeros. */
     Tensor zeros(Shape shape);
-
-    /**
-     * A new tensor of zeros stored in {@code precision}. A {@link Precision#FLOAT16} tensor is for
-     * compiled kernels (which read it as float and round their stores to it), {@link #copy},
-     * {@link #copyInPlace} between tensors of one precision, {@link #fillInPlace},
-     * {@link Tensor#toArray()} and {@link Tensor#copyFrom}; other primitives may refuse it with an
-     * {@link IllegalArgumentException} naming the primitive.
-     *
-     * @throws UnsupportedOperationException if this backend does not store {@code precision} (by
-     *     default, any but float32)
-     */
-    default Tensor zeros(Shape shape, Precision precision) {
-        if (precision == Precision.FLOAT32) {
-            return zeros(shape);
-        }
-        throw new UnsupportedOperationException("backend " + name() + " does not store " + precision.label() + " tensors");
-    }
 
     /** A new tensor with every element {@code value}. */
     Tensor full(Shape shape, float value);

@@ -72,9 +72,8 @@ public final class KernelArgs {
     }
 
     /**
-     * Checks that every buffer and scalar is bound, that the tensors are open, distinct, of one
-     * shape and each of its buffer's {@linkplain Kernel#precision precision}, and returns their
-     * element count.
+     * Checks that every buffer and scalar is bound, that the tensors are open, distinct and of
+     * one shape, and returns their element count.
      *
      * @throws IllegalArgumentException naming the first problem found
      * @throws IllegalStateException if a tensor is closed
@@ -88,10 +87,6 @@ public final class KernelArgs {
             }
             if (t.isClosed()) {
                 throw new IllegalStateException("Kernel " + kernel.name() + ": buffer '" + name + "' is a closed tensor");
-            }
-            if (t.precision() != kernel.precision(name)) {
-                throw new IllegalArgumentException("Kernel " + kernel.name() + ": buffer '" + name + "' is "
-                        + kernel.precision(name).label() + " but is bound to a " + t.precision().label() + " tensor");
             }
             if (!t.shape().equals(tensors[0].shape())) {
                 throw new IllegalArgumentException("Kernel " + kernel.name() + ": buffer '" + name + "' has shape "

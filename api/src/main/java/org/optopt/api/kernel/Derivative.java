@@ -37,14 +37,9 @@ public final class Derivative {
      * @param keepStores whether the result also performs the kernel's own stores (and reductions);
      *     if false it only writes the derivative buffers
      * @throws IllegalArgumentException if the scalar does not occur, an output names a buffer the
-     *     kernel does not store, or a derivative buffer name is already used by the kernel, or the
-     *     kernel has float16 buffers (whose rounding has no derivative here)
+     *     kernel does not store, or a derivative buffer name is already used by the kernel
      */
     public static Kernel of(Kernel kernel, String scalar, Map<String, String> outputs, boolean keepStores) {
-        if (!kernel.float16Buffers().isEmpty()) {
-            throw new IllegalArgumentException("Kernel " + kernel.name() + " has float16 buffers "
-                    + kernel.float16Buffers() + ", which derivative kernels do not support");
-        }
         if (kernel.scalarIndex(scalar) < 0) {
             throw new IllegalArgumentException("Kernel " + kernel.name() + " has no scalar '" + scalar
                     + "' to differentiate by; its scalars are " + kernel.scalars());
@@ -111,7 +106,7 @@ public final class Derivative {
             case SOFTSIGN -> dx.div(one.plus(x.abs()).square());
             case ATAN -> dx.div(one.plus(x.square()));
             case ERF -> Expr.constant(2.0 / Math.sqrt(Math.PI)).times(x.square().neg().apply(UnaryOp.EXP)).times(dx);
-            case SIGN, FLOAT16 -> Expr.zero();
+            case SIGN -> Expr.zero();
         };
     }
 

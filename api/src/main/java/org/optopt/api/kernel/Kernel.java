@@ -5,7 +5,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import org.optopt.api.tensor.Precision;
 
 /**
  * An elementwise program: an ordered list of {@link Statement}s executed for every element index
@@ -20,11 +19,6 @@ import org.optopt.api.tensor.Precision;
  *       subexpressions (scalars and constants only) are evaluated once per call in double
  *       precision and rounded to float once.</li>
  *   <li>Reductions accumulate in double; summation order is unspecified.</li>
- *   <li>A buffer declared {@linkplain Builder#float16 float16} is bound to a
- *       {@link Precision#FLOAT16} tensor (every other buffer to a float32 one). Reading it gives its
- *       element's float value; a store to it rounds the float value to the nearest float16 (ties to
- *       even, {@link Float#floatToFloat16}), and a later read of that buffer in the same element sees
- *       the rounded value ({@link UnaryOp#FLOAT16} of the stored value). Arithmetic stays float32.</li>
  * </ul>
  *
  * <p>Kernels are validated when built: a local must be defined before it is read, names must not
@@ -42,9 +36,8 @@ public final class Kernel {
     private final List<String> storedBuffers;
     private final List<String> scalars;
     private final List<String> reductions;
-    private final Set<String> float16;
 
-    private Kernel(String name, List<Statement> statements, Set<String> float16) {
+    private Kernel(String name, List<Statement> statements) {
         this.name = name;
         this.statements = List.copyOf(statements);
         Set<String> locals = new LinkedHashSet<>();
@@ -95,13 +88,6 @@ public final class Kernel {
         this.storedBuffers = List.copyOf(stored);
         this.scalars = List.copyOf(scals);
         this.reductions = List.copyOf(reds);
-        for (String b : float16) {
-            if (!bufs.contains(b)) {
-                throw new IllegalArgumentException("Kernel " + name + ": float16 buffer '" + b
-                        + "' is not one of its buffers " + bufs);
-            }
-        }
-        this.float16 = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(float16));
     }
 
     private static void requireDisjoint(String kernel, Set<String> a, String aKind, Set<String> b, String bKind) {
@@ -118,20 +104,10 @@ public final class Kernel {
         return new Builder(name);
     }
 
-    /** Creates a kernel of float32 buffers from a complete list of statements. */
+    /** Creates a kernel from a complete list of statements. */
     public static Kernel of(String name, List<Statement> statements) {
-        return of(name, statements, Set.of());
-    }
-
-    /**
-     * Creates a kernel from a complete list of statements whose buffers {@code float16} are float16.
-     *
-     * @throws IllegalArgumentException as {@link Builder#build()}, or if a name in {@code float16} is
-     *     not a buffer of the kernel
-     */
-    public static Kernel of(String name, List<Statement> statements, Set<String> float16) {
         Names.require(name, "kernel");
-        return new Kernel(name, statements, float16);
+        return new Kernel(name, statements);
     }
 
     /** The kernel's name. */
@@ -164,16 +140,6 @@ public final class Kernel {
         return reductions;
     }
 
-    /** The buffers declared float16, in order of declaration. */
-    public Set<String> float16Buffers() {
-        return float16;
-    }
-
-    /** How buffer {@code buffer} is stored: float16 where declared so, else float32. */
-    public Precision precision(String buffer) {
-        return float16.contains(buffer) ? Precision.FLOAT16 : Precision.FLOAT32;
-    }
-
     /** Index of buffer {@code buffer} in {@link #buffers()}, or -1. */
     public int bufferIndex(String buffer) {
         return buffers.indexOf(buffer);
@@ -189,9 +155,6 @@ public final class Kernel {
     public String toString() {
         StringBuilder sb = new StringBuilder("kernel ").append(name).append("(buffers ")
                 .append(String.join(", ", buffers));
-        if (!float16.isEmpty()) {
-            sb.append("; float16 ").append(String.join(", ", float16));
-        }
         if (!scalars.isEmpty()) {
             sb.append("; scalars ").append(String.join(", ", scalars));
         }
@@ -204,20 +167,18 @@ public final class Kernel {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Kernel k && k.name.equals(name) && k.statements.equals(statements)
-                && k.float16.equals(float16);
+        return o instanceof Kernel k && k.name.equals(name) && k.statements.equals(statements);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, statements, float16);
+        return Objects.hash(name, statements);
     }
 
     /** Collects statements in program order. */
     public static final class Builder {
         private final String name;
         private final List<Statement> statements = new ArrayList<>();
-        private final Set<String> float16 = new LinkedHashSet<>();
 
         private Builder(String name) {
             Names.require(name, "kernel");
@@ -247,14 +208,6 @@ public final class Kernel {
             return reduce(result, ReduceOp.SUM, value);
         }
 
-        /** Declares {@code buffers} float16 (see the class documentation); each must be a buffer of the kernel. */
-        public Builder float16(String... buffers) {
-            for (String b : buffers) {
-                float16.add(Objects.requireNonNull(b, "buffer"));
-            }
-            return this;
-        }
-
         /** Appends any statement. */
         public Builder add(Statement statement) {
             statements.add(Objects.requireNonNull(statement, "statement"));
@@ -263,7 +216,7 @@ public final class Kernel {
 
         /** Validates and builds the kernel. */
         public Kernel build() {
-            return new Kernel(name, statements, float16);
+            return new Kernel(name, statements);
         }
     }
 }

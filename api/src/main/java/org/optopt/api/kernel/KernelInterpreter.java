@@ -3,16 +3,11 @@ package org.optopt.api.kernel;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.optopt.api.tensor.Precision;
 
 /**
  * The reference semantics of the kernel language: a plain scalar interpreter over host arrays.
  * Every backend's compiled kernels must produce the same stored values (bit for bit) and the
  * same reductions (up to summation order).
- *
- * <p>A float16 buffer ({@link Kernel#precision}) is a float array here too: each element read from
- * it is rounded to float16 (so an array of float16 values reads as they are), and each value stored
- * to it is rounded before it is written.
  */
 public final class KernelInterpreter {
     private final KernelPlan plan;
@@ -34,8 +29,7 @@ public final class KernelInterpreter {
                     locals.put(let.name(), slot);
                     yield new Node(Node.LET, slot, value, null);
                 }
-                case Statement.Store s -> new Node(kernel.precision(s.buffer()) == Precision.FLOAT16
-                        ? Node.STORE_FLOAT16 : Node.STORE, kernel.bufferIndex(s.buffer()), value, null);
+                case Statement.Store s -> new Node(Node.STORE, kernel.bufferIndex(s.buffer()), value, null);
                 case Statement.Reduce r -> new Node(Node.REDUCE, kernel.reductions().indexOf(r.name()), value, r.op());
             };
         }
@@ -118,7 +112,6 @@ public final class KernelInterpreter {
                 switch (n.kind) {
                     case Node.LET -> locals[n.index] = v;
                     case Node.STORE -> buffers[n.index][i] = v;
-                    case Node.STORE_FLOAT16 -> buffers[n.index][i] = Precision.FLOAT16.round(v);
                     default -> acc[n.index] = ops[n.index].combine(acc[n.index], v);
                 }
             }
@@ -130,7 +123,6 @@ public final class KernelInterpreter {
         static final int LET = 0;
         static final int STORE = 1;
         static final int REDUCE = 2;
-        static final int STORE_FLOAT16 = 3;
     }
 
     @FunctionalInterface
@@ -147,10 +139,6 @@ public final class KernelInterpreter {
             case Expr.Scalar s -> {
                 int slot = KernelPlan.slot(s);
                 yield (b, u, l, i) -> u[slot];
-            }
-            case Expr.Buffer buf when kernel.precision(buf.name()) == Precision.FLOAT16 -> {
-                int index = kernel.bufferIndex(buf.name());
-                yield (b, u, l, i) -> Precision.FLOAT16.round(b[index][i]);
             }
             case Expr.Buffer buf -> {
                 int index = kernel.bufferIndex(buf.name());

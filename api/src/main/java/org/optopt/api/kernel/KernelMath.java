@@ -2,8 +2,6 @@ package org.optopt.api.kernel;
 
 import static java.lang.Math.fma;
 
-import org.optopt.api.tensor.Precision;
-
 /**
  * The scalar arithmetic that defines every kernel op. Element values are float32 and each op
  * rounds its result to float32 ({@code f*} methods); {@link #tanh(float)} alone is an
@@ -54,7 +52,6 @@ public final class KernelMath {
             case ATAN -> atan(x);
             case ERF -> erf(x);
             case SIGN -> Math.signum(x);
-            case FLOAT16 -> Precision.FLOAT16.round(x);
         };
     }
 
@@ -92,8 +89,6 @@ public final class KernelMath {
             case ATAN -> Math.atan(x);
             case ERF -> erfDouble(x);
             case SIGN -> Math.signum(x);
-            // via float: 24 >= 2 * 11 + 2 bits, so rounding twice gives the nearest float16 of x
-            case FLOAT16 -> Precision.FLOAT16.round((float) x);
         };
     }
 

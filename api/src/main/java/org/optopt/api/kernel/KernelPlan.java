@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.optopt.api.tensor.Precision;
 
 /**
  * A kernel lowered for execution: the form that backends compile and the interpreter runs.
@@ -18,8 +17,7 @@ import org.optopt.api.tensor.Precision;
  *       {@code Scalar("#k")}; {@link #evaluateUniforms(double[])} computes the slots once per call.</li>
  *   <li>The element program is in single-assignment form: a {@link Expr.Buffer} read always means
  *       the element's value before the kernel ran; reads after a store were rewritten to read a
- *       local holding the stored value ({@link UnaryOp#FLOAT16} of it where the buffer is float16,
- *       whose store rounds).</li>
+ *       local holding the stored value.</li>
  * </ul>
  */
 public final class KernelPlan {
@@ -127,9 +125,7 @@ public final class KernelPlan {
                             stored = new Expr.Local(local);
                         }
                         out.add(new Statement.Store(s.buffer(), stored));
-                        current.put(s.buffer(), kernel.precision(s.buffer()) == Precision.FLOAT32 ? stored
-                                : stored instanceof Expr.Const c ? new Expr.Const(Precision.FLOAT16.round(c.value()))
-                                : new Expr.Unary(UnaryOp.FLOAT16, stored));
+                        current.put(s.buffer(), stored);
                     }
                 }
             }

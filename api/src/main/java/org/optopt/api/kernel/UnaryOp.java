@@ -32,12 +32,7 @@ public enum UnaryOp {
     /** the error function */
     ERF("erf"),
     /** {@code -1, 0, +1} by the sign of x (NaN stays NaN) */
-    SIGN("sign"),
-    /**
-     * x rounded to the nearest float16 (ties to even), as a float: {@link Float#float16ToFloat} of
-     * {@link Float#floatToFloat16}; what a later read sees after a store to a float16 buffer
-     */
-    FLOAT16("float16");
+    SIGN("sign");
 
     private final String symbol;
 

@@ -1,9 +1,7 @@
 package org.optopt.api.probe;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.optopt.api.backend.CompiledKernel;
 import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.kernel.Expr;
@@ -54,17 +52,14 @@ public final class ProbePass {
         List<Kernel> all = new ArrayList<>(count);
         for (int c = 0; c < count; c++) {
             List<Statement> statements = new ArrayList<>();
-            Set<String> float16 = new LinkedHashSet<>();
             int rest = c;
             for (int j = 0; j < probes.size(); j++) {
                 List<Kernel> kernels = probes.get(j).kernels();
                 String prefix = prefix(j);
-                Kernel kernel = kernels.get(rest % kernels.size());
-                kernel.statements().forEach(st -> statements.add(rename(st, prefix)));
-                kernel.float16Buffers().forEach(b -> float16.add(renamed(b, prefix)));
+                kernels.get(rest % kernels.size()).statements().forEach(st -> statements.add(rename(st, prefix)));
                 rest /= kernels.size();
             }
-            all.add(Kernel.of(count == 1 ? name : name + "_" + c, statements, float16));
+            all.add(Kernel.of(count == 1 ? name : name + "_" + c, statements));
         }
         this.fragments = List.copyOf(all);
     }
@@ -161,14 +156,9 @@ public final class ProbePass {
         };
     }
 
-    /** Buffer {@code buffer}'s name in the pass: prefixed, but for the gradient. */
-    private static String renamed(String buffer, String prefix) {
-        return buffer.equals(FusibleProbe.GRADIENT) ? buffer : prefix + buffer;
-    }
-
     private static Expr rename(Expr e, String prefix) {
         return switch (e) {
-            case Expr.Buffer b -> new Expr.Buffer(renamed(b.name(), prefix));
+            case Expr.Buffer b -> b.name().equals(FusibleProbe.GRADIENT) ? b : new Expr.Buffer(prefix + b.name());
             case Expr.Scalar s -> new Expr.Scalar(prefix + s.name());
             case Expr.Local l -> new Expr.Local(prefix + l.name());
             case Expr.Const c -> c;

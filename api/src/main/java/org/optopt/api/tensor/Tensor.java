@@ -1,8 +1,7 @@
 package org.optopt.api.tensor;
 
 /**
- * A dense tensor in row-major order, owned by the backend that created it, storing float32 elements
- * or, where created so, float16 ones ({@link #precision()}); its host copies are float either way.
+ * A dense float32 tensor in row-major order, owned by the backend that created it.
  *
  * <p>A tensor holds backend memory until it is {@linkplain #close() closed}; every later use of a
  * closed tensor fails with an {@link IllegalStateException} naming it. Tensors are mutable: kernels
@@ -18,17 +17,11 @@ public interface Tensor extends AutoCloseable {
         return shape().size();
     }
 
-    /** How the elements are stored; {@link Precision#FLOAT32} unless created otherwise. */
-    default Precision precision() {
-        return Precision.FLOAT32;
-    }
-
-    /** Copies all elements to a new host array (row-major), each as its float value. */
+    /** Copies all elements to a new host array (row-major). */
     float[] toArray();
 
     /**
-     * Overwrites all elements from a host array (row-major), each rounded to the tensor's
-     * {@linkplain #precision() precision} (to nearest even).
+     * Overwrites all elements from a host array (row-major).
      *
      * @throws IllegalArgumentException if {@code data.length != size()}
      */

@@ -152,43 +152,10 @@ public final class ConformanceKernels {
             Derivative.of(ADAM.kernel(), "beta2", orderedOutputs(), true),
             ADAM.scalars(), ADAM.otherScalars(), ADAM.domains());
 
-    /**
-     * Float16 buffers: a read of one ({@code h}), a store into one that rounds (ties to even,
-     * subnormals, overflow to infinity, NaN), a read of it after the store (the rounded value), and
-     * reductions over both.
-     */
-    public static final KernelCase FLOAT16_BUFFERS = new KernelCase("float16Buffers",
-            Kernel.builder("float16Buffers")
-                    .float16("h", "k")
-                    .store("y", buffer("h").times(scalar("s")).plus(buffer("x")))
-                    .store("h", buffer("x").times(scalar("s")))
-                    .store("z", buffer("h"))
-                    .store("k", buffer("h").plus(buffer("k")))
-                    .sum("hx", buffer("h").times(buffer("x")))
-                    .reduce("hmax", ReduceOp.MAX, buffer("k").abs())
-                    .build(),
-            Map.of("s", 1.0), Map.of("s", 3.0), Map.of("h", Domain.FLOAT16, "x", Domain.FLOAT16, "k", Domain.FLOAT16));
-
-    /**
-     * The autocorrelation probe's float16 lag ring (K = 4): five sums of the float gradient times
-     * float16 lags, and the scaled gradient stored into the oldest lag.
-     */
-    public static final KernelCase FLOAT16_LAGS = new KernelCase("float16Lags", float16Lags(4),
-            Map.of("scale", 0x1p-3), Map.of("scale", 0x1p7), Map.of("prev4", Domain.FLOAT16));
-
     /** Every kernel case. */
     public static List<KernelCase> kernels() {
         return List.of(SGD, MOMENTUM, ADAM, SELECT, ALL_OPS, UNIFORM_OPS, REDUCTIONS, REDUCTIONS_ONLY,
-                READ_AFTER_STORE, ADAM_DERIVATIVE, LAG_PRODUCTS, FLOAT16_BUFFERS, FLOAT16_LAGS);
-    }
-
-    /** r_0 = sum(g g), r_k = sum(g prev_k) over float16 prev_1..prev_K; prev_K = scale g. */
-    private static Kernel float16Lags(int lags) {
-        Kernel.Builder b = Kernel.builder("float16Lags").sum("r0", buffer("g").times(buffer("g")));
-        for (int k = 1; k <= lags; k++) {
-            b.float16("prev" + k).sum("r" + k, buffer("g").times(buffer("prev" + k)));
-        }
-        return b.store("prev" + lags, buffer("g").times(scalar("scale"))).build();
+                READ_AFTER_STORE, ADAM_DERIVATIVE, LAG_PRODUCTS);
     }
 
     /** r_k = sum(g prev_k + sum_d (w_d prev_d) prev_(d+k)) with prev_0 = g; prev_(K+B-1) = g. */

@@ -17,19 +17,6 @@ public final class TestData {
         -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 88.8f, -104f, 1e-20f, 1e20f
     };
 
-    /**
-     * The values mixed into {@link Domain#FLOAT16} data, each a case of rounding a float to float16:
-     * ties between neighbours (to even, up and down), the largest finite value and the thresholds
-     * around overflow (65519.99 rounds to 65504, 65520 to infinity), subnormals and the ties below
-     * the smallest one, the smallest normal, specials and values far out of range.
-     */
-    public static final float[] FLOAT16_SPECIALS = {
-        1f + 0x1p-11f, 1f + 0x3p-11f, -(2f + 0x1p-10f), 1024f + 0.5f, 1025f + 0.5f, 65504f, 65519.99f, 65520f,
-        -65520f, 0x1p-24f, 0x1p-25f, 0x3p-25f, 0x1.000002p-25f, 0x1p-14f, 0x1p-14f - 0x1p-24f, 0x1.ff8p-15f,
-        -0x5p-26f, 0f, -0f, Float.MIN_VALUE, 1e-10f, 1e10f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
-        Float.NaN, 0.1f, 3.14159f
-    };
-
     private TestData() {}
 
     /** The kind of values a buffer holds. */
@@ -46,13 +33,7 @@ public final class TestData {
          */
         SPECIAL,
         /** All zeros (e.g. parameters in finite-difference checks, where the update itself is measured). */
-        ZERO,
-        /**
-         * For float16 buffers and stores: every even index holds a value of {@link #FLOAT16_SPECIALS},
-         * every odd one a normal sample scaled by a power of two in [2^-28, 2^17] (subnormal to overflowing
-         * as float16).
-         */
-        FLOAT16
+        ZERO
     }
 
     /**
@@ -74,8 +55,6 @@ public final class TestData {
                 case ZERO -> 0f;
                 case SPECIAL -> i % 2 == 0 ? SPECIALS[(i / 2 / stride) % SPECIALS.length]
                         : (float) (r.nextGaussian() * Math.pow(10, r.nextInt(-3, 4)));
-                case FLOAT16 -> i % 2 == 0 ? FLOAT16_SPECIALS[(i / 2) % FLOAT16_SPECIALS.length]
-                        : (float) Math.scalb(r.nextGaussian(), r.nextInt(-28, 18));
             };
         }
         return out;

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizers;
-import org.optopt.api.tensor.Precision;
 import org.optopt.optimizers.probe.Probes;
 import org.optopt.tasks.data.DataResolver;
 import org.optopt.tasks.suite.ResolverDataSource;
@@ -71,11 +70,6 @@ final class ProbeBenchCommand implements Runnable {
                     + " gradient at the others (default: ${DEFAULT-VALUE}, every observation).")
     private int lagBlock;
 
-    @Option(names = {"--lag-precision", "--probe-lag-precision"}, defaultValue = "float32", paramLabel = "P",
-            description = "How the autocorrelation probe stores its lags: float32 or float16 (needs --lag-block 1)"
-                    + " (default: ${DEFAULT-VALUE}).")
-    private String lagPrecision;
-
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     private boolean json;
 
@@ -97,15 +91,6 @@ final class ProbeBenchCommand implements Runnable {
         if (lagBlock < 1) {
             throw new ParameterException(spec.commandLine(), "--lag-block must be at least 1, got " + lagBlock);
         }
-        Precision precision;
-        try {
-            precision = Precision.ofLabel(lagPrecision);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--lag-precision: " + e.getMessage());
-        }
-        if (precision == Precision.FLOAT16 && lagBlock != 1) {
-            throw new ParameterException(spec.commandLine(), "--lag-precision float16 needs --lag-block 1, got " + lagBlock);
-        }
         double sampled = (double) burst / period;
         String shared = System.getProperty("optopt.shared");
         var data = ResolverDataSource.of(DataResolver.dataDirectory(null, System.getenv(), System.getProperty("user.home")),
@@ -113,7 +98,7 @@ final class ProbeBenchCommand implements Runnable {
         ProbeBenchmark.Result r;
         try {
             r = new ProbeBenchmark(backend.get(), optimizers.provider("adam")).run(tasks.get(taskName), data, batchSize,
-                    steps, probes, lagBlock, precision);
+                    steps, probes, lagBlock);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -134,7 +119,6 @@ final class ProbeBenchCommand implements Runnable {
             m.put("period", period);
             m.put("burst", burst);
             m.put("lag_block", lagBlock);
-            m.put("lag_precision", precision.label());
             m.put("fused_bit_identical", r.identical());
             m.put("load_average", load);
             m.put("adam_bytes_per_parameter", r.adamBytes());
@@ -153,9 +137,8 @@ final class ProbeBenchCommand implements Runnable {
             return;
         }
         out.printf(Locale.ROOT, "%s on %s, batch %d, medians of %d steps (per kernel a probe ran, weighted):"
-                + " forward+backward %.3f ms, Adam step %.3f ms (load average %.2f after the run, %d processors);"
-                + " autocorrelation lags in %s%n", r.task(), r.backend(), batchSize, steps,
-                r.forwardBackwardMillis(), r.adamMillis(), load, Runtime.getRuntime().availableProcessors(), precision.label());
+                + " forward+backward %.3f ms, Adam step %.3f ms (load average %.2f after the run, %d processors)%n", r.task(), r.backend(), batchSize, steps,
+                r.forwardBackwardMillis(), r.adamMillis(), load, Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "%-48s %10s %14s %18s %28s%n", "PROBE", "MS", "/ ADAM STEP", "/ TRAINING STEP",
                 "SAMPLED " + burst + "/" + period + " / TRAINING STEP");
         for (ProbeBenchmark.ProbeTime p : rows) {

@@ -17,7 +17,6 @@ import org.optopt.api.probe.FusibleProbe;
 import org.optopt.api.probe.Probe;
 import org.optopt.api.probe.ProbePass;
 import org.optopt.api.probe.ProbedOptimizer;
-import org.optopt.api.tensor.Precision;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.optimizers.ElementwiseDefinition;
 import org.optopt.optimizers.probe.Probes;
@@ -81,17 +80,14 @@ final class ProbeBenchmark {
         this.adam = adam;
     }
 
-    /**
-     * Times the probes {@code probeNames}, the autocorrelation probe in blocks of {@code lagBlock}
-     * observations with its lags in {@code lagPrecision}.
-     */
-    Result run(Task task, DataSource data, int batchSize, int steps, List<String> probeNames, int lagBlock,
-            Precision lagPrecision) throws IOException {
+    /** Times the probes {@code probeNames}, the autocorrelation probe in blocks of {@code lagBlock} observations. */
+    Result run(Task task, DataSource data, int batchSize, int steps, List<String> probeNames, int lagBlock)
+            throws IOException {
         try (TrainingProblem problem = task.instantiate(backend, data, 0, batchSize)) {
             ParameterSet parameters = problem.parameters();
-            List<Probe> probes = Probes.create(probeNames, backend, parameters, lagBlock, lagPrecision);
+            List<Probe> probes = Probes.create(probeNames, backend, parameters, lagBlock);
             List<String> fusible = names(fusible(probes));
-            List<Probe> forPass = Probes.create(fusible, backend, parameters, lagBlock, lagPrecision);
+            List<Probe> forPass = Probes.create(fusible, backend, parameters, lagBlock);
             ProbePass pass = fusible.size() < 2 ? null : new ProbePass("probes", fusible(forPass));
             List<CompiledKernel> passKernels = pass == null ? null : pass.fragments().stream().map(backend::compile).toList();
             List<List<String>> combinations = new ArrayList<>(fusible.stream().map(List::of).toList());
@@ -101,7 +97,7 @@ final class ProbeBenchmark {
             List<Variant> variants = new ArrayList<>();
             try (Optimizer optimizer = adam.create(backend, parameters, Map.of())) {
                 for (List<String> names : combinations) {
-                    variants.add(variant(parameters, names, steps, lagBlock, lagPrecision));
+                    variants.add(variant(parameters, names, steps, lagBlock));
                 }
                 int warmup = Math.max(30, steps / 5);
                 double[] fb = new double[steps];
@@ -186,15 +182,14 @@ final class ProbeBenchmark {
     }
 
     /** Adam with the probes {@code names} fused, over a copy of the values that shares the gradients. */
-    private Variant variant(ParameterSet parameters, List<String> names, int steps, int lagBlock,
-            Precision lagPrecision) {
+    private Variant variant(ParameterSet parameters, List<String> names, int steps, int lagBlock) {
         List<Parameter> copies = new ArrayList<>();
         for (Parameter p : parameters.parameters()) {
             copies.add(new Parameter(p.name(), backend.copy(p.value()), p.gradient()));
         }
         ParameterSet shadow = ParameterSet.of(copies);
         ProbedOptimizer fused = new ProbedOptimizer(adam.create(backend, shadow, Map.of()),
-                Probes.create(names, backend, shadow, lagBlock, lagPrecision), 1, 1, 1, true);
+                Probes.create(names, backend, shadow, lagBlock), 1, 1, 1, true);
         if (!fused.fused()) {
             throw new IllegalStateException("Adam did not fuse the probes " + names);
         }

@@ -9,9 +9,9 @@ import org.optopt.optimizers.ElementwiseRule;
 
 /**
  * The memory traffic the streaming benchmarks credit a workload with, counted one way for both
- * {@code bench kernel} and {@code bench optimizers}: per parameter, one element read per buffer the
- * kernel reads and one element write per buffer it stores (4 bytes each, 2 for a float16 buffer); a
- * full optimizer step adds the read of the gradient by its separate non-finite check.
+ * {@code bench kernel} and {@code bench optimizers}: per parameter, one float read per buffer the kernel
+ * reads and one float write per buffer it stores; a full optimizer step adds the read of the gradient by
+ * its separate non-finite check.
  */
 final class StreamTraffic {
     /** Bytes per parameter of the non-finite gradient check a full optimizer step runs before its kernel. */
@@ -32,7 +32,7 @@ final class StreamTraffic {
                 }
             });
         }
-        return bytes(kernel, read) + bytes(kernel, kernel.storedBuffers());
+        return Float.BYTES * (read.size() + kernel.storedBuffers().size());
     }
 
     /** Bytes per parameter that one step of {@code rule} reads and writes: its update kernel and its reduction passes. */
@@ -42,12 +42,7 @@ final class StreamTraffic {
 
     /** Bytes per parameter of memory that {@code kernel}'s buffers occupy. */
     static int footprintBytes(Kernel kernel) {
-        return bytes(kernel, kernel.buffers());
-    }
-
-    /** Bytes per parameter of one element of each of {@code buffers} of {@code kernel}. */
-    private static int bytes(Kernel kernel, java.util.Collection<String> buffers) {
-        return buffers.stream().mapToInt(b -> kernel.precision(b).bytes()).sum();
+        return Float.BYTES * kernel.buffers().size();
     }
 
     /** The note printed beside a fraction of the bandwidth baseline above 1, or an empty string. */

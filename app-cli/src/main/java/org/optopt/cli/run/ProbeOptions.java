@@ -14,14 +14,12 @@ import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.Optimizer;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.probe.ProbedOptimizer;
-import org.optopt.api.tensor.Precision;
 import org.optopt.optimizers.probe.Probes;
 import picocli.CommandLine.Option;
 
 /**
  * {@code --probes NAME,...}, {@code --probe-every N}, the sampling {@code --probe-period P
- * --probe-burst B} and the autocorrelation probe's {@code --probe-lag-block B} and {@code
- * --probe-lag-precision float16|float32}: statistic probes attached to the trained optimizer (see
+ * --probe-burst B} and the autocorrelation probe's {@code --probe-lag-block B}: statistic probes attached to the trained optimizer (see
  * {@link ProbedOptimizer}); their statistics become {@code probe.<name>.<statistic>} columns of
  * {@code steps.csv}, filled after step 1 and every N steps. A run with probes keeps them in its
  * directory ({@value #FILE}) so that {@code --resume} attaches the same probes, whose statistics
@@ -53,12 +51,6 @@ public final class ProbeOptions {
                     + " at the others; the same statistics within float rounding (default: ${DEFAULT-VALUE}, every observation).")
     int lagBlock;
 
-    @Option(names = "--probe-lag-precision", defaultValue = "float32", paramLabel = "P",
-            description = "How the autocorrelation probe stores its lags: float32 or float16 (half the bytes, each lag"
-                    + " rounded to 11 significant bits after a power-of-two scaling; needs --probe-lag-block 1)"
-                    + " (default: ${DEFAULT-VALUE}).")
-    String lagPrecision;
-
     /** Options with the given probes, for callers outside picocli. */
     public static ProbeOptions of(List<String> names, int every) {
         ProbeOptions o = new ProbeOptions();
@@ -67,7 +59,6 @@ public final class ProbeOptions {
         o.period = 1;
         o.burst = 1;
         o.lagBlock = 1;
-        o.lagPrecision = Precision.FLOAT32.label();
         return o;
     }
 
@@ -84,7 +75,6 @@ public final class ProbeOptions {
         m.put("period", period);
         m.put("burst", burst);
         m.put("lag_block", lagBlock);
-        m.put("lag_precision", precision().label());
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n";
     }
 
@@ -107,7 +97,6 @@ public final class ProbeOptions {
         o.period = m.path("period").asInt();
         o.burst = m.path("burst").asInt();
         o.lagBlock = m.path("lag_block").asInt(1); // absent in runs started before lag blocks
-        o.lagPrecision = m.path("lag_precision").asText("float32"); // absent in runs started before float16 lags
         try {
             o.validate();
         } catch (IllegalArgumentException e) {
@@ -127,9 +116,6 @@ public final class ProbeOptions {
         if (lagBlock < 1) {
             throw new IllegalArgumentException("--probe-lag-block must be at least 1, got " + lagBlock);
         }
-        if (precision() == Precision.FLOAT16 && lagBlock != 1) {
-            throw new IllegalArgumentException("--probe-lag-precision float16 needs --probe-lag-block 1, got " + lagBlock);
-        }
         for (String n : names) {
             if (!Probes.NAMES.contains(n)) {
                 throw new IllegalArgumentException("unknown probe '" + n + "'; known: " + String.join(", ", Probes.NAMES));
@@ -144,19 +130,6 @@ public final class ProbeOptions {
             return factory;
         }
         return (backend, params) -> new ProbedOptimizer(factory.apply(backend, params),
-                Probes.create(names, backend, params, lagBlock, precision()), every, period, burst);
-    }
-
-    /**
-     * The autocorrelation probe's lag precision.
-     *
-     * @throws IllegalArgumentException naming an unknown precision
-     */
-    private Precision precision() {
-        try {
-            return Precision.ofLabel(lagPrecision);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--probe-lag-precision: " + e.getMessage(), e);
-        }
+                Probes.create(names, backend, params, lagBlock), every, period, burst);
     }
 }

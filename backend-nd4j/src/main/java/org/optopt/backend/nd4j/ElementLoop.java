@@ -9,12 +9,10 @@ interface ElementLoop {
     /**
      * Runs the kernel's element program for every index in {@code [from, to)}.
      *
-     * @param buffers the kernel's buffers in the order of {@code Kernel.buffers()}, each a {@code float[]}
-     *     or, where the kernel declares the buffer float16, a {@code short[]} of binary16 bits; stored
-     *     ones are written
+     * @param buffers the kernel's buffers in the order of {@code Kernel.buffers()}; stored ones are written
      * @param uniforms the values of the plan's uniform slots ({@code KernelPlan.evaluateUniforms})
      * @param reductions read as the starting accumulators and overwritten with the final ones, in
      *     the order of {@code Kernel.reductions()}
      */
-    void run(Object[] buffers, float[] uniforms, double[] reductions, int from, int to);
+    void run(float[][] buffers, float[] uniforms, double[] reductions, int from, int to);
 }

@@ -53,9 +53,9 @@ final class FusedKernel implements CompiledKernel {
     public Reductions run(KernelArgs args) {
         int n = args.validateFor(plan.kernel());
         Tensor[] tensors = args.tensors();
-        Object[] arrays = new Object[tensors.length];
+        float[][] arrays = new float[tensors.length][];
         for (int i = 0; i < arrays.length; i++) {
-            arrays[i] = HeapTensor.of(owner, tensors[i], bufferLabels[i]).array();
+            arrays[i] = HeapTensor.of(owner, tensors[i], bufferLabels[i]).data();
         }
         double[] reductions = identities.clone();
         parallel.run(loop, arrays, plan.evaluateUniforms(args.scalars()), reductions, reduceOps, n);

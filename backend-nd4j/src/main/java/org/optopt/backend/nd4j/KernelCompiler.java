@@ -4,7 +4,6 @@ import static java.lang.constant.ConstantDescs.CD_Object;
 import static java.lang.constant.ConstantDescs.CD_double;
 import static java.lang.constant.ConstantDescs.CD_float;
 import static java.lang.constant.ConstantDescs.CD_int;
-import static java.lang.constant.ConstantDescs.CD_short;
 import static java.lang.constant.ConstantDescs.CD_void;
 import static java.lang.constant.ConstantDescs.INIT_NAME;
 import static java.lang.constant.ConstantDescs.MTD_void;
@@ -32,7 +31,6 @@ import org.optopt.api.kernel.KernelPlan;
 import org.optopt.api.kernel.ReduceOp;
 import org.optopt.api.kernel.Statement;
 import org.optopt.api.kernel.UnaryOp;
-import org.optopt.api.tensor.Precision;
 
 /**
  * Compiles a kernel's {@link KernelPlan} into a hidden class implementing {@link ElementLoop}:
@@ -41,7 +39,7 @@ import org.optopt.api.tensor.Precision;
  *
  * <p>Generated code, per call of {@code run(buffers, uniforms, reductions, from, to)}:
  * <pre>{@code
- * float[] b0 = (float[]) buffers[0]; ... // each buffer once, into a local (short[] if float16)
+ * float[] b0 = buffers[0]; ...            // each buffer once, into a local
  * float u0 = uniforms[0]; ...             // each hoisted uniform slot once
  * double r0 = reductions[0]; ...          // each reduction accumulator
  * for (int i = from; i < to; i++) {
@@ -82,11 +80,6 @@ import org.optopt.api.tensor.Precision;
  * {@code optopt bench probes} read the autocorrelation probe at 0.17 ms in some runs and 0.48-0.56
  * ms in others (the profiling tier's code), against 0.15-0.21 ms in every run with stage methods.
  *
- * <p>A float16 buffer is a {@code short[]} of binary16 bits: a read is
- * {@code Float.float16ToFloat(b[i])}, a store {@code b[i] = Float.floatToFloat16(value)}, and
- * {@link UnaryOp#FLOAT16} both in turn; HotSpot makes both intrinsics, which C2 vectorizes where the
- * CPU converts (x86 F16C). Such a kernel runs the scalar loops, not the vector loop.
- *
  * <p>Every op is the instruction or method that {@link KernelMath} uses, so stored values equal the
  * {@link org.optopt.api.kernel.KernelInterpreter} bit for bit: {@code fadd}, {@code fsub},
  * {@code fmul}, {@code fdiv}, {@code fneg} inline; square root as
@@ -112,12 +105,9 @@ final class KernelCompiler {
     private static final ClassDesc CD_MATH = ClassDesc.of("java.lang.Math");
     private static final ClassDesc CD_KERNEL_MATH = ClassDesc.of(KernelMath.class.getName());
     private static final ClassDesc CD_COMPARE = ClassDesc.of(BranchFreeCompare.class.getName());
-    private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_void, CD_Object.arrayType(),
+    private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_void, CD_float.arrayType(2),
             CD_float.arrayType(), CD_double.arrayType(), CD_int, CD_int);
     private static final MethodTypeDesc MTD_F_F = MethodTypeDesc.of(CD_float, CD_float);
-    private static final ClassDesc CD_FLOAT = ClassDesc.of("java.lang.Float");
-    private static final MethodTypeDesc MTD_F_S = MethodTypeDesc.of(CD_short, CD_float);
-    private static final MethodTypeDesc MTD_S_F = MethodTypeDesc.of(CD_float, CD_short);
     private static final MethodTypeDesc MTD_FF_F = MethodTypeDesc.of(CD_float, CD_float, CD_float);
     private static final MethodTypeDesc MTD_D_D = MethodTypeDesc.of(CD_double, CD_double);
     private static final MethodTypeDesc MTD_DD_D = MethodTypeDesc.of(CD_double, CD_double, CD_double);
@@ -128,7 +118,7 @@ final class KernelCompiler {
     private static final MethodTypeDesc MTD_TOTAL = MethodTypeDesc.of(CD_double, CD_double.arrayType(), CD_int);
     private static final MethodTypeDesc MTD_II_I = MethodTypeDesc.of(CD_int, CD_int, CD_int);
 
-    private static final MethodTypeDesc MTD_STAGE = MethodTypeDesc.of(CD_void, CD_Object.arrayType(),
+    private static final MethodTypeDesc MTD_STAGE = MethodTypeDesc.of(CD_void, CD_float.arrayType(2),
             CD_float.arrayType(), CD_double.arrayType(2), CD_float.arrayType(2), CD_float.arrayType(), CD_int, CD_int);
 
     // The argument slots of run(buffers, uniforms, reductions, from, to)
@@ -308,9 +298,7 @@ final class KernelCompiler {
         private void loadArguments(int buffers, int uniforms) {
             for (int b = 0; b < bufferSlots.length; b++) {
                 bufferSlots[b] = code.allocateLocal(TypeKind.REFERENCE);
-                code.aload(buffers).loadConstant(b).aaload()
-                        .checkcast(float16(kernel.buffers().get(b)) ? CD_short.arrayType() : CD_float.arrayType())
-                        .astore(bufferSlots[b]);
+                code.aload(buffers).loadConstant(b).aaload().astore(bufferSlots[b]);
             }
             for (int u = 0; u < uniformSlots.length; u++) {
                 uniformSlots[u] = code.allocateLocal(TypeKind.FLOAT);
@@ -506,11 +494,6 @@ final class KernelCompiler {
                     expr(let.value());
                     code.fstore(localSlots.get(let.name()));
                 }
-                case Statement.Store s when float16(s.buffer()) -> {
-                    code.aload(bufferSlots[kernel.bufferIndex(s.buffer())]).iload(index);
-                    expr(s.value());
-                    code.invokestatic(CD_FLOAT, "floatToFloat16", MTD_F_S).sastore();
-                }
                 case Statement.Store s -> {
                     code.aload(bufferSlots[kernel.bufferIndex(s.buffer())]).iload(index);
                     expr(s.value());
@@ -572,8 +555,6 @@ final class KernelCompiler {
             switch (e) {
                 case Expr.Const c -> code.loadConstant(c.value());
                 case Expr.Scalar s -> code.fload(uniformSlots[uniformSlot(s)]);
-                case Expr.Buffer b when float16(b.name()) -> code.aload(bufferSlots[kernel.bufferIndex(b.name())])
-                        .iload(index).saload().invokestatic(CD_FLOAT, "float16ToFloat", MTD_S_F);
                 case Expr.Buffer b -> code.aload(bufferSlots[kernel.bufferIndex(b.name())]).iload(index).faload();
                 case Expr.Local l -> code.fload(localSlots.get(l.name()));
                 case Expr.Unary u -> {
@@ -599,11 +580,6 @@ final class KernelCompiler {
             }
         }
 
-        /** Whether buffer {@code buffer} is float16: a {@code short[]} of binary16 bits. */
-        private boolean float16(String buffer) {
-            return kernel.precision(buffer) == Precision.FLOAT16;
-        }
-
         private static int uniformSlot(Expr.Scalar s) {
             int slot = KernelPlan.slot(s);
             if (slot < 0) {
@@ -620,8 +596,6 @@ final class KernelCompiler {
                 case SQUARE -> code.dup().fmul();
                 case RECIPROCAL -> code.fconst_1().swap().fdiv();
                 case SIGN -> code.invokestatic(CD_MATH, "signum", MTD_F_F);
-                case FLOAT16 -> code.invokestatic(CD_FLOAT, "floatToFloat16", MTD_F_S)
-                        .invokestatic(CD_FLOAT, "float16ToFloat", MTD_S_F);
                 case EXP, LOG, TANH, SIGMOID, SOFTPLUS, SOFTSIGN, ATAN, ERF ->
                         code.invokestatic(CD_KERNEL_MATH, kernelMathName(op), MTD_F_F);
             }

@@ -139,7 +139,6 @@ final class KernelStages {
         return switch (op) {
             case NEG, ABS, SQRT, SQUARE, RECIPROCAL -> 1;
             case SIGN, SOFTSIGN -> 3;
-            case FLOAT16 -> 2; // two conversions (F16C)
             case TANH -> 18; // KernelMath.tanh: clamp, 12 fused multiply-adds, 3 multiplications, a division
             case EXP, LOG, SIGMOID, SOFTPLUS, ATAN, ERF -> CALL;
         };

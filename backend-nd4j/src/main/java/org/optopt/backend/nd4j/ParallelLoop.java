@@ -90,7 +90,7 @@ final class ParallelLoop {
      * @param reductions on entry the identities of {@code ops}; on return the combined results
      * @param ops the reduction of each entry of {@code reductions}
      */
-    void run(ElementLoop loop, Object[] buffers, float[] uniforms, double[] reductions, ReduceOp[] ops, int n) {
+    void run(ElementLoop loop, float[][] buffers, float[] uniforms, double[] reductions, ReduceOp[] ops, int n) {
         int chunks = chunks(n);
         if (chunks == 1 && !splitsSpinning(ops, n)) {
             loop.run(buffers, uniforms, reductions, 0, n);

@@ -54,10 +54,9 @@ import org.optopt.api.kernel.UnaryOp;
  * /, negation, abs, square root (correctly rounded in float, the same as {@code (float) Math.sqrt}),
  * square and reciprocal; and at most {@link #MAX_OPERATIONS} vector operations per iteration (every
  * buffer is loaded once per iteration, constants and uniforms are broadcast before the loop).
- * Others (selects, comparisons, transcendentals, max/min reductions, larger programs, float16
- * buffers, for which the Vector API of JDK 25 has no binary16 conversion) keep the scalar loop, and
- * so do all kernels where the {@code jdk.incubator.vector} module is not in the boot layer (a
- * class-path launch without {@code --add-modules jdk.incubator.vector}). Stored values stay
+ * Others (selects, comparisons, transcendentals, max/min reductions, larger programs) keep the
+ * scalar loop, and so do all kernels where the {@code jdk.incubator.vector} module is not in the boot
+ * layer (a class-path launch without {@code --add-modules jdk.incubator.vector}). Stored values stay
  * bit-identical to the interpreter; only the summation order changes (element {@code from + i}
  * goes to lane {@code i mod LANES}, so the order depends on the machine's vector width).
  */
@@ -141,8 +140,7 @@ final class VectorLoopEmitter {
                 .flatMap(st -> st instanceof Statement.Reduce r ? Stream.of(r) : Stream.empty()).toList();
         List<Expr> nodes = new ArrayList<>();
         plan.statements().forEach(st -> st.value().walk(nodes::add));
-        return AVAILABLE && plan.kernel().float16Buffers().isEmpty()
-                && !reductions.isEmpty() && reductions.stream().allMatch(r -> r.op() == ReduceOp.SUM)
+        return AVAILABLE && !reductions.isEmpty() && reductions.stream().allMatch(r -> r.op() == ReduceOp.SUM)
                 && nodes.stream().allMatch(VectorLoopEmitter::vectorizable)
                 && vectorOperations(plan.statements(), nodes) <= MAX_OPERATIONS;
     }

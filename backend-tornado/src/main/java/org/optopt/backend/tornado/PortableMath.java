@@ -25,56 +25,7 @@ package org.optopt.backend.tornado;
  * {@code x} by {@code +0} (it gave {@code erf(-0) = +0}).
  */
 public final class PortableMath {
-    /** Float16's largest finite value, 65504, plus half its spacing there: from here on a float rounds to infinity. */
-    private static final float FLOAT16_OVERFLOW = 65520f;
-
     private PortableMath() {}
-
-    /**
-     * {@code x} rounded to the nearest float16 (ties to even), as a float: what
-     * {@code Float.float16ToFloat(Float.floatToFloat16(x))} gives, with arithmetic and comparisons
-     * only. Float16's spacing is u = 2^-24 below 2^-13 (its subnormals and lowest binade) and doubles
-     * with every binade above, 2^(e-10) in [2^e, 2^(e+1)): u = 2^(j-24) where j counts the powers
-     * 2^-13 .. 2^15 at or below |x|, found by a binary search of five comparisons (no loop: TornadoVM
-     * inlines calls into the kernel within a node budget).
-     * Adding c = 1.5 * 2^23 u, a float whose spacing is u and which stays in its binade when |x| &lt;
-     * 2^11 u is added, rounds |x| to a multiple of u in one float rounding, to nearest, and ties to
-     * even because c / u is even; subtracting c again is exact. 65520 and above round to infinity
-     * (65504 is odd, so the tie there goes up); NaN stays NaN; the sign is put back last, a zero's
-     * read as {@code 1 / x < 0}.
-     */
-    public static float roundToFloat16(float x) {
-        float a = Math.abs(x);
-        float r;
-        if (a > FLOAT16_OVERFLOW || a == FLOAT16_OVERFLOW) { // not >=, which the device compiler makes true for NaN
-            r = Float.POSITIVE_INFINITY;
-        } else {
-            float m = a;
-            float u = 0x1p-24f;
-            if (m >= 0x1p2f) { // j >= 16
-                m *= 0x1p-16f;
-                u *= 0x1p16f;
-            }
-            if (m >= 0x1p-6f) { // 8 more
-                m *= 0x1p-8f;
-                u *= 0x1p8f;
-            }
-            if (m >= 0x1p-10f) { // 4 more
-                m *= 0x1p-4f;
-                u *= 0x1p4f;
-            }
-            if (m >= 0x1p-12f) { // 2 more
-                m *= 0x1p-2f;
-                u *= 0x1p2f;
-            }
-            if (m >= 0x1p-13f) { // 1 more
-                u *= 2f;
-            }
-            float c = u * 0x1.8p23f;
-            r = (a + c) - c;
-        }
-        return x < 0f || 1f / x < 0f ? -r : r;
-    }
 
     /** {@code a * b + c} rounded once to float, as {@link Math#fma(float, float, float)}. */
     public static float fma(float a, float b, float c) {

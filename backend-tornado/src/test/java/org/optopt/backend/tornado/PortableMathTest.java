@@ -152,43 +152,4 @@ class PortableMathTest {
         int bits = random.nextInt();
         return Float.isFinite(Float.intBitsToFloat(bits)) ? Float.intBitsToFloat(bits) : random.nextFloat();
     }
-
-    /** Every float16 value, and the floats around every midpoint between neighbours (the ties and their neighbours). */
-    @Test
-    void roundToFloat16IsTheJdksOnEveryHalfAndAroundEveryMidpoint() {
-        for (int h = 0; h < 1 << 16; h++) {
-            float v = Float.float16ToFloat((short) h);
-            checkFloat16(v);
-            float next = Float.float16ToFloat((short) (h + 1));
-            if (Float.isFinite(v) && Float.isFinite(next) && (h & 0x7fff) != 0x7bff) {
-                float mid = (v + next) / 2; // exact: the float has 13 more bits
-                checkFloat16(mid);
-                checkFloat16(Math.nextUp(mid));
-                checkFloat16(Math.nextDown(mid));
-            }
-        }
-        for (float x : new float[] {65504f, 65519.996f, 65520f, 65536f, 1e10f, Float.MAX_VALUE, Float.POSITIVE_INFINITY,
-                Float.NaN, 0f, -0f, Float.MIN_VALUE, 0x1p-25f, 0x1.000002p-25f, 0x3p-25f, 0x1p-14f}) {
-            checkFloat16(x);
-            checkFloat16(-x);
-        }
-    }
-
-    /** Millions of floats of every magnitude and sign (random bits: subnormals, overflow, NaN included). */
-    @Test
-    void roundToFloat16IsTheJdksOnRandomFloats() {
-        SplittableRandom random = new SplittableRandom(31);
-        for (int i = 0; i < 3_000_000; i++) {
-            checkFloat16(Float.intBitsToFloat(random.nextInt()));
-            checkFloat16((float) (random.nextGaussian() * Math.pow(2, random.nextInt(-30, 18))));
-        }
-    }
-
-    private static void checkFloat16(float x) {
-        float expected = Float.float16ToFloat(Float.floatToFloat16(x));
-        float actual = PortableMath.roundToFloat16(x);
-        if (Float.floatToIntBits(expected) != Float.floatToIntBits(actual)) {
-            assertEquals(expected, actual, "roundToFloat16(" + x + ") [" + Integer.toHexString(Float.floatToRawIntBits(x)) + "]");
-        }
-    }
 }

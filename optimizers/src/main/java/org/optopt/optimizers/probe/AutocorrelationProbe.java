@@ -17,7 +17,6 @@ import org.optopt.api.kernel.Reductions;
 import org.optopt.api.optim.Parameter;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.optim.StateDict;
-import org.optopt.api.tensor.Precision;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.theory.MomentumScore;
 
@@ -63,35 +62,6 @@ import org.optopt.theory.MomentumScore;
  * per-observation form (B &gt; 1 only): a non-finite gradient makes a lag that counts any of its
  * block's observations non-finite at the block's fold, up to K observations before that form would.
  *
- * <p><b>A float16 ring</b> ({@link Precision#FLOAT16}, blocks of 1 only) halves the lags' bytes: an
- * observation moves 14 bytes per parameter instead of 24 (g 4, K = 4 lags of 2 read, the oldest
- * written, 2). Not the default: on the 2-core AVX2 machine it was measured on (docs/theory.md) the
- * probe's loops are bound by their sums' arithmetic, not by memory, and the conversions cost about
- * what the halved bytes save (the Vector API loop, which has no float16 conversion, is not used for
- * it). The kernel is
- * <pre>
- * r0 = sum(g*g) ;  rk = sum(g*prev_k)  (k = 1..K, prev_k float16) ;  prev_K = g * scale
- * </pre>
- * Float16 is normal only from 2^-14 (6.1e-5) to 65504, below many gradients' elements, so each
- * observation is stored times a power of two, {@code scale}, chosen from the previous observation's
- * lag-0 sum so that the stored RMS lands in [2^-8, 2^-7), and kept beside its slot; each lag sum
- * is divided by its slot's scale on the host (exact: powers of two). The target leaves 2^23 of
- * headroom above the RMS and costs nothing below: an element stored as a subnormal errs by at most
- * 2^-25 in scaled units, 2^-11 of an RMS of at least 2^-14. The stored elements are then rounded to 11 significant bits: each lag sum
- * differs from the float ring's by at most 2^-11 sum_i |g_i| max(|g'_i|, RMS(g')) (g' the lag's
- * gradient), plus the float products' rounding.
- *
- * <p><b>Out of range.</b> The lag-0 sum bounds every element, |g_i| &lt;= sqrt(r0). An observation
- * whose stored slot may have overflowed (sqrt(r0) * scale &gt; 65504: a gradient that grew by about
- * 2^23 / sqrt(n) in one step, n the parameter count) or lost precision below the normal range (RMS *
- * scale &lt; 2^-14: one that shrank by 2^6, or the first observation, stored with scale 1, of gradients
- * below 6.1e-5) is stored again, before any lag product reads its slot, with the scale of its own
- * R(0): one more pass ({@code prev = g * scale}) over the gradient, which is unchanged until the next
- * step, so such an observation costs a pass and changes no statistic beyond the rounding above. The
- * test is conservative (an element reaches sqrt(r0) only when it is the whole gradient). A gradient
- * that is not finite has no scale and stays in the ring as the float32 ring keeps it: its lag
- * products are not finite, as they would be there.
- *
  * <p>Statistics: {@code R0..RK}; {@code momentum}, the argmax of J(m) = sqrt(1-m^2) sum_k m^k R(k)
  * ({@link MomentumScore}); {@code rho} = R(1)/R(0), the plug-in momentum; and {@code noise_scale}
  * = (R(0) - R(1))/R(1). Since g_t = G + noise with independent noise between steps, R(1) estimates
@@ -105,14 +75,6 @@ public final class AutocorrelationProbe extends KernelProbe {
     public static final int DEFAULT_LAGS = 4;
     /** The default number of observations whose lag products one pass forms: {@value} (see the class documentation). */
     public static final int DEFAULT_BLOCK = 1;
-    /** A float16 ring stores each observation scaled to an RMS in [2^-8, 2^-7). */
-    private static final int TARGET_RMS_EXPONENT = -8;
-    /** The largest finite float16. */
-    private static final double FLOAT16_MAX = 65504;
-    /** The smallest normal float16, 2^-14. */
-    private static final double FLOAT16_MIN_NORMAL = 0x1p-14;
-    /** Scales stay within 2^+-{@value}, exact as floats (kernel scalars). */
-    private static final int MAX_SCALE_EXPONENT = 120;
 
     private final int lags;
     private final int block;
@@ -120,13 +82,6 @@ public final class AutocorrelationProbe extends KernelProbe {
     private final int length;
     /** Per parameter, the ring of the last {@link #length} gradients. */
     private final List<Tensor[]> history = new ArrayList<>();
-    private final Precision precision;
-    /** The number of gradient elements, over all parameters. */
-    private final long elements;
-    /** Per slot of the ring, the scale its gradient was stored with (1 in a float32 ring). */
-    private final double[] scales;
-    /** The scale of the next observation's store (float16 ring; 1 in a float32 ring). */
-    private double scale = 1;
     /** The slot of the ring that holds the latest gradient (prev_1). */
     private int newest;
     /** Observations of the current block so far, in the ring, not yet in the EMAs. */
@@ -138,8 +93,6 @@ public final class AutocorrelationProbe extends KernelProbe {
     private final CompiledKernel[] partial;
     /** {@code slot = 0}: clears the ring at a gap. */
     private final CompiledKernel clear;
-    /** {@code slot = g * scale} into a float16 slot: stores an out-of-range observation again (null for float32). */
-    private final CompiledKernel storeAgain;
     /** The weights w_1..w_(B-1) of the folds, by scalar name. */
     private final Map<String, Double> weights = new LinkedHashMap<>();
     /** The EMAs and counts with the pending observations folded in, as of observation {@link #viewedAt}. */
@@ -159,42 +112,22 @@ public final class AutocorrelationProbe extends KernelProbe {
 
     /**
      * A probe of lags 0..{@code lags} over {@code parameters} on {@code backend} whose folding pass
-     * forms the lag products of {@code block} observations (1: every observation forms its own), with
-     * a float32 ring.
+     * forms the lag products of {@code block} observations (1: every observation forms its own).
      *
      * @throws IllegalArgumentException unless lags &gt;= 1, block &gt;= 1 and 0 &lt;= beta &lt; 1
      */
     public AutocorrelationProbe(Backend backend, ParameterSet parameters, int lags, int block, double beta) {
-        this(backend, parameters, lags, block, Precision.FLOAT32, beta);
-    }
-
-    /**
-     * A probe of lags 0..{@code lags} over {@code parameters} on {@code backend} whose folding pass
-     * forms the lag products of {@code block} observations (1: every observation forms its own),
-     * its ring of lags stored in {@code precision} (float16: see the class documentation).
-     *
-     * @throws IllegalArgumentException unless lags &gt;= 1, block &gt;= 1 and 0 &lt;= beta &lt; 1, or
-     *     if a float16 ring is asked for blocks of more than 1 observation
-     */
-    public AutocorrelationProbe(Backend backend, ParameterSet parameters, int lags, int block, Precision precision,
-            double beta) {
-        super(backend, parameters, beta, kernels(lags, block, precision));
+        super(backend, parameters, beta, kernels(lags, block));
         this.lags = lags;
         this.block = block;
-        this.precision = precision;
         this.length = lags + block - 1;
-        long n = 0;
         for (Parameter p : this.parameters) {
             Tensor[] ring = new Tensor[length];
-            for (int i = 0; i < length; i++) {
-                ring[i] = backend.zeros(p.gradient().shape(), precision);
+            for (int n = 0; n < length; n++) {
+                ring[n] = backend.zeros(p.gradient().shape());
             }
             history.add(ring);
-            n += p.gradient().size();
         }
-        this.elements = n;
-        this.scales = new double[length];
-        java.util.Arrays.fill(scales, 1);
         for (int d = 1; d < block; d++) {
             weights.put("w" + d, Math.pow(beta, d));
         }
@@ -203,10 +136,7 @@ public final class AutocorrelationProbe extends KernelProbe {
             partial[m] = backend.compile(products("probe_autocorrelation_" + lags + "_partial" + m, lags, m,
                     d -> buffer("prev" + (d + 1))).build());
         }
-        Kernel.Builder clearing = Kernel.builder("probe_autocorrelation_clear").store("slot", Expr.zero());
-        clear = backend.compile((precision == Precision.FLOAT16 ? clearing.float16("slot") : clearing).build());
-        storeAgain = precision != Precision.FLOAT16 ? null : backend.compile(Kernel.builder("probe_autocorrelation_restore")
-                .float16("slot").store("slot", buffer("g").times(scalar("scale"))).build());
+        clear = backend.compile(Kernel.builder("probe_autocorrelation_clear").store("slot", Expr.zero()).build());
         ema = new double[lags + 1];
         counts = new long[lags + 1];
         viewEma = new double[lags + 1];
@@ -217,24 +147,12 @@ public final class AutocorrelationProbe extends KernelProbe {
      * The copying kernel (where B &gt; 1) and the folding kernel of a block's last observation, which
      * for B = 1 is every observation's.
      */
-    static List<Kernel> kernels(int lags, int block, Precision precision) {
+    static List<Kernel> kernels(int lags, int block) {
         if (lags < 1) {
             throw new IllegalArgumentException("the autocorrelation probe needs at least 1 lag, got " + lags);
         }
         if (block < 1) {
             throw new IllegalArgumentException("the autocorrelation probe's block needs at least 1 observation, got " + block);
-        }
-        if (precision == Precision.FLOAT16) {
-            if (block != 1) {
-                throw new IllegalArgumentException("the autocorrelation probe's float16 lag ring forms the products of "
-                        + "every observation at once (a block of 1), not blocks of " + block);
-            }
-            Kernel.Builder b = products("probe_autocorrelation_" + lags + "_float16", lags, 1,
-                    d -> d == 0 ? buffer("g") : buffer("prev" + d));
-            for (int k = 1; k <= lags; k++) {
-                b.float16("prev" + k);
-            }
-            return List.of(b.store("prev" + lags, buffer("g").times(scalar("scale"))).build());
         }
         Kernel copy = Kernel.builder("probe_autocorrelation_copy").store("slot", buffer("g")).build();
         Kernel last = products("probe_autocorrelation_" + lags + "_" + block, lags, block,
@@ -297,68 +215,29 @@ public final class AutocorrelationProbe extends KernelProbe {
 
     @Override
     public Map<String, Double> scalars() {
-        if (precision == Precision.FLOAT16) {
-            return Map.of("scale", scale);
-        }
         return folds() ? weights : Map.of();
-    }
-
-    /** The ring's precision. */
-    public Precision precision() {
-        return precision;
     }
 
     @Override
     protected void fold(List<Reductions> reductions) {
         boolean last = folds();
-        double[] r = last ? total(reductions) : null;
-        int written = slot(length);
-        scales[written] = scale;
-        newest = written;
+        newest = slot(length);
         consecutive++;
         if (last) {
-            add(ema, counts, r, block);
+            add(ema, counts, total(reductions), block);
             pending = 0;
         } else {
             pending++;
         }
-        if (precision == Precision.FLOAT16) {
-            rescale(written, r[0]);
-        }
     }
 
-    /**
-     * After an observation into float16 slot {@code written} with lag-0 sum {@code r0}: the scale of
-     * the next observation, and the slot stored again with it where it may be out of float16's range
-     * (see the class documentation).
-     */
-    private void rescale(int written, double r0) {
-        if (!(Double.isFinite(r0) && r0 > 0)) {
-            return; // zeros are stored exactly; a gradient that is not finite has no scale
-        }
-        double rms = Math.sqrt(r0 / elements);
-        int exponent = TARGET_RMS_EXPONENT - Math.getExponent(rms);
-        double next = Math.scalb(1.0, Math.max(-MAX_SCALE_EXPONENT, Math.min(MAX_SCALE_EXPONENT, exponent)));
-        if (Math.sqrt(r0) * scale > FLOAT16_MAX || rms * scale < FLOAT16_MIN_NORMAL) {
-            for (int i = 0; i < parameters.size(); i++) {
-                storeAgain.run(storeAgain.args().buffer("g", parameters.get(i).gradient())
-                        .buffer("slot", history.get(i)[written]).scalar("scale", next));
-            }
-            scales[written] = next;
-        }
-        scale = next;
-    }
-
-    /** Each lag's sum over all parameters, lag k divided by the scale of prev_k (not yet turned). */
+    /** Each lag's sum over all parameters. */
     private double[] total(List<Reductions> reductions) {
         double[] r = new double[lags + 1];
         for (Reductions red : reductions) {
             for (int k = 0; k <= lags; k++) {
                 r[k] += red.get(k);
             }
-        }
-        for (int k = 1; k <= lags; k++) {
-            r[k] /= scales[slot(k)];
         }
         return r;
     }
@@ -399,12 +278,6 @@ public final class AutocorrelationProbe extends KernelProbe {
         }
         scalars.put("consecutive", (double) consecutive);
         scalars.put("pending", (double) pending);
-        if (precision == Precision.FLOAT16) {
-            scalars.put("scale", scale);
-            for (int n = 1; n <= length; n++) {
-                scalars.put("scale_prev" + n, scales[slot(n)]);
-            }
-        }
         for (int i = 0; i < parameters.size(); i++) {
             for (int n = 1; n <= length; n++) {
                 tensors.add(stateBuffer(parameters.get(i).name(), "prev" + n, history.get(i)[slot(n)]));
@@ -425,17 +298,6 @@ public final class AutocorrelationProbe extends KernelProbe {
                     + " pending observations do not fit a block of " + block + " after " + consecutive + " consecutive");
         }
         pending = (int) saved;
-        boolean savedHalves = state.scalars().containsKey("scale");
-        if (savedHalves != (precision == Precision.FLOAT16)) {
-            throw new IllegalArgumentException("probe state " + state.optimizer() + " holds a "
-                    + (savedHalves ? "float16" : "float32") + " lag ring, not a " + precision.label() + " one");
-        }
-        if (savedHalves) {
-            scale = savedScalar(state, "scale");
-            for (int n = 1; n <= length; n++) {
-                scales[slot(n)] = savedScalar(state, "scale_prev" + n);
-            }
-        }
         for (int i = 0; i < parameters.size(); i++) {
             for (int n = 1; n <= length; n++) {
                 restore(state, parameters.get(i).name(), "prev" + n, history.get(i)[slot(n)]);

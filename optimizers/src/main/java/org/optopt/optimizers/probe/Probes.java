@@ -5,7 +5,6 @@ import java.util.List;
 import org.optopt.api.backend.Backend;
 import org.optopt.api.optim.ParameterSet;
 import org.optopt.api.probe.Probe;
-import org.optopt.api.tensor.Precision;
 
 /**
  * The probes by name, with their defaults (EMA factor {@value StreamingProbe#DEFAULT_BETA},
@@ -28,19 +27,16 @@ public final class Probes {
      * @throws IllegalArgumentException naming an unknown or repeated probe
      */
     public static List<Probe> create(List<String> names, Backend backend, ParameterSet parameters) {
-        return create(names, backend, parameters, AutocorrelationProbe.DEFAULT_BLOCK, Precision.FLOAT32);
+        return create(names, backend, parameters, AutocorrelationProbe.DEFAULT_BLOCK);
     }
 
     /**
      * The probes named in {@code names} (each at most once) with their defaults, the autocorrelation
-     * probe forming the lag products of {@code lagBlock} observations in one pass, its ring of lags
-     * stored in {@code lagPrecision} ({@link AutocorrelationProbe}).
+     * probe forming the lag products of {@code lagBlock} observations in one pass ({@link AutocorrelationProbe}).
      *
-     * @throws IllegalArgumentException naming an unknown or repeated probe, if lagBlock &lt; 1, or if
-     *     a float16 ring is asked for with a block above 1
+     * @throws IllegalArgumentException naming an unknown or repeated probe, or if lagBlock &lt; 1
      */
-    public static List<Probe> create(List<String> names, Backend backend, ParameterSet parameters, int lagBlock,
-            Precision lagPrecision) {
+    public static List<Probe> create(List<String> names, Backend backend, ParameterSet parameters, int lagBlock) {
         if (names.stream().distinct().count() != names.size()) {
             throw new IllegalArgumentException("a probe is named twice: " + names);
         }
@@ -49,7 +45,7 @@ public final class Probes {
             probes.add(switch (name) {
                 case SecondMomentProbe.NAME -> new SecondMomentProbe(backend, parameters, StreamingProbe.DEFAULT_BETA);
                 case AutocorrelationProbe.NAME -> new AutocorrelationProbe(backend, parameters,
-                        AutocorrelationProbe.DEFAULT_LAGS, lagBlock, lagPrecision, StreamingProbe.DEFAULT_BETA);
+                        AutocorrelationProbe.DEFAULT_LAGS, lagBlock, StreamingProbe.DEFAULT_BETA);
                 case KroneckerProbe.NAME -> new KroneckerProbe(backend, parameters, StreamingProbe.DEFAULT_BETA,
                         KroneckerProbe.DEFAULT_MAX_SIDE);
                 case CovarianceProbe.NAME -> new CovarianceProbe(backend, parameters, StreamingProbe.DEFAULT_BETA,

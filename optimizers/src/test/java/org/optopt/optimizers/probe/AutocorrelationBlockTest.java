@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,6 +28,58 @@ class AutocorrelationBlockTest {
     private static final double BETA = 0.9;
     private static final Shape[] SHAPES = {Shape.matrix(3, 5), Shape.vector(4)};
     private final ReferenceBackend backend = new ReferenceBackend();
+
+    /** The definition in double over the gradients since the last gap. */
+    private static final class Reference {
+        final int lags;
+        final double[] ema;
+        final double[] scale;
+        final long[] counts;
+        final List<float[][]> run = new ArrayList<>();
+
+        Reference(int lags) {
+            this.lags = lags;
+            ema = new double[lags + 1];
+            scale = new double[lags + 1];
+            counts = new long[lags + 1];
+        }
+
+        void observe(float[][] g) {
+            run.add(g);
+            int t = run.size() - 1;
+            for (int k = 0; k <= lags && k <= t; k++) {
+                float[][] h = run.get(t - k);
+                double dot = 0;
+                double abs = 0;
+                for (int p = 0; p < g.length; p++) {
+                    for (int i = 0; i < g[p].length; i++) {
+                        dot += (double) g[p][i] * h[p][i];
+                        abs += Math.abs((double) g[p][i] * h[p][i]);
+                    }
+                }
+                ema[k] = BETA * ema[k] + (1 - BETA) * dot;
+                scale[k] = BETA * scale[k] + (1 - BETA) * abs;
+                counts[k]++;
+            }
+        }
+
+        void gap() {
+            run.clear();
+        }
+
+        void check(AutocorrelationProbe probe, String where) {
+            Map<String, Double> s = probe.statistics();
+            for (int k = 0; k <= lags; k++) {
+                Double got = s.get("R" + k);
+                if (counts[k] == 0) {
+                    assertTrue(got.isNaN(), where + ": R" + k + " not observed yet, got " + got);
+                    continue;
+                }
+                double c = 1 / (1 - Math.pow(BETA, counts[k]));
+                assertEquals(ema[k] * c, got, 1e-5 * scale[k] * c, where + ": R" + k);
+            }
+        }
+    }
 
     private List<Parameter> parameters() {
         List<Parameter> out = new ArrayList<>();
@@ -55,7 +108,7 @@ class AutocorrelationBlockTest {
         List<Parameter> params = parameters();
         ParameterSet set = ParameterSet.of(params);
         Random random = new Random(7L * lags + block);
-        LagReference reference = new LagReference(lags, BETA);
+        Reference reference = new Reference(lags);
         AutocorrelationProbe probe = new AutocorrelationProbe(backend, set, lags, block, BETA);
         try {
             for (int t = 0; t < 60; t++) {

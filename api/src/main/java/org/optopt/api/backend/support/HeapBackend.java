@@ -12,7 +12,6 @@ import org.optopt.api.kernel.Kernel;
 import org.optopt.api.kernel.KernelMath;
 import org.optopt.api.kernel.ReduceOp;
 import org.optopt.api.kernel.UnaryOp;
-import org.optopt.api.tensor.Precision;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 
@@ -23,19 +22,9 @@ import org.optopt.api.tensor.Tensor;
  */
 public abstract class HeapBackend implements Backend {
 
-    /**
-     * The heap array of {@code t}, checked to be an open float32 tensor of this backend.
-     *
-     * @throws IllegalArgumentException if {@code t} is float16 (which only kernels, copies, fills and
-     *     host copies handle), naming {@code what}
-     */
+    /** The heap array of {@code t}, checked to be an open tensor of this backend. */
     protected final float[] data(Tensor t, String what) {
-        HeapTensor h = HeapTensor.of(this, t, what);
-        if (h.precision() != Precision.FLOAT32) {
-            throw new IllegalArgumentException(what + " is a " + h.precision().label()
-                    + " tensor; only kernels, copy, copyInPlace, fillInPlace, toArray and copyFrom take one");
-        }
-        return h.data();
+        return HeapTensor.of(this, t, what).data();
     }
 
     /** Wraps an array as a tensor of this backend. */
@@ -46,12 +35,6 @@ public abstract class HeapBackend implements Backend {
     @Override
     public Tensor zeros(Shape shape) {
         return wrap(new float[shape.size()], shape);
-    }
-
-    /** Float32 as {@link #zeros(Shape)}; float16 in a {@code short[]} of binary16 bits. */
-    @Override
-    public Tensor zeros(Shape shape, Precision precision) {
-        return precision == Precision.FLOAT16 ? new HeapTensor(this, shape, new short[shape.size()]) : zeros(shape);
     }
 
     @Override
@@ -72,9 +55,7 @@ public abstract class HeapBackend implements Backend {
 
     @Override
     public Tensor copy(Tensor x) {
-        HeapTensor h = HeapTensor.of(this, x, "copy source");
-        return h.precision() == Precision.FLOAT16 ? new HeapTensor(this, x.shape(), h.halves().clone())
-                : wrap(h.data().clone(), x.shape());
+        return wrap(data(x, "copy source").clone(), x.shape());
     }
 
     @Override
@@ -200,25 +181,14 @@ public abstract class HeapBackend implements Backend {
 
     @Override
     public void fillInPlace(Tensor x, float value) {
-        HeapTensor h = HeapTensor.of(this, x, "fill target");
-        if (h.precision() == Precision.FLOAT16) {
-            java.util.Arrays.fill(h.halves(), Float.floatToFloat16(value));
-        } else {
-            java.util.Arrays.fill(h.data(), value);
-        }
+        java.util.Arrays.fill(data(x, "fill target"), value);
     }
 
-    /** Between tensors of one precision (bit for bit); a float16 and a float32 tensor are refused. */
     @Override
     public void copyInPlace(Tensor source, Tensor target) {
         requireSameShape(source, target, "copyInPlace");
-        HeapTensor s = HeapTensor.of(this, source, "source");
-        HeapTensor t = HeapTensor.of(this, target, "target");
-        if (s.precision() != t.precision()) {
-            throw new IllegalArgumentException("copyInPlace: source is " + s.precision().label() + " but target is "
-                    + t.precision().label());
-        }
-        System.arraycopy(s.array(), 0, t.array(), 0, source.size());
+        float[] s = data(source, "source");
+        System.arraycopy(s, 0, data(target, "target"), 0, s.length);
     }
 
     /** Throws naming both shapes unless they are equal. */

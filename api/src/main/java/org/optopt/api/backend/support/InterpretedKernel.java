@@ -5,13 +5,12 @@ import org.optopt.api.backend.KernelArgs;
 import org.optopt.api.kernel.Kernel;
 import org.optopt.api.kernel.KernelInterpreter;
 import org.optopt.api.kernel.Reductions;
-import org.optopt.api.tensor.Precision;
 import org.optopt.api.tensor.Tensor;
 
 /**
  * A kernel executed by the reference {@link KernelInterpreter} directly over {@link HeapTensor}
- * arrays (a float16 tensor through a float copy of its values, its stores rounded back): correct
- * and simple, not fast. Backends use it as the baseline their compiled kernels are tested against.
+ * arrays: correct and simple, not fast. Backends use it as the baseline their compiled kernels
+ * are tested against.
  */
 public final class InterpretedKernel implements CompiledKernel {
     private final Object owner;
@@ -34,16 +33,8 @@ public final class InterpretedKernel implements CompiledKernel {
         Tensor[] ts = args.tensors();
         float[][] arrays = new float[ts.length][];
         for (int i = 0; i < ts.length; i++) {
-            HeapTensor h = HeapTensor.of(owner, ts[i], "buffer '" + kernel().buffers().get(i) + "'");
-            arrays[i] = h.precision() == Precision.FLOAT16 ? h.toArray() : h.data();
+            arrays[i] = HeapTensor.of(owner, ts[i], "buffer '" + kernel().buffers().get(i) + "'").data();
         }
-        double[] reductions = interpreter.run(arrays, args.scalars(), 0, n);
-        for (String stored : kernel().storedBuffers()) {
-            int i = kernel().bufferIndex(stored);
-            if (ts[i].precision() == Precision.FLOAT16) {
-                ts[i].copyFrom(arrays[i]);
-            }
-        }
-        return new Reductions(kernel().reductions(), reductions);
+        return new Reductions(kernel().reductions(), interpreter.run(arrays, args.scalars(), 0, n));
     }
 }

@@ -26,8 +26,8 @@ import org.optopt.backend.tornado.PortableMath;
  * Gives the native methods a generated kernel class declares ({@link KernelSource}) the bytecode of
  * host methods, so that TornadoVM compiles them (to the host's bits but for {@code log1p}):
  * {@code tanh}, {@code erf}, {@code softplus} and their helpers are {@link KernelMath}'s own code,
- * {@code fma}, {@code copySign}, {@code max}, {@code min}, {@code signum}, {@code log1p} and
- * {@code roundToFloat16} (float16 stores) are {@link PortableMath}'s; and in every copied body, a call of a
+ * {@code fma}, {@code copySign}, {@code max}, {@code min}, {@code signum} and {@code log1p} are
+ * {@link PortableMath}'s; and in every copied body, a call of a
  * {@code Math} or {@code KernelMath} method that the class has its own copy of is redirected to that
  * copy (but for a body's call of the method it replaces: {@code PortableMath.pow} calls the device's
  * {@code Math.pow}). Copying the bytecode (JDK ClassFile API) rather than writing formulas again keeps one
@@ -68,8 +68,7 @@ final class DeviceMethods {
             body("min(FF)F", PortableMath.class, "float min(float a, float b)"),
             body("signum(F)F", PortableMath.class, "float signum(float x)"),
             body("log1p(D)D", PortableMath.class, "double log1p(double x)"),
-            body("pow(DD)D", PortableMath.class, "double powDouble(double a, double b)"),
-            body("roundToFloat16(F)F", PortableMath.class, "float roundToFloat16(float x)"));
+            body("pow(DD)D", PortableMath.class, "double powDouble(double a, double b)"));
 
     private static Map.Entry<String, Body> body(String method, Class<?> owner, String declaration, String... calls) {
         return Map.entry(method, new Body(method, owner, declaration, List.of(calls)));

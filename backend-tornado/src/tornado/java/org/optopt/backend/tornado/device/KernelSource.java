@@ -15,7 +15,6 @@ import org.optopt.api.kernel.Kernel;
 import org.optopt.api.kernel.KernelPlan;
 import org.optopt.api.kernel.Statement;
 import org.optopt.api.kernel.UnaryOp;
-import org.optopt.api.tensor.Precision;
 
 /**
  * The Java source of one TornadoVM task for a kernel's {@link KernelPlan}: a class implementing
@@ -56,11 +55,6 @@ import org.optopt.api.tensor.Precision;
  * its calls of such {@code Math} methods redirected to
  * {@link org.optopt.backend.tornado.PortableMath}'s arithmetic-only equivalents. So the device
  * computes the host's bits, and the approximations' coefficients are not written twice.
- *
- * <p>A float16 buffer holds floats of float16 values on the device ({@link DeviceTensor}): reads are
- * plain, and a store, like {@link UnaryOp#FLOAT16}, rounds through
- * {@link org.optopt.backend.tornado.PortableMath#roundToFloat16}, arithmetic only (the device cannot
- * reinterpret a float's bits).
  */
 final class KernelSource {
     static final String PACKAGE = "org.optopt.backend.tornado.generated";
@@ -156,9 +150,6 @@ final class KernelSource {
                     out.append("float ").append(name).append(" = ").append(expr(let.value(), locals)).append(";\n");
                     locals.put(let.name(), name);
                 }
-                case Statement.Store s when kernel.precision(s.buffer()) == Precision.FLOAT16 ->
-                        out.append(element(kernel.bufferIndex(s.buffer()))).append(" = ")
-                                .append(unary(UnaryOp.FLOAT16, expr(s.value(), locals))).append(";\n");
                 case Statement.Store s -> out.append(element(kernel.bufferIndex(s.buffer()))).append(" = ")
                         .append(expr(s.value(), locals)).append(";\n");
                 case Statement.Reduce r -> out.append("r[").append(kernel.reductions().indexOf(r.name()))
@@ -217,7 +208,6 @@ final class KernelSource {
             case TANH -> call("tanh(F)F", x);
             case ERF -> call("erf(F)F", x);
             case SOFTPLUS -> call("softplus(F)F", x);
-            case FLOAT16 -> call("roundToFloat16(F)F", x);
             case EXP, LOG, SIGMOID, SOFTSIGN, ATAN ->
                     MATH + "." + op.name().toLowerCase(Locale.ROOT) + "(" + x + ")";
         };

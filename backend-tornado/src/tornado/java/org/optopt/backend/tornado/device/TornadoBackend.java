@@ -22,7 +22,6 @@ import org.optopt.api.kernel.Kernel;
 import org.optopt.api.kernel.KernelPlan;
 import org.optopt.api.kernel.ReduceOp;
 import org.optopt.api.kernel.UnaryOp;
-import org.optopt.api.tensor.Precision;
 import org.optopt.api.tensor.Shape;
 import org.optopt.api.tensor.Tensor;
 import org.optopt.backend.tornado.DeviceCompilations;
@@ -143,27 +142,9 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
     /** How a host primitive uses a tensor, which decides what {@link Storage} must do first. */
     private enum Use { READ, WRITE, OVERWRITE }
 
-    /**
-     * {@link #own}, for a primitive other than kernels, copies and fills, which take float32 tensors only.
-     *
-     * @throws IllegalArgumentException naming {@code what} if {@code t} is float16
-     */
-    private DeviceTensor float32(Tensor t, String what) {
-        DeviceTensor d = own(t, what);
-        if (d.precision() != Precision.FLOAT32) {
-            throw new IllegalArgumentException(what + " is a " + d.precision().label()
-                    + " tensor; only kernels, copy, copyInPlace, fillInPlace, toArray and copyFrom take one");
-        }
-        return d;
-    }
-
-    /** The host copy of float32 tensor {@code t}, brought up to date as {@code use} needs (a closed tensor is left for the host to reject). */
+    /** The host copy of {@code t}, brought up to date as {@code use} needs (a closed tensor is left for the host to reject). */
     private HeapTensor host(Tensor t, String what, Use use) {
-        return current(float32(t, what), use);
-    }
-
-    /** The host copy of {@code d}, brought up to date as {@code use} needs. */
-    private HeapTensor current(DeviceTensor d, Use use) {
+        DeviceTensor d = own(t, what);
         synchronized (this) {
             if (!d.isClosed()) {
                 switch (use) {
@@ -180,15 +161,10 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
         return host(t, what, Use.READ);
     }
 
-    /** A new float32 tensor over the host result of the host arithmetic. */
+    /** A new tensor over the host result of the host arithmetic. */
     private Tensor adopt(Tensor hostResult) {
-        return adopt(hostResult, Precision.FLOAT32);
-    }
-
-    /** A new tensor of {@code precision} over the host result of the host arithmetic (float16: of float16 values). */
-    private Tensor adopt(Tensor hostResult, Precision precision) {
         HeapTensor h = (HeapTensor) hostResult;
-        return new DeviceTensor(this, new Storage(h.data()), h, false, precision);
+        return new DeviceTensor(this, new Storage(h.data()), h, false);
     }
 
     synchronized void countToDevice(long bytes) {
@@ -240,12 +216,6 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
         return adopt(host.zeros(shape));
     }
 
-    /** A float16 tensor is held as floats of float16 values ({@link DeviceTensor}). */
-    @Override
-    public Tensor zeros(Shape shape, Precision precision) {
-        return adopt(host.zeros(shape), precision);
-    }
-
     @Override
     public Tensor full(Shape shape, float value) {
         return adopt(host.full(shape, value));
@@ -258,15 +228,14 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
 
     @Override
     public Tensor copy(Tensor x) {
-        DeviceTensor d = own(x, "copy source");
-        return adopt(host.copy(current(d, Use.READ)), d.precision());
+        return adopt(host.copy(read(x, "copy source")));
     }
 
     @Override
     public Tensor reshape(Tensor x, Shape shape) {
         DeviceTensor d = own(x, "reshape source");
         HeapTensor view = (HeapTensor) host.reshape(d.host, shape);
-        return new DeviceTensor(this, d.storage, view, true, d.precision());
+        return new DeviceTensor(this, d.storage, view, true);
     }
 
     @Override
@@ -338,11 +307,6 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
 
     @Override
     public void fillInPlace(Tensor x, float value) {
-        DeviceTensor d = own(x, "fill target");
-        if (d.precision() == Precision.FLOAT16) {
-            host.fillInPlace(current(d, Use.OVERWRITE), Precision.FLOAT16.round(value));
-            return;
-        }
         if (elementwise != null && Float.isFinite(value) && live(x, "fill target")) {
             elementwise.fill(x, value);
             return;
@@ -352,17 +316,6 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
 
     @Override
     public void copyInPlace(Tensor source, Tensor target) {
-        DeviceTensor from = own(source, "source");
-        DeviceTensor to = own(target, "target");
-        if (from.precision() != to.precision()) {
-            throw new IllegalArgumentException("copyInPlace: source is " + from.precision().label() + " but target is "
-                    + to.precision().label());
-        }
-        if (from.precision() == Precision.FLOAT16) { // float16 values in float storage: a float copy keeps them
-            HeapTensor values = current(from, Use.READ);
-            host.copyInPlace(values, source.shape().equals(target.shape()) ? current(to, Use.OVERWRITE) : to.host);
-            return;
-        }
         if (elementwise != null && live(source, "source") && live(target, "target") && source.shape().equals(target.shape())) {
             elementwise.copy(source, target);
             return;
@@ -380,7 +333,7 @@ final class TornadoBackend implements Backend, DeviceTransfers, DeviceCompilatio
      * @throws IllegalArgumentException if another backend created {@code t}
      */
     private boolean live(Tensor t, String what) {
-        DeviceTensor d = float32(t, what);
+        DeviceTensor d = own(t, what);
         return !d.isClosed() && d.shape().size() > 0;
     }
 
