@@ -45,7 +45,7 @@ final class DeviceRearrangements {
         tasks.run(new Transpose(rows, cols), () -> new FixedTask("Transpose [" + rows + " x " + cols + "]", 2, 2, 1, 0, 0,
                 (graph, a, terms, u) -> graph.task("t", DeviceRearrangements::transpose, (float[]) a[0], (float[]) a[1],
                         rows, cols)),
-                new Storage[] {x, storage(out)}, rows * cols, new float[0]);
+                new Storage[] {x, storage(out)}, rows * cols, FixedTask.NO_UNIFORMS);
         return out;
     }
 
@@ -94,7 +94,7 @@ final class DeviceRearrangements {
         tasks.run(e, () -> new FixedTask("Broadcast of " + from + " to " + to, 2, 2, 1, 0, 0,
                 (graph, a, terms, u) -> graph.task("b", DeviceRearrangements::expand, (float[]) a[0], (float[]) a[1],
                         e.n(), e.d1(), e.d2(), e.d3(), e.s0(), e.s1(), e.s2(), e.s3())),
-                new Storage[] {x, storage(out)}, to.size(), new float[0]);
+                new Storage[] {x, storage(out)}, to.size(), FixedTask.NO_UNIFORMS);
         return out;
     }
 

@@ -72,7 +72,7 @@ final class DeviceReductions {
         float[] t = tasks.run(new Whole(code, n), () -> new FixedTask(
                 "Reduction " + op + " of " + n + " elements", 1, 0, 1, 3, 0,
                 (graph, a, terms, u) -> graph.task("r", DeviceReductions::partials, (float[]) a[0], terms, code, n, parts)),
-                new Storage[] {x}, parts, new float[0]);
+                new Storage[] {x}, parts, FixedTask.NO_UNIFORMS);
         return combine(op, t, parts);
     }
 
@@ -83,14 +83,14 @@ final class DeviceReductions {
             float[] t = tasks.run(new Whole(SQUARES, n), () -> new FixedTask(
                     "Sum of squares of " + n + " elements", 1, 0, 1, 3, 0,
                     (graph, x, terms, u) -> graph.task("r", DeviceReductions::partials, (float[]) x[0], terms, SQUARES, n, parts)),
-                    new Storage[] {a}, parts, new float[0]);
+                    new Storage[] {a}, parts, FixedTask.NO_UNIFORMS);
             return combine(ReduceOp.SUM, t, parts);
         }
         int parts = partials(n);
         float[] t = tasks.run(new Dot(n), () -> new FixedTask("Dot product of " + n + " elements", 2, 0, 3, 3, 0,
                 (graph, x, terms, u) -> graph.task("d", DeviceReductions::dotPartials, (float[]) x[0], (float[]) x[1],
                         terms, n, parts)),
-                new Storage[] {a, b}, parts, new float[0]);
+                new Storage[] {a, b}, parts, FixedTask.NO_UNIFORMS);
         return combine(ReduceOp.SUM, t, parts);
     }
 
@@ -115,7 +115,7 @@ final class DeviceReductions {
                 "Reduction " + op + " along an axis of [" + outer + " x " + len + " x " + inner + "]", 2, 2, 1, 0, 0,
                 (graph, a, terms, u) -> graph.task("a", DeviceReductions::alongAxis, (float[]) a[0], (float[]) a[1],
                         code, outer, len, inner)),
-                new Storage[] {x, backend.own(out, "reduce result").storage}, outer * inner, new float[0]);
+                new Storage[] {x, backend.own(out, "reduce result").storage}, outer * inner, FixedTask.NO_UNIFORMS);
         return out;
     }
 
@@ -127,7 +127,7 @@ final class DeviceReductions {
         float[] t = tasks.run(new Argmax(rows, last), () -> new FixedTask(
                 "Argmax of " + rows + " rows of " + last, 1, 0, 1, 1, 0,
                 (graph, a, terms, u) -> graph.task("m", DeviceReductions::argmax, (float[]) a[0], terms, rows, last)),
-                new Storage[] {x}, rows, new float[0]);
+                new Storage[] {x}, rows, FixedTask.NO_UNIFORMS);
         int[] out = new int[rows];
         for (int r = 0; r < rows; r++) {
             out[r] = (int) t[r];

@@ -36,7 +36,7 @@ final class DeviceWindows {
                 (graph, a, terms, u) -> graph.task("w", DeviceWindows::im2col, (float[]) a[0], (float[]) a[1],
                         w.height(), w.width(), w.channels(), w.kernelW(), w.stride(), w.padding(), w.outHeight(),
                         w.outWidth(), w.outRows(), w.patchColumns())),
-                new Storage[] {images, patches}, w.outRows() * w.patchColumns(), new float[0]);
+                new Storage[] {images, patches}, w.outRows() * w.patchColumns(), FixedTask.NO_UNIFORMS);
     }
 
     /** Writes the maximum of every window of {@code images} into {@code out} (another memory). Callers hold the backend's lock. */
@@ -45,7 +45,7 @@ final class DeviceWindows {
                 (graph, a, terms, u) -> graph.task("p", DeviceWindows::maxPool, (float[]) a[0], (float[]) a[1],
                         w.height(), w.width(), w.channels(), w.kernelH(), w.kernelW(), w.stride(), w.padding(),
                         w.outHeight(), w.outWidth(), w.outRows())),
-                new Storage[] {images, out}, w.outRows() * w.channels(), new float[0]);
+                new Storage[] {images, out}, w.outRows() * w.channels(), FixedTask.NO_UNIFORMS);
     }
 
     /** Adds every patch value to the image pixel it was read from (another memory). Callers hold the backend's lock. */
@@ -55,7 +55,7 @@ final class DeviceWindows {
                 (graph, a, terms, u) -> graph.task("c", DeviceWindows::col2imAdd, (float[]) a[0], (float[]) a[1],
                         w.height(), w.width(), w.channels(), w.kernelH(), w.kernelW(), w.stride(), w.padding(),
                         w.outHeight(), w.outWidth(), total)),
-                new Storage[] {images, patches}, total, new float[0]);
+                new Storage[] {images, patches}, total, FixedTask.NO_UNIFORMS);
     }
 
     /** Frees every task's device memory (the backend is closing). */

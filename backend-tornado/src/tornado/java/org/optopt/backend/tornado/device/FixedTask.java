@@ -22,6 +22,9 @@ import uk.ac.manchester.tornado.api.TaskGraph;
 record FixedTask(String label, int buffers, int stored, int read, int reductions, int uniforms, Adder adder)
         implements DeviceTask {
 
+    /** The uniforms of a task that reads none (shared: a run only reads them). */
+    static final float[] NO_UNIFORMS = new float[0];
+
     /** Adds a task to a graph over the buffers' arrays, the reduction terms (or null) and the uniform slots. */
     @FunctionalInterface
     interface Adder {
