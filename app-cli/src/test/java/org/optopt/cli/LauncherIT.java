@@ -65,6 +65,25 @@ class LauncherIT {
                 && !json.contains("\"speedup_vs_nd4j\": null"), json);
     }
 
+    /**
+     * The launcher resolves the Vector API (kernels with sums run its loops), and the one line the JVM
+     * prints about it never reaches stderr; {@code OPTOPT_VECTOR=0} leaves it out.
+     */
+    @Test
+    void theVectorApiIsResolvedWithoutItsWarningOnStderr() throws Exception {
+        Result on = optopt(Map.of(), "backends");
+        assertEquals(0, on.exitCode(), on.err());
+        assertTrue(on.out().contains("kernels with sums in Vector API loops"), on.out());
+        assertEquals("", on.err());
+        Result error = optopt(Map.of(), "--backend", "nope", "backends");
+        assertEquals(1, error.err().lines().count(), error.err());
+        assertTrue(error.err().startsWith("optopt: error: Unknown backend 'nope'"), error.err());
+        Result off = optopt(Map.of("OPTOPT_VECTOR", "0"), "backends");
+        assertEquals(0, off.exitCode(), off.err());
+        assertTrue(off.out().contains("kernels with sums in scalar loops (jdk.incubator.vector not resolved)"), off.out());
+        assertEquals("", off.err());
+    }
+
     @Test
     void errorsAreOneLineWithoutStackTraces() throws Exception {
         Result r = optopt(Map.of(), "--backend", "nope", "backends");

@@ -203,9 +203,14 @@ public final class Kernel {
             return this;
         }
 
-        /** Appends {@code result = sum(value)}. */
+        /** Appends {@code result = sum(value)}, accumulated in double. */
         public Builder sum(String result, Expr value) {
             return reduce(result, ReduceOp.SUM, value);
+        }
+
+        /** Appends {@code result = sum(value)} that may add float partial sums ({@link ReduceOp#FLOAT_PARTIAL_SUM}). */
+        public Builder floatPartialSum(String result, Expr value) {
+            return reduce(result, ReduceOp.FLOAT_PARTIAL_SUM, value);
         }
 
         /** Appends any statement. */

@@ -435,10 +435,17 @@ public abstract class BackendConformanceTest {
                 Shape.vector(1003), Shape.vector(65537), Shape.matrix(33, 0), Shape.of(3, 5, 7))) {
             float[] x = TestData.normal(shape.size(), 31);
             double expected = op.identity();
+            double absolute = 0;
             for (float v : x) {
                 expected = op.combine(expected, v);
+                absolute += Math.abs(v);
             }
-            assertReductionEquals(expected, backend.reduce(op, tensor(x, shape)), op + " over " + shape);
+            double got = backend.reduce(op, tensor(x, shape));
+            if (op == ReduceOp.FLOAT_PARTIAL_SUM) {
+                assertEquals(expected, got, floatPartialBound(x.length, absolute), op + " over " + shape);
+            } else {
+                assertReductionEquals(expected, got, op + " over " + shape);
+            }
         }
         // 2^24 + 1 is not a float: a float accumulator gives 2^24, a double one 2^24 + 1.
         float[] big = new float[3];
@@ -1008,6 +1015,45 @@ public abstract class BackendConformanceTest {
         assertMatchesInterpreter(k, c, inputs(c, n, 100 + n), Shape.vector(n), c.scalars(), "");
     }
 
+    /**
+     * A float partial sum ({@link ReduceOp#FLOAT_PARTIAL_SUM}: a statistic probe's lag products)
+     * beside a sum in double and a store, over lengths around the vector and partial sizes of CPU
+     * loops: each sum within its promised bound of the exact sum (a {@code SUM} within 1e-9), the
+     * store bit for bit.
+     */
+    @Test
+    public void floatPartialSumsAreWithinTheirBound() {
+        Kernel products = Kernel.builder("products")
+                .floatPartialSum("r0", buffer("g").times(buffer("g")))
+                .floatPartialSum("r1", buffer("g").times(buffer("prev")))
+                .store("prev", buffer("g"))
+                .build();
+        CompiledKernel k = backend.compile(products);
+        for (int n : new int[] {0, 1, 31, 1023, 1024, 1031, 8191, 8192, 8200, 65537}) {
+            float[] g = TestData.normal(n, 61);
+            float[] prev = TestData.normal(n, 62);
+            for (int i = 0; i < n; i += 3) {
+                g[i] *= 1000; // terms of mixed magnitudes and signs, so that the order of addition matters
+            }
+            double[] exact = new double[2];
+            double[] absolute = new double[2];
+            for (int i = 0; i < n; i++) {
+                double[] terms = {g[i] * g[i], g[i] * prev[i]};
+                for (int r = 0; r < 2; r++) {
+                    exact[r] += terms[r];
+                    absolute[r] += Math.abs(terms[r]);
+                }
+            }
+            Tensor gt = tensor(g, Shape.vector(n));
+            Tensor pt = tensor(prev, Shape.vector(n));
+            Reductions got = k.run(k.args().buffer("g", gt).buffer("prev", pt));
+            for (int r = 0; r < 2; r++) {
+                assertEquals(exact[r], got.get(r), floatPartialBound(n, absolute[r]), "r" + r + " over " + n);
+            }
+            assertArrayEquals(g, pt.toArray(), "the store over " + n);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.optopt.api.testkit.ConformanceKernels#kernels")
     public void compiledKernelRunsOnAnyShape(KernelCase c) {
@@ -1286,6 +1332,17 @@ public abstract class BackendConformanceTest {
                 fail(what + ": element " + i + " is " + actual[i] + " but expected " + expected[i] + in);
             }
         }
+    }
+
+    /**
+     * The accuracy {@link ReduceOp#FLOAT_PARTIAL_SUM} promises for n terms of absolute sum
+     * {@code absolute}, and the double rounding of the reference it is compared with:
+     * (gamma_f(FLOAT_PARTIAL_TERMS - 1) + 2 gamma_d(n)) * absolute.
+     */
+    protected static double floatPartialBound(int n, double absolute) {
+        double f = (ReduceOp.FLOAT_PARTIAL_TERMS - 1) * 0x1p-24;
+        double d = n * 0x1p-53;
+        return (f / (1 - f) + 2 * d / (1 - d)) * absolute;
     }
 
     /** Asserts a reduction within 1e-9 relative (NaN equals NaN, infinities exactly). */

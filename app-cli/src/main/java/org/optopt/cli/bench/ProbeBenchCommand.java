@@ -32,7 +32,9 @@ import picocli.CommandLine.Spec;
  * Besides each probe on its own: the fusible probes (second-moment, autocorrelation) together in
  * one pass over the gradients, and fused into Adam's own kernel (the extra time of that step). For
  * the rows that are one kernel pass, also their bandwidth bound: their bytes per parameter
- * ({@link StreamTraffic}) moved at the rate of the Adam step measured in the same run.
+ * ({@link StreamTraffic}) moved at the rate of the Adam step measured in the same run. Last, each
+ * probe's cost as a run pays it ({@link ProbeTraining}): whole training steps with the probe attached
+ * against plain Adam's, on twin instances of the task taking turns.
  */
 @Command(name = "probes", mixinStandardHelpOptions = true,
         description = "Cost of each statistic probe per step against an Adam step and a training step, same run;"
@@ -96,9 +98,12 @@ final class ProbeBenchCommand implements Runnable {
         var data = ResolverDataSource.of(DataResolver.dataDirectory(null, System.getenv(), System.getProperty("user.home")),
                 shared == null ? null : Path.of(shared), true);
         ProbeBenchmark.Result r;
+        List<ProbeTraining.Cost> inTraining;
         try {
             r = new ProbeBenchmark(backend.get(), optimizers.provider("adam")).run(tasks.get(taskName), data, batchSize,
                     steps, probes, lagBlock);
+            inTraining = new ProbeTraining(backend.get(), optimizers.provider("adam")).run(tasks.get(taskName), data,
+                    batchSize, steps, probes, lagBlock, period, burst);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -133,6 +138,11 @@ final class ProbeBenchCommand implements Runnable {
                     m.put(key + "_bound_ms", r.boundMillis(p.probe()));
                 }
             }
+            for (ProbeTraining.Cost c : inTraining) {
+                m.put(c.probe() + "_in_training_step_ms", c.millis());
+                m.put(c.probe() + "_in_training_plain_step_ms", c.plainMillis());
+                m.put(c.probe() + "_in_training_cost", c.cost());
+            }
             out.println(Json.object(m));
             return;
         }
@@ -154,6 +164,14 @@ final class ProbeBenchCommand implements Runnable {
         if (!r.fused().isEmpty()) {
             out.printf(Locale.ROOT, "fused: the extra time of Adam's step with the probes in its kernel (the same median of"
                     + " per-step differences); parameters bit-identical to the unfused Adam's: %s%n", r.identical() ? "yes" : "NO");
+        }
+        out.printf(Locale.ROOT, "in training: twin instances of the task, plain Adam and Adam with one probe attached as"
+                + " 'optopt run --probes' attaches it (sampled %d/%d), taking turns in blocks of %d steps; medians of whole"
+                + " steps, cost = the median over rounds of the ratio to plain Adam's step, minus one:%n", burst, period,
+                ProbeTraining.BLOCK);
+        out.printf(Locale.ROOT, "%-48s %10s %14s %18s%n", "PROBE", "STEP MS", "PLAIN ADAM MS", "COST / TRAINING STEP");
+        for (ProbeTraining.Cost c : inTraining) {
+            out.printf(Locale.ROOT, "%-48s %10.4f %14.4f %17.1f%%%n", c.probe(), c.millis(), c.plainMillis(), 100 * c.cost());
         }
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.optopt.cli.LauncherStderr;
 
 /**
  * {@code --jobs N}: starts N worker processes, each this very command line with {@code --jobs 1},
@@ -34,7 +35,11 @@ final class Workers {
                 "--jobs needs this process's command line, which the operating system does not report"));
         List<String> command = new ArrayList<>();
         command.add(info.command().orElseThrow());
-        command.addAll(List.of(all).subList(0, all.length - args.size()));
+        // The JVM's options, less the launcher's stderr hand-back: a worker's stderr is its log, and its
+        // descriptor 3 is not the launcher's (LauncherStderr).
+        List.of(all).subList(0, all.length - args.size()).stream()
+                .filter(option -> !option.startsWith("-D" + LauncherStderr.PROPERTY + "="))
+                .forEach(command::add);
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("--jobs")) {

@@ -59,6 +59,25 @@ class ProbeBenchCommandTest {
         assertTrue(!m.containsKey("second-moment_fused_bytes_per_parameter"), m.toString());
     }
 
+    /**
+     * The cost in training of each probe: whole steps of twin task instances, one round of one block
+     * per twin for so few steps, so the cost is exactly the ratio of the two medians minus one.
+     */
+    @Test
+    void reportsEachProbesCostInWholeTrainingSteps() {
+        MainTest.Run r = MainTest.run("bench", "probes", "--task", "teacher-student-mlp", "--batch-size", "8", "--steps", "3",
+                "--probes", "second-moment,autocorrelation", "--period", "4", "--burst", "2", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        Map<?, ?> m = (Map<?, ?>) Json.parse(r.out().strip());
+        for (String p : new String[] {"second-moment", "autocorrelation"}) {
+            double probed = (Double) m.get(p + "_in_training_step_ms");
+            double plain = (Double) m.get(p + "_in_training_plain_step_ms");
+            assertTrue(probed > 0 && plain > 0, m.toString());
+            assertEquals(probed / plain - 1, (Double) m.get(p + "_in_training_cost"), 1e-4, p);
+        }
+        assertTrue(!m.containsKey("kronecker_in_training_cost"), "only the probes asked for: " + m);
+    }
+
     @Test
     void aLagBlockBelowOneIsAUsageError() {
         MainTest.Run r = MainTest.run("bench", "probes", "--task", "teacher-student-mlp", "--steps", "1", "--lag-block", "0");

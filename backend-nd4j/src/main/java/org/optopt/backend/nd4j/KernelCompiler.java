@@ -19,6 +19,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -100,6 +101,12 @@ final class KernelCompiler {
      * a launcher adds it with {@code --add-modules}); without it no class of the vector loop is loaded.
      */
     private static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    /** How kernels with sums run here, for a backend listing: in Vector API loops, or scalar ones and why. */
+    static String sumLoops() {
+        return VECTOR_API ? "kernels with sums in Vector API loops"
+                : "kernels with sums in scalar loops (jdk.incubator.vector not resolved)";
+    }
     private static final ClassDesc CD_ELEMENT_LOOP = ClassDesc.of(ElementLoop.class.getName());
     private static final ClassDesc CD_LOOP = ClassDesc.of(KernelCompiler.class.getPackageName(), "FusedLoop");
     private static final ClassDesc CD_MATH = ClassDesc.of("java.lang.Math");
@@ -254,13 +261,13 @@ final class KernelCompiler {
                     reduceOps[kernel.reductions().indexOf(r.name())] = r.op();
                 }
             }
-            boolean sums = List.of(reduceOps).contains(ReduceOp.SUM);
+            boolean sums = Arrays.stream(reduceOps).anyMatch(ReduceOp::isSum);
             this.blocked = !vector && (stages.size() > 1 || sums);
             this.block = sums ? SumLanes.LANES : KernelStages.BLOCK;
             this.lane = new int[reduceOps.length];
             int lanes = 0;
             for (int r = 0; r < reduceOps.length; r++) {
-                lane[r] = blocked && reduceOps[r] == ReduceOp.SUM ? lanes++ : -1;
+                lane[r] = blocked && reduceOps[r].isSum() ? lanes++ : -1;
             }
             this.sumsInLanes = lanes;
             this.extrema = blocked && lanes < reduceOps.length;
@@ -530,7 +537,7 @@ final class KernelCompiler {
          * when any is NaN), and a float max/min reduction vectorizes.
          */
         private static boolean inFloat(ReduceOp op) {
-            return op != ReduceOp.SUM;
+            return !op.isSum();
         }
 
         private void load(int slot, boolean inFloat) {
@@ -544,7 +551,7 @@ final class KernelCompiler {
         /** {@code ReduceOp.combine}: Math.max/min already return NaN when either operand is NaN. */
         private void combine(ReduceOp op, boolean inFloat) {
             switch (op) {
-                case SUM -> code.dadd();
+                case SUM, FLOAT_PARTIAL_SUM -> code.dadd();
                 case MAX -> code.invokestatic(CD_MATH, "max", inFloat ? MTD_FF_F : MTD_DD_D);
                 case MIN -> code.invokestatic(CD_MATH, "min", inFloat ? MTD_FF_F : MTD_DD_D);
             }

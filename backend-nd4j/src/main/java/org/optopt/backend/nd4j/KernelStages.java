@@ -241,7 +241,7 @@ final class KernelStages {
 
     /** The sums among {@code statements}. */
     private static long sums(List<Statement> statements) {
-        return statements.stream().filter(st -> st instanceof Statement.Reduce r && r.op() == ReduceOp.SUM).count();
+        return statements.stream().filter(st -> st instanceof Statement.Reduce r && r.op().isSum()).count();
     }
 
     /** {@link #cost(List)} of a group plus a scratch load per local it reads from an earlier group. */

@@ -99,7 +99,8 @@ public final class Nd4jBackendProvider implements BackendProvider {
         return bundled.stream()
                 .filter(variant -> variant.runsOn(cpuinfo))
                 .findFirst()
-                .map(variant -> Availability.available(platform + variant.extension() + " natives, ND4J on the class path"))
+                .map(variant -> Availability.available(platform + variant.extension() + " natives, ND4J on the class path, "
+                        + KernelCompiler.sumLoops()))
                 .orElseGet(() -> Availability.unavailable("ND4J's natives on the class path need "
                         + bundled.stream().map(NativeVariant::cpuFlag).toList()
                         + ", which this CPU lacks (per /proc/cpuinfo); rebuild without -Djavacpp.platform.extension"));

@@ -125,7 +125,7 @@ final class ParallelLoop {
             return false;
         }
         for (ReduceOp op : ops) {
-            if (op == ReduceOp.SUM) {
+            if (op.isSum()) {
                 return false;
             }
         }

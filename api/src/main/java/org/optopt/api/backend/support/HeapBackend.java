@@ -218,7 +218,7 @@ public abstract class HeapBackend implements Backend {
     private static double combine(ReduceOp op, double acc, float[] a, int from, int count) {
         double r = acc;
         switch (op) {
-            case SUM -> {
+            case SUM, FLOAT_PARTIAL_SUM -> {
                 for (int i = 0; i < count; i++) {
                     r += a[from + i];
                 }
@@ -239,7 +239,7 @@ public abstract class HeapBackend implements Backend {
 
     private static void combineInto(ReduceOp op, double[] acc, int at, float[] a, int from, int count) {
         switch (op) {
-            case SUM -> {
+            case SUM, FLOAT_PARTIAL_SUM -> {
                 for (int i = 0; i < count; i++) {
                     acc[at + i] += a[from + i];
                 }

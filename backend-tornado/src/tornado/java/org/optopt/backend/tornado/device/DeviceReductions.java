@@ -142,7 +142,7 @@ final class DeviceReductions {
 
     private static int code(ReduceOp op) {
         return switch (op) {
-            case SUM -> SUM;
+            case SUM, FLOAT_PARTIAL_SUM -> SUM;
             case MAX -> MAX;
             case MIN -> MIN;
         };
