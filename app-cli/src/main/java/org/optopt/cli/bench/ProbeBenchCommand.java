@@ -166,9 +166,9 @@ final class ProbeBenchCommand implements Runnable {
                     + " per-step differences); parameters bit-identical to the unfused Adam's: %s%n", r.identical() ? "yes" : "NO");
         }
         out.printf(Locale.ROOT, "in training: twin instances of the task, plain Adam and Adam with one probe attached as"
-                + " 'optopt run --probes' attaches it (sampled %d/%d), taking turns in blocks of %d steps; medians of whole"
-                + " steps, cost = the median over rounds of the ratio to plain Adam's step, minus one:%n", burst, period,
-                ProbeTraining.BLOCK);
+                + " 'optopt run --probes' attaches it (sampled %d/%d), taking turns in blocks of %d steps; cost = the median"
+                + " over rounds of the ratio of the blocks' mean steps, minus one:%n", burst, period,
+                ProbeTraining.blockSteps(period));
         out.printf(Locale.ROOT, "%-48s %10s %14s %18s%n", "PROBE", "STEP MS", "PLAIN ADAM MS", "COST / TRAINING STEP");
         for (ProbeTraining.Cost c : inTraining) {
             out.printf(Locale.ROOT, "%-48s %10.4f %14.4f %17.1f%%%n", c.probe(), c.millis(), c.plainMillis(), 100 * c.cost());

@@ -19,7 +19,8 @@ import org.optopt.tasks.suite.TrainingProblem;
  * Adam) of twin instances of a task, one trained by plain Adam and one per probe by Adam with that
  * probe attached as {@code optopt run --probes} attaches it (a {@link ProbedOptimizer} observing
  * separately, its statistics read every {@value #TRACE_EVERY} steps as {@code --probe-every}'s
- * default writes them), the twins taking turns in blocks of {@value #BLOCK} steps.
+ * default writes them), the twins taking turns in blocks of at least {@value #BLOCK} steps (a
+ * whole number of sampling periods).
  *
  * <p>Why twins in blocks, besides the per-probe medians of {@link ProbeBenchmark}: there every step
  * runs every probe and every fused variant, each over buffers of its own (about 10 MB of state for
@@ -29,11 +30,13 @@ import org.optopt.tasks.suite.TrainingProblem;
  * change the numbers), so each step does the same work in every twin.
  *
  * <p>The cost of a probe is the median over the rounds (one block of every twin) of the ratio of its
- * twin's median step to the plain twin's median step in the same round, minus one: pairing within a
- * round cancels the machine's drifts in load, and medians drop the first, cold steps of a block.
+ * twin's mean step to the plain twin's mean step in the same round, minus one: a block's mean counts
+ * the steps a sampling probe observes as often as a run has them (a median would drop them), pairing
+ * within a round cancels the machine's drifts in load, and the median over rounds drops a round that
+ * a pause of the machine hit. Every twin pays the first, colder steps of its blocks alike.
  */
 final class ProbeTraining {
-    /** Steps each twin runs in a turn. */
+    /** The fewest steps each twin runs in a turn. */
     static final int BLOCK = 25;
     /** Steps between reads of the statistics (the default of {@code optopt run --probe-every}). */
     static final int TRACE_EVERY = 10;
@@ -42,8 +45,8 @@ final class ProbeTraining {
      * A probe's cost in training.
      *
      * @param probe the probe's name
-     * @param millis the median training step with the probe attached
-     * @param plainMillis the median training step of plain Adam, same rounds
+     * @param millis the median over the rounds of the mean training step with the probe attached
+     * @param plainMillis the same of plain Adam
      * @param cost the median over the rounds of the ratio of the two, minus one
      */
     record Cost(String probe, double millis, double plainMillis, double cost) {}
@@ -77,14 +80,15 @@ final class ProbeTraining {
                     twins.add(new Twin(problem, optimizer));
                 }
             }
-            int rounds = Math.max(1, (steps + BLOCK - 1) / BLOCK);
+            int block = blockSteps(period);
+            int rounds = Math.max(1, (steps + block - 1) / block);
             int warmup = Math.max(2, rounds / 5);
-            double[][] medians = new double[twins.size()][rounds];
+            double[][] means = new double[twins.size()][rounds];
             for (int r = -warmup; r < rounds; r++) {
                 for (int t = 0; t < twins.size(); t++) {
-                    double median = twins.get(t).block();
+                    double mean = twins.get(t).block(block);
                     if (r >= 0) {
-                        medians[t][r] = median;
+                        means[t][r] = mean;
                     }
                 }
             }
@@ -92,14 +96,19 @@ final class ProbeTraining {
             for (int p = 0; p < probeNames.size(); p++) {
                 double[] ratios = new double[rounds];
                 for (int r = 0; r < rounds; r++) {
-                    ratios[r] = medians[p + 1][r] / medians[0][r];
+                    ratios[r] = means[p + 1][r] / means[0][r];
                 }
-                costs.add(new Cost(probeNames.get(p), median(medians[p + 1]), median(medians[0]), median(ratios) - 1));
+                costs.add(new Cost(probeNames.get(p), median(means[p + 1]), median(means[0]), median(ratios) - 1));
             }
             return costs;
         } finally {
             twins.forEach(Twin::close);
         }
+    }
+
+    /** Steps per turn: the fewest whole sampling periods of at least {@link #BLOCK} steps. */
+    static int blockSteps(int period) {
+        return (BLOCK + period - 1) / period * period;
     }
 
     /** A task instance and its optimizer (null if its creation failed), with its step count. */
@@ -113,20 +122,18 @@ final class ProbeTraining {
             this.optimizer = optimizer;
         }
 
-        /** Runs {@link #BLOCK} training steps and returns their median time in milliseconds. */
-        double block() {
-            double[] times = new double[BLOCK];
-            for (int i = 0; i < BLOCK; i++) {
-                long start = System.nanoTime();
+        /** Runs {@code count} training steps and returns their mean time in milliseconds. */
+        double block(int count) {
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
                 problem.nextBatch();
                 problem.lossAndGradient();
                 optimizer.step();
                 if (++steps % TRACE_EVERY == 0) {
                     optimizer.trace();
                 }
-                times[i] = (System.nanoTime() - start) / 1e6;
             }
-            return median(times);
+            return (System.nanoTime() - start) / 1e6 / count;
         }
 
         void close() {

@@ -61,7 +61,7 @@ class ProbeBenchCommandTest {
 
     /**
      * The cost in training of each probe: whole steps of twin task instances, one round of one block
-     * per twin for so few steps, so the cost is exactly the ratio of the two medians minus one.
+     * per twin for so few steps, so the cost is exactly the ratio of the two blocks' mean steps minus one.
      */
     @Test
     void reportsEachProbesCostInWholeTrainingSteps() {
