@@ -9,9 +9,10 @@
  *
  * <p>Kernels with sums run in Vector API loops where the JVM has {@code jdk.incubator.vector}, an
  * incubator module, and their scalar loops otherwise. The dependence is {@code static}: the module is
- * resolved only when a launcher adds it ({@code --add-modules jdk.incubator.vector}), because the JVM
- * then prints "WARNING: Using incubator modules: jdk.incubator.vector" on stderr at every start,
- * which no option silences; {@code bin/optopt} adds it on request ({@code OPTOPT_VECTOR=1}).
+ * resolved only where a launcher adds it ({@code --add-modules jdk.incubator.vector}), as
+ * {@code bin/optopt} does unless {@code OPTOPT_VECTOR=0}; the JVM then prints "WARNING: Using
+ * incubator modules: jdk.incubator.vector" on stderr at every start, which no option silences and
+ * {@code bin/optopt} filters out.
  */
 module org.optopt.backend.nd4j {
     requires org.optopt.api;

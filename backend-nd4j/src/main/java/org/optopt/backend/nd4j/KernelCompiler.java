@@ -57,7 +57,8 @@ import org.optopt.api.kernel.UnaryOp;
  *
  * <p>A kernel with sums whose ops the Vector API computes bit for bit first runs a vector loop
  * ({@link VectorLoopEmitter}: sums in double vector lanes, 2.5-3x faster than the scalar loop
- * below, which C2 cannot vectorize), then the loop above for the elements after the last whole
+ * below, which C2 cannot vectorize, or float partial sums in whole float vectors where every sum is a
+ * {@link ReduceOp#FLOAT_PARTIAL_SUM}, about 2x faster again), then the loop above for the elements after the last whole
  * vector; this needs {@code jdk.incubator.vector} resolved (see the module's documentation), and
  * without it such a kernel runs the scalar loops below.
  *

@@ -3,6 +3,7 @@ package org.optopt.backend.nd4j;
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.optopt.api.kernel.ReduceOp;
@@ -80,24 +81,22 @@ final class VectorOps {
     }
 
     /**
-     * The sum in double of the first {@code used} partials in a fixed order: four partial sums over
-     * the indices {@code j mod 4} in index order, then added first to last.
+     * The sum in double of the first {@code used} partials in a fixed order: partial {@code j} is
+     * widened into lane {@code j mod LANES} of a double vector (exactly), whose lanes are added in
+     * lane order ({@link #total(DoubleVector)}), then the last partials (fewer than a vector) one by one.
+     * A vector loop over 100,352 elements leaves about 3,100 partials per sum; four scalar chains
+     * took about 1 us per sum for them.
      */
     static double total(float[] partials, int used) {
-        double a = 0;
-        double b = 0;
-        double c = 0;
-        double d = 0;
+        DoubleVector sums = DoubleVector.zero(DOUBLES);
         int j = 0;
-        for (; j + 3 < used; j += 4) {
-            a += partials[j];
-            b += partials[j + 1];
-            c += partials[j + 2];
-            d += partials[j + 3];
+        for (; j <= used - LANES; j += LANES) {
+            sums = sums.add(FloatVector.fromArray(FLOATS, partials, j).convertShape(VectorOperators.F2D, DOUBLES, 0));
         }
+        double total = total(sums);
         for (; j < used; j++) {
-            a += partials[j];
+            total += partials[j];
         }
-        return a + b + c + d;
+        return total;
     }
 }
