@@ -63,8 +63,8 @@ import org.optopt.api.kernel.UnaryOp;
  * r0 = r0 + total(p0, o); ...
  * }</pre>
  * Measured on the autocorrelation probe's kernel (five sums and a store over 100,352 elements, AVX2,
- * JDK 25, data in the cache): 37 us against 72 us in double vectors; in whole mnist-mlp training steps
- * with the probe attached, 5.8-7.3% slower than plain Adam against 9.0-9.5% (docs/theory.md).
+ * JDK 25, data in the cache): 33-35 us against 72 us in double vectors; in whole mnist-mlp training steps
+ * with the probe attached, 5.4-7.2% slower than plain Adam against 9.0-9.5% (docs/theory.md).
  *
  * <p>Why vector loops: HotSpot's C2 does not vectorize a floating-point sum (its order would
  * change), so a compiled loop with sums runs scalar or in lanes of doubles ({@link SumLanes}).

@@ -46,7 +46,7 @@ import org.optopt.theory.MomentumScore;
  * <p><b>Float partial sums.</b> Every lag sum is a {@link ReduceOp#FLOAT_PARTIAL_SUM}: within about
  * 1.8e-6 sum_i |g_i prev_k,i| of the exact sum of its float products, far below the sampling noise
  * of any R(k) estimate, and on a CPU with the Vector API twice the terms per instruction of a sum in
- * double (mnist-mlp, nd4j: whole training steps with the probe attached 5.8-7.3% slower than plain
+ * double (mnist-mlp, nd4j: whole training steps with the probe attached 5.4-7.2% slower than plain
  * Adam's, against 9.0-9.5% with sums in double; docs/theory.md, "Overhead").
  *
  * <p><b>The block size</b>, {@value #DEFAULT_BLOCK} by default (every observation forms its own
